@@ -1,0 +1,1 @@
+"""triangulate: mixed-methods triangulation for realist case studies."""

@@ -1,0 +1,154 @@
+"""The DuckDB warehouse: load the ingested tables, run the SQL models in order.
+
+Every `.sql` file under `sql/staging`, `sql/intermediate` and `sql/marts` is a
+single SELECT; it becomes a table named after the file, layer by layer, files
+in name order within a layer (dbt-style). `sql/queries/` holds parameterised
+read queries used by rendering and export.
+"""
+
+from __future__ import annotations
+
+import graphlib
+import hashlib
+import re
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from flows.study import Study
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SQL_DIR = PROJECT_ROOT / "sql"
+LAYERS = ("staging", "intermediate", "marts")
+
+
+def model_files(sql_dir: Path = SQL_DIR) -> list[Path]:
+    """The model files in run order: layer by layer; within a layer, a model
+    runs after the models it reads from (found by name in its SQL)."""
+    ordered: list[Path] = []
+    for layer in LAYERS:
+        files = {p.stem: p for p in sorted((sql_dir / layer).glob("*.sql"))}
+        texts = {name: _strip_comments(path.read_text("utf-8")) for name, path in files.items()}
+        graph = {
+            name: {o for o in files if o != name and re.search(rf"\b{re.escape(o)}\b", texts[name])}
+            for name in files
+        }
+        sorter = graphlib.TopologicalSorter(graph)
+        sorter.prepare()
+        while sorter.is_active():
+            ready = sorted(sorter.get_ready())
+            ordered += [files[name] for name in ready]
+            sorter.done(*ready)
+    return ordered
+
+
+def _strip_comments(sql: str) -> str:
+    return re.sub(r"--[^\n]*", "", sql)
+
+
+def sql_fingerprint(sql_dir: Path = SQL_DIR) -> str:
+    """A hash of every SQL file, for provenance and cache keys."""
+    digest = hashlib.sha256()
+    for path in sorted(sql_dir.rglob("*.sql")):
+        digest.update(path.relative_to(sql_dir).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def config_frames(study: Study) -> dict[str, pd.DataFrame]:
+    """The study definition as tables the SQL models join against."""
+    return {
+        "cfg_roles": pd.DataFrame(
+            [
+                {"role_id": r.id, "label": r.label, "per_case": r.per_case, "role_order": i}
+                for i, r in enumerate(study.roles)
+            ]
+        ),
+        "cfg_themes": pd.DataFrame(
+            [
+                {
+                    "theme_id": t.id,
+                    "label": t.label,
+                    "kind": t.kind,
+                    "components": ",".join(t.components),
+                    "is_activity": t.activity,
+                    "survey_domain": t.survey_domain,
+                    "theme_order": i,
+                }
+                for i, t in enumerate(study.themes)
+            ]
+        ),
+        "cfg_survey_items": pd.DataFrame(
+            [
+                {
+                    "item_id": s.id,
+                    "label": s.label,
+                    "unit": s.unit,
+                    "domain": s.domain,
+                    "better": s.better,
+                    "mcid": float(s.mcid),
+                    "example": s.example,
+                    "item_order": i,
+                }
+                for i, s in enumerate(study.survey_items)
+            ],
+            columns=[
+                "item_id",
+                "label",
+                "unit",
+                "domain",
+                "better",
+                "mcid",
+                "example",
+                "item_order",
+            ],
+        ),
+        "cfg_context_variables": pd.DataFrame(
+            [
+                {"variable_id": v.id, "label": v.label, "variable_order": i}
+                for i, v in enumerate(study.context_variables)
+            ],
+            columns=["variable_id", "label", "variable_order"],
+        ),
+        "cfg_rules": pd.DataFrame([study.rules.model_dump()]),
+    }
+
+
+def load_tables(con: duckdb.DuckDBPyConnection, frames: dict[str, pd.DataFrame]) -> None:
+    """Create (or replace) one table per frame."""
+    for name, frame in frames.items():
+        con.register("_frame", frame)
+        con.execute(f'create or replace table "{name}" as select * from _frame')
+        con.unregister("_frame")
+
+
+def run_models(con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR) -> list[str]:
+    """Run every model file in order; returns the table names built."""
+    built = []
+    for path in model_files(sql_dir):
+        sql = path.read_text(encoding="utf-8")
+        try:
+            con.execute(f'create or replace table "{path.stem}" as\n{sql}')
+        except duckdb.Error as exc:
+            raise RuntimeError(f"{path.relative_to(sql_dir.parent)}: {exc}") from exc
+        built.append(path.stem)
+    return built
+
+
+def query(
+    con: duckdb.DuckDBPyConnection, name: str, sql_dir: Path = SQL_DIR, **params
+) -> pd.DataFrame:
+    """Run `sql/queries/<name>.sql` with named parameters ($name in the file)."""
+    sql = (sql_dir / "queries" / f"{name}.sql").read_text(encoding="utf-8")
+    return con.execute(sql, params or None).df()
+
+
+def build_warehouse(
+    db_path: Path, frames: dict[str, pd.DataFrame], sql_dir: Path = SQL_DIR
+) -> list[str]:
+    """Create the database file from scratch, load the frames and run the models."""
+    db_path.unlink(missing_ok=True)
+    with duckdb.connect(str(db_path)) as con:
+        load_tables(con, frames)
+        return run_models(con, sql_dir)

@@ -1,0 +1,69 @@
+-- Farmer et al. (2006) convergence coding for every pair of sources, per case
+-- and theme, from two separate judgements:
+--   meaning:  do the two sources take the same stance?
+--   examples: do they ground it in at least one shared concrete example
+--             (theme examples found in excerpts; survey items that moved)?
+-- agreement = both agree; partial agreement = one agrees; dissonance = neither;
+-- silence = one source speaks to the theme while the other, though asked, is
+-- silent. When neither source names an example, only meaning is judged.
+-- Sources never asked (role not interviewed, survey without items, withdrawn,
+-- survey not computable) take no part in any pair.
+with sources as (
+    select * from int_source_stances
+    where stance not in ('not_interviewed', 'not_asked', 'withdrawn', 'not_computable')
+),
+
+pairs as (
+    select
+        a.case_id,
+        a.theme_id,
+        a.source as source_a,
+        b.source as source_b,
+        a.source_order as order_a,
+        b.source_order as order_b,
+        a.stance as stance_a,
+        b.stance as stance_b,
+        a.examples as examples_a,
+        b.examples as examples_b
+    from sources as a
+    inner join sources as b
+        on a.case_id = b.case_id and a.theme_id = b.theme_id and a.source_order < b.source_order
+    where not (a.stance = 'silent' and b.stance = 'silent')
+),
+
+judged as (
+    select
+        *,
+        stance_a <> 'silent' and stance_b <> 'silent' as both_speak,
+        stance_a = stance_b and stance_a not in ('mixed', 'not_stated') as meaning_agrees,
+        len(examples_a) > 0 or len(examples_b) > 0 as examples_judged,
+        len(list_intersect(examples_a, examples_b)) > 0 as examples_agree,
+        list_sort(list_intersect(examples_a, examples_b)) as shared_examples
+    from pairs
+),
+
+sources_in_agreement as (
+    select
+        case_id,
+        theme_id,
+        source_a,
+        source_b,
+        order_a,
+        order_b,
+        stance_a,
+        stance_b,
+        case when both_speak then meaning_agrees end as meaning_agrees,
+        case when both_speak and examples_judged then examples_agree end as examples_agree,
+        shared_examples,
+        case
+            when not both_speak then 'silence'
+            when not examples_judged then case when meaning_agrees then 'agreement' else 'dissonance' end
+            when meaning_agrees and examples_agree then 'agreement'
+            when meaning_agrees or examples_agree then 'partial_agreement'
+            else 'dissonance'
+        end as code
+    from judged
+)
+
+select * from sources_in_agreement
+order by case_id, theme_id, order_a, order_b

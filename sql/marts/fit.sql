@@ -1,0 +1,41 @@
+-- Fetters, Curry & Creswell (2013) fit of qualitative and quantitative
+-- evidence, per case and theme where the survey has a computable stance:
+--   confirmation: the interviews' consensus stance equals the survey's and
+--                 they share an example (or neither names one);
+--   expansion:    same stance but the interviews speak of other examples than
+--                 the survey, or the interviews are mixed / not stated (they add
+--                 without contradicting);
+--   discordance:  the interviews' consensus stance differs from the survey's.
+-- Themes the survey has no items for get no fit ("not_asked").
+with survey as (
+    select * from int_source_stances where source = 'survey'
+),
+
+qualitative as (
+    select * from int_qualitative_consensus
+),
+
+fitted as (
+    select
+        survey.case_id,
+        survey.theme_id,
+        survey.stance as survey_stance,
+        qualitative.stance as qualitative_stance,
+        survey.examples as survey_examples,
+        coalesce(qualitative.examples, []::varchar[]) as qualitative_examples,
+        case
+            when survey.stance = 'not_asked' then 'not_asked'
+            when survey.stance = 'not_computable' then 'not_computable'
+            when qualitative.stance is null then 'no_qualitative_evidence'
+            when qualitative.stance in ('mixed', 'not_stated') then 'expansion'
+            when qualitative.stance <> survey.stance then 'discordance'
+            when len(qualitative.examples) = 0 or len(list_intersect(qualitative.examples, survey.examples)) > 0
+                then 'confirmation'
+            else 'expansion'
+        end as fit
+    from survey
+    left join qualitative using (case_id, theme_id)
+)
+
+select * from fitted
+order by case_id, theme_id
