@@ -132,7 +132,14 @@ class StanceTagger:
         cues: list[str] = []
         for span in spans:
             negated = self._negated(doc, span)
-            if span.label_ == "same" and not negated or span.label_ == "change" and negated or span.label_ in ("up", "down", "worse") and negated:
+            if (
+                span.label_ == "same"
+                and not negated
+                or span.label_ == "change"
+                and negated
+                or span.label_ in ("up", "down", "worse")
+                and negated
+            ):
                 stance = "no_change"
             elif span.label_ == "worse":
                 stance = "worsened"

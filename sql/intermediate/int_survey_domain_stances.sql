@@ -2,8 +2,9 @@
 -- improved when some item improved by at least its mcid and none worsened,
 -- worsened in the mirror case, mixed when both happened, no change otherwise;
 -- not computable when no item of the domain has both waves.
--- The survey's examples are the items that moved by at least the mcid, or,
--- when none did, every computable item (the survey then speaks of all of them).
+-- The survey's example claims are its computable items, each as
+-- "example:direction" (e.g. "vegetables:no_change"), comparable with what
+-- informants claim about the same example.
 with deltas as (
     select * from int_survey_item_deltas
 ),
@@ -16,8 +17,10 @@ domain_counts as (
         count(*) filter (where direction = 'worsened') as n_worsened,
         count(*) filter (where direction <> 'not_computable') as n_computable,
         count(*) as n_items,
-        coalesce(list_sort(list(example) filter (where direction in ('improved', 'worsened') and example is not null)), []::varchar[]) as moved_examples,
-        coalesce(list_sort(list(example) filter (where direction <> 'not_computable' and example is not null)), []::varchar[]) as computable_examples
+        coalesce(
+            list_sort(list(example || ':' || direction) filter (where direction <> 'not_computable' and example is not null)),
+            []::varchar[]
+        ) as example_claims
     from deltas
     group by case_id, domain
 ),
@@ -37,9 +40,7 @@ survey_direction as (
             when n_worsened > 0 and n_improved > 0 then 'mixed'
             else 'no_change'
         end as stance,
-        list_distinct(
-            case when len(moved_examples) > 0 then moved_examples else computable_examples end
-        ) as examples
+        list_sort(list_distinct(example_claims)) as examples
     from domain_counts
 )
 

@@ -1,11 +1,14 @@
 -- Farmer et al. (2006) convergence coding for every pair of sources, per case
 -- and theme, from two separate judgements:
 --   meaning:  do the two sources take the same stance?
---   examples: do they ground it in at least one shared concrete example
---             (theme examples found in excerpts; survey items that moved)?
+--   examples: do they make at least one identical specific claim, an example
+--             with its direction ("walking:improved"; survey items count as
+--             claims with the item's own direction)?
 -- agreement = both agree; partial agreement = one agrees; dissonance = neither;
 -- silence = one source speaks to the theme while the other, though asked, is
--- silent. When neither source names an example, only meaning is judged.
+-- silent. When either source names no example, only meaning is judged. A source
+-- that speaks to an outcome without stating a direction ("not_stated") is
+-- silent on meaning: the pair is coded silence.
 -- Sources never asked (role not interviewed, survey without items, withdrawn,
 -- survey not computable) take no part in any pair.
 with sources as (
@@ -36,7 +39,7 @@ judged as (
         *,
         stance_a <> 'silent' and stance_b <> 'silent' as both_speak,
         stance_a = stance_b and stance_a not in ('mixed', 'not_stated') as meaning_agrees,
-        len(examples_a) > 0 or len(examples_b) > 0 as examples_judged,
+        len(examples_a) > 0 and len(examples_b) > 0 as examples_judged,
         len(list_intersect(examples_a, examples_b)) > 0 as examples_agree,
         list_sort(list_intersect(examples_a, examples_b)) as shared_examples
     from pairs
@@ -57,6 +60,7 @@ sources_in_agreement as (
         shared_examples,
         case
             when not both_speak then 'silence'
+            when 'not_stated' in (stance_a, stance_b) then 'silence'
             when not examples_judged then case when meaning_agrees then 'agreement' else 'dissonance' end
             when meaning_agrees and examples_agree then 'agreement'
             when meaning_agrees or examples_agree then 'partial_agreement'

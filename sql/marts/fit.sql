@@ -1,7 +1,7 @@
 -- Fetters, Curry & Creswell (2013) fit of qualitative and quantitative
 -- evidence, per case and theme where the survey has a computable stance:
 --   confirmation: the interviews' consensus stance equals the survey's and
---                 they share an example (or neither names one);
+--                 they share a specific claim (or the interviews name none);
 --   expansion:    same stance but the interviews speak of other examples than
 --                 the survey, or the interviews are mixed / not stated (they add
 --                 without contradicting);

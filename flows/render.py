@@ -1,0 +1,239 @@
+"""Render case dossiers and the cross-case index from warehouse rows.
+
+`case_context` and `index_context` turn query results into plain dicts;
+`render_*` turn those into HTML with autoescaping on. No I/O happens here
+except reading templates.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jinja2
+import pandas as pd
+
+from flows.study import Study
+
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+
+CODE_LABELS = {
+    "agreement": ("✓", "agreement"),
+    "partial_agreement": ("◐", "partial agreement"),
+    "silence": ("○", "silence"),
+    "dissonance": ("✗", "dissonance"),
+    "not_compared": ("–", "not compared"),
+    "no_evidence": ("·", "no evidence"),
+}
+
+STANCE_LABELS = {
+    "improved": ("▲", "improved"),
+    "no_change": ("■", "no change"),
+    "worsened": ("▼", "worsened"),
+    "not_stated": ("?", "not stated"),
+    "present": ("●", "present"),
+    "absent": ("○", "absent"),
+    "facilitator": ("+", "facilitator"),
+    "barrier": ("−", "barrier"),
+    "mixed": ("±", "mixed"),
+    "silent": ("", "silent"),
+    "not_interviewed": ("", "not interviewed"),
+    "not_asked": ("", "not asked"),
+    "not_computable": ("", "not computable"),
+    "withdrawn": ("", "withdrawn"),
+    "no_evidence": ("", "no evidence"),
+}
+
+FIT_LABELS = {
+    "confirmation": "confirmation",
+    "expansion": "expansion",
+    "discordance": "discordance",
+    "not_asked": "—",
+    "not_computable": "survey not computable",
+    "no_qualitative_evidence": "no interview evidence",
+}
+
+
+def environment(templates_dir: Path = TEMPLATES_DIR) -> jinja2.Environment:
+    """The Jinja environment: autoescape everywhere, undefined names are errors."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates_dir),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.globals.update(code_labels=CODE_LABELS, stance_labels=STANCE_LABELS, fit_labels=FIT_LABELS)
+    env.filters["number"] = format_number
+    env.filters["claim"] = format_claim
+    return env
+
+
+def format_number(value) -> str:
+    """1.0 -> "1", 2.5 -> "2.5", missing -> "missing"."""
+    if value is None or (isinstance(value, float) and value != value):
+        return "missing"
+    return f"{float(value):g}"
+
+
+def format_claim(claim: str) -> str:
+    """ "walking:improved" -> "walking (improved)"."""
+    example, _, stance = claim.partition(":")
+    return f"{example.replace('_', ' ')} ({STANCE_LABELS.get(stance, ('', stance))[1]})"
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    """Rows as dicts with NaN turned into None and arrays into lists."""
+    rows = frame.astype(object).where(frame.notna(), None).to_dict("records")
+    for row in rows:
+        for key, value in row.items():
+            if hasattr(value, "tolist") and not isinstance(value, str):
+                row[key] = value.tolist()
+    return rows
+
+
+def case_context(
+    study: Study,
+    case_id: str,
+    overview: pd.DataFrame,
+    verdicts: pd.DataFrame,
+    sources: pd.DataFrame,
+    informants: pd.DataFrame,
+    pairs: pd.DataFrame,
+    excerpts: pd.DataFrame,
+    survey: pd.DataFrame,
+    context: pd.DataFrame,
+    provenance: dict,
+) -> dict:
+    """Everything one dossier shows, as plain data."""
+    roles = [{"id": r.id, "label": r.label} for r in study.roles]
+    source_columns = [*roles, {"id": "survey", "label": "Survey"}]
+    by_theme_source = {(r["theme_id"], r["source"]): r for r in _records(sources)}
+    informants_by_theme: dict[tuple[str, str], list[dict]] = {}
+    for row in _records(informants):
+        informants_by_theme.setdefault((row["theme_id"], row["role"]), []).append(row)
+    pairs_by_theme: dict[str, list[dict]] = {}
+    for row in _records(pairs):
+        pairs_by_theme.setdefault(row["theme_id"], []).append(row)
+
+    matrix = []
+    for verdict in _records(verdicts):
+        theme_id = verdict["theme_id"]
+        theme = study.theme(theme_id)
+        cells = []
+        for column in source_columns:
+            cell = dict(by_theme_source[(theme_id, column["id"])])
+            people = informants_by_theme.get((theme_id, column["id"]), [])
+            cell["informants"] = people if len(people) > 1 else []
+            cells.append(cell)
+        matrix.append(
+            {
+                **verdict,
+                "components": theme.components,
+                "cells": cells,
+                "pairs": pairs_by_theme.get(theme_id, []),
+            }
+        )
+
+    evidence = []
+    for theme in study.themes:
+        theme_rows = [r for r in _records(excerpts) if r["theme_id"] == theme.id]
+        if not theme_rows:
+            continue
+        groups: list[dict] = []
+        for row in theme_rows:
+            if not groups or groups[-1]["person_id"] != row["person_id"]:
+                groups.append(
+                    {"person_id": row["person_id"], "role_label": row["role_label"], "excerpts": []}
+                )
+            groups[-1]["excerpts"].append(row)
+        evidence.append({"theme_id": theme.id, "label": theme.label, "groups": groups})
+
+    survey_rows = _records(survey)
+    domains = []
+    for theme in study.themes:
+        if theme.survey_domain:
+            items = [r for r in survey_rows if r["domain"] == theme.survey_domain]
+            domains.append({"theme_id": theme.id, "label": theme.label, "items": items})
+
+    summary = _records(overview[overview["case_id"] == case_id])[0]
+    withdrawn = sorted(
+        {r["source"] for r in _records(sources) if r["stance"] == "withdrawn"},
+        key=[c["id"] for c in source_columns].index,
+    )
+    notes = _quality_notes(matrix, survey_rows, withdrawn, source_columns)
+    return {
+        "study": study.study,
+        "case_id": case_id,
+        "summary": summary,
+        "outcomes": [v for v in matrix if v["kind"] == "outcome"],
+        "matrix": matrix,
+        "source_columns": source_columns,
+        "evidence": evidence,
+        "domains": domains,
+        "context": _records(context),
+        "notes": notes,
+        "provenance": provenance,
+    }
+
+
+def _quality_notes(matrix, survey_rows, withdrawn, source_columns) -> list[str]:
+    labels = {c["id"]: c["label"] for c in source_columns}
+    notes = []
+    for row in matrix:
+        if row["convergence_code"] == "dissonance":
+            notes.append(
+                f"Dissonance on {row['label']}: sources disagree on both meaning and examples."
+            )
+    for row in matrix:
+        silent = [c for c in row["cells"] if c["stance"] == "silent"]
+        speaking = [c for c in row["cells"] if c["stance"] not in STANCE_NO_VOICE]
+        if silent and len(speaking) == 1:
+            notes.append(
+                f"Silence on {row['label']}: only {labels[speaking[0]['source']].lower()} speaks to it; "
+                f"{', '.join(labels[c['source']].lower() for c in silent)} silent (not asked, or not important?)."
+            )
+    for item in survey_rows:
+        if item["direction"] == "not_computable":
+            notes.append(
+                f"Survey item “{item['label']}”: change not computable ({item['not_computable_reason']})."
+            )
+    for source in withdrawn:
+        notes.append(
+            f"An informant ({labels[source].lower()}) withdrew consent; their data is excluded and the "
+            "source is treated as absent, not silent."
+        )
+    return notes
+
+
+STANCE_NO_VOICE = ("silent", "not_interviewed", "not_asked", "withdrawn", "not_computable")
+
+
+def index_context(
+    study: Study, overview: pd.DataFrame, matrix: pd.DataFrame, provenance: dict, exports: list[str]
+) -> dict:
+    """The cross-case index as plain data."""
+    cases = _records(overview)
+    cells = {(r["case_id"], r["theme_id"]): r for r in _records(matrix)}
+    themes = [{"id": t.id, "label": t.label, "kind": t.kind} for t in study.themes]
+    rows = [
+        {**case, "cells": [cells[(case["case_id"], t["id"])] for t in themes]} for case in cases
+    ]
+    return {
+        "study": study.study,
+        "cases": cases,
+        "themes": themes,
+        "rows": rows,
+        "achievers": [c for c in cases if c["achieved"]],
+        "non_achievers": [c for c in cases if not c["achieved"]],
+        "provenance": provenance,
+        "exports": exports,
+    }
+
+
+def render_dossier(env: jinja2.Environment, context: dict) -> str:
+    return env.get_template("dossier.html").render(**context)
+
+
+def render_index(env: jinja2.Environment, context: dict) -> str:
+    return env.get_template("index.html").render(**context)

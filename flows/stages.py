@@ -1,0 +1,260 @@
+"""The pipeline's stages as plain functions (Kedro-style nodes).
+
+Each stage takes plain values and paths and returns plain values; none imports
+Prefect. `flows/pipeline.py` wires them into Prefect flows, and the tests call
+them directly.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import platform
+import re
+import shutil
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from flows import render, warehouse
+from flows.annotate import annotate_excerpts
+from flows.errors import LeakError
+from flows.ingest import StudyData, ingest_study
+from flows.study import LoadedStudy, load_study
+
+EXPORTS = {
+    "convergence.csv": "convergence_export",
+    "survey_deltas.csv": "survey_deltas_export",
+    "case_classification.csv": "case_classification_export",
+}
+TEXT_SUFFIXES = {".html", ".csv", ".json", ".md", ".txt"}
+DB_NAME = "triangulate.duckdb"
+
+
+@dataclass
+class Ingested:
+    """A validated study and its loaded rows."""
+
+    study: LoadedStudy
+    data: StudyData
+
+
+def ingest(study_dir: Path) -> Ingested:
+    """Load and validate the study file, then every input it names."""
+    loaded = load_study(study_dir)
+    return Ingested(loaded, ingest_study(loaded))
+
+
+def annotate(ingested: Ingested) -> tuple[pd.DataFrame, dict[str, int]]:
+    """Pseudonymised excerpts with suggested stances and example claims."""
+    return annotate_excerpts(
+        ingested.data.excerpts, ingested.study.definition, ingested.data.roster_names
+    )
+
+
+def warehouse_frames(ingested: Ingested, excerpts: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The tables the SQL models start from (no names: the roster's names stay out)."""
+    data = ingested.data
+    return {
+        "raw_cases": data.cases,
+        "raw_persons": data.persons,
+        "raw_person_cases": data.person_cases,
+        "raw_interviews": data.interviews,
+        "raw_excerpts": excerpts,
+        "raw_survey": data.survey,
+        "raw_context": data.context,
+        "raw_rejects": data.rejects,
+        **warehouse.config_frames(ingested.study.definition),
+    }
+
+
+def build_warehouse(db_path: Path, frames: dict[str, pd.DataFrame]) -> list[str]:
+    """Create the DuckDB file and run the SQL models; returns the models built."""
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    return warehouse.build_warehouse(db_path, frames)
+
+
+def case_ids(db_path: Path) -> list[str]:
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        return warehouse.query(con, "case_overview")["case_id"].tolist()
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def provenance(ingested: Ingested) -> dict:
+    """What produced the outputs: input hashes, software versions, NLP pipeline.
+    Holds nothing that changes from run to run with the same inputs."""
+    loaded = ingested.study
+    inputs = [
+        {
+            "name": Path(getattr(loaded.definition.inputs, name)).name,
+            "sha256": _sha256(loaded.input_path(name)),
+        }
+        for name in ("roster", "interviews", "excerpts", "survey")
+    ]
+    packages = ["triangulate", "prefect", "duckdb", "pandas", "spacy", "jinja2"]
+    versions = {name: metadata.version(name) for name in packages}
+    versions["python"] = platform.python_version()
+    lexicon = hashlib.sha256(
+        (
+            Path(__file__).parent / "lexicons" / f"{loaded.definition.study.language}.toml"
+        ).read_bytes()
+    ).hexdigest()[:12]
+    return {
+        "study_file": loaded.path.name,
+        "study_sha256": loaded.sha256,
+        "inputs": inputs,
+        "versions": versions,
+        "sql_sha256": warehouse.sql_fingerprint(),
+        "nlp": f"spaCy blank '{loaded.definition.study.language}' pipeline + sentencizer + rule lexicon "
+        f"{loaded.definition.study.language}.toml ({lexicon}); no trained model",
+    }
+
+
+def render_cases(
+    db_path: Path, ingested: Ingested, cases: list[str], out_dir: Path, prov: dict
+) -> list[Path]:
+    """Write one dossier per case into out_dir/cases; returns the files written."""
+    env = render.environment()
+    study = ingested.study.definition
+    (out_dir / "cases").mkdir(parents=True, exist_ok=True)
+    written = []
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        overview = warehouse.query(con, "case_overview")
+        for case_id in cases:
+            frames = {
+                name: warehouse.query(con, f"case_{name}", case_id=case_id)
+                for name in (
+                    "verdicts",
+                    "sources",
+                    "informants",
+                    "pairs",
+                    "excerpts",
+                    "survey",
+                    "context",
+                )
+            }
+            context = render.case_context(study, case_id, overview, provenance=prov, **frames)
+            path = out_dir / "cases" / f"{case_id}.html"
+            path.write_text(render.render_dossier(env, context), encoding="utf-8")
+            written.append(path)
+    return written
+
+
+def export_tables(db_path: Path, ingested: Ingested, out_dir: Path) -> list[str]:
+    """CSV exports beside the dossiers; returns their paths relative to out_dir."""
+    exports_dir = out_dir / "exports"
+    exports_dir.mkdir(parents=True, exist_ok=True)
+    role_order = [f"{r.id}_stance" for r in ingested.study.definition.roles] + ["survey_stance"]
+    written = []
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        for filename, query_name in EXPORTS.items():
+            frame = warehouse.query(con, query_name)
+            if query_name == "convergence_export":
+                fixed = [c for c in frame.columns if not c.endswith("_stance")]
+                frame = frame[fixed + [c for c in role_order if c in frame.columns]]
+            write_csv(frame, exports_dir / filename)
+            written.append(f"exports/{filename}")
+    write_csv(ingested.data.rejects, out_dir / "rejects.csv")
+    return [*written, "rejects.csv"]
+
+
+def write_csv(frame: pd.DataFrame, path: Path) -> None:
+    """A CSV with cells that could start a spreadsheet formula neutralised."""
+    safe = frame.astype(object).where(frame.notna(), None)
+    safe = safe.map(
+        lambda v: "'" + v if isinstance(v, str) and v[:1] in ("=", "+", "-", "@") else v
+    )
+    safe.to_csv(path, index=False, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
+
+
+def render_index_page(
+    db_path: Path, ingested: Ingested, out_dir: Path, prov: dict, exports: list[str]
+) -> Path:
+    env = render.environment()
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        overview = warehouse.query(con, "case_overview")
+        matrix = warehouse.query(con, "cross_case_matrix")
+    context = render.index_context(ingested.study.definition, overview, matrix, prov, exports)
+    path = out_dir / "index.html"
+    path.write_text(render.render_index(env, context), encoding="utf-8")
+    return path
+
+
+def name_pattern(roster_names: list[tuple[str, str, list[str]]]) -> re.Pattern | None:
+    """One case-insensitive whole-word pattern for every roster name and alias."""
+    names = sorted(
+        {n for _, _, names in roster_names for n in names if n.strip()}, key=len, reverse=True
+    )
+    if not names:
+        return None
+    return re.compile(
+        r"(?<!\w)(?:" + "|".join(re.escape(n) for n in names) + r")(?!\w)", re.IGNORECASE
+    )
+
+
+def audit(out_dir: Path, roster_names: list[tuple[str, str, list[str]]]) -> list[dict]:
+    """Find roster names in every output file and every text column of the database.
+
+    Returns where each hit is (never the name itself)."""
+    pattern = name_pattern(roster_names)
+    if pattern is None:
+        return []
+    hits = []
+    for path in sorted(out_dir.rglob("*")):
+        if path.is_file() and path.suffix in TEXT_SUFFIXES:
+            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+                if pattern.search(line):
+                    hits.append({"where": str(path.relative_to(out_dir)), "line": number})
+    db_path = out_dir / DB_NAME
+    if db_path.exists():
+        with duckdb.connect(str(db_path), read_only=True) as con:
+            for (table,) in con.execute(
+                "select table_name from information_schema.tables"
+            ).fetchall():
+                frame = con.table(table).df()
+                for column in frame.columns:
+                    text = frame[column].astype(str)
+                    if text.str.contains(pattern, regex=True).any():
+                        hits.append({"where": f"{DB_NAME}:{table}.{column}", "line": 0})
+    return hits
+
+
+def check_audit(hits: list[dict]) -> None:
+    if hits:
+        places = "; ".join(
+            f"{h['where']}" + (f" line {h['line']}" if h["line"] else "") for h in hits[:20]
+        )
+        raise LeakError(
+            f"leak audit found {len(hits)} roster name(s) in the outputs ({places}); "
+            "nothing was published, the outputs stay in the staging folder"
+        )
+
+
+def staging_dir(out_dir: Path) -> Path:
+    return out_dir.parent / f".{out_dir.name}.staging"
+
+
+def publish(staging: Path, out_dir: Path) -> None:
+    """Move audited outputs into place, replacing the previous run's."""
+    previous = out_dir.parent / f".{out_dir.name}.previous"
+    shutil.rmtree(previous, ignore_errors=True)
+    if out_dir.exists():
+        out_dir.rename(previous)
+    staging.rename(out_dir)
+    shutil.rmtree(previous, ignore_errors=True)
+
+
+def write_manifest(out_dir: Path, manifest: dict) -> Path:
+    """Run metadata (times, counts) kept apart from the compared outputs."""
+    path = out_dir / "manifest.json"
+    path.write_text(
+        json.dumps(manifest, indent=2, sort_keys=True, default=str) + "\n", encoding="utf-8"
+    )
+    return path
