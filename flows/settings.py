@@ -12,6 +12,7 @@ Values already in the environment win, so `make ui` and a user's own server
 from __future__ import annotations
 
 import os
+import urllib.request
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -25,7 +26,28 @@ DEFAULTS = {
 }
 
 
+UI_URL = "http://127.0.0.1:{port}/api"
+
+
 def configure() -> None:
-    """Apply the project defaults where the environment does not set them."""
+    """Apply the project defaults where the environment does not set them.
+
+    When `make ui` has a server up on loopback, report runs to it rather than
+    starting a temporary one; otherwise Prefect falls back to a temporary server.
+    """
     for key, value in DEFAULTS.items():
         os.environ.setdefault(key, value)
+    probe = os.environ.get("TRIANGULATE_UI_PROBE", "on") != "off"
+    if probe and "PREFECT_API_URL" not in os.environ:
+        url = UI_URL.format(port=os.environ.get("UI_PORT", "4200"))
+        if server_is_up(url):
+            os.environ["PREFECT_API_URL"] = url
+
+
+def server_is_up(api_url: str, timeout: float = 0.5) -> bool:
+    """True when a Prefect server answers its health check at `api_url`."""
+    try:
+        with urllib.request.urlopen(f"{api_url}/health", timeout=timeout) as response:  # noqa: S310 - loopback only
+            return response.status == 200
+    except OSError:
+        return False

@@ -258,3 +258,25 @@ def write_manifest(out_dir: Path, manifest: dict) -> Path:
         json.dumps(manifest, indent=2, sort_keys=True, default=str) + "\n", encoding="utf-8"
     )
     return path
+
+
+def run_direct(study_dir: Path, out_dir: Path) -> dict:
+    """The whole pipeline in one process without Prefect (tests, benchmarks).
+
+    Same stages, same outputs as the `triangulate study` flow."""
+    out_dir = Path(out_dir).resolve()
+    staging = staging_dir(out_dir)
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    db_path = staging / DB_NAME
+    ingested = ingest(Path(study_dir))
+    excerpts, stats = annotate(ingested)
+    build_warehouse(db_path, warehouse_frames(ingested, excerpts))
+    prov = provenance(ingested)
+    cases = case_ids(db_path)
+    render_cases(db_path, ingested, cases, staging, prov)
+    exports = export_tables(db_path, ingested, staging)
+    render_index_page(db_path, ingested, staging, prov, exports)
+    check_audit(audit(staging, ingested.data.roster_names))
+    publish(staging, out_dir)
+    return {"cases": cases, "stats": stats, "rejected": len(ingested.data.rejects)}

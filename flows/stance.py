@@ -35,6 +35,14 @@ NEGATION_WINDOW = 3  # tokens before a cue in which a negation turns it around
 HEDGE_FACTOR = 0.8
 REPORTED_FACTOR = 0.85
 DEFAULT_CONFIDENCE = 0.4
+#: Cue classes each kind of theme reads; the same word may sit in two families
+#: ("worse" is a direction for outcomes and a barrier for context factors).
+CUE_FAMILIES = {
+    "outcome": frozenset({"up", "down", "worse", "same", "change", "bad_objects"}),
+    "context": frozenset({"facilitator", "barrier"}),
+    "presence": frozenset({"absent", "present"}),
+}
+SHARED_CUES = frozenset({"neutral", "hedge", "reported"})
 ABSENT_WEIGHT = 2  # absence is marked in speech; presence is what coding to a theme implies
 
 
@@ -100,7 +108,9 @@ class StanceTagger:
 
     def suggest(self, doc: Doc, kind: str) -> Suggestion:
         """The stance the text's cues point to for a theme of this kind."""
-        spans = filter_spans(self.cues(doc, as_spans=True))
+        family = "outcome" if kind == "outcome" else "context" if kind == "context" else "presence"
+        relevant = CUE_FAMILIES[family] | SHARED_CUES
+        spans = filter_spans([s for s in self.cues(doc, as_spans=True) if s.label_ in relevant])
         if kind == "outcome":
             votes, cues = self._outcome_votes(doc, spans)
             default = "not_stated"

@@ -194,9 +194,10 @@ def load_study(path: str | Path) -> LoadedStudy:
     try:
         study = Study.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        more = f" (and {exc.error_count() - 1} more problems)" if exc.error_count() > 1 else ""
-        raise StudyFileError(str(path), _location(first), first["msg"] + more) from None
+        errors = exc.errors()
+        others = "; ".join(f"{_location(e)}: {e['msg']}" for e in errors[1:6])
+        more = f" (also {others}" + (" ..." if len(errors) > 6 else "") + ")" if others else ""
+        raise StudyFileError(str(path), _location(errors[0]), errors[0]["msg"] + more) from None
     for name in Inputs.model_fields:
         target = path.parent / getattr(study.inputs, name)
         if not target.is_file():

@@ -1,0 +1,159 @@
+"""Shared fixtures: the demo study, and a builder for tiny hand-made studies."""
+
+from __future__ import annotations
+
+import csv
+import os
+from pathlib import Path
+
+import pytest
+
+# Unit tests must never orchestrate by accident: without a harness, Prefect may
+# not start a temporary server (tests/test_flow.py brings its own harness).
+os.environ.setdefault("PREFECT_SERVER_ALLOW_EPHEMERAL_MODE", "false")
+# Tests never report to a `make ui` server that happens to be running.
+os.environ["TRIANGULATE_UI_PROBE"] = "off"
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO = ROOT / "data" / "demo"
+
+TINY_STUDY = """
+[study]
+id = "tiny"
+title = "Tiny test study"
+
+[inputs]
+roster = "roster.csv"
+interviews = "interviews.csv"
+excerpts = "excerpts.csv"
+survey = "survey.csv"
+
+[[roles]]
+id = "peer"
+label = "Peer"
+
+[[roles]]
+id = "supporter"
+label = "Peer supporter"
+
+[[roles]]
+id = "nurse"
+label = "Diabetes nurse"
+per_case = false
+
+[[themes]]
+id = "walking_support"
+label = "Walking together"
+components = ["intervention"]
+activity = true
+codes = ["Intervention/Walking"]
+examples = { walks = ["walk"], swims = ["swim"] }
+
+[[themes]]
+id = "energy"
+label = "Energy"
+components = ["context", "mechanism"]
+codes = ["Context/Energy"]
+examples = { tired = ["tired"] }
+
+[[themes]]
+id = "activity"
+label = "Physical activity"
+components = ["outcome"]
+codes = ["Outcome/Activity"]
+survey_domain = "activity"
+examples = { walking = ["walk", "walking"], sitting = ["sofa"] }
+
+[[survey_items]]
+id = "walk_min"
+label = "Minutes walking per week"
+domain = "activity"
+better = "higher"
+mcid = 60
+example = "walking"
+
+[[survey_items]]
+id = "sit_hours"
+label = "Hours sitting per day"
+domain = "activity"
+better = "lower"
+mcid = 2
+example = "sitting"
+
+[[context_variables]]
+id = "sex"
+label = "Sex"
+
+[rules]
+min_roles_corroborating = 1
+min_roles_without_survey = 2
+min_outcome_themes = 1
+"""
+
+ROSTER = [
+    ["person_id", "role", "case_ids", "name", "aliases", "status"],
+    ["A", "peer", "A", "Henrik Sørensen", "Henrik;Henne", "active"],
+    ["A-a", "supporter", "A", "Birgitte Holm", "Birgitte", "active"],
+    ["B", "peer", "B", "Karen Lund", "Karen", "active"],
+    ["B-a", "supporter", "B", "Ole Dam", "Ole", "active"],
+    ["B-b", "supporter", "B", "Mette Krogh", "Mette", "active"],
+    ["N", "nurse", "A;B", "Lone Berg", "Lone", "active"],
+]
+INTERVIEWS = [
+    ["interview_id", "person_id", "mode", "language"],
+    ["I1", "A", "in person", "en"],
+    ["I2", "A-a", "in person", "en"],
+    ["I3", "B", "telephone", "en"],
+    ["I4", "B-a", "in person", "en"],
+    ["I5", "B-b", "in person", "en"],
+    ["I6", "N", "in person", "en"],
+]
+EXCERPT_HEADER = [
+    "excerpt_id",
+    "interview_id",
+    "case_id",
+    "code",
+    "stance",
+    "position",
+    "coder",
+    "text",
+]
+SURVEY_HEADER = ["case_id", "wave", "walk_min", "sit_hours", "sex"]
+
+
+def write_csv(path: Path, rows: list[list[str]]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+
+
+@pytest.fixture
+def make_study(tmp_path: Path):
+    """Write a tiny study; pass excerpt and survey rows (without headers) to vary it."""
+
+    def build(
+        excerpts: list[list[str]],
+        survey: list[list[str]] | None = None,
+        roster: list[list[str]] | None = None,
+        study_toml: str = TINY_STUDY,
+    ) -> Path:
+        folder = tmp_path / "study"
+        folder.mkdir(exist_ok=True)
+        (folder / "study.toml").write_text(study_toml, encoding="utf-8")
+        write_csv(folder / "roster.csv", roster or ROSTER)
+        write_csv(folder / "interviews.csv", INTERVIEWS)
+        write_csv(folder / "excerpts.csv", [EXCERPT_HEADER, *excerpts])
+        write_csv(folder / "survey.csv", [SURVEY_HEADER, *(survey or [])])
+        return folder
+
+    return build
+
+
+@pytest.fixture(scope="session")
+def demo_dir() -> Path:
+    return DEMO
+
+
+@pytest.fixture
+def tiny_roster() -> list[list[str]]:
+    """A fresh copy of the tiny study's roster, to edit in a test."""
+    return [list(row) for row in ROSTER]

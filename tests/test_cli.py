@@ -1,0 +1,41 @@
+"""The command line: help, validation, and errors that say where to look."""
+
+from __future__ import annotations
+
+from typer.testing import CliRunner
+
+from flows.cli import app
+
+runner = CliRunner()
+
+
+def test_help_explains_commands():
+    result = runner.invoke(app, ["--help"])
+    assert result.exit_code == 0
+    assert "run" in result.output and "validate" in result.output
+
+
+def test_validate_demo(demo_dir):
+    result = runner.invoke(app, ["validate", str(demo_dir)])
+    assert result.exit_code == 0, result.output
+    assert "every row loads" in result.output
+
+
+def test_validate_lists_rejects(make_study):
+    folder = make_study([["E1", "I1", "A", "Intervention/Nope", "", "1", "AK", "text"]])
+    result = runner.invoke(app, ["validate", str(folder)])
+    assert result.exit_code == 1
+    assert "excerpts.csv" in result.output and "code" in result.output
+
+
+def test_broken_study_file_is_one_clear_line(make_study):
+    folder = make_study([])
+    (folder / "study.toml").write_text("[study]\nid = 'x'\n", encoding="utf-8")
+    result = runner.invoke(app, ["validate", str(folder)])
+    assert result.exit_code == 2
+    output = " ".join(result.output.split())
+    assert (
+        "study.toml" in output
+        and "study.title: Field required" in output
+        and "inputs: Field required" in output
+    )

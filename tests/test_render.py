@@ -1,0 +1,129 @@
+"""Rendered outputs: self-contained, escaped, deterministic, free of roster names."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from flows import stages
+
+HOSTILE = "<script>alert(1)</script><img src=x onerror=alert(2)><style>body{display:none}</style>"
+
+
+@pytest.fixture(scope="module")
+def demo_out(tmp_path_factory, demo_dir) -> Path:
+    out = tmp_path_factory.mktemp("render") / "demo"
+    stages.run_direct(demo_dir, out)
+    return out
+
+
+def test_output_layout(demo_out):
+    names = sorted(p.relative_to(demo_out).as_posix() for p in demo_out.rglob("*") if p.is_file())
+    assert names == [
+        *(f"cases/P{i}.html" for i in range(1, 10)),
+        "exports/case_classification.csv",
+        "exports/convergence.csv",
+        "exports/survey_deltas.csv",
+        "index.html",
+        "rejects.csv",
+        "triangulate.duckdb",
+    ]
+
+
+def test_pages_are_self_contained(demo_out):
+    for page in [demo_out / "index.html", *sorted((demo_out / "cases").glob("*.html"))]:
+        html = page.read_text(encoding="utf-8")
+        assert "Content-Security-Policy" in html
+        assert "<script" not in html
+        # nothing is fetched: no src/href to another host, no @import, no url() of a remote resource
+        assert not re.search(r'(src|href)="(https?:)?//', html), page
+        assert "@import" not in html and "url(http" not in html
+
+
+def test_dossier_shows_matrix_survey_evidence_and_provenance(demo_out):
+    html = (demo_out / "cases" / "P7.html").read_text(encoding="utf-8")
+    for heading in (
+        "Convergence matrix",
+        "Survey: baseline and follow-up",
+        "Evidence",
+        "Provenance",
+        "Context profile",
+    ):
+        assert heading in html
+    assert html.count('class="quote') >= 25
+    assert "<svg" in html and "<title id=" in html
+    assert "Outcomes not achieved" in html
+
+
+def test_index_links_every_dossier(demo_out):
+    html = (demo_out / "index.html").read_text(encoding="utf-8")
+    for i in range(1, 10):
+        assert f'href="cases/P{i}.html"' in html
+    assert "4 achieved outcomes, 5 did not" in html
+
+
+def test_convergence_export_columns(demo_out):
+    header = (demo_out / "exports" / "convergence.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert (
+        header
+        == "case_id,theme,code,fit,peer_stance,supporter_stance,manager_stance,nurse_stance,survey_stance"
+    )
+
+
+def test_identical_inputs_give_identical_outputs(demo_out, demo_dir, tmp_path):
+    again = tmp_path / "again"
+    stages.run_direct(demo_dir, again)
+    for path in demo_out.rglob("*"):
+        if path.is_file() and path.suffix in (".html", ".csv"):
+            assert path.read_bytes() == (again / path.relative_to(demo_out)).read_bytes(), path
+
+
+def test_hostile_text_renders_inert(make_study, tmp_path):
+    excerpts = [
+        ["E1", "I1", "A", "Intervention/Walking/Present", "", "1", HOSTILE, "We walk. " + HOSTILE]
+    ]
+    out = tmp_path / "out"
+    stages.run_direct(make_study(excerpts, [["A", "baseline", "1", "1", HOSTILE]]), out)
+    html = (out / "cases" / "A.html").read_text(encoding="utf-8")
+    assert "<script>" not in html and "<img" not in html and "<style>body" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_formula_cells_are_neutralised(tmp_path):
+    import pandas as pd
+
+    stages.write_csv(
+        pd.DataFrame({"a": ["=HYPERLINK(1)", "+1", "-2", "@x", "ok"]}), tmp_path / "x.csv"
+    )
+    assert (tmp_path / "x.csv").read_text().splitlines() == [
+        "a",
+        "'=HYPERLINK(1)",
+        "'+1",
+        "'-2",
+        "'@x",
+        "ok",
+    ]
+
+
+def test_names_never_reach_outputs(demo_out, demo_dir):
+    ingested = stages.ingest(demo_dir)
+    assert stages.audit(demo_out, ingested.data.roster_names) == []
+    # and the demo really does mention people by name before pseudonymisation
+    pattern = stages.name_pattern(ingested.data.roster_names)
+    assert sum(bool(pattern.search(t)) for t in ingested.data.excerpts["text"]) >= 30
+
+
+def test_audit_finds_a_planted_name_and_refuses_to_publish(tmp_path, demo_dir):
+    ingested = stages.ingest(demo_dir)
+    folder = tmp_path / "staging"
+    (folder / "cases").mkdir(parents=True)
+    name = ingested.data.roster_names[0][2][0]
+    (folder / "cases" / "X.html").write_text(
+        f"<p>ok</p>\n<p>{name.upper()}</p>\n", encoding="utf-8"
+    )
+    hits = stages.audit(folder, ingested.data.roster_names)
+    assert hits == [{"where": "cases/X.html", "line": 2}]
+    with pytest.raises(Exception, match="leak audit found 1 roster name"):
+        stages.check_audit(hits)
