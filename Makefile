@@ -12,6 +12,7 @@ STAMP := $(VENV)/.installed
 STUDY ?= data/demo
 UI_HOST := 127.0.0.1
 UI_PORT ?= 4200
+DOSSIER_PORT ?= 8765
 
 # Prefect stays inside the project: its own home, no telemetry, a start-up
 # timeout that fits 2 cores. Variables already set in the environment win.
@@ -22,7 +23,7 @@ export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS ?= 90
 # pip here prints one warning per package about optional local mirrors; hide only those.
 PIP_QUIET := grep -v "is ignored: it is neither a file nor a directory" || true
 
-.PHONY: help venv run test lint format ui ui-stop clean
+.PHONY: help venv run test lint format ui ui-stop serve clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
@@ -50,12 +51,27 @@ format: $(STAMP) ## format the code with ruff
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-ui: $(STAMP) ## start the Prefect UI on 127.0.0.1:$(UI_PORT) in the background
-	$(BIN)/prefect server start --host $(UI_HOST) --port $(UI_PORT) --background --analytics-off
-	@echo "Prefect UI: http://$(UI_HOST):$(UI_PORT)  (make run now reports to it; make ui-stop stops it)"
+ui: $(STAMP) ## start the Prefect UI (127.0.0.1:4200) and the dossier server (127.0.0.1:8765)
+	@if $(BIN)/python -c "import sys; from flows.settings import server_is_up; sys.exit(0 if server_is_up('http://$(UI_HOST):$(UI_PORT)/api') else 1)"; then \
+		echo "Prefect UI already running"; \
+	else \
+		$(BIN)/prefect server start --host $(UI_HOST) --port $(UI_PORT) --background --analytics-off; \
+	fi
+	@mkdir -p $(PREFECT_HOME) out
+	@if [ -f $(PREFECT_HOME)/dossiers.pid ] && kill -0 $$(cat $(PREFECT_HOME)/dossiers.pid) 2>/dev/null; then \
+		echo "dossier server already running"; \
+	else \
+		nohup $(BIN)/triangulate serve-dossiers out --port $(DOSSIER_PORT) > $(PREFECT_HOME)/dossiers.log 2>&1 & echo $$! > $(PREFECT_HOME)/dossiers.pid; \
+	fi
+	@echo "Prefect UI: http://$(UI_HOST):$(UI_PORT)   dossiers: http://$(UI_HOST):$(DOSSIER_PORT)/"
+	@echo "make run now reports to this server; make serve adds a deployment to start runs from the UI; make ui-stop stops both."
 
-ui-stop: ## stop the Prefect UI started by make ui
-	$(BIN)/prefect server stop
+ui-stop: ## stop the Prefect UI and the dossier server started by make ui
+	-$(BIN)/prefect server stop
+	@if [ -f $(PREFECT_HOME)/dossiers.pid ]; then kill $$(cat $(PREFECT_HOME)/dossiers.pid) 2>/dev/null || true; rm -f $(PREFECT_HOME)/dossiers.pid; fi
+
+serve: $(STAMP) ## serve the `triangulate` deployment to the UI (needs make ui): start runs from a form
+	PREFECT_API_URL=http://$(UI_HOST):$(UI_PORT)/api $(BIN)/triangulate serve
 
 clean: ## remove outputs, the Prefect home and the environment
 	rm -rf out .prefect $(VENV) .pytest_cache .ruff_cache *.egg-info

@@ -36,10 +36,32 @@ def run(
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="Output folder (default: out/<study id>).")
     ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Re-render every dossier, ignoring the cache.")
+    ] = False,
+    case: Annotated[
+        list[str] | None,
+        typer.Option("--case", help="Re-render this case even if cached (repeatable)."),
+    ] = None,
+    runner: Annotated[
+        str, typer.Option(help="Task runner for per-case work: threads or dask.")
+    ] = "threads",
+    dask_address: Annotated[
+        str | None,
+        typer.Option(help="Dask scheduler (tcp://host:8786); without it, a local cluster."),
+    ] = None,
+    pdf: Annotated[
+        bool, typer.Option("--pdf", help="Also print the index and every dossier to PDF.")
+    ] = False,
 ) -> None:
-    """Run the whole pipeline as a Prefect flow and publish the dossiers."""
+    """Run the whole pipeline as a Prefect flow and publish the dossiers.
+
+    Dossiers of cases whose inputs did not change since the last run are reused.
+    """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from flows import pipeline
     from flows.errors import TriangulateError
-    from flows.pipeline import triangulate_study
     from flows.study import load_study
 
     try:
@@ -47,10 +69,36 @@ def run(
     except TriangulateError as exc:
         _fail(exc)
     out_dir = (out or Path("out") / study.definition.study.id).resolve()
+    progress = Progress(
+        TextColumn("rendering dossiers"), BarColumn(), MofNCompleteColumn(), console=console
+    )
+    task_id = progress.add_task("render", total=None)
+    pipeline.progress_hook = lambda done, total: progress.update(
+        task_id, completed=done, total=total
+    )
     try:
-        summary = triangulate_study(study_dir=study_dir, out_dir=out_dir)
+        with progress:
+            summary = pipeline.run_study(
+                study_dir,
+                out_dir,
+                force=force,
+                rebuild_cases=case,
+                runner=runner,
+                dask_address=dask_address,
+                pdf=pdf,
+            )
     except TriangulateError as exc:
         _fail(exc)
+    except Exception as exc:  # a bug or an environment problem: say where to look
+        console.print(
+            f"[bold red]The run failed[/] ({type(exc).__name__}: {exc}). Nothing was published: "
+            f"the previous dossiers in {out_dir} are unchanged, and the partial outputs are in "
+            f"{out_dir.parent / ('.' + out_dir.name + '.staging')}. The Prefect logs above (or the "
+            "flow run in the UI, `make ui`) show the task that failed."
+        )
+        raise typer.Exit(1) from None
+    finally:
+        pipeline.progress_hook = None
     table = Table(title=f"triangulate: {summary['study_id']}")
     table.add_column("file")
     table.add_column("read", justify="right")
@@ -59,7 +107,10 @@ def run(
         table.add_row(name, str(summary["read"][name]), str(loaded))
     console.print(table)
     console.print(f"{summary['rejected']} rejected rows or cells: {out_dir / 'rejects.csv'}")
-    console.print(f"[bold green]{summary['cases']} dossiers[/] in {out_dir}")
+    console.print(
+        f"[bold green]{summary['cases']} dossiers[/] in {out_dir} "
+        f"({len(summary['rendered'])} rendered, {len(summary['reused'])} reused)"
+    )
     console.print(f"Open {out_dir / 'index.html'}")
 
 
@@ -89,6 +140,43 @@ def validate(study_dir: StudyDir) -> None:
         console.print(rejects)
         raise typer.Exit(1)
     console.print("[bold green]valid[/]: every row loads")
+
+
+@app.command("serve-dossiers")
+def serve_dossiers(
+    root: Annotated[Path, typer.Argument(help="Folder to serve (default: out/).")] = Path("out"),
+    port: Annotated[int, typer.Option(help="Port on 127.0.0.1.")] = 8765,
+) -> None:
+    """Serve the output folder on http://127.0.0.1:PORT (loopback only), so links
+    from the Prefect UI's artifacts open the dossiers."""
+    from flows import dossier_server
+
+    root.mkdir(parents=True, exist_ok=True)
+    server = dossier_server.make_server(root, port)
+    console.print(f"Serving {root.resolve()} on {dossier_server.base_url(port)}/ (Ctrl-C stops)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
+@app.command()
+def serve() -> None:
+    """Register the `triangulate` deployment with the Prefect server started by
+    `make ui` and serve it: start runs from the UI's form (Deployments → triangulate → Run)."""
+    import os
+
+    from flows import settings as prefect_settings
+
+    url = os.environ.get("PREFECT_API_URL")
+    if not url or not prefect_settings.server_is_up(url):
+        _fail(RuntimeError("no Prefect server is up: run `make ui` first, then `make serve`"))
+    from flows.deployment import serve_deployment
+
+    console.print(f"Serving the deployment `triangulate` to {url.removesuffix('/api')}")
+    serve_deployment()
 
 
 def _fail(exc: Exception) -> None:

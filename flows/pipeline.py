@@ -1,7 +1,12 @@
 """Prefect flows and tasks: thin wiring around `flows.stages`.
 
 One task per stage, and one per case for rendering (never per excerpt).
-Tasks log counts and case ids only, never text or names.
+Tasks log counts and case ids only, never text or names; artifacts hold
+counts and labels only.
+
+Per-case rendering is cached on `stages.case_fingerprints`: a re-run after a
+change to one case re-renders that case (and the index), and reuses every
+other dossier from the content store beside the output folder.
 """
 
 from __future__ import annotations
@@ -9,6 +14,8 @@ from __future__ import annotations
 import os
 import shutil
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -16,27 +23,66 @@ from flows import settings
 
 settings.configure()
 
-from prefect import flow, get_run_logger, task  # noqa: E402
+from prefect import flow, get_run_logger, tags, task  # noqa: E402
+from prefect.artifacts import (  # noqa: E402
+    create_markdown_artifact,
+    create_progress_artifact,
+    create_table_artifact,
+    update_progress_artifact,
+)
 from prefect.cache_policies import NO_CACHE  # noqa: E402
+from prefect.context import get_run_context  # noqa: E402
 from prefect.task_runners import ThreadPoolTaskRunner  # noqa: E402
 
-from flows import stages  # noqa: E402
+from flows import artifacts, stages  # noqa: E402
+from flows.errors import TriangulateError  # noqa: E402
 
-TASK_OPTIONS = {"cache_policy": NO_CACHE, "persist_result": False}
+#: Called with (cases done, cases in all) while dossiers render; the CLI sets it.
+progress_hook: Callable[[int, int], None] | None = None
 
 
-@task(name="ingest and validate", **TASK_OPTIONS)
+def retry_unless_invalid(task, task_run, state) -> bool:
+    """Retry a failed file-touching task, but never a validation error."""
+    try:
+        state.result()
+    except TriangulateError:
+        return False
+    except Exception:
+        return True
+    return False
+
+
+FILE_TASK = {
+    "cache_policy": NO_CACHE,
+    "persist_result": False,
+    "retries": 2,
+    "retry_delay_seconds": [1, 4],
+    "retry_condition_fn": retry_unless_invalid,
+}
+PURE_TASK = {"cache_policy": NO_CACHE, "persist_result": False}
+
+
+@dataclass(frozen=True)
+class CaseJob:
+    """What one case's render task needs; `key` is the case's cache key."""
+
+    case_id: str
+    key: str
+    db_path: str
+    store: str
+
+
+@task(name="ingest coded excerpts and surveys", **FILE_TASK)
 def ingest_task(study_dir: Path) -> stages.Ingested:
     ingested = stages.ingest(study_dir)
     logger = get_run_logger()
     for name, loaded in ingested.data.loaded_counts.items():
-        read = ingested.data.read_counts[name]
-        logger.info("%s: %d rows read, %d loaded", name, read, loaded)
+        logger.info("%s: %d rows read, %d loaded", name, ingested.data.read_counts[name], loaded)
     logger.info("%d rows or cells rejected (see rejects.csv)", len(ingested.data.rejects))
     return ingested
 
 
-@task(name="pseudonymise and suggest stances", **TASK_OPTIONS)
+@task(name="pseudonymise and suggest stances", **PURE_TASK)
 def annotate_task(ingested: stages.Ingested):
     excerpts, stats = stages.annotate(ingested)
     get_run_logger().info(
@@ -48,50 +94,88 @@ def annotate_task(ingested: stages.Ingested):
     return excerpts, stats
 
 
-@task(name="load DuckDB and run SQL models", **TASK_OPTIONS)
+@task(name="survey deltas, stances and convergence (DuckDB SQL)", **FILE_TASK)
 def warehouse_task(ingested: stages.Ingested, excerpts, db_path: Path) -> list[str]:
     models = stages.build_warehouse(db_path, stages.warehouse_frames(ingested, excerpts))
-    get_run_logger().info("built %d models: %s", len(models), ", ".join(models))
+    get_run_logger().info("built %d SQL models", len(models))
     return models
 
 
-@task(name="render dossier", task_run_name="render dossier {case_id}", **TASK_OPTIONS)
-def render_case_task(
-    db_path: Path, ingested: stages.Ingested, case_id: str, out_dir: Path, prov: dict
-):
-    return stages.render_cases(db_path, ingested, [case_id], out_dir, prov)
+def _case_key(context, parameters) -> str:
+    return "dossier-" + parameters["job"].key
 
 
-@task(name="export tables", **TASK_OPTIONS)
+@task(
+    name="render dossier",
+    task_run_name="render dossier {job.case_id}",
+    cache_key_fn=_case_key,
+    persist_result=True,
+    retries=2,
+    retry_delay_seconds=[1, 4],
+    retry_condition_fn=retry_unless_invalid,
+)
+def render_case_task(job: CaseJob, ingested: stages.Ingested, prov: dict) -> dict:
+    """Triangulate and render one case into the content store; returns where."""
+    import duckdb
+
+    with duckdb.connect(job.db_path, read_only=True) as con:
+        html = stages.render_case(con, ingested, job.case_id, {**prov, "case_fingerprint": job.key})
+    path = Path(job.store) / f"{job.key}.html"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(html, encoding="utf-8")
+    return {"case_id": job.case_id, "path": str(path), "flow_run_id": _flow_run_id()}
+
+
+def _flow_run_id() -> str:
+    context = get_run_context()
+    run = getattr(context, "task_run", None) or getattr(context, "flow_run", None)
+    return str(getattr(run, "flow_run_id", None) or getattr(run, "id", ""))
+
+
+@task(name="export tables", **FILE_TASK)
 def export_task(db_path: Path, ingested: stages.Ingested, out_dir: Path) -> list[str]:
     return stages.export_tables(db_path, ingested, out_dir)
 
 
-@task(name="render cross-case index", **TASK_OPTIONS)
+@task(name="render cross-case index", **FILE_TASK)
 def index_task(
     db_path: Path, ingested: stages.Ingested, out_dir: Path, prov: dict, exports: list[str]
 ):
     return stages.render_index_page(db_path, ingested, out_dir, prov, exports)
 
 
-@task(name="audit outputs for personal data", **TASK_OPTIONS)
-def audit_task(staging: Path, ingested: stages.Ingested) -> None:
-    hits = stages.audit(staging, ingested.data.roster_names)
+@task(name="print PDFs (headless Chromium)", **FILE_TASK)
+def pdf_task(staging: Path) -> int:
+    written = stages.make_pdfs(staging)
+    get_run_logger().info("%d PDFs printed", len(written))
+    return len(written)
+
+
+@task(name="audit outputs for personal data", **PURE_TASK)
+def audit_task(staging: Path, ingested: stages.Ingested, extra_texts: dict[str, str]) -> None:
+    hits = stages.audit(staging, ingested.data.roster_names, extra_texts)
     get_run_logger().info("leak audit: %d hit(s)", len(hits))
     stages.check_audit(hits)
 
 
-def _workers() -> int:
+def default_workers() -> int:
+    """Threads for per-case work: the machine's cores, at least 2, at most 8."""
     return max(2, min(8, os.cpu_count() or 2))
 
 
-@flow(
-    name="triangulate study",
-    task_runner=ThreadPoolTaskRunner(max_workers=_workers()),
-    log_prints=False,
-)
-def triangulate_study(study_dir: Path, out_dir: Path) -> dict:
-    """Ingest, annotate, load, triangulate (SQL), render, export, audit, publish."""
+@flow(name="triangulate study", task_runner=ThreadPoolTaskRunner(max_workers=default_workers()))
+def triangulate_study(
+    study_dir: Path,
+    out_dir: Path,
+    force: bool = False,
+    rebuild_cases: list[str] | None = None,
+    pdf: bool = False,
+) -> dict:
+    """Ingest, annotate, load, triangulate (SQL), render, export, audit, publish.
+
+    `force` re-renders every dossier; `rebuild_cases` re-renders those cases only;
+    `pdf` also prints every page to PDF.
+    """
     started = datetime.now(UTC)
     timings: dict[str, float] = {}
     clock = time.perf_counter()
@@ -107,39 +191,127 @@ def triangulate_study(study_dir: Path, out_dir: Path) -> dict:
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     db_path = staging / stages.DB_NAME
+    store = stages.store_dir(out_dir) / "dossiers"
 
     ingested = ingest_task(study_dir)
+    study_id = ingested.study.definition.study.id
     lap("ingest")
-    excerpts, stats = annotate_task(ingested)
-    lap("nlp")
-    models = warehouse_task(ingested, excerpts, db_path)
-    lap("sql")
-    prov = stages.provenance(ingested)
-    cases = stages.case_ids(db_path)
-    futures = [render_case_task.submit(db_path, ingested, c, staging, prov) for c in cases]
-    for future in futures:
-        future.result()
-    exports = export_task(db_path, ingested, staging)
-    index_task(db_path, ingested, staging, prov, exports)
-    lap("render")
-    audit_task(staging, ingested)
-    lap("audit")
-    stages.publish(staging, out_dir)
-    summary = {
-        "study_id": ingested.study.definition.study.id,
-        "started_utc": started.isoformat(),
-        "finished_utc": datetime.now(UTC).isoformat(),
-        "timings_seconds": timings,
-        "cases": len(cases),
-        "models": models,
-        "loaded": ingested.data.loaded_counts,
-        "read": ingested.data.read_counts,
-        "rejected": len(ingested.data.rejects),
-        "words": stats["words"],
-        "names_replaced": stats["names_replaced"],
-        "provenance": prov,
-        "out_dir": str(out_dir),
-    }
+    with tags(f"study:{study_id}"):
+        excerpts, stats = annotate_task(ingested)
+        lap("nlp")
+        models = warehouse_task(ingested, excerpts, db_path)
+        lap("sql")
+        prov = stages.provenance(ingested)
+        keys = stages.case_fingerprints(ingested)
+        cases = stages.case_ids(db_path)
+        rebuilt = set(cases if force else (rebuild_cases or []))
+        jobs = [CaseJob(c, keys[c], str(db_path), str(store)) for c in cases]
+        results = _render_all(jobs, ingested, prov, rebuilt)
+        (staging / "cases").mkdir(exist_ok=True)
+        for result in results:
+            shutil.copyfile(result["path"], staging / "cases" / f"{result['case_id']}.html")
+        exports = export_task(db_path, ingested, staging)
+        index_task(db_path, ingested, staging, prov, exports)
+        if pdf:
+            pdf_task(staging)
+        lap("render")
+        this_run = _flow_run_id()
+        rendered = sorted(r["case_id"] for r in results if r["flow_run_id"] == this_run)
+        summary = {
+            "study_id": study_id,
+            "cases": len(cases),
+            "rendered": rendered,
+            "reused": sorted(set(cases) - set(rendered)),
+            "models": models,
+            "loaded": ingested.data.loaded_counts,
+            "read": ingested.data.read_counts,
+            "rejected": len(ingested.data.rejects),
+            "words": stats["words"],
+            "names_replaced": stats["names_replaced"],
+            "out_dir": str(out_dir),
+        }
+        texts = artifacts.texts(summary, stages.case_overview(db_path))
+        audit_task(staging, ingested, texts)
+        lap("audit")
+        stages.publish(staging, out_dir)
+        artifacts.publish(texts, create_markdown_artifact, create_table_artifact)
+    summary.update(
+        started_utc=started.isoformat(),
+        finished_utc=datetime.now(UTC).isoformat(),
+        timings_seconds=timings,
+        provenance=prov,
+    )
     stages.write_manifest(out_dir, summary)
-    get_run_logger().info("%d dossiers published in %s", len(cases), out_dir)
+    get_run_logger().info(
+        "%d dossiers published (%d rendered, %d reused)",
+        len(cases),
+        len(rendered),
+        len(summary["reused"]),
+    )
     return summary
+
+
+def _render_all(jobs: list[CaseJob], ingested, prov: dict, rebuilt: set[str]) -> list[dict]:
+    """Submit one render task per case; rebuild any whose cached file is gone."""
+    progress_id = create_progress_artifact(
+        progress=0.0, key="render-progress", description="Dossiers rendered"
+    )
+    futures = [
+        render_case_task.with_options(refresh_cache=job.case_id in rebuilt).submit(
+            job, ingested, prov
+        )
+        for job in jobs
+    ]
+    results = []
+    for done, future in enumerate(futures, 1):
+        result = future.result()
+        if not Path(result["path"]).exists():  # cached result, but the file was deleted
+            job = jobs[done - 1]
+            result = render_case_task.with_options(refresh_cache=True)(job, ingested, prov)
+        results.append(result)
+        update_progress_artifact(progress_id, progress=100.0 * done / len(futures))
+        if progress_hook is not None:
+            progress_hook(done, len(futures))
+    return results
+
+
+def task_runner(kind: str = "threads", dask_address: str | None = None, workers: int | None = None):
+    """The runner for per-case work: bounded threads, or Dask (a scheduler address,
+    or a local cluster when no address is given)."""
+    if kind == "threads":
+        return ThreadPoolTaskRunner(max_workers=workers or default_workers())
+    if kind == "dask":
+        from prefect_dask import DaskTaskRunner
+
+        if dask_address:
+            return DaskTaskRunner(address=dask_address)
+        return DaskTaskRunner(
+            cluster_kwargs={"n_workers": workers or 2, "threads_per_worker": 1, "processes": True}
+        )
+    raise TriangulateError(f"unknown runner {kind!r}; expected threads or dask")
+
+
+def run_study(
+    study_dir: Path,
+    out_dir: Path,
+    force: bool = False,
+    rebuild_cases: list[str] | None = None,
+    runner: str = "threads",
+    dask_address: str | None = None,
+    pdf: bool = False,
+) -> dict:
+    """Run the flow with the chosen task runner, tagged with the study."""
+    from flows.study import load_study
+
+    study_id = load_study(study_dir).definition.study.id
+    flow_with_runner = triangulate_study.with_options(
+        task_runner=task_runner(runner, dask_address), flow_run_name=f"triangulate {study_id}"
+    )
+    with tags("triangulate", f"study:{study_id}"):
+        return flow_with_runner(
+            study_dir=study_dir,
+            out_dir=out_dir,
+            force=force,
+            rebuild_cases=rebuild_cases,
+            pdf=pdf,
+        )

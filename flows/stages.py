@@ -13,6 +13,7 @@ import json
 import platform
 import re
 import shutil
+import unicodedata
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -78,9 +79,14 @@ def build_warehouse(db_path: Path, frames: dict[str, pd.DataFrame]) -> list[str]
     return warehouse.build_warehouse(db_path, frames)
 
 
-def case_ids(db_path: Path) -> list[str]:
+def case_overview(db_path: Path) -> pd.DataFrame:
+    """Every case's classification row."""
     with duckdb.connect(str(db_path), read_only=True) as con:
-        return warehouse.query(con, "case_overview")["case_id"].tolist()
+        return warehouse.query(con, "case_overview")
+
+
+def case_ids(db_path: Path) -> list[str]:
+    return case_overview(db_path)["case_id"].tolist()
 
 
 def _sha256(path: Path) -> str:
@@ -117,34 +123,74 @@ def provenance(ingested: Ingested) -> dict:
     }
 
 
+CASE_QUERIES = ("verdicts", "sources", "informants", "pairs", "excerpts", "survey", "context")
+
+
+def render_case(
+    con: duckdb.DuckDBPyConnection, ingested: Ingested, case_id: str, prov: dict
+) -> str:
+    """One case's dossier as HTML, from an open warehouse connection."""
+    frames = {name: warehouse.query(con, f"case_{name}", case_id=case_id) for name in CASE_QUERIES}
+    overview = warehouse.query(con, "case_overview")
+    context = render.case_context(
+        ingested.study.definition, case_id, overview, provenance=prov, **frames
+    )
+    return render.render_dossier(render.environment(), context)
+
+
 def render_cases(
     db_path: Path, ingested: Ingested, cases: list[str], out_dir: Path, prov: dict
 ) -> list[Path]:
     """Write one dossier per case into out_dir/cases; returns the files written."""
-    env = render.environment()
-    study = ingested.study.definition
     (out_dir / "cases").mkdir(parents=True, exist_ok=True)
+    keys = case_fingerprints(ingested)
     written = []
     with duckdb.connect(str(db_path), read_only=True) as con:
-        overview = warehouse.query(con, "case_overview")
         for case_id in cases:
-            frames = {
-                name: warehouse.query(con, f"case_{name}", case_id=case_id)
-                for name in (
-                    "verdicts",
-                    "sources",
-                    "informants",
-                    "pairs",
-                    "excerpts",
-                    "survey",
-                    "context",
-                )
-            }
-            context = render.case_context(study, case_id, overview, provenance=prov, **frames)
+            html = render_case(con, ingested, case_id, {**prov, "case_fingerprint": keys[case_id]})
             path = out_dir / "cases" / f"{case_id}.html"
-            path.write_text(render.render_dossier(env, context), encoding="utf-8")
+            path.write_text(html, encoding="utf-8")
             written.append(path)
     return written
+
+
+def code_fingerprint() -> str:
+    """A hash of everything besides the inputs that shapes an output: the Python
+    modules, lexicons, SQL models, templates and the installed versions."""
+    digest = hashlib.sha256()
+    roots = [Path(__file__).parent, warehouse.SQL_DIR, render.TEMPLATES_DIR]
+    for root in roots:
+        for path in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix != ".pyc"):
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+    for name in ("duckdb", "spacy", "jinja2", "pandas"):
+        digest.update(f"{name}={metadata.version(name)}".encode())
+    return digest.hexdigest()
+
+
+def _frame_digest(digest, frame: pd.DataFrame) -> None:
+    digest.update(frame.to_csv(index=False, lineterminator="\n").encode())
+
+
+def case_fingerprints(ingested: Ingested) -> dict[str, str]:
+    """Per case, a key that changes when anything that case's dossier depends on
+    changes: its excerpts, survey rows, context, the roster entries and
+    interviews of its informants, the study file, and the code (`code_fingerprint`)."""
+    data = ingested.data
+    base = hashlib.sha256((ingested.study.sha256 + code_fingerprint()).encode()).hexdigest()
+    names = {pid: names for pid, _, names in data.roster_names}
+    keys = {}
+    for case_id in data.cases["case_id"]:
+        people = sorted(data.person_cases.loc[data.person_cases["case_id"] == case_id, "person_id"])
+        digest = hashlib.sha256(base.encode())
+        _frame_digest(digest, data.excerpts[data.excerpts["case_id"] == case_id])
+        _frame_digest(digest, data.survey[data.survey["case_id"] == case_id])
+        _frame_digest(digest, data.context[data.context["case_id"] == case_id])
+        _frame_digest(digest, data.persons[data.persons["person_id"].isin(people)])
+        _frame_digest(digest, data.interviews[data.interviews["person_id"].isin(people)])
+        digest.update(repr([(p, names.get(p, [])) for p in people]).encode())
+        keys[case_id] = digest.hexdigest()
+    return keys
 
 
 def export_tables(db_path: Path, ingested: Ingested, out_dir: Path) -> list[str]:
@@ -199,19 +245,35 @@ def name_pattern(roster_names: list[tuple[str, str, list[str]]]) -> re.Pattern |
     )
 
 
-def audit(out_dir: Path, roster_names: list[tuple[str, str, list[str]]]) -> list[dict]:
-    """Find roster names in every output file and every text column of the database.
+def audit(
+    out_dir: Path,
+    roster_names: list[tuple[str, str, list[str]]],
+    extra_texts: dict[str, str] | None = None,
+) -> list[dict]:
+    """Find roster names in every output file, every text column of the database,
+    and any extra texts (e.g. Prefect artifacts before they are created).
 
     Returns where each hit is (never the name itself)."""
     pattern = name_pattern(roster_names)
     if pattern is None:
         return []
-    hits = []
+    hits = [
+        {"where": f"artifact:{key}", "line": 0}
+        for key, text in sorted((extra_texts or {}).items())
+        if pattern.search(text)
+    ]
     for path in sorted(out_dir.rglob("*")):
-        if path.is_file() and path.suffix in TEXT_SUFFIXES:
-            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-                if pattern.search(line):
-                    hits.append({"where": str(path.relative_to(out_dir)), "line": number})
+        if not path.is_file() or path.suffix not in (*TEXT_SUFFIXES, ".pdf"):
+            continue
+        if path.suffix == ".pdf":
+            from flows.browser import pdf_text
+
+            text = pdf_text(path)
+        else:
+            text = path.read_text(encoding="utf-8")
+        for number, line in enumerate(unicodedata.normalize("NFKC", text).splitlines(), 1):
+            if pattern.search(line):
+                hits.append({"where": str(path.relative_to(out_dir)), "line": number})
     db_path = out_dir / DB_NAME
     if db_path.exists():
         with duckdb.connect(str(db_path), read_only=True) as con:
@@ -237,8 +299,22 @@ def check_audit(hits: list[dict]) -> None:
         )
 
 
+def make_pdfs(out_dir: Path) -> list[Path]:
+    """Print the index and every dossier to PDF into out_dir/pdf."""
+    from flows.browser import print_pdfs
+
+    pages = [out_dir / "index.html", *sorted((out_dir / "cases").glob("*.html"))]
+    return print_pdfs(pages, out_dir / "pdf")
+
+
 def staging_dir(out_dir: Path) -> Path:
+    """Where a run writes before the audit lets it publish."""
     return out_dir.parent / f".{out_dir.name}.staging"
+
+
+def store_dir(out_dir: Path) -> Path:
+    """The content store of rendered dossiers, keyed by case fingerprint."""
+    return out_dir.parent / f".{out_dir.name}.cache"
 
 
 def publish(staging: Path, out_dir: Path) -> None:
@@ -260,7 +336,7 @@ def write_manifest(out_dir: Path, manifest: dict) -> Path:
     return path
 
 
-def run_direct(study_dir: Path, out_dir: Path) -> dict:
+def run_direct(study_dir: Path, out_dir: Path, pdf: bool = False) -> dict:
     """The whole pipeline in one process without Prefect (tests, benchmarks).
 
     Same stages, same outputs as the `triangulate study` flow."""
@@ -277,6 +353,8 @@ def run_direct(study_dir: Path, out_dir: Path) -> dict:
     render_cases(db_path, ingested, cases, staging, prov)
     exports = export_tables(db_path, ingested, staging)
     render_index_page(db_path, ingested, staging, prov, exports)
+    if pdf:
+        make_pdfs(staging)
     check_audit(audit(staging, ingested.data.roster_names))
     publish(staging, out_dir)
     return {"cases": cases, "stats": stats, "rejected": len(ingested.data.rejects)}

@@ -68,3 +68,73 @@ def test_flow_logs_hold_no_names_or_excerpt_text(flow_run, demo_dir):
     assert not [m for m in messages if pattern.search(m)]
     texts = set(ingested.data.excerpts["text"])
     assert not [m for m in messages if any(t[:40] in m for t in texts)]
+
+
+def test_rerun_after_one_case_change_rerenders_only_that_case(prefect_harness, demo_dir, tmp_path):
+    import csv
+    import shutil
+
+    from flows.pipeline import triangulate_study
+
+    study = tmp_path / "study"
+    shutil.copytree(demo_dir, study)
+    out = tmp_path / "out"
+    first = triangulate_study(study_dir=study, out_dir=out)
+    assert first["rendered"] == [f"P{i}" for i in range(1, 10)]
+
+    second = triangulate_study(study_dir=study, out_dir=out)
+    assert second["rendered"] == [] and len(second["reused"]) == 9
+
+    rows = list(csv.DictReader((study / "excerpts.csv").open(encoding="utf-8")))
+    target = next(r for r in rows if r["case_id"] == "P3")
+    target["text"] = target["text"] + " That is how it was."
+    with (study / "excerpts.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    before = {p.name: p.read_bytes() for p in (out / "cases").glob("*.html")}
+    third = triangulate_study(study_dir=study, out_dir=out)
+    assert third["rendered"] == ["P3"]
+    after = {p.name: p.read_bytes() for p in (out / "cases").glob("*.html")}
+    assert [name for name in sorted(before) if before[name] != after[name]] == ["P3.html"]
+
+    # a cached dossier whose stored file is gone is rebuilt
+    for stored in (stages.store_dir(out) / "dossiers").glob("*.html"):
+        stored.unlink()
+    fourth = triangulate_study(study_dir=study, out_dir=out, rebuild_cases=["P1"])
+    assert sorted(p.name for p in (out / "cases").glob("*.html")) == sorted(after)
+    assert "P1" in fourth["rendered"]
+    assert {p.name: p.read_bytes() for p in (out / "cases").glob("*.html")} == after
+
+    forced = triangulate_study(study_dir=study, out_dir=out, force=True)
+    assert len(forced["rendered"]) == 9
+
+
+def test_artifacts_hold_counts_not_names(flow_run, demo_dir):
+    import asyncio
+
+    from prefect.client.orchestration import get_client
+
+    async def read():
+        async with get_client() as client:
+            return await client.read_artifacts()
+
+    found = {a.key: a for a in asyncio.run(read()) if a.key}
+    assert {"run-summary", "case-classification", "render-progress"} <= set(found)
+    ingested = stages.ingest(demo_dir)
+    pattern = stages.name_pattern(ingested.data.roster_names)
+    for artifact in found.values():
+        assert not pattern.search(str(artifact.data)), artifact.key
+    assert "9 dossiers" in str(found["run-summary"].data)
+
+
+def test_dask_local_cluster_gives_identical_dossiers(prefect_harness, flow_run, demo_dir, tmp_path):
+    from flows.pipeline import run_study
+
+    _, threads_out, _ = flow_run
+    out = tmp_path / "dask"
+    summary = run_study(demo_dir, out, force=True, runner="dask")
+    assert summary["rendered"] == [f"P{i}" for i in range(1, 10)]
+    for path in threads_out.rglob("*"):
+        if path.is_file() and path.suffix in (".html", ".csv"):
+            assert path.read_bytes() == (out / path.relative_to(threads_out)).read_bytes(), path

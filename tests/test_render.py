@@ -127,3 +127,26 @@ def test_audit_finds_a_planted_name_and_refuses_to_publish(tmp_path, demo_dir):
     assert hits == [{"where": "cases/X.html", "line": 2}]
     with pytest.raises(Exception, match="leak audit found 1 roster name"):
         stages.check_audit(hits)
+
+
+def test_case_fingerprints_follow_case_inputs_and_templates(demo_dir, tmp_path, monkeypatch):
+    import shutil
+
+    from flows import render
+
+    ingested = stages.ingest(demo_dir)
+    keys = stages.case_fingerprints(ingested)
+    assert len(set(keys.values())) == 9
+    # one excerpt of P3 changes -> only P3's key changes
+    excerpts = ingested.data.excerpts
+    index = excerpts.index[excerpts["case_id"] == "P3"][0]
+    excerpts.loc[index, "text"] = excerpts.loc[index, "text"] + " More."
+    changed = stages.case_fingerprints(ingested)
+    assert [c for c in keys if keys[c] != changed[c]] == ["P3"]
+    # a template changes -> every key changes
+    templates = tmp_path / "templates"
+    shutil.copytree(render.TEMPLATES_DIR, templates)
+    (templates / "style.css").write_text("body { color: black; }\n", encoding="utf-8")
+    monkeypatch.setattr(render, "TEMPLATES_DIR", templates)
+    retemplated = stages.case_fingerprints(ingested)
+    assert all(retemplated[c] != changed[c] for c in keys)

@@ -1,0 +1,96 @@
+"""What a run shows in the Prefect UI: counts and labels only, never text or names.
+
+`texts` builds the artifacts as plain data (so the leak audit can read them
+before anything is published); `publish` hands them to Prefect's artifact
+functions, which the caller passes in (this module does not import Prefect).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pandas as pd
+
+#: Base address of the served output root (its parent folder), if not the default server.
+DOSSIER_URL_ENV = "TRIANGULATE_DOSSIER_URL"
+
+
+def dossier_index_url(out_dir: str) -> str | None:
+    """The http address of a run's index when `triangulate serve-dossiers` (started
+    by `make ui`) serves the output root, or when TRIANGULATE_DOSSIER_URL names one."""
+    from pathlib import Path
+
+    from flows import dossier_server
+
+    base = os.environ.get(DOSSIER_URL_ENV)
+    if base:
+        return base.rstrip("/") + "/" + Path(out_dir).name + "/index.html"
+    if dossier_server.is_up():
+        return f"{dossier_server.base_url()}/{Path(out_dir).name}/index.html"
+    return None
+
+
+def case_table(overview: pd.DataFrame) -> list[dict]:
+    """One row per case: classification and convergence counts."""
+    return [
+        {
+            "case": row.case_id,
+            "classification": row.classification,
+            "activities delivered": int(row.n_activities_delivered),
+            "agreement": int(row.n_agreements),
+            "partial agreement": int(row.n_partial_agreements),
+            "silence": int(row.n_silences),
+            "dissonance": int(row.n_dissonances),
+        }
+        for row in overview.itertuples()
+    ]
+
+
+def summary_markdown(summary: dict) -> str:
+    """The run summary: inputs loaded vs read, cases built, warnings, where the dossiers are."""
+    lines = [
+        f"# triangulate: {summary['study_id']}",
+        "",
+        "| input | read | loaded |",
+        "|---|---:|---:|",
+    ]
+    for name, loaded in summary["loaded"].items():
+        lines.append(f"| {name} | {summary['read'][name]} | {loaded} |")
+    lines += [
+        "",
+        f"- **Cases**: {summary['cases']} dossiers "
+        f"({len(summary['rendered'])} rendered, {len(summary['reused'])} reused from cache)",
+        f"- **Rejected rows or cells**: {summary['rejected']} (listed in `rejects.csv`)",
+        f"- **Excerpts' words processed**: {summary['words']}; "
+        f"name mentions pseudonymised: {summary['names_replaced']}",
+    ]
+    if summary["rejected"]:
+        lines.append(
+            "- **Warning**: some input was not loaded; read `rejects.csv` before the dossiers."
+        )
+    url = dossier_index_url(summary["out_dir"])
+    if url:
+        lines.append(f"- **Dossiers**: [{url}]({url})")
+    lines.append(f"- **Output folder**: `{summary['out_dir']}`")
+    return "\n".join(lines) + "\n"
+
+
+def texts(summary: dict, overview: pd.DataFrame) -> dict[str, str]:
+    """Every artifact of the run as text, keyed by artifact key."""
+    return {
+        "run-summary": summary_markdown(summary),
+        "case-classification": json.dumps(case_table(overview), sort_keys=True),
+    }
+
+
+def publish(artifact_texts: dict[str, str], create_markdown, create_table) -> None:
+    """Create the run's artifacts (after the audit passed)."""
+    create_markdown(
+        markdown=artifact_texts["run-summary"], key="run-summary", description="Run summary"
+    )
+    create_table(
+        table=json.loads(artifact_texts["case-classification"]),
+        key="case-classification",
+        description="Cases: classification and convergence counts",
+    )

@@ -1,0 +1,150 @@
+"""Orchestration pieces that need no flow run: server fallback, the deployment's
+form model, task runners, retries, the dossier server."""
+
+from __future__ import annotations
+
+import json
+import threading
+import urllib.request
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+import pytest
+
+from flows import settings
+
+
+class _Health(BaseHTTPRequestHandler):
+    def do_GET(self):  # noqa: N802 - stdlib name
+        self.send_response(200)
+        self.end_headers()
+        self.wfile.write(b"true")
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def fake_prefect_server():
+    server = HTTPServer(("127.0.0.1", 0), _Health)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server.server_address[1]
+    server.shutdown()
+
+
+def test_runs_report_to_a_running_ui_server(monkeypatch, fake_prefect_server):
+    monkeypatch.setenv("PREFECT_API_URL", "restored-after-the-test")
+    monkeypatch.delenv("PREFECT_API_URL")
+    monkeypatch.setenv("TRIANGULATE_UI_PROBE", "on")
+    monkeypatch.setenv("UI_PORT", str(fake_prefect_server))
+    settings.configure()
+    import os
+
+    assert os.environ["PREFECT_API_URL"] == f"http://127.0.0.1:{fake_prefect_server}/api"
+
+
+def test_without_a_server_prefect_falls_back_to_a_temporary_one(monkeypatch):
+    monkeypatch.setenv("PREFECT_API_URL", "restored-after-the-test")
+    monkeypatch.delenv("PREFECT_API_URL")
+    monkeypatch.setenv("TRIANGULATE_UI_PROBE", "on")
+    monkeypatch.setenv("UI_PORT", "9")  # discard port: nothing answers
+    settings.configure()
+    import os
+
+    assert "PREFECT_API_URL" not in os.environ
+    assert os.environ["PREFECT_HOME"].endswith(".prefect")
+    assert os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] == "false"
+
+
+def test_deployment_form_is_a_typed_model():
+    from prefect.utilities.callables import parameter_schema
+
+    from flows.deployment import RunRequest, triangulate_request
+
+    schema = parameter_schema(triangulate_request).model_dump_for_openapi()
+    assert list(schema["properties"]) == ["request"]
+    model = schema["definitions"]["RunRequest"]["properties"]
+    assert set(model) == {"study_dir", "out_dir", "cases", "force", "pdf"}
+    assert model["force"]["type"] == "boolean"
+    assert RunRequest().study_dir == "data/demo"
+    with pytest.raises(ValueError):
+        RunRequest(study_dir="data/demo", colour="blue")
+    assert RunRequest(cases=["P3"], force=True).model_dump()["cases"] == ["P3"]
+
+
+def test_task_runners():
+    from prefect.task_runners import ThreadPoolTaskRunner
+
+    from flows.errors import TriangulateError
+    from flows.pipeline import default_workers, task_runner
+
+    runner = task_runner("threads")
+    assert isinstance(runner, ThreadPoolTaskRunner)
+    assert 2 <= default_workers() <= 8
+    dask = task_runner("dask", dask_address="tcp://127.0.0.1:8786")
+    assert type(dask).__name__ == "DaskTaskRunner"
+    with pytest.raises(TriangulateError, match="unknown runner"):
+        task_runner("spark")
+
+
+def test_no_retry_on_validation_errors():
+    from prefect.states import Failed
+
+    from flows.errors import InputFileError
+    from flows.pipeline import retry_unless_invalid
+
+    invalid = Failed(data=InputFileError("x.csv", "bad header"))
+    flaky = Failed(data=OSError("file busy"))
+    assert retry_unless_invalid(None, None, invalid) is False
+    assert retry_unless_invalid(None, None, flaky) is True
+
+
+def test_dossier_server_serves_loopback_only(tmp_path):
+    from flows import dossier_server
+
+    (tmp_path / "index.html").write_text("<p>hello</p>", encoding="utf-8")
+    server = dossier_server.make_server(tmp_path, 0)
+    port = server.server_address[1]
+    assert server.server_address[0] == "127.0.0.1"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/index.html", timeout=5) as response:
+            assert response.read() == b"<p>hello</p>"
+            assert response.headers["Cache-Control"] == "no-store"
+        assert dossier_server.is_up(port)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_artifact_texts_hold_counts_only(demo_dir, tmp_path):
+    from flows import artifacts, stages
+
+    stages.run_direct(demo_dir, tmp_path / "out")
+    overview = stages.case_overview(tmp_path / "out" / stages.DB_NAME)
+    summary = {
+        "study_id": "demo",
+        "cases": 9,
+        "rendered": ["P1"],
+        "reused": ["P2"],
+        "loaded": {"a.csv": 3},
+        "read": {"a.csv": 4},
+        "rejected": 1,
+        "words": 10,
+        "names_replaced": 2,
+        "out_dir": str(tmp_path / "out"),
+    }
+    texts = artifacts.texts(summary, overview)
+    assert "| a.csv | 4 | 3 |" in texts["run-summary"]
+    assert "Warning" in texts["run-summary"]
+    table = json.loads(texts["case-classification"])
+    assert len(table) == 9 and set(table[0]) == {
+        "case",
+        "classification",
+        "activities delivered",
+        "agreement",
+        "partial agreement",
+        "silence",
+        "dissonance",
+    }
