@@ -20,10 +20,15 @@ export PREFECT_HOME ?= $(CURDIR)/.prefect
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS ?= 90
 
+# Debian packages the pipeline and its browser tests need.
+SYSTEM_PACKAGES := graphviz chromium fonts-dejavu-core
+AXE := .cache/node/node_modules/axe-core/axe.min.js
+AXE_VERSION := 4.14.1
+
 # pip here prints one warning per package about optional local mirrors; hide only those.
 PIP_QUIET := grep -v "is ignored: it is neither a file nor a directory" || true
 
-.PHONY: help venv run test lint format ui ui-stop serve clean
+.PHONY: help venv system-deps run test lint format ui ui-stop serve clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
@@ -37,10 +42,25 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP) ## create the virtual environment and install the project
 
-run: $(STAMP) ## run the pipeline on the demo study (STUDY=path for another)
+system-deps: ## install Graphviz, Chromium and fonts with apt-get when missing
+	@missing=""; \
+	command -v dot >/dev/null 2>&1 || missing="$$missing graphviz"; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	[ -d /usr/share/fonts/truetype/dejavu ] || missing="$$missing fonts-dejavu-core"; \
+	if [ -n "$$missing" ]; then \
+		echo "installing Debian packages:$$missing"; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=""; elif command -v sudo >/dev/null 2>&1; then SUDO=sudo; \
+		else echo "please install:$$missing (apt-get install$$missing)"; exit 1; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
+$(AXE):
+	npm install --prefix .cache/node --no-audit --no-fund --loglevel=error axe-core@$(AXE_VERSION) >/dev/null
+
+run: system-deps $(STAMP) ## run the pipeline on the demo study (STUDY=path for another)
 	$(BIN)/triangulate run $(STUDY)
 
-test: $(STAMP) ## run the test suite
+test: system-deps $(STAMP) $(AXE) ## run the test suite (browser tests included)
 	$(BIN)/pytest
 
 lint: $(STAMP) ## ruff lint and format check
@@ -74,4 +94,4 @@ serve: $(STAMP) ## serve the `triangulate` deployment to the UI (needs make ui):
 	PREFECT_API_URL=http://$(UI_HOST):$(UI_PORT)/api $(BIN)/triangulate serve
 
 clean: ## remove outputs, the Prefect home and the environment
-	rm -rf out .prefect $(VENV) .pytest_cache .ruff_cache *.egg-info
+	rm -rf out .prefect .cache $(VENV) .pytest_cache .ruff_cache *.egg-info test-artifacts

@@ -11,7 +11,9 @@ from pathlib import Path
 
 import jinja2
 import pandas as pd
+from markupsafe import Markup
 
+from flows import diagram
 from flows.study import Study
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -162,7 +164,10 @@ def case_context(
         key=[c["id"] for c in source_columns].index,
     )
     notes = _quality_notes(matrix, survey_rows, withdrawn, source_columns)
+    verdict_rows = _records(verdicts)
     return {
+        "diagram_svg": Markup(diagram.render_svg(diagram.dot_source(case_id, verdict_rows))),
+        "diagram_text": diagram.text_alternative(verdict_rows),
         "study": study.study,
         "case_id": case_id,
         "summary": summary,
@@ -170,6 +175,7 @@ def case_context(
         "matrix": matrix,
         "source_columns": source_columns,
         "evidence": evidence,
+        "evidence_themes": {theme["theme_id"] for theme in evidence},
         "domains": domains,
         "context": _records(context),
         "notes": notes,

@@ -7,7 +7,6 @@ them directly.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
 import platform
@@ -24,15 +23,19 @@ import pandas as pd
 from flows import render, warehouse
 from flows.annotate import annotate_excerpts
 from flows.errors import LeakError
+from flows.exports import write_csv, write_xlsx
 from flows.ingest import StudyData, ingest_study
 from flows.study import LoadedStudy, load_study
 
+#: Exported tables: file stem -> query in sql/queries/; each is written as CSV and XLSX.
 EXPORTS = {
-    "convergence.csv": "convergence_export",
-    "survey_deltas.csv": "survey_deltas_export",
-    "case_classification.csv": "case_classification_export",
+    "convergence": "convergence_export",
+    "joint_display": "joint_display_export",
+    "survey_deltas": "survey_deltas_export",
+    "case_classification": "case_classification_export",
 }
 TEXT_SUFFIXES = {".html", ".csv", ".json", ".md", ".txt"}
+OFFICE_SUFFIXES = {".xlsx"}
 DB_NAME = "triangulate.duckdb"
 
 
@@ -194,30 +197,22 @@ def case_fingerprints(ingested: Ingested) -> dict[str, str]:
 
 
 def export_tables(db_path: Path, ingested: Ingested, out_dir: Path) -> list[str]:
-    """CSV exports beside the dossiers; returns their paths relative to out_dir."""
+    """CSV and XLSX exports beside the dossiers; returns their paths relative to out_dir."""
     exports_dir = out_dir / "exports"
     exports_dir.mkdir(parents=True, exist_ok=True)
     role_order = [f"{r.id}_stance" for r in ingested.study.definition.roles] + ["survey_stance"]
     written = []
     with duckdb.connect(str(db_path), read_only=True) as con:
-        for filename, query_name in EXPORTS.items():
+        for stem, query_name in EXPORTS.items():
             frame = warehouse.query(con, query_name)
             if query_name == "convergence_export":
                 fixed = [c for c in frame.columns if not c.endswith("_stance")]
                 frame = frame[fixed + [c for c in role_order if c in frame.columns]]
-            write_csv(frame, exports_dir / filename)
-            written.append(f"exports/{filename}")
+            write_csv(frame, exports_dir / f"{stem}.csv")
+            write_xlsx(frame, exports_dir / f"{stem}.xlsx", sheet=stem)
+            written += [f"exports/{stem}.csv", f"exports/{stem}.xlsx"]
     write_csv(ingested.data.rejects, out_dir / "rejects.csv")
     return [*written, "rejects.csv"]
-
-
-def write_csv(frame: pd.DataFrame, path: Path) -> None:
-    """A CSV with cells that could start a spreadsheet formula neutralised."""
-    safe = frame.astype(object).where(frame.notna(), None)
-    safe = safe.map(
-        lambda v: "'" + v if isinstance(v, str) and v[:1] in ("=", "+", "-", "@") else v
-    )
-    safe.to_csv(path, index=False, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
 
 
 def render_index_page(
@@ -263,9 +258,11 @@ def audit(
         if pattern.search(text)
     ]
     for path in sorted(out_dir.rglob("*")):
-        if not path.is_file() or path.suffix not in (*TEXT_SUFFIXES, ".pdf"):
+        if not path.is_file() or path.suffix not in (*TEXT_SUFFIXES, *OFFICE_SUFFIXES, ".pdf"):
             continue
-        if path.suffix == ".pdf":
+        if path.suffix in OFFICE_SUFFIXES:
+            text = _zip_text(path)
+        elif path.suffix == ".pdf":
             from flows.browser import pdf_text
 
             text = pdf_text(path)
@@ -286,6 +283,14 @@ def audit(
                     if text.str.contains(pattern, regex=True).any():
                         hits.append({"where": f"{DB_NAME}:{table}.{column}", "line": 0})
     return hits
+
+
+def _zip_text(path: Path) -> str:
+    """The XML of every part of an Office file, for the leak audit."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        return "\n".join(archive.read(n).decode("utf-8", "replace") for n in archive.namelist())
 
 
 def check_audit(hits: list[dict]) -> None:

@@ -23,9 +23,11 @@ def test_output_layout(demo_out):
     names = sorted(p.relative_to(demo_out).as_posix() for p in demo_out.rglob("*") if p.is_file())
     assert names == [
         *(f"cases/P{i}.html" for i in range(1, 10)),
-        "exports/case_classification.csv",
-        "exports/convergence.csv",
-        "exports/survey_deltas.csv",
+        *(
+            f"exports/{stem}.{ext}"
+            for stem in ("case_classification", "convergence", "joint_display", "survey_deltas")
+            for ext in ("csv", "xlsx")
+        ),
         "index.html",
         "rejects.csv",
         "triangulate.duckdb",
@@ -76,7 +78,7 @@ def test_identical_inputs_give_identical_outputs(demo_out, demo_dir, tmp_path):
     again = tmp_path / "again"
     stages.run_direct(demo_dir, again)
     for path in demo_out.rglob("*"):
-        if path.is_file() and path.suffix in (".html", ".csv"):
+        if path.is_file() and path.suffix in (".html", ".csv", ".xlsx"):
             assert path.read_bytes() == (again / path.relative_to(demo_out)).read_bytes(), path
 
 

@@ -1,0 +1,138 @@
+"""The rendered pages in a real browser: Debian's Chromium driven by Playwright.
+
+Checks every page of the demo (and of a study full of hostile text): no console
+errors, no request leaves file://, every link resolves, the matrix, charts and
+diagram are there, and axe-core finds no serious or critical accessibility
+violation. Screenshots land in test-artifacts/.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import pytest
+
+from flows import stages
+from flows.browser import launch
+
+ROOT = Path(__file__).resolve().parent.parent
+AXE = ROOT / ".cache" / "node" / "node_modules" / "axe-core" / "axe.min.js"
+ARTIFACTS = ROOT / "test-artifacts"
+HOSTILE = '<script>window.pwned=1</script><img src=x onerror="window.pwned=2"><svg onload="window.pwned=3">'
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = launch(playwright)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture(scope="module")
+def demo_pages(tmp_path_factory, demo_dir) -> list[Path]:
+    out = tmp_path_factory.mktemp("browser") / "demo"
+    stages.run_direct(demo_dir, out)
+    return [out / "index.html", *sorted((out / "cases").glob("*.html"))]
+
+
+def visit(browser, page_path: Path) -> dict:
+    """Open a page; return its console errors, requests and the page itself."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+    requests: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(page_path.as_uri(), wait_until="load")
+    return {"page": page, "context": context, "errors": errors, "requests": requests}
+
+
+def test_pages_load_without_errors_or_outside_requests(browser, demo_pages):
+    for path in demo_pages:
+        seen = visit(browser, path)
+        assert seen["errors"] == [], (path.name, seen["errors"])
+        outside = [u for u in seen["requests"] if not u.startswith(("file://", "data:"))]
+        assert outside == [], (path.name, outside)
+        seen["context"].close()
+
+
+def test_every_link_resolves(browser, demo_pages):
+    for path in demo_pages:
+        seen = visit(browser, path)
+        hrefs = seen["page"].eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
+        assert hrefs, path.name
+        for href in hrefs:
+            url = urlparse(href)
+            assert url.scheme == "file", (path.name, href)
+            target = Path(unquote(url.path))
+            assert target.exists(), (path.name, href)
+            if url.fragment and target.suffix == ".html":
+                assert f'id="{url.fragment}"' in target.read_text(encoding="utf-8"), (
+                    path.name,
+                    href,
+                )
+        seen["context"].close()
+
+
+def test_matrix_charts_and_diagram_are_present(browser, demo_pages):
+    index = visit(browser, demo_pages[0])
+    assert index["page"].locator("table").count() >= 3
+    assert index["page"].locator("a[href^='cases/']").count() >= 9
+    ARTIFACTS.mkdir(exist_ok=True)
+    index["page"].screenshot(path=str(ARTIFACTS / "index.png"), full_page=True)
+    index["context"].close()
+    for path in demo_pages[1:]:
+        seen = visit(browser, path)
+        page = seen["page"]
+        assert page.locator("table.matrix tbody tr").count() == 16, path.name
+        assert page.locator("svg.chart").count() == 5, path.name
+        assert page.locator(".diagram-svg svg").count() == 1, path.name
+        assert page.locator("figure.quote").count() >= 25, path.name
+        if path.stem == "P7":
+            page.screenshot(path=str(ARTIFACTS / "dossier-P7.png"), full_page=True)
+        seen["context"].close()
+
+
+def test_no_serious_accessibility_violations(browser, demo_pages):
+    assert AXE.exists(), f"axe-core missing at {AXE}: `make test` installs it from the npm registry"
+    for path in demo_pages[:3]:
+        context = browser.new_context(bypass_csp=True)  # lets the test inject axe-core only
+        page = context.new_page()
+        page.goto(path.as_uri(), wait_until="load")
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate(
+            "async () => await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']})"
+        )
+        serious = [
+            (v["id"], v["impact"], len(v["nodes"]))
+            for v in result["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
+        assert serious == [], (path.name, serious)
+        context.close()
+
+
+def test_hostile_text_is_inert_in_the_dom(browser, make_study, tmp_path):
+    excerpts = [
+        ["E1", "I1", "A", "Intervention/Walking/Present", "", "1", HOSTILE, "We walk. " + HOSTILE],
+        ["E2", "I2", "A", "Context/Energy/Barrier", "", "1", "AK", HOSTILE],
+    ]
+    out = tmp_path / "out"
+    stages.run_direct(make_study(excerpts, [["A", "baseline", "1", "1", HOSTILE]]), out)
+    for path in (out / "cases" / "A.html", out / "index.html"):
+        seen = visit(browser, path)
+        page = seen["page"]
+        assert page.evaluate("window.pwned === undefined")
+        assert page.locator("img").count() == 0
+        assert page.locator("script").count() == 0
+        if path.name == "A.html":
+            text = page.locator("figure.quote blockquote").first.inner_text()
+            assert "<script>window.pwned=1</script>" in text
+        assert not [u for u in seen["requests"] if not re.match(r"^(file|data):", u)]
+        seen["context"].close()
