@@ -14,7 +14,7 @@ from flows.study import Study
 
 
 def build_pseudonymiser(
-    study: Study, roster_names: list[tuple[str, str, list[str]]]
+    study: Study, roster_names: list[tuple[str, str, list[str]]], model: str | None = None
 ) -> Pseudonymiser:
     """A pseudonymiser for every person in the roster (withdrawn ones too)."""
     roles = {r.id: r for r in study.roles}
@@ -22,18 +22,22 @@ def build_pseudonymiser(
         (pseudonym_label(pid, roles[role].label, roles[role].per_case), names)
         for pid, role, names in roster_names
     ]
-    return Pseudonymiser(people, study.study.language)
+    return Pseudonymiser(people, study.study.language, model=model)
 
 
 def annotate_excerpts(
-    excerpts: pd.DataFrame, study: Study, roster_names: list[tuple[str, str, list[str]]]
+    excerpts: pd.DataFrame,
+    study: Study,
+    roster_names: list[tuple[str, str, list[str]]],
+    model: str | None = None,
 ) -> tuple[pd.DataFrame, dict[str, int]]:
-    """Excerpts with pseudonymised text, suggested stances, cues and examples.
+    """Excerpts with de-identified text, suggested stances, cues and examples.
 
-    Returns the frame and counts (replacements made, words processed).
+    `model` names an installed trained spaCy pipeline whose entities are redacted
+    too. Returns the frame and counts (names and identifiers replaced, words).
     """
     out = excerpts.copy()
-    pseudonymiser = build_pseudonymiser(study, roster_names)
+    pseudonymiser = build_pseudonymiser(study, roster_names, model)
     texts, replaced = [], 0
     for text, n in pseudonymiser.pipe(out["text"].tolist()):
         texts.append(text)
@@ -59,4 +63,6 @@ def annotate_excerpts(
         out[column] = pd.Series(dict(values), dtype=object) if values else pd.Series(dtype=object)
     out["suggestion_confidence"] = out["suggestion_confidence"].astype(float)
     words = int(out["text"].str.split().str.len().sum()) if len(out) else 0
-    return out, {"names_replaced": replaced, "words": words}
+    stats = {"names_replaced": replaced, "words": words}
+    stats.update({f"replaced {label}": n for label, n in sorted(pseudonymiser.counts.items())})
+    return out, stats

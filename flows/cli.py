@@ -53,6 +53,13 @@ def run(
     pdf: Annotated[
         bool, typer.Option("--pdf", help="Also print the index and every dossier to PDF.")
     ] = False,
+    nlp_model: Annotated[
+        str | None,
+        typer.Option(
+            help="An installed trained spaCy pipeline (package or path) whose PERSON, GPE, LOC, "
+            "ORG and FAC entities are redacted too. Never downloaded; default: rule-only."
+        ),
+    ] = None,
 ) -> None:
     """Run the whole pipeline as a Prefect flow and publish the dossiers.
 
@@ -86,6 +93,7 @@ def run(
                 runner=runner,
                 dask_address=dask_address,
                 pdf=pdf,
+                nlp_model=nlp_model,
             )
     except TriangulateError as exc:
         _fail(exc)
@@ -177,6 +185,26 @@ def serve() -> None:
 
     console.print(f"Serving the deployment `triangulate` to {url.removesuffix('/api')}")
     serve_deployment()
+
+
+@app.command()
+def synth(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write the study into.")],
+    cases: Annotated[int, typer.Option("--cases", "-n", min=1, help="Number of cases.")] = 9,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed (same seed, same files).")] = 0,
+) -> None:
+    """Write a synthetic study with known ground truth (truth.json) for tests and benchmarks."""
+    from flows.synth import generate_study
+
+    truth = generate_study(cases, out, seed=seed)
+    counts = truth.counts
+    achievers = sum(case.achieves for case in truth.cases)
+    console.print(
+        f"[bold green]{truth.n_cases} cases[/] ({achievers} achieve outcomes), "
+        f"{counts['persons']} people, {counts['interviews']} interviews, "
+        f"{counts['excerpts']} excerpts, {counts['words']} words in {out}"
+    )
+    console.print(f"Ground truth: {out / 'truth.json'}; check it with: triangulate validate {out}")
 
 
 def _fail(exc: Exception) -> None:

@@ -11,6 +11,8 @@ other dossier from the content store beside the output folder.
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import os
 import shutil
 import time
@@ -83,8 +85,10 @@ def ingest_task(study_dir: Path) -> stages.Ingested:
 
 
 @task(name="pseudonymise and suggest stances", **PURE_TASK)
-def annotate_task(ingested: stages.Ingested):
-    excerpts, stats = stages.annotate(ingested)
+def annotate_task(ingested: stages.Ingested, nlp_model: str | None, out_dir: Path):
+    excerpts, stats = stages.annotate(ingested, nlp_model)
+    if nlp_model is None:
+        stages.write_review_list(ingested, excerpts, out_dir)
     get_run_logger().info(
         "%d excerpts annotated, %d words, %d name mentions replaced",
         len(excerpts),
@@ -121,8 +125,9 @@ def render_case_task(job: CaseJob, ingested: stages.Ingested, prov: dict) -> dic
     with duckdb.connect(job.db_path, read_only=True) as con:
         html = stages.render_case(con, ingested, job.case_id, {**prov, "case_fingerprint": job.key})
     path = Path(job.store) / f"{job.key}.html"
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     path.write_text(html, encoding="utf-8")
+    path.chmod(0o600)
     return {"case_id": job.case_id, "path": str(path), "flow_run_id": _flow_run_id()}
 
 
@@ -170,12 +175,37 @@ def triangulate_study(
     force: bool = False,
     rebuild_cases: list[str] | None = None,
     pdf: bool = False,
+    nlp_model: str | None = None,
 ) -> dict:
     """Ingest, annotate, load, triangulate (SQL), render, export, audit, publish.
 
     `force` re-renders every dossier; `rebuild_cases` re-renders those cases only;
-    `pdf` also prints every page to PDF.
+    `pdf` also prints every page to PDF; `nlp_model` names an installed trained
+    spaCy pipeline whose entities are redacted too. Files are owner-only.
     """
+    with stages.private_files(), _collect_logs() as log_lines:
+        return _triangulate(study_dir, out_dir, force, rebuild_cases, pdf, nlp_model, log_lines)
+
+
+@contextlib.contextmanager
+def _collect_logs():
+    """Every Prefect log line of this run, so the leak audit can read them."""
+    lines: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            lines.append(record.getMessage())
+
+    handler = Collect(level=logging.DEBUG)
+    logger = logging.getLogger("prefect")
+    logger.addHandler(handler)
+    try:
+        yield lines
+    finally:
+        logger.removeHandler(handler)
+
+
+def _triangulate(study_dir, out_dir, force, rebuild_cases, pdf, nlp_model, log_lines) -> dict:
     started = datetime.now(UTC)
     timings: dict[str, float] = {}
     clock = time.perf_counter()
@@ -197,11 +227,11 @@ def triangulate_study(
     study_id = ingested.study.definition.study.id
     lap("ingest")
     with tags(f"study:{study_id}"):
-        excerpts, stats = annotate_task(ingested)
+        excerpts, stats = annotate_task(ingested, nlp_model, out_dir)
         lap("nlp")
         models = warehouse_task(ingested, excerpts, db_path)
         lap("sql")
-        prov = stages.provenance(ingested)
+        prov = stages.provenance(ingested, nlp_model)
         keys = stages.case_fingerprints(ingested)
         cases = stages.case_ids(db_path)
         rebuilt = set(cases if force else (rebuild_cases or []))
@@ -209,7 +239,8 @@ def triangulate_study(
         results = _render_all(jobs, ingested, prov, rebuilt)
         (staging / "cases").mkdir(exist_ok=True)
         for result in results:
-            shutil.copyfile(result["path"], staging / "cases" / f"{result['case_id']}.html")
+            target = staging / "cases" / stages.case_filename(result["case_id"])
+            shutil.copyfile(result["path"], target)
         exports = export_task(db_path, ingested, staging)
         index_task(db_path, ingested, staging, prov, exports)
         if pdf:
@@ -231,7 +262,7 @@ def triangulate_study(
             "out_dir": str(out_dir),
         }
         texts = artifacts.texts(summary, stages.case_overview(db_path))
-        audit_task(staging, ingested, texts)
+        audit_task(staging, ingested, {**texts, "log": "\n".join(log_lines)})
         lap("audit")
         stages.publish(staging, out_dir)
         artifacts.publish(texts, create_markdown_artifact, create_table_artifact)
@@ -299,6 +330,7 @@ def run_study(
     runner: str = "threads",
     dask_address: str | None = None,
     pdf: bool = False,
+    nlp_model: str | None = None,
 ) -> dict:
     """Run the flow with the chosen task runner, tagged with the study."""
     from flows.study import load_study
@@ -314,4 +346,5 @@ def run_study(
             force=force,
             rebuild_cases=rebuild_cases,
             pdf=pdf,
+            nlp_model=nlp_model,
         )

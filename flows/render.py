@@ -7,6 +7,8 @@ except reading templates.
 
 from __future__ import annotations
 
+import hashlib
+import re
 from pathlib import Path
 
 import jinja2
@@ -53,6 +55,17 @@ FIT_LABELS = {
     "not_computable": "survey not computable",
     "no_qualitative_evidence": "no interview evidence",
 }
+
+
+SAFE_FILENAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,80}$")
+
+
+def case_filename(case_id: str) -> str:
+    """A file name for a case's dossier that cannot escape its folder or carry markup."""
+    if SAFE_FILENAME.match(case_id) and ".." not in case_id:
+        return f"{case_id}.html"
+    slug = re.sub(r"[^A-Za-z0-9_-]+", "-", case_id).strip("-")[:40] or "case"
+    return f"{slug}-{hashlib.sha256(case_id.encode()).hexdigest()[:8]}.html"
 
 
 def environment(templates_dir: Path = TEMPLATES_DIR) -> jinja2.Environment:
@@ -160,7 +173,7 @@ def case_context(
 
     summary = _records(overview[overview["case_id"] == case_id])[0]
     withdrawn = sorted(
-        {r["source"] for r in _records(sources) if r["stance"] == "withdrawn"},
+        {r["role"] for r in _records(informants) if r["stance"] == "withdrawn"},
         key=[c["id"] for c in source_columns].index,
     )
     notes = _quality_notes(matrix, survey_rows, withdrawn, source_columns)
@@ -206,8 +219,8 @@ def _quality_notes(matrix, survey_rows, withdrawn, source_columns) -> list[str]:
             )
     for source in withdrawn:
         notes.append(
-            f"An informant ({labels[source].lower()}) withdrew consent; their data is excluded and the "
-            "source is treated as absent, not silent."
+            f"An informant ({labels[source].lower()}) withdrew consent; their data is excluded, and "
+            "where no other informant of that role remains the source is treated as absent, not silent."
         )
     return notes
 
@@ -222,6 +235,8 @@ def index_context(
     cases = _records(overview)
     cells = {(r["case_id"], r["theme_id"]): r for r in _records(matrix)}
     themes = [{"id": t.id, "label": t.label, "kind": t.kind} for t in study.themes]
+    for case in cases:
+        case["file"] = case_filename(case["case_id"])
     rows = [
         {**case, "cells": [cells[(case["case_id"], t["id"])] for t in themes]} for case in cases
     ]

@@ -7,8 +7,10 @@ them directly.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import os
 import platform
 import re
 import shutil
@@ -25,6 +27,7 @@ from flows.annotate import annotate_excerpts
 from flows.errors import LeakError
 from flows.exports import write_csv, write_xlsx
 from flows.ingest import StudyData, ingest_study
+from flows.render import case_filename
 from flows.study import LoadedStudy, load_study
 
 #: Exported tables: file stem -> query in sql/queries/; each is written as CSV and XLSX.
@@ -53,11 +56,48 @@ def ingest(study_dir: Path) -> Ingested:
     return Ingested(loaded, ingest_study(loaded))
 
 
-def annotate(ingested: Ingested) -> tuple[pd.DataFrame, dict[str, int]]:
-    """Pseudonymised excerpts with suggested stances and example claims."""
+def annotate(ingested: Ingested, model: str | None = None) -> tuple[pd.DataFrame, dict[str, int]]:
+    """De-identified excerpts with suggested stances and example claims.
+
+    `model` names an installed trained spaCy pipeline used to redact entities too."""
     return annotate_excerpts(
-        ingested.data.excerpts, ingested.study.definition, ingested.data.roster_names
+        ingested.data.excerpts, ingested.study.definition, ingested.data.roster_names, model
     )
+
+
+def study_vocabulary(ingested: Ingested) -> set[str]:
+    """Words the study itself uses (labels, codes, examples): not names to review."""
+    study = ingested.study.definition
+    texts = [study.study.title]
+    texts += [r.label for r in study.roles]
+    for theme in study.themes:
+        texts += [theme.label, *theme.codes, *theme.examples]
+        texts += [term for terms in theme.examples.values() for term in terms]
+    texts += [i.label for i in study.survey_items] + [v.label for v in study.context_variables]
+    return {w for t in texts for w in re.findall(r"[\wæøåÆØÅ-]+", t)}
+
+
+def review_dir(out_dir: Path) -> Path:
+    """A private folder beside the outputs (never published) for a person's review."""
+    return out_dir.parent / f".{out_dir.name}.review"
+
+
+def write_review_list(ingested: Ingested, excerpts: pd.DataFrame, out_dir: Path) -> Path:
+    """Without a trained model: capitalised words a person should check for names
+    the roster missed. Written outside the published folder, owner-only."""
+    from flows.pseudonymise import review_candidates
+
+    rows = review_candidates(
+        zip(excerpts["excerpt_id"], excerpts["text"], strict=True),
+        study_vocabulary(ingested),
+        ingested.study.definition.study.language,
+    )
+    folder = review_dir(out_dir)
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    path = folder / "capitalised_words_to_check.csv"
+    write_csv(pd.DataFrame(rows, columns=["word", "occurrences", "excerpts"]), path)
+    path.chmod(0o600)
+    return path
 
 
 def warehouse_frames(ingested: Ingested, excerpts: pd.DataFrame) -> dict[str, pd.DataFrame]:
@@ -96,7 +136,7 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def provenance(ingested: Ingested) -> dict:
+def provenance(ingested: Ingested, model: str | None = None) -> dict:
     """What produced the outputs: input hashes, software versions, NLP pipeline.
     Holds nothing that changes from run to run with the same inputs."""
     loaded = ingested.study
@@ -123,6 +163,13 @@ def provenance(ingested: Ingested) -> dict:
         "sql_sha256": warehouse.sql_fingerprint(),
         "nlp": f"spaCy blank '{loaded.definition.study.language}' pipeline + sentencizer + rule lexicon "
         f"{loaded.definition.study.language}.toml ({lexicon}); no trained model",
+        "deidentification": (
+            f"roster names, identifier patterns and the trained spaCy pipeline {model!r} "
+            f"(entities PERSON, GPE, LOC, ORG, FAC)"
+            if model
+            else "rule-only: roster names and aliases, e-mail, phone, CPR, address and date "
+            "patterns; no trained model (capitalised words were listed for a person to review)"
+        ),
     }
 
 
@@ -151,7 +198,7 @@ def render_cases(
     with duckdb.connect(str(db_path), read_only=True) as con:
         for case_id in cases:
             html = render_case(con, ingested, case_id, {**prov, "case_fingerprint": keys[case_id]})
-            path = out_dir / "cases" / f"{case_id}.html"
+            path = out_dir / "cases" / case_filename(case_id)
             path.write_text(html, encoding="utf-8")
             written.append(path)
     return written
@@ -341,25 +388,40 @@ def write_manifest(out_dir: Path, manifest: dict) -> Path:
     return path
 
 
-def run_direct(study_dir: Path, out_dir: Path, pdf: bool = False) -> dict:
+def run_direct(
+    study_dir: Path, out_dir: Path, pdf: bool = False, nlp_model: str | None = None
+) -> dict:
     """The whole pipeline in one process without Prefect (tests, benchmarks).
 
     Same stages, same outputs as the `triangulate study` flow."""
-    out_dir = Path(out_dir).resolve()
-    staging = staging_dir(out_dir)
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir(parents=True)
-    db_path = staging / DB_NAME
-    ingested = ingest(Path(study_dir))
-    excerpts, stats = annotate(ingested)
-    build_warehouse(db_path, warehouse_frames(ingested, excerpts))
-    prov = provenance(ingested)
-    cases = case_ids(db_path)
-    render_cases(db_path, ingested, cases, staging, prov)
-    exports = export_tables(db_path, ingested, staging)
-    render_index_page(db_path, ingested, staging, prov, exports)
-    if pdf:
-        make_pdfs(staging)
-    check_audit(audit(staging, ingested.data.roster_names))
-    publish(staging, out_dir)
+    with private_files():
+        out_dir = Path(out_dir).resolve()
+        staging = staging_dir(out_dir)
+        shutil.rmtree(staging, ignore_errors=True)
+        staging.mkdir(parents=True)
+        db_path = staging / DB_NAME
+        ingested = ingest(Path(study_dir))
+        excerpts, stats = annotate(ingested, nlp_model)
+        if nlp_model is None:
+            write_review_list(ingested, excerpts, out_dir)
+        build_warehouse(db_path, warehouse_frames(ingested, excerpts))
+        prov = provenance(ingested, nlp_model)
+        cases = case_ids(db_path)
+        render_cases(db_path, ingested, cases, staging, prov)
+        exports = export_tables(db_path, ingested, staging)
+        render_index_page(db_path, ingested, staging, prov, exports)
+        if pdf:
+            make_pdfs(staging)
+        check_audit(audit(staging, ingested.data.roster_names))
+        publish(staging, out_dir)
     return {"cases": cases, "stats": stats, "rejected": len(ingested.data.rejects)}
+
+
+@contextlib.contextmanager
+def private_files():
+    """Files and folders created meanwhile are readable by the owner only (umask 077)."""
+    previous = os.umask(0o077)
+    try:
+        yield
+    finally:
+        os.umask(previous)
