@@ -101,7 +101,13 @@ def annotate_task(ingested: stages.Ingested, nlp_model: str | None, out_dir: Pat
 @task(name="survey deltas, stances and convergence (DuckDB SQL)", **FILE_TASK)
 def warehouse_task(ingested: stages.Ingested, excerpts, db_path: Path) -> list[str]:
     models = stages.build_warehouse(db_path, stages.warehouse_frames(ingested, excerpts))
-    get_run_logger().info("built %d SQL models", len(models))
+    qca = stages.analyse_cross_case(db_path)
+    get_run_logger().info(
+        "built %d SQL models; QCA over %d conditions: %d solution(s)",
+        len(models),
+        qca["conditions"],
+        qca["solutions"],
+    )
     return models
 
 

@@ -229,7 +229,12 @@ STANCE_NO_VOICE = ("silent", "not_interviewed", "not_asked", "withdrawn", "not_c
 
 
 def index_context(
-    study: Study, overview: pd.DataFrame, matrix: pd.DataFrame, provenance: dict, exports: list[str]
+    study: Study,
+    overview: pd.DataFrame,
+    matrix: pd.DataFrame,
+    provenance: dict,
+    exports: list[str],
+    qca: dict[str, pd.DataFrame] | None = None,
 ) -> dict:
     """The cross-case index as plain data."""
     cases = _records(overview)
@@ -249,6 +254,21 @@ def index_context(
         "non_achievers": [c for c in cases if not c["achieved"]],
         "provenance": provenance,
         "exports": exports,
+        "qca": _qca_context(qca) if qca is not None else None,
+    }
+
+
+def _qca_context(frames: dict[str, pd.DataFrame]) -> dict:
+    settings = _records(frames["settings"])[0]
+    conditions = _records(frames["conditions"])
+    return {
+        "conditions": conditions,
+        "truth_table": _records(frames["truth_table"]),
+        "n_remainders": 2 ** len(conditions) - len(frames["truth_table"]),
+        "solutions": _records(frames["solutions"]),
+        "parameters": _records(frames["parameters"]),
+        "notes": [n["note"] for n in _records(frames["notes"])],
+        "threshold": settings["consistency_threshold"],
     }
 
 

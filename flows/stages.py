@@ -36,6 +36,10 @@ EXPORTS = {
     "joint_display": "joint_display_export",
     "survey_deltas": "survey_deltas_export",
     "case_classification": "case_classification_export",
+    "completeness": "completeness_export",
+    "qca_truth_table": "qca_truth_table_export",
+    "qca_solutions": "qca_solutions_export",
+    "qca_parameters": "qca_parameters_export",
 }
 TEXT_SUFFIXES = {".html", ".csv", ".json", ".md", ".txt"}
 OFFICE_SUFFIXES = {".xlsx"}
@@ -120,6 +124,24 @@ def build_warehouse(db_path: Path, frames: dict[str, pd.DataFrame]) -> list[str]
     """Create the DuckDB file and run the SQL models; returns the models built."""
     db_path.parent.mkdir(parents=True, exist_ok=True)
     return warehouse.build_warehouse(db_path, frames)
+
+
+def analyse_cross_case(db_path: Path) -> dict:
+    """Crisp-set QCA over the marts' truth table; stores its solutions as tables."""
+    from flows import qca
+
+    with duckdb.connect(str(db_path)) as con:
+        result = qca.analyse(
+            warehouse.query(con, "qca_inputs_conditions"),
+            warehouse.query(con, "qca_inputs_truth_table"),
+            settings=qca.Settings.from_frame(warehouse.query(con, "qca_inputs_settings")),
+        )
+        warehouse.load_tables(con, result.tables())
+    return {
+        "conditions": len(result.conditions),
+        "solutions": len(result.solutions),
+        "notes": len(result.notes),
+    }
 
 
 def case_overview(db_path: Path) -> pd.DataFrame:
@@ -269,7 +291,15 @@ def render_index_page(
     with duckdb.connect(str(db_path), read_only=True) as con:
         overview = warehouse.query(con, "case_overview")
         matrix = warehouse.query(con, "cross_case_matrix")
-    context = render.index_context(ingested.study.definition, overview, matrix, prov, exports)
+        qca_frames = {
+            name: warehouse.query(con, f"qca_{name}_export")
+            for name in ("truth_table", "solutions", "parameters", "notes")
+        }
+        qca_frames["conditions"] = warehouse.query(con, "qca_condition_set_export")
+        qca_frames["settings"] = warehouse.query(con, "qca_inputs_settings")
+    context = render.index_context(
+        ingested.study.definition, overview, matrix, prov, exports, qca_frames
+    )
     path = out_dir / "index.html"
     path.write_text(render.render_index(env, context), encoding="utf-8")
     return path
@@ -405,6 +435,7 @@ def run_direct(
         if nlp_model is None:
             write_review_list(ingested, excerpts, out_dir)
         build_warehouse(db_path, warehouse_frames(ingested, excerpts))
+        analyse_cross_case(db_path)
         prov = provenance(ingested, nlp_model)
         cases = case_ids(db_path)
         render_cases(db_path, ingested, cases, staging, prov)

@@ -79,7 +79,8 @@ def test_rerun_after_one_case_change_rerenders_only_that_case(prefect_harness, d
     study = tmp_path / "study"
     shutil.copytree(demo_dir, study)
     out = tmp_path / "out"
-    first = triangulate_study(study_dir=study, out_dir=out)
+    # forced: other tests of this session may have cached these very dossiers already
+    first = triangulate_study(study_dir=study, out_dir=out, force=True)
     assert first["rendered"] == [f"P{i}" for i in range(1, 10)]
 
     second = triangulate_study(study_dir=study, out_dir=out)

@@ -21,13 +21,13 @@ def demo_out(tmp_path_factory, demo_dir) -> Path:
 
 def test_output_layout(demo_out):
     names = sorted(p.relative_to(demo_out).as_posix() for p in demo_out.rglob("*") if p.is_file())
+    assert set(stages.EXPORTS) == {
+        "case_classification", "completeness", "convergence", "joint_display",
+        "qca_parameters", "qca_solutions", "qca_truth_table", "survey_deltas",
+    }  # fmt: skip
     assert names == [
         *(f"cases/P{i}.html" for i in range(1, 10)),
-        *(
-            f"exports/{stem}.{ext}"
-            for stem in ("case_classification", "convergence", "joint_display", "survey_deltas")
-            for ext in ("csv", "xlsx")
-        ),
+        *(f"exports/{stem}.{ext}" for stem in sorted(stages.EXPORTS) for ext in ("csv", "xlsx")),
         "index.html",
         "rejects.csv",
         "triangulate.duckdb",
@@ -64,6 +64,10 @@ def test_index_links_every_dossier(demo_out):
     for i in range(1, 10):
         assert f'href="cases/P{i}.html"' in html
     assert "4 achieved outcomes, 5 did not" in html
+    assert (
+        "Crisp-set QCA" in html
+        and "FINANCES*HEALTH_CONDITION*ENERGY*LIFE_EVENTS*ACTIVITIES_2PLUS" in html
+    )
 
 
 def test_convergence_export_columns(demo_out):

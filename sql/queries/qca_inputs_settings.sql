@@ -1,0 +1,2 @@
+-- The QCA settings (thresholds and the ordered condition list).
+select * from qca_settings

@@ -1,0 +1,2 @@
+-- Conservative and parsimonious solutions with their consistency and coverage.
+select * from qca_solutions order by kind, model
