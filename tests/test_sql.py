@@ -210,3 +210,29 @@ def test_outcome_without_survey_needs_two_roles(make_study, tmp_path):
         "select case_id, survey_stance, outcome_achieved from case_theme_verdicts where theme_id='activity' order by 1"
     ).fetchall()
     assert rows == [("A", "not_computable", True), ("B", "not_computable", False)]
+
+
+def test_role_with_no_interview_is_not_interviewed_not_silent(make_study, tmp_path):
+    folder = make_study(EXCERPTS, SURVEY)
+    lines = (folder / "interviews.csv").read_text(encoding="utf-8").splitlines()
+    (folder / "interviews.csv").write_text(
+        "\n".join(line for line in lines if not line.startswith("I6,")) + "\n", encoding="utf-8"
+    )
+    rows = [r for r in EXCERPTS if r[1] != "I6"]
+    (folder / "excerpts.csv").unlink()
+    from conftest import EXCERPT_HEADER, write_csv
+
+    write_csv(folder / "excerpts.csv", [EXCERPT_HEADER, *rows])
+    con = build(folder, tmp_path)
+    stances = {
+        s
+        for (s,) in con.execute(
+            "select distinct stance from int_source_stances where source='nurse'"
+        ).fetchall()
+    }
+    assert stances == {"not_interviewed"}
+    # B's energy: only the peer speaks, supporters silent -> silence; the nurse takes no part
+    silent = one(
+        con, "select silent_sources from convergence where case_id='B' and theme_id='energy'"
+    )[0]
+    assert silent == ["supporter"]
