@@ -284,6 +284,14 @@ def export_tables(db_path: Path, ingested: Ingested, out_dir: Path) -> list[str]
     return [*written, "rejects.csv"]
 
 
+def reject_summary(rejects: pd.DataFrame) -> list[dict]:
+    """Rejected rows counted by file and reason (reasons never hold cell values)."""
+    if rejects.empty:
+        return []
+    counts = rejects.groupby(["file", "reason"], sort=True).size().reset_index(name="n")
+    return counts.to_dict("records")
+
+
 def render_index_page(
     db_path: Path, ingested: Ingested, out_dir: Path, prov: dict, exports: list[str]
 ) -> Path:
@@ -300,6 +308,11 @@ def render_index_page(
     context = render.index_context(
         ingested.study.definition, overview, matrix, prov, exports, qca_frames
     )
+    context["rejects"] = reject_summary(ingested.data.rejects)
+    context["loaded"] = [
+        {"file": name, "read": ingested.data.read_counts.get(name, 0), "loaded": n}
+        for name, n in ingested.data.loaded_counts.items()
+    ]
     path = out_dir / "index.html"
     path.write_text(render.render_index(env, context), encoding="utf-8")
     return path
