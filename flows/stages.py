@@ -28,6 +28,7 @@ from flows.errors import LeakError
 from flows.exports import write_csv, write_xlsx
 from flows.ingest import StudyData, ingest_study
 from flows.render import case_filename
+from flows.stance import pipeline_description
 from flows.study import LoadedStudy, load_study
 
 #: Exported tables: file stem -> query in sql/queries/; each is written as CSV and XLSX.
@@ -183,8 +184,8 @@ def provenance(ingested: Ingested, model: str | None = None) -> dict:
         "inputs": inputs,
         "versions": versions,
         "sql_sha256": warehouse.sql_fingerprint(),
-        "nlp": f"spaCy blank '{loaded.definition.study.language}' pipeline + sentencizer + rule lexicon "
-        f"{loaded.definition.study.language}.toml ({lexicon}); no trained model",
+        "nlp": f"{pipeline_description(loaded.definition.study.language)} ({lexicon}); "
+        "no trained model",
         "deidentification": (
             f"roster names, identifier patterns and the trained spaCy pipeline {model!r} "
             f"(entities PERSON, GPE, LOC, ORG, FAC)"

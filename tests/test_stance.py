@@ -6,7 +6,16 @@ import csv
 
 import pytest
 
-from flows.stance import StanceTagger, load_lexicon
+from flows.errors import TriangulateError
+from flows.stance import (
+    REQUIRED_CUES,
+    StanceTagger,
+    blank_pipeline,
+    lemma_table,
+    load_lexicon,
+    load_rules,
+    pipeline_description,
+)
 
 
 @pytest.fixture(scope="module")
@@ -42,6 +51,23 @@ def suggest(tagger: StanceTagger, text: str, kind: str, theme: str = "eating"):
         ("My pension is steady so I don't worry about money.", "context", "facilitator"),
         ("The pain stops me from doing anything.", "context", "barrier"),
         ("It is not easy to get up in the morning.", "context", "barrier"),
+        # "no longer" words after a negation, with the object before them
+        ("I don't drink cola anymore.", "outcome", "improved"),
+        ("I don't go swimming anymore.", "outcome", "worsened"),
+        ("He used to bike, but not anymore.", "outcome", "worsened"),
+        # a negated comparison is no change, even far from the negation
+        ("He hasn't been to the GP more than usual.", "outcome", "no_change"),
+        # the thing of which less is better may stand before the cue
+        ("I sit on the sofa more these days.", "outcome", "worsened"),
+        ("I forget the pills more often now.", "outcome", "worsened"),
+        ("I forget my pills less often now.", "outcome", "improved"),
+        # ... but not across "and"
+        ("I eat fewer sweets and walk more.", "outcome", "improved"),
+        # a particle verb with its object inside
+        ("I cut the sweets right down.", "outcome", "improved"),
+        # wishes and plans state no change
+        ("I would like to start swimming one day.", "outcome", "not_stated"),
+        ("She wants to measure more.", "outcome", "not_stated"),
     ],
 )
 def test_suggested_stance(tagger, text, kind, stance):
@@ -74,6 +100,44 @@ def test_lexicon_has_every_cue_class():
     assert {"up", "down", "same", "negation", "barrier", "facilitator", "absent", "present"} <= set(
         load_lexicon("en")
     )
+
+
+def test_danish_lexicon_has_the_same_classes_as_english():
+    assert set(load_lexicon("da")) == set(load_lexicon("en"))
+    assert set(load_lexicon("da")) >= REQUIRED_CUES
+    assert {"ikke", "aldrig", "ingen", "intet"} <= set(load_lexicon("da")["negation"])
+    assert load_rules("da").negation_after > 0
+    assert load_rules("en").negation_after == 0
+
+
+def test_unknown_language_fails_clearly():
+    with pytest.raises(TriangulateError, match="no stance lexicon"):
+        load_lexicon("xx")
+
+
+@pytest.mark.skipif(lemma_table("en") is None, reason="spacy-lookups-data not installed")
+def test_lemmas_live_in_norm_without_a_per_token_component():
+    nlp = blank_pipeline("en")
+    assert nlp.pipe_names == []  # the tokenizer only: lemmas are looked up per vocabulary entry
+    assert [t.norm_ for t in nlp("Started walking, forgot pills")] == [
+        "start",
+        "walk",
+        ",",
+        "forget",
+        "pill",
+    ]
+    assert "lookup lemmas" in pipeline_description("en")
+
+
+@pytest.mark.skipif(lemma_table("en") is None, reason="spacy-lookups-data not installed")
+def test_inflected_forms_match_cues_and_examples(tagger):
+    # "start" and "skip" are in the lexicon; "starts" and "skipped" match through their lemma
+    suggestion, examples = suggest(tagger, "She starts every day with vegetables.", "outcome")
+    assert suggestion.stance == "improved"
+    assert examples == ["vegetables"]
+    lower_only = StanceTagger("en", {}, lemmas=False)
+    assert suggest(lower_only, "She begins her walks.", "outcome", "x")[0].stance == "not_stated"
+    assert suggest(tagger, "She begins her walks.", "outcome")[0].stance == "improved"
 
 
 def test_demo_uncoded_excerpts_match_gold(demo_dir):
