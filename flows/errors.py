@@ -16,11 +16,21 @@ class StudyFileError(TriangulateError):
 
 
 class InputFileError(TriangulateError):
-    """An input file cannot be read at all (missing, wrong columns, undecodable)."""
+    """An input file cannot be read at all (missing, wrong columns, undecodable).
 
-    def __init__(self, path: str, problem: str):
-        self.path, self.problem = path, problem
-        super().__init__(f"{path}: {problem}")
+    `where` names the element, row or cell at fault when there is one; the
+    message then reads `<file>: <where>: <problem>`.
+    """
+
+    def __init__(self, path: str, problem: str, where: str | None = None):
+        self.path, self.problem, self.where = path, problem, where
+        super().__init__(f"{path}: {where}: {problem}" if where else f"{path}: {problem}")
+
+
+class UnsafeInputError(InputFileError):
+    """An input file was refused because it looks hostile: XML entity declarations
+    or external entities, ZIP entries that escape their folder, ZIP bombs,
+    absurdly large files or fields. Nothing from it was loaded."""
 
 
 class LeakError(TriangulateError):

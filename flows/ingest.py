@@ -1,30 +1,43 @@
-"""Read and validate the native CSV inputs of a study.
+"""Read and validate a study's inputs into one `StudyData`.
 
-Each reader is a plain function from a file to loaded rows plus rejects. A
-reject names the file, the row (1-based line number, header = 1) or element,
-and the reason. Reasons never echo cell values, which may hold personal data.
+`ingest_study(loaded)` is the one interface every later stage reads. It
+dispatches on the formats the study file gives each input (`[inputs]`):
 
-The native layout (one file each):
+- excerpts and interviews in the native CSV layout (the default; see
+  docs/input-formats.md), or from a QDA tool: a REFI-QDA project
+  (`flows.readers.refi`) or a coded-segment spreadsheet from QualCoder,
+  MAXQDA, Dedoose or a generic layout (`flows.readers.segments`), mapped
+  onto informants, interviews and cases by the `[qda]` table
+  (`flows.readers.qda`);
+- the survey as CSV/XLSX (wide or long), SPSS, Stata or a REDCap export with
+  its data dictionary (`flows.readers.surveys`).
 
-- roster.csv      person_id, role, case_ids, name, aliases, status
-- interviews.csv  interview_id, person_id, mode, language
-- excerpts.csv    excerpt_id, interview_id, case_id, code, stance, position, coder, text
-- survey.csv      case_id, wave, <survey item ids...>, <context variable ids...>
+The roster (people, roles, names, status) is always a CSV the researcher
+writes: it drives pseudonymisation. Every record is either loaded or listed
+in the rejects with the file, the row (1-based line number, header = 1; for
+a REFI-QDA project the line of the `.qde` file) or element, and the reason.
+Reasons never echo cell values or excerpt text, which may hold personal data.
 """
 
 from __future__ import annotations
 
 import csv
-import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from flows.errors import InputFileError
+from flows.readers.common import MAX_FIELD_CHARS, Rejects
+from flows.readers.qda import QdaProject, interview_ids, map_codings, resolve_sources
+from flows.readers.refi import read_refi
+from flows.readers.segments import read_segments
+from flows.readers.surveys import read_survey_table, survey_values
+from flows.readers.tables import read_table
 from flows.study import LoadedStudy, Study
 
-MAX_FIELD_CHARS = 20_000
+__all__ = ["MAX_FIELD_CHARS", "Rejects", "StudyData", "ingest_study", "parse_code"]
+
 STATUSES = ("active", "withdrawn")
 
 ROSTER_COLUMNS = ("person_id", "role", "case_ids", "name", "aliases", "status")
@@ -39,21 +52,20 @@ EXCERPT_COLUMNS = (
     "coder",
     "text",
 )
-
-
-@dataclass
-class Rejects:
-    """Rows or elements not loaded, with why."""
-
-    rows: list[dict] = field(default_factory=list)
-
-    def add(self, file: Path | str, row: int | str, element: str, reason: str) -> None:
-        self.rows.append(
-            {"file": Path(file).name, "row": str(row), "element": element, "reason": reason}
-        )
-
-    def frame(self) -> pd.DataFrame:
-        return pd.DataFrame(self.rows, columns=["file", "row", "element", "reason"])
+EXCERPT_FRAME_COLUMNS = [
+    "excerpt_id",
+    "interview_id",
+    "person_id",
+    "role",
+    "case_id",
+    "code",
+    "theme_id",
+    "coded_stance",
+    "position",
+    "coder",
+    "language",
+    "text",
+]
 
 
 @dataclass
@@ -75,7 +87,18 @@ class StudyData:
 
 
 def read_csv_rows(path: Path, required: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
-    """Rows of a UTF-8 CSV (BOM allowed) as (line number, row); checks the header."""
+    """Rows of a UTF-8 CSV (BOM allowed) as (line number, row); checks the header.
+
+    An `.xlsx` file is read as the same rows (row numbers as in the sheet)."""
+    if path.suffix.lower() == ".xlsx":
+        table = read_table(path)
+        missing = [c for c in required if c not in table.header]
+        if missing:
+            raise InputFileError(
+                str(path),
+                f"header: missing column(s) {', '.join(missing)}; expected {', '.join(required)}",
+            )
+        return [(int(line), row) for line, row in table.rows]
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
             reader = csv.DictReader(handle)
@@ -107,19 +130,35 @@ def _split_list(value: str) -> list[str]:
     return [part.strip() for part in value.split(";") if part.strip()]
 
 
-def read_roster(path: Path, study: Study, rejects: Rejects):
-    """People, their roles and cases; names stay here and go only to pseudonymisation."""
+@dataclass
+class RosterEntry:
+    person_id: str
+    role: str | None
+    cases: list[str]
+    names: list[str]
+    status: str
+    line: int
+
+
+def read_roster(path: Path, study: Study, rejects: Rejects, qda: bool = False) -> list[RosterEntry]:
+    """People, their roles and cases; names stay here and go only to pseudonymisation.
+
+    With excerpts from a QDA project (`qda`), a role may be left empty when
+    `[qda] role` finds it in the project, and case_ids may be left empty; both
+    are checked once the project is read (`_settle_roster`)."""
     roles = {r.id for r in study.roles}
-    persons, person_cases, names = [], [], []
+    entries: list[RosterEntry] = []
     for line, row in read_csv_rows(path, ROSTER_COLUMNS):
         pid = row["person_id"]
         if not pid:
             rejects.add(path, line, "person_id", "empty person_id")
             continue
-        if any(p["person_id"] == pid for p in persons):
+        if any(e.person_id == pid for e in entries):
             rejects.add(path, line, "person_id", f"duplicate person_id {pid}")
             continue
-        if row["role"] not in roles:
+        role = row["role"]
+        pending = qda and not role and study.qda.role is not None
+        if role not in roles and not pending:
             rejects.add(path, line, "role", f"unknown role; expected one of {sorted(roles)}")
             continue
         status = row["status"] or "active"
@@ -127,15 +166,12 @@ def read_roster(path: Path, study: Study, rejects: Rejects):
             rejects.add(path, line, "status", f"expected one of {STATUSES}")
             continue
         cases = _split_list(row["case_ids"])
-        if not cases:
+        if not cases and not qda:
             rejects.add(path, line, "case_ids", "no case ids (expected e.g. P3 or P1;P2)")
             continue
-        persons.append({"person_id": pid, "role": row["role"], "status": status})
-        person_cases += [{"person_id": pid, "case_id": c} for c in cases]
-        names.append(
-            (pid, row["role"], [n for n in [row["name"], *_split_list(row["aliases"])] if n])
-        )
-    return persons, person_cases, names
+        names = [n for n in [row["name"], *_split_list(row["aliases"])] if n]
+        entries.append(RosterEntry(pid, role or None, cases, names, status, line))
+    return entries
 
 
 def read_interviews(path: Path, study: Study, person_ids: set[str], rejects: Rejects) -> list[dict]:
@@ -262,75 +298,49 @@ def read_excerpts(
     return excerpts
 
 
-def _number(value: str) -> float | None:
-    number = float(value.replace(",", ".")) if value else math.nan
-    return None if math.isinf(number) else number
+# ---------------------------------------------------------------- the whole study
 
 
-def read_survey(
-    path: Path, study: Study, cases: set[str], withdrawn_cases: set[str], rejects: Rejects
-):
-    """Wide survey (one row per case and wave) -> long item values and baseline context."""
-    layout = study.survey
-    items = [i.id for i in study.survey_items]
-    variables = [v.id for v in study.context_variables]
-    rows = read_csv_rows(path, (layout.case_column, layout.wave_column))
-    header = list(rows[0][1]) if rows else []
-    for column in header:
-        if column not in (layout.case_column, layout.wave_column, *items, *variables, "__extra__"):
-            rejects.add(path, "header", column, "column not declared in study.toml; ignored")
-    waves = {layout.baseline: "baseline", layout.followup: "followup"}
-    values, context, seen = [], [], set()
-    for line, row in rows:
-        case_id = row[layout.case_column]
-        if case_id not in cases:
-            rejects.add(path, line, layout.case_column, "unknown case id (not in the roster)")
-            continue
-        if case_id in withdrawn_cases:
-            rejects.add(path, line, "row", "participant withdrew consent; survey row excluded")
-            continue
-        wave = waves.get(row[layout.wave_column])
-        if wave is None:
-            rejects.add(path, line, layout.wave_column, f"unknown wave; expected {sorted(waves)}")
-            continue
-        if (case_id, wave) in seen:
-            rejects.add(path, line, "row", f"duplicate row for this case at wave {wave}")
-            continue
-        seen.add((case_id, wave))
-        for item in items:
-            raw = row.get(item, "")
-            try:
-                number = _number(raw)
-            except ValueError:
-                rejects.add(path, line, item, "expected a number; value treated as missing")
-                number = math.nan
-            if number is None:
-                rejects.add(path, line, item, "infinite value; treated as missing")
-                number = math.nan
-            values.append({"case_id": case_id, "wave": wave, "item_id": item, "value": number})
-        if wave == "baseline":
-            context += [
-                {"case_id": case_id, "variable_id": v, "value": row.get(v, "")}
-                for v in variables
-                if row.get(v, "")
-            ]
-    return values, context, len(rows)
+@dataclass
+class _Roster:
+    """The roster once roles and cases are settled."""
+
+    entries: list[RosterEntry]
+    person_cases: list[dict] = field(default_factory=list)
+    cases: list[str] = field(default_factory=list)
+    withdrawn: set[str] = field(default_factory=set)
+    withdrawn_cases: set[str] = field(default_factory=set)
+
+    @property
+    def role(self) -> dict[str, str]:
+        return {e.person_id: e.role for e in self.entries if e.role}
+
+    def cases_of(self) -> dict[str, set[str]]:
+        found: dict[str, set[str]] = {}
+        for pc in self.person_cases:
+            found.setdefault(pc["person_id"], set()).add(pc["case_id"])
+        return found
 
 
-def ingest_study(loaded: LoadedStudy) -> StudyData:
-    """Read every input file of the study; invalid rows go to the rejects."""
-    study = loaded.definition
-    rejects = Rejects()
-    roster_path = loaded.input_path("roster")
-    persons, person_cases, names = read_roster(roster_path, study, rejects)
-    withdrawn = {p["person_id"] for p in persons if p["status"] == "withdrawn"}
-    person_role = {p["person_id"]: p["role"] for p in persons}
-    cases_of: dict[str, set[str]] = {}
-    for pc in person_cases:
-        cases_of.setdefault(pc["person_id"], set()).add(pc["case_id"])
+def _index_role(study: Study) -> str | None:
+    """The role whose withdrawal withdraws the case's survey: the peer (or the
+    first role interviewed per case)."""
+    ids = [r.id for r in study.roles]
+    if "peer" in ids:
+        return "peer"
+    return next((r.id for r in study.roles if r.per_case), None)
+
+
+def _settle_cases(
+    entries: list[RosterEntry], study: Study, roster_path: Path, rejects: Rejects
+) -> _Roster:
+    """Cases are the case ids of the roles interviewed per case; other roles'
+    case ids must be among them."""
     per_case_roles = {r.id for r in study.roles if r.per_case}
+    person_cases = [{"person_id": e.person_id, "case_id": c} for e in entries for c in e.cases]
+    role = {e.person_id: e.role for e in entries}
     cases = sorted(
-        {pc["case_id"] for pc in person_cases if person_role[pc["person_id"]] in per_case_roles}
+        {pc["case_id"] for pc in person_cases if role[pc["person_id"]] in per_case_roles}
     )
     case_set = set(cases)
     for pc in person_cases:
@@ -339,70 +349,236 @@ def ingest_study(loaded: LoadedStudy) -> StudyData:
                 roster_path, pc["person_id"], "case_ids", "case id has no peer or supporter"
             )
     person_cases = [pc for pc in person_cases if pc["case_id"] in case_set]
+    withdrawn = {e.person_id for e in entries if e.status == "withdrawn"}
+    index_role = _index_role(study)
     withdrawn_cases = {
         pc["case_id"]
         for pc in person_cases
-        if pc["person_id"] in withdrawn and person_role[pc["person_id"]] == "peer"
+        if pc["person_id"] in withdrawn and role[pc["person_id"]] == index_role
     }
+    return _Roster(entries, person_cases, cases, withdrawn, withdrawn_cases)
 
-    interviews_path = loaded.input_path("interviews")
-    interviews = read_interviews(interviews_path, study, set(person_role), rejects)
-    excerpts_path = loaded.input_path("excerpts")
-    excerpts = read_excerpts(
-        excerpts_path,
-        study,
-        {i["interview_id"]: i for i in interviews},
-        person_role,
-        cases_of,
-        withdrawn,
-        rejects,
+
+def _read_project(loaded: LoadedStudy, rejects: Rejects) -> QdaProject:
+    spec = loaded.input_spec("excerpts")
+    path = loaded.input_path("excerpts")
+    if spec.format == "refi-qda":
+        return read_refi(path, loaded.definition, rejects)
+    return read_segments(path, spec, loaded.definition, rejects)
+
+
+def _settle_roles(entries, infos, study, roster_path, rejects) -> list[RosterEntry]:
+    """Fill roles the roster leaves empty from the project; a role the project
+    gives must agree with the roster's. Entries left without a role, or
+    without cases while interviewed per case, are rejected."""
+    found: dict[str, set[str]] = {}
+    for info in infos.values():
+        if info.person_id and info.role and not info.problem:
+            found.setdefault(info.person_id, set()).add(info.role)
+    per_case = {r.id for r in study.roles if r.per_case}
+    kept = []
+    for entry in entries:
+        roles = found.get(entry.person_id, set())
+        problem = None
+        if len(roles) > 1:
+            problem = "the project gives this informant's sources different roles"
+        elif roles and entry.role and roles != {entry.role}:
+            problem = f"the project gives role {next(iter(roles))!r}, the roster {entry.role!r}"
+        elif roles and not entry.role:
+            entry.role = next(iter(roles))
+        if problem:
+            for info in infos.values():
+                if info.person_id == entry.person_id and not info.problem:
+                    info.problem = problem
+        if entry.role is None:
+            rejects.add(
+                roster_path,
+                entry.line,
+                "role",
+                "no role: empty in the roster and not found in the project ([qda] role)",
+            )
+        elif entry.role in per_case and not entry.cases:
+            rejects.add(
+                roster_path, entry.line, "case_ids", "no case ids (expected e.g. P3 or P1;P2)"
+            )
+        else:
+            kept.append(entry)
+            continue
+        for info in infos.values():
+            if info.person_id == entry.person_id and not info.problem:
+                info.problem = "the informant's roster row was rejected"
+    return kept
+
+
+def _ingest_qda(loaded: LoadedStudy, entries: list[RosterEntry], rejects: Rejects):
+    """Interviews and excerpts from a QDA project or coded-segment export."""
+    study = loaded.definition
+    roster_path = loaded.input_path("roster")
+    project = _read_project(loaded, rejects)
+    infos = resolve_sources(project, study, {e.person_id for e in entries})
+    entries = _settle_roles(entries, infos, study, roster_path, rejects)
+    roster = _settle_cases(entries, study, roster_path, rejects)
+    role = roster.role
+    explicit = roster.cases_of()
+    ids = interview_ids(project, infos)
+    mapped, project_cases, structural = map_codings(
+        project, study, infos, ids, set(roster.cases), explicit, parse_code, rejects
     )
+    # informants speaking about several cases may leave case_ids to the project
+    for entry in entries:
+        if not entry.cases and entry.person_id not in explicit:
+            for case_id in sorted(project_cases.get(entry.person_id, set())):
+                roster.person_cases.append({"person_id": entry.person_id, "case_id": case_id})
+    allowed = roster.cases_of()
+    interviews = []
+    for key, interview_id in sorted(ids.items(), key=lambda kv: kv[1]):
+        info = infos[key]
+        interviews.append(
+            {
+                "interview_id": interview_id,
+                "person_id": info.person_id,
+                "mode": info.mode,
+                "language": info.language or study.study.language,
+            }
+        )
+    language = {i["interview_id"]: i["language"] for i in interviews}
+    excerpts, loaded_codings = [], structural
+    file = project.file
+    for item in mapped:
+        coding = item.coding
+        if item.person_id in roster.withdrawn:
+            rejects.add(
+                file, coding.ref, coding.element, "informant withdrew consent; excerpt excluded"
+            )
+            continue
+        rows = 0
+        for case_id in item.cases:
+            if case_id not in allowed.get(item.person_id, set()):
+                rejects.add(
+                    file,
+                    coding.ref,
+                    coding.element,
+                    "case not among the cases this informant speaks about (roster case_ids)",
+                )
+                continue
+            rows += 1
+            excerpts.append(
+                {
+                    "excerpt_id": item.excerpt_id
+                    if len(item.cases) == 1
+                    else f"{item.excerpt_id}.{case_id}",
+                    "interview_id": item.interview_id,
+                    "person_id": item.person_id,
+                    "role": role[item.person_id],
+                    "case_id": case_id,
+                    "code": item.code,
+                    "theme_id": item.theme_id,
+                    "coded_stance": item.coded_stance,
+                    "position": coding.position,
+                    "coder": coding.coder,
+                    "language": language[item.interview_id],
+                    "text": coding.text,
+                }
+            )
+        loaded_codings += 1 if rows else 0
+    name = file.name
+    counts = {
+        "loaded": {f"{name} (sources)": len(interviews), f"{name} (codings)": loaded_codings},
+        "read": {
+            f"{name} (sources)": project.read_sources,
+            f"{name} (codings)": project.read_codings,
+        },
+    }
+    return roster, interviews, excerpts, project, counts
+
+
+def _qda_context(
+    project: QdaProject, study: Study, roster: _Roster, context: list[dict]
+) -> list[dict]:
+    """Case variables of the QDA project named in `[qda] context_variables`,
+    for cases and variables the survey leaves without a value."""
+    if not study.qda.context_variables:
+        return context
+    have = {(c["case_id"], c["variable_id"]) for c in context}
+    extra = []
+    values = study.qda.case.values if study.qda.case.source == "qda_case" else {}
+    for case_name in sorted(project.case_variables):
+        case_id = values.get(case_name, case_name)
+        if case_id not in roster.cases or case_id in roster.withdrawn_cases:
+            continue
+        for variable_id, qda_name in study.qda.context_variables.items():
+            value = project.case_variables[case_name].get(qda_name, "")
+            if value and (case_id, variable_id) not in have:
+                have.add((case_id, variable_id))
+                extra.append({"case_id": case_id, "variable_id": variable_id, "value": value})
+    return context + extra
+
+
+def ingest_study(loaded: LoadedStudy) -> StudyData:
+    """Read every input file of the study; invalid rows go to the rejects."""
+    study = loaded.definition
+    rejects = Rejects()
+    roster_path = loaded.input_path("roster")
+    qda = loaded.input_spec("excerpts").format != "native"
+    entries = read_roster(roster_path, study, rejects, qda=qda)
+    read = {roster_path.name: len(read_csv_rows(roster_path, ()))}
+    loaded_counts: dict[str, int] = {}
+    project = None
+    if qda:
+        roster, interviews, excerpts, project, counts = _ingest_qda(loaded, entries, rejects)
+        entries = roster.entries
+    else:
+        roster = _settle_cases(entries, study, roster_path, rejects)
+        interviews_path = loaded.input_path("interviews")
+        interviews = read_interviews(interviews_path, study, set(roster.role), rejects)
+        excerpts_path = loaded.input_path("excerpts")
+        excerpts = read_excerpts(
+            excerpts_path,
+            study,
+            {i["interview_id"]: i for i in interviews},
+            roster.role,
+            roster.cases_of(),
+            roster.withdrawn,
+            rejects,
+        )
+        counts = {
+            "loaded": {interviews_path.name: len(interviews), excerpts_path.name: len(excerpts)},
+            "read": {
+                interviews_path.name: len(read_csv_rows(interviews_path, ())),
+                excerpts_path.name: len(read_csv_rows(excerpts_path, ())),
+            },
+        }
+    loaded_counts[roster_path.name] = len(entries)
+    loaded_counts.update(counts["loaded"])
+    read.update(counts["read"])
+
+    survey_spec = loaded.input_spec("survey")
     survey_path = loaded.input_path("survey")
-    survey, context, survey_rows = read_survey(
-        survey_path, study, case_set, withdrawn_cases, rejects
+    dictionary = loaded.input_path("survey.dictionary") if survey_spec.dictionary else None
+    table = read_survey_table(survey_path, survey_spec, rejects, dictionary)
+    result = survey_values(
+        table, study, survey_spec.format, set(roster.cases), roster.withdrawn_cases, rejects
     )
-    reject_frame = rejects.frame()
-
-    def read_count(path: Path) -> int:
-        return len(read_csv_rows(path, ()))
+    context = result.context
+    if project is not None:
+        context = _qda_context(project, study, roster, context)
+    loaded_counts[survey_path.name] = result.rows_loaded
+    read[survey_path.name] = result.rows_read
 
     return StudyData(
-        persons=pd.DataFrame(persons, columns=["person_id", "role", "status"]),
-        person_cases=pd.DataFrame(person_cases, columns=["person_id", "case_id"]),
-        cases=pd.DataFrame({"case_id": cases}),
-        interviews=pd.DataFrame(interviews, columns=list(INTERVIEW_COLUMNS)),
-        excerpts=pd.DataFrame(
-            excerpts,
-            columns=[
-                "excerpt_id",
-                "interview_id",
-                "person_id",
-                "role",
-                "case_id",
-                "code",
-                "theme_id",
-                "coded_stance",
-                "position",
-                "coder",
-                "language",
-                "text",
-            ],
+        persons=pd.DataFrame(
+            [{"person_id": e.person_id, "role": e.role, "status": e.status} for e in entries],
+            columns=["person_id", "role", "status"],
         ),
-        survey=pd.DataFrame(survey, columns=["case_id", "wave", "item_id", "value"]),
+        person_cases=pd.DataFrame(roster.person_cases, columns=["person_id", "case_id"]),
+        cases=pd.DataFrame({"case_id": roster.cases}),
+        interviews=pd.DataFrame(interviews, columns=list(INTERVIEW_COLUMNS)),
+        excerpts=pd.DataFrame(excerpts, columns=EXCERPT_FRAME_COLUMNS),
+        survey=pd.DataFrame(result.values, columns=["case_id", "wave", "item_id", "value"]),
         context=pd.DataFrame(context, columns=["case_id", "variable_id", "value"]),
-        rejects=reject_frame,
-        loaded_counts={
-            "roster.csv": len(persons),
-            "interviews.csv": len(interviews),
-            "excerpts.csv": len(excerpts),
-            "survey.csv": len({(s["case_id"], s["wave"]) for s in survey}),
-        },
-        read_counts={
-            "roster.csv": read_count(roster_path),
-            "interviews.csv": read_count(interviews_path),
-            "excerpts.csv": read_count(excerpts_path),
-            "survey.csv": survey_rows,
-        },
-        roster_names=names,
-        withdrawn=sorted(withdrawn),
+        rejects=rejects.frame(),
+        loaded_counts=loaded_counts,
+        read_counts=read,
+        roster_names=[(e.person_id, e.role, e.names) for e in entries],
+        withdrawn=sorted(roster.withdrawn),
     )

@@ -163,13 +163,13 @@ def provenance(ingested: Ingested, model: str | None = None) -> dict:
     """What produced the outputs: input hashes, software versions, NLP pipeline.
     Holds nothing that changes from run to run with the same inputs."""
     loaded = ingested.study
-    inputs = [
-        {
-            "name": Path(getattr(loaded.definition.inputs, name)).name,
-            "sha256": _sha256(loaded.input_path(name)),
-        }
-        for name in ("roster", "interviews", "excerpts", "survey")
-    ]
+    inputs, seen = [], set()
+    for key, relative in loaded.definition.inputs.files().items():
+        path = loaded.input_path(key)
+        if path in seen:  # one file may serve two inputs (a .qdpx gives interviews and excerpts)
+            continue
+        seen.add(path)
+        inputs.append({"name": Path(relative).name, "sha256": _sha256(path)})
     packages = ["triangulate", "prefect", "duckdb", "pandas", "spacy", "jinja2"]
     versions = {name: metadata.version(name) for name in packages}
     versions["python"] = platform.python_version()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,9 @@ import pytest
 # Unit tests must never orchestrate by accident: without a harness, Prefect may
 # not start a temporary server (tests/test_flow.py brings its own harness).
 os.environ.setdefault("PREFECT_SERVER_ALLOW_EPHEMERAL_MODE", "false")
+# Each test session gets its own Prefect home: cached task results (kept under
+# PREFECT_HOME/storage) must not leak from one session, or another checkout, into the next.
+os.environ["PREFECT_HOME"] = tempfile.mkdtemp(prefix="triangulate-prefect-")
 # Tests never report to a `make ui` server that happens to be running.
 os.environ["TRIANGULATE_UI_PROBE"] = "off"
 

@@ -184,3 +184,38 @@ def test_parse_code(demo_dir):
     assert parse_code("Outcome/Eating habits/No change", study) == ("eating", "no_change")
     assert parse_code("Outcome/Eating habits", study) == ("eating", None)
     assert parse_code("Outcome/Eating habits/Barrier", study) is None
+
+
+def test_native_layout_read_from_xlsx(make_study):
+    import openpyxl
+    from conftest import INTERVIEWS, TINY_STUDY
+    from tests_support import replace_once
+
+    toml = replace_once(
+        TINY_STUDY, 'interviews = "interviews.csv"', 'interviews = "interviews.xlsx"'
+    )
+    folder = make_study([GOOD], study_toml=toml)
+    workbook = openpyxl.Workbook()
+    for row in INTERVIEWS:
+        workbook.active.append(row)
+    workbook.save(folder / "interviews.xlsx")
+    data = ingest_study(load_study(folder))
+    assert data.excerpts["excerpt_id"].tolist() == ["E1"]
+    assert data.read_counts["interviews.xlsx"] == 6
+
+
+def test_withdrawn_case_follows_the_first_per_case_role(make_study, tiny_roster):
+    from conftest import TINY_STUDY
+    from tests_support import replace_once
+
+    toml = replace_once(
+        TINY_STUDY, 'id = "peer"\nlabel = "Peer"', 'id = "patient"\nlabel = "Patient"'
+    )
+    for row in tiny_roster[1:]:
+        row[1] = "patient" if row[1] == "peer" else row[1]
+    tiny_roster[1][5] = "withdrawn"  # A
+    survey = [["A", "baseline", "1", "2", "male"], ["B", "baseline", "1", "2", "female"]]
+    folder = make_study([GOOD], survey, tiny_roster, toml)
+    data = ingest_study(load_study(folder))
+    assert set(data.survey["case_id"]) == {"B"}
+    assert data.withdrawn == ["A"]

@@ -1,0 +1,220 @@
+"""Coded-segment spreadsheets (CSV or XLSX) exported by QDA tools.
+
+One row is one coded segment (Dedoose: one excerpt with a True/False column
+per code). The layouts, matched on header names (case and spacing aside):
+
+| format      | document          | code                          | text            | position        | coder             | case   |
+|-------------|-------------------|-------------------------------|-----------------|-----------------|-------------------|--------|
+| `qualcoder` | File              | Category...* + Codename       | Coded           | Pos0 (if any)   | Coder             | Case   |
+| `maxqda`    | Document name     | Code (path joined by " > ")   | Segment         | Beginning       | Created by        |        |
+| `dedoose`   | Media Title       | every "Code: X Applied" true  | Excerpt Copy    | Excerpt Range   | Excerpt Creator   |        |
+| `segments`  | the study file's [segments] table names every column                                                |
+
+Every other column is a variable of the document (QualCoder's `FileVar_X`
+is variable `X`; `CaseVar_X` a variable of the row's case), so `[qda] person`,
+`role` and `case` can read them (MAXQDA's `Document group` too). Positions
+are the tool's (MAXQDA: paragraph; Dedoose: the range's start); without a
+position column, a segment's number within its document. The result is a
+`QdaProject`, mapped onto the study like a REFI-QDA project.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from flows.errors import InputFileError
+from flows.readers.common import Rejects, normalise_newlines
+from flows.readers.qda import QdaCoding, QdaProject, QdaSource
+from flows.readers.tables import read_table
+from flows.study import InputSpec, Study
+
+#: Per format: our field -> header names the tool writes (first found wins).
+LAYOUTS: dict[str, dict[str, tuple[str, ...]]] = {
+    "qualcoder": {
+        "document": ("File", "Filename", "File name"),
+        "code": ("Codename", "Code name"),
+        "text": ("Coded", "Coded text", "Text"),
+        "position": ("Pos0", "Start"),
+        "coder": ("Coder", "Owner"),
+        "case": ("Case", "Case name"),
+        "memo": ("Coded_Memo", "Coded memo", "Memo"),
+    },
+    "maxqda": {
+        "document": ("Document name", "Document"),
+        "code": ("Code",),
+        "text": ("Segment",),
+        "position": ("Beginning", "Begin"),
+        "coder": ("Created by", "Author"),
+        "case": (),
+        "memo": ("Comment",),
+    },
+    "dedoose": {
+        "document": ("Media Title", "Media"),
+        "code": (),
+        "text": ("Excerpt Copy", "Excerpt Text"),
+        "position": ("Excerpt Range", "Range"),
+        "coder": ("Excerpt Creator", "Creator"),
+        "case": (),
+        "memo": ("Memo", "Memos"),
+    },
+    "segments": {
+        "document": (),
+        "code": (),
+        "text": (),
+        "position": (),
+        "coder": (),
+        "case": (),
+        "memo": (),
+    },
+}
+REQUIRED = ("document", "code", "text")
+SEPARATORS = {"maxqda": " > "}
+DEDOOSE_CODE = re.compile(r"^code:\s*(.*?)\s*applied$", re.IGNORECASE)
+TRUE = {"true", "1", "yes", "x", "applied"}
+
+
+def _key(header: str) -> str:
+    return " ".join(header.replace("_", " ").split()).lower()
+
+
+def _columns(fmt: str, header: list[str], study: Study) -> dict[str, str | None]:
+    """Our field -> the header that holds it (None if absent)."""
+    by_key = {_key(h): h for h in header if h}
+    chosen: dict[str, str | None] = {}
+    overrides = study.segments
+    for name, candidates in LAYOUTS[fmt].items():
+        override = getattr(overrides, name, None)
+        if override:
+            chosen[name] = by_key.get(_key(override))
+            if chosen[name] is None and name in REQUIRED + ("position", "coder", "case"):
+                raise InputFileError(
+                    "", f"missing column {override!r} named by [segments] {name}", where="header"
+                )
+            continue
+        chosen[name] = next((by_key[_key(c)] for c in candidates if _key(c) in by_key), None)
+    return chosen
+
+
+def _first_int(text: str) -> int | None:
+    match = re.search(r"-?\d+", text)
+    return int(match.group()) if match else None
+
+
+def read_segments(
+    path: Path, spec: InputSpec, study: Study, rejects: Rejects, label: str | None = None
+) -> QdaProject:
+    """Read a coded-segment export in the layout `spec.format` names."""
+    label = label or str(path)
+    fmt = spec.format or "segments"
+    table = read_table(
+        path, encoding=spec.encoding, delimiter=spec.delimiter, sheet=spec.sheet, label=label
+    )
+    try:
+        columns = _columns(fmt, table.header, study)
+    except InputFileError as exc:
+        raise InputFileError(label, exc.problem, where=exc.where) from None
+    code_columns: list[tuple[str, str]] = []
+    if fmt == "dedoose" and not study.segments.code:
+        code_columns = [
+            (h, m.group(1)) for h in table.header if (m := DEDOOSE_CODE.match(h.strip()))
+        ]
+        if not code_columns:
+            raise InputFileError(
+                label, "no 'Code: <name> Applied' columns (Dedoose excerpt export)", where="header"
+            )
+    missing = [
+        name for name in REQUIRED if columns[name] is None and not (name == "code" and code_columns)
+    ]
+    if missing:
+        expected = {n: LAYOUTS[fmt][n] for n in missing}
+        raise InputFileError(
+            label,
+            "missing column(s) for "
+            + "; ".join(
+                f"{n} (expected {' or '.join(c) or 'a [segments] entry'})"
+                for n, c in expected.items()
+            ),
+            where="header",
+        )
+    categories = (
+        [h for h in table.header if _key(h).startswith("category")] if fmt == "qualcoder" else []
+    )
+    study_sep = study.study.code_separator
+    code_sep = study.segments.code_separator or SEPARATORS.get(fmt, study_sep)
+    used = {c for c in columns.values() if c} | {h for h, _ in code_columns} | set(categories)
+    project = QdaProject(file=path)
+    file = path.name
+    ordinal: dict[str, int] = {}
+    for row_number, row in table.rows:
+        document = row.get(columns["document"] or "", "").strip()
+        if not document:
+            n_codes = len(code_columns) or 1
+            project.read_codings += n_codes
+            rejects.add(file, row_number, columns["document"] or "document", "empty document name")
+            continue
+        source = project.sources.get(document)
+        if source is None:
+            source = QdaSource(key=document, name=document, row=row_number, element="document")
+            project.sources[document] = source
+            project.read_sources += 1
+        case = row.get(columns["case"] or "", "").strip() if columns["case"] else ""
+        for header, value in row.items():
+            if header in used or header == "__extra__" or not value:
+                continue
+            if header.lower().startswith("casevar_") and case:
+                project.case_variables.setdefault(case, {}).setdefault(header[8:], value)
+                continue
+            name = header[8:] if header.lower().startswith("filevar_") else header
+            source.variables.setdefault(name, value)
+        if case and case not in source.cases:
+            source.cases.append(case)
+        if code_columns:
+            codes = [
+                (header, name)
+                for header, name in code_columns
+                if row.get(header, "").strip().lower() in TRUE
+            ]
+            if not codes:
+                project.read_codings += 1
+                rejects.add(file, row_number, "codes", "no code applied to this excerpt")
+                continue
+        else:
+            parts = [row.get(c, "").strip() for c in categories] + [
+                row.get(columns["code"] or "", "").strip()
+            ]
+            codes = [(columns["code"] or "code", code_sep.join(p for p in parts if p))]
+        ordinal[document] = ordinal.get(document, 0) + 1
+        position = _first_int(row.get(columns["position"], "")) if columns["position"] else None
+        memo = row.get(columns["memo"] or "", "").strip() if columns["memo"] else ""
+        text = normalise_newlines(row.get(columns["text"] or "", "")).strip()
+        for header, code in codes:
+            project.read_codings += 1
+            if not code:
+                rejects.add(file, row_number, header, "empty code")
+                continue
+            path_parts = [p.strip() for p in code.split(code_sep)] if code_sep else [code]
+            project.codings.append(
+                QdaCoding(
+                    ref=row_number,
+                    element=header,
+                    source_key=document,
+                    code=study_sep.join(p for p in path_parts if p),
+                    coder=row.get(columns["coder"] or "", "").strip() if columns["coder"] else "",
+                    position=position if position is not None else ordinal[document],
+                    text=text,
+                    order=(ordinal[document], int(row_number), code),
+                    cases=[case] if case else [],
+                    selection_codes=[],
+                    notes=[memo] if memo else [],
+                )
+            )
+    # rows that code the same stretch of text are one selection with several codes
+    groups: dict[tuple, list[QdaCoding]] = {}
+    for coding in project.codings:
+        groups.setdefault((coding.source_key, coding.position, coding.text), []).append(coding)
+    for members in groups.values():
+        codes = sorted({c.code for c in members if c.code})
+        for coding in members:
+            coding.selection_codes = codes
+    return project

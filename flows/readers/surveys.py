@@ -1,0 +1,436 @@
+"""Survey files: one table of answers per case and wave, whatever wrote it.
+
+- `native`: CSV or XLSX; `[survey] layout = "wide"` (one row per case and
+  wave, one column per item) or `"long"` (one row per case, wave and item);
+- `spss` (`.sav`, `.zsav`) and `stata` (`.dta`) through pyreadstat, wide or
+  long: value labels name waves and context values; user-defined missing
+  values (SPSS) and extended missing values (Stata) stay missing;
+- `redcap`: a REDCap export CSV (one row per record and event, raw or label
+  headers and values) read with its data dictionary: radio, dropdown, yes/no
+  and true/false choices give labels, checkbox columns (`field___code`) are
+  joined into one `;`-separated value, a survey item mapped to a field the
+  dictionary says cannot hold a number is listed, and rows of repeating
+  instruments are listed, not read.
+
+`read_survey_table` reads any of them into a `SurveyTable` (text cells plus
+value labels); `survey_values` turns that into long item values and baseline
+context for the study's cases, listing every row or cell it cannot load.
+Missing answers stay missing (NaN), never zero.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from flows.errors import InputFileError
+from flows.readers.common import Rejects
+from flows.readers.stat_files import read_stat_file
+from flows.readers.tables import Table, read_table
+from flows.study import InputSpec, Study, SurveyLayout
+
+
+@dataclass
+class SurveyTable:
+    file: Path
+    header: list[str]
+    rows: list[tuple[str, dict[str, str]]]
+    #: column -> raw value -> label
+    labels: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: columns that are bookkeeping, never "undeclared" (REDCap's own)
+    system_columns: set[str] = field(default_factory=set)
+    #: column -> why the file's own metadata says it cannot hold a number
+    not_numeric: dict[str, str] = field(default_factory=dict)
+
+
+# ---------------------------------------------------------------- reading
+
+
+def read_survey_table(
+    path: Path,
+    spec: InputSpec,
+    rejects: Rejects,
+    dictionary: Path | None = None,
+    label: str | None = None,
+) -> SurveyTable:
+    label = label or str(path)
+    if spec.format in ("spss", "stata"):
+        return _read_stat(path, spec.format, label)
+    table = read_table(
+        path, encoding=spec.encoding, delimiter=spec.delimiter, sheet=spec.sheet, label=label
+    )
+    if spec.format == "redcap":
+        if dictionary is None:
+            raise InputFileError(label, "a REDCap export needs its data dictionary")
+        return _read_redcap(table, dictionary, spec, rejects)
+    return SurveyTable(path, table.header, table.rows)
+
+
+def _read_stat(path: Path, fmt: str, label: str) -> SurveyTable:
+    header, cells, labels = read_stat_file(path, fmt, label)
+    rows = [
+        (str(number), dict(zip(header, record, strict=True)))
+        for number, record in enumerate(cells, start=1)
+    ]
+    return SurveyTable(path, header, rows, labels)
+
+
+# REDCap data dictionary columns: CSV download names, and API (metadata) names.
+DICT_COLUMNS = {
+    "name": ("Variable / Field Name", "field_name"),
+    "form": ("Form Name", "form_name"),
+    "type": ("Field Type", "field_type"),
+    "label": ("Field Label", "field_label"),
+    "choices": ("Choices, Calculations, OR Slider Labels", "select_choices_or_calculations"),
+    "validation": (
+        "Text Validation Type OR Show Slider Number",
+        "text_validation_type_or_show_slider_number",
+    ),
+}
+REDCAP_SYSTEM = {
+    "redcap_event_name": "Event Name",
+    "redcap_repeat_instrument": "Repeat Instrument",
+    "redcap_repeat_instance": "Repeat Instance",
+    "redcap_data_access_group": "Data Access Group",
+    "redcap_survey_identifier": "Survey Identifier",
+}
+NUMERIC_VALIDATION = re.compile(r"^(integer|number.*|float)$")
+NOT_NUMERIC_TYPES = {"notes", "descriptive", "file", "checkbox", "signature"}
+CHECKED = {"1", "checked"}
+
+
+def _dict_column(header: list[str], name: str) -> str | None:
+    keys = {h.strip().lower(): h for h in header}
+    for candidate in DICT_COLUMNS[name]:
+        if candidate.lower() in keys:
+            return keys[candidate.lower()]
+    return None
+
+
+def _choices(text: str) -> dict[str, str] | None:
+    """'1, Male | 2, Female' -> {'1': 'Male', '2': 'Female'}; None if malformed."""
+    choices = {}
+    for part in text.split("|"):
+        if not part.strip():
+            continue
+        code, comma, name = part.partition(",")
+        if not comma or not code.strip():
+            return None
+        choices[code.strip()] = name.strip()
+    return choices
+
+
+def _read_redcap(table: Table, dictionary: Path, spec: InputSpec, rejects: Rejects) -> SurveyTable:
+    meta = read_table(dictionary, encoding=spec.encoding, label=str(dictionary))
+    columns = {name: _dict_column(meta.header, name) for name in DICT_COLUMNS}
+    missing = [DICT_COLUMNS[n][0] for n in ("name", "type") if columns[n] is None]
+    if missing:
+        raise InputFileError(
+            str(dictionary),
+            f"missing column(s) {', '.join(missing)} (a REDCap data dictionary)",
+            where="header",
+        )
+    fields: dict[str, dict] = {}
+    for row_number, row in meta.rows:
+        name = row.get(columns["name"], "").strip()
+        kind = row.get(columns["type"], "").strip().lower()
+        if not name:
+            rejects.add(dictionary, row_number, columns["name"], "empty field name")
+            continue
+        if name in fields:
+            rejects.add(dictionary, row_number, columns["name"], "duplicate field name; ignored")
+            continue
+        choices: dict[str, str] = {}
+        if kind in ("radio", "dropdown", "checkbox"):
+            parsed = _choices(row.get(columns["choices"] or "", ""))
+            if parsed is None:
+                rejects.add(
+                    dictionary,
+                    row_number,
+                    columns["choices"] or "choices",
+                    "choices are not in 'code, label | code, label' form; codes used as they are",
+                )
+            choices = parsed or {}
+        elif kind == "yesno":
+            choices = {"1": "Yes", "0": "No"}
+        elif kind == "truefalse":
+            choices = {"1": "True", "0": "False"}
+        fields[name] = {
+            "type": kind,
+            "label": row.get(columns["label"] or "", "").strip(),
+            "choices": choices,
+            "validation": row.get(columns["validation"] or "", "").strip().lower(),
+        }
+    # headers: raw names, or labels (a "labels" export)
+    by_label = {f["label"]: n for n, f in fields.items() if f["label"]}
+    by_label.update({v: k for k, v in REDCAP_SYSTEM.items()})
+    rename = {}
+    for header in table.header:
+        if header in fields or header in REDCAP_SYSTEM or "___" in header:
+            continue
+        match = re.match(r"^(.*) \(choice=(.*)\)$", header)
+        if header in by_label:
+            rename[header] = by_label[header]
+        elif match and match.group(1) in by_label:
+            base = by_label[match.group(1)]
+            codes = [c for c, t in fields[base]["choices"].items() if t == match.group(2)]
+            if codes:
+                rename[header] = f"{base}___{codes[0]}"
+    header = [rename.get(h, h) for h in table.header]
+    checkbox: dict[str, dict[str, str]] = {}  # sub-column -> base, code
+    for name, info in fields.items():
+        if info["type"] == "checkbox":
+            for code in info["choices"]:
+                checkbox[f"{name}___{code.lower().replace('-', '_')}"] = {
+                    "base": name,
+                    "code": code,
+                }
+    rows = []
+    for row_number, row in table.rows:
+        row = {rename.get(k, k): v for k, v in row.items()}
+        if row.get("redcap_repeat_instrument", "").strip():
+            rejects.add(
+                table.file,
+                row_number,
+                "redcap_repeat_instrument",
+                "row of a repeating instrument: not read (one row per record and event is)",
+            )
+            continue
+        joined: dict[str, list[str]] = {}
+        for column, value in row.items():
+            if column in checkbox:
+                base = checkbox[column]
+                joined.setdefault(base["base"], [])
+                if value.strip().lower() in CHECKED:
+                    joined[base["base"]].append(base["code"])
+        for base, codes in joined.items():
+            row[base] = ";".join(codes)
+        rows.append((row_number, row))
+    labels = {n: dict(f["choices"]) for n, f in fields.items() if f["choices"]}
+    bases = sorted({c["base"] for c in checkbox.values() if c["base"]})
+    header = [h for h in header if h not in checkbox] + [b for b in bases if b not in header]
+    system = {h for h in header if h in REDCAP_SYSTEM or h.endswith(("_complete", "_timestamp"))}
+    not_numeric = {}
+    for name, info in fields.items():
+        validation = info["validation"]
+        if info["type"] in NOT_NUMERIC_TYPES or (
+            info["type"] == "text" and validation and not NUMERIC_VALIDATION.match(validation)
+        ):
+            kind = info["type"] + (f" ({validation})" if validation else "")
+            not_numeric[name] = f"the data dictionary says this field is {kind}, not a number"
+    for column in header:
+        if column not in fields and column not in system and column not in bases:
+            rejects.add(
+                table.file, "header", column, "column not in the REDCap data dictionary; ignored"
+            )
+            system.add(column)
+    return SurveyTable(table.file, header, rows, labels, system, not_numeric)
+
+
+# ---------------------------------------------------------------- mapping
+
+
+def _norm_wave(label: str) -> str:
+    text = re.sub(r"\(.*\)", "", label.lower())
+    text = re.sub(r"_arm_\d+[a-z]?$", "", text.strip())
+    return re.sub(r"[^a-z0-9]", "", text)
+
+
+def wave_of(
+    raw: str, table: SurveyTable, column: str, layout: SurveyLayout, fmt: str
+) -> str | None:
+    """'baseline', 'followup' or None for a value of the wave column."""
+    waves = {layout.baseline: "baseline", layout.followup: "followup"}
+    labelled = table.labels.get(column, {}).get(raw)
+    for value in (labelled, raw):
+        if value is not None and value in waves:
+            return waves[value]
+    if fmt in ("redcap", "spss", "stata"):
+        wanted = {_norm_wave(layout.baseline): "baseline", _norm_wave(layout.followup): "followup"}
+        for value in (labelled, raw):
+            if value is not None and _norm_wave(value) in wanted:
+                return wanted[_norm_wave(value)]
+    return None
+
+
+NOT_A_NUMBER = "expected a number; value treated as missing"
+INFINITE = "infinite value; treated as missing"
+
+
+def _number(raw: str, labels: dict[str, str], missing: set[str]) -> tuple[float, str | None]:
+    """A number (NaN for missing), and why a value could not be read as one."""
+    raw = raw.strip()
+    if not raw or raw in missing:
+        return math.nan, None
+    candidates = [raw] + [code for code, text in labels.items() if text == raw]
+    for candidate in candidates:
+        try:
+            number = float(candidate.replace(",", "."))
+        except ValueError:
+            continue
+        return (number, None) if math.isfinite(number) else (math.nan, INFINITE)
+    return math.nan, NOT_A_NUMBER
+
+
+def _context_value(raw: str, labels: dict[str, str]) -> str:
+    if not labels:
+        return raw
+    return ";".join(labels.get(part, part) for part in raw.split(";") if part)
+
+
+@dataclass
+class SurveyResult:
+    values: list[dict]
+    context: list[dict]
+    rows_read: int
+    rows_loaded: int
+
+
+def survey_values(
+    table: SurveyTable,
+    study: Study,
+    fmt: str,
+    cases: set[str],
+    withdrawn_cases: set[str],
+    rejects: Rejects,
+) -> SurveyResult:
+    """Long item values (case, wave, item, value) and baseline context."""
+    layout = study.survey.for_format(fmt)
+    if layout.layout == "long":
+        return _long(table, study, layout, fmt, cases, withdrawn_cases, rejects)
+    return _wide(table, study, layout, fmt, cases, withdrawn_cases, rejects)
+
+
+def _check_header(table: SurveyTable, required: tuple[str, ...]) -> None:
+    missing = [c for c in required if c not in table.header]
+    if missing:
+        raise InputFileError(
+            str(table.file),
+            f"missing column(s) {', '.join(missing)}; expected {', '.join(required)}",
+            where="header",
+        )
+
+
+def _case_of(raw: str, layout: SurveyLayout) -> str:
+    return layout.case_ids.get(raw, raw)
+
+
+def _wide(table, study, layout, fmt, cases, withdrawn_cases, rejects) -> SurveyResult:
+    _check_header(table, (layout.case_column, layout.wave_column))
+    items = [i.id for i in study.survey_items]
+    variables = [v.id for v in study.context_variables]
+    column = {key: layout.columns.get(key, key) for key in items + variables}
+    declared = {layout.case_column, layout.wave_column, *column.values(), "__extra__"}
+    for name in table.header:
+        if name not in declared and name not in table.system_columns:
+            rejects.add(table.file, "header", name, "column not declared in study.toml; ignored")
+    for item in items:
+        if column[item] in table.not_numeric and column[item] in table.header:
+            rejects.add(table.file, "header", column[item], table.not_numeric[column[item]])
+    missing = set(layout.missing_codes)
+    values, context, seen = [], [], set()
+    for line, row in table.rows:
+        case_id = _case_of(row.get(layout.case_column, "").strip(), layout)
+        if case_id not in cases:
+            rejects.add(table.file, line, layout.case_column, "unknown case id (not in the roster)")
+            continue
+        if case_id in withdrawn_cases:
+            rejects.add(
+                table.file, line, "row", "participant withdrew consent; survey row excluded"
+            )
+            continue
+        wave = wave_of(
+            row.get(layout.wave_column, "").strip(), table, layout.wave_column, layout, fmt
+        )
+        if wave is None:
+            rejects.add(
+                table.file,
+                line,
+                layout.wave_column,
+                f"unknown wave; expected {sorted([layout.baseline, layout.followup])}",
+            )
+            continue
+        if (case_id, wave) in seen:
+            rejects.add(table.file, line, "row", f"duplicate row for this case at wave {wave}")
+            continue
+        seen.add((case_id, wave))
+        for item in items:
+            name = column[item]
+            number, problem = _number(row.get(name, ""), table.labels.get(name, {}), missing)
+            if problem:
+                rejects.add(table.file, line, name, problem)
+            values.append({"case_id": case_id, "wave": wave, "item_id": item, "value": number})
+        if wave == "baseline":
+            for variable in variables:
+                raw = row.get(column[variable], "").strip()
+                if raw and raw not in missing:
+                    value = _context_value(raw, table.labels.get(column[variable], {}))
+                    context.append({"case_id": case_id, "variable_id": variable, "value": value})
+    return SurveyResult(values, context, len(table.rows), len(seen))
+
+
+def _long(table, study, layout, fmt, cases, withdrawn_cases, rejects) -> SurveyResult:
+    _check_header(
+        table, (layout.case_column, layout.wave_column, layout.item_column, layout.value_column)
+    )
+    items = [i.id for i in study.survey_items]
+    variables = [v.id for v in study.context_variables]
+    by_column = {layout.columns.get(key, key): key for key in items + variables}
+    missing = set(layout.missing_codes)
+    found: dict[tuple[str, str], dict[str, float]] = {}
+    context, seen, loaded = [], set(), 0
+    for line, row in table.rows:
+        case_id = _case_of(row.get(layout.case_column, "").strip(), layout)
+        if case_id not in cases:
+            rejects.add(table.file, line, layout.case_column, "unknown case id (not in the roster)")
+            continue
+        if case_id in withdrawn_cases:
+            rejects.add(
+                table.file, line, "row", "participant withdrew consent; survey row excluded"
+            )
+            continue
+        wave = wave_of(
+            row.get(layout.wave_column, "").strip(), table, layout.wave_column, layout, fmt
+        )
+        if wave is None:
+            rejects.add(
+                table.file,
+                line,
+                layout.wave_column,
+                f"unknown wave; expected {sorted([layout.baseline, layout.followup])}",
+            )
+            continue
+        item = by_column.get(row.get(layout.item_column, "").strip())
+        if item is None:
+            rejects.add(
+                table.file,
+                line,
+                layout.item_column,
+                "not a survey item or context variable of study.toml",
+            )
+            continue
+        if (case_id, wave, item) in seen:
+            rejects.add(table.file, line, "row", "duplicate answer for this case, wave and item")
+            continue
+        seen.add((case_id, wave, item))
+        raw = row.get(layout.value_column, "").strip()
+        labels = table.labels.get(layout.value_column, {})
+        if item in variables:
+            loaded += 1
+            if wave == "baseline" and raw and raw not in missing:
+                value = _context_value(raw, labels)
+                context.append({"case_id": case_id, "variable_id": item, "value": value})
+            continue
+        number, problem = _number(raw, labels, missing)
+        if problem:
+            rejects.add(table.file, line, layout.value_column, problem)
+        found.setdefault((case_id, wave), {})[item] = number
+        loaded += 1
+    values = [
+        {"case_id": case_id, "wave": wave, "item_id": item, "value": answers.get(item, math.nan)}
+        for (case_id, wave), answers in found.items()
+        for item in items
+    ]
+    return SurveyResult(values, context, len(table.rows), loaded)

@@ -1,0 +1,170 @@
+"""CSV and XLSX sheets as rows of text, with the file's own row numbers.
+
+`read_table` returns the header and `(row, cells)` pairs; `row` is what a
+researcher sees: the CSV line number or the spreadsheet row (header = 1).
+Problems that make the whole file unreadable raise `InputFileError`, naming
+the file and the row or cell.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from flows.errors import InputFileError, UnsafeInputError
+from flows.readers.common import MAX_CELL_CHARS, MAX_ROWS, bounded_read, cell_text, decode_text
+from flows.readers.safe_zip import check_zip
+
+DELIMITERS = (",", ";", "\t")
+
+
+@dataclass
+class Table:
+    file: Path
+    header: list[str]
+    rows: list[tuple[str, dict[str, str]]]
+
+
+def read_table(
+    path: Path,
+    *,
+    encoding: str = "utf-8",
+    delimiter: str | None = None,
+    sheet: str | None = None,
+    label: str | None = None,
+) -> Table:
+    """Read a `.csv` (or `.tsv`/`.txt`) or `.xlsx` file as text cells."""
+    label = label or str(path)
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        return _read_xlsx(path, sheet, label)
+    return _read_csv(path, encoding, delimiter, label)
+
+
+def _sniff(text: str) -> str:
+    first = text.split("\n", 1)[0]
+    counts = {d: first.count(d) for d in DELIMITERS}
+    best = max(DELIMITERS, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def _clean_header(header: list[str], label: str) -> list[str]:
+    cleaned = [h.strip().lstrip("\ufeff") for h in header]
+    seen: set[str] = set()
+    for name in cleaned:
+        if name and name in seen:
+            raise InputFileError(label, f"duplicate column {name!r}", where="header")
+        seen.add(name)
+    return cleaned
+
+
+def _read_csv(path: Path, encoding: str, delimiter: str | None, label: str) -> Table:
+    data = bounded_read(path)
+    try:
+        text = decode_text(data, encoding)
+    except UnicodeDecodeError as exc:
+        shown = "UTF-8" if codecs.lookup(encoding).name == "utf-8" else encoding
+        raise InputFileError(label, f"not {shown} text (byte {exc.start}): {exc.reason}") from None
+    except LookupError:
+        raise InputFileError(label, f"unknown text encoding {encoding!r}") from None
+    if "\x00" in text:
+        raise InputFileError(label, "contains NUL characters: not a text table (binary file?)")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter or _sniff(text))
+    try:
+        header = _clean_header(next(reader, []), label)
+        rows = []
+        for cells in reader:
+            line = reader.line_num
+            if len(rows) >= MAX_ROWS:
+                raise UnsafeInputError(label, f"more than {MAX_ROWS} rows; refused")
+            if not any(c.strip() for c in cells):
+                continue
+            for cell in cells:
+                if len(cell) > MAX_CELL_CHARS:
+                    raise UnsafeInputError(
+                        label,
+                        f"a field is longer than {MAX_CELL_CHARS} characters; refused",
+                        where=f"row {line}",
+                    )
+            row = {h: (cells[i].strip() if i < len(cells) else "") for i, h in enumerate(header)}
+            if len(cells) > len(header):
+                row["__extra__"] = "1"
+            rows.append((str(line), row))
+    except csv.Error as exc:
+        message = str(exc)
+        if "field larger than field limit" in message:
+            raise UnsafeInputError(
+                label,
+                f"a field is longer than {MAX_CELL_CHARS} characters; refused",
+                where=f"row {reader.line_num}",
+            ) from None
+        raise InputFileError(
+            label, f"malformed CSV: {message}", where=f"row {reader.line_num}"
+        ) from None
+    return Table(path, header, rows)
+
+
+def _column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _read_xlsx(path: Path, sheet: str | None, label: str) -> Table:
+    check_zip(path, label)
+    import openpyxl
+
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except UnsafeInputError:
+        raise
+    except Exception as exc:  # openpyxl raises many types on a broken workbook
+        raise InputFileError(
+            label, f"not a readable XLSX workbook ({type(exc).__name__})"
+        ) from None
+    try:
+        if sheet is not None and sheet not in workbook.sheetnames:
+            raise InputFileError(
+                label, f"no sheet named {sheet!r} (sheets: {', '.join(workbook.sheetnames)})"
+            )
+        worksheet = workbook[sheet] if sheet is not None else workbook.worksheets[0]
+        header: list[str] | None = None
+        rows = []
+        for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
+            if number > MAX_ROWS + 1:
+                raise UnsafeInputError(label, f"more than {MAX_ROWS} rows; refused")
+            texts = []
+            for column, value in enumerate(values):
+                text = cell_text(value)
+                if len(text) > MAX_CELL_CHARS:
+                    raise UnsafeInputError(
+                        label,
+                        f"a cell is longer than {MAX_CELL_CHARS} characters; refused",
+                        where=f"cell {_column_letter(column)}{number}",
+                    )
+                texts.append(text)
+            if header is None:
+                header = _clean_header(texts, label)
+                while header and not header[-1]:
+                    header.pop()
+                continue
+            if not any(texts):
+                continue
+            row = {h: (texts[i] if i < len(texts) else "") for i, h in enumerate(header)}
+            if any(texts[len(header) :]):
+                row["__extra__"] = "1"
+            rows.append((str(number), row))
+    except (InputFileError, UnsafeInputError):
+        raise
+    except Exception as exc:
+        raise InputFileError(
+            label, f"not a readable XLSX workbook ({type(exc).__name__})"
+        ) from None
+    finally:
+        workbook.close()
+    return Table(path, header or [], rows)
