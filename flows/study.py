@@ -331,9 +331,17 @@ class ContextVariable(_Strict):
 
 
 class Rules(_Strict):
+    """Thresholds of the case classification and the QCA (docs/methods.md, docs/qca.md)."""
+
     min_roles_corroborating: int = Field(default=1, ge=0)
     min_roles_without_survey: int = Field(default=2, ge=1)
     min_outcome_themes: int = Field(default=1, ge=1)
+    # crisp-set QCA: conditions (default: every context theme + activities), thresholds
+    qca_condition_ids: list[str] | None = None
+    qca_min_activities: int = Field(default=2, ge=1)
+    qca_consistency_threshold: float = Field(default=1.0, gt=0, le=1)
+    qca_consistency_threshold_0: float = Field(default=0.0, ge=0, lt=1)
+    qca_min_cases: int = Field(default=1, ge=1)
 
 
 class Study(_Strict):

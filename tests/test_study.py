@@ -223,3 +223,19 @@ def test_missing_qda_project_names_the_input(make_study):
     folder = make_study([], study_toml=toml)
     with pytest.raises(StudyFileError, match=r"inputs.excerpts: file not found: .*project.qdpx"):
         load_study(folder)
+
+
+def test_qca_settings_live_in_the_rules(make_study):
+    from conftest import TINY_STUDY
+
+    text = replace_once(
+        TINY_STUDY,
+        "min_outcome_themes = 1",
+        'min_outcome_themes = 1\nqca_condition_ids = ["energy"]',
+    )
+    rules = load_study(make_study([], study_toml=text)).definition.rules
+    assert rules.qca_condition_ids == ["energy"] and rules.qca_consistency_threshold == 1.0
+    bad = replace_once(TINY_STUDY, "min_outcome_themes = 1", "qca_consistency_threshold = 1.5")
+    with pytest.raises(StudyFileError) as raised:
+        load_study(make_study([], study_toml=bad))
+    assert raised.value.key == "rules.qca_consistency_threshold"
