@@ -14,15 +14,19 @@ from flows.study import Study
 
 
 def build_pseudonymiser(
-    study: Study, roster_names: list[tuple[str, str, list[str]]], model: str | None = None
+    study: Study,
+    roster_names: list[tuple[str, str, list[str]]],
+    model: str | None = None,
+    extra_names: list[tuple[str, list[str]]] | None = None,
 ) -> Pseudonymiser:
-    """A pseudonymiser for every person in the roster (withdrawn ones too)."""
+    """A pseudonymiser for every person in the roster (withdrawn ones too), plus
+    the study's extra identifiers (places, institutions) with their labels."""
     roles = {r.id: r for r in study.roles}
     people = [
         (pseudonym_label(pid, roles[role].label, roles[role].per_case), names)
         for pid, role, names in roster_names
     ]
-    return Pseudonymiser(people, study.study.language, model=model)
+    return Pseudonymiser([*people, *(extra_names or [])], study.study.language, model=model)
 
 
 def annotate_excerpts(
@@ -30,6 +34,7 @@ def annotate_excerpts(
     study: Study,
     roster_names: list[tuple[str, str, list[str]]],
     model: str | None = None,
+    extra_names: list[tuple[str, list[str]]] | None = None,
 ) -> tuple[pd.DataFrame, dict[str, int]]:
     """Excerpts with de-identified text, suggested stances, cues and examples.
 
@@ -37,7 +42,7 @@ def annotate_excerpts(
     too. Returns the frame and counts (names and identifiers replaced, words).
     """
     out = excerpts.copy()
-    pseudonymiser = build_pseudonymiser(study, roster_names, model)
+    pseudonymiser = build_pseudonymiser(study, roster_names, model, extra_names)
     texts, replaced = [], 0
     for text, n in pseudonymiser.pipe(out["text"].tolist()):
         texts.append(text)

@@ -164,7 +164,7 @@ def pdf_task(staging: Path) -> int:
 
 @task(name="audit outputs for personal data", **PURE_TASK)
 def audit_task(staging: Path, ingested: stages.Ingested, extra_texts: dict[str, str]) -> None:
-    hits = stages.audit(staging, ingested.data.roster_names, extra_texts)
+    hits = stages.audit(staging, ingested.audit_names(), extra_texts)
     get_run_logger().info("leak audit: %d hit(s)", len(hits))
     stages.check_audit(hits)
 
@@ -189,7 +189,10 @@ def triangulate_study(
     `pdf` also prints every page to PDF; `nlp_model` names an installed trained
     spaCy pipeline whose entities are redacted too. Files are owner-only.
     """
-    with stages.private_files(), _collect_logs() as log_lines:
+    from flows.study import load_study
+
+    permissions = load_study(study_dir).definition.privacy.output_permissions
+    with stages.private_files(permissions), _collect_logs() as log_lines:
         return _triangulate(study_dir, out_dir, force, rebuild_cases, pdf, nlp_model, log_lines)
 
 

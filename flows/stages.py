@@ -15,7 +15,7 @@ import platform
 import re
 import shutil
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
@@ -49,16 +49,65 @@ DB_NAME = "triangulate.duckdb"
 
 @dataclass
 class Ingested:
-    """A validated study and its loaded rows."""
+    """A validated study, its loaded rows, and the extra identifiers to pseudonymise."""
 
     study: LoadedStudy
     data: StudyData
+    identifiers: list[tuple[str, list[str]]] = field(default_factory=list)
+
+    def audit_names(self) -> list[tuple[str, str, list[str]]]:
+        """Every name the leak audit looks for: the roster's and the identifiers'."""
+        extra = [(label, "identifier", names) for label, names in self.identifiers]
+        return [*self.data.roster_names, *extra]
+
+
+IDENTIFIER_KINDS = {"place": "[place]", "institution": "[institution]", "other": "[identifier]"}
+
+
+def read_identifiers(loaded: LoadedStudy, rejects: pd.DataFrame) -> tuple[list, pd.DataFrame]:
+    """The study's optional identifiers file (kind, name, aliases): places,
+    institutions and other words that identify people, each replaced by a label."""
+    import csv
+
+    from flows.errors import InputFileError
+
+    relative = loaded.definition.privacy.identifiers
+    if relative is None:
+        return [], rejects
+    path = loaded.root / relative
+    if not path.is_file():
+        raise InputFileError(str(path), "privacy.identifiers: file not found")
+    found, bad = [], []
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        if not {"kind", "name"} <= set(reader.fieldnames or []):
+            raise InputFileError(str(path), "header: expected columns kind, name, aliases")
+        for row in reader:
+            kind = (row.get("kind") or "").strip()
+            names = [row.get("name") or "", *(row.get("aliases") or "").split(";")]
+            names = [n.strip() for n in names if n and n.strip()]
+            if kind not in IDENTIFIER_KINDS or not names:
+                bad.append(
+                    {
+                        "file": path.name,
+                        "row": str(reader.line_num),
+                        "element": "kind" if kind not in IDENTIFIER_KINDS else "name",
+                        "reason": f"expected kind in {sorted(IDENTIFIER_KINDS)} and a name",
+                    }
+                )
+                continue
+            found.append((IDENTIFIER_KINDS[kind], names))
+    if bad:
+        rejects = pd.concat([rejects, pd.DataFrame(bad)], ignore_index=True)
+    return found, rejects
 
 
 def ingest(study_dir: Path) -> Ingested:
     """Load and validate the study file, then every input it names."""
     loaded = load_study(study_dir)
-    return Ingested(loaded, ingest_study(loaded))
+    data = ingest_study(loaded)
+    identifiers, data.rejects = read_identifiers(loaded, data.rejects)
+    return Ingested(loaded, data, identifiers)
 
 
 def annotate(ingested: Ingested, model: str | None = None) -> tuple[pd.DataFrame, dict[str, int]]:
@@ -66,7 +115,11 @@ def annotate(ingested: Ingested, model: str | None = None) -> tuple[pd.DataFrame
 
     `model` names an installed trained spaCy pipeline used to redact entities too."""
     return annotate_excerpts(
-        ingested.data.excerpts, ingested.study.definition, ingested.data.roster_names, model
+        ingested.data.excerpts,
+        ingested.study.definition,
+        ingested.data.roster_names,
+        model,
+        extra_names=ingested.identifiers,
     )
 
 
@@ -250,7 +303,9 @@ def case_fingerprints(ingested: Ingested) -> dict[str, str]:
     changes: its excerpts, survey rows, context, the roster entries and
     interviews of its informants, the study file, and the code (`code_fingerprint`)."""
     data = ingested.data
-    base = hashlib.sha256((ingested.study.sha256 + code_fingerprint()).encode()).hexdigest()
+    base = hashlib.sha256(
+        (ingested.study.sha256 + code_fingerprint() + repr(ingested.identifiers)).encode()
+    ).hexdigest()
     names = {pid: names for pid, _, names in data.roster_names}
     keys = {}
     for case_id in data.cases["case_id"]:
@@ -438,7 +493,8 @@ def run_direct(
     """The whole pipeline in one process without Prefect (tests, benchmarks).
 
     Same stages, same outputs as the `triangulate study` flow."""
-    with private_files():
+    permissions = load_study(study_dir).definition.privacy.output_permissions
+    with private_files(permissions):
         out_dir = Path(out_dir).resolve()
         staging = staging_dir(out_dir)
         shutil.rmtree(staging, ignore_errors=True)
@@ -457,15 +513,16 @@ def run_direct(
         render_index_page(db_path, ingested, staging, prov, exports)
         if pdf:
             make_pdfs(staging)
-        check_audit(audit(staging, ingested.data.roster_names))
+        check_audit(audit(staging, ingested.audit_names()))
         publish(staging, out_dir)
     return {"cases": cases, "stats": stats, "rejected": len(ingested.data.rejects)}
 
 
 @contextlib.contextmanager
-def private_files():
-    """Files and folders created meanwhile are readable by the owner only (umask 077)."""
-    previous = os.umask(0o077)
+def private_files(permissions: str = "owner"):
+    """Files and folders created meanwhile are readable by the owner only (umask
+    077), or also by the group with `permissions="group"` (umask 027)."""
+    previous = os.umask(0o027 if permissions == "group" else 0o077)
     try:
         yield
     finally:

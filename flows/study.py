@@ -344,6 +344,15 @@ class Rules(_Strict):
     qca_min_cases: int = Field(default=1, ge=1)
 
 
+class Privacy(_Strict):
+    """Extra de-identification and who may read the outputs."""
+
+    # a CSV of places, institutions and other identifying words: kind,name,aliases
+    identifiers: str | None = None
+    # "owner": folders 0700, files 0600; "group": 0750 / 0640 (a shared project group)
+    output_permissions: Literal["owner", "group"] = "owner"
+
+
 class Study(_Strict):
     study: StudyInfo
     inputs: Inputs
@@ -355,6 +364,7 @@ class Study(_Strict):
     survey_items: list[SurveyItem] = Field(default_factory=list)
     context_variables: list[ContextVariable] = Field(default_factory=list)
     rules: Rules = Rules()
+    privacy: Privacy = Privacy()
 
     @field_validator("roles", "themes", "survey_items", "context_variables")
     @classmethod

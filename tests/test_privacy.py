@@ -250,3 +250,31 @@ def test_case_file_names_cannot_escape_or_carry_markup(case_id, safe):
         assert name == safe
     else:
         assert "/" not in name and "<" not in name and ".." not in name and name.endswith(".html")
+
+
+def test_places_and_institutions_from_the_identifiers_file(make_study, tmp_path):
+    from conftest import TINY_STUDY
+
+    rows = [
+        ["E1", "I1", "A", "Intervention/Walking/Present", "", "1", "AK",
+         "We walk in Nørrebroparken, then coffee near Bispebjerg Hospital. Nørrebroparkens café is nice."],
+    ]  # fmt: skip
+    toml = (
+        TINY_STUDY + '\n[privacy]\nidentifiers = "identifiers.csv"\noutput_permissions = "group"\n'
+    )
+    folder = make_study(rows, study_toml=toml)
+    (folder / "identifiers.csv").write_text(
+        "kind,name,aliases\nplace,Nørrebroparken,\ninstitution,Bispebjerg Hospital,Bispebjerg\n"
+        "planet,Mars,\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    stages.run_direct(folder, out)
+    text = all_output_text(out)
+    assert "Nørrebroparken" not in text and "Bispebjerg" not in text
+    assert "We walk in [place], then coffee near [institution]. [place] café is nice." in text
+    rejects = (out / "rejects.csv").read_text(encoding="utf-8")
+    assert "identifiers.csv,4,kind" in rejects
+    # the study asked for group-readable outputs
+    assert stat.S_IMODE(out.stat().st_mode) == 0o750
+    assert stat.S_IMODE((out / "index.html").stat().st_mode) == 0o640
