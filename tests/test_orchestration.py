@@ -52,7 +52,7 @@ def test_without_a_server_prefect_falls_back_to_a_temporary_one(monkeypatch):
     import os
 
     assert "PREFECT_API_URL" not in os.environ
-    assert os.environ["PREFECT_HOME"].endswith(".prefect")
+    assert settings.DEFAULTS["PREFECT_HOME"].endswith(".prefect")  # the project's own home
     assert os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] == "false"
 
 
