@@ -148,12 +148,13 @@ def read_roster(path: Path, study: Study, rejects: Rejects, qda: bool = False) -
     are checked once the project is read (`_settle_roster`)."""
     roles = {r.id for r in study.roles}
     entries: list[RosterEntry] = []
+    seen: set[str] = set()
     for line, row in read_csv_rows(path, ROSTER_COLUMNS):
         pid = row["person_id"]
         if not pid:
             rejects.add(path, line, "person_id", "empty person_id")
             continue
-        if any(e.person_id == pid for e in entries):
+        if pid in seen:
             rejects.add(path, line, "person_id", f"duplicate person_id {pid}")
             continue
         role = row["role"]
@@ -170,6 +171,7 @@ def read_roster(path: Path, study: Study, rejects: Rejects, qda: bool = False) -
             rejects.add(path, line, "case_ids", "no case ids (expected e.g. P3 or P1;P2)")
             continue
         names = [n for n in [row["name"], *_split_list(row["aliases"])] if n]
+        seen.add(pid)
         entries.append(RosterEntry(pid, role or None, cases, names, status, line))
     return entries
 

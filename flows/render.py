@@ -7,6 +7,7 @@ except reading templates.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from pathlib import Path
@@ -66,6 +67,17 @@ def case_filename(case_id: str) -> str:
         return f"{case_id}.html"
     slug = re.sub(r"[^A-Za-z0-9_-]+", "-", case_id).strip("-")[:40] or "case"
     return f"{slug}-{hashlib.sha256(case_id.encode()).hexdigest()[:8]}.html"
+
+
+def shared_environment() -> jinja2.Environment:
+    """One compiled environment per process and templates folder (templates are
+    compiled once, not once per dossier)."""
+    return _environment_for(TEMPLATES_DIR)
+
+
+@functools.lru_cache(maxsize=4)
+def _environment_for(templates_dir: Path) -> jinja2.Environment:
+    return environment(templates_dir)
 
 
 def environment(templates_dir: Path = TEMPLATES_DIR) -> jinja2.Environment:
@@ -151,8 +163,9 @@ def case_context(
         )
 
     evidence = []
+    excerpt_rows = _records(excerpts)
     for theme in study.themes:
-        theme_rows = [r for r in _records(excerpts) if r["theme_id"] == theme.id]
+        theme_rows = [r for r in excerpt_rows if r["theme_id"] == theme.id]
         if not theme_rows:
             continue
         groups: list[dict] = []

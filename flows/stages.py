@@ -261,7 +261,7 @@ def render_case(
     context = render.case_context(
         ingested.study.definition, case_id, overview, provenance=prov, **frames
     )
-    return render.render_dossier(render.environment(), context)
+    return render.render_dossier(render.shared_environment(), context)
 
 
 def render_cases(
@@ -307,18 +307,43 @@ def case_fingerprints(ingested: Ingested) -> dict[str, str]:
         (ingested.study.sha256 + code_fingerprint() + repr(ingested.identifiers)).encode()
     ).hexdigest()
     names = {pid: names for pid, _, names in data.roster_names}
+    by_case = {
+        key: _positions(frame, "case_id")
+        for key, frame in (
+            ("excerpts", data.excerpts),
+            ("survey", data.survey),
+            ("context", data.context),
+        )
+    }
+    by_person = {
+        key: _positions(frame, "person_id")
+        for key, frame in (("persons", data.persons), ("interviews", data.interviews))
+    }
+    people_of = _positions(data.person_cases, "case_id")
     keys = {}
     for case_id in data.cases["case_id"]:
-        people = sorted(data.person_cases.loc[data.person_cases["case_id"] == case_id, "person_id"])
+        people = sorted(data.person_cases["person_id"].iloc[people_of.get(case_id, [])])
         digest = hashlib.sha256(base.encode())
-        _frame_digest(digest, data.excerpts[data.excerpts["case_id"] == case_id])
-        _frame_digest(digest, data.survey[data.survey["case_id"] == case_id])
-        _frame_digest(digest, data.context[data.context["case_id"] == case_id])
-        _frame_digest(digest, data.persons[data.persons["person_id"].isin(people)])
-        _frame_digest(digest, data.interviews[data.interviews["person_id"].isin(people)])
+        for key, frame in (
+            ("excerpts", data.excerpts),
+            ("survey", data.survey),
+            ("context", data.context),
+        ):
+            _frame_digest(digest, frame.iloc[by_case[key].get(case_id, [])])
+        for key, frame in (("persons", data.persons), ("interviews", data.interviews)):
+            rows = sorted(i for p in people for i in by_person[key].get(p, []))
+            _frame_digest(digest, frame.iloc[rows])
         digest.update(repr([(p, names.get(p, [])) for p in people]).encode())
         keys[case_id] = digest.hexdigest()
     return keys
+
+
+def _positions(frame: pd.DataFrame, column: str) -> dict[str, list[int]]:
+    """Row positions per value of a column, in frame order."""
+    positions: dict[str, list[int]] = {}
+    for index, value in enumerate(frame[column].tolist()):
+        positions.setdefault(value, []).append(index)
+    return positions
 
 
 def export_tables(db_path: Path, ingested: Ingested, out_dir: Path) -> list[str]:
@@ -398,10 +423,11 @@ def audit(
     pattern = name_pattern(roster_names)
     if pattern is None:
         return []
+    screen = _WordScreen(roster_names)
     hits = [
         {"where": f"artifact:{key}", "line": 0}
         for key, text in sorted((extra_texts or {}).items())
-        if pattern.search(text)
+        if screen.may_hold(text) and pattern.search(text)
     ]
     for path in sorted(out_dir.rglob("*")):
         if not path.is_file() or path.suffix not in (*TEXT_SUFFIXES, *OFFICE_SUFFIXES, ".pdf"):
@@ -414,29 +440,57 @@ def audit(
             text = pdf_text(path)
         else:
             text = path.read_text(encoding="utf-8")
-        for number, line in enumerate(unicodedata.normalize("NFKC", text).splitlines(), 1):
-            if pattern.search(line):
+        text = unicodedata.normalize("NFKC", text)
+        if not screen.may_hold(text):
+            continue
+        for number, line in enumerate(text.splitlines(), 1):
+            if screen.may_hold(line) and pattern.search(line):
                 hits.append({"where": str(path.relative_to(out_dir)), "line": number})
     db_path = out_dir / DB_NAME
     if db_path.exists():
         with duckdb.connect(str(db_path), read_only=True) as con:
-            for (table,) in con.execute(
-                "select table_name from information_schema.tables"
-            ).fetchall():
+            for table in warehouse.query(con, "warehouse_tables")["table_name"]:
                 frame = con.table(table).df()
                 for column in frame.columns:
-                    text = frame[column].astype(str)
-                    if text.str.contains(pattern, regex=True).any():
+                    values = frame[column].astype(object).map(str)
+                    if not screen.may_hold("\n".join(values)):
+                        continue
+                    if values.str.contains(pattern, regex=True).any():
                         hits.append({"where": f"{DB_NAME}:{table}.{column}", "line": 0})
     return hits
 
 
+class _WordScreen:
+    """A cheap first pass for the audit: a name can only match where its first word
+    stands as a whole word, so text without any of those words needs no regex."""
+
+    def __init__(self, roster_names: list[tuple[str, str, list[str]]]):
+        self.first_words = {
+            words[0]
+            for _, _, names in roster_names
+            for name in names
+            if (words := re.findall(r"\w+", name.lower()))
+        }
+
+    def may_hold(self, text: str) -> bool:
+        return not self.first_words.isdisjoint(re.findall(r"\w+", text.lower()))
+
+
 def _zip_text(path: Path) -> str:
-    """The XML of every part of an Office file, for the leak audit."""
+    """The XML of an Office file's content parts, for the leak audit."""
     import zipfile
 
     with zipfile.ZipFile(path) as archive:
-        return "\n".join(archive.read(n).decode("utf-8", "replace") for n in archive.namelist())
+        parts = [n for n in archive.namelist() if _holds_content(n)]
+        return "\n".join(archive.read(n).decode("utf-8", "replace") for n in parts)
+
+
+def _holds_content(part: str) -> bool:
+    """Office parts that hold cell text or document properties; not styles or themes,
+    whose font names (e.g. script="Hans") would match people's names."""
+    return part in ("xl/sharedStrings.xml", "docProps/core.xml", "docProps/app.xml") or (
+        part.startswith("xl/worksheets/") and part.endswith(".xml")
+    )
 
 
 def check_audit(hits: list[dict]) -> None:

@@ -278,3 +278,15 @@ def test_places_and_institutions_from_the_identifiers_file(make_study, tmp_path)
     # the study asked for group-readable outputs
     assert stat.S_IMODE(out.stat().st_mode) == 0o750
     assert stat.S_IMODE((out / "index.html").stat().st_mode) == 0o640
+
+
+def test_audit_reads_spreadsheet_cells_not_theme_fonts(tmp_path):
+    import pandas as pd
+
+    from flows.exports import write_xlsx
+
+    write_xlsx(pd.DataFrame({"a": ["clean"]}), tmp_path / "x.xlsx", sheet="x")
+    roster = [("A", "peer", ["Hans Jensen", "Hans"])]  # the Office theme names a font script "Hans"
+    assert stages.audit(tmp_path, roster) == []
+    write_xlsx(pd.DataFrame({"a": ["met hans today"]}), tmp_path / "y.xlsx", sheet="y")
+    assert [h["where"] for h in stages.audit(tmp_path, roster)] == ["y.xlsx"]
