@@ -28,7 +28,7 @@ AXE_VERSION := 4.14.1
 # pip here prints one warning per package about optional local mirrors; hide only those.
 PIP_QUIET := grep -v "is ignored: it is neither a file nor a directory" || true
 
-.PHONY: help venv system-deps run test eval lint format ui ui-stop serve clean
+.PHONY: help venv system-deps run test eval bench lint format ui ui-stop serve clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
@@ -65,6 +65,9 @@ test: system-deps $(STAMP) $(AXE) ## run the test suite (browser tests included)
 
 eval: $(STAMP) ## evaluate the stance rules (test split) next to a keyword baseline
 	$(BIN)/python -m flows.evaluate
+
+bench: system-deps $(STAMP) ## benchmark 9, 100 and 1,000 generated cases (BENCH_ARGS=--with-10k for 10,000)
+	$(BIN)/python bench/run_bench.py $(BENCH_ARGS)
 
 lint: $(STAMP) ## ruff lint and format check
 	$(BIN)/ruff check .
