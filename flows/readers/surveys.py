@@ -332,26 +332,10 @@ def _wide(table, study, layout, fmt, cases, withdrawn_cases, rejects) -> SurveyR
     missing = set(layout.missing_codes)
     values, context, seen = [], [], set()
     for line, row in table.rows:
-        case_id = _case_of(row.get(layout.case_column, "").strip(), layout)
-        if case_id not in cases:
-            rejects.add(table.file, line, layout.case_column, "unknown case id (not in the roster)")
+        keyed = _case_and_wave(row, line, table, layout, fmt, cases, withdrawn_cases, rejects)
+        if keyed is None:
             continue
-        if case_id in withdrawn_cases:
-            rejects.add(
-                table.file, line, "row", "participant withdrew consent; survey row excluded"
-            )
-            continue
-        wave = wave_of(
-            row.get(layout.wave_column, "").strip(), table, layout.wave_column, layout, fmt
-        )
-        if wave is None:
-            rejects.add(
-                table.file,
-                line,
-                layout.wave_column,
-                f"unknown wave; expected {sorted([layout.baseline, layout.followup])}",
-            )
-            continue
+        case_id, wave = keyed
         if (case_id, wave) in seen:
             rejects.add(table.file, line, "row", f"duplicate row for this case at wave {wave}")
             continue
@@ -371,6 +355,30 @@ def _wide(table, study, layout, fmt, cases, withdrawn_cases, rejects) -> SurveyR
     return SurveyResult(values, context, len(table.rows), len(seen))
 
 
+def _case_and_wave(
+    row, line, table, layout, fmt, cases, withdrawn_cases, rejects
+) -> tuple[str, str] | None:
+    """A survey row's case and wave, or None after listing why the row is rejected
+    (unknown case, withdrawn participant, unknown wave)."""
+    case_id = _case_of(row.get(layout.case_column, "").strip(), layout)
+    if case_id not in cases:
+        rejects.add(table.file, line, layout.case_column, "unknown case id (not in the roster)")
+        return None
+    if case_id in withdrawn_cases:
+        rejects.add(table.file, line, "row", "participant withdrew consent; survey row excluded")
+        return None
+    wave = wave_of(row.get(layout.wave_column, "").strip(), table, layout.wave_column, layout, fmt)
+    if wave is None:
+        rejects.add(
+            table.file,
+            line,
+            layout.wave_column,
+            f"unknown wave; expected {sorted([layout.baseline, layout.followup])}",
+        )
+        return None
+    return case_id, wave
+
+
 def _long(table, study, layout, fmt, cases, withdrawn_cases, rejects) -> SurveyResult:
     _check_header(
         table, (layout.case_column, layout.wave_column, layout.item_column, layout.value_column)
@@ -382,26 +390,10 @@ def _long(table, study, layout, fmt, cases, withdrawn_cases, rejects) -> SurveyR
     found: dict[tuple[str, str], dict[str, float]] = {}
     context, seen, loaded = [], set(), 0
     for line, row in table.rows:
-        case_id = _case_of(row.get(layout.case_column, "").strip(), layout)
-        if case_id not in cases:
-            rejects.add(table.file, line, layout.case_column, "unknown case id (not in the roster)")
+        keyed = _case_and_wave(row, line, table, layout, fmt, cases, withdrawn_cases, rejects)
+        if keyed is None:
             continue
-        if case_id in withdrawn_cases:
-            rejects.add(
-                table.file, line, "row", "participant withdrew consent; survey row excluded"
-            )
-            continue
-        wave = wave_of(
-            row.get(layout.wave_column, "").strip(), table, layout.wave_column, layout, fmt
-        )
-        if wave is None:
-            rejects.add(
-                table.file,
-                line,
-                layout.wave_column,
-                f"unknown wave; expected {sorted([layout.baseline, layout.followup])}",
-            )
-            continue
+        case_id, wave = keyed
         item = by_column.get(row.get(layout.item_column, "").strip())
         if item is None:
             rejects.add(
