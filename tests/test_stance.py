@@ -76,6 +76,204 @@ def test_suggested_stance(tagger, text, kind, stance):
     assert 0 < suggestion.confidence <= 0.95
 
 
+@pytest.fixture(scope="module")
+def topics() -> StanceTagger:
+    """An English tagger that knows two outcome themes' examples."""
+    return StanceTagger(
+        "en",
+        {
+            "eating": {"vegetables": ["vegetable"], "sugary": ["soda", "sweets"]},
+            "physical_activity": {"walking": ["walk"]},
+        },
+    )
+
+
+@pytest.fixture(scope="module")
+def danish() -> StanceTagger:
+    return StanceTagger("da", {"eating": {"sugary": ["slik", "sodavand"]}})
+
+
+needs_lemmas = pytest.mark.skipif(
+    lemma_table("en") is None or lemma_table("da") is None,
+    reason="spacy-lookups-data not installed",
+)
+
+
+@needs_lemmas
+@pytest.mark.parametrize(
+    ("text", "kind", "stance"),
+    [
+        # frequency and "now" are weak: they vote only when no other direction cue does,
+        # and "these days" is no cue at all
+        ("These days I barely have fish for dinner.", "outcome", "worsened"),
+        ("I go to the doctor as often as before, twice a year.", "outcome", "no_change"),
+        ("I check my sugar every day now.", "outcome", "improved"),
+        ("He got a bike and now he cycles to the allotment.", "outcome", "improved"),
+        # frequency adverbs of less
+        ("Lately I hardly eat any vegetables.", "outcome", "worsened"),
+        ("I seldom have sweets in the house now.", "outcome", "improved"),
+        # a wish confirmed in its sentence is no wish; a condition is one
+        ("He wants to measure his blood sugar daily now, and he does.", "outcome", "improved"),
+        ("If I walk more, my sugar goes down.", "outcome", "not_stated"),
+        ("I'm trying to eat better.", "outcome", "not_stated"),
+        # "used to" and a clause opened by "before" tell the old habit: reversed
+        ("I used to walk a lot more before the operation.", "outcome", "worsened"),
+        ("He takes his pills now. Before, he often forgot them.", "outcome", "improved"),
+        ("He used to live on pizza.", "outcome", "improved"),
+        ("I never used to eat breakfast.", "outcome", "improved"),
+        ("He walks more than he used to.", "outcome", "improved"),
+        ("I'm used to the pills now.", "outcome", "not_stated"),
+        # "never ... before" at a clause's end: the behaviour is new
+        ("I see my GP regularly now, which I never did before.", "outcome", "improved"),
+        ("He goes to the GP now, he didn't go at all before.", "outcome", "improved"),
+        # a negated duration: stopped since then
+        ("She hasn't missed a dose in weeks.", "outcome", "improved"),
+        ("I haven't had a cigarette since Easter.", "outcome", "improved"),
+        ("He hasn't walked since his fall.", "outcome", "worsened"),
+        (
+            "She used to forget her insulin a lot, but she hasn't missed a dose in weeks.",
+            "outcome",
+            "improved",
+        ),
+        # a negated bad habit said of now is a new state
+        ("He never forgets his pills now.", "outcome", "improved"),
+        ("Now he never forgets his pills.", "outcome", "improved"),
+        ("He never forgets his pills.", "outcome", "no_change"),
+        # equatives: "as much as" is no change, negated it is less
+        ("He measures as often as before.", "outcome", "no_change"),
+        ("I don't walk as much as I did.", "outcome", "worsened"),
+        ("I don't eat as much cake as before.", "outcome", "improved"),
+        ("He doesn't go out like he did.", "outcome", "worsened"),
+        # the thing given up after "instead of"
+        ("I drink water instead of cola now.", "outcome", "improved"),
+        # a negation reaches over its conjunct for directions; a hedge's does not
+        ("I don't go to the gym more often.", "outcome", "no_change"),
+        ("I'm not sure I eat more vegetables.", "outcome", "improved"),
+        # a negated direction loses a tie to one that is not
+        ("She cancelled her appointments and hasn't rebooked.", "outcome", "worsened"),
+        # an "although" clause loses a tie
+        ("I walk more now, although my diet is no different.", "outcome", "improved"),
+        # vocabulary: new habits, old habits, colloquial change
+        ("We eat fish on Fridays now, that's new for me.", "outcome", "improved"),
+        ("I eat what I have always eaten.", "outcome", "no_change"),
+        ("She cut back on the biscuits.", "outcome", "improved"),
+        ("He keeps forgetting his tablets.", "outcome", "worsened"),
+        ("Her diet hasn't moved at all.", "outcome", "no_change"),
+        # context: a negated barrier passes its negation on; "or" does not end it
+        ("I don't have to worry about bills anymore.", "context", "facilitator"),
+        ("She lost a friend and could not go to the funeral.", "context", "barrier"),
+        ("I don't have money or energy.", "context", "barrier"),
+        # context: "gone" after a barrier turns it around
+        ("The pain in my foot has gone away.", "context", "facilitator"),
+        ("The pain hasn't gone away.", "context", "barrier"),
+        # context: after "but" wins a tie
+        ("I have a pension, but it doesn't stretch to the end of the month.", "context", "barrier"),
+        ("It's hard, but I manage on my pension.", "context", "facilitator"),
+        # context vocabulary
+        (
+            "Becoming a grandfather gave him a reason to look after himself.",
+            "context",
+            "facilitator",
+        ),
+        ("His health is poor, but he has a lot of get-up-and-go.", "context", "facilitator"),
+        ("She doesn't have any complications.", "context", "facilitator"),
+        # presence vocabulary
+        ("She says she felt judged rather than heard.", "mechanism", "absent"),
+        ("I still don't know what the numbers on the meter mean.", "output", "absent"),
+        ("She has no idea what her blood sugar should be.", "output", "absent"),
+    ],
+)
+def test_rule_classes_english(tagger, text, kind, stance):
+    assert suggest(tagger, text, kind)[0].stance == stance
+
+
+@needs_lemmas
+@pytest.mark.parametrize(
+    ("text", "theme", "stance"),
+    [
+        # a conjunct that names only another theme's examples does not vote
+        (
+            "She eats more vegetables, but she has stopped the walks.",
+            "physical_activity",
+            "worsened",
+        ),
+        ("She eats more vegetables, but she has stopped the walks.", "eating", "improved"),
+        ("I eat more vegetables and walk less.", "physical_activity", "worsened"),
+        ("I eat more vegetables and walk less.", "eating", "improved"),
+    ],
+)
+def test_parts_about_another_theme_do_not_vote(topics, text, theme, stance):
+    assert suggest(topics, text, "outcome", theme)[0].stance == stance
+
+
+@needs_lemmas
+@pytest.mark.parametrize(
+    ("text", "kind", "stance"),
+    [
+        ("Nu om dage spiser jeg knap nok grøntsager.", "outcome", "worsened"),
+        ("Jeg går til lægen lige så tit som før, to gange om året.", "outcome", "no_change"),
+        ("Han har fået en cykel, og nu cykler han til kolonihaven.", "outcome", "improved"),
+        ("Han spiser sjældnere fisk end før.", "outcome", "worsened"),
+        ("Jeg har droppet cola helt.", "outcome", "improved"),
+        ("Han er holdt op med sodavand.", "outcome", "improved"),
+        ("Hun vil gerne måle blodsukkeret hver dag, og det gør hun.", "outcome", "improved"),
+        ("Hvis jeg går mere, falder mit blodsukker.", "outcome", "not_stated"),
+        ("Han plejede at glemme pillerne, men nu husker han dem.", "outcome", "improved"),
+        ("Jeg plejede ikke at spise grøntsager.", "outcome", "improved"),
+        ("Jeg går mere, end jeg plejede.", "outcome", "improved"),
+        ("Han tager pillerne nu. Før glemte han dem tit.", "outcome", "improved"),
+        ("Jeg spiser fisk hver uge nu, det gjorde jeg ikke før.", "outcome", "improved"),
+        ("Jeg har ikke glemt insulinen en eneste gang siden jul.", "outcome", "improved"),
+        ("Han har ikke været hos lægen i månedsvis.", "outcome", "worsened"),
+        ("Jeg glemmer aldrig mine piller nu.", "outcome", "improved"),
+        ("Jeg går ikke lige så meget som før.", "outcome", "worsened"),
+        ("Han går ikke ud som før.", "outcome", "worsened"),
+        ("Jeg drikker danskvand i stedet for cola.", "outcome", "improved"),
+        ("Jeg kom aldrig i gang med at måle oftere.", "outcome", "no_change"),
+        ("Han kommer ikke ud mere.", "outcome", "worsened"),
+        ("Han har stadig ikke været hos diætisten.", "outcome", "no_change"),
+        ("Han er tilbage i de gamle vaner med kager.", "outcome", "worsened"),
+        ("Jeg går flere ture, selvom maden er den samme.", "outcome", "improved"),
+        ("Jeg behøver ikke bekymre mig om regningerne længere.", "context", "facilitator"),
+        ("Smerterne er forsvundet.", "context", "facilitator"),
+        ("Hovedpinen er gået væk.", "context", "facilitator"),
+        ("Det er svært, men jeg klarer mig på pensionen.", "context", "facilitator"),
+        ("Jeg har min pension, men den rækker ikke hele måneden.", "context", "barrier"),
+        ("Hun har fået mere gåpåmod.", "context", "facilitator"),
+        ("Møderne holdt op efter en måned, han dukkede ikke op mere.", "intervention", "absent"),
+        ("Hun aner ikke, hvad hendes blodsukker burde være.", "output", "absent"),
+    ],
+)
+def test_rule_classes_danish(danish, text, kind, stance):
+    assert suggest(danish, text, kind)[0].stance == stance
+
+
+@needs_lemmas
+def test_danish_op_keeps_its_own_lemma():
+    # the table's "op" → "oppe" would make "holdt op" (stopped) match "holdt oppe" (kept up)
+    assert [t.norm_ for t in blank_pipeline("da")("holdt op")][1] == "op"
+
+
+def test_building_a_tagger_twice_reuses_its_matchers():
+    examples = {"eating": {"fish": ["fish", "salmon"]}}
+    first, second = StanceTagger("en", examples), StanceTagger("en", dict(examples))
+    assert first._compiled is second._compiled
+    assert first.nlp is second.nlp
+    assert StanceTagger("en", {"eating": {"fish": ["cod"]}})._compiled is not first._compiled
+    # the cached lexicon is not shared with callers
+    load_lexicon("en")["up"].append("zzz")
+    assert "zzz" not in load_lexicon("en")["up"]
+    first.lexicon["up"].append("zzz")
+    assert "zzz" not in second.lexicon["up"]
+
+
+def test_cue_words_are_read_as_written(tagger):
+    suggestion, _ = suggest(tagger, "I Can't afford it, I've CUT the cola right DOWN.", "outcome")
+    assert suggestion.cues == ("cut the cola right down",)
+    context, _ = suggest(tagger, "I Can't afford it.", "context")
+    assert context.cues == ("can't afford",)
+
+
 def test_cues_are_reported(tagger):
     suggestion, examples = suggest(tagger, "I drink less soda and eat more vegetables.", "outcome")
     assert suggestion.cues == ("less", "more")
