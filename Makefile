@@ -63,7 +63,7 @@ run: system-deps $(STAMP) ## run the pipeline on the demo study (STUDY=path for 
 test: system-deps $(STAMP) $(AXE) ## run the test suite (browser tests included)
 	$(BIN)/pytest
 
-eval: $(STAMP) ## evaluate the stance rules (test split) next to a keyword baseline
+eval: $(STAMP) ## score the stance rules on the held-out set next to a keyword baseline
 	$(BIN)/python -m flows.evaluate
 
 bench: system-deps $(STAMP) ## benchmark 9, 100 and 1,000 generated cases (BENCH_ARGS=--with-10k for 10,000)

@@ -11,6 +11,7 @@ import pytest
 from flows.evaluate import (
     DEMO_STUDY,
     EVAL_SET,
+    HELDOUT_SET,
     KeywordBaseline,
     Row,
     class_scores,
@@ -121,6 +122,7 @@ def test_evaluation_set_shares_no_text_with_the_demo(eval_rows):
 def test_split_rule_is_fixed():
     assert split_for("en-002") == "test"
     assert split_for("da-117") == "dev"
+    assert split_for("h-da-017") == "heldout"
     with pytest.raises(ValueError):
         split_for("no-number")
 
@@ -222,7 +224,7 @@ def test_rules_beat_the_baseline(eval_rows):
 
 def test_command_prints_and_writes_json(tmp_path, capsys):
     out = tmp_path / "eval.json"
-    assert main(["--split", "dev", "--json", str(out)]) == 0
+    assert main(["--set", "development", "--split", "dev", "--json", str(out)]) == 0
     printed = capsys.readouterr().out
     assert "macro-F1" in printed and "== da" in printed and "== all" in printed
     result = json.loads(out.read_text(encoding="utf-8"))
@@ -231,3 +233,22 @@ def test_command_prints_and_writes_json(tmp_path, capsys):
     assert result["n"] == sum(1 for r in load_eval_set(EVAL_SET) if r.split == "dev")
     classes = result["methods"]["rules"]["all"]["classes"]
     assert set(classes) == {s for v in STANCES_BY_KIND.values() for s in v}
+
+
+def test_heldout_set_is_valid_and_scored_by_default(tmp_path, capsys):
+    """The held-out set (written blind to the rules) loads cleanly, covers every
+    stance in both languages, shares no text with the development set, and is
+    what `make eval` scores."""
+    heldout = load_eval_set(HELDOUT_SET)
+    assert len(heldout) >= 200 and {r.split for r in heldout} == {"heldout"}
+    assert Counter(r.language for r in heldout) == {"en": 120, "da": 120}
+    every_class = {s for stances_ in STANCES_BY_KIND.values() for s in stances_}
+    assert {r.gold_stance for r in heldout} == every_class
+    development = {r.text for r in load_eval_set(EVAL_SET)}
+    assert not [r.id for r in heldout if r.text in development]
+    out = tmp_path / "eval.json"
+    assert main(["--json", str(out)]) == 0
+    result = json.loads(out.read_text(encoding="utf-8"))
+    assert result["n"] == len(heldout)
+    rules, baseline = (result["methods"][m]["all"]["macro_f1"] for m in ("rules", "baseline"))
+    assert rules > baseline
