@@ -34,29 +34,54 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return out.map(neutralise)
 
 
-def write_csv(frame: pd.DataFrame, path: Path) -> None:
-    safe_frame(frame).to_csv(path, index=False, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
+def write_csv(frame: pd.DataFrame, path: Path, safe: pd.DataFrame | None = None) -> None:
+    """`safe` is `safe_frame(frame)` when the caller has it already."""
+    safe = safe_frame(frame) if safe is None else safe
+    safe.to_csv(path, index=False, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
 
 
-def write_xlsx(frame: pd.DataFrame, path: Path, sheet: str) -> None:
-    """One sheet with a bold, frozen header row; reproducible bytes."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
+def write_xlsx(
+    frame: pd.DataFrame, path: Path, sheet: str, safe: pd.DataFrame | None = None
+) -> None:
+    """One sheet with a bold, frozen header row; reproducible bytes.
 
-    workbook = Workbook()
-    worksheet = workbook.active
-    worksheet.title = sheet[:31]
-    worksheet.append(list(frame.columns))
-    for cell in worksheet[1]:
-        cell.font = Font(bold=True)
-    for row in safe_frame(frame).itertuples(index=False):
-        worksheet.append([v.item() if hasattr(v, "item") else v for v in row])
-    worksheet.freeze_panes = "A2"
-    workbook.properties.created = FIXED_TIME
-    workbook.properties.modified = FIXED_TIME
-    workbook.properties.creator = "triangulate"
+    Written with XlsxWriter, cell by cell with an explicit type: a string is
+    always stored as text, never read as a formula, number or link."""
+    import xlsxwriter
+
+    safe = safe_frame(frame) if safe is None else safe
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    workbook = xlsxwriter.Workbook(
+        buffer,
+        {
+            "in_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_numbers": False,
+            "strings_to_urls": False,
+            "nan_inf_to_errors": True,
+        },
+    )
+    workbook.set_properties({"author": "triangulate", "created": FIXED_TIME})
+    worksheet = workbook.add_worksheet(sheet[:31])
+    bold = workbook.add_format({"bold": True})
+    for col, name in enumerate(frame.columns):
+        worksheet.write_string(0, col, str(name), bold)
+    write = {str: worksheet.write_string, bool: worksheet.write_boolean}
+    for row, values in enumerate(safe.itertuples(index=False, name=None), 1):
+        for col, value in enumerate(values):
+            if value is None:
+                continue
+            if hasattr(value, "item"):  # numpy scalar
+                value = value.item()
+            writer = write.get(type(value))
+            if writer is not None:
+                writer(row, col, value)
+            elif isinstance(value, int | float):
+                worksheet.write_number(row, col, value)
+            else:
+                worksheet.write_string(row, col, str(value))
+    worksheet.freeze_panes(1, 0)
+    workbook.close()
     _rezip_reproducibly(buffer.getvalue(), path)
 
 
