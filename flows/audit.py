@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import html
 import re
 import unicodedata
 import zipfile
@@ -138,26 +139,52 @@ def file_text(path: Path) -> str:
     return path.read_text(encoding="utf-8")
 
 
+#: column types that cannot hold text (a name can only be in the others)
+NON_TEXT_TYPES = {
+    "BOOLEAN", "TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT",
+    "USMALLINT", "UINTEGER", "UBIGINT", "UHUGEINT", "FLOAT", "DOUBLE", "DATE",
+    "TIME", "TIMESTAMP", "TIMESTAMP WITH TIME ZONE", "INTERVAL",
+}  # fmt: skip
+
+
 def audit_database(db_path: Path, screen: NameScreen) -> list[dict]:
-    """Every column of every warehouse table, as text."""
+    """Every column of every warehouse table that can hold text, read as text.
+
+    Each column's distinct values are screened together (DuckDB finds them;
+    codes such as "agreement" repeat thousands of times), then searched one by
+    one only when the screen lets them through."""
     hits = []
     with duckdb.connect(str(db_path), read_only=True) as con:
         for table in warehouse.query(con, "warehouse_tables")["table_name"]:
-            frame = con.table(table).df()
-            for column in frame.columns:
-                values = frame[column].astype(object).map(str)
-                if not screen.may_hold("\n".join(values)):
+            relation = con.table(table)
+            for column, kind in zip(relation.columns, relation.types, strict=True):
+                if str(kind) in NON_TEXT_TYPES or str(kind).startswith("DECIMAL"):
                     continue
-                if values.str.contains(screen.pattern, regex=True).any():
+                as_text = duckdb.ColumnExpression(column).cast(duckdb.sqltypes.VARCHAR)
+                values = [v for (v,) in relation.select(as_text).distinct().fetchall() if v]
+                text = unicodedata.normalize("NFKC", "\n".join(values))
+                if screen.may_hold(text) and any(
+                    screen.pattern.search(v) for v in text.split("\n")
+                ):
                     hits.append({"where": f"{warehouse.DB_NAME}:{table}.{column}", "line": 0})
     return hits
 
 
 def _zip_text(path: Path) -> str:
-    """The XML of an Office file's content parts, for the leak audit."""
+    """The text an Office file shows: cell text (`<t>` and `<v>` elements of the
+    worksheets and the shared strings) and the document properties."""
     with zipfile.ZipFile(path) as archive:
-        parts = [n for n in archive.namelist() if _holds_content(n)]
-        return "\n".join(archive.read(n).decode("utf-8", "replace") for n in parts)
+        texts = []
+        for part in (n for n in archive.namelist() if _holds_content(n)):
+            xml = archive.read(part).decode("utf-8", "replace")
+            if part.startswith("docProps/"):
+                texts.append(xml)
+            else:
+                texts += map(html.unescape, _CELL_TEXT.findall(xml))
+        return "\n".join(texts)
+
+
+_CELL_TEXT = re.compile(r"<(?:\w+:)?[tv](?:\s[^>]*)?>([^<]*)</(?:\w+:)?[tv]>")
 
 
 def _holds_content(part: str) -> bool:
