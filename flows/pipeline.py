@@ -23,6 +23,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypeVar
 
 from flows import settings
 
@@ -38,9 +39,12 @@ from prefect.artifacts import (  # noqa: E402
 from prefect.cache_policies import NO_CACHE  # noqa: E402
 from prefect.context import FlowRunContext  # noqa: E402
 from prefect.task_runners import ThreadPoolTaskRunner  # noqa: E402
+from prefect.utilities.annotations import quote  # noqa: E402
 
 from flows import artifacts, dossiers, stages  # noqa: E402
 from flows.errors import TriangulateError  # noqa: E402
+
+T = TypeVar("T")
 
 #: Called with (cases done, cases in all) while dossiers render; the CLI sets it.
 progress_hook: Callable[[int, int], None] | None = None
@@ -226,24 +230,30 @@ def _triangulate(study_dir, out_dir, force, rebuild_cases, pdf, nlp_model, log_l
     study_id = ingested.study.definition.study.id
     lap("ingest")
     with tags(f"study:{study_id}"):
-        excerpts, stats = annotate_task(ingested, nlp_model, out_dir)
+        excerpts, stats = annotate_task(quote(ingested), nlp_model, out_dir)
         lap("nlp")
-        models = warehouse_task(ingested, excerpts, db_path)
+        models = warehouse_task(quote(ingested), quote(excerpts), db_path)
         lap("sql")
         prov = stages.provenance(ingested, nlp_model)
         keys = stages.case_fingerprints(ingested)
         cases = stages.case_ids(db_path)
         rebuilt = set(cases if force else (rebuild_cases or []))
         jobs = [dossiers.CaseJob(c, keys[c], str(store / f"{keys[c]}.html")) for c in cases]
-        exports_future = export_task.submit(db_path, ingested, staging)
         names = stages.distinct_names(ingested.audit_names())
-        records = _render_all(jobs, db_path, ingested, prov, names, rebuilt)
+        records, exports = _render_all(
+            jobs,
+            db_path,
+            ingested,
+            prov,
+            names,
+            rebuilt,
+            meanwhile=lambda: export_task(db_path, quote(ingested), staging),
+        )
         (staging / "cases").mkdir(exist_ok=True)
         for job in jobs:
             target = staging / "cases" / stages.case_filename(job.case_id)
             shutil.copyfile(job.path, target)
-        exports = exports_future.result()
-        index_task(db_path, ingested, staging, prov, exports)
+        index_task(db_path, quote(ingested), staging, prov, exports)
         if pdf:
             pdf_task(staging)
         lap("render")
@@ -264,7 +274,8 @@ def _triangulate(study_dir, out_dir, force, rebuild_cases, pdf, nlp_model, log_l
         texts = artifacts.texts(summary, stages.case_overview(db_path))
         audited = stages.AuditLedger(stages.store_dir(out_dir), names)
         known_clean = audited.clean_digests(jobs, records)
-        audit_task(staging, ingested, {**texts, "log": "\n".join(log_lines)}, known_clean)
+        extra_texts = {**texts, "log": "\n".join(log_lines)}
+        audit_task(staging, quote(ingested), extra_texts, quote(known_clean))
         lap("audit")
         stages.publish(staging, out_dir)
         audited.record(jobs, records)
@@ -293,31 +304,33 @@ def _render_all(
     prov: dict,
     names: tuple[str, ...],
     rebuilt: set[str],
-) -> list[dict]:
+    meanwhile: Callable[[], T],
+) -> tuple[list[dict], T]:
     """Render the dossiers missing from the store (and those in `rebuilt`), one
-    task per chunk, over worker processes; returns the records of those rendered."""
+    task per chunk, over worker processes, and run `meanwhile` in this thread
+    while they render. Returns the records of the pages rendered, and what
+    `meanwhile` returned."""
     todo = [j for j in jobs if j.case_id in rebuilt or not Path(j.path).exists()]
-    total, done = len(jobs), len(jobs) - len(todo)
+    total, ready = len(jobs), len(jobs) - len(todo)
     progress_id = create_progress_artifact(
-        progress=100.0 * done / max(total, 1), key="render-progress", description="Dossiers ready"
+        progress=100.0 * ready / max(total, 1), key="render-progress", description="Dossiers ready"
     )
     if progress_hook is not None:
-        progress_hook(done, total)
-    if not todo:
-        return []
-    Path(todo[0].path).parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        progress_hook(ready, total)
+    if todo:
+        Path(todo[0].path).parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     workers = default_workers()
     chunks = [
         RenderChunk(
-            f"{part[0].case_id}–{part[-1].case_id}" if len(part) > 1 else part[0].case_id,
-            tuple(part),
+            label=part[0].case_id + (f"–{part[-1].case_id}" if len(part) > 1 else ""),
+            jobs=tuple(part),
         )
         for part in dossiers.chunked(todo, dossiers.chunk_size(len(todo), workers))
     ]
     study = ingested.study.definition
-    records = []
     # worker processes under the thread runner; a Dask cluster has its own
     local = isinstance(getattr(FlowRunContext.get(), "task_runner", None), ThreadPoolTaskRunner)
+    records: list[dict] = []
     with dossiers.process_pool(workers if local else 1, len(todo)) as pool:
         token = _render_pool.set(pool)
         try:
@@ -325,15 +338,17 @@ def _render_all(
                 render_chunk_task.submit(chunk, str(db_path), study, prov, names)
                 for chunk in chunks
             ]
+            result = meanwhile()
             for future in futures:
                 records += future.result()
-                done = len(jobs) - len(todo) + len(records)
-                update_progress_artifact(progress_id, progress=100.0 * done / total)
+                update_progress_artifact(
+                    progress_id, progress=100.0 * (ready + len(records)) / total
+                )
                 if progress_hook is not None:
-                    progress_hook(done, total)
+                    progress_hook(ready + len(records), total)
         finally:
             _render_pool.reset(token)
-    return records
+    return records, result
 
 
 def task_runner(kind: str = "threads", dask_address: str | None = None, workers: int | None = None):
