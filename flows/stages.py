@@ -277,6 +277,18 @@ def render_cases(
     )
 
 
+#: modules of flows/ that never shape a page or export (tools, entry points,
+#: servers); editing them keeps every cached dossier
+NOT_SHAPING_OUTPUTS = {
+    "cli.py",
+    "deployment.py",
+    "dossier_server.py",
+    "evaluate.py",
+    "settings.py",
+    "synth.py",
+}
+
+
 def code_fingerprint() -> str:
     """A hash of everything besides the inputs that shapes an output: the Python
     modules, lexicons, SQL models, templates and the installed versions."""
@@ -284,15 +296,13 @@ def code_fingerprint() -> str:
     roots = [Path(__file__).parent, warehouse.SQL_DIR, render.TEMPLATES_DIR]
     for root in roots:
         for path in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix != ".pyc"):
+            if path.name in NOT_SHAPING_OUTPUTS and path.parent == Path(__file__).parent:
+                continue
             digest.update(path.name.encode())
             digest.update(path.read_bytes())
     for name in ("duckdb", "spacy", "jinja2", "pandas"):
         digest.update(f"{name}={metadata.version(name)}".encode())
     return digest.hexdigest()
-
-
-def _frame_digest(digest, frame: pd.DataFrame) -> None:
-    digest.update(frame.to_csv(index=False, lineterminator="\n").encode())
 
 
 def case_fingerprints(ingested: Ingested) -> dict[str, str]:
@@ -317,22 +327,39 @@ def case_fingerprints(ingested: Ingested) -> dict[str, str]:
         for key, frame in (("persons", data.persons), ("interviews", data.interviews))
     }
     people_of = _positions(data.person_cases, "case_id")
-    keys = {}
-    for case_id in data.cases["case_id"]:
-        people = sorted(data.person_cases["person_id"].iloc[people_of.get(case_id, [])])
-        digest = hashlib.sha256(base.encode())
+    rows_of = {
+        key: _row_texts(frame)
         for key, frame in (
             ("excerpts", data.excerpts),
             ("survey", data.survey),
             ("context", data.context),
-        ):
-            _frame_digest(digest, frame.iloc[by_case[key].get(case_id, [])])
-        for key, frame in (("persons", data.persons), ("interviews", data.interviews)):
-            rows = sorted(i for p in people for i in by_person[key].get(p, []))
-            _frame_digest(digest, frame.iloc[rows])
+            ("persons", data.persons),
+            ("interviews", data.interviews),
+        )
+    }
+    keys = {}
+    for case_id in data.cases["case_id"]:
+        people = sorted(data.person_cases["person_id"].iloc[people_of.get(case_id, [])])
+        digest = hashlib.sha256(base.encode())
+        for key in ("excerpts", "survey", "context"):
+            digest.update(f"\n#{key}\n".encode())
+            for i in by_case[key].get(case_id, []):
+                digest.update(rows_of[key][i])
+        for key in ("persons", "interviews"):
+            digest.update(f"\n#{key}\n".encode())
+            for i in sorted(i for p in people for i in by_person[key].get(p, [])):
+                digest.update(rows_of[key][i])
         digest.update(repr([(p, names.get(p, [])) for p in people]).encode())
         keys[case_id] = digest.hexdigest()
     return keys
+
+
+def _row_texts(frame: pd.DataFrame) -> list[bytes]:
+    """Each row of a frame as bytes that change when any of its values does
+    (the column names included), made once per frame, not once per case."""
+    header = repr(list(frame.columns))
+    values = frame.astype(object).where(frame.notna(), None)
+    return [f"{header}{row!r}\n".encode() for row in values.itertuples(index=False, name=None)]
 
 
 def _positions(frame: pd.DataFrame, column: str) -> dict[str, list[int]]:
