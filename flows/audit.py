@@ -68,21 +68,45 @@ class NameScreen:
         self.fingerprint = hashlib.sha256("\n".join(names).encode()).hexdigest()
 
     def may_hold(self, text: str) -> bool:
-        return not self.first_words.isdisjoint(re.findall(r"\w+", text.lower()))
+        return not self.first_words.isdisjoint(words(text))
 
     def holds_name(self, text: str) -> bool:
+        text = unicodedata.normalize("NFKC", text)
         return self.pattern is not None and self.may_hold(text) and bool(self.pattern.search(text))
 
     def lines_with_names(self, text: str) -> list[int]:
         """Line numbers (from 1) holding a name, after NFKC normalisation."""
-        text = unicodedata.normalize("NFKC", text)
         if self.pattern is None or not self.may_hold(text):
             return []
+        text = unicodedata.normalize("NFKC", text)
         return [
             number
             for number, line in enumerate(text.splitlines(), 1)
             if self.may_hold(line) and self.pattern.search(line)
         ]
+
+
+#: ASCII bytes that are not word characters become spaces; other bytes stay
+_NON_WORD = bytes(b if chr(b).isalnum() or b == ord("_") or b >= 128 else 32 for b in range(256))
+_WORD = re.compile(r"\w+")
+
+
+def words(text: str) -> set[str]:
+    """The lower-case words (`\\w+`) of `text` after NFKC normalisation.
+
+    Fast path: ASCII punctuation is blanked out in the UTF-8 bytes and the
+    text split on whitespace; only the few distinct tokens holding non-ASCII
+    characters are normalised and split with the regular expression (ASCII
+    is stable under NFKC)."""
+    tokens = set(text.lower().encode("utf-8").translate(_NON_WORD).split())
+    found: set[str] = set()
+    for token in tokens:
+        if token.isascii():
+            found.add(token.decode("ascii"))
+        else:
+            normal = unicodedata.normalize("NFKC", token.decode("utf-8")).lower()
+            found.update(_WORD.findall(normal))
+    return found
 
 
 @functools.lru_cache(maxsize=2)
