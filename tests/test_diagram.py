@@ -69,7 +69,7 @@ def test_boxes_sit_inside_their_cluster_and_never_overlap():
     d = diagram.layout(VERDICTS)
     for box in d.boxes:
         assert sum(inside(box, c) for c in d.clusters) == 1
-        assert 0 <= box.x and box.x + box.w <= d.width and box.y + box.h <= d.height
+        assert box.x >= 0 and box.x + box.w <= d.width and box.y + box.h <= d.height
     for i, a in enumerate(d.boxes):
         for b in d.boxes[i + 1 :]:
             assert not overlap(a, b)
