@@ -90,9 +90,35 @@ def environment(templates_dir: Path = TEMPLATES_DIR) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.globals.update(code_labels=CODE_LABELS, stance_labels=STANCE_LABELS, fit_labels=FIT_LABELS)
+    env.globals["badges"] = Badges(env)
     env.filters["number"] = format_number
     env.filters["claim"] = format_claim
     return env
+
+
+class _MacroCache(dict):
+    """`cache[value]`: the macro's output for `value`, rendered on first use.
+
+    For small macros whose output depends on their argument alone (badges),
+    so a page with a thousand badges calls the macro once per distinct value;
+    the markup still lives in templates/macros.html."""
+
+    def __init__(self, env: jinja2.Environment, macro: str):
+        super().__init__()
+        self.env, self.macro = env, macro
+
+    def __missing__(self, value):
+        rendered = getattr(self.env.get_template("macros.html").module, self.macro)(value)
+        self[value] = rendered
+        return rendered
+
+
+class Badges:
+    """`badges.code[...]` and `badges.stance[...]` in templates."""
+
+    def __init__(self, env: jinja2.Environment):
+        self.code = _MacroCache(env, "code_badge")
+        self.stance = _MacroCache(env, "stance_badge")
 
 
 def format_number(value) -> str:
