@@ -21,7 +21,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS ?= 90
 
 # Debian packages the pipeline and its browser tests need.
-SYSTEM_PACKAGES := graphviz chromium fonts-dejavu-core
+SYSTEM_PACKAGES := chromium fonts-dejavu-core
 AXE := .cache/node/node_modules/axe-core/axe.min.js
 AXE_VERSION := 4.14.1
 
@@ -42,9 +42,8 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP) ## create the virtual environment and install the project
 
-system-deps: ## install Graphviz, Chromium and fonts with apt-get when missing
+system-deps: ## install Chromium and fonts with apt-get when missing
 	@missing=""; \
-	command -v dot >/dev/null 2>&1 || missing="$$missing graphviz"; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	[ -d /usr/share/fonts/truetype/dejavu ] || missing="$$missing fonts-dejavu-core"; \
 	if [ -n "$$missing" ]; then \

@@ -92,16 +92,6 @@ def change_one_excerpt(study_dir: Path) -> str:
 
 
 # ---------------------------------------------------------------- children
-def _prototypes(flow: bool = False) -> list[str]:
-    """With BENCH_PROTOTYPES=1, apply the fixes prototyped in bench/prototypes.py."""
-    if os.environ.get("BENCH_PROTOTYPES") != "1":
-        return []
-    sys.path.insert(0, str(BENCH_DIR))
-    import prototypes
-
-    return list(prototypes.apply(flow=flow))
-
-
 #: Which stage each function of flows/stages.py belongs to. `run_direct` calls them
 #: through the module's globals, so wrapping them there times its stages without
 #: copying its body (which changes as the pipeline grows). A call nested in
@@ -169,7 +159,6 @@ def child_direct(study: Path, out: Path, result: Path) -> None:
 
     from flows import stages
 
-    patched = _prototypes()
     times: dict[str, dict] = {}
     seen: dict = {}
     _instrument(stages, times, seen)
@@ -241,7 +230,6 @@ def child_direct(study: Path, out: Path, result: Path) -> None:
                 else None,
             },
             "peak_rss_mb_self": _peak_rss_mb(),
-            "prototypes": patched,
         },
     )
 
@@ -250,7 +238,6 @@ def child_rerun_direct(study: Path, out: Path, result: Path) -> None:
     """`stages.run_direct` on an output folder a cold run already filled."""
     from flows import stages
 
-    _prototypes()
     start = _clock()
     stages.run_direct(study, out)
     end = _clock()
@@ -276,7 +263,7 @@ def child_orchestrated(study: Path, out: Path, result: Path) -> None:
         timeout=int(os.environ.get("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", 90))
     )
     server_start = round(_clock()[0] - start[0], 3)
-    data: dict = {"server_start_wall": server_start, "prototypes": _prototypes(flow=True)}
+    data: dict = {"server_start_wall": server_start}
     try:
         with temporary_settings({PREFECT_API_URL: server.api_url}):
             from flows.pipeline import triangulate_study
@@ -727,11 +714,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--profile", action="store_true", help="profile the direct runs (needs pyinstrument)"
     )
-    parser.add_argument(
-        "--prototypes",
-        action="store_true",
-        help="apply the fixes prototyped in bench/prototypes.py (for docs/performance.md)",
-    )
     parser.add_argument("--timeout", type=float, default=4 * 3600, help="per child, seconds")
     parser.add_argument("--work", type=Path, default=WORK)
     parser.add_argument("--results", type=Path, default=BENCH_DIR / "results.json")
@@ -754,8 +736,6 @@ def main(argv: list[str] | None = None) -> int:
     env = child_env(args.work / "prefect")
     if args.profile:
         env["BENCH_PROFILE"] = "1"
-    if args.prototypes:
-        env["BENCH_PROTOTYPES"] = "1"
     sys.path.insert(0, str(ROOT))
 
     results = {"sizes": {}}

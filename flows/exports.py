@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
+import functools
+import math
 import re
 import zipfile
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 import pandas as pd
 
@@ -34,46 +36,155 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return out.map(neutralise)
 
 
-def write_csv(frame: pd.DataFrame, path: Path) -> None:
-    safe_frame(frame).to_csv(path, index=False, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
+def write_csv(frame: pd.DataFrame, path: Path, safe: pd.DataFrame | None = None) -> None:
+    """`safe` is `safe_frame(frame)` when the caller has it already."""
+    safe = safe_frame(frame) if safe is None else safe
+    safe.to_csv(path, index=False, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
 
 
-def write_xlsx(frame: pd.DataFrame, path: Path, sheet: str) -> None:
-    """One sheet with a bold, frozen header row; reproducible bytes."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
+def write_xlsx(
+    frame: pd.DataFrame, path: Path, sheet: str, safe: pd.DataFrame | None = None
+) -> None:
+    """One sheet with a bold, frozen header row; reproducible bytes.
 
-    workbook = Workbook()
-    worksheet = workbook.active
-    worksheet.title = sheet[:31]
-    worksheet.append(list(frame.columns))
-    for cell in worksheet[1]:
-        cell.font = Font(bold=True)
-    for row in safe_frame(frame).itertuples(index=False):
-        worksheet.append([v.item() if hasattr(v, "item") else v for v in row])
-    worksheet.freeze_panes = "A2"
-    workbook.properties.created = FIXED_TIME
-    workbook.properties.modified = FIXED_TIME
-    workbook.properties.creator = "triangulate"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    _rezip_reproducibly(buffer.getvalue(), path)
-
-
-def _rezip_reproducibly(data: bytes, path: Path) -> None:
-    with (
-        zipfile.ZipFile(io.BytesIO(data)) as source,
-        zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as target,
-    ):
-        for name in source.namelist():
+    The package is written directly as SpreadsheetML (ECMA-376): a few fixed
+    parts and one worksheet of inline strings, numbers and booleans. Every
+    string cell is typed as text, so nothing is ever read as a formula. About
+    ten times faster than a general-purpose writer on large exports; openpyxl
+    reads every file back in the tests."""
+    safe = safe_frame(frame) if safe is None else safe
+    rows = [_xlsx_row(1, list(map(str, frame.columns)), style=' s="1"')]
+    rows += [
+        _xlsx_row(number, values)
+        for number, values in enumerate(safe.itertuples(index=False, name=None), 2)
+    ]
+    last = f"{_column(max(len(frame.columns), 1) - 1)}{len(rows)}"
+    worksheet = _WORKSHEET.format(last=last, rows="".join(rows))
+    parts = {
+        "[Content_Types].xml": _CONTENT_TYPES,
+        "_rels/.rels": _ROOT_RELS,
+        "docProps/app.xml": _APP,
+        "docProps/core.xml": _CORE,
+        "xl/workbook.xml": _WORKBOOK.format(sheet=escape(sheet[:31], _QUOTES)),
+        "xl/_rels/workbook.xml.rels": _WORKBOOK_RELS,
+        "xl/styles.xml": _STYLES,
+        "xl/worksheets/sheet1.xml": worksheet,
+    }
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as target:
+        for name, text in parts.items():
             info = zipfile.ZipInfo(name, date_time=FIXED_TIME.timetuple()[:6])
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o600 << 16
-            part = source.read(name)
-            if name == "docProps/core.xml":  # openpyxl stamps the save time here
-                part = re.sub(
-                    rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
-                    rb"\g<1>2000-01-01T00:00:00Z\g<2>",
-                    part,
-                )
-            target.writestr(info, part)
+            target.writestr(info, text.encode("utf-8"))
+
+
+_QUOTES = {'"': "&quot;"}
+#: characters XML 1.0 cannot hold, and a literal "_xHHHH_" (which would be read
+#: as an escape): written as OOXML escapes (ST_Xstring)
+_UNSAFE_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|_(?=x[0-9A-Fa-f]{4}_)")
+
+
+def _xml_text(value: str) -> str:
+    text = escape(value)
+    if _UNSAFE_XML.search(text):
+        text = _UNSAFE_XML.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
+    return text
+
+
+@functools.lru_cache(maxsize=256)
+def _column(index: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA."""
+    name = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        name = chr(65 + rest) + name
+    return name
+
+
+def _xlsx_row(number: int, values, style: str = "") -> str:
+    cells = []
+    for col, value in enumerate(values):
+        if hasattr(value, "item"):  # numpy scalar
+            value = value.item()
+        if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+            continue
+        ref = f"{_column(col)}{number}"
+        if isinstance(value, bool):
+            cells.append(f'<c r="{ref}"{style} t="b"><v>{int(value)}</v></c>')
+        elif isinstance(value, int | float) and math.isfinite(value):
+            cells.append(f'<c r="{ref}"{style}><v>{value!r}</v></c>')
+        else:
+            cells.append(
+                f'<c r="{ref}"{style} t="inlineStr"><is><t xml:space="preserve">'
+                f"{_xml_text(str(value))}</t></is></c>"
+            )
+    return f'<row r="{number}">{"".join(cells)}</row>'
+
+
+_XML = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+_PACKAGE = "http://schemas.openxmlformats.org/package/2006"
+_OFFICE = "http://schemas.openxmlformats.org/officeDocument/2006"
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_CONTENT_TYPES = (
+    f'{_XML}<Types xmlns="{_PACKAGE}/content-types">'
+    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="xml" ContentType="application/xml"/>'
+    '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+    '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+    '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
+    '<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
+    '<Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/>'
+    "</Types>"
+)
+_ROOT_RELS = (
+    f'{_XML}<Relationships xmlns="{_PACKAGE}/relationships">'
+    f'<Relationship Id="rId1" Type="{_OFFICE}/relationships/officeDocument" Target="xl/workbook.xml"/>'
+    f'<Relationship Id="rId2" Type="{_PACKAGE}/relationships/metadata/core-properties" Target="docProps/core.xml"/>'
+    f'<Relationship Id="rId3" Type="{_OFFICE}/relationships/extended-properties" Target="docProps/app.xml"/>'
+    "</Relationships>"
+)
+_APP = (
+    f'{_XML}<Properties xmlns="{_OFFICE}/extended-properties">'
+    "<Application>triangulate</Application></Properties>"
+)
+_CORE = (
+    f'{_XML}<cp:coreProperties xmlns:cp="{_PACKAGE}/metadata/core-properties" '
+    'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
+    'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+    "<dc:creator>triangulate</dc:creator>"
+    '<dcterms:created xsi:type="dcterms:W3CDTF">2000-01-01T00:00:00Z</dcterms:created>'
+    '<dcterms:modified xsi:type="dcterms:W3CDTF">2000-01-01T00:00:00Z</dcterms:modified>'
+    "</cp:coreProperties>"
+)
+_WORKBOOK = (
+    f'{_XML}<workbook xmlns="{_MAIN}" xmlns:r="{_OFFICE}/relationships">'
+    '<sheets><sheet name="{sheet}" sheetId="1" r:id="rId1"/></sheets></workbook>'
+)
+_WORKBOOK_RELS = (
+    f'{_XML}<Relationships xmlns="{_PACKAGE}/relationships">'
+    f'<Relationship Id="rId1" Type="{_OFFICE}/relationships/worksheet" Target="worksheets/sheet1.xml"/>'
+    f'<Relationship Id="rId2" Type="{_OFFICE}/relationships/styles" Target="styles.xml"/>'
+    "</Relationships>"
+)
+_STYLES = (
+    f'{_XML}<styleSheet xmlns="{_MAIN}">'
+    '<fonts count="2"><font><sz val="11"/><name val="Calibri"/></font>'
+    '<font><b/><sz val="11"/><name val="Calibri"/></font></fonts>'
+    '<fills count="2"><fill><patternFill patternType="none"/></fill>'
+    '<fill><patternFill patternType="gray125"/></fill></fills>'
+    '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+    '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+    '<cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+    '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs>'
+    '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+    "</styleSheet>"
+)
+_WORKSHEET = (
+    _XML.replace("{", "{{").replace("}", "}}")
+    + f'<worksheet xmlns="{_MAIN}" xmlns:r="{_OFFICE}/relationships">'
+    + '<dimension ref="A1:{last}"/>'
+    + '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" '
+    + 'activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>'
+    + "<sheetData>{rows}</sheetData></worksheet>"
+)

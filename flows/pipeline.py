@@ -1,25 +1,29 @@
 """Prefect flows and tasks: thin wiring around `flows.stages`.
 
-One task per stage, and one per case for rendering (never per excerpt).
-Tasks log counts and case ids only, never text or names; artifacts hold
-counts and labels only.
+One task per stage, and one per chunk of cases for rendering (never per
+excerpt). Tasks log counts and case ids only, never text or names; artifacts
+hold counts and labels only.
 
-Per-case rendering is cached on `stages.case_fingerprints`: a re-run after a
-change to one case re-renders that case (and the index), and reuses every
-other dossier from the content store beside the output folder.
+Dossiers are cached in a content store beside the output folder, one file per
+case named by its key (`stages.case_fingerprints`): a re-run after a change to
+one case renders that case only, and submits no task at all for a case whose
+stored page is there. Chunks render in worker processes
+(`dossiers.process_pool`) while the exports are written.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
-import os
 import shutil
 import time
 from collections.abc import Callable
+from concurrent.futures import Executor
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypeVar
 
 from flows import settings
 
@@ -33,11 +37,14 @@ from prefect.artifacts import (  # noqa: E402
     update_progress_artifact,
 )
 from prefect.cache_policies import NO_CACHE  # noqa: E402
-from prefect.context import get_run_context  # noqa: E402
+from prefect.context import FlowRunContext  # noqa: E402
 from prefect.task_runners import ThreadPoolTaskRunner  # noqa: E402
+from prefect.utilities.annotations import quote  # noqa: E402
 
-from flows import artifacts, stages  # noqa: E402
+from flows import artifacts, dossiers, stages  # noqa: E402
 from flows.errors import TriangulateError  # noqa: E402
+
+T = TypeVar("T")
 
 #: Called with (cases done, cases in all) while dossiers render; the CLI sets it.
 progress_hook: Callable[[int, int], None] | None = None
@@ -65,13 +72,15 @@ PURE_TASK = {"cache_policy": NO_CACHE, "persist_result": False}
 
 
 @dataclass(frozen=True)
-class CaseJob:
-    """What one case's render task needs; `key` is the case's cache key."""
+class RenderChunk:
+    """A chunk of dossiers for one task; `label` names it in the UI ("P01–P40")."""
 
-    case_id: str
-    key: str
-    db_path: str
-    store: str
+    label: str
+    jobs: tuple[dossiers.CaseJob, ...]
+
+
+#: the worker processes of the current run's render tasks (None: render in the task)
+_render_pool: ContextVar[Executor | None] = ContextVar("render_pool", default=None)
 
 
 @task(name="ingest coded excerpts and surveys", **FILE_TASK)
@@ -111,36 +120,21 @@ def warehouse_task(ingested: stages.Ingested, excerpts, db_path: Path) -> list[s
     return models
 
 
-def _case_key(context, parameters) -> str:
-    return "dossier-" + parameters["job"].key
+def _current_pool() -> Executor | None:
+    """The run's worker processes (a function, so that Dask can pickle the task
+    that calls it by reference)."""
+    return _render_pool.get()
 
 
-@task(
-    name="render dossier",
-    task_run_name="render dossier {job.case_id}",
-    cache_key_fn=_case_key,
-    persist_result=True,
-    retries=2,
-    retry_delay_seconds=[1, 4],
-    retry_condition_fn=retry_unless_invalid,
-)
-def render_case_task(job: CaseJob, ingested: stages.Ingested, prov: dict) -> dict:
-    """Triangulate and render one case into the content store; returns where."""
-    import duckdb
-
-    with duckdb.connect(job.db_path, read_only=True) as con:
-        html = stages.render_case(con, ingested, job.case_id, {**prov, "case_fingerprint": job.key})
-    path = Path(job.store) / f"{job.key}.html"
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    path.write_text(html, encoding="utf-8")
-    path.chmod(0o600)
-    return {"case_id": job.case_id, "path": str(path), "flow_run_id": _flow_run_id()}
-
-
-def _flow_run_id() -> str:
-    context = get_run_context()
-    run = getattr(context, "task_run", None) or getattr(context, "flow_run", None)
-    return str(getattr(run, "flow_run_id", None) or getattr(run, "id", ""))
+@task(name="render dossiers", task_run_name="render dossiers {chunk.label}", **FILE_TASK)
+def render_chunk_task(
+    chunk: RenderChunk, db_path: str, study, prov: dict, names: tuple[str, ...]
+) -> list[dict]:
+    """Triangulate, render and audit a chunk of cases into the content store."""
+    pool = _current_pool()
+    if pool is None:
+        return dossiers.render_chunk(db_path, study, chunk.jobs, prov, names)
+    return pool.submit(dossiers.render_chunk, db_path, study, chunk.jobs, prov, names).result()
 
 
 @task(name="export tables", **FILE_TASK)
@@ -163,15 +157,15 @@ def pdf_task(staging: Path) -> int:
 
 
 @task(name="audit outputs for personal data", **PURE_TASK)
-def audit_task(staging: Path, ingested: stages.Ingested, extra_texts: dict[str, str]) -> None:
-    hits = stages.audit(staging, ingested.audit_names(), extra_texts)
+def audit_task(
+    staging: Path, ingested: stages.Ingested, extra_texts: dict[str, str], known_clean: set[str]
+) -> None:
+    hits = stages.audit(staging, ingested.audit_names(), extra_texts, known_clean)
     get_run_logger().info("leak audit: %d hit(s)", len(hits))
     stages.check_audit(hits)
 
 
-def default_workers() -> int:
-    """Threads for per-case work: the machine's cores, at least 2, at most 8."""
-    return max(2, min(8, os.cpu_count() or 2))
+default_workers = stages.default_workers
 
 
 @flow(name="triangulate study", task_runner=ThreadPoolTaskRunner(max_workers=default_workers()))
@@ -236,27 +230,34 @@ def _triangulate(study_dir, out_dir, force, rebuild_cases, pdf, nlp_model, log_l
     study_id = ingested.study.definition.study.id
     lap("ingest")
     with tags(f"study:{study_id}"):
-        excerpts, stats = annotate_task(ingested, nlp_model, out_dir)
+        excerpts, stats = annotate_task(quote(ingested), nlp_model, out_dir)
         lap("nlp")
-        models = warehouse_task(ingested, excerpts, db_path)
+        models = warehouse_task(quote(ingested), quote(excerpts), db_path)
         lap("sql")
         prov = stages.provenance(ingested, nlp_model)
         keys = stages.case_fingerprints(ingested)
         cases = stages.case_ids(db_path)
         rebuilt = set(cases if force else (rebuild_cases or []))
-        jobs = [CaseJob(c, keys[c], str(db_path), str(store)) for c in cases]
-        results = _render_all(jobs, ingested, prov, rebuilt)
+        jobs = [dossiers.CaseJob(c, keys[c], str(store / f"{keys[c]}.html")) for c in cases]
+        names = stages.distinct_names(ingested.audit_names())
+        records, exports = _render_all(
+            jobs,
+            db_path,
+            ingested,
+            prov,
+            names,
+            rebuilt,
+            meanwhile=lambda: export_task(db_path, quote(ingested), staging),
+        )
         (staging / "cases").mkdir(exist_ok=True)
-        for result in results:
-            target = staging / "cases" / stages.case_filename(result["case_id"])
-            shutil.copyfile(result["path"], target)
-        exports = export_task(db_path, ingested, staging)
-        index_task(db_path, ingested, staging, prov, exports)
+        for job in jobs:
+            target = staging / "cases" / stages.case_filename(job.case_id)
+            shutil.copyfile(job.path, target)
+        index_task(db_path, quote(ingested), staging, prov, exports)
         if pdf:
             pdf_task(staging)
         lap("render")
-        this_run = _flow_run_id()
-        rendered = sorted(r["case_id"] for r in results if r["flow_run_id"] == this_run)
+        rendered = sorted(r["case_id"] for r in records)
         summary = {
             "study_id": study_id,
             "cases": len(cases),
@@ -271,9 +272,14 @@ def _triangulate(study_dir, out_dir, force, rebuild_cases, pdf, nlp_model, log_l
             "out_dir": str(out_dir),
         }
         texts = artifacts.texts(summary, stages.case_overview(db_path))
-        audit_task(staging, ingested, {**texts, "log": "\n".join(log_lines)})
+        audited = stages.AuditLedger(stages.store_dir(out_dir), names)
+        known_clean = audited.clean_digests(jobs, records)
+        extra_texts = {**texts, "log": "\n".join(log_lines)}
+        audit_task(staging, quote(ingested), extra_texts, quote(known_clean))
         lap("audit")
         stages.publish(staging, out_dir)
+        audited.record(jobs, records)
+        stages.prune_store(store, jobs)
         artifacts.publish(texts, create_markdown_artifact, create_table_artifact)
     summary.update(
         started_utc=started.isoformat(),
@@ -291,28 +297,58 @@ def _triangulate(study_dir, out_dir, force, rebuild_cases, pdf, nlp_model, log_l
     return summary
 
 
-def _render_all(jobs: list[CaseJob], ingested, prov: dict, rebuilt: set[str]) -> list[dict]:
-    """Submit one render task per case; rebuild any whose cached file is gone."""
+def _render_all(
+    jobs: list[dossiers.CaseJob],
+    db_path: Path,
+    ingested: stages.Ingested,
+    prov: dict,
+    names: tuple[str, ...],
+    rebuilt: set[str],
+    meanwhile: Callable[[], T],
+) -> tuple[list[dict], T]:
+    """Render the dossiers missing from the store (and those in `rebuilt`), one
+    task per chunk, over worker processes, and run `meanwhile` in this thread
+    while they render. Returns the records of the pages rendered, and what
+    `meanwhile` returned."""
+    todo = [j for j in jobs if j.case_id in rebuilt or not Path(j.path).exists()]
+    total, ready = len(jobs), len(jobs) - len(todo)
     progress_id = create_progress_artifact(
-        progress=0.0, key="render-progress", description="Dossiers rendered"
+        progress=100.0 * ready / max(total, 1), key="render-progress", description="Dossiers ready"
     )
-    futures = [
-        render_case_task.with_options(refresh_cache=job.case_id in rebuilt).submit(
-            job, ingested, prov
+    if progress_hook is not None:
+        progress_hook(ready, total)
+    if todo:
+        Path(todo[0].path).parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    workers = default_workers()
+    chunks = [
+        RenderChunk(
+            label=part[0].case_id + (f"–{part[-1].case_id}" if len(part) > 1 else ""),
+            jobs=tuple(part),
         )
-        for job in jobs
+        for part in dossiers.chunked(todo, dossiers.chunk_size(len(todo), workers))
     ]
-    results = []
-    for done, future in enumerate(futures, 1):
-        result = future.result()
-        if not Path(result["path"]).exists():  # cached result, but the file was deleted
-            job = jobs[done - 1]
-            result = render_case_task.with_options(refresh_cache=True)(job, ingested, prov)
-        results.append(result)
-        update_progress_artifact(progress_id, progress=100.0 * done / len(futures))
-        if progress_hook is not None:
-            progress_hook(done, len(futures))
-    return results
+    study = ingested.study.definition
+    # worker processes under the thread runner; a Dask cluster has its own
+    local = isinstance(getattr(FlowRunContext.get(), "task_runner", None), ThreadPoolTaskRunner)
+    records: list[dict] = []
+    with dossiers.process_pool(workers if local else 1, len(todo)) as pool:
+        token = _render_pool.set(pool)
+        try:
+            futures = [
+                render_chunk_task.submit(chunk, str(db_path), study, prov, names)
+                for chunk in chunks
+            ]
+            result = meanwhile()
+            for future in futures:
+                records += future.result()
+                update_progress_artifact(
+                    progress_id, progress=100.0 * (ready + len(records)) / total
+                )
+                if progress_hook is not None:
+                    progress_hook(ready + len(records), total)
+        finally:
+            _render_pool.reset(token)
+    return records, result
 
 
 def task_runner(kind: str = "threads", dask_address: str | None = None, workers: int | None = None):

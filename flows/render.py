@@ -14,7 +14,6 @@ from pathlib import Path
 
 import jinja2
 import pandas as pd
-from markupsafe import Markup
 
 from flows import diagram
 from flows.study import Study
@@ -91,9 +90,35 @@ def environment(templates_dir: Path = TEMPLATES_DIR) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.globals.update(code_labels=CODE_LABELS, stance_labels=STANCE_LABELS, fit_labels=FIT_LABELS)
+    env.globals["badges"] = Badges(env)
     env.filters["number"] = format_number
     env.filters["claim"] = format_claim
     return env
+
+
+class _MacroCache(dict):
+    """`cache[value]`: the macro's output for `value`, rendered on first use.
+
+    For small macros whose output depends on their argument alone (badges),
+    so a page with a thousand badges calls the macro once per distinct value;
+    the markup still lives in templates/macros.html."""
+
+    def __init__(self, env: jinja2.Environment, macro: str):
+        super().__init__()
+        self.env, self.macro = env, macro
+
+    def __missing__(self, value):
+        rendered = getattr(self.env.get_template("macros.html").module, self.macro)(value)
+        self[value] = rendered
+        return rendered
+
+
+class Badges:
+    """`badges.code[...]` and `badges.stance[...]` in templates."""
+
+    def __init__(self, env: jinja2.Environment):
+        self.code = _MacroCache(env, "code_badge")
+        self.stance = _MacroCache(env, "stance_badge")
 
 
 def format_number(value) -> str:
@@ -109,8 +134,11 @@ def format_claim(claim: str) -> str:
     return f"{example.replace('_', ' ')} ({STANCE_LABELS.get(stance, ('', stance))[1]})"
 
 
-def _records(frame: pd.DataFrame) -> list[dict]:
-    """Rows as dicts with NaN turned into None and arrays into lists."""
+def _records(frame: pd.DataFrame | list[dict]) -> list[dict]:
+    """Rows as dicts with NaN turned into None and arrays into lists (a list of
+    dicts, e.g. from `warehouse.query_rows`, is already that)."""
+    if isinstance(frame, list):
+        return frame
     rows = frame.astype(object).where(frame.notna(), None).to_dict("records")
     for row in rows:
         for key, value in row.items():
@@ -132,7 +160,10 @@ def case_context(
     context: pd.DataFrame,
     provenance: dict,
 ) -> dict:
-    """Everything one dossier shows, as plain data."""
+    """Everything one dossier shows, as plain data.
+
+    The row arguments are query results, as frames or lists of dicts; `overview`
+    holds at least this case's row."""
     roles = [{"id": r.id, "label": r.label} for r in study.roles]
     source_columns = [*roles, {"id": "survey", "label": "Survey"}]
     by_theme_source = {(r["theme_id"], r["source"]): r for r in _records(sources)}
@@ -184,7 +215,7 @@ def case_context(
             items = [r for r in survey_rows if r["domain"] == theme.survey_domain]
             domains.append({"theme_id": theme.id, "label": theme.label, "items": items})
 
-    summary = _records(overview[overview["case_id"] == case_id])[0]
+    summary = next(r for r in _records(overview) if r["case_id"] == case_id)
     withdrawn = sorted(
         {r["role"] for r in _records(informants) if r["stance"] == "withdrawn"},
         key=[c["id"] for c in source_columns].index,
@@ -192,7 +223,7 @@ def case_context(
     notes = _quality_notes(matrix, survey_rows, withdrawn, source_columns)
     verdict_rows = _records(verdicts)
     return {
-        "diagram_svg": Markup(diagram.render_svg(diagram.dot_source(case_id, verdict_rows))),
+        "diagram": diagram.layout(verdict_rows),
         "diagram_text": diagram.text_alternative(verdict_rows),
         "study": study.study,
         "case_id": case_id,

@@ -14,7 +14,6 @@ import os
 import platform
 import re
 import shutil
-import unicodedata
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -22,10 +21,16 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from flows import render, warehouse
+from flows import dossiers, render, warehouse
 from flows.annotate import annotate_excerpts
-from flows.errors import LeakError
-from flows.exports import write_csv, write_xlsx
+from flows.audit import (  # noqa: F401 (check_audit, name_pattern: stage API)
+    audit,
+    check_audit,
+    distinct_names,
+    name_pattern,
+    sha256_file,
+)
+from flows.exports import safe_frame, write_csv, write_xlsx
 from flows.ingest import StudyData, ingest_study
 from flows.render import case_filename
 from flows.stance import pipeline_description
@@ -42,9 +47,7 @@ EXPORTS = {
     "qca_solutions": "qca_solutions_export",
     "qca_parameters": "qca_parameters_export",
 }
-TEXT_SUFFIXES = {".html", ".csv", ".json", ".md", ".txt"}
-OFFICE_SUFFIXES = {".xlsx"}
-DB_NAME = "triangulate.duckdb"
+DB_NAME = warehouse.DB_NAME
 
 
 @dataclass
@@ -249,35 +252,41 @@ def provenance(ingested: Ingested, model: str | None = None) -> dict:
     }
 
 
-CASE_QUERIES = ("verdicts", "sources", "informants", "pairs", "excerpts", "survey", "context")
-
-
-def render_case(
-    con: duckdb.DuckDBPyConnection, ingested: Ingested, case_id: str, prov: dict
-) -> str:
-    """One case's dossier as HTML, from an open warehouse connection."""
-    frames = {name: warehouse.query(con, f"case_{name}", case_id=case_id) for name in CASE_QUERIES}
-    overview = warehouse.query(con, "case_overview")
-    context = render.case_context(
-        ingested.study.definition, case_id, overview, provenance=prov, **frames
-    )
-    return render.render_dossier(render.shared_environment(), context)
+def default_workers() -> int:
+    """Worker processes (or threads) for per-case work: the machine's cores,
+    at least 2, at most 8."""
+    return max(2, min(8, os.cpu_count() or 2))
 
 
 def render_cases(
-    db_path: Path, ingested: Ingested, cases: list[str], out_dir: Path, prov: dict
-) -> list[Path]:
-    """Write one dossier per case into out_dir/cases; returns the files written."""
+    db_path: Path,
+    ingested: Ingested,
+    cases: list[str],
+    out_dir: Path,
+    prov: dict,
+    workers: int | None = None,
+) -> list[dict]:
+    """Write one dossier per case into out_dir/cases, in chunks over worker
+    processes, each audited as it is written (`dossiers.render_chunk` records)."""
     (out_dir / "cases").mkdir(parents=True, exist_ok=True)
     keys = case_fingerprints(ingested)
-    written = []
-    with duckdb.connect(str(db_path), read_only=True) as con:
-        for case_id in cases:
-            html = render_case(con, ingested, case_id, {**prov, "case_fingerprint": keys[case_id]})
-            path = out_dir / "cases" / case_filename(case_id)
-            path.write_text(html, encoding="utf-8")
-            written.append(path)
-    return written
+    jobs = [dossiers.CaseJob(c, keys[c], str(out_dir / "cases" / case_filename(c))) for c in cases]
+    names = distinct_names(ingested.audit_names())
+    return dossiers.render_all(
+        db_path, ingested.study.definition, jobs, prov, names, workers or default_workers()
+    )
+
+
+#: modules of flows/ that never shape a page or export (tools, entry points,
+#: servers); editing them keeps every cached dossier
+NOT_SHAPING_OUTPUTS = {
+    "cli.py",
+    "deployment.py",
+    "dossier_server.py",
+    "evaluate.py",
+    "settings.py",
+    "synth.py",
+}
 
 
 def code_fingerprint() -> str:
@@ -287,15 +296,13 @@ def code_fingerprint() -> str:
     roots = [Path(__file__).parent, warehouse.SQL_DIR, render.TEMPLATES_DIR]
     for root in roots:
         for path in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix != ".pyc"):
+            if path.name in NOT_SHAPING_OUTPUTS and path.parent == Path(__file__).parent:
+                continue
             digest.update(path.name.encode())
             digest.update(path.read_bytes())
     for name in ("duckdb", "spacy", "jinja2", "pandas"):
         digest.update(f"{name}={metadata.version(name)}".encode())
     return digest.hexdigest()
-
-
-def _frame_digest(digest, frame: pd.DataFrame) -> None:
-    digest.update(frame.to_csv(index=False, lineterminator="\n").encode())
 
 
 def case_fingerprints(ingested: Ingested) -> dict[str, str]:
@@ -320,22 +327,39 @@ def case_fingerprints(ingested: Ingested) -> dict[str, str]:
         for key, frame in (("persons", data.persons), ("interviews", data.interviews))
     }
     people_of = _positions(data.person_cases, "case_id")
-    keys = {}
-    for case_id in data.cases["case_id"]:
-        people = sorted(data.person_cases["person_id"].iloc[people_of.get(case_id, [])])
-        digest = hashlib.sha256(base.encode())
+    rows_of = {
+        key: _row_texts(frame)
         for key, frame in (
             ("excerpts", data.excerpts),
             ("survey", data.survey),
             ("context", data.context),
-        ):
-            _frame_digest(digest, frame.iloc[by_case[key].get(case_id, [])])
-        for key, frame in (("persons", data.persons), ("interviews", data.interviews)):
-            rows = sorted(i for p in people for i in by_person[key].get(p, []))
-            _frame_digest(digest, frame.iloc[rows])
+            ("persons", data.persons),
+            ("interviews", data.interviews),
+        )
+    }
+    keys = {}
+    for case_id in data.cases["case_id"]:
+        people = sorted(data.person_cases["person_id"].iloc[people_of.get(case_id, [])])
+        digest = hashlib.sha256(base.encode())
+        for key in ("excerpts", "survey", "context"):
+            digest.update(f"\n#{key}\n".encode())
+            for i in by_case[key].get(case_id, []):
+                digest.update(rows_of[key][i])
+        for key in ("persons", "interviews"):
+            digest.update(f"\n#{key}\n".encode())
+            for i in sorted(i for p in people for i in by_person[key].get(p, [])):
+                digest.update(rows_of[key][i])
         digest.update(repr([(p, names.get(p, [])) for p in people]).encode())
         keys[case_id] = digest.hexdigest()
     return keys
+
+
+def _row_texts(frame: pd.DataFrame) -> list[bytes]:
+    """Each row of a frame as bytes that change when any of its values does
+    (the column names included), made once per frame, not once per case."""
+    header = repr(list(frame.columns))
+    values = frame.astype(object).where(frame.notna(), None)
+    return [f"{header}{row!r}\n".encode() for row in values.itertuples(index=False, name=None)]
 
 
 def _positions(frame: pd.DataFrame, column: str) -> dict[str, list[int]]:
@@ -358,8 +382,9 @@ def export_tables(db_path: Path, ingested: Ingested, out_dir: Path) -> list[str]
             if query_name == "convergence_export":
                 fixed = [c for c in frame.columns if not c.endswith("_stance")]
                 frame = frame[fixed + [c for c in role_order if c in frame.columns]]
-            write_csv(frame, exports_dir / f"{stem}.csv")
-            write_xlsx(frame, exports_dir / f"{stem}.xlsx", sheet=stem)
+            safe = safe_frame(frame)
+            write_csv(frame, exports_dir / f"{stem}.csv", safe)
+            write_xlsx(frame, exports_dir / f"{stem}.xlsx", sheet=stem, safe=safe)
             written += [f"exports/{stem}.csv", f"exports/{stem}.xlsx"]
     write_csv(ingested.data.rejects, out_dir / "rejects.csv")
     return [*written, "rejects.csv"]
@@ -399,111 +424,6 @@ def render_index_page(
     return path
 
 
-def name_pattern(roster_names: list[tuple[str, str, list[str]]]) -> re.Pattern | None:
-    """One case-insensitive whole-word pattern for every roster name and alias."""
-    names = sorted(
-        {n for _, _, names in roster_names for n in names if n.strip()}, key=len, reverse=True
-    )
-    if not names:
-        return None
-    return re.compile(
-        r"(?<!\w)(?:" + "|".join(re.escape(n) for n in names) + r")(?!\w)", re.IGNORECASE
-    )
-
-
-def audit(
-    out_dir: Path,
-    roster_names: list[tuple[str, str, list[str]]],
-    extra_texts: dict[str, str] | None = None,
-) -> list[dict]:
-    """Find roster names in every output file, every text column of the database,
-    and any extra texts (e.g. Prefect artifacts before they are created).
-
-    Returns where each hit is (never the name itself)."""
-    pattern = name_pattern(roster_names)
-    if pattern is None:
-        return []
-    screen = _WordScreen(roster_names)
-    hits = [
-        {"where": f"artifact:{key}", "line": 0}
-        for key, text in sorted((extra_texts or {}).items())
-        if screen.may_hold(text) and pattern.search(text)
-    ]
-    for path in sorted(out_dir.rglob("*")):
-        if not path.is_file() or path.suffix not in (*TEXT_SUFFIXES, *OFFICE_SUFFIXES, ".pdf"):
-            continue
-        if path.suffix in OFFICE_SUFFIXES:
-            text = _zip_text(path)
-        elif path.suffix == ".pdf":
-            from flows.browser import pdf_text
-
-            text = pdf_text(path)
-        else:
-            text = path.read_text(encoding="utf-8")
-        text = unicodedata.normalize("NFKC", text)
-        if not screen.may_hold(text):
-            continue
-        for number, line in enumerate(text.splitlines(), 1):
-            if screen.may_hold(line) and pattern.search(line):
-                hits.append({"where": str(path.relative_to(out_dir)), "line": number})
-    db_path = out_dir / DB_NAME
-    if db_path.exists():
-        with duckdb.connect(str(db_path), read_only=True) as con:
-            for table in warehouse.query(con, "warehouse_tables")["table_name"]:
-                frame = con.table(table).df()
-                for column in frame.columns:
-                    values = frame[column].astype(object).map(str)
-                    if not screen.may_hold("\n".join(values)):
-                        continue
-                    if values.str.contains(pattern, regex=True).any():
-                        hits.append({"where": f"{DB_NAME}:{table}.{column}", "line": 0})
-    return hits
-
-
-class _WordScreen:
-    """A cheap first pass for the audit: a name can only match where its first word
-    stands as a whole word, so text without any of those words needs no regex."""
-
-    def __init__(self, roster_names: list[tuple[str, str, list[str]]]):
-        self.first_words = {
-            words[0]
-            for _, _, names in roster_names
-            for name in names
-            if (words := re.findall(r"\w+", name.lower()))
-        }
-
-    def may_hold(self, text: str) -> bool:
-        return not self.first_words.isdisjoint(re.findall(r"\w+", text.lower()))
-
-
-def _zip_text(path: Path) -> str:
-    """The XML of an Office file's content parts, for the leak audit."""
-    import zipfile
-
-    with zipfile.ZipFile(path) as archive:
-        parts = [n for n in archive.namelist() if _holds_content(n)]
-        return "\n".join(archive.read(n).decode("utf-8", "replace") for n in parts)
-
-
-def _holds_content(part: str) -> bool:
-    """Office parts that hold cell text or document properties; not styles or themes,
-    whose font names (e.g. script="Hans") would match people's names."""
-    return part in ("xl/sharedStrings.xml", "docProps/core.xml", "docProps/app.xml") or (
-        part.startswith("xl/worksheets/") and part.endswith(".xml")
-    )
-
-
-def check_audit(hits: list[dict]) -> None:
-    if hits:
-        places = "; ".join(
-            f"{h['where']}" + (f" line {h['line']}" if h["line"] else "") for h in hits[:20]
-        )
-        raise LeakError(
-            f"leak audit found {len(hits)} roster name(s) in the outputs ({places}); "
-            "nothing was published, the outputs stay in the staging folder"
-        )
-
-
 def make_pdfs(out_dir: Path) -> list[Path]:
     """Print the index and every dossier to PDF into out_dir/pdf."""
     from flows.browser import print_pdfs
@@ -520,6 +440,52 @@ def staging_dir(out_dir: Path) -> Path:
 def store_dir(out_dir: Path) -> Path:
     """The content store of rendered dossiers, keyed by case fingerprint."""
     return out_dir.parent / f".{out_dir.name}.cache"
+
+
+class AuditLedger:
+    """Which dossier contents passed the leak audit against which names, kept in
+    the store so that a re-run searches only new or changed pages. Holds cache
+    keys and SHA-256 digests only; forgotten when the names change."""
+
+    def __init__(self, store: Path, names: tuple[str, ...]):
+        self.path = store / "audited.json"
+        self.names = hashlib.sha256("\n".join(names).encode()).hexdigest()
+        self.entries: dict[str, str] = {}
+        if self.path.exists():
+            saved = json.loads(self.path.read_text(encoding="utf-8"))
+            if saved.get("names") == self.names:
+                self.entries = saved.get("clean", {})
+
+    def clean_digests(self, jobs: list[dossiers.CaseJob], records: list[dict]) -> set[str]:
+        """Digests the final audit may skip: pages audited clean as they were
+        rendered this run, and reused pages audited clean by an earlier run."""
+        rendered = {r["case_id"] for r in records}
+        reused = {
+            self.entries[j.key] for j in jobs if j.case_id not in rendered and j.key in self.entries
+        }
+        return {r["sha256"] for r in records if r["clean"]} | reused
+
+    def record(self, jobs: list[dossiers.CaseJob], records: list[dict]) -> None:
+        """After a passed audit: every current page is clean (older entries go)."""
+        digests = {r["case_id"]: r["sha256"] for r in records}
+        clean = {
+            j.key: digests.get(j.case_id) or self.entries.get(j.key) or sha256_file(Path(j.path))
+            for j in jobs
+        }
+        self.path.write_text(
+            json.dumps({"names": self.names, "clean": dict(sorted(clean.items()))}, indent=1),
+            encoding="utf-8",
+        )
+
+
+def prune_store(store: Path, jobs: list[dossiers.CaseJob]) -> int:
+    """Delete stored pages no current case uses (e.g. a withdrawn participant's
+    old dossier); returns how many."""
+    keep = {Path(j.path).name for j in jobs}
+    stale = [p for p in store.glob("*.html*") if p.name not in keep]
+    for path in stale:
+        path.unlink()
+    return len(stale)
 
 
 def publish(staging: Path, out_dir: Path) -> None:
@@ -562,12 +528,13 @@ def run_direct(
         analyse_cross_case(db_path)
         prov = provenance(ingested, nlp_model)
         cases = case_ids(db_path)
-        render_cases(db_path, ingested, cases, staging, prov)
+        rendered = render_cases(db_path, ingested, cases, staging, prov)
         exports = export_tables(db_path, ingested, staging)
         render_index_page(db_path, ingested, staging, prov, exports)
         if pdf:
             make_pdfs(staging)
-        check_audit(audit(staging, ingested.audit_names()))
+        clean = {r["sha256"] for r in rendered if r["clean"]}
+        check_audit(audit(staging, ingested.audit_names(), known_clean=clean))
         publish(staging, out_dir)
     return {"cases": cases, "stats": stats, "rejected": len(ingested.data.rejects)}
 

@@ -19,6 +19,8 @@ import pandas as pd
 from flows.study import Study
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+#: the database file in an output folder
+DB_NAME = "triangulate.duckdb"
 SQL_DIR = PROJECT_ROOT / "sql"
 LAYERS = ("staging", "intermediate", "marts")
 
@@ -140,8 +142,21 @@ def query(
     con: duckdb.DuckDBPyConnection, name: str, sql_dir: Path = SQL_DIR, **params
 ) -> pd.DataFrame:
     """Run `sql/queries/<name>.sql` with named parameters ($name in the file)."""
-    sql = (sql_dir / "queries" / f"{name}.sql").read_text(encoding="utf-8")
-    return con.execute(sql, params or None).df()
+    return con.execute(_query_sql(name, sql_dir), params or None).df()
+
+
+def query_rows(
+    con: duckdb.DuckDBPyConnection, name: str, sql_dir: Path = SQL_DIR, **params
+) -> list[dict]:
+    """Like `query`, as a list of dicts straight from DuckDB (NULL is None, lists
+    are lists; no pandas frame is built)."""
+    cursor = con.execute(_query_sql(name, sql_dir), params or None)
+    columns = [d[0] for d in cursor.description]
+    return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _query_sql(name: str, sql_dir: Path) -> str:
+    return (sql_dir / "queries" / f"{name}.sql").read_text(encoding="utf-8")
 
 
 def build_warehouse(

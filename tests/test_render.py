@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from flows import stages
@@ -156,3 +157,40 @@ def test_case_fingerprints_follow_case_inputs_and_templates(demo_dir, tmp_path, 
     monkeypatch.setattr(render, "TEMPLATES_DIR", templates)
     retemplated = stages.case_fingerprints(ingested)
     assert all(retemplated[c] != changed[c] for c in keys)
+
+
+def test_xlsx_export_reads_back_cell_for_cell(tmp_path):
+    """The hand-written SpreadsheetML opens in openpyxl with the same values,
+    a bold frozen header, text never turned into formulas, and fixed bytes."""
+    from openpyxl import load_workbook
+    from openpyxl.utils.escape import unescape
+
+    from flows.exports import write_xlsx
+
+    frame = pd.DataFrame(
+        {
+            "case": ["P1", "=cmd|' /C calc'!A0", "a & <b>", "tab\there", None],
+            "n": [1, 2, 3, None, 5],
+            "share": [0.5, float("nan"), 1.0, 2.25, 0.0],
+            "flag": [True, False, True, False, True],
+            "cues": [["more", "less"], [], ["x"], ["y"], ["z"]],
+            "odd": ["_x0041_", "\x01bell", "ø æ å", "", "line\nbreak"],
+        }
+    )
+    write_xlsx(frame, tmp_path / "a.xlsx", sheet="convergence")
+    write_xlsx(frame, tmp_path / "b.xlsx", sheet="convergence")
+    assert (tmp_path / "a.xlsx").read_bytes() == (tmp_path / "b.xlsx").read_bytes()
+    sheet = load_workbook(tmp_path / "a.xlsx").active
+    assert sheet.title == "convergence" and sheet.freeze_panes == "A2"
+    assert all(cell.font.b for cell in sheet[1])
+    rows = list(sheet.iter_rows(values_only=True))
+    # characters XML cannot hold, and a literal "_x0041_", are OOXML escapes that
+    # Excel reads back (openpyxl leaves them; its own unescape shows the value)
+    assert [unescape(r[5]) if r[5] else r[5] for r in rows[1:3]] == ["_x0041_", "\x01bell"]
+    assert rows[0] == ("case", "n", "share", "flag", "cues", "odd")
+    assert rows[1][:5] == ("P1", 1, 0.5, True, "more; less")
+    assert rows[2][0] == "'=cmd|' /C calc'!A0" and sheet["A3"].data_type == "s"
+    assert rows[2][2] is None and rows[2][4] == ""
+    assert rows[3][0] == "a & <b>" and rows[3][5] == "ø æ å"
+    assert rows[4][0] == "tab\there"
+    assert rows[5][0] is None and rows[5][5] == "line\nbreak"

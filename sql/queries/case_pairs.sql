@@ -1,2 +1,2 @@
--- One case's pairwise convergence judgements (the evidence behind each row code).
-select * from convergence_pairs where case_id = $case_id order by theme_id, order_a, order_b
+-- Per case of $case_ids: its pairwise convergence judgements (the evidence behind each row code).
+select * from convergence_pairs where case_id in (select unnest($case_ids)) order by case_id, theme_id, order_a, order_b

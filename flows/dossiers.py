@@ -1,0 +1,148 @@
+"""Render case dossiers in chunks, optionally over a pool of worker processes.
+
+A chunk of cases costs one query per case-level relation (not one per case:
+each query scans a whole table); templates are compiled once per process; rows
+come straight from DuckDB as dicts, so no pandas frame is built per case. Each
+page is audited for roster names before it is written.
+
+The module imports only what rendering needs (no spaCy, no Prefect), so that
+worker processes start quickly.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import math
+import multiprocessing
+import os
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from flows import audit, render, warehouse
+from flows.study import Study
+
+#: the case-level queries in sql/queries/ (`case_<name>.sql`, parameter $case_ids)
+CASE_QUERIES = ("verdicts", "sources", "informants", "pairs", "excerpts", "survey", "context")
+#: at most this many cases per chunk (bounds the rows held in memory at once)
+MAX_CHUNK = 50
+#: fewer dossiers than this are rendered in the calling process (a pool costs ~1 s)
+POOL_MIN_CASES = 100
+
+
+@dataclass(frozen=True)
+class CaseJob:
+    """One dossier to render: the case, its cache key and the file to write."""
+
+    case_id: str
+    key: str
+    path: str
+
+
+def case_rows(con: duckdb.DuckDBPyConnection, case_ids: Sequence[str]) -> dict[str, dict]:
+    """Each case-level query run once for all `case_ids`, split by case:
+    `{case_id: {query name: [row dicts in query order]}}`."""
+    rows: dict[str, dict] = {c: {name: [] for name in CASE_QUERIES} for c in case_ids}
+    for name in CASE_QUERIES:
+        for row in warehouse.query_rows(con, f"case_{name}", case_ids=list(case_ids)):
+            rows[row["case_id"]][name].append(row)
+    return rows
+
+
+def render_chunk(
+    db_path: str,
+    study: Study,
+    jobs: Sequence[CaseJob],
+    prov: dict,
+    names: tuple[str, ...] = (),
+) -> list[dict]:
+    """Render, audit and write the dossiers of `jobs`.
+
+    Each page is searched for `names` (the roster's, `audit.distinct_names`)
+    before it is written. Returns per case: case_id, path, sha256 of the bytes
+    written, and `clean` (no name found)."""
+    case_ids = [job.case_id for job in jobs]
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        rows = case_rows(con, case_ids)
+        overview = {
+            row["case_id"]: row
+            for row in warehouse.query_rows(con, "case_overview")
+            if row["case_id"] in rows
+        }
+    env = render.shared_environment()
+    screen = audit.screen_for(names)
+    written = []
+    for job in jobs:
+        context = render.case_context(
+            study,
+            job.case_id,
+            [overview[job.case_id]],
+            provenance={**prov, "case_fingerprint": job.key},
+            **rows[job.case_id],
+        )
+        html = render.render_dossier(env, context)
+        data = html.encode("utf-8")
+        partial = Path(job.path + ".partial")  # never leave half a page under its name
+        partial.write_bytes(data)
+        os.replace(partial, job.path)
+        written.append(
+            {
+                "case_id": job.case_id,
+                "path": job.path,
+                "sha256": hashlib.sha256(data).hexdigest(),
+                "clean": not screen.lines_with_names(html),
+            }
+        )
+    return written
+
+
+def chunk_size(n_jobs: int, workers: int) -> int:
+    """About four chunks per worker (for even load and visible progress), at most
+    `MAX_CHUNK` cases each."""
+    return max(1, min(MAX_CHUNK, math.ceil(n_jobs / (4 * max(1, workers)))))
+
+
+def chunked(jobs: Sequence[CaseJob], size: int) -> list[list[CaseJob]]:
+    return [list(jobs[i : i + size]) for i in range(0, len(jobs), size)]
+
+
+@contextlib.contextmanager
+def process_pool(workers: int, n_jobs: int) -> Iterator[Executor | None]:
+    """A pool of `workers` processes when there is enough to render, else None.
+
+    Workers are forked from a fresh single-threaded fork server that has
+    imported this module once (never from the caller, whose threads may hold
+    locks), so each starts in milliseconds."""
+    if workers < 2 or n_jobs < POOL_MIN_CASES:
+        yield None
+        return
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["flows.dossiers"])
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        yield pool
+
+
+def render_all(
+    db_path: Path,
+    study: Study,
+    jobs: Sequence[CaseJob],
+    prov: dict,
+    names: tuple[str, ...] = (),
+    workers: int = 1,
+) -> list[dict]:
+    """Render every job, in chunks, over `workers` processes when it pays
+    (`render_chunk`'s records, in job order)."""
+    parts = chunked(jobs, chunk_size(len(jobs), workers))
+    with process_pool(workers, len(jobs)) as pool:
+        if pool is None:
+            return [
+                r for part in parts for r in render_chunk(str(db_path), study, part, prov, names)
+            ]
+        futures = [
+            pool.submit(render_chunk, str(db_path), study, part, prov, names) for part in parts
+        ]
+        return [r for future in futures for r in future.result()]
