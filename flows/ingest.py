@@ -85,6 +85,18 @@ class StudyData:
     roster_names: list[tuple[str, str, list[str]]]  # (person_id, role, [name, aliases...])
     withdrawn: list[str]
 
+    def cases_by_person(self) -> dict[str, list[str]]:
+        """Each person's case ids (from `person_cases`), for choosing among people
+        who share a name (`flows.annotate.annotate_excerpts(person_cases=...)`)."""
+        found: dict[str, list[str]] = {}
+        for person_id, case_id in zip(
+            self.person_cases["person_id"].tolist(),
+            self.person_cases["case_id"].tolist(),
+            strict=True,
+        ):
+            found.setdefault(person_id, []).append(case_id)
+        return found
+
 
 def read_csv_rows(path: Path, required: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
     """Rows of a UTF-8 CSV (BOM allowed) as (line number, row); checks the header.
@@ -140,16 +152,33 @@ class RosterEntry:
     line: int
 
 
-def read_roster(path: Path, study: Study, rejects: Rejects, qda: bool = False) -> list[RosterEntry]:
+def _rows(
+    path: Path, required: tuple[str, ...], read_counts: dict[str, int] | None
+) -> list[tuple[int, dict[str, str]]]:
+    """`read_csv_rows`, noting the number of data rows read in `read_counts` (by file name)."""
+    rows = read_csv_rows(path, required)
+    if read_counts is not None:
+        read_counts[path.name] = len(rows)
+    return rows
+
+
+def read_roster(
+    path: Path,
+    study: Study,
+    rejects: Rejects,
+    qda: bool = False,
+    read_counts: dict[str, int] | None = None,
+) -> list[RosterEntry]:
     """People, their roles and cases; names stay here and go only to pseudonymisation.
 
     With excerpts from a QDA project (`qda`), a role may be left empty when
     `[qda] role` finds it in the project, and case_ids may be left empty; both
-    are checked once the project is read (`_settle_roster`)."""
+    are checked once the project is read (`_settle_roster`). The number of rows
+    read goes to `read_counts` when given."""
     roles = {r.id for r in study.roles}
     entries: list[RosterEntry] = []
     seen: set[str] = set()
-    for line, row in read_csv_rows(path, ROSTER_COLUMNS):
+    for line, row in _rows(path, ROSTER_COLUMNS, read_counts):
         pid = row["person_id"]
         if not pid:
             rejects.add(path, line, "person_id", "empty person_id")
@@ -176,10 +205,16 @@ def read_roster(path: Path, study: Study, rejects: Rejects, qda: bool = False) -
     return entries
 
 
-def read_interviews(path: Path, study: Study, person_ids: set[str], rejects: Rejects) -> list[dict]:
+def read_interviews(
+    path: Path,
+    study: Study,
+    person_ids: set[str],
+    rejects: Rejects,
+    read_counts: dict[str, int] | None = None,
+) -> list[dict]:
     interviews: list[dict] = []
     seen: set[str] = set()
-    for line, row in read_csv_rows(path, INTERVIEW_COLUMNS):
+    for line, row in _rows(path, INTERVIEW_COLUMNS, read_counts):
         iid = row["interview_id"]
         if not iid or iid in seen:
             rejects.add(path, line, "interview_id", "empty or duplicate interview_id")
@@ -230,10 +265,11 @@ def read_excerpts(
     person_cases: dict[str, set[str]],
     withdrawn: set[str],
     rejects: Rejects,
+    read_counts: dict[str, int] | None = None,
 ) -> list[dict]:
     excerpts: list[dict] = []
     seen: set[str] = set()
-    for line, row in read_csv_rows(path, EXCERPT_COLUMNS):
+    for line, row in _rows(path, EXCERPT_COLUMNS, read_counts):
         eid = row["excerpt_id"]
         if not eid or eid in seen:
             rejects.add(path, line, "excerpt_id", "empty or duplicate excerpt_id")
@@ -522,8 +558,8 @@ def ingest_study(loaded: LoadedStudy) -> StudyData:
     rejects = Rejects()
     roster_path = loaded.input_path("roster")
     qda = loaded.input_spec("excerpts").format != "native"
-    entries = read_roster(roster_path, study, rejects, qda=qda)
-    read = {roster_path.name: len(read_csv_rows(roster_path, ()))}
+    read: dict[str, int] = {}  # rows read per file, counted during the one read of each
+    entries = read_roster(roster_path, study, rejects, qda=qda, read_counts=read)
     loaded_counts: dict[str, int] = {}
     project = None
     if qda:
@@ -532,7 +568,9 @@ def ingest_study(loaded: LoadedStudy) -> StudyData:
     else:
         roster = _settle_cases(entries, study, roster_path, rejects)
         interviews_path = loaded.input_path("interviews")
-        interviews = read_interviews(interviews_path, study, set(roster.role), rejects)
+        interviews = read_interviews(
+            interviews_path, study, set(roster.role), rejects, read_counts=read
+        )
         excerpts_path = loaded.input_path("excerpts")
         excerpts = read_excerpts(
             excerpts_path,
@@ -542,13 +580,11 @@ def ingest_study(loaded: LoadedStudy) -> StudyData:
             roster.cases_of(),
             roster.withdrawn,
             rejects,
+            read_counts=read,
         )
         counts = {
             "loaded": {interviews_path.name: len(interviews), excerpts_path.name: len(excerpts)},
-            "read": {
-                interviews_path.name: len(read_csv_rows(interviews_path, ())),
-                excerpts_path.name: len(read_csv_rows(excerpts_path, ())),
-            },
+            "read": {},
         }
     loaded_counts[roster_path.name] = len(entries)
     loaded_counts.update(counts["loaded"])

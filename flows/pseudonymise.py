@@ -4,7 +4,8 @@ Three layers, applied in this order:
 
 1. the roster: a spaCy PhraseMatcher on lower-cased tokens replaces each
    person's name and aliases (plus the Danish genitive in -s) with their
-   pseudonym label, e.g. `[peer P3]`; the longest match wins;
+   pseudonym label, e.g. `[peer P3]`; the longest match wins (a full name
+   over a first name);
 2. identifiers by pattern: e-mail addresses, Danish CPR numbers, phone numbers
    (Danish and international), street addresses and exact dates;
 3. only when the user names an installed trained spaCy pipeline: its PERSON,
@@ -13,13 +14,32 @@ Three layers, applied in this order:
 
 Without a model, `review_candidates` lists capitalised words that are not at
 the start of a sentence and not known study vocabulary, for a person to check.
+
+Whose label a name gets. Each distinct name form (its lower-cased tokens) is
+one matcher pattern, mapped to every person (or listed identifier) who carries
+it: first names repeat in a large study. A mention in an excerpt about case C,
+spoken by informant S, is labelled as the first carrier of that name in this
+order:
+
+1. people linked to case C (roster case ids), other than S: per-case
+   informants before cross-case staff, then by person id;
+2. S, if S is linked to C and carries the name (people seldom name themselves);
+3. cross-case staff (roles with `per_case = false`: project manager, nurse),
+   not linked to C, by person id (their label names the role only);
+4. the study's identifiers (places, institutions), in the order listed;
+5. anyone else (a person of another case), by person id.
+
+Without case links (no `Carrier.cases`, or no context for a text) steps 1-2
+are empty, so the choice is still deterministic. Ties never depend on the
+order of the roster rows except between entries that have no person id.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 
 import spacy
 from spacy.language import Language
@@ -30,7 +50,8 @@ from spacy.util import filter_spans
 from flows.errors import TriangulateError
 
 #: Patterns for identifiers that are not names, most specific first (dates before
-#: phone numbers: "2020-03-04" is a date, not four pairs of digits).
+#: phone numbers: "2020-03-04" is a date, not four pairs of digits). Each needs a
+#: digit or an "@" (`replace_identifiers` skips texts with neither).
 IDENTIFIER_PATTERNS: tuple[tuple[str, re.Pattern], ...] = (
     ("[e-mail]", re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")),
     ("[CPR number]", re.compile(r"(?<![\w-])[0-3]\d[01]\d\d{2}[- ]?\d{4}(?![\w-])")),
@@ -73,6 +94,9 @@ IDENTIFIER_PATTERNS: tuple[tuple[str, re.Pattern], ...] = (
         ),
     ),
 )
+
+#: Every identifier pattern needs a digit or an "@": a text with neither is left as it is.
+_MAY_HOLD_IDENTIFIER = re.compile(r"[\d@]")
 
 MODEL_LABELS = {
     "PERSON": "[person]",
@@ -160,6 +184,8 @@ def name_variants(names: Iterable[str]) -> set[str]:
 
 def replace_identifiers(text: str, counts: Counter | None = None) -> str:
     """Replace e-mails, CPR numbers, phone numbers, addresses and dates by labels."""
+    if not _MAY_HOLD_IDENTIFIER.search(text):
+        return text
     for label, pattern in IDENTIFIER_PATTERNS:
         text, n = pattern.subn(label, text)
         if counts is not None and n:
@@ -178,23 +204,107 @@ def load_model(name: str) -> Language:
         ) from None
 
 
+@dataclass(frozen=True)
+class Carrier:
+    """Who carries a name: what a mention of it is replaced by, and what the
+    choice between people sharing a name looks at (see the module docstring)."""
+
+    label: str
+    person_id: str | None = None  # None for a listed identifier (place, institution)
+    cases: frozenset[str] = frozenset()
+    staff: bool = False  # a cross-case role (project manager, nurse)
+
+
+@dataclass(frozen=True)
+class Mention:
+    """Where a text comes from: the case it is about and who speaks (both optional)."""
+
+    case_id: str | None = None
+    speaker: str | None = None
+
+
+@dataclass(frozen=True)
+class Deidentified:
+    """One text after de-identification: the text, roster names replaced, and the
+    identifier and model replacements by label."""
+
+    text: str
+    names: int
+    counts: Counter
+
+
+class _Choice:
+    """The carriers of a name form (or of several forms carried by the same people),
+    and how the label of a mention is chosen among them."""
+
+    def __init__(self, carriers: list[tuple[int, Carrier]]):
+        self.by_case: dict[str, list[Carrier]] = {}
+        if len(carriers) == 1:  # a full name, a genitive, an alias of one person
+            self.default = carriers[0][1].label
+            return
+
+        def order(item: tuple[int, Carrier]) -> tuple:
+            index, carrier = item
+            return (carrier.staff, carrier.person_id or "", index)
+
+        for _, carrier in sorted(carriers, key=order):
+            for case_id in carrier.cases:
+                self.by_case.setdefault(case_id, []).append(carrier)
+        people = [(i, c) for i, c in carriers if c.person_id is not None]
+        staff = sorted(((c.person_id, i), c) for i, c in people if c.staff)
+        listed = [c for _, c in carriers if c.person_id is None]
+        others = sorted(((c.person_id, i), c) for i, c in people if not c.staff)
+        fallback = [c for _, c in staff] + listed + [c for _, c in others]
+        self.default = fallback[0].label
+
+    def label(self, mention: Mention) -> str:
+        linked = self.by_case.get(mention.case_id) if self.by_case else None
+        if not linked:
+            return self.default
+        for carrier in linked:
+            if carrier.person_id != mention.speaker:
+                return carrier.label
+        return linked[0].label  # the speaker names themself
+
+
+NO_MENTION = Mention()
+
+
 class Pseudonymiser:
     """Roster-driven replacement of names by labels, then identifiers, then model entities."""
 
     def __init__(
         self,
-        people: Iterable[tuple[str, list[str]]],
+        people: Iterable[tuple[str | Carrier, list[str]]],
         language: str = "en",
         model: str | None = None,
     ):
-        """`people`: one (label, [full name, aliases...]) per person."""
+        """`people`: one (label or `Carrier`, [full name, aliases...]) per person or
+        identifier. A plain label is a carrier without person id or cases."""
         self.nlp = spacy.blank(language)
         self.matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
-        self.labels: dict[str, str] = {}
-        for index, (label, names) in enumerate(people):
-            key = f"person_{index}"
-            self.labels[key] = label
-            self.matcher.add(key, [self.nlp.make_doc(v) for v in sorted(name_variants(names))])
+        # each distinct name form (its lower-case tokens) is one pattern, whoever carries it
+        carriers: list[Carrier] = []
+        # (Docs are made only when added: thousands of live Docs slow the garbage collector.)
+        forms: dict[tuple[str, ...], tuple[str, set[int]]] = {}
+        parsed: dict[str, tuple[str, ...]] = {}  # first names repeat
+        for index, (who, names) in enumerate(people):
+            carriers.append(who if isinstance(who, Carrier) else Carrier(who))
+            for variant in sorted(name_variants(names)):
+                if variant not in parsed:
+                    parsed[variant] = tuple(t.lower_ for t in self.nlp.make_doc(variant))
+                form = parsed[variant]
+                if form:
+                    forms.setdefault(form, (variant, set()))[1].add(index)
+        # forms carried by the same people share a matcher key (fewer keys, same labels)
+        groups: dict[tuple[int, ...], list[str]] = {}
+        for _, (variant, indices) in sorted(forms.items()):
+            groups.setdefault(tuple(sorted(indices)), []).append(variant)
+        self.choices: dict[int, _Choice] = {}
+        for number, (indices, variants) in enumerate(groups.items()):
+            key = f"name_{number}"
+            self.matcher.add(key, [self.nlp.make_doc(v) for v in variants])
+            self.choices[self.nlp.vocab.strings[key]] = _Choice([(i, carriers[i]) for i in indices])
         self.model_name = model
         self.model = load_model(model) if model else None
         self.counts: Counter = Counter()
@@ -203,16 +313,38 @@ class Pseudonymiser:
         """Name mentions in a doc, longest first where they overlap, in text order."""
         return sorted(filter_spans(self.matcher(doc, as_spans=True)), key=lambda s: s.start)
 
-    def _replace_names(self, doc: Doc) -> tuple[str, int]:
-        spans = self.spans(doc)
-        out, cursor = [], 0
-        for span in spans:
-            out += [doc.text[cursor : span.start_char], self.labels[span.label_]]
-            cursor = span.end_char
-        out.append(doc.text[cursor:])
-        return "".join(out), len(spans)
+    def _matches(self, doc: Doc) -> list[tuple[int, int, int]]:
+        """(key, start, end) of the name mentions, as `spans` chooses them (the longest
+        of overlapping matches, the earlier of equally long ones), in text order."""
+        matches = sorted(self.matcher(doc), key=lambda m: (m[1] - m[2], m[1]))
+        taken: set[int] = set()
+        kept = []
+        for key, start, end in matches:
+            if start in taken or end - 1 in taken:
+                continue
+            kept.append((key, start, end))
+            taken.update(range(start, end))
+        return sorted(kept, key=lambda m: m[1])
 
-    def _replace_entities(self, text: str) -> str:
+    def _replace_names(
+        self, doc: Doc, mention: Mention = NO_MENTION, text: str | None = None
+    ) -> tuple[str, int]:
+        """The text with each name mention replaced by its label; `text` is the
+        doc's text when the caller has it (`Doc.text` is rebuilt from the tokens)."""
+        matches = self._matches(doc)
+        if text is None:
+            text = doc.text
+        if not matches:
+            return text, 0
+        out, cursor = [], 0
+        for key, start, end in matches:
+            last = doc[end - 1]
+            out += [text[cursor : doc[start].idx], self.choices[key].label(mention)]
+            cursor = last.idx + len(last.text)
+        out.append(text[cursor:])
+        return "".join(out), len(matches)
+
+    def _replace_entities(self, text: str, counts: Counter) -> str:
         doc = self.model(text)
         out, cursor = [], 0
         for ent in doc.ents:
@@ -221,18 +353,40 @@ class Pseudonymiser:
                 continue
             out += [text[cursor : ent.start_char], label]
             cursor = ent.end_char
-            self.counts[label] += 1
+            counts[label] += 1
         out.append(text[cursor:])
         return "".join(out)
 
-    def pipe(self, texts: Iterable[str], batch_size: int = 512) -> Iterator[tuple[str, int]]:
-        """Yield (de-identified text, number of roster names replaced) per text."""
-        for doc in self.nlp.pipe(texts, batch_size=batch_size):
-            text, n = self._replace_names(doc)
-            text = replace_identifiers(text, self.counts)
+    def deidentify(
+        self,
+        texts: Iterable[str],
+        mentions: Sequence[Mention] | None = None,
+        batch_size: int = 512,
+    ) -> Iterator[Deidentified]:
+        """Each text de-identified; `mentions` (one per text) choose among people who
+        share a name. Adds every replacement to `counts` as well."""
+        texts = list(texts)
+        docs = self.nlp.pipe(texts, batch_size=batch_size)
+        for index, (original, doc) in enumerate(zip(texts, docs, strict=True)):
+            counts: Counter = Counter()
+            mention = mentions[index] if mentions is not None else NO_MENTION
+            text, n = self._replace_names(doc, mention, original)
+            text = replace_identifiers(text, counts)
             if self.model is not None:
-                text = self._replace_entities(text)
-            yield text, n
+                text = self._replace_entities(text, counts)
+            if counts:
+                self.counts.update(counts)
+            yield Deidentified(text, n, counts)
+
+    def pipe(
+        self,
+        texts: Iterable[str],
+        batch_size: int = 512,
+        mentions: Sequence[Mention] | None = None,
+    ) -> Iterator[tuple[str, int]]:
+        """Yield (de-identified text, number of roster names replaced) per text."""
+        for item in self.deidentify(texts, mentions, batch_size):
+            yield item.text, item.names
 
 
 def review_candidates(

@@ -113,16 +113,22 @@ def ingest(study_dir: Path) -> Ingested:
     return Ingested(loaded, data, identifiers)
 
 
-def annotate(ingested: Ingested, model: str | None = None) -> tuple[pd.DataFrame, dict[str, int]]:
+def annotate(
+    ingested: Ingested, model: str | None = None, cache_path: Path | None = None
+) -> tuple[pd.DataFrame, dict[str, int]]:
     """De-identified excerpts with suggested stances and example claims.
 
-    `model` names an installed trained spaCy pipeline used to redact entities too."""
+    `model` names an installed trained spaCy pipeline used to redact entities
+    too; `cache_path` keeps each excerpt's result for the next run
+    (`annotation_cache`)."""
     return annotate_excerpts(
         ingested.data.excerpts,
         ingested.study.definition,
         ingested.data.roster_names,
         model,
         extra_names=ingested.identifiers,
+        person_cases=ingested.data.cases_by_person(),
+        cache_path=cache_path,
     )
 
 
@@ -488,6 +494,12 @@ def prune_store(store: Path, jobs: list[dossiers.CaseJob]) -> int:
     return len(stale)
 
 
+def annotation_cache(out_dir: Path) -> Path:
+    """The NLP stage's per-excerpt cache (pseudonymised text only), in the
+    owner-only store beside the outputs: kept across runs, never published."""
+    return store_dir(out_dir) / "annotations.parquet"
+
+
 def publish(staging: Path, out_dir: Path) -> None:
     """Move audited outputs into place, replacing the previous run's."""
     previous = out_dir.parent / f".{out_dir.name}.previous"
@@ -521,7 +533,7 @@ def run_direct(
         staging.mkdir(parents=True)
         db_path = staging / DB_NAME
         ingested = ingest(Path(study_dir))
-        excerpts, stats = annotate(ingested, nlp_model)
+        excerpts, stats = annotate(ingested, nlp_model, annotation_cache(out_dir))
         if nlp_model is None:
             write_review_list(ingested, excerpts, out_dir)
         build_warehouse(db_path, warehouse_frames(ingested, excerpts))

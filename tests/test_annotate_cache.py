@@ -1,0 +1,189 @@
+"""The annotation cache: same output with or without it, only misses annotated,
+rewritten with exactly the run's excerpts, owner-only, no original names."""
+
+from __future__ import annotations
+
+import stat
+
+import duckdb
+import pandas as pd
+import pytest
+
+from flows import annotate, stages, synth
+from flows.annotate import annotate_excerpts
+
+
+@pytest.fixture(scope="module")
+def study(tmp_path_factory) -> stages.Ingested:
+    folder = tmp_path_factory.mktemp("synth") / "s12"
+    synth.generate_study(12, folder, seed=3)
+    ingested = stages.ingest(folder)
+    # identifiers by pattern, so that their counts are part of what must match
+    excerpts = ingested.data.excerpts
+    excerpts.loc[0, "text"] += " Call me on 12 34 56 78 or write to kim@example.dk."
+    excerpts.loc[1, "text"] += " We met on 3 May 2021."
+    return ingested
+
+
+def person_cases(ingested: stages.Ingested) -> dict[str, list[str]]:
+    return ingested.data.cases_by_person()
+
+
+def run(ingested: stages.Ingested, excerpts: pd.DataFrame | None = None, **kwargs):
+    return annotate_excerpts(
+        ingested.data.excerpts if excerpts is None else excerpts,
+        ingested.study.definition,
+        ingested.data.roster_names,
+        extra_names=ingested.identifiers,
+        person_cases=person_cases(ingested),
+        **kwargs,
+    )
+
+
+@pytest.fixture
+def annotated_rows(monkeypatch) -> list[int]:
+    """The number of excerpts each run annotates (the cache's misses); a run
+    with no miss annotates nothing and adds nothing."""
+    calls: list[int] = []
+    real = annotate._annotate
+
+    def counting(frame, *args):
+        calls.append(len(frame))
+        return real(frame, *args)
+
+    monkeypatch.setattr(annotate, "_annotate", counting)
+    return calls
+
+
+def cache_keys(path) -> list[str]:
+    with duckdb.connect() as con:
+        return [
+            k for (k,) in con.execute("select key from read_parquet(?)", [str(path)]).fetchall()
+        ]
+
+
+def test_same_frame_and_counts_without_cache_cold_and_warm(study, tmp_path, annotated_rows):
+    cache = tmp_path / ".cache" / "annotations.parquet"
+    plain, plain_stats = run(study)
+    cold, cold_stats = run(study, cache_path=cache)
+    warm, warm_stats = run(study, cache_path=cache)
+    assert annotated_rows == [len(plain), len(plain)]  # the warm run annotated nothing
+    for frame, stats in ((cold, cold_stats), (warm, warm_stats)):
+        pd.testing.assert_frame_equal(frame, plain)
+        assert stats == plain_stats
+    assert plain_stats["replaced [phone]"] == 1 and plain_stats["replaced [e-mail]"] == 1
+    assert plain_stats["replaced [date]"] == 1 and plain_stats["names_replaced"] > 0
+    assert list(warm.columns) == [*study.data.excerpts.columns, *annotate.CACHE_COLUMNS[2:6]]
+    assert isinstance(warm["suggestion_cues"].iloc[0], list)
+
+
+def test_one_changed_excerpt_is_the_only_one_annotated(study, tmp_path, annotated_rows):
+    cache = tmp_path / "annotations.parquet"
+    run(study, cache_path=cache)
+    changed = study.data.excerpts.copy()
+    changed.loc[5, "text"] = "I walk more now, and I cook a meal every day."
+    changed.loc[7, "theme_id"] = changed.loc[8, "theme_id"]  # same text, other theme
+    frame, stats = run(study, changed, cache_path=cache)
+    assert annotated_rows == [len(changed), 2]
+    again, again_stats = run(study, changed, cache_path=cache)  # old rows and new, merged
+    assert annotated_rows == [len(changed), 2]
+    expected, expected_stats = run(study, changed)
+    for got, got_stats in ((frame, stats), (again, again_stats)):
+        pd.testing.assert_frame_equal(got, expected)
+        assert got_stats == expected_stats
+
+
+def test_cache_holds_exactly_the_runs_excerpts(study, tmp_path):
+    cache = tmp_path / "annotations.parquet"
+    run(study, cache_path=cache)
+    assert len(set(cache_keys(cache))) == len(cache_keys(cache))
+    kept = study.data.excerpts.iloc[::2].reset_index(drop=True)  # half withdrawn or deleted
+    frame, stats = run(study, kept, cache_path=cache)
+    expected, expected_stats = run(study, kept)
+    pd.testing.assert_frame_equal(frame, expected)
+    assert stats == expected_stats
+    assert stat.S_IMODE(cache.stat().st_mode) == 0o600
+    kinds = {t.id: t.kind for t in study.study.definition.themes}
+    salt = annotate.run_salt(
+        study.study.definition,
+        annotate.roster_carriers(
+            study.study.definition, study.data.roster_names, person_cases(study)
+        ),
+        study.identifiers,
+        None,
+    )
+    assert sorted(cache_keys(cache)) == sorted(set(annotate.excerpt_keys(kept, kinds, salt)))
+    run(study, kept.iloc[:0], cache_path=cache)
+    assert cache_keys(cache) == []
+
+
+def test_cache_is_owner_only_and_holds_no_roster_name(study, tmp_path):
+    cache = tmp_path / "annotations.parquet"
+    cache.write_bytes(b"")
+    cache.chmod(0o644)
+    run(study, cache_path=cache)
+    assert stat.S_IMODE(cache.stat().st_mode) == 0o600
+    assert [p.name for p in tmp_path.iterdir()] == [cache.name]
+    pattern = stages.name_pattern(study.data.roster_names)
+    with duckdb.connect() as con:
+        frame = con.execute("select * from read_parquet(?)", [str(cache)]).df()
+    for column in frame.columns:
+        assert not frame[column].astype(str).str.contains(pattern).any(), column
+    raw = cache.read_bytes().decode("utf-8", "replace")
+    for _, _, names in study.data.roster_names:
+        for name in names:
+            assert name not in raw
+
+
+def test_roster_change_invalidates_every_entry(study, tmp_path, annotated_rows):
+    cache = tmp_path / "annotations.parquet"
+    run(study, cache_path=cache)
+    pid, role, names = study.data.roster_names[0]
+    renamed = [(pid, role, [*names, "Zebulon"]), *study.data.roster_names[1:]]
+    annotate_excerpts(
+        study.data.excerpts,
+        study.study.definition,
+        renamed,
+        extra_names=study.identifiers,
+        person_cases=person_cases(study),
+        cache_path=cache,
+    )
+    assert annotated_rows == [len(study.data.excerpts)] * 2
+
+
+def test_unreadable_cache_is_ignored_and_rewritten(study, tmp_path, annotated_rows):
+    cache = tmp_path / "annotations.parquet"
+    cache.write_bytes(b"not parquet at all")
+    plain, plain_stats = run(study)
+    frame, stats = run(study, cache_path=cache)
+    pd.testing.assert_frame_equal(frame, plain)
+    assert stats == plain_stats
+    assert len(cache_keys(cache)) > 0
+    run(study, cache_path=cache)
+    assert annotated_rows == [len(plain)] * 2  # the last run annotated nothing
+
+
+@pytest.mark.parametrize(
+    "values", [[], [""], ["more"], ["go for a walk", "less"], ["a\x1fb", "c"], ["[x]", "\x1f"]]
+)
+def test_list_cells_round_trip(values):
+    encoded = annotate._encode_list(values)
+    assert isinstance(encoded, str)
+    assert annotate._decode_list(encoded) == values
+
+
+def test_identical_excerpts_share_a_row_but_not_their_lists(study, tmp_path):
+    cache = tmp_path / "annotations.parquet"
+    excerpts = study.data.excerpts
+    twin = excerpts.iloc[[0]].assign(excerpt_id="twin")
+    frame = pd.concat([excerpts, twin], ignore_index=True)
+    plain, plain_stats = run(study, frame)
+    run(study, cache_path=cache)
+    rows = len(cache_keys(cache))
+    run(study, frame, cache_path=cache)
+    assert len(cache_keys(cache)) == rows  # the twin is the same row
+    warm, warm_stats = run(study, frame, cache_path=cache)
+    pd.testing.assert_frame_equal(warm, plain)
+    assert warm_stats == plain_stats
+    for column in ("suggestion_cues", "examples"):
+        assert warm[column].iloc[0] is not warm[column].iloc[-1]
