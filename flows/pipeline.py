@@ -340,7 +340,10 @@ def _render_all(
             ]
             result = meanwhile()
             for future in futures:
-                records += future.result()
+                chunk_records = future.result()
+                for record in chunk_records:  # the cache stays owner-only
+                    Path(record["path"]).chmod(0o600)
+                records += chunk_records
                 update_progress_artifact(
                     progress_id, progress=100.0 * (ready + len(records)) / total
                 )

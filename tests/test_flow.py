@@ -98,6 +98,11 @@ def test_rerun_after_one_case_change_rerenders_only_that_case(prefect_harness, d
     assert third["rendered"] == ["P3"]
     after = {p.name: p.read_bytes() for p in (out / "cases").glob("*.html")}
     assert [name for name in sorted(before) if before[name] != after[name]] == ["P3.html"]
+    # the cache holds exactly this run's pages (P3's old page is gone), owner-only
+    store = stages.store_dir(out)
+    stored = sorted((store / "dossiers").glob("*"))
+    assert len(stored) == 9 and all(p.stat().st_mode & 0o777 == 0o600 for p in stored)
+    assert (store / "annotations.parquet").stat().st_mode & 0o777 == 0o600
 
     # a cached dossier whose stored file is gone is rebuilt
     for stored in (stages.store_dir(out) / "dossiers").glob("*.html"):
