@@ -73,7 +73,7 @@ PURE_TASK = {"cache_policy": NO_CACHE, "persist_result": False}
 
 @dataclass(frozen=True)
 class RenderChunk:
-    """A chunk of dossiers for one task; `label` names it in the UI ("P01–P40")."""
+    """A chunk of dossiers for one task; `label` names it in the UI ("P01 to P40")."""
 
     label: str
     jobs: tuple[dossiers.CaseJob, ...]
@@ -322,7 +322,7 @@ def _render_all(
     workers = default_workers()
     chunks = [
         RenderChunk(
-            label=part[0].case_id + (f"–{part[-1].case_id}" if len(part) > 1 else ""),
+            label=part[0].case_id + (f" to {part[-1].case_id}" if len(part) > 1 else ""),
             jobs=tuple(part),
         )
         for part in dossiers.chunked(todo, dossiers.chunk_size(len(todo), workers))
