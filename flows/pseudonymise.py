@@ -42,6 +42,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import spacy
+from spacy.attrs import ORTH
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
@@ -389,30 +390,55 @@ class Pseudonymiser:
             yield item.text, item.names
 
 
+#: what ends a sentence for the review list (as spaCy's sentencizer was set)
+SENTENCE_ENDS = frozenset({".", "!", "?", "...", "…"})
+
+
 def review_candidates(
     items: Iterable[tuple[str, str]], known_words: Iterable[str], language: str = "en"
 ) -> list[dict]:
     """Capitalised words, not sentence-initial, not known vocabulary: for a person to check.
 
     `items` are (excerpt id, de-identified text). Returns one row per word with
-    the excerpts it occurs in, most frequent first."""
+    the excerpts it occurs in, most frequent first.
+
+    Whether a word qualifies depends on its form alone, so that is decided once
+    per distinct form; only the few qualifying tokens are then checked for a
+    sentence start (spaCy's sentencizer rule: a sentence ends at one of
+    `SENTENCE_ENDS`, and punctuation after it does not start the next) and for
+    standing inside a pseudonym label."""
     nlp = spacy.blank(language)
-    nlp.add_pipe("sentencizer", config={"punct_chars": [".", "!", "?", "...", "…"]})
+    strings = nlp.vocab.strings
     known = {w.lower() for w in known_words} | COMMON_CAPITALISED
+    qualifies: dict[int, bool] = {}
     found: dict[str, list[str]] = {}
     items = list(items)
     for (excerpt_id, _), doc in zip(items, nlp.pipe(t for _, t in items), strict=True):
-        for token in doc:
-            if token.is_sent_start or not token.text[:1].isupper() or not token.is_alpha:
-                continue
-            if token.lower_ in known or _inside_label(doc, token.i):
-                continue
-            found.setdefault(token.text, []).append(excerpt_id)
+        forms = doc.to_array(ORTH).tolist() if len(doc) else []
+        for index, form in enumerate(forms):
+            ok = qualifies.get(form)
+            if ok is None:
+                text = strings[form]
+                ok = text[:1].isupper() and text.isalpha() and text.lower() not in known
+                qualifies[form] = ok
+            if ok and not _starts_sentence(doc, index) and not _inside_label(doc, index):
+                found.setdefault(doc[index].text, []).append(excerpt_id)
     rows = [
         {"word": word, "occurrences": len(ids), "excerpts": " ".join(sorted(set(ids)))}
         for word, ids in found.items()
     ]
     return sorted(rows, key=lambda r: (-r["occurrences"], r["word"]))
+
+
+def _starts_sentence(doc: Doc, index: int) -> bool:
+    """For a word token: the first of the doc, or preceded by a sentence end with
+    only punctuation between (a word after leading punctuation is not a start)."""
+    for token in reversed(doc[:index]):
+        if token.text in SENTENCE_ENDS:
+            return True
+        if not token.is_punct:
+            return False
+    return index == 0
 
 
 def _inside_label(doc: Doc, index: int) -> bool:

@@ -170,6 +170,19 @@ def test_review_candidates_skip_sentence_starts_labels_and_vocabulary():
     assert [r["word"] for r in rows] == ["Jensen"]
 
 
+def test_review_candidates_sentence_starts_follow_punctuation():
+    """A sentence starts after . ! ? ... or … even behind quotes or brackets; a
+    word behind leading punctuation is not a sentence start."""
+    rows = review_candidates(
+        [
+            ("E1", "“Karen said so.” Then (Bodil) came. «Ole» stayed? “Ib” left… (Mette) too"),
+            ("E2", "We asked Karen."),
+        ],
+        known_words=["then"],
+    )
+    assert {r["word"]: r["excerpts"] for r in rows} == {"Karen": "E1 E2", "Bodil": "E1"}
+
+
 def test_misconfigured_study_fails_the_audit_and_publishes_nothing(
     make_study, tmp_path, tiny_roster
 ):
