@@ -40,6 +40,11 @@ def distinct_names(roster_names: RosterNames) -> tuple[str, ...]:
     return tuple(sorted(names, key=lambda n: (-len(n), n)))
 
 
+def names_fingerprint(names: tuple[str, ...]) -> str:
+    """A digest of the names searched for (audit results hold only against them)."""
+    return hashlib.sha256("\n".join(names).encode()).hexdigest()
+
+
 def name_pattern(roster_names: RosterNames) -> re.Pattern | None:
     """One case-insensitive whole-word pattern for every roster name and alias."""
     return _pattern(distinct_names(roster_names))
@@ -65,7 +70,7 @@ class NameScreen:
         self.first_words = {
             words[0] for name in names if (words := re.findall(r"\w+", name.lower()))
         }
-        self.fingerprint = hashlib.sha256("\n".join(names).encode()).hexdigest()
+        self.fingerprint = names_fingerprint(names)
 
     def may_hold(self, text: str) -> bool:
         return not self.first_words.isdisjoint(words(text))

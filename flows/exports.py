@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import functools
 import math
 import re
 import zipfile
@@ -17,6 +16,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 import pandas as pd
+from openpyxl.utils import get_column_letter
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 FIXED_TIME = dt.datetime(2000, 1, 1, 0, 0, 0)
@@ -58,7 +58,7 @@ def write_xlsx(
         _xlsx_row(number, values)
         for number, values in enumerate(safe.itertuples(index=False, name=None), 2)
     ]
-    last = f"{_column(max(len(frame.columns), 1) - 1)}{len(rows)}"
+    last = f"{get_column_letter(max(len(frame.columns), 1))}{len(rows)}"
     worksheet = _WORKSHEET.format(last=last, rows="".join(rows))
     parts = {
         "[Content_Types].xml": _CONTENT_TYPES,
@@ -91,17 +91,6 @@ def _xml_text(value: str) -> str:
     return text
 
 
-@functools.lru_cache(maxsize=256)
-def _column(index: int) -> str:
-    """0 -> A, 25 -> Z, 26 -> AA."""
-    name = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        name = chr(65 + rest) + name
-    return name
-
-
 def _xlsx_row(number: int, values, style: str = "") -> str:
     cells = []
     for col, value in enumerate(values):
@@ -109,7 +98,7 @@ def _xlsx_row(number: int, values, style: str = "") -> str:
             value = value.item()
         if value is None or value is pd.NA or (isinstance(value, float) and value != value):
             continue
-        ref = f"{_column(col)}{number}"
+        ref = f"{get_column_letter(col + 1)}{number}"
         if isinstance(value, bool):
             cells.append(f'<c r="{ref}"{style} t="b"><v>{int(value)}</v></c>')
         elif isinstance(value, int | float) and math.isfinite(value):

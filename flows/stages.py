@@ -28,6 +28,7 @@ from flows.audit import (  # noqa: F401 (check_audit, name_pattern: stage API)
     check_audit,
     distinct_names,
     name_pattern,
+    names_fingerprint,
     sha256_file,
 )
 from flows.exports import safe_frame, write_csv, write_xlsx
@@ -217,10 +218,6 @@ def case_ids(db_path: Path) -> list[str]:
     return case_overview(db_path)["case_id"].tolist()
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def provenance(ingested: Ingested, model: str | None = None) -> dict:
     """What produced the outputs: input hashes, software versions, NLP pipeline.
     Holds nothing that changes from run to run with the same inputs."""
@@ -231,7 +228,7 @@ def provenance(ingested: Ingested, model: str | None = None) -> dict:
         if path in seen:  # one file may serve two inputs (a .qdpx gives interviews and excerpts)
             continue
         seen.add(path)
-        inputs.append({"name": Path(relative).name, "sha256": _sha256(path)})
+        inputs.append({"name": Path(relative).name, "sha256": sha256_file(path)})
     packages = ["triangulate", "prefect", "duckdb", "pandas", "spacy", "jinja2"]
     versions = {name: metadata.version(name) for name in packages}
     versions["python"] = platform.python_version()
@@ -455,7 +452,7 @@ class AuditLedger:
 
     def __init__(self, store: Path, names: tuple[str, ...]):
         self.path = store / "audited.json"
-        self.names = hashlib.sha256("\n".join(names).encode()).hexdigest()
+        self.names = names_fingerprint(names)
         self.entries: dict[str, str] = {}
         if self.path.exists():
             saved = json.loads(self.path.read_text(encoding="utf-8"))

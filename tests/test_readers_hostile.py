@@ -5,17 +5,16 @@ either loads or raises the project's own error, whatever bytes it is given."""
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import io
 import random
 import struct
-import sys
 import zipfile
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests_support import FORMATS, format_builders
 
 from flows.errors import InputFileError, TriangulateError, UnsafeInputError
 from flows.ingest import ingest_study
@@ -29,22 +28,7 @@ from flows.readers.surveys import read_survey_table
 from flows.readers.tables import read_table
 from flows.study import InputSpec, load_study
 
-FORMATS = Path(__file__).resolve().parent / "fixtures" / "formats"
-
-
-def _builders():
-    """tests/fixtures/formats/format_builders.py, loaded once by path."""
-    if "format_builders" not in sys.modules:
-        spec = importlib.util.spec_from_file_location(
-            "format_builders", FORMATS / "format_builders.py"
-        )
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["format_builders"] = module
-        spec.loader.exec_module(module)
-    return sys.modules["format_builders"]
-
-
-fb = _builders()
+fb = format_builders()
 PERSON = 'person = { from = "variable", name = "Participant" }'
 
 

@@ -4,16 +4,15 @@ of sources, selections and cases onto informants, interviews and cases."""
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import io
 import re
-import sys
 import zipfile
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests_support import format_builders
 
 from flows.errors import InputFileError, TriangulateError
 from flows.ingest import ingest_study
@@ -24,22 +23,9 @@ from flows.study import load_study
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = Path("/work/shared/fixtures/refi-hand-authored")
-FORMATS = Path(__file__).resolve().parent / "fixtures" / "formats"
 
 
-def _builders():
-    """tests/fixtures/formats/format_builders.py, loaded once by path."""
-    if "format_builders" not in sys.modules:
-        spec = importlib.util.spec_from_file_location(
-            "format_builders", FORMATS / "format_builders.py"
-        )
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["format_builders"] = module
-        spec.loader.exec_module(module)
-    return sys.modules["format_builders"]
-
-
-fb = _builders()
+fb = format_builders()
 
 CODES = [
     "Intervention/Walking",

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests_support import FORMATS, format_builders
 
 from flows.errors import InputFileError, StudyFileError, TriangulateError
 from flows.ingest import ingest_study
@@ -18,22 +17,7 @@ from flows.readers.common import Rejects
 from flows.readers.segments import read_segments
 from flows.study import load_study
 
-FORMATS = Path(__file__).resolve().parent / "fixtures" / "formats"
-
-
-def _builders():
-    """tests/fixtures/formats/format_builders.py, loaded once by path."""
-    if "format_builders" not in sys.modules:
-        spec = importlib.util.spec_from_file_location(
-            "format_builders", FORMATS / "format_builders.py"
-        )
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["format_builders"] = module
-        spec.loader.exec_module(module)
-    return sys.modules["format_builders"]
-
-
-fb = _builders()
+fb = format_builders()
 PERSON = 'person = { from = "variable", name = "Participant" }'
 
 

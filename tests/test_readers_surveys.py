@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import importlib.util
 import math
 import shutil
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -15,7 +13,7 @@ import pytest
 from conftest import TINY_STUDY
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from tests_support import replace_once
+from tests_support import FORMATS, format_builders, replace_once
 
 from flows.errors import InputFileError, StudyFileError, TriangulateError
 from flows.ingest import ingest_study
@@ -24,23 +22,10 @@ from flows.readers.surveys import read_survey_table, survey_values
 from flows.study import load_study
 
 ROOT = Path(__file__).resolve().parent.parent
-FORMATS = Path(__file__).resolve().parent / "fixtures" / "formats"
 GOOD = ["E1", "I1", "A", "Intervention/Walking", "", "1", "AK", "We walk together."]
 
 
-def _builders():
-    """tests/fixtures/formats/format_builders.py, loaded once by path."""
-    if "format_builders" not in sys.modules:
-        spec = importlib.util.spec_from_file_location(
-            "format_builders", FORMATS / "format_builders.py"
-        )
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["format_builders"] = module
-        spec.loader.exec_module(module)
-    return sys.modules["format_builders"]
-
-
-fb = _builders()
+fb = format_builders()
 
 
 @pytest.fixture

@@ -1,7 +1,26 @@
 """Small helpers shared by tests."""
 
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+FORMATS = Path(__file__).resolve().parent / "fixtures" / "formats"
+
 
 def replace_once(text: str, old: str, new: str) -> str:
     """Replace exactly one occurrence, so a test cannot silently edit nothing."""
     assert text.count(old) == 1, f"expected exactly one {old!r}"
     return text.replace(old, new)
+
+
+def format_builders() -> ModuleType:
+    """tests/fixtures/formats/format_builders.py, loaded once by path."""
+    if "format_builders" not in sys.modules:
+        spec = importlib.util.spec_from_file_location(
+            "format_builders", FORMATS / "format_builders.py"
+        )
+        module = importlib.util.module_from_spec(spec)
+        sys.modules["format_builders"] = module
+        spec.loader.exec_module(module)
+    return sys.modules["format_builders"]

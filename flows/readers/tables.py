@@ -106,18 +106,10 @@ def _read_csv(path: Path, encoding: str, delimiter: str | None, label: str) -> T
     return Table(path, header, rows)
 
 
-def _column_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
 def _read_xlsx(path: Path, sheet: str | None, label: str) -> Table:
     check_zip(path, label)
     import openpyxl
+    from openpyxl.utils import get_column_letter
 
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
@@ -145,7 +137,7 @@ def _read_xlsx(path: Path, sheet: str | None, label: str) -> Table:
                     raise UnsafeInputError(
                         label,
                         f"a cell is longer than {MAX_CELL_CHARS} characters; refused",
-                        where=f"cell {_column_letter(column)}{number}",
+                        where=f"cell {get_column_letter(column + 1)}{number}",
                     )
                 texts.append(text)
             if header is None:
