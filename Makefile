@@ -63,7 +63,7 @@ test: system-deps $(STAMP) $(AXE) ## run the test suite (browser tests included)
 	$(BIN)/pytest
 
 eval: $(STAMP) ## score the stance rules on the held-out set next to a keyword baseline
-	$(BIN)/python -m flows.evaluate
+	$(BIN)/python -m flows.nlp.evaluate
 
 bench: system-deps $(STAMP) ## benchmark 9, 100 and 1,000 generated cases (BENCH_ARGS=--with-10k for 10,000)
 	$(BIN)/python bench/run_bench.py $(BENCH_ARGS)
@@ -77,7 +77,7 @@ format: $(STAMP) ## format the code with ruff
 	$(BIN)/ruff check --fix .
 
 ui: $(STAMP) ## start the Prefect UI (127.0.0.1:4200) and the dossier server (127.0.0.1:8765)
-	@if $(BIN)/python -c "import sys; from flows.settings import server_is_up; sys.exit(0 if server_is_up('http://$(UI_HOST):$(UI_PORT)/api') else 1)"; then \
+	@if $(BIN)/python -c "import sys; from flows.orchestration.settings import server_is_up; sys.exit(0 if server_is_up('http://$(UI_HOST):$(UI_PORT)/api') else 1)"; then \
 		echo "Prefect UI already running"; \
 	else \
 		$(BIN)/prefect server start --host $(UI_HOST) --port $(UI_PORT) --background --analytics-off; \

@@ -18,7 +18,7 @@ process, so that peak memory (RSS, from `os.wait4`) is per size and per mode:
 2. re-run direct: one excerpt of one case changed, then `stages.run_direct`
    on the same output folder (whatever caching run_direct has, if any);
 3. orchestrated: a temporary Prefect server is started first (its start-up is
-   timed apart), then `flows.pipeline.triangulate_study` runs cold, one
+   timed apart), then `flows.orchestration.pipeline.triangulate_study` runs cold, one
    excerpt of one case is changed, and the flow runs again on the same output
    folder. The flow's times exclude the server's start-up.
 
@@ -266,7 +266,7 @@ def child_orchestrated(study: Path, out: Path, result: Path) -> None:
     data: dict = {"server_start_wall": server_start}
     try:
         with temporary_settings({PREFECT_API_URL: server.api_url}):
-            from flows.pipeline import triangulate_study
+            from flows.orchestration.pipeline import triangulate_study
 
             out = out.resolve()
             for run in ("cold", "rerun"):

@@ -1,4 +1,4 @@
-"""The `triangulate` command line: a thin layer over `flows.stages` and `flows.pipeline`."""
+"""The `triangulate` command line: a thin layer over `flows.stages` and `flows.orchestration.pipeline`."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from flows import settings
+from flows.orchestration import settings
 
 settings.configure()
 
@@ -67,8 +67,8 @@ def run(
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    from flows import pipeline
     from flows.errors import TriangulateError
+    from flows.orchestration import pipeline
     from flows.study import load_study
 
     try:
@@ -157,11 +157,11 @@ def serve_dossiers(
 ) -> None:
     """Serve the output folder on http://127.0.0.1:PORT (loopback only), so links
     from the Prefect UI's artifacts open the dossiers."""
-    from flows import dossier_server
+    from flows.orchestration import servers
 
     root.mkdir(parents=True, exist_ok=True)
-    server = dossier_server.make_server(root, port)
-    console.print(f"Serving {root.resolve()} on {dossier_server.base_url(port)}/ (Ctrl-C stops)")
+    server = servers.make_server(root, port)
+    console.print(f"Serving {root.resolve()} on {servers.base_url(port)}/ (Ctrl-C stops)")
     try:
         server.serve_forever()
     except KeyboardInterrupt:
@@ -176,12 +176,12 @@ def serve() -> None:
     `make ui` and serve it: start runs from the UI's form (Deployments → triangulate → Run)."""
     import os
 
-    from flows import settings as prefect_settings
+    from flows.orchestration import settings as prefect_settings
 
     url = os.environ.get("PREFECT_API_URL")
     if not url or not prefect_settings.server_is_up(url):
         _fail(RuntimeError("no Prefect server is up: run `make ui` first, then `make serve`"))
-    from flows.deployment import serve_deployment
+    from flows.orchestration.deployment import serve_deployment
 
     console.print(f"Serving the deployment `triangulate` to {url.removesuffix('/api')}")
     serve_deployment()

@@ -87,7 +87,7 @@ class StudyData:
 
     def cases_by_person(self) -> dict[str, list[str]]:
         """Each person's case ids (from `person_cases`), for choosing among people
-        who share a name (`flows.annotate.annotate_excerpts(person_cases=...)`)."""
+        who share a name (`flows.nlp.annotate.annotate_excerpts(person_cases=...)`)."""
         found: dict[str, list[str]] = {}
         for person_id, case_id in zip(
             self.person_cases["person_id"].tolist(),

@@ -1,7 +1,7 @@
 """The pipeline's stages as plain functions (Kedro-style nodes).
 
 Each stage takes plain values and paths and returns plain values; none imports
-Prefect. `flows/pipeline.py` wires them into Prefect flows, and the tests call
+Prefect. `flows/orchestration/pipeline.py` wires them into Prefect flows, and the tests call
 them directly.
 """
 
@@ -21,9 +21,11 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from flows import dossiers, render, warehouse
-from flows.annotate import annotate_excerpts
-from flows.audit import (  # noqa: F401 (check_audit, name_pattern: stage API)
+from flows import warehouse
+from flows.ingest import StudyData, ingest_study
+from flows.nlp.annotate import annotate_excerpts
+from flows.nlp.stance import pipeline_description
+from flows.privacy.audit import (  # noqa: F401 (check_audit, name_pattern: stage API)
     audit,
     check_audit,
     distinct_names,
@@ -31,10 +33,9 @@ from flows.audit import (  # noqa: F401 (check_audit, name_pattern: stage API)
     names_fingerprint,
     sha256_file,
 )
-from flows.exports import safe_frame, write_csv, write_xlsx
-from flows.ingest import StudyData, ingest_study
-from flows.render import case_filename
-from flows.stance import pipeline_description
+from flows.render import dossiers, pages
+from flows.render.exports import safe_frame, write_csv, write_xlsx
+from flows.render.pages import case_filename
 from flows.study import LoadedStudy, load_study
 
 #: Exported tables: file stem -> query in sql/queries/; each is written as CSV and XLSX.
@@ -153,7 +154,7 @@ def review_dir(out_dir: Path) -> Path:
 def write_review_list(ingested: Ingested, excerpts: pd.DataFrame, out_dir: Path) -> Path:
     """Without a trained model: capitalised words a person should check for names
     the roster missed. Written outside the published folder, owner-only."""
-    from flows.pseudonymise import review_candidates
+    from flows.privacy.pseudonymise import review_candidates
 
     rows = review_candidates(
         zip(excerpts["excerpt_id"], excerpts["text"], strict=True),
@@ -234,7 +235,7 @@ def provenance(ingested: Ingested, model: str | None = None) -> dict:
     versions["python"] = platform.python_version()
     lexicon = hashlib.sha256(
         (
-            Path(__file__).parent / "lexicons" / f"{loaded.definition.study.language}.toml"
+            Path(__file__).parent / "nlp" / "lexicons" / f"{loaded.definition.study.language}.toml"
         ).read_bytes()
     ).hexdigest()[:12]
     return {
@@ -280,14 +281,16 @@ def render_cases(
     )
 
 
-#: modules of flows/ that never shape a page or export (tools, entry points,
+FLOWS_DIR = Path(__file__).parent
+#: modules of flows/ (paths relative to it) that never shape a page or export (tools, entry points,
 #: servers); editing them keeps every cached dossier
 NOT_SHAPING_OUTPUTS = {
     "cli.py",
-    "deployment.py",
-    "dossier_server.py",
+    "orchestration/deployment.py",
+    "orchestration/servers.py",
     "evaluate.py",
-    "settings.py",
+    "nlp/evaluate.py",
+    "orchestration/settings.py",
     "synth.py",
 }
 
@@ -296,10 +299,13 @@ def code_fingerprint() -> str:
     """A hash of everything besides the inputs that shapes an output: the Python
     modules, lexicons, SQL models, templates and the installed versions."""
     digest = hashlib.sha256()
-    roots = [Path(__file__).parent, warehouse.SQL_DIR, render.TEMPLATES_DIR]
+    roots = [Path(__file__).parent, warehouse.SQL_DIR, pages.TEMPLATES_DIR]
     for root in roots:
         for path in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix != ".pyc"):
-            if path.name in NOT_SHAPING_OUTPUTS and path.parent == Path(__file__).parent:
+            if (
+                path.is_relative_to(FLOWS_DIR)
+                and path.relative_to(FLOWS_DIR).as_posix() in NOT_SHAPING_OUTPUTS
+            ):
                 continue
             digest.update(path.name.encode())
             digest.update(path.read_bytes())
@@ -404,7 +410,7 @@ def reject_summary(rejects: pd.DataFrame) -> list[dict]:
 def render_index_page(
     db_path: Path, ingested: Ingested, out_dir: Path, prov: dict, exports: list[str]
 ) -> Path:
-    env = render.environment()
+    env = pages.environment()
     with duckdb.connect(str(db_path), read_only=True) as con:
         overview = warehouse.query(con, "case_overview")
         matrix = warehouse.query(con, "cross_case_matrix")
@@ -414,7 +420,7 @@ def render_index_page(
         }
         qca_frames["conditions"] = warehouse.query(con, "qca_condition_set_export")
         qca_frames["settings"] = warehouse.query(con, "qca_inputs_settings")
-    context = render.index_context(
+    context = pages.index_context(
         ingested.study.definition, overview, matrix, prov, exports, qca_frames
     )
     context["rejects"] = reject_summary(ingested.data.rejects)
@@ -423,13 +429,13 @@ def render_index_page(
         for name, n in ingested.data.loaded_counts.items()
     ]
     path = out_dir / "index.html"
-    path.write_text(render.render_index(env, context), encoding="utf-8")
+    path.write_text(pages.render_index(env, context), encoding="utf-8")
     return path
 
 
 def make_pdfs(out_dir: Path) -> list[Path]:
     """Print the index and every dossier to PDF into out_dir/pdf."""
-    from flows.browser import print_pdfs
+    from flows.render.pdf import print_pdfs
 
     pages = [out_dir / "index.html", *sorted((out_dir / "cases").glob("*.html"))]
     return print_pdfs(pages, out_dir / "pdf")

@@ -163,7 +163,7 @@ CODERS = ("AK", "MB", "LS", "JT")
 # {his} {His} {him} the peer's pronouns ("I"-forms when the peer speaks of
 # themself: {me}/{my} in example phrases); {sh} {Sh} {shis} the supporter's;
 # {x} an example phrase. Wording is chosen so that the cue words of
-# flows/lexicons/en.toml point to the intended stance.
+# flows/nlp/lexicons/en.toml point to the intended stance.
 
 # Example phrases per theme example. Outcome examples have a base-form verb
 # phrase ("vp") and, for things of which less is better, a noun phrase ("np").

@@ -9,8 +9,9 @@ import duckdb
 import pandas as pd
 import pytest
 
-from flows import annotate, stages, synth
-from flows.annotate import annotate_excerpts
+from flows import stages, synth
+from flows.nlp import annotate
+from flows.nlp.annotate import annotate_excerpts
 
 
 @pytest.fixture(scope="module")

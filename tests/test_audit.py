@@ -9,7 +9,7 @@ import unicodedata
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from flows import audit
+from flows.privacy import audit
 
 
 def reference_words(text: str) -> set[str]:

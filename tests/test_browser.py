@@ -15,7 +15,7 @@ from urllib.parse import unquote, urlparse
 import pytest
 
 from flows import stages
-from flows.browser import launch
+from flows.render.pdf import launch
 
 ROOT = Path(__file__).resolve().parent.parent
 AXE = ROOT / ".cache" / "node" / "node_modules" / "axe-core" / "axe.min.js"

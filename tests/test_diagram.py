@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from flows import diagram, render
+from flows.render import diagram, pages
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -96,7 +96,7 @@ def test_layout_is_deterministic_and_copes_with_missing_components():
 
 def test_svg_is_well_formed_and_escapes_labels():
     hostile = [*VERDICTS, verdict('<script>alert("x")</script> & co', "mechanism", "present")]
-    env = render.environment()
+    env = pages.environment()
     svg = str(
         env.from_string('{% import "macros.html" as ui %}{{ ui.icamo_diagram(d) }}').render(
             d=diagram.layout(hostile)

@@ -8,7 +8,7 @@ from collections import Counter
 
 import pytest
 
-from flows.evaluate import (
+from flows.nlp.evaluate import (
     DEMO_STUDY,
     EVAL_SET,
     HELDOUT_SET,
@@ -23,7 +23,7 @@ from flows.evaluate import (
     main,
     split_for,
 )
-from flows.stance import StanceTagger, lemma_table
+from flows.nlp.stance import StanceTagger, lemma_table
 from flows.study import STANCES_BY_KIND
 
 # -- metrics on hand-computed confusion matrices ---------------------------------

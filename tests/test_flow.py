@@ -20,7 +20,7 @@ def prefect_harness():
 
 @pytest.fixture(scope="session")
 def flow_run(prefect_harness, demo_dir, tmp_path_factory):
-    from flows.pipeline import triangulate_study
+    from flows.orchestration.pipeline import triangulate_study
 
     out = tmp_path_factory.mktemp("flow") / "demo"
     records: list[logging.LogRecord] = []
@@ -74,7 +74,7 @@ def test_rerun_after_one_case_change_rerenders_only_that_case(prefect_harness, d
     import csv
     import shutil
 
-    from flows.pipeline import triangulate_study
+    from flows.orchestration.pipeline import triangulate_study
 
     study = tmp_path / "study"
     shutil.copytree(demo_dir, study)
@@ -135,7 +135,7 @@ def test_artifacts_hold_counts_not_names(flow_run, demo_dir):
 
 
 def test_dask_local_cluster_gives_identical_dossiers(prefect_harness, flow_run, demo_dir, tmp_path):
-    from flows.pipeline import run_study
+    from flows.orchestration.pipeline import run_study
 
     _, threads_out, _ = flow_run
     out = tmp_path / "dask"

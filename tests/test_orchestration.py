@@ -10,7 +10,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 
-from flows import settings
+from flows.orchestration import settings
 
 
 class _Health(BaseHTTPRequestHandler):
@@ -59,7 +59,7 @@ def test_without_a_server_prefect_falls_back_to_a_temporary_one(monkeypatch):
 def test_deployment_form_is_a_typed_model():
     from prefect.utilities.callables import parameter_schema
 
-    from flows.deployment import RunRequest, triangulate_request
+    from flows.orchestration.deployment import RunRequest, triangulate_request
 
     schema = parameter_schema(triangulate_request).model_dump_for_openapi()
     assert list(schema["properties"]) == ["request"]
@@ -76,7 +76,7 @@ def test_task_runners():
     from prefect.task_runners import ThreadPoolTaskRunner
 
     from flows.errors import TriangulateError
-    from flows.pipeline import default_workers, task_runner
+    from flows.orchestration.pipeline import default_workers, task_runner
 
     runner = task_runner("threads")
     assert isinstance(runner, ThreadPoolTaskRunner)
@@ -91,7 +91,7 @@ def test_no_retry_on_validation_errors():
     from prefect.states import Failed
 
     from flows.errors import InputFileError
-    from flows.pipeline import retry_unless_invalid
+    from flows.orchestration.pipeline import retry_unless_invalid
 
     invalid = Failed(data=InputFileError("x.csv", "bad header"))
     flaky = Failed(data=OSError("file busy"))
@@ -100,10 +100,10 @@ def test_no_retry_on_validation_errors():
 
 
 def test_dossier_server_serves_loopback_only(tmp_path):
-    from flows import dossier_server
+    from flows.orchestration import servers
 
     (tmp_path / "index.html").write_text("<p>hello</p>", encoding="utf-8")
-    server = dossier_server.make_server(tmp_path, 0)
+    server = servers.make_server(tmp_path, 0)
     port = server.server_address[1]
     assert server.server_address[0] == "127.0.0.1"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -112,14 +112,15 @@ def test_dossier_server_serves_loopback_only(tmp_path):
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/index.html", timeout=5) as response:
             assert response.read() == b"<p>hello</p>"
             assert response.headers["Cache-Control"] == "no-store"
-        assert dossier_server.is_up(port)
+        assert servers.is_up(port)
     finally:
         server.shutdown()
         server.server_close()
 
 
 def test_artifact_texts_hold_counts_only(demo_dir, tmp_path):
-    from flows import artifacts, stages
+    from flows import stages
+    from flows.orchestration import artifacts
 
     stages.run_direct(demo_dir, tmp_path / "out")
     overview = stages.case_overview(tmp_path / "out" / stages.DB_NAME)

@@ -7,7 +7,7 @@ from flows import stages
 
 
 def test_run_with_pdf_prints_every_page(demo_dir, tmp_path):
-    from flows.browser import pdf_text
+    from flows.render.pdf import pdf_text
 
     out = tmp_path / "out"
     stages.run_direct(demo_dir, out, pdf=True)

@@ -13,8 +13,8 @@ import pytest
 
 from flows import stages
 from flows.errors import LeakError
-from flows.pseudonymise import Pseudonymiser, replace_identifiers, review_candidates
-from flows.render import case_filename
+from flows.privacy.pseudonymise import Pseudonymiser, replace_identifiers, review_candidates
+from flows.render.pages import case_filename
 
 NAMES = ["Henrik Sørensen", "Henrik", "Henne", "Birgitte Holm", "Birgitte", "Karen Lund", "Karen",
          "Ole Dam", "Ole", "Mette Krogh", "Mette", "Lone Berg", "Lone"]  # fmt: skip
@@ -296,7 +296,7 @@ def test_places_and_institutions_from_the_identifiers_file(make_study, tmp_path)
 def test_audit_reads_spreadsheet_cells_not_theme_fonts(tmp_path):
     import pandas as pd
 
-    from flows.exports import write_xlsx
+    from flows.render.exports import write_xlsx
 
     write_xlsx(pd.DataFrame({"a": ["clean"]}), tmp_path / "x.xlsx", sheet="x")
     roster = [("A", "peer", ["Hans Jensen", "Hans"])]  # the Office theme names a font script "Hans"

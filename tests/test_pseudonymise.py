@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flows.pseudonymise import (
+from flows.privacy.pseudonymise import (
     IDENTIFIER_PATTERNS,
     Carrier,
     Mention,
@@ -143,7 +143,7 @@ def test_generated_study_labels_name_people_of_the_excerpts_case(tmp_path):
     import re
 
     from flows import stages, synth
-    from flows.annotate import annotate_excerpts
+    from flows.nlp.annotate import annotate_excerpts
 
     synth.generate_study(40, tmp_path / "s40", seed=7)
     ingested = stages.ingest(tmp_path / "s40")

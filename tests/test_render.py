@@ -139,7 +139,7 @@ def test_audit_finds_a_planted_name_and_refuses_to_publish(tmp_path, demo_dir):
 def test_case_fingerprints_follow_case_inputs_and_templates(demo_dir, tmp_path, monkeypatch):
     import shutil
 
-    from flows import render
+    from flows.render import pages
 
     ingested = stages.ingest(demo_dir)
     keys = stages.case_fingerprints(ingested)
@@ -152,9 +152,9 @@ def test_case_fingerprints_follow_case_inputs_and_templates(demo_dir, tmp_path, 
     assert [c for c in keys if keys[c] != changed[c]] == ["P3"]
     # a template changes -> every key changes
     templates = tmp_path / "templates"
-    shutil.copytree(render.TEMPLATES_DIR, templates)
+    shutil.copytree(pages.TEMPLATES_DIR, templates)
     (templates / "style.css").write_text("body { color: black; }\n", encoding="utf-8")
-    monkeypatch.setattr(render, "TEMPLATES_DIR", templates)
+    monkeypatch.setattr(pages, "TEMPLATES_DIR", templates)
     retemplated = stages.case_fingerprints(ingested)
     assert all(retemplated[c] != changed[c] for c in keys)
 
@@ -165,7 +165,7 @@ def test_xlsx_export_reads_back_cell_for_cell(tmp_path):
     from openpyxl import load_workbook
     from openpyxl.utils.escape import unescape
 
-    from flows.exports import write_xlsx
+    from flows.render.exports import write_xlsx
 
     frame = pd.DataFrame(
         {

@@ -7,7 +7,7 @@ import csv
 import pytest
 
 from flows.errors import TriangulateError
-from flows.stance import (
+from flows.nlp.stance import (
     REQUIRED_CUES,
     StanceTagger,
     blank_pipeline,

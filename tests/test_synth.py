@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from flows import stages, synth
-from flows.stance import StanceTagger
+from flows.nlp.stance import StanceTagger
 from flows.study import load_study
 
 FILES = (

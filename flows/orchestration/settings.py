@@ -15,7 +15,7 @@ import os
 import urllib.request
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 DEFAULTS = {
     "PREFECT_HOME": str(PROJECT_ROOT / ".prefect"),

@@ -40,8 +40,8 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from flows.pseudonymise import Carrier, Mention, Pseudonymiser, pseudonym_label
-from flows.stance import StanceTagger
+from flows.nlp.stance import StanceTagger
+from flows.privacy.pseudonymise import Carrier, Mention, Pseudonymiser, pseudonym_label
 from flows.study import Study
 
 #: Changes whenever the cache's layout or meaning changes (part of the salt).
@@ -118,7 +118,7 @@ def annotate_excerpts(
     `model` names an installed trained spaCy pipeline whose entities are redacted
     too. `person_cases` maps person ids to the cases they are linked to (roster
     case ids), to label shared names by the excerpt's case (see
-    `flows.pseudonymise`). `cache_path` is the annotation cache (module
+    `flows.privacy.pseudonymise`). `cache_path` is the annotation cache (module
     docstring). Returns the frame and counts (names and identifiers replaced,
     words).
     """
@@ -278,11 +278,12 @@ def run_salt(
     model: str | None,
 ) -> str:
     """A hash of everything besides the excerpt itself that annotation depends on."""
-    from flows import pseudonymise, stance
+    from flows.nlp import stance
+    from flows.privacy import pseudonymise
 
     lexicons = {
         entry.name: _sha256(entry.read_bytes())
-        for entry in sorted(resources.files("flows.lexicons").iterdir(), key=lambda e: e.name)
+        for entry in sorted(resources.files("flows.nlp.lexicons").iterdir(), key=lambda e: e.name)
         if entry.name.endswith(".toml")
     }
     code = {

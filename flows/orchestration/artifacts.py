@@ -21,13 +21,13 @@ def dossier_index_url(out_dir: str) -> str | None:
     by `make ui`) serves the output root, or when TRIANGULATE_DOSSIER_URL names one."""
     from pathlib import Path
 
-    from flows import dossier_server
+    from flows.orchestration import servers
 
     base = os.environ.get(DOSSIER_URL_ENV)
     if base:
         return base.rstrip("/") + "/" + Path(out_dir).name + "/index.html"
-    if dossier_server.is_up():
-        return f"{dossier_server.base_url()}/{Path(out_dir).name}/index.html"
+    if servers.is_up():
+        return f"{servers.base_url()}/{Path(out_dir).name}/index.html"
     return None
 
 

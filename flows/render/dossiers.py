@@ -23,7 +23,9 @@ from pathlib import Path
 
 import duckdb
 
-from flows import audit, render, warehouse
+from flows import warehouse
+from flows.privacy import audit
+from flows.render import pages
 from flows.study import Study
 
 #: the case-level queries in sql/queries/ (`case_<name>.sql`, parameter $case_ids)
@@ -73,18 +75,18 @@ def render_chunk(
             for row in warehouse.query_rows(con, "case_overview")
             if row["case_id"] in rows
         }
-    env = render.shared_environment()
+    env = pages.shared_environment()
     screen = audit.screen_for(names)
     written = []
     for job in jobs:
-        context = render.case_context(
+        context = pages.case_context(
             study,
             job.case_id,
             [overview[job.case_id]],
             provenance={**prov, "case_fingerprint": job.key},
             **rows[job.case_id],
         )
-        html = render.render_dossier(env, context)
+        html = pages.render_dossier(env, context)
         data = html.encode("utf-8")
         partial = Path(job.path + ".partial")  # never leave half a page under its name
         partial.write_bytes(data)
@@ -121,7 +123,7 @@ def process_pool(workers: int, n_jobs: int) -> Iterator[Executor | None]:
         yield None
         return
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["flows.dossiers"])
+    context.set_forkserver_preload(["flows.render.dossiers"])
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         yield pool
 

@@ -7,8 +7,8 @@ types at run time to validate the form's values.)
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from flows import settings
-from flows.pipeline import flow, triangulate_study
+from flows.orchestration import settings
+from flows.orchestration.pipeline import flow, triangulate_study
 
 
 class RunRequest(BaseModel):

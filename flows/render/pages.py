@@ -15,10 +15,10 @@ from pathlib import Path
 import jinja2
 import pandas as pd
 
-from flows import diagram
+from flows.render import diagram
 from flows.study import Study
 
-TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 
 CODE_LABELS = {
     "agreement": ("✓", "agreement"),

@@ -162,7 +162,7 @@ def file_text(path: Path) -> str:
     if path.suffix in OFFICE_SUFFIXES:
         return _zip_text(path)
     if path.suffix == ".pdf":
-        from flows.browser import pdf_text
+        from flows.render.pdf import pdf_text
 
         return pdf_text(path)
     return path.read_text(encoding="utf-8")

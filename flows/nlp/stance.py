@@ -1,7 +1,7 @@
 """Rule-based stance suggestion and example tagging on a blank spaCy pipeline.
 
 For an excerpt coded to a theme without a coded stance, suggest one from cue words
-(`flows/lexicons/<language>.toml`, English and Danish) and a few rules. Every
+(`flows/nlp/lexicons/<language>.toml`, English and Danish) and a few rules. Every
 suggestion carries the cue words that led to it. docs/nlp-evaluation.md describes
 the rules at length, with their evaluation.
 
@@ -268,7 +268,7 @@ class Cue(NamedTuple):
 def _lexicon_file(language: str) -> dict[str, Any]:
     """The parsed lexicon file, read once per process (callers get copies)."""
     try:
-        text = resources.files("flows.lexicons").joinpath(f"{language}.toml").read_text("utf-8")
+        text = resources.files("flows.nlp.lexicons").joinpath(f"{language}.toml").read_text("utf-8")
     except FileNotFoundError:
         raise TriangulateError(f"no stance lexicon for language {language!r}") from None
     return tomllib.loads(text)

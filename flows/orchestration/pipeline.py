@@ -25,7 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
 
-from flows import settings
+from flows.orchestration import settings
 
 settings.configure()
 
@@ -41,8 +41,10 @@ from prefect.context import FlowRunContext  # noqa: E402
 from prefect.task_runners import ThreadPoolTaskRunner  # noqa: E402
 from prefect.utilities.annotations import quote  # noqa: E402
 
-from flows import artifacts, dossiers, stages  # noqa: E402
+from flows import stages  # noqa: E402
 from flows.errors import TriangulateError  # noqa: E402
+from flows.orchestration import artifacts  # noqa: E402
+from flows.render import dossiers  # noqa: E402
 
 T = TypeVar("T")
 

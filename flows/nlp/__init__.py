@@ -1,0 +1,1 @@
+"""Stance reading: lexicons, annotation, evaluation."""

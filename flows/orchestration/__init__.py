@@ -1,0 +1,1 @@
+"""Prefect wiring: the pipeline flow, the deployment, artifacts, servers and settings."""

@@ -1,0 +1,1 @@
+"""Personal data: the pseudonymiser and the leak audit."""

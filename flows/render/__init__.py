@@ -1,0 +1,1 @@
+"""Rendering: pages, dossiers, the ICAMO diagram, exports and PDFs."""
