@@ -179,7 +179,7 @@ def serve() -> None:
     from flows.orchestration import settings as prefect_settings
 
     url = os.environ.get("PREFECT_API_URL")
-    if not url or not prefect_settings.server_is_up(url):
+    if not url or not prefect_settings.server_is_up(url, timeout=10):
         _fail(RuntimeError("no Prefect server is up: run `make ui` first, then `make serve`"))
     from flows.orchestration.deployment import serve_deployment
 

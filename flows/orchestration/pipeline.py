@@ -11,8 +11,6 @@ stored page is there. Chunks render in worker processes
 (`dossiers.process_pool`) while the exports are written.
 """
 
-from __future__ import annotations
-
 import contextlib
 import logging
 import shutil

@@ -1,0 +1,271 @@
+"""Runs started the user's way: a real Prefect server, `triangulate serve`, the deployment's Run.
+
+`make ui` + `make serve` + Run, as processes: `prefect server start` on a free
+loopback port with its own Prefect home, then `triangulate serve`. Runs are
+started through the API exactly as the UI's Run button does
+(`POST /deployments/{id}/create_flow_run`), and once through the UI itself in
+Chromium (Run → Custom run → the typed form → Submit). Each run must reach
+Completed and publish the dossiers; a run that cannot must fail with one
+sentence that says what to do.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+ARTIFACTS = ROOT / "test-artifacts"
+DEMO_CASES = 9  # data/demo/roster.csv: nine peers, one case each
+TERMINAL = {"COMPLETED", "FAILED", "CRASHED", "CANCELLED"}
+
+
+# ---------------------------------------------------------------- pure checks
+
+
+def _all_flows_and_tasks():
+    import importlib
+    import pkgutil
+
+    import prefect
+
+    import flows
+
+    found = {}
+    for info in pkgutil.walk_packages(flows.__path__, "flows."):
+        module = importlib.import_module(info.name)
+        for name, obj in vars(module).items():
+            if (
+                isinstance(obj, prefect.Flow | prefect.Task)
+                and obj.fn.__module__ == module.__name__
+            ):
+                found[f"{info.name}.{name}"] = obj
+    return found
+
+
+def test_no_flow_or_task_parameter_is_a_string_annotation():
+    """A served run validates parameters from the pickled function's globals, where
+    a postponed annotation such as "Path" does not resolve (issue #18's failure)."""
+    found = _all_flows_and_tasks()
+    assert {"flows.orchestration.pipeline.triangulate_study"} <= set(found)
+    assert {"flows.orchestration.deployment.triangulate_request"} <= set(found)
+    for where, obj in found.items():
+        for name, parameter in inspect.signature(obj.fn).parameters.items():
+            assert not isinstance(parameter.annotation, str), (where, name, parameter.annotation)
+
+
+def test_failure_message_is_one_sentence_that_says_what_to_do():
+    from flows.errors import LeakError, StudyFileError
+    from flows.orchestration.deployment import failure_message
+
+    study = failure_message(StudyFileError("study.toml", "[rules]", "expected a table"), "s")
+    assert study == (
+        "Nothing was published: study.toml: [rules]: expected a table. "
+        "Correct this in s (`triangulate validate` checks it) and start the run again."
+    )
+    leak = failure_message(LeakError("a roster name in cases/P1.html."), "s")
+    assert leak.startswith("Nothing was published: a roster name in cases/P1.html. Add the")
+    bug = failure_message(KeyError("Henrik"), "s")
+    assert "Henrik" not in bug and "KeyError" in bug and "logs" in bug
+    for message in (study, leak, bug):
+        assert message.count(". ") <= 2 and message.endswith(".")
+
+
+# ---------------------------------------------------------------- the served deployment
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _api(url: str, body: dict | None = None, method: str | None = None):
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(
+        url, data=data, method=method, headers={"Content-Type": "application/json"}
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.load(response)
+
+
+def _wait(predicate, timeout: float, what: str):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.5)
+    raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
+
+
+def _stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """A Prefect server and `triangulate serve`, as `make ui` and `make serve` start them."""
+    home = tmp_path_factory.mktemp("prefect-home")
+    port = _free_port()
+    api = f"http://127.0.0.1:{port}/api"
+    env = {
+        **os.environ,
+        "PREFECT_HOME": str(home),
+        "PREFECT_API_URL": api,
+        "PREFECT_UI_API_URL": api,
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    }
+    logs = home / "logs"
+    logs.mkdir()
+    server = subprocess.Popen(
+        [BIN / "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port)],
+        env=env,
+        cwd=ROOT,
+        stdout=(logs / "server.log").open("w"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    serve = None
+    try:
+        _wait(lambda: _up(api), 120, "the Prefect server")
+        serve = subprocess.Popen(
+            [BIN / "triangulate", "serve"],
+            env=env,
+            cwd=ROOT,
+            stdout=(logs / "serve.log").open("w"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        deployment = _wait(
+            lambda: next(iter(_api(f"{api}/deployments/filter", {}, "POST")), None),
+            120,
+            "the triangulate deployment",
+        )
+        assert deployment["name"] == "triangulate"
+        yield {"api": api, "ui": api.removesuffix("/api"), "deployment": deployment, "logs": logs}
+    finally:
+        if serve is not None:
+            _stop(serve)
+        _stop(server)
+
+
+def _up(api: str) -> bool:
+    try:
+        return _api(f"{api}/health") is True
+    except OSError:
+        return False
+
+
+def _run_deployment(served, request: dict, timeout: float = 300) -> dict:
+    """Start a run as the UI's Run button does, and wait for its final state."""
+    api, deployment_id = served["api"], served["deployment"]["id"]
+    run = _api(
+        f"{api}/deployments/{deployment_id}/create_flow_run", {"parameters": {"request": request}}
+    )
+    return _wait_for_run(served, run["id"], timeout)
+
+
+def _wait_for_run(served, run_id: str, timeout: float) -> dict:
+    def finished():
+        run = _api(f"{served['api']}/flow_runs/{run_id}")
+        return run if run["state"]["type"] in TERMINAL else None
+
+    return _wait(finished, timeout, f"flow run {run_id}")
+
+
+def _run_with_out_dir(served, out_dir: str) -> dict | None:
+    runs = _api(f"{served['api']}/flow_runs/filter", {"sort": "EXPECTED_START_TIME_DESC"}, "POST")
+    return next(
+        (r for r in runs if r["parameters"].get("request", {}).get("out_dir") == out_dir), None
+    )
+
+
+def _published(out: Path) -> list[Path]:
+    assert (out / "index.html").is_file()
+    assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["study_id"]
+    return sorted((out / "cases").glob("*.html"))
+
+
+def test_ui_run_of_the_demo_completes_and_publishes(served, tmp_path):
+    out = tmp_path / "demo"
+    run = _run_deployment(served, {"study_dir": "data/demo", "out_dir": str(out)})
+    assert run["state"]["type"] == "COMPLETED", run["state"]
+    assert len(_published(out)) == DEMO_CASES
+
+
+def test_ui_run_of_a_custom_study_folder_with_force(served, tmp_path):
+    study = tmp_path / "my study"
+    shutil.copytree(ROOT / "data" / "demo", study)
+    out = tmp_path / "published"
+    request = {"study_dir": str(study), "out_dir": str(out), "force": True, "cases": ["P3"]}
+    run = _run_deployment(served, request)
+    assert run["state"]["type"] == "COMPLETED", run["state"]
+    assert len(_published(out)) == DEMO_CASES
+    assert run["parameters"]["request"]["force"] is True
+
+
+def test_ui_run_that_cannot_start_says_what_to_do(served, tmp_path):
+    run = _run_deployment(served, {"study_dir": "no/such/study", "out_dir": str(tmp_path / "x")})
+    assert run["state"]["type"] == "FAILED"
+    message = run["state"]["message"]
+    assert message.startswith("Nothing was published: ") and "no/such/study" in message
+    assert "start the run again" in message
+    assert not (tmp_path / "x").exists()
+
+
+def test_custom_run_from_the_ui_form_in_chromium(served, tmp_path):
+    """Deployment page → Run → Custom run → fill the typed form → Submit → Completed."""
+    from playwright.sync_api import sync_playwright
+
+    from flows.render.pdf import launch
+
+    out = tmp_path / "from the form"
+    deployment_id = served["deployment"]["id"]
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.goto(f"{served['ui']}/deployments/deployment/{deployment_id}")
+            page.get_by_role("button", name="Run", exact=True).click()
+            page.get_by_text("Custom run").first.click()
+            page.wait_for_url("**/run**")
+            form = page.locator("textarea")
+            form.first.wait_for()
+            assert (
+                page.get_by_text("Study folder").count()
+                and page.get_by_text("Output folder").count()
+            )
+            assert form.nth(0).input_value() == "data/demo"
+            form.nth(1).fill(str(out))
+            page.get_by_role("switch").first.click()  # Re-render everything
+            page.screenshot(path=str(ARTIFACTS / "prefect-custom-run-form.png"), full_page=True)
+            page.get_by_role("button", name="Submit").click()
+            run = _wait(lambda: _run_with_out_dir(served, str(out)), 60, "the submitted run")
+            assert run["parameters"]["request"]["force"] is True
+            run = _wait_for_run(served, run["id"], 300)
+            assert run["state"]["type"] == "COMPLETED", run["state"]
+            page.goto(f"{served['ui']}/runs/flow-run/{run['id']}")
+            page.get_by_text("Completed").first.wait_for(timeout=60_000)
+            page.screenshot(path=str(ARTIFACTS / "prefect-custom-run-completed.png"))
+        finally:
+            browser.close()
+    assert len(_published(out)) == DEMO_CASES
