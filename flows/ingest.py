@@ -29,7 +29,13 @@ import pandas as pd
 
 from flows.errors import InputFileError
 from flows.readers.common import MAX_FIELD_CHARS, Rejects
-from flows.readers.qda import QdaProject, interview_ids, map_codings, resolve_sources
+from flows.readers.qda import (
+    QdaProject,
+    interview_ids,
+    map_codings,
+    reject_sources,
+    resolve_sources,
+)
 from flows.readers.refi import read_refi
 from flows.readers.segments import read_segments
 from flows.readers.surveys import read_survey_table, survey_values
@@ -455,6 +461,7 @@ def _ingest_qda(loaded: LoadedStudy, entries: list[RosterEntry], rejects: Reject
     project = _read_project(loaded, rejects)
     infos = resolve_sources(project, study, {e.person_id for e in entries})
     entries = _settle_roles(entries, infos, study, roster_path, rejects)
+    reject_sources(project, infos, rejects)
     roster = _settle_cases(entries, study, roster_path, rejects)
     role = roster.role
     explicit = roster.cases_of()

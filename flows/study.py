@@ -253,6 +253,8 @@ class QdaMapping(_Strict):
 
     #: position counting: auto (detected from the file) or the tool that wrote it
     dialect: Literal["auto", "standard", "qualcoder", "maxqda", "nvivo", "atlasti"] = "auto"
+    #: keep a set dialect although the file's origin or its positions say otherwise
+    dialect_override: bool = False
     #: which roster person speaks in each source
     person: Locator = Locator(source="source_name")
     #: the informant's role, where the project records it (checked against the roster)

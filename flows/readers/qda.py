@@ -39,6 +39,7 @@ class QdaSource:
     variables: dict[str, str] = field(default_factory=dict)
     cases: list[str] = field(default_factory=list)  # QDA cases holding the whole source
     codes: list[str] = field(default_factory=list)  # code paths applied to the whole source
+    problem: str | None = None  # why its text cannot be read (its codings are rejected)
 
 
 @dataclass
@@ -139,6 +140,9 @@ def resolve_sources(
     for key, source in project.sources.items():
         info = SourceInfo(element=source.element)
         infos[key] = info
+        if source.problem:
+            info.problem = source.problem
+            continue
         people = [p for p in source_values(qda.person, source, sep) if p in person_ids]
         if len(people) != 1:
             info.problem = (
@@ -167,6 +171,18 @@ def resolve_sources(
         if qda.mode_variable:
             info.mode = source.variables.get(qda.mode_variable, "")
     return infos
+
+
+def reject_sources(project: QdaProject, infos: dict[str, SourceInfo], rejects: Rejects) -> None:
+    """List every source that does not become an interview, with why: a source
+    read is either loaded or in the rejects (its codings are listed apart)."""
+    for key in sorted(infos, key=lambda k: (project.sources[k].row, k)):
+        info = infos[key]
+        if info.problem:
+            source = project.sources[key]
+            rejects.add(
+                project.file, source.row, source.element, f"source not loaded: {info.problem}"
+            )
 
 
 def interview_ids(project: QdaProject, infos: dict[str, SourceInfo]) -> dict[str, str]:
