@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from flows.orchestration import settings
@@ -148,6 +149,46 @@ def validate(study_dir: StudyDir) -> None:
         console.print(rejects)
         raise typer.Exit(1)
     console.print("[bold green]valid[/]: every row loads")
+
+
+@app.command()
+def init(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for study.toml and roster.csv.")],
+    qdpx: Annotated[
+        Path | None, typer.Option(help="A REFI-QDA project (.qdpx or .qde).", exists=True)
+    ] = None,
+    segments: Annotated[
+        Path | None, typer.Option(help="A coded-segment export (CSV/XLSX).", exists=True)
+    ] = None,
+    fmt: Annotated[
+        str | None,
+        typer.Option("--format", help="The segment export's tool: qualcoder, maxqda, dedoose."),
+    ] = None,
+    survey: Annotated[
+        Path | None,
+        typer.Option(help="The survey: REDCap CSV, SPSS .sav, Stata .dta, CSV/XLSX.", exists=True),
+    ] = None,
+    dictionary: Annotated[
+        Path | None, typer.Option(help="The REDCap data dictionary (CSV).", exists=True)
+    ] = None,
+) -> None:
+    """Draft study.toml and a roster template from your exports; every guess is
+    marked `# check:`. Then fill in the roster's names and run `validate`."""
+    from flows.errors import TriangulateError
+    from flows.init import init_study
+
+    try:
+        path = init_study(
+            out, qdpx=qdpx, segments=segments, fmt=fmt, survey=survey, dictionary=dictionary
+        )
+    except TriangulateError as exc:
+        _fail(exc)
+    checks = path.read_text(encoding="utf-8").count("# check")
+    console.print(
+        f"[bold green]Drafted[/] {escape(str(path))} and {escape(str(out / 'roster.csv'))}: "
+        f"{checks} guesses marked `# check:`. Fill in every name and alias in roster.csv, "
+        f"then: triangulate validate {escape(str(out))}"
+    )
 
 
 @app.command("serve-dossiers")
