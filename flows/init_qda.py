@@ -213,7 +213,13 @@ def _people(draft: QdaDraft, project: QdaProject) -> dict[str, str]:
 def draft_qda(path: Path, fmt: str) -> QdaDraft:
     """Read a QDA project or export and guess the study's QDA side."""
     project, codes = read_project(path, fmt)
-    draft = QdaDraft(path, fmt, scheme_evidence=project.scheme_evidence)
+    draft = QdaDraft(path, fmt, scheme_evidence=project.scheme_evidence or "(no positions)")
+    sep = draft.separator
+    codes = list(  # every folder above a code used, too (exports list used codes only)
+        dict.fromkeys(
+            sep.join(code.split(sep)[:n]) for code in codes for n in range(1, code.count(sep) + 2)
+        )
+    )
     counts = Counter(c.code for c in project.codings if c.code)
     _themes(draft, codes, counts)
     person_of = _people(draft, project)
@@ -234,7 +240,7 @@ def draft_qda(path: Path, fmt: str) -> QdaDraft:
         ):
             draft.language_variable = name
     qda_cases = sorted(project.case_variables)
-    plain = all(PLAIN_ID.match(c) for c in qda_cases)
+    plain = all(PLAIN_ID.match(c) or re.fullmatch("[A-Z]", c) for c in qda_cases)
     draft.case_values = {c: (c if plain else f"C{i:02d}") for i, c in enumerate(qda_cases, 1)}
     draft.cases = [draft.case_values[c] for c in qda_cases]
     for name in sorted({n for v in project.case_variables.values() for n in v}):
@@ -247,9 +253,13 @@ def draft_qda(path: Path, fmt: str) -> QdaDraft:
         role_value = source.variables.get(draft.role_variable or "", "").strip()
         entry = draft.people.setdefault(person, {"role": "", "cases": set(), "whole": True})
         entry["role"] = draft.role_values.get(role_value, entry["role"])
+        if draft.role_variable is None:
+            entry["role"] = "informant"
+        if not qda_cases:  # a guess the study file asks to check: each person their own case
+            entry["cases"].add(person)
         whole = [draft.case_values.get(c, c) for c in source.cases]
         entry["cases"].update(whole)
-        entry["whole"] = entry["whole"] and len(whole) == 1
+        entry["whole"] = entry["whole"] and (len(whole) == 1 or not qda_cases)
     for entry in draft.people.values():
         if entry["role"]:
             draft.per_case.setdefault(entry["role"], True)

@@ -253,6 +253,7 @@ class RefiReader:
             self.check_case_refs()
             self.note_links = self.read_links(self.child(root, "Links"))
             self.read_selections(texts)
+            self.project.codebook = list(dict.fromkeys(self.codes.values()))
         finally:
             container.close()
         return self.project
