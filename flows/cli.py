@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from flows.orchestration import settings
@@ -115,6 +116,8 @@ def run(
         table.add_row(name, str(summary["read"][name]), str(loaded))
     console.print(table)
     console.print(f"{summary['rejected']} rejected rows or cells: {out_dir / 'rejects.csv'}")
+    if summary.get("dialect"):
+        console.print(f"QDA positions counted as {escape(summary['dialect'])}")
     console.print(
         f"[bold green]{summary['cases']} dossiers[/] in {out_dir} "
         f"({len(summary['rendered'])} rendered, {len(summary['reused'])} reused)"
@@ -123,9 +126,23 @@ def run(
 
 
 @app.command()
-def validate(study_dir: StudyDir) -> None:
-    """Check the study file and every input without building anything."""
+def validate(
+    study_dir: StudyDir,
+    rejects_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--rejects",
+            help="Where to write every rejected record (default: validate-rejects.csv in the "
+            "study folder).",
+        ),
+    ] = None,
+) -> None:
+    """Check the study file and every input without building anything.
+
+    Exits 0 when every record loads or the only ones that do not are those the
+    study file declares expected (`[qda] no_case = "programme"`); 1 otherwise."""
     from flows.errors import TriangulateError
+    from flows.readers.qda import EXPECTED
     from flows.stages import ingest
 
     try:
@@ -133,21 +150,77 @@ def validate(study_dir: StudyDir) -> None:
     except TriangulateError as exc:
         _fail(exc)
     data = ingested.data
-    table = Table(title=f"{ingested.study.definition.study.id}: inputs")
+    table = Table(title=f"{escape(ingested.study.definition.study.id)}: inputs")
     for column in ("file", "read", "loaded"):
-        table.add_column(column, justify="left" if column == "file" else "right")
+        table.add_column(column, justify="left" if column == "file" else "right", overflow="fold")
     for name, loaded in data.loaded_counts.items():
-        table.add_row(name, str(data.read_counts[name]), str(loaded))
+        table.add_row(escape(name), str(data.read_counts[name]), str(loaded))
     console.print(table)
-    if len(data.rejects):
-        rejects = Table(title=f"{len(data.rejects)} rejected")
-        for column in data.rejects.columns:
-            rejects.add_column(column)
-        for row in data.rejects.itertuples(index=False):
-            rejects.add_row(*map(str, row))
-        console.print(rejects)
-        raise typer.Exit(1)
+    if data.qda_dialect:
+        console.print(f"QDA positions counted as {escape(data.qda_dialect)}")
+    for line in data.unmatched_theme_codes:
+        console.print(f"[yellow]theme code path matching no code in the project[/]: {escape(line)}")
+    if data.unmapped_codes:
+        console.print("[yellow]codes mapped to no theme[/] (codings):")
+        for code, count in data.unmapped_codes.items():
+            console.print(f"  {escape(code)} ({count})")
+    rejects = data.rejects
+    target = rejects_file or study_dir / "validate-rejects.csv"
+    if len(rejects):
+        rejects.to_csv(target, index=False)
+        expected = rejects["reason"].str.startswith(EXPECTED)
+        shown = Table(title=f"{len(rejects)} not loaded ({int(expected.sum())} expected)")
+        for column in rejects.columns:
+            shown.add_column(column, overflow="fold")
+        for row in rejects.itertuples(index=False):
+            shown.add_row(*(escape(str(cell)) for cell in row))
+        console.print(shown)
+        console.print(f"Every record not loaded: {escape(str(target))}")
+        if not expected.all():
+            raise typer.Exit(1)
+        console.print("[bold green]valid[/]: what does not load is declared expected in study.toml")
+        return
     console.print("[bold green]valid[/]: every row loads")
+
+
+@app.command()
+def init(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for study.toml and roster.csv.")],
+    qdpx: Annotated[
+        Path | None, typer.Option(help="A REFI-QDA project (.qdpx or .qde).", exists=True)
+    ] = None,
+    segments: Annotated[
+        Path | None, typer.Option(help="A coded-segment export (CSV/XLSX).", exists=True)
+    ] = None,
+    fmt: Annotated[
+        str | None,
+        typer.Option("--format", help="The segment export's tool: qualcoder, maxqda, dedoose."),
+    ] = None,
+    survey: Annotated[
+        Path | None,
+        typer.Option(help="The survey: REDCap CSV, SPSS .sav, Stata .dta, CSV/XLSX.", exists=True),
+    ] = None,
+    dictionary: Annotated[
+        Path | None, typer.Option(help="The REDCap data dictionary (CSV).", exists=True)
+    ] = None,
+) -> None:
+    """Draft study.toml and a roster template from your exports; every guess is
+    marked `# check:`. Then fill in the roster's names and run `validate`."""
+    from flows.errors import TriangulateError
+    from flows.init import init_study
+
+    try:
+        path = init_study(
+            out, qdpx=qdpx, segments=segments, fmt=fmt, survey=survey, dictionary=dictionary
+        )
+    except TriangulateError as exc:
+        _fail(exc)
+    checks = path.read_text(encoding="utf-8").count("# check")
+    console.print(
+        f"[bold green]Drafted[/] {escape(str(path))} and {escape(str(out / 'roster.csv'))}: "
+        f"{checks} guesses marked `# check:`. Fill in every name and alias in roster.csv, "
+        f"then: triangulate validate {escape(str(out))}"
+    )
 
 
 @app.command("serve-dossiers")
@@ -208,7 +281,7 @@ def synth(
 
 
 def _fail(exc: Exception) -> None:
-    console.print(f"[bold red]error:[/] {exc}")
+    console.print(f"[bold red]error:[/] {escape(str(exc))}")
     raise typer.Exit(2)
 
 

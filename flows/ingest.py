@@ -29,7 +29,14 @@ import pandas as pd
 
 from flows.errors import InputFileError
 from flows.readers.common import MAX_FIELD_CHARS, Rejects
-from flows.readers.qda import QdaProject, interview_ids, map_codings, resolve_sources
+from flows.readers.qda import (
+    QdaProject,
+    codebook_report,
+    interview_ids,
+    map_codings,
+    reject_sources,
+    resolve_sources,
+)
 from flows.readers.refi import read_refi
 from flows.readers.segments import read_segments
 from flows.readers.surveys import read_survey_table, survey_values
@@ -84,6 +91,11 @@ class StudyData:
     read_counts: dict[str, int]
     roster_names: list[tuple[str, str, list[str]]]  # (person_id, role, [name, aliases...])
     withdrawn: list[str]
+    #: how QDA positions were counted and why (REFI-QDA; empty otherwise)
+    qda_dialect: str = ""
+    #: theme code paths matching no code ("theme: path"); codes mapped to no theme
+    unmatched_theme_codes: list[str] = field(default_factory=list)
+    unmapped_codes: dict[str, int] = field(default_factory=dict)
 
     def cases_by_person(self) -> dict[str, list[str]]:
         """Each person's case ids (from `person_cases`), for choosing among people
@@ -455,6 +467,7 @@ def _ingest_qda(loaded: LoadedStudy, entries: list[RosterEntry], rejects: Reject
     project = _read_project(loaded, rejects)
     infos = resolve_sources(project, study, {e.person_id for e in entries})
     entries = _settle_roles(entries, infos, study, roster_path, rejects)
+    reject_sources(project, infos, rejects)
     roster = _settle_cases(entries, study, roster_path, rejects)
     role = roster.role
     explicit = roster.cases_of()
@@ -593,7 +606,9 @@ def ingest_study(loaded: LoadedStudy) -> StudyData:
     survey_spec = loaded.input_spec("survey")
     survey_path = loaded.input_path("survey")
     dictionary = loaded.input_path("survey.dictionary") if survey_spec.dictionary else None
-    table = read_survey_table(survey_path, survey_spec, rejects, dictionary)
+    table = read_survey_table(
+        survey_path, survey_spec, rejects, dictionary, ignore=study.survey.ignore_columns
+    )
     result = survey_values(
         table, study, survey_spec.format, set(roster.cases), roster.withdrawn_cases, rejects
     )
@@ -619,4 +634,18 @@ def ingest_study(loaded: LoadedStudy) -> StudyData:
         read_counts=read,
         roster_names=[(e.person_id, e.role, e.names) for e in entries],
         withdrawn=sorted(roster.withdrawn),
+        **_codebook_fields(project, study),
     )
+
+
+def _codebook_fields(project: QdaProject | None, study: Study) -> dict:
+    """What validate reports about the QDA project beyond its rows."""
+    if project is None:
+        return {}
+    missing, unmapped = codebook_report(project, study)
+    evidence = f"{project.scheme}: {project.scheme_evidence}" if project.scheme else ""
+    return {
+        "qda_dialect": evidence,
+        "unmatched_theme_codes": missing,
+        "unmapped_codes": unmapped,
+    }

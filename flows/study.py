@@ -191,6 +191,8 @@ class SurveyLayout(_Strict):
     case_ids: dict[str, str] = Field(default_factory=dict)
     #: values that mean "missing" (e.g. "-99", "UNK"): loaded as missing, not rejected
     missing_codes: list[str] = Field(default_factory=list)
+    #: columns the survey holds but the study does not use (not listed as rejects)
+    ignore_columns: list[str] = Field(default_factory=list)
 
     def for_format(self, fmt: str) -> SurveyLayout:
         """The layout with the defaults of a format filled in where not set."""
@@ -253,6 +255,8 @@ class QdaMapping(_Strict):
 
     #: position counting: auto (detected from the file) or the tool that wrote it
     dialect: Literal["auto", "standard", "qualcoder", "maxqda", "nvivo", "atlasti"] = "auto"
+    #: keep a set dialect although the file's origin or its positions say otherwise
+    dialect_override: bool = False
     #: which roster person speaks in each source
     person: Locator = Locator(source="source_name")
     #: the informant's role, where the project records it (checked against the roster)
@@ -262,6 +266,9 @@ class QdaMapping(_Strict):
     #: source variables giving an interview's language (en/da) and mode
     language_variable: str | None = None
     mode_variable: str | None = None
+    #: selections about no case: "reject" (listed as rejects) or "programme"
+    #: (programme-level remarks by design: still listed, but expected by validate)
+    no_case: Literal["reject", "programme"] = "reject"
     #: a code folder the themes' code paths are relative to (stripped from paths)
     code_prefix: str = ""
     #: context variable id -> QDA case variable, for case context the survey lacks

@@ -216,6 +216,21 @@ def test_wrong_dialect_is_refused_not_shifted(tmp_path):
         sources(), CODES, scheme="utf-16", origin="NVivo 14", **standard_cases()
     )
     folder = make_study(tmp_path, qde, files, qda=PERSON_BY_VARIABLE + '\ndialect = "standard"')
+    # the origin and the positions both say UTF-16: refused with the evidence
+    with pytest.raises(InputFileError) as refused:
+        ingest(folder)
+    message = str(refused.value)
+    assert "[qda] dialect: dialect = 'standard' counts positions as code-points" in message
+    assert "the origin 'NVivo 14' counts as utf-16" in message
+    assert "utf-16: 0 names matched, 8 located, 16 word-boundary ends" in message
+    assert "dialect_override = true" in message
+    # overridden: what cuts words is still refused one by one, never shifted
+    folder = make_study(
+        tmp_path,
+        qde,
+        files,
+        qda=PERSON_BY_VARIABLE + '\ndialect = "standard"\ndialect_override = true',
+    )
     data, rejects = ingest(folder)
     peer = data.excerpts[data.excerpts.person_id == "A"]
     assert peer["text"].tolist() == ["We walk 😀 every Tuesday"]  # before any emoji: same
@@ -315,8 +330,12 @@ def test_missing_and_undecodable_source_text(tmp_path):
     del files[nurse_file]
     data, rejects = ingest(make_study(tmp_path, qde, files))
     reasons = [r["reason"] for r in rejects]
-    assert sum("not UTF-8" in r for r in reasons) == 1
-    assert sum("source text file not found" in r for r in reasons) == 3
+    # each coding, and each source itself (it loads as no interview)
+    assert sum("not UTF-8" in r for r in reasons) == 2
+    assert sum("source text file not found" in r for r in reasons) == 4
+    sources_listed = [r for r in rejects if r["element"].startswith("TextSource")]
+    assert len(sources_listed) == 2
+    assert all(r["reason"].startswith("source not loaded: ") for r in sources_listed)
     assert set(data.excerpts.person_id) == {"A"}
 
 

@@ -205,10 +205,10 @@ def test_unknown_person_rejects_every_coding_of_the_document(tmp_path):
     fb.write_csv(folder / "report.csv", rows)
     data, rejects = ingest(folder)
     assert "A-a" not in set(data.excerpts.person_id)
-    assert {
-        "row": "5",
-        "reason": "source not linked to a roster person (see [qda] person)",
-    }.items() <= rejects[0].items()
+    reason = "source not linked to a roster person (see [qda] person)"
+    # the document itself is listed, then each of its codings
+    assert rejects[0]["reason"] == f"source not loaded: {reason}"
+    assert {"row": "5", "reason": reason}.items() <= rejects[1].items()
 
 
 # ---------------------------------------------------------------- random and mutated files

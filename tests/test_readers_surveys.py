@@ -24,6 +24,11 @@ from flows.study import load_study
 ROOT = Path(__file__).resolve().parent.parent
 GOOD = ["E1", "I1", "A", "Intervention/Walking", "", "1", "AK", "We walk together."]
 
+UNKNOWN_CASE = (
+    "unknown case id (not in the roster); if the survey uses its own ids, map them "
+    "to case ids in [survey] case_ids"
+)
+
 
 fb = format_builders()
 
@@ -73,7 +78,7 @@ def test_long_layout_with_missing_codes(survey_study):
     assert reasons == {
         ("6", "value"): "expected a number; value treated as missing",
         ("7", "wave"): "unknown wave; expected ['baseline', 'followup']",
-        ("8", "case_id"): "unknown case id (not in the roster)",
+        ("8", "case_id"): UNKNOWN_CASE,
         ("9", "row"): "duplicate answer for this case, wave and item",
         ("10", "item_id"): "not a survey item or context variable of study.toml",
     }
@@ -167,7 +172,7 @@ def test_stata_value_labels_numeric_case_ids(survey_study):
             "file": "survey.dta",
             "row": "4",
             "element": "id",
-            "reason": "unknown case id (not in the roster)",
+            "reason": UNKNOWN_CASE,
         }
     ]
 
@@ -196,7 +201,7 @@ def check_redcap(data, rejects):
         ("7", "redcap_repeat_instrument"): (
             "row of a repeating instrument: not read (one row per record and event is)"
         ),
-        ("8", "record_id"): "unknown case id (not in the roster)",
+        ("8", "record_id"): UNKNOWN_CASE,
     }
 
 

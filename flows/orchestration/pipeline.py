@@ -267,6 +267,7 @@ def _triangulate(study_dir, out_dir, force, rebuild_cases, pdf, nlp_model, log_l
             "loaded": ingested.data.loaded_counts,
             "read": ingested.data.read_counts,
             "rejected": len(ingested.data.rejects),
+            "dialect": ingested.data.qda_dialect,
             "words": stats["words"],
             "names_replaced": stats["names_replaced"],
             "out_dir": str(out_dir),

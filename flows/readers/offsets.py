@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 SCHEMES = ("code-points", "utf-16", "crlf-as-1")
 
@@ -142,6 +142,8 @@ class Detection:
     scheme: str
     names_are_text: bool
     evidence: str
+    #: per scheme: (names matched, selections located, word-boundary ends)
+    scores: dict[str, tuple[int, int, int]] = field(default_factory=dict)
 
 
 def detect_scheme(selections: list[Selection], prior: str | None) -> Detection:
@@ -177,4 +179,16 @@ def detect_scheme(selections: list[Selection], prior: str | None) -> Detection:
         f"{s}: {m} names matched, {loc} located, {b} word-boundary ends"
         for s, (m, loc, b) in scores.items()
     )
-    return Detection(best, names_are_text, evidence)
+    return Detection(best, names_are_text, evidence, scores)
+
+
+def lands_differently(selections: list[Selection], scheme: str, other: str) -> int:
+    """How many selections hold different text (or none) under two schemes."""
+    differ = 0
+    for sel in selections:
+        a = sel.source.locate(scheme, sel.start, sel.end)
+        b = sel.source.locate(other, sel.start, sel.end)
+        text_a = None if a is None else sel.source.base(scheme)[a[0] : a[1]]
+        text_b = None if b is None else sel.source.base(other)[b[0] : b[1]]
+        differ += text_a != text_b
+    return differ

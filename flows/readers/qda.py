@@ -26,6 +26,12 @@ from flows.readers.common import MAX_FIELD_CHARS, Rejects
 from flows.study import Locator, Study
 
 _EXTENSION = re.compile(r"\.[A-Za-z0-9]{1,5}$")
+#: How a reject the study file declares expected begins (`validate` exits 0 on these).
+EXPECTED = "expected ([qda] no_case"
+PROGRAMME_LEVEL = (
+    'expected ([qda] no_case = "programme"): a programme-level selection about no case; '
+    "in no case dossier"
+)
 
 
 @dataclass
@@ -39,6 +45,7 @@ class QdaSource:
     variables: dict[str, str] = field(default_factory=dict)
     cases: list[str] = field(default_factory=list)  # QDA cases holding the whole source
     codes: list[str] = field(default_factory=list)  # code paths applied to the whole source
+    problem: str | None = None  # why its text cannot be read (its codings are rejected)
 
 
 @dataclass
@@ -70,6 +77,7 @@ class QdaProject:
     skipped_sources: int = 0
     scheme: str = ""  # position counting used (REFI-QDA)
     scheme_evidence: str = ""
+    codebook: list[str] = field(default_factory=list)  # every code path (REFI-QDA: all)
 
 
 @dataclass
@@ -139,6 +147,9 @@ def resolve_sources(
     for key, source in project.sources.items():
         info = SourceInfo(element=source.element)
         infos[key] = info
+        if source.problem:
+            info.problem = source.problem
+            continue
         people = [p for p in source_values(qda.person, source, sep) if p in person_ids]
         if len(people) != 1:
             info.problem = (
@@ -167,6 +178,59 @@ def resolve_sources(
         if qda.mode_variable:
             info.mode = source.variables.get(qda.mode_variable, "")
     return infos
+
+
+def codebook_report(project: QdaProject, study: Study) -> tuple[list[str], dict[str, int]]:
+    """Theme code paths matching no code of the codebook (as `theme: path`), and
+    codebook codes mapped to no theme with their number of codings."""
+    from flows.ingest import parse_code
+
+    sep = study.study.code_separator
+    qda = study.qda
+    prefix = sep.join(p.strip() for p in qda.code_prefix.split(sep)) if qda.code_prefix else ""
+    folders = structural_folders(study)
+
+    def relative(code: str) -> str | None:
+        if any(_under(code, f, sep) is not None or code == f for f in folders):
+            return None
+        return _under(code, prefix, sep) if prefix else code
+
+    codebook = {r for c in project.codebook if (r := relative(c)) is not None}
+    missing = [
+        f"{t.id}: {code}"
+        for t in study.themes
+        for code in t.codes
+        if sep.join(p.strip() for p in code.split(sep)) not in codebook
+    ]
+    counts: dict[str, int] = defaultdict(int)
+    for coding in project.codings:
+        if coding.code and not coding.structural:
+            counts[coding.code] += 1
+    mapped = {c for c in codebook if parse_code(c, study) is not None}
+    loose = {
+        c for c in codebook - mapped if not any(m.startswith(c + sep) for m in mapped)
+    }  # not a folder above mapped codes
+    unmapped: dict[str, int] = {}
+    for code in sorted(loose):
+        parts = code.split(sep)
+        top = next(
+            sep.join(parts[:n]) for n in range(1, len(parts) + 1) if sep.join(parts[:n]) in loose
+        )  # the highest unmapped code above it holds its codings
+        full = f"{prefix}{sep}{code}" if prefix else code
+        unmapped[top] = unmapped.get(top, 0) + counts.get(full, 0)
+    return missing, unmapped
+
+
+def reject_sources(project: QdaProject, infos: dict[str, SourceInfo], rejects: Rejects) -> None:
+    """List every source that does not become an interview, with why: a source
+    read is either loaded or in the rejects (its codings are listed apart)."""
+    for key in sorted(infos, key=lambda k: (project.sources[k].row, k)):
+        info = infos[key]
+        if info.problem:
+            source = project.sources[key]
+            rejects.add(
+                project.file, source.row, source.element, f"source not loaded: {info.problem}"
+            )
 
 
 def interview_ids(project: QdaProject, infos: dict[str, SourceInfo]) -> dict[str, str]:
@@ -301,13 +365,26 @@ def map_codings(
             own = roster_cases.get(info.person_id, set())
             if len(own) == 1:
                 found = sorted(own)
+        if (
+            not found
+            and not coding_cases(qda.case, coding, source, sep)
+            and qda.no_case == "programme"
+        ):
+            rejects.add(file, coding.ref, coding.element, PROGRAMME_LEVEL)
+            continue
         if not found:
+            named = coding_cases(qda.case, coding, source, sep)
             rejects.add(
                 file,
                 coding.ref,
                 coding.element,
-                "no case assigned to this selection (see [qda] case), and the informant "
-                "has not exactly one case in the roster",
+                (
+                    f"the project assigns it to {len(named)} QDA case(s) whose names are not "
+                    "case ids of the roster: map them to case ids in [qda] case values"
+                )
+                if named
+                else "no case assigned to this selection (see [qda] case), and the informant "
+                'has not exactly one case in the roster (if by design: [qda] no_case = "programme")',
             )
             continue
         theme_id, coded = parsed

@@ -49,6 +49,7 @@ from flows.readers.offsets import (
     Selection,
     SourceText,
     detect_scheme,
+    lands_differently,
     same_text,
     scheme_from_origin,
 )
@@ -252,6 +253,7 @@ class RefiReader:
             self.check_case_refs()
             self.note_links = self.read_links(self.child(root, "Links"))
             self.read_selections(texts)
+            self.project.codebook = list(dict.fromkeys(self.codes.values()))
         finally:
             container.close()
         return self.project
@@ -393,10 +395,16 @@ class RefiReader:
             data = container.internal(rest)
         elif scheme in ("relative", "absolute"):
             data = _external(scheme, rest, self.base_path, self.path.parent)
+        elif not rest:  # no scheme (QualCoder 1.3 writes a bare file name)
+            scheme = "no scheme"
+            data = container.internal(PureWindowsPath(path).name) or _external(
+                "relative", path, self.base_path, self.path.parent
+            )
         else:
             return None, "plainTextPath is not internal://, relative:// or absolute://"
         if data is None:
-            return None, f"source text file not found ({scheme}://); its codings are not imported"
+            where = "no scheme" if scheme == "no scheme" else f"{scheme}://"
+            return None, f"source text file not found ({where}); its codings are not imported"
         try:
             return SourceText(decode_text(data)), None
         except UnicodeDecodeError as exc:
@@ -447,6 +455,7 @@ class RefiReader:
                 cases=sorted(set(self.case_sources.get(guid, []))),
             )
             text, problem = self.load_text(element, container)
+            source.problem = problem
             entry = _TextSource(source, text, problem)
             for selection in self.children(element, "PlainTextSelection"):
                 sel_guid = selection.get("guid", "")
@@ -503,7 +512,13 @@ class RefiReader:
 
     # -- selections --------------------------------------------------------
     def choose_scheme(self, texts: list[_TextSource]) -> tuple[str, bool, bool]:
-        """The counting scheme, whether names repeat the text, whether detected."""
+        """The counting scheme, whether names repeat the text, and whether the
+        scheme is confirmed (names repeat the text, the origin agrees, or a set
+        dialect agrees with the evidence): only an unconfirmed scheme refuses
+        single selections that cut words (a coder may cut mid-word).
+
+        A set `[qda] dialect` that the origin or the detection contradicts is
+        refused with the evidence, unless `[qda] dialect_override = true`."""
         dialect = self.study.qda.dialect
         candidates = [
             Selection(t.text, s.start, s.end, s.name)
@@ -511,26 +526,56 @@ class RefiReader:
             if t.text is not None
             for s in t.selections
         ]
-        detection = detect_scheme(candidates, scheme_from_origin(self.origin))
-        if dialect != "auto":
-            scheme = DIALECT_SCHEMES[dialect]
-            matched = sum(
-                1
-                for c in candidates
-                if c.name.strip()
-                and (span := c.source.locate(scheme, c.start, c.end)) is not None
-                and same_text(c.name, c.source.base(scheme)[span[0] : span[1]])
+        origin_scheme = scheme_from_origin(self.origin)
+        detection = detect_scheme(candidates, origin_scheme)
+        origin_note = (
+            f"origin {self.origin!r} suggests {origin_scheme}"
+            if origin_scheme
+            else f"origin {self.origin!r} names no known tool"
+        )
+        if dialect == "auto":
+            self.project.scheme = detection.scheme
+            self.project.scheme_evidence = (
+                f"detected {detection.scheme}; {origin_note}; {detection.evidence}"
             )
-            named = sum(1 for c in candidates if c.name.strip())
-            self.project.scheme = scheme
-            self.project.scheme_evidence = f"set by [qda] dialect = {dialect!r}"
-            return scheme, named > 0 and matched * 2 >= named, False
-        self.project.scheme = detection.scheme
-        self.project.scheme_evidence = detection.evidence
-        return detection.scheme, detection.names_are_text, True
+            confirmed = detection.names_are_text or origin_scheme == detection.scheme
+            return detection.scheme, detection.names_are_text, confirmed
+        scheme = DIALECT_SCHEMES[dialect]
+        against = []
+        if origin_scheme and origin_scheme != scheme:
+            moved = lands_differently(candidates, scheme, origin_scheme)
+            if moved:
+                against.append(
+                    f"the origin {self.origin!r} counts as {origin_scheme} "
+                    f"({moved} selections would hold other text)"
+                )
+        if detection.scores.get(detection.scheme, ()) > detection.scores.get(scheme, ()):
+            against.append(f"the positions fit {detection.scheme} better")
+        how = f"set by [qda] dialect = {dialect!r} ({scheme})"
+        if against and not self.study.qda.dialect_override:
+            raise InputFileError(
+                self.label,
+                f"dialect = {dialect!r} counts positions as {scheme}, but "
+                + " and ".join(against)
+                + f" ({detection.evidence}). Importing would shift or cut passages: remove "
+                "dialect (auto-detect), or set dialect_override = true if you are sure",
+                where="[qda] dialect",
+            )
+        override = " despite the evidence (dialect_override = true)" if against else ""
+        self.project.scheme = scheme
+        self.project.scheme_evidence = f"{how}{override}; {origin_note}; {detection.evidence}"
+        matched, _, _ = detection.scores.get(scheme, (0, 0, 0))
+        named = sum(1 for c in candidates if c.name.strip())
+        names_are_text = named > 0 and matched * 2 >= named
+        return scheme, names_are_text, not against
 
     def locate(
-        self, entry: _TextSource, sel: _Selection, scheme: str, names_are_text: bool, detected: bool
+        self,
+        entry: _TextSource,
+        sel: _Selection,
+        scheme: str,
+        names_are_text: bool,
+        confirmed: bool,
     ) -> tuple[tuple[int, int] | None, str | None]:
         text = entry.text
         span = text.locate(scheme, sel.start, sel.end)
@@ -548,11 +593,11 @@ class RefiReader:
                 "name; not imported rather than shifted"
             )
         unchecked = not (names_are_text and sel.name.strip())
-        if unchecked and text.boundary_score(scheme, span) < 2:
+        if unchecked and not confirmed and text.boundary_score(scheme, span) < 2:
             for other in SCHEMES:
                 alt = text.locate(other, sel.start, sel.end)
                 if other != scheme and alt and text.boundary_score(other, alt) == 2:
-                    advice = "set" if detected else "check"
+                    advice = "check" if self.study.qda.dialect != "auto" else "set"
                     return None, (
                         f"the selection cuts words when counted as {scheme} but not as "
                         f"{other}; {advice} [qda] dialect; not imported rather than shifted"
@@ -560,7 +605,7 @@ class RefiReader:
         return span, None
 
     def read_selections(self, texts: list[_TextSource]) -> None:
-        scheme, names_are_text, detected = self.choose_scheme(texts)
+        scheme, names_are_text, confirmed = self.choose_scheme(texts)
         seen_codings: set[str] = set()
         for entry in texts:
             source = entry.source
@@ -568,12 +613,17 @@ class RefiReader:
                 codings = self.children(sel.element, "Coding")
                 self.project.read_codings += len(codings)
                 if not codings:
+                    self.reject(
+                        sel.element,
+                        f"PlainTextSelection {sel.guid}",
+                        "selection carries no coding; nothing to import",
+                    )
                     continue
                 if entry.text is None:
                     for coding in codings:
                         self.reject(coding, f"PlainTextSelection {sel.guid}", entry.problem or "")
                     continue
-                span, problem = self.locate(entry, sel, scheme, names_are_text, detected)
+                span, problem = self.locate(entry, sel, scheme, names_are_text, confirmed)
                 if span is None:
                     for coding in codings:
                         self.reject(coding, f"PlainTextSelection {sel.guid}", problem or "")

@@ -217,4 +217,5 @@ def read_segments(
         codes = sorted({c.code for c in members if c.code})
         for coding in members:
             coding.selection_codes = codes
+    project.codebook = list(dict.fromkeys(c.code for c in project.codings if c.code))
     return project

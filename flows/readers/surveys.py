@@ -54,7 +54,9 @@ def read_survey_table(
     rejects: Rejects,
     dictionary: Path | None = None,
     label: str | None = None,
+    ignore: tuple[str, ...] | list[str] = (),
 ) -> SurveyTable:
+    """The table; columns in `ignore` ([survey] ignore_columns) are never listed."""
     label = label or str(path)
     if spec.format in ("spss", "stata"):
         return _read_stat(path, spec.format, label)
@@ -64,7 +66,7 @@ def read_survey_table(
     if spec.format == "redcap":
         if dictionary is None:
             raise InputFileError(label, "a REDCap export needs its data dictionary")
-        return _read_redcap(table, dictionary, spec, rejects)
+        return _read_redcap(table, dictionary, spec, rejects, set(ignore))
     return SurveyTable(path, table.header, table.rows)
 
 
@@ -122,7 +124,9 @@ def _choices(text: str) -> dict[str, str] | None:
     return choices
 
 
-def _read_redcap(table: Table, dictionary: Path, spec: InputSpec, rejects: Rejects) -> SurveyTable:
+def _read_redcap(
+    table: Table, dictionary: Path, spec: InputSpec, rejects: Rejects, ignore: set[str]
+) -> SurveyTable:
     meta = read_table(dictionary, encoding=spec.encoding, label=str(dictionary))
     columns = {name: _dict_column(meta.header, name) for name in DICT_COLUMNS}
     missing = [DICT_COLUMNS[n][0] for n in ("name", "type") if columns[n] is None]
@@ -221,7 +225,9 @@ def _read_redcap(table: Table, dictionary: Path, spec: InputSpec, rejects: Rejec
             kind = info["type"] + (f" ({validation})" if validation else "")
             not_numeric[name] = f"the data dictionary says this field is {kind}, not a number"
     for column in header:
-        if column not in fields and column not in system and column not in bases:
+        if column in ignore:
+            system.add(column)
+        elif column not in fields and column not in system and column not in bases:
             rejects.add(
                 table.file, "header", column, "column not in the REDCap data dictionary; ignored"
             )
@@ -322,7 +328,13 @@ def _wide(table, study, layout, fmt, cases, withdrawn_cases, rejects) -> SurveyR
     items = [i.id for i in study.survey_items]
     variables = [v.id for v in study.context_variables]
     column = {key: layout.columns.get(key, key) for key in items + variables}
-    declared = {layout.case_column, layout.wave_column, *column.values(), "__extra__"}
+    declared = {
+        layout.case_column,
+        layout.wave_column,
+        *column.values(),
+        *layout.ignore_columns,
+        "__extra__",
+    }
     for name in table.header:
         if name not in declared and name not in table.system_columns:
             rejects.add(table.file, "header", name, "column not declared in study.toml; ignored")
@@ -362,7 +374,13 @@ def _case_and_wave(
     (unknown case, withdrawn participant, unknown wave)."""
     case_id = _case_of(row.get(layout.case_column, "").strip(), layout)
     if case_id not in cases:
-        rejects.add(table.file, line, layout.case_column, "unknown case id (not in the roster)")
+        rejects.add(
+            table.file,
+            line,
+            layout.case_column,
+            "unknown case id (not in the roster); if the survey uses its own ids, map them "
+            "to case ids in [survey] case_ids",
+        )
         return None
     if case_id in withdrawn_cases:
         rejects.add(table.file, line, "row", "participant withdrew consent; survey row excluded")

@@ -1,0 +1,306 @@
+"""`triangulate init`: draft `study.toml` and a roster template from the exports.
+
+`init_study` reads the QDA project or export (`flows.init_qda`) and the
+survey (`flows.init_survey`), then writes a study file in which every guess
+carries a `# check:` comment saying what to confirm, and a roster with one
+row per person found (ids, roles and cases; `name` and `aliases` left for the
+researcher, since they drive pseudonymisation). The draft loads as it is;
+`triangulate validate` then lists whatever still needs a decision.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+from pathlib import Path
+
+from flows.errors import InputFileError
+from flows.init_qda import DraftTheme, QdaDraft, draft_qda
+from flows.init_survey import SurveyDraft, draft_survey, slug
+from flows.study import QDA_FORMATS
+
+
+def q(value: str) -> str:
+    """A TOML basic string."""
+    return json.dumps(value, ensure_ascii=False)
+
+
+def inline(mapping: dict[str, str]) -> str:
+    return "{ " + ", ".join(f"{q(k)} = {q(v)}" for k, v in mapping.items()) + " }"
+
+
+# ---------------------------------------------------------------- writing the draft
+
+STOPWORDS = {"the", "and", "per", "last", "week", "day", "days", "of", "in", "with", "from"}
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z]{3,}", text.lower()) if w not in STOPWORDS}
+
+
+def _domain(label: str, outcomes: list[DraftTheme]) -> tuple[str, bool]:
+    """The outcome theme an item most likely measures, and whether words matched."""
+    scored = [
+        (len(_words(label) & _words(t.label + " " + t.id)), -i, t.id)
+        for i, t in enumerate(outcomes)
+    ]
+    best = max(scored)
+    return best[2], best[0] > 0
+
+
+def _rel(path: Path, out: Path) -> str:
+    return Path(os.path.relpath(path.resolve(), out.resolve())).as_posix()
+
+
+def _survey_case_ids(survey: SurveyDraft, cases: list[str]) -> tuple[dict[str, str], str]:
+    """Survey record -> case id, and the comment saying how it was found."""
+    records = survey.case_values
+    if not records or set(records) <= set(cases):
+        return {}, "the survey's case column holds the case ids"
+    if len(records) == len(cases):
+        pairs = dict(zip(records, sorted(cases), strict=True))
+        return pairs, (
+            "check: PAIRED BY SORT ORDER ONLY: make each survey record point at its own case"
+        )
+    return {}, (
+        f"check: {len(records)} survey records, {len(cases)} cases: map each record to its "
+        'case, e.g. case_ids = { "1001" = "' + (cases[0] if cases else "C01") + '" }'
+    )
+
+
+def render_study(qda: QdaDraft, survey: SurveyDraft | None, out: Path, study_id: str) -> str:
+    lines = [
+        f"# Drafted by `triangulate init` from {qda.path.name}"
+        + (f" and {survey.path.name}" if survey else "")
+        + ".",
+        "# Every guess is marked `# check:`. Change what is wrong, fill in roster.csv, then run",
+        f"# `triangulate validate {out.name}`. Every key is described in docs/study-file.md.",
+        "",
+        "[study]",
+        f"id = {q(study_id)}  # check: a short id (lowercase letters, digits, -)",
+        f"title = {q(study_id.replace('-', ' ').capitalize())}  # check: the study's title",
+        'language = "en"  # check: the interviews\' language, en or da',
+        f"code_separator = {q(qda.separator)}",
+        "",
+        "[inputs]",
+        'roster = "roster.csv"  # check: fill in every name and alias (they are replaced in excerpts)',
+        f"excerpts = {{ path = {q(_rel(qda.path, out))}, format = {q(qda.format)} }}",
+    ]
+    if survey is None:
+        lines.append('survey = "survey.csv"  # check: no survey given; point this at yours')
+    elif survey.dictionary is not None:
+        lines.append(
+            f"survey = {{ path = {q(_rel(survey.path, out))}, format = {q(survey.format)}, "
+            f"dictionary = {q(_rel(survey.dictionary, out))} }}"
+        )
+    else:
+        lines.append(
+            f"survey = {{ path = {q(_rel(survey.path, out))}, format = {q(survey.format)} }}"
+        )
+    lines += ["", "[qda]", f'dialect = "auto"  # detected: {qda.scheme_evidence}']
+    if qda.person_variable:
+        lines.append(
+            f'person = {{ from = "variable", name = {q(qda.person_variable)} }}  '
+            "# check: the source variable naming who speaks (a roster person_id)"
+        )
+    else:
+        lines.append(
+            f'person = {{ from = "source_name", values = {inline(qda.person_values)} }}  '
+            "# check: who speaks in each source (source name -> roster person_id)"
+        )
+    if qda.role_variable:
+        lines.append(
+            f'role = {{ from = "variable", name = {q(qda.role_variable)}, '
+            f"values = {inline(qda.role_values)} }}  # check: the variable giving each informant's role"
+        )
+    if qda.cases:
+        values = {k: v for k, v in qda.case_values.items() if k != v}
+        mapped = f", values = {inline(values)}" if values else ""
+        lines.append(
+            f'case = {{ from = "qda_case"{mapped} }}  # check: QDA cases -> case ids ({len(qda.cases)} found)'
+        )
+    else:
+        lines.append(
+            'case = { from = "roster" }  # check: the project has no cases; '
+            "each informant's case_ids in roster.csv decide"
+        )
+    if qda.mode_variable:
+        lines.append(f"mode_variable = {q(qda.mode_variable)}  # check")
+    if qda.language_variable:
+        lines.append(f"language_variable = {q(qda.language_variable)}  # check")
+    variable_ids = {}
+    if qda.case_variables:
+        lines += ["", "[qda.context_variables]", "# check: QDA case variables kept as case context"]
+        for ident, name in qda.case_variables.items():
+            variable_ids[ident] = name
+            lines.append(f"{ident} = {q(name)}")
+    survey_ids: dict[str, str] = {}
+    if survey is not None:
+        lines += ["", "[survey]"]
+        default_case = "record_id" if survey.format == "redcap" else "case_id"
+        default_wave = "redcap_event_name" if survey.format == "redcap" else "wave"
+        if survey.case_column != default_case:
+            lines.append(
+                f"case_column = {q(survey.case_column)}  # check: the column naming the case"
+            )
+        if survey.wave_column != default_wave:
+            lines.append(
+                f"wave_column = {q(survey.wave_column)}  # check: the column naming the wave"
+            )
+        if survey.baseline is not None:
+            events = ", ".join(survey.waves)
+            lines.append(f"baseline = {q(survey.baseline)}  # check: waves found: {events}")
+            lines.append(f"followup = {q(survey.followup or '')}  # check")
+        survey_ids, note = _survey_case_ids(survey, qda.cases)
+        if survey_ids:
+            lines.append(f"case_ids = {inline(survey_ids)}  # {note}")
+        else:
+            lines.append(f"# {note}")
+        columns = {i.id: i.column for i in survey.items if i.id != i.column}
+        columns |= {v.id: v.column for v in survey.variables if v.id != v.column}
+        if columns:
+            lines += ["", "[survey.columns]"] + [f"{k} = {q(v)}" for k, v in columns.items()]
+    lines += _render_roles(qda) + _render_themes(qda, survey)
+    lines += _render_items(qda, survey, set(variable_ids))
+    lines += [
+        "",
+        "[rules]",
+        "# check: the classification's thresholds (docs/methods.md)",
+        "min_roles_corroborating = 1",
+        "min_roles_without_survey = 2",
+        "min_outcome_themes = 1",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _render_roles(qda: QdaDraft) -> list[str]:
+    lines = []
+    roles = qda.role_values or {"Informant": "informant"}
+    for label, ident in roles.items():
+        per_case = qda.per_case.get(ident, True)
+        why = "sources held whole by one QDA case" if per_case else "speaks about several cases"
+        lines += [
+            "",
+            "[[roles]]",
+            f"id = {q(ident)}  # check: a short id for the role",
+            f"label = {q(label)}",
+            f"per_case = {str(per_case).lower()}  # check: interviewed for each case ({why})",
+        ]
+    return lines
+
+
+def _render_themes(qda: QdaDraft, survey: SurveyDraft | None) -> list[str]:
+    outcomes = [t for t in qda.themes if t.component == "outcome"]
+    domains = set()
+    if survey is not None and outcomes:
+        domains = {_domain(i.label, outcomes)[0] for i in survey.items}
+    lines = []
+    for theme in qda.themes:
+        where = "a guess: no ICAMO folder" if theme.guessed_component else "from the folder name"
+        lines += [
+            "",
+            "[[themes]]",
+            f"id = {q(theme.id)}",
+            f"label = {q(theme.label)}  # {theme.codings} codings",
+            f'components = ["{theme.component}"]  # check: ICAMO component(s), {where}',
+            f"codes = [{', '.join(q(c) for c in theme.codes)}]",
+        ]
+        if theme.component == "intervention":
+            lines.append("activity = true  # check: an activity delivered to the case")
+        if theme.id in domains:
+            lines.append(f"survey_domain = {q(theme.id)}  # check: survey items measuring it")
+        lines.append(
+            "examples = {}  # check: { name = [cue words] }: sources naming the same example "
+            "agree, otherwise at most partial agreement"
+        )
+    if qda.unmapped:
+        lines += ["", "# check: codes mapped to no theme (codings): add them to a theme's codes"]
+        lines += [f"#   {code} ({n})" for code, n in sorted(qda.unmapped.items())]
+    return lines
+
+
+def _render_items(qda: QdaDraft, survey: SurveyDraft | None, taken: set[str]) -> list[str]:
+    lines = []
+    outcomes = [t for t in qda.themes if t.component == "outcome"]
+    if survey is not None:
+        for item in survey.items if outcomes else []:
+            domain, matched = _domain(item.label, outcomes)
+            how = "its label shares words with the theme" if matched else "a guess"
+            lines += [
+                "",
+                "[[survey_items]]",
+                f"id = {q(item.id)}",
+                f"label = {q(item.label)}",
+                f"domain = {q(domain)}  # check: the outcome theme it measures ({how})",
+                'better = "higher"  # check: higher or lower is better',
+                f"mcid = {item.mcid:g}  # check: the smallest change that counts ({item.mcid_note}); "
+                "prefer a published value",
+                "# check: example = one of the theme's examples this item measures (its change "
+                "is compared with the interviews' claims)",
+            ]
+        if survey.items and not outcomes:
+            lines.append(
+                "# check: no outcome theme, so no survey items: "
+                + ", ".join(i.column for i in survey.items)
+            )
+        for variable in survey.variables:
+            taken.add(variable.id)
+            lines += [
+                "",
+                "[[context_variables]]",
+                f"id = {q(variable.id)}",
+                f"label = {q(variable.label)}",
+            ]
+    for ident, name in qda.case_variables.items():
+        if ident in {v.id for v in (survey.variables if survey else [])}:
+            continue
+        lines += ["", "[[context_variables]]", f"id = {q(ident)}", f"label = {q(name)}"]
+    return lines
+
+
+def roster_rows(qda: QdaDraft) -> list[list[str]]:
+    """The roster template: one row per person found, names left to fill in."""
+    rows = [["person_id", "role", "case_ids", "name", "aliases", "status"]]
+    for person in sorted(qda.people):
+        entry = qda.people[person]
+        per_case = qda.per_case.get(entry["role"], True)
+        cases = ";".join(sorted(entry["cases"])) if per_case else ""
+        rows.append([person, entry["role"], cases, "", "", "active"])
+    return rows
+
+
+def init_study(
+    out: Path,
+    *,
+    qdpx: Path | None = None,
+    segments: Path | None = None,
+    fmt: str | None = None,
+    survey: Path | None = None,
+    dictionary: Path | None = None,
+) -> Path:
+    """Write `study.toml` and `roster.csv` into `out` (refusing to overwrite)."""
+    if (qdpx is None) == (segments is None):
+        raise InputFileError(
+            "init", "give exactly one of --qdpx FILE or --segments FILE --format F"
+        )
+    if segments is not None and fmt not in set(QDA_FORMATS) - {"refi-qda", "segments"}:
+        raise InputFileError(str(segments), "--format must be qualcoder, maxqda or dedoose")
+    if dictionary is not None and survey is None:
+        raise InputFileError(str(dictionary), "--dictionary goes with --survey FILE")
+    out.mkdir(parents=True, exist_ok=True)
+    for name in ("study.toml", "roster.csv"):
+        if (out / name).exists():
+            raise InputFileError(str(out / name), "exists already; init never overwrites")
+    qda = draft_qda(qdpx or segments, "refi-qda" if qdpx else fmt)
+    drafted_survey = draft_survey(survey, dictionary) if survey is not None else None
+    if drafted_survey is None:
+        (out / "survey.csv").write_text("case_id,wave\n", encoding="utf-8")
+    study_id = slug(out.resolve().name).replace("_", "-")
+    (out / "study.toml").write_text(
+        render_study(qda, drafted_survey, out, study_id), encoding="utf-8"
+    )
+    with (out / "roster.csv").open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(roster_rows(qda))
+    return out / "study.toml"

@@ -1,0 +1,267 @@
+"""The QDA half of `triangulate init` (`flows.init`): what a project says about
+themes, informants, roles and cases.
+
+What is guessed (each marked `# check:` in the draft):
+
+- themes from the codebook: a top-level folder named after an ICAMO
+  component (Context, Mechanisms, Outcomes, Intervention or Activities,
+  Outputs, Actors) gives each of its codes a theme of that component; child
+  codes named after a stance (Improved, Barrier, Present...) carry stances;
+  codes under no such folder are listed, with their codings, as mapped to
+  no theme;
+- who speaks in each source: the text variable whose values differ most
+  between sources (else the source name, mapped to neutral ids); the role:
+  a variable named like role/type/informant; a role is interviewed per case
+  when its sources are held whole by one QDA case;
+- cases: the QDA cases (renamed to neutral ids when a name looks like more
+  than an id), their variables as context;
+- the survey (`flows.init_survey`): items, context variables, waves, and
+  which survey record is which case.
+
+The draft loads as it is; `validate` then lists what still needs a decision.
+Names never go into the draft's ids: the roster template leaves `name` and
+`aliases` for the researcher to fill in.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from flows.init_survey import slug
+from flows.readers.common import Rejects
+from flows.readers.qda import QdaProject
+from flows.study import STANCES_BY_KIND, Study
+
+COMPONENT_WORDS = {
+    "intervention": "intervention",
+    "interventions": "intervention",
+    "activity": "intervention",
+    "activities": "intervention",
+    "context": "context",
+    "contexts": "context",
+    "actor": "actor",
+    "actors": "actor",
+    "mechanism": "mechanism",
+    "mechanisms": "mechanism",
+    "output": "output",
+    "outputs": "output",
+    "outcome": "outcome",
+    "outcomes": "outcome",
+}
+ROLE_WORDS = re.compile(r"role|type|informant|category|function|rolle|gruppe", re.IGNORECASE)
+MODE_WORDS = re.compile(r"\bmode\b|medium|format", re.IGNORECASE)
+LANGUAGE_WORDS = re.compile(r"language|sprog", re.IGNORECASE)
+PLAIN_ID = re.compile(r"^[A-Za-z]{0,3}[-_]?[0-9]{1,4}[A-Za-z]?$")
+
+
+def _stance_word(name: str) -> str:
+    return name.strip().lower().replace(" ", "_").replace("-", "_")
+
+
+def _component(name: str) -> str | None:
+    words = re.sub(r"[^a-z]+", " ", name.lower()).split()
+    return COMPONENT_WORDS.get(words[0]) if words else None
+
+
+@dataclass
+class DraftTheme:
+    id: str
+    label: str
+    component: str
+    codes: list[str]
+    codings: int
+    guessed_component: bool
+
+
+@dataclass
+class QdaDraft:
+    path: Path
+    format: str
+    themes: list[DraftTheme] = field(default_factory=list)
+    unmapped: dict[str, int] = field(default_factory=dict)  # code path -> codings
+    person_variable: str | None = None
+    person_values: dict[str, str] = field(default_factory=dict)  # source name -> id
+    role_variable: str | None = None
+    role_values: dict[str, str] = field(default_factory=dict)
+    per_case: dict[str, bool] = field(default_factory=dict)
+    case_values: dict[str, str] = field(default_factory=dict)  # QDA case -> case id
+    cases: list[str] = field(default_factory=list)
+    case_variables: dict[str, str] = field(default_factory=dict)  # id -> QDA variable
+    mode_variable: str | None = None
+    language_variable: str | None = None
+    people: dict[str, dict] = field(default_factory=dict)  # person id -> role, cases
+    separator: str = "/"
+    scheme_evidence: str = ""
+
+
+def _placeholder_study(path: Path, fmt: str) -> Study:
+    """The least study that lets a reader run (auto dialect, '/' paths)."""
+    return Study.model_validate(
+        {
+            "study": {"id": "init", "title": "init"},
+            "inputs": {
+                "roster": "roster.csv",
+                "excerpts": {"path": path.name, "format": fmt},
+                "survey": "survey.csv",
+            },
+            "roles": [{"id": "informant", "label": "Informant"}],
+            "themes": [{"id": "t", "label": "t", "components": ["context"], "codes": ["t"]}],
+        }
+    )
+
+
+def read_project(path: Path, fmt: str) -> tuple[QdaProject, list[str]]:
+    """The project and every codebook path (REFI-QDA: the whole codebook)."""
+    from flows.readers.refi import RefiReader
+    from flows.readers.segments import read_segments
+
+    study = _placeholder_study(path, fmt)
+    if fmt == "refi-qda":
+        reader = RefiReader(path, study, Rejects())
+        project = reader.read()
+        return project, list(dict.fromkeys(reader.codes.values()))
+    spec = study.inputs.excerpts
+    project = read_segments(path, spec, study, Rejects())
+    return project, list(dict.fromkeys(c.code for c in project.codings if c.code))
+
+
+def _themes(draft: QdaDraft, codes: list[str], counts: Counter) -> None:
+    sep = draft.separator
+    children: dict[str, list[str]] = {}
+    for code in codes:
+        parent = code.rpartition(sep)[0]
+        children.setdefault(parent, []).append(code)
+    used_ids: set[str] = set()
+    covered: set[str] = set()
+
+    def add_theme(code: str, component: str, guessed: bool) -> None:
+        stances = STANCES_BY_KIND[component]
+        family = [code]
+        stack = list(children.get(code, []))
+        while stack:
+            child = stack.pop(0)
+            leaf = child.rpartition(sep)[2]
+            if _stance_word(leaf) in stances and child.rpartition(sep)[0] in family:
+                covered.add(child)
+                continue
+            family.append(child)
+            stack.extend(children.get(child, []))
+        covered.update(family)
+        label = code.rpartition(sep)[2]
+        ident = slug(label, "theme")
+        while ident in used_ids:
+            ident += "_2"
+        used_ids.add(ident)
+        codings = sum(counts[c] for c in covered if c == code or c.startswith(code + sep))
+        draft.themes.append(DraftTheme(ident, label, component, family, codings, guessed))
+
+    tops = children.get("", [])
+    folders = [(t, _component(t)) for t in tops]
+    if any(component for _, component in folders):
+        for top, component in folders:
+            if component is None:
+                continue
+            covered.add(top)
+            for child in children.get(top, []) or [top]:
+                add_theme(child, component, False)
+    else:  # no ICAMO folders: every top-level code a theme, component to check
+        for top in tops:
+            add_theme(top, "context", True)
+    for code in codes:
+        if code not in covered or (code in tops and counts[code]):
+            draft.unmapped[code] = counts[code]
+
+
+def _text_variables(project: QdaProject) -> dict[str, dict[str, str]]:
+    """Variable name -> source key -> value (non-empty), over every source."""
+    found: dict[str, dict[str, str]] = {}
+    for key, source in project.sources.items():
+        for name, value in source.variables.items():
+            if value.strip():
+                found.setdefault(name, {})[key] = value.strip()
+    return found
+
+
+def _people(draft: QdaDraft, project: QdaProject) -> dict[str, str]:
+    """Source key -> person id, choosing the variable (or source names)."""
+    variables = _text_variables(project)
+    sources = project.sources
+    per_case = {n for n in variables if any(n in v for v in project.case_variables.values())}
+    candidates = [
+        (len(set(values.values())), len(values), name)
+        for name, values in variables.items()
+        if name not in per_case and all(len(v) <= 24 for v in values.values())
+    ]
+    best = max(candidates, default=None)
+    if best and best[0] * 2 > len(sources) and best[1] == len(sources):
+        draft.person_variable = best[2]
+        return {key: value for key, value in variables[best[2]].items()}
+    names = sorted({s.name for s in sources.values()})
+    draft.person_values = {
+        re.sub(r"\.[A-Za-z0-9]{1,5}$", "", n.strip()): f"S{i:02d}"
+        for i, n in enumerate(names, start=1)
+    }
+    return {
+        key: draft.person_values[re.sub(r"\.[A-Za-z0-9]{1,5}$", "", s.name.strip())]
+        for key, s in sources.items()
+    }
+
+
+def draft_qda(path: Path, fmt: str) -> QdaDraft:
+    """Read a QDA project or export and guess the study's QDA side."""
+    project, codes = read_project(path, fmt)
+    draft = QdaDraft(path, fmt, scheme_evidence=project.scheme_evidence or "(no positions)")
+    sep = draft.separator
+    codes = list(  # every folder above a code used, too (exports list used codes only)
+        dict.fromkeys(
+            sep.join(code.split(sep)[:n]) for code in codes for n in range(1, code.count(sep) + 2)
+        )
+    )
+    counts = Counter(c.code for c in project.codings if c.code)
+    _themes(draft, codes, counts)
+    person_of = _people(draft, project)
+    variables = _text_variables(project)
+    for name in sorted(variables):
+        values = set(variables[name].values())
+        if name == draft.person_variable:
+            continue
+        if draft.role_variable is None and ROLE_WORDS.search(name) and 1 < len(values) <= 8:
+            draft.role_variable = name
+            draft.role_values = {v: slug(v, "role") for v in sorted(values)}
+        elif draft.mode_variable is None and MODE_WORDS.search(name):
+            draft.mode_variable = name
+        elif (
+            draft.language_variable is None
+            and LANGUAGE_WORDS.search(name)
+            and values <= {"en", "da"}
+        ):
+            draft.language_variable = name
+    qda_cases = sorted(project.case_variables)
+    plain = all(PLAIN_ID.match(c) or re.fullmatch("[A-Z]", c) for c in qda_cases)
+    draft.case_values = {c: (c if plain else f"C{i:02d}") for i, c in enumerate(qda_cases, 1)}
+    draft.cases = [draft.case_values[c] for c in qda_cases]
+    for name in sorted({n for v in project.case_variables.values() for n in v}):
+        if any(v.get(name, "").strip() for v in project.case_variables.values()):
+            draft.case_variables[slug(name)] = name
+    for key, source in project.sources.items():
+        person = person_of.get(key)
+        if not person:
+            continue
+        role_value = source.variables.get(draft.role_variable or "", "").strip()
+        entry = draft.people.setdefault(person, {"role": "", "cases": set(), "whole": True})
+        entry["role"] = draft.role_values.get(role_value, entry["role"])
+        if draft.role_variable is None:
+            entry["role"] = "informant"
+        if not qda_cases:  # a guess the study file asks to check: each person their own case
+            entry["cases"].add(person)
+        whole = [draft.case_values.get(c, c) for c in source.cases]
+        entry["cases"].update(whole)
+        entry["whole"] = entry["whole"] and (len(whole) == 1 or not qda_cases)
+    for entry in draft.people.values():
+        if entry["role"]:
+            draft.per_case.setdefault(entry["role"], True)
+            draft.per_case[entry["role"]] = draft.per_case[entry["role"]] and entry["whole"]
+    return draft

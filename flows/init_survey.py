@@ -1,0 +1,162 @@
+"""The survey half of `triangulate init`: items, context variables and waves
+guessed from a survey export (REDCap with its data dictionary, SPSS, Stata,
+or a wide CSV/XLSX).
+
+A column answered again after baseline and holding numbers is drafted as a
+survey item (its smallest change that counts guessed as half a baseline
+standard deviation, Norman et al. 2003); a column answered at baseline only,
+or a checkbox, as a context variable. Every guess is marked for checking by
+`flows.init`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import statistics
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from flows.readers.common import Rejects
+from flows.readers.surveys import (
+    DICT_COLUMNS,
+    REDCAP_SYSTEM,
+    _dict_column,
+    _norm_wave,
+    read_survey_table,
+)
+from flows.readers.tables import read_table
+from flows.study import InputSpec, infer_format
+
+CASE_COLUMNS = ("record_id", "case_id", "case", "id", "participant_id", "respondent_id")
+WAVE_COLUMNS = ("redcap_event_name", "wave", "event", "timepoint", "time", "visit")
+
+
+def slug(text: str, prefix: str = "v") -> str:
+    """A study-file id (`^[a-z][a-z0-9_]*$`) made from any label."""
+    import unicodedata
+
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    value = re.sub(r"[^a-z0-9]+", "_", ascii_text.lower()).strip("_")
+    if not value or not value[0].isalpha():
+        value = f"{prefix}_{value}".rstrip("_")
+    return value
+
+
+@dataclass
+class DraftItem:
+    id: str
+    column: str
+    label: str
+    mcid: float
+    mcid_note: str
+
+
+@dataclass
+class DraftVariable:
+    id: str
+    column: str
+    label: str
+
+
+@dataclass
+class SurveyDraft:
+    path: Path
+    format: str
+    dictionary: Path | None
+    case_column: str
+    wave_column: str
+    case_values: list[str]
+    waves: list[str]
+    baseline: str | None  # None: the format's default names fit
+    followup: str | None
+    items: list[DraftItem] = field(default_factory=list)
+    variables: list[DraftVariable] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # columns left out, with why
+
+
+def _number(text: str) -> float | None:
+    try:
+        value = float(text.strip().replace(",", "."))
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def _pick(header: list[str], wanted: tuple[str, ...]) -> str:
+    lowered = {h.strip().lower(): h for h in header}
+    for name in wanted:
+        if name in lowered:
+            return lowered[name]
+    return header[0] if wanted is CASE_COLUMNS else (header[1] if len(header) > 1 else header[0])
+
+
+def _redcap_labels(dictionary: Path) -> dict[str, tuple[str, str]]:
+    """Field name -> (label, field type) from a REDCap data dictionary."""
+    meta = read_table(dictionary, label=str(dictionary))
+    columns = {name: _dict_column(meta.header, name) for name in DICT_COLUMNS}
+    found = {}
+    for _, row in meta.rows:
+        name = row.get(columns["name"] or "", "").strip()
+        if name:
+            found[name] = (
+                row.get(columns["label"] or "", "").strip(),
+                row.get(columns["type"] or "", "").strip().lower(),
+            )
+    return found
+
+
+def _mcid(values: list[float]) -> tuple[float, str]:
+    if len(values) >= 2 and statistics.stdev(values) > 0:
+        half = statistics.stdev(values) / 2
+        rounded = float(f"{half:.2g}")
+        return rounded, f"half the baseline standard deviation ({len(values)} cases)"
+    return 1.0, "a placeholder: too few baseline values to estimate"
+
+
+def draft_survey(path: Path, dictionary: Path | None = None) -> SurveyDraft:
+    """Read a survey export and guess its layout, items and context variables."""
+    fmt = "redcap" if dictionary is not None else infer_format(str(path))
+    spec = InputSpec(path=path.name, format=fmt, dictionary=dictionary.name if dictionary else None)
+    table = read_survey_table(path, spec, Rejects(), dictionary)
+    header = table.header
+    case_column = _pick(header, CASE_COLUMNS)
+    wave_column = _pick(header, WAVE_COLUMNS)
+    fields = _redcap_labels(dictionary) if dictionary is not None else {}
+    waves: list[str] = []
+    for _, row in table.rows:
+        wave = row.get(wave_column, "").strip()
+        if wave and wave not in waves:
+            waves.append(wave)
+    normalised = {_norm_wave(table.labels.get(wave_column, {}).get(w, w)) for w in waves}
+    defaults = fmt in ("redcap", "spss", "stata") and {"baseline", "followup"} <= normalised
+    baseline = None if defaults else (waves[0] if waves else "baseline")
+    followup = None if defaults else (waves[-1] if waves else "followup")
+    first = waves[0] if waves else ""
+    cases = sorted({row.get(case_column, "").strip() for _, row in table.rows} - {""})
+    draft = SurveyDraft(
+        path, fmt, dictionary, case_column, wave_column, cases, waves, baseline, followup
+    )
+    used: set[str] = set()
+    for column in header:
+        if column in (case_column, wave_column) or column in table.system_columns:
+            continue
+        if column in REDCAP_SYSTEM:
+            continue
+        label, kind = fields.get(column, (column, ""))
+        at_start = [r.get(column, "").strip() for _, r in table.rows if r.get(wave_column) == first]
+        later = [r.get(column, "").strip() for _, r in table.rows if r.get(wave_column) != first]
+        numbers = [_number(v) for v in at_start if v]
+        numeric = bool(numbers) and all(n is not None for n in numbers)
+        ident = slug(column)
+        while ident in used:
+            ident += "_2"
+        used.add(ident)
+        if kind != "checkbox" and numeric and any(later) and len(waves) > 1:
+            mcid, note = _mcid([n for n in numbers if n is not None])
+            draft.items.append(DraftItem(ident, column, label or column, mcid, note))
+        elif any(at_start):
+            draft.variables.append(DraftVariable(ident, column, label or column))
+        else:
+            draft.skipped.append(f"{column} (no answer at {first or 'the first wave'})")
+    return draft

@@ -1,0 +1,166 @@
+"""docs/study-file.md, generated from the study file's pydantic models.
+
+`python -m flows.study_doc` rewrites the reference; `tests/test_study_doc.py`
+fails when a model gains a key without a description here, or when the file
+differs from what the models give (type and default come from the models,
+so they cannot drift).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from pydantic import BaseModel
+from pydantic_core import PydanticUndefined
+
+from flows import study as s
+
+DOC = Path(__file__).resolve().parent.parent / "docs" / "study-file.md"
+
+#: (heading, model, what the table is) in the order of the file.
+TABLES: list[tuple[str, type[BaseModel], str]] = [
+    ("[study]", s.StudyInfo, "the study itself"),
+    ("[inputs]", s.Inputs, "the files read; each a path or an inline table (next)"),
+    ("an input", s.InputSpec, "`{ path = ..., format = ... }` for any input"),
+    ("[survey]", s.SurveyLayout, "how the survey file is laid out"),
+    ("[qda]", s.QdaMapping, "how a QDA project maps onto informants, roles and cases"),
+    ("a locator", s.Locator, "`person`, `role` and `case` of [qda]: where a value is found"),
+    ("[segments]", s.SegmentColumns, "columns of a coded-segment spreadsheet"),
+    ("[[roles]]", s.Role, "one per informant type"),
+    ("[[themes]]", s.Theme, "one per theme of the convergence matrix"),
+    ("[[survey_items]]", s.SurveyItem, "one per survey question compared before and after"),
+    ("[[context_variables]]", s.ContextVariable, "baseline context shown per case"),
+    ("[rules]", s.Rules, "thresholds of the classification and the QCA"),
+    ("[privacy]", s.Privacy, "extra de-identification and output permissions"),
+]
+
+#: model.key -> what it changes in the results.
+WHAT: dict[str, str] = {
+    "StudyInfo.id": "names the output folder (`out/<id>`) and the Prefect run",
+    "StudyInfo.title": "the title of every page",
+    "StudyInfo.language": "the language of interviews without their own (stance rules: en or da)",
+    "StudyInfo.code_separator": "joins codebook paths (`Outcome/Eating habits`)",
+    "Inputs.roster": "people, roles, cases, names and aliases (names only drive pseudonymisation)",
+    "Inputs.interviews": "interviews (native layout); left out when a QDA file gives them",
+    "Inputs.excerpts": "coded excerpts: native CSV, a REFI-QDA project or a segment export",
+    "Inputs.survey": "the baseline and follow-up survey",
+    "InputSpec.path": "the file, relative to study.toml",
+    "InputSpec.format": "the reader; default from the file name ending",
+    "InputSpec.encoding": "text encoding of CSV files",
+    "InputSpec.delimiter": "CSV delimiter; default sniffed",
+    "InputSpec.sheet": "XLSX sheet; default the first",
+    "InputSpec.dictionary": "the REDCap data dictionary (format redcap only)",
+    "SurveyLayout.case_column": "the column naming the case (REDCap: record_id)",
+    "SurveyLayout.wave_column": "the column naming the wave (REDCap: redcap_event_name)",
+    "SurveyLayout.baseline": "the wave value read as baseline",
+    "SurveyLayout.followup": "the wave value read as follow-up",
+    "SurveyLayout.layout": "wide: a column per item; long: a row per item",
+    "SurveyLayout.item_column": "long layout: the column naming the item",
+    "SurveyLayout.value_column": "long layout: the column holding the answer",
+    "SurveyLayout.columns": "item or context variable id -> its column, when they differ",
+    "SurveyLayout.case_ids": "survey id -> case id, when the survey uses its own ids",
+    "SurveyLayout.missing_codes": "values loaded as missing (never as numbers)",
+    "SurveyLayout.ignore_columns": "columns the study does not use: not listed as rejects",
+    "QdaMapping.dialect": "how positions were counted; auto detects (see validate)",
+    "QdaMapping.dialect_override": "keep a set dialect the file's origin or positions contradict",
+    "QdaMapping.person": "which roster person speaks in each source",
+    "QdaMapping.role": "each informant's role from the project (values matched to role ids or labels)",
+    "QdaMapping.case": "which case each coded selection speaks about",
+    "QdaMapping.language_variable": "source variable giving an interview's language",
+    "QdaMapping.mode_variable": "source variable giving an interview's mode",
+    "QdaMapping.no_case": 'selections about no case: "reject", or "programme" (expected by validate)',
+    "QdaMapping.code_prefix": "a code folder stripped from paths before matching themes",
+    "QdaMapping.context_variables": "context variable id -> QDA case variable",
+    "Locator.source": "from: source_name, variable, case, code_folder, qda_case, roster",
+    "Locator.name": "the variable (from = variable)",
+    "Locator.pattern": "a regular expression whose first group is the value",
+    "Locator.folder": "the code folder (from = code_folder)",
+    "Locator.values": "what is found -> our id (others pass unchanged)",
+    "SegmentColumns.document": "the column naming the source document",
+    "SegmentColumns.code": "the column holding the code path",
+    "SegmentColumns.text": "the column holding the coded text",
+    "SegmentColumns.position": "the column holding the position",
+    "SegmentColumns.coder": "the column naming the coder",
+    "SegmentColumns.case": "the column naming the case",
+    "SegmentColumns.code_separator": "how the code column joins a path",
+    "Role.id": "the role's id (roster role column, export column names)",
+    "Role.label": "shown on pages; also matched by [qda] role values",
+    "Role.per_case": "interviewed for each case (its case ids define the cases)",
+    "Theme.id": "the theme's id in exports",
+    "Theme.label": "shown on pages",
+    "Theme.components": "ICAMO components; the first decides the stances",
+    "Theme.codes": "codebook paths mapped to the theme (child codes named after a stance carry it)",
+    "Theme.activity": "an intervention activity: counted for the activities delivered",
+    "Theme.survey_domain": "the survey domain compared with the interviews on this theme",
+    "Theme.examples": "example -> cue words: sources naming the same example agree; "
+    "without a shared example agreement is at most partial",
+    "SurveyItem.id": "the item's id (and its column unless [survey.columns] says)",
+    "SurveyItem.label": "shown on pages",
+    "SurveyItem.domain": "the theme's survey_domain it measures",
+    "SurveyItem.unit": "shown with values",
+    "SurveyItem.better": "which direction is improvement",
+    "SurveyItem.mcid": "the smallest change that counts as improved or worsened",
+    "SurveyItem.example": "the theme example it measures (compared with interview claims)",
+    "ContextVariable.id": "the variable's id (and its survey column unless mapped)",
+    "ContextVariable.label": "shown in the context profile",
+    "Rules.min_roles_corroborating": "roles that must back an outcome the survey confirms",
+    "Rules.min_roles_without_survey": "roles that must agree on an outcome without survey",
+    "Rules.min_outcome_themes": "outcome themes achieved for a case to achieve outcomes",
+    "Rules.qca_condition_ids": "QCA conditions (default: context themes + activities)",
+    "Rules.qca_min_activities": "activities delivered for the QCA activities condition",
+    "Rules.qca_consistency_threshold": "truth-table rows at or above: outcome 1",
+    "Rules.qca_consistency_threshold_0": "rows at or below: outcome 0 (between: contradictory)",
+    "Rules.qca_min_cases": "cases a truth-table row needs to enter minimisation",
+    "Privacy.identifiers": "a CSV of places and other identifying words to replace",
+    "Privacy.output_permissions": "owner (0700/0600) or group (0750/0640) outputs",
+}
+
+
+def _type(annotation) -> str:
+    text = str(annotation).replace("typing.", "").replace("flows.study.", "")
+    return text.replace("<class '", "").replace("'>", "").replace("|", "or")
+
+
+def _default(field) -> str:
+    if field.default is PydanticUndefined and field.default_factory is None:
+        return "required"
+    value = field.default_factory() if field.default_factory else field.default
+    if isinstance(value, BaseModel):
+        return "see below" if not value.model_fields_set else repr(value.model_dump(by_alias=True))
+    return "none" if value is None else f"`{value!r}`"
+
+
+def render() -> str:
+    lines = [
+        "# The study file (`study.toml`): every key",
+        "",
+        "Generated from the models in `flows/study.py` by `python -m flows.study_doc`;",
+        "a test fails when the two differ. `triangulate init` drafts a study file,",
+        "`triangulate validate` checks one. Paths are relative to study.toml.",
+    ]
+    for heading, model, what in TABLES:
+        lines += ["", f"## {heading}", "", what[0].upper() + what[1:] + ".", ""]
+        lines += ["| key | type | default | what it changes |", "|---|---|---|---|"]
+        for name, field in model.model_fields.items():
+            key = field.alias or name
+            text = WHAT[f"{model.__name__}.{name}"]
+            lines.append(f"| `{key}` | {_type(field.annotation)} | {_default(field)} | {text} |")
+    return "\n".join(lines) + "\n"
+
+
+def missing() -> list[str]:
+    """Model keys without a description here."""
+    return [
+        f"{model.__name__}.{name}"
+        for _, model, _ in TABLES
+        for name in model.model_fields
+        if f"{model.__name__}.{name}" not in WHAT
+    ]
+
+
+if __name__ == "__main__":
+    if missing():
+        sys.exit(f"no description for: {', '.join(missing())}")
+    DOC.write_text(render(), encoding="utf-8")
+    print(f"wrote {DOC}")
