@@ -288,10 +288,11 @@ def run_salt(
     model: str | None,
 ) -> str:
     """A hash of everything besides the excerpt itself that annotation depends on."""
-    from flows.nlp import anchors, decide, features, lexicons, model, negation, reader, states
+    from flows.nlp import anchors, decide, features, lexicons, negation, reader, states
+    from flows.nlp import model as stance_model
     from flows.privacy import pseudonymise
 
-    lexicons = {
+    lexicon_files = {
         entry.name: _sha256(entry.read_bytes())
         for entry in sorted(
             (resources.files("flows.nlp") / "lexicons").iterdir(), key=lambda e: e.name
@@ -306,14 +307,14 @@ def run_salt(
             decide,
             features,
             lexicons,
-            model,
+            stance_model,
             negation,
             reader,
             states,
         )
     }
     code["stance-model.json"] = _sha256(
-        (Path(model.__file__).with_name(model.MODEL_FILE)).read_bytes()
+        (Path(stance_model.__file__).with_name(stance_model.MODEL_FILE)).read_bytes()
     )
     code[__name__] = _sha256(Path(__file__).read_bytes())
     roster = sorted(
@@ -325,7 +326,7 @@ def run_salt(
         "roster": roster,
         "identifiers": [[label, list(names)] for label, names in extra],
         "themes": [[t.id, t.kind, t.examples, t.behaviour, t.better] for t in study.themes],
-        "lexicons": lexicons,
+        "lexicons": lexicon_files,
         "code": code,
         "model": [model, _model_version(model)],
         "versions": {p: _version(p) for p in ("spacy", "spacy-lookups-data")},

@@ -26,7 +26,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from flows.nlp import decide as rules
@@ -143,12 +142,18 @@ class StanceReader:
         self.profiles = profiles
         self.model = _shipped_model() if model is True else (model or None)
         self.negations = frozenset(self.words["negation"])
+        self._others_cache: dict[str, frozenset[str]] = {}
         self.contrast = frozenset(w for w in self.words["contrast"] if " " not in w)
-        self.examples = PhraseMatcher(self.nlp.vocab, attr="LOWER")
-        for theme_id, named in (examples or {}).items():
-            for example, terms in named.items():
-                variants = sorted({v.lower() for t in terms for v in (t, t + "s", t + "es")})
-                self.examples.add(f"{theme_id}|{example}", [self.nlp.make_doc(v) for v in variants])
+        self.examples = WordMatcher(
+            self.nlp,
+            {
+                f"{theme_id}|{example}": tuple(
+                    sorted({v.lower() for t in terms for v in (t, t + "s", t + "es")})
+                )
+                for theme_id, named in (examples or {}).items()
+                for example, terms in named.items()
+            },
+        )
 
     # -- parsing --------------------------------------------------------------
     def parse(self, doc: Doc) -> Parsed:
@@ -166,14 +171,9 @@ class StanceReader:
 
     def find_examples(self, doc: Doc, theme_id: str) -> list[str]:
         """The theme's examples the text names, sorted."""
-        strings = doc.vocab.strings
         prefix = f"{theme_id}|"
         return sorted(
-            {
-                strings[key][len(prefix) :]
-                for key, _, _ in self.examples(doc)
-                if strings[key].startswith(prefix)
-            }
+            label[len(prefix) :] for label in self.examples(doc) if label.startswith(prefix)
         )
 
     # -- reading --------------------------------------------------------------
@@ -211,18 +211,7 @@ class StanceReader:
         found = parsed.found
         plans = bool(found.get("intention")) or bool(found.get("advice"))
         if component == "outcome":
-            others = frozenset(
-                w
-                for p in self.profiles.values()
-                if p.theme_id != profile.theme_id and p.component == "outcome"
-                for w in p.words
-            ) or frozenset(
-                w
-                for name, b in load_behaviours().items()
-                if name != profile.behaviour and b["component"] == "outcome"
-                for w in b.get(self.language, ())
-            )
-            topical = topical_clauses(parsed, profile, others - profile.words)
+            topical = topical_clauses(parsed, profile, self._others(profile))
             states = outcome_states(parsed, profile, topical)
             verdict = rules.decide_outcome(
                 states,
@@ -234,7 +223,8 @@ class StanceReader:
             return verdict, features(parsed, component, verdict.label, states=states)
         if component == "context":
             found_cues = cues(parsed, ("barrier", "facilitator", "gone"))
-            no_effect = any(w in " ".join(parsed.lower) for w in ("no difference", "ingen forskel"))
+            text = " ".join(parsed.lower)
+            no_effect = any(w in text for w in ("no difference", "ingen forskel"))
             verdict = rules.decide_context(found_cues, no_effect)
         else:
             found_cues = cues(parsed, ("present", "absent"))
@@ -242,6 +232,25 @@ class StanceReader:
                 found_cues, bool(found.get("uncertain")), plans, component
             )
         return verdict, features(parsed, component, verdict.label, found=found_cues)
+
+    def _others(self, profile: Profile) -> frozenset[str]:
+        """Words of the other outcome themes (the study's, else the scheme's), once per
+        theme."""
+        cached = self._others_cache.get(profile.theme_id)
+        if cached is None:
+            others = frozenset(
+                w
+                for p in self.profiles.values()
+                if p.theme_id != profile.theme_id and p.component == "outcome"
+                for w in p.words
+            ) or frozenset(
+                w
+                for name, b in load_behaviours().items()
+                if name != profile.behaviour and b["component"] == "outcome"
+                for w in b.get(self.language, ())
+            )
+            cached = self._others_cache[profile.theme_id] = others - profile.words
+        return cached
 
     def annotate(
         self, items: Iterable[tuple[str, str | None, str]], batch_size: int = 256

@@ -172,6 +172,8 @@ def outcome_states(parsed: Parsed, profile: Profile, topical: list[bool]) -> lis
                     clause.contrast,
                 )
             )
+        if not found:
+            states += _no_longer(parsed, clause, n, topical[n], objects, flip_all)
         for span in objects:
             if _overlaps(span, direction_spans):
                 continue
@@ -197,6 +199,39 @@ def outcome_states(parsed: Parsed, profile: Profile, topical: list[bool]) -> lis
             )
     states.sort(key=lambda s: (s.clause,))
     return states
+
+
+#: "anymore" and the like: negated, they say the behaviour stopped
+NO_LONGER = frozenset({"anymore", "any more", "any longer", "længere", "mere"})
+
+
+def _no_longer(
+    parsed: Parsed,
+    clause: Clause,
+    n: int,
+    topical: bool,
+    objects: list[tuple[int, int]],
+    flip_all: int,
+) -> list[State]:
+    """ "He doesn't cook anymore", "hun laver ikke mad længere": a negated "anymore" in
+    a clause with no direction word is a stop (-1; +1 of a thing of which less is better)."""
+    for span in parsed.in_clause("latest", clause):
+        if parsed.words(span) in NO_LONGER and parsed.is_negated(span, clause):
+            value = (1 if objects else -1) * flip_all
+            return [
+                State(
+                    n,
+                    "latest",
+                    value,
+                    "stop",
+                    parsed.words(span),
+                    True,
+                    bool(objects),
+                    topical,
+                    clause.contrast,
+                )
+            ]
+    return []
 
 
 def marks(parsed: Parsed, label: str) -> list[int]:

@@ -24,7 +24,7 @@ from flows.nlp.reader import StanceReader, profile_for
 
 #: the least share of rows a threshold may leave answered
 MIN_COVERAGE = 0.8
-TRAIN_ONLY_WEIGHT = float(os.environ.get("STANCE_TRAIN_ONLY_WEIGHT", "0.3"))
+TRAIN_ONLY_WEIGHT = 0.3
 MODEL_PATH = Path(__file__).with_name(MODEL_FILE)
 
 
