@@ -24,7 +24,8 @@ import pandas as pd
 from flows import warehouse
 from flows.ingest import StudyData, ingest_study
 from flows.nlp.annotate import annotate_excerpts
-from flows.nlp.stance import pipeline_description
+from flows.nlp.lexicons import pipeline_description
+from flows.nlp.model import model_digest
 from flows.privacy.audit import (  # noqa: F401 (check_audit, name_pattern: stage API)
     audit,
     check_audit,
@@ -244,8 +245,8 @@ def provenance(ingested: Ingested, model: str | None = None) -> dict:
         "inputs": inputs,
         "versions": versions,
         "sql_sha256": warehouse.sql_fingerprint(),
-        "nlp": f"{pipeline_description(loaded.definition.study.language)} ({lexicon}); "
-        "no trained model",
+        "nlp": f"{pipeline_description(loaded.definition.study.language)} ({lexicon}, "
+        f"model {model_digest()})",
         "deidentification": (
             f"roster names, identifier patterns and the trained spaCy pipeline {model!r} "
             f"(entities PERSON, GPE, LOC, ORG, FAC)"

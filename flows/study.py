@@ -21,11 +21,11 @@ Component = Literal["intervention", "context", "actor", "mechanism", "output", "
 #: Stances allowed for a theme, decided by its first ICAMO component.
 STANCES_BY_KIND: dict[str, tuple[str, ...]] = {
     "outcome": ("improved", "no_change", "worsened", "not_stated"),
-    "context": ("facilitator", "barrier"),
-    "intervention": ("present", "absent"),
-    "mechanism": ("present", "absent"),
-    "output": ("present", "absent"),
-    "actor": ("present", "absent"),
+    "context": ("facilitator", "barrier", "not_stated"),
+    "intervention": ("present", "absent", "not_stated"),
+    "mechanism": ("present", "absent", "not_stated"),
+    "output": ("present", "absent", "not_stated"),
+    "actor": ("present", "absent", "not_stated"),
 }
 
 _ID = r"^[a-z][a-z0-9_]*$"
@@ -311,6 +311,11 @@ class Theme(_Strict):
     activity: bool = False
     survey_domain: str | None = None
     examples: dict[str, list[str]] = Field(default_factory=dict)
+    #: the stance scheme's theme this one is (docs/stance-scheme.md); default: its id.
+    #: A theme that is no scheme theme is read from its examples and `better`.
+    behaviour: str | None = Field(default=None, pattern=_ID)
+    #: which direction of the behaviour is better (outcomes; "lower" for breathlessness)
+    better: Literal["higher", "lower"] | None = None
 
     @property
     def kind(self) -> str:

@@ -34,6 +34,7 @@ STANCE_LABELS = {
     "no_change": ("■", "no change"),
     "worsened": ("▼", "worsened"),
     "not_stated": ("?", "not stated"),
+    "unclear": ("?", "unclear (the reader abstained)"),
     "present": ("●", "present"),
     "absent": ("○", "absent"),
     "facilitator": ("+", "facilitator"),

@@ -14,7 +14,7 @@ speaking as (
 votes as (
     select case_id, theme_id, stance, count(*) as n_roles
     from speaking
-    where stance not in ('mixed', 'not_stated')
+    where stance not in ('mixed', 'not_stated', 'unclear')
     group by all
 ),
 

@@ -8,7 +8,8 @@
 -- silence = one source speaks to the theme while the other, though asked, is
 -- silent. When either source names no example, only meaning is judged. A source
 -- that speaks to an outcome without stating a direction ("not_stated") is
--- silent on meaning: the pair is coded silence.
+-- silent on meaning: the pair is coded silence; so is one whose suggested stances
+-- the reader abstained on ("unclear").
 -- Sources never asked (role not interviewed, survey without items, withdrawn,
 -- survey not computable) take no part in any pair.
 with sources as (
@@ -38,7 +39,7 @@ judged as (
     select
         *,
         stance_a <> 'silent' and stance_b <> 'silent' as both_speak,
-        stance_a = stance_b and stance_a not in ('mixed', 'not_stated') as meaning_agrees,
+        stance_a = stance_b and stance_a not in ('mixed', 'not_stated', 'unclear') as meaning_agrees,
         len(examples_a) > 0 and len(examples_b) > 0 as examples_judged,
         len(list_intersect(examples_a, examples_b)) > 0 as examples_agree,
         list_sort(list_intersect(examples_a, examples_b)) as shared_examples
@@ -60,7 +61,7 @@ sources_in_agreement as (
         shared_examples,
         case
             when not both_speak then 'silence'
-            when 'not_stated' in (stance_a, stance_b) then 'silence'
+            when 'not_stated' in (stance_a, stance_b) or 'unclear' in (stance_a, stance_b) then 'silence'
             when not examples_judged then case when meaning_agrees then 'agreement' else 'dissonance' end
             when meaning_agrees and examples_agree then 'agreement'
             when meaning_agrees or examples_agree then 'partial_agreement'
