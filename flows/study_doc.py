@@ -92,6 +92,8 @@ WHAT: dict[str, str] = {
     "Theme.components": "ICAMO components; the first decides the stances",
     "Theme.codes": "codebook paths mapped to the theme (child codes named after a stance carry it)",
     "Theme.activity": "an intervention activity: counted for the activities delivered",
+    "Theme.behaviour": "which built-in stance profile reads this theme (a theme id of docs/stance-scheme.md, e.g. medication_adherence); default: the theme's id, and a theme that is no scheme theme is read from its examples and `better`",
+    "Theme.better": "outcomes: which direction of the behaviour is better (`lower` for e.g. breathlessness); turns the reading of more/less",
     "Theme.survey_domain": "the survey domain compared with the interviews on this theme",
     "Theme.examples": "example -> cue words: sources naming the same example agree; "
     "without a shared example agreement is at most partial",
