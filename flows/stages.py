@@ -189,6 +189,19 @@ def write_review_sheet(db_path: Path, ingested: Ingested, out_dir: Path) -> list
     return review.write_sheet(frame, ingested.study.definition, review_sheet_path(out_dir))
 
 
+def review_counts(db_path: Path, ingested: Ingested) -> dict[str, int]:
+    """How the review stands, for the run summary: provisional verdicts and the
+    cases holding them, machine-read stances, stale reviews."""
+    overview = case_overview(db_path)
+    provisional = overview["n_provisional_verdicts"].fillna(0)
+    return {
+        "provisional_verdicts": int(provisional.sum()),
+        "provisional_cases": int((provisional > 0).sum()),
+        "machine_read": int(overview["n_machine_read"].fillna(0).sum()),
+        "stale_reviews": len(ingested.stale_reviews),
+    }
+
+
 def write_review_list(ingested: Ingested, excerpts: pd.DataFrame, out_dir: Path) -> Path:
     """Without a trained model: capitalised words a person should check for names
     the roster missed. Written outside the published folder, owner-only."""

@@ -275,6 +275,7 @@ def _triangulate(study_dir, out_dir, force, rebuild_cases, pdf, nlp_model, log_l
             "words": stats["words"],
             "names_replaced": stats["names_replaced"],
             "out_dir": str(out_dir),
+            **stages.review_counts(db_path, ingested),
         }
         texts = artifacts.texts(summary, stages.case_overview(db_path))
         audited = stages.AuditLedger(stages.store_dir(out_dir), names)
