@@ -103,6 +103,8 @@ class Inputs(_Strict):
     interviews: InputSpec
     excerpts: InputSpec
     survey: InputSpec
+    #: a filled review sheet (review/stances.xlsx or .csv): the researcher's stances
+    stance_reviews: str | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -170,6 +172,8 @@ class Inputs(_Strict):
         }
         if self.survey.dictionary:
             files["survey.dictionary"] = self.survey.dictionary
+        if self.stance_reviews:
+            files["stance_reviews"] = self.stance_reviews
         return files
 
 
@@ -348,6 +352,8 @@ class Rules(_Strict):
     min_roles_corroborating: int = Field(default=1, ge=0)
     min_roles_without_survey: int = Field(default=2, ge=1)
     min_outcome_themes: int = Field(default=1, ge=1)
+    # a machine suggestion below this confidence never creates a dissonance on its own
+    min_suggestion_confidence: float = Field(default=0.0, ge=0, le=1)
     # crisp-set QCA: conditions (default: every context theme + activities), thresholds
     qca_condition_ids: list[str] | None = None
     qca_min_activities: int = Field(default=2, ge=1)

@@ -45,6 +45,8 @@ WHAT: dict[str, str] = {
     "Inputs.interviews": "interviews (native layout); left out when a QDA file gives them",
     "Inputs.excerpts": "coded excerpts: native CSV, a REFI-QDA project or a segment export",
     "Inputs.survey": "the baseline and follow-up survey",
+    "Inputs.stance_reviews": "a filled stance review sheet (review/stances.xlsx or .csv): "
+    "the researcher's stances, counted as coded",
     "InputSpec.path": "the file, relative to study.toml",
     "InputSpec.format": "the reader; default from the file name ending",
     "InputSpec.encoding": "text encoding of CSV files",
@@ -109,6 +111,8 @@ WHAT: dict[str, str] = {
     "Rules.min_roles_corroborating": "roles that must back an outcome the survey confirms",
     "Rules.min_roles_without_survey": "roles that must agree on an outcome without survey",
     "Rules.min_outcome_themes": "outcome themes achieved for a case to achieve outcomes",
+    "Rules.min_suggestion_confidence": "a machine suggestion below this confidence never "
+    "creates a dissonance on its own",
     "Rules.qca_condition_ids": "QCA conditions (default: context themes + activities)",
     "Rules.qca_min_activities": "activities delivered for the QCA activities condition",
     "Rules.qca_consistency_threshold": "truth-table rows at or above: outcome 1",
