@@ -159,6 +159,7 @@ class WordMatcher:
 
     def __init__(self, nlp: Language, classes: dict[str, tuple[str, ...]]):
         self.nlp = nlp
+        self.forms = Forms(nlp)
         self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.lemma = PhraseMatcher(nlp.vocab, attr="NORM")
         for label, terms in classes.items():
@@ -178,6 +179,29 @@ class WordMatcher:
             for key, start, end in matcher(doc):
                 found.setdefault(strings[key], set()).add((start, end))
         return {label: sorted(spans) for label, spans in found.items()}
+
+
+class Forms:
+    """Every token's lower-case form and lemma (its NORM: the lookup lemma, or the
+    tokenizer exception's norm, "n't" -> "not"), the strings cached by hash."""
+
+    def __init__(self, nlp: Language):
+        self.strings = nlp.vocab.strings
+        self.cache: dict[int, str] = {}
+
+    def __call__(self, doc: Doc) -> tuple[list[str], list[str]]:
+        cache, strings = self.cache, self.strings
+        lower, lemma = [], []
+        for low, norm in doc.to_array([LOWER, NORM]).tolist():
+            a = cache.get(low)
+            if a is None:
+                a = cache[low] = strings[low]
+            b = cache.get(norm)
+            if b is None:
+                b = cache[norm] = strings[norm]
+            lower.append(a)
+            lemma.append(b)
+        return lower, lemma
 
 
 def token_forms(doc: Doc) -> tuple[list[str], list[str]]:
