@@ -91,8 +91,9 @@ class FamilyModel:
     def contributions(self, feats: Sequence[str], label: str, n: int = 4) -> list[str]:
         """The features that speak most for `label`."""
         k = self.labels.index(label)
-        scored = [(self.weights[f][k], f) for f in feats if f in self.weights]
-        return [f for w, f in sorted(scored, key=lambda x: (-x[0], x[1]))[:n] if w > 0]
+        weights = self.weights
+        scored = [(-w[k], f) for f in feats if (w := weights.get(f)) is not None and w[k] > 0]
+        return [f for _, f in sorted(scored)[:n]]
 
 
 @dataclass
@@ -149,7 +150,7 @@ def train_family(
     rows: Sequence[tuple[list[str], str, float]],
     labels: tuple[str, ...],
     min_count: int = 2,
-    l2: float = 0.002,
+    l2: float = 0.0005,
     steps: int = 400,
     rate: float = 0.5,
 ) -> FamilyModel:

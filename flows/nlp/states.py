@@ -84,6 +84,28 @@ class Parsed:
     negation_after: int
     gap_words: frozenset[str]
 
+    def clause_numbers(self) -> list[int]:
+        """Per token, the number of its clause (-1: between clauses), computed once."""
+        numbers = self.__dict__.get("_clause_numbers")
+        if numbers is None:
+            numbers = [-1] * len(self.lower)
+            for n, clause in enumerate(self.clauses):
+                numbers[clause.start : clause.end] = [n] * (clause.end - clause.start)
+            self.__dict__["_clause_numbers"] = numbers
+        return numbers
+
+    def by_clause(self, labels) -> list[list[tuple[str, tuple[int, int]]]]:
+        """Per clause, the (label, span) of these classes starting in it, by label then
+        position."""
+        numbers = self.clause_numbers()
+        out: list[list[tuple[str, tuple[int, int]]]] = [[] for _ in self.clauses]
+        for label in labels:
+            for span in self.found.get(label, ()):
+                n = numbers[span[0]]
+                if n >= 0:
+                    out[n].append((label, span))
+        return out
+
     def words(self, span: tuple[int, int]) -> str:
         return " ".join(self.lower[span[0] : span[1]])
 
@@ -138,11 +160,10 @@ def outcome_states(parsed: Parsed, profile: Profile, topical: list[bool]) -> lis
     ]
     flip_all = -1 if profile.better == "lower" else 1
     states: list[State] = []
+    directions = parsed.by_clause(DIRECTION_CLASSES)
     for n, clause in enumerate(parsed.clauses):
         objects = [s for s in lower_spans if clause.start <= s[0] < clause.end]
-        found = [
-            (label, span) for label in DIRECTION_CLASSES for span in parsed.in_clause(label, clause)
-        ]
+        found = directions[n]
         direction_spans = [span for _, span in found]
         for label, span in found:
             base = DIRECTION_CLASSES[label]
