@@ -190,18 +190,16 @@ class Forms:
         self.cache: dict[int, str] = {}
 
     def __call__(self, doc: Doc) -> tuple[list[str], list[str]]:
-        cache, strings = self.cache, self.strings
-        lower, lemma = [], []
-        for low, norm in doc.to_array([LOWER, NORM]).tolist():
-            a = cache.get(low)
-            if a is None:
-                a = cache[low] = strings[low]
-            b = cache.get(norm)
-            if b is None:
-                b = cache[norm] = strings[norm]
-            lower.append(a)
-            lemma.append(b)
-        return lower, lemma
+        table = doc.to_array([LOWER, NORM])
+        lows, norms = table[:, 0].tolist(), table[:, 1].tolist()
+        cache = self.cache
+        try:
+            return [cache[h] for h in lows], [cache[h] for h in norms]
+        except KeyError:
+            for h in (*lows, *norms):
+                if h not in cache:
+                    cache[h] = self.strings[h]
+            return [cache[h] for h in lows], [cache[h] for h in norms]
 
 
 def token_forms(doc: Doc) -> tuple[list[str], list[str]]:
