@@ -136,10 +136,14 @@ class Parsed:
         for i, n in enumerate(numbers):
             if n < 0 or named[n]:
                 continue
-            if lower[i] in words or lemma[i] in words or (
-                lower[i] in firsts
-                and numbers[i + 1 : i + 2] == [n]
-                and f"{lower[i]} {lower[i + 1]}" in words
+            if (
+                lower[i] in words
+                or lemma[i] in words
+                or (
+                    lower[i] in firsts
+                    and numbers[i + 1 : i + 2] == [n]
+                    and f"{lower[i]} {lower[i + 1]}" in words
+                )
             ):
                 named[n] = True
         return named
