@@ -33,6 +33,7 @@ from flows.privacy.audit import (  # noqa: F401 (check_audit, name_pattern: stag
     names_fingerprint,
     sha256_file,
 )
+from flows.privacy.matching import NameSet
 from flows.render import dossiers, pages
 from flows.render.exports import safe_frame, write_csv, write_xlsx
 from flows.render.pages import case_filename
@@ -61,9 +62,19 @@ class Ingested:
     identifiers: list[tuple[str, list[str]]] = field(default_factory=list)
 
     def audit_names(self) -> list[tuple[str, str, list[str]]]:
-        """Every name the leak audit looks for: the roster's and the identifiers'."""
+        """Every name the leak audit looks for: every name in the roster file (rows
+        accepted or not) and the identifiers'."""
         extra = [(label, "identifier", names) for label, names in self.identifiers]
-        return [*self.data.roster_names, *extra]
+        return [*self.data.roster_names, *self.data.other_names, *extra]
+
+    def name_set(self) -> NameSet:
+        """The names the audit searches for, with the study's language and common words."""
+        study = self.study.definition
+        return NameSet(
+            distinct_names(self.audit_names()),
+            study.study.language,
+            tuple(sorted(study.privacy.common_words)),
+        )
 
 
 IDENTIFIER_KINDS = {"place": "[place]", "institution": "[institution]", "other": "[identifier]"}
@@ -126,7 +137,7 @@ def annotate(
     return annotate_excerpts(
         ingested.data.excerpts,
         ingested.study.definition,
-        ingested.data.roster_names,
+        [*ingested.data.roster_names, *ingested.data.other_names],
         model,
         extra_names=ingested.identifiers,
         person_cases=ingested.data.cases_by_person(),
@@ -275,7 +286,7 @@ def render_cases(
     (out_dir / "cases").mkdir(parents=True, exist_ok=True)
     keys = case_fingerprints(ingested)
     jobs = [dossiers.CaseJob(c, keys[c], str(out_dir / "cases" / case_filename(c))) for c in cases]
-    names = distinct_names(ingested.audit_names())
+    names = ingested.name_set()
     return dossiers.render_all(
         db_path, ingested.study.definition, jobs, prov, names, workers or default_workers()
     )
@@ -320,7 +331,12 @@ def case_fingerprints(ingested: Ingested) -> dict[str, str]:
     interviews of its informants, the study file, and the code (`code_fingerprint`)."""
     data = ingested.data
     base = hashlib.sha256(
-        (ingested.study.sha256 + code_fingerprint() + repr(ingested.identifiers)).encode()
+        (
+            ingested.study.sha256
+            + code_fingerprint()
+            + repr(ingested.identifiers)
+            + ingested.name_set().fingerprint  # every name: a roster edit re-renders
+        ).encode()
     ).hexdigest()
     names = {pid: names for pid, _, names in data.roster_names}
     by_case = {
@@ -456,7 +472,7 @@ class AuditLedger:
     the store so that a re-run searches only new or changed pages. Holds cache
     keys and SHA-256 digests only; forgotten when the names change."""
 
-    def __init__(self, store: Path, names: tuple[str, ...]):
+    def __init__(self, store: Path, names: NameSet | tuple[str, ...]):
         self.path = store / "audited.json"
         self.names = names_fingerprint(names)
         self.entries: dict[str, str] = {}
@@ -549,7 +565,7 @@ def run_direct(
         if pdf:
             make_pdfs(staging)
         clean = {r["sha256"] for r in rendered if r["clean"]}
-        check_audit(audit(staging, ingested.audit_names(), known_clean=clean))
+        check_audit(audit(staging, ingested.name_set(), known_clean=clean))
         publish(staging, out_dir)
     return {"cases": cases, "stats": stats, "rejected": len(ingested.data.rejects)}
 

@@ -351,6 +351,11 @@ class Privacy(_Strict):
     identifiers: str | None = None
     # "owner": folders 0700, files 0600; "group": 0750 / 0640 (a shared project group)
     output_permissions: Literal["owner", "group"] = "owner"
+    # one-word aliases that are common words in this study (besides the built-in list):
+    # replaced only where they read as a name (docs/data-protection.md)
+    common_words: list[str] = []
+    # folders outside the study folder that input files (and REFI-QDA sources) may come from
+    allow_files_from: list[str] = []
 
 
 class Study(_Strict):

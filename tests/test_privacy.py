@@ -250,7 +250,7 @@ def test_audit_reads_artifacts_and_logs(tmp_path):
     roster = [("A", "peer", ["Henrik Sørensen", "Henrik"])]
     (tmp_path / "index.html").write_text("<p>clean</p>", encoding="utf-8")
     hits = stages.audit(tmp_path, roster, {"log": "rendered for henrik", "run-summary": "9 cases"})
-    assert hits == [{"where": "artifact:log", "line": 0}]
+    assert hits == [{"where": "artifact:log", "at": "line 1"}]
 
 
 @pytest.mark.parametrize(

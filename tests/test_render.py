@@ -131,7 +131,7 @@ def test_audit_finds_a_planted_name_and_refuses_to_publish(tmp_path, demo_dir):
         f"<p>ok</p>\n<p>{name.upper()}</p>\n", encoding="utf-8"
     )
     hits = stages.audit(folder, ingested.data.roster_names)
-    assert hits == [{"where": "cases/X.html", "line": 2}]
+    assert hits == [{"where": "cases/X.html", "at": "line 2"}]
     with pytest.raises(Exception, match="leak audit found 1 roster name"):
         stages.check_audit(hits)
 

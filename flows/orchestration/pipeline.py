@@ -44,6 +44,7 @@ from prefect.utilities.annotations import quote  # noqa: E402
 from flows import stages  # noqa: E402
 from flows.errors import TriangulateError  # noqa: E402
 from flows.orchestration import artifacts  # noqa: E402
+from flows.privacy.matching import NameSet  # noqa: E402
 from flows.render import dossiers  # noqa: E402
 
 T = TypeVar("T")
@@ -130,7 +131,7 @@ def _current_pool() -> Executor | None:
 
 @task(name="render dossiers", task_run_name="render dossiers {chunk.label}", **FILE_TASK)
 def render_chunk_task(
-    chunk: RenderChunk, db_path: str, study, prov: dict, names: tuple[str, ...]
+    chunk: RenderChunk, db_path: str, study, prov: dict, names: NameSet
 ) -> list[dict]:
     """Triangulate, render and audit a chunk of cases into the content store."""
     pool = _current_pool()
@@ -162,7 +163,7 @@ def pdf_task(staging: Path) -> int:
 def audit_task(
     staging: Path, ingested: stages.Ingested, extra_texts: dict[str, str], known_clean: set[str]
 ) -> None:
-    hits = stages.audit(staging, ingested.audit_names(), extra_texts, known_clean)
+    hits = stages.audit(staging, ingested.name_set(), extra_texts, known_clean)
     get_run_logger().info("leak audit: %d hit(s)", len(hits))
     stages.check_audit(hits)
 
@@ -241,7 +242,7 @@ def _triangulate(study_dir, out_dir, force, rebuild_cases, pdf, nlp_model, log_l
         cases = stages.case_ids(db_path)
         rebuilt = set(cases if force else (rebuild_cases or []))
         jobs = [dossiers.CaseJob(c, keys[c], str(store / f"{keys[c]}.html")) for c in cases]
-        names = stages.distinct_names(ingested.audit_names())
+        names = ingested.name_set()
         records, exports = _render_all(
             jobs,
             db_path,
@@ -304,7 +305,7 @@ def _render_all(
     db_path: Path,
     ingested: stages.Ingested,
     prov: dict,
-    names: tuple[str, ...],
+    names: NameSet,
     rebuilt: set[str],
     meanwhile: Callable[[], T],
 ) -> tuple[list[dict], T]:
