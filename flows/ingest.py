@@ -468,7 +468,7 @@ def _read_project(loaded: LoadedStudy, rejects: Rejects) -> QdaProject:
     spec = loaded.input_spec("excerpts")
     path = loaded.input_path("excerpts")
     if spec.format == "refi-qda":
-        return read_refi(path, loaded.definition, rejects)
+        return read_refi(path, loaded.definition, rejects, allowed=loaded.allowed_folders)
     return read_segments(path, spec, loaded.definition, rejects)
 
 

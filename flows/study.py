@@ -462,13 +462,40 @@ class LoadedStudy(BaseModel):
     def root(self) -> Path:
         return self.path.parent
 
+    @property
+    def allowed_folders(self) -> tuple[Path, ...]:
+        """Folders input files may come from: the study folder and any folder the
+        study file allows (`[privacy] allow_files_from`, relative to the study folder)."""
+        extra = [
+            (self.root / folder).resolve() for folder in self.definition.privacy.allow_files_from
+        ]
+        return (self.root.resolve(), *extra)
+
     def input_path(self, name: str) -> Path:
         """The file of an input (`roster`, `interviews`, `excerpts`, `survey`), or
-        of another file an input names (`survey.dictionary`)."""
-        return self.root / self.definition.inputs.files()[name]
+        of another file an input names (`survey.dictionary`). A file outside the
+        allowed folders (`..`, an absolute path, a symbolic link out) is refused."""
+        path = self.root / self.definition.inputs.files()[name]
+        if not inside(path, self.allowed_folders):
+            raise StudyFileError(
+                str(self.path),
+                f"inputs.{name}",
+                "the file is outside the study folder (or a link out of it); move it in, "
+                "or allow its folder in [privacy] allow_files_from",
+            )
+        return path
 
     def input_spec(self, name: str) -> InputSpec:
         return getattr(self.definition.inputs, name)
+
+
+def inside(path: Path, folders: tuple[Path, ...]) -> bool:
+    """True when the real path of `path` (links resolved) is in one of `folders`."""
+    try:
+        real = Path(path).resolve()
+    except (OSError, RuntimeError):
+        return False
+    return any(real == folder or real.is_relative_to(folder) for folder in folders)
 
 
 def _location(error: dict) -> str:

@@ -47,7 +47,8 @@ def test_flow_publishes_dossiers_and_manifest(flow_run):
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["loaded"]["excerpts.csv"] == 295
     assert set(manifest["timings_seconds"]) == {"ingest", "nlp", "sql", "render", "audit"}
-    assert not stages.staging_dir(out).exists()
+    assert not any((stages.private_dir(out) / "staging").glob("*"))
+    assert manifest["run_id"]
 
 
 def test_flow_output_matches_direct_run(flow_run, demo_dir, tmp_path):

@@ -200,7 +200,7 @@ def test_misconfigured_study_fails_the_audit_and_publishes_nothing(
     with pytest.raises(LeakError, match="leak audit found"):
         stages.run_direct(folder, out)
     assert not out.exists()
-    assert stages.staging_dir(out).exists()
+    assert len(list((stages.private_dir(out) / "staging").iterdir())) == 1
 
 
 def test_withdrawn_informant_vanishes(make_study, tmp_path, tiny_roster):

@@ -30,6 +30,7 @@ def test_output_layout(demo_out):
         *(f"cases/P{i}.html" for i in range(1, 10)),
         *(f"exports/{stem}.{ext}" for stem in sorted(stages.EXPORTS) for ext in ("csv", "xlsx")),
         "index.html",
+        "manifest.json",
         "rejects.csv",
         "triangulate.duckdb",
     ]
