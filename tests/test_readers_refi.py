@@ -301,9 +301,7 @@ def test_sources_inline_relative_and_absolute(tmp_path):
     folder = make_study(tmp_path / "study", qde, files)
     # a file outside the study folder is refused unless the study file allows its folder
     data, rejects = ingest(folder)
-    assert any(
-        "not found in the study folder (absolute://" in r["reason"] for r in rejects
-    )
+    assert any("not found in the study folder (absolute://" in r["reason"] for r in rejects)
     toml = folder / "study.toml"
     toml.write_text(
         toml.read_text(encoding="utf-8") + '\n[privacy]\nallow_files_from = ["../elsewhere"]\n',
