@@ -36,3 +36,12 @@ def test_locations_and_clean_text():
     assert screen.html_hits(page) == ["line 1"]
     assert screen.html_hits("<p style='anne'>nothing</p>") == []
     assert screen.html_hits('<img alt="A&#110;ne">') == ["line 1 (alt)"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=80))
+def test_quick_words_hold_every_letter_word_of_the_canonical_text(text):
+    from flows.privacy.canonical import TOKEN, canonical
+
+    letter_words = {w for w in TOKEN.findall(canonical(text)) if not w.isdigit()}
+    assert letter_words <= audit.quick_words(text)

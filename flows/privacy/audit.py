@@ -35,13 +35,13 @@ import json
 import re
 import zipfile
 from collections.abc import Collection, Iterable
-from html.parser import HTMLParser
 from pathlib import Path
 
 import duckdb
 
 from flows import warehouse
 from flows.errors import LeakError
+from flows.privacy.canonical import TOKEN, canonical
 from flows.privacy.matching import NameSet, matcher_for, person_forms
 
 TEXT_SUFFIXES = {".html", ".csv", ".json", ".md", ".txt", ".log"}
@@ -99,6 +99,7 @@ class NameScreen:
         self.name_set = as_name_set(names)
         self.matcher = matcher_for(self.name_set)
         self.fingerprint = self.name_set.fingerprint
+        self.digit_first = any(key.isdigit() for key in self.matcher.index)
 
     def holds_name(self, text: str) -> bool:
         return bool(self.name_set) and bool(self.matcher.find(text))
@@ -115,14 +116,50 @@ class NameScreen:
             texts.append(text)
             offset += len(text) + 1
         found: list[str] = []
-        for match in self.matcher.find("\n".join(texts)):
+        text = "\n".join(texts)
+        if not self.may_hold(text):
+            return []
+        for match in self.matcher.find(text):
             where = places[bisect.bisect_right(starts, match.start) - 1]
             if not found or found[-1] != where:
                 found.append(where)
         return list(dict.fromkeys(found))
 
     def html_hits(self, text: str) -> list[str]:
+        """Where names are in an HTML page (see `html_segments`)."""
+        if not self.name_set or not self.may_hold_html(text):
+            return []
         return self.hits(html_segments(text))
+
+    def may_hold_html(self, text: str) -> bool:
+        """A quick screen: False only when no name can start anywhere in the page.
+        The whole page, markup included, entities decoded: its words are a
+        superset of the words of what a reader sees (tags separate words in
+        both), so no first word of a name among them means no name."""
+        return self.may_hold(html.unescape(text) if "&" in text else text)
+
+    def may_hold(self, text: str) -> bool:
+        """False only when no first word of a name is among the words of `text`."""
+        if self.digit_first:
+            return True
+        return not self.matcher.index.keys().isdisjoint(quick_words(text))
+
+
+#: ASCII bytes other than letters become spaces; other bytes stay (UTF-8 sequences)
+_LETTERS = bytes(b if chr(b).isalpha() or b >= 128 else 32 for b in range(256))
+
+
+def quick_words(text: str) -> set[str]:
+    """The canonical letter tokens of `text`, fast: ASCII is lower-cased and split
+    in bytes; only the few distinct tokens holding other characters are folded
+    (`flows.privacy.canonical`) and split again."""
+    found: set[str] = set()
+    for token in set(text.lower().encode("utf-8", "surrogatepass").translate(_LETTERS).split()):
+        if token.isascii():
+            found.add(token.decode("ascii"))
+        else:
+            found.update(TOKEN.findall(canonical(token.decode("utf-8", "replace"))))
+    return found
 
 
 @functools.lru_cache(maxsize=2)
@@ -197,47 +234,50 @@ def file_text(path: Path) -> str:
 
 
 #: attributes whose values a reader or a screen reader meets
-READ_ATTRIBUTES = {
-    "alt",
-    "title",
-    "aria-label",
-    "aria-description",
-    "placeholder",
-    "value",
-    "content",
-    "label",
-}
-_HIDDEN = {"style", "script", "template"}
-
-
-class _TextParser(HTMLParser):
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.segments: list[Segment] = []
-        self.hidden = 0
-
-    def handle_starttag(self, tag, attrs):
-        if tag in _HIDDEN:
-            self.hidden += 1
-        for name, value in attrs:
-            if value and name in READ_ATTRIBUTES:
-                self.segments.append((f"line {self.getpos()[0]} ({name})", html.unescape(value)))
-
-    def handle_endtag(self, tag):
-        if tag in _HIDDEN and self.hidden:
-            self.hidden -= 1
-
-    def handle_data(self, data):
-        if not self.hidden:
-            self.segments.append((f"line {self.getpos()[0]}", data))
+READ_ATTRIBUTES = (
+    "alt", "title", "aria-label", "aria-description", "placeholder", "value", "content", "label",
+)  # fmt: skip
+_HIDDEN = re.compile(r"<!--.*?-->|<(style|script|template)\b[^>]*>.*?</\1\s*>", re.S | re.I)
+_MARKUP = re.compile(r"<[^>]*>")
+_NEWLINE = re.compile("\n")
+_ATTRIBUTE = re.compile(
+    r"\s(" + "|".join(READ_ATTRIBUTES) + r""")\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I
+)
 
 
 def html_segments(text: str) -> list[Segment]:
-    """An HTML page's text content and read attributes, entities decoded."""
-    parser = _TextParser()
-    parser.feed(text)
-    parser.close()
-    return parser.segments
+    """An HTML page's text content and read attributes, entities decoded; each
+    located by its source line. Comments, styles and scripts are not read.
+
+    Regular expressions rather than an HTML parser: the pages are our own
+    well-formed output, and this runs on every page as it is rendered."""
+    parts: list[tuple[int, str, str]] = []  # (source offset, attribute or "", raw text)
+    hidden = [(m.start(), m.end()) for m in _HIDDEN.finditer(text)]
+    cursor, spans = 0, []
+    for start, end in hidden:
+        spans.append((cursor, start))
+        cursor = end
+    spans.append((cursor, len(text)))
+    for begin, finish in spans:
+        position = begin
+        for tag in _MARKUP.finditer(text, begin, finish):
+            if tag.start() > position:
+                parts.append((position, "", text[position : tag.start()]))
+            for attribute in _ATTRIBUTE.finditer(tag.group()):
+                value = next(v for v in attribute.groups()[1:] if v is not None)
+                parts.append((tag.start(), attribute.group(1).lower(), value))
+            position = tag.end()
+        if finish > position:
+            parts.append((position, "", text[position:finish]))
+    newlines = [m.start() for m in _NEWLINE.finditer(text)]
+    segments = []
+    for offset, attribute, raw in parts:
+        if not raw.strip():
+            continue
+        line = bisect.bisect_left(newlines, offset) + 1
+        where = f"line {line}" + (f" ({attribute})" if attribute else "")
+        segments.append((where, html.unescape(raw)))
+    return segments
 
 
 def csv_segments(text: str) -> list[Segment]:

@@ -28,12 +28,13 @@ letters, or of digits: "Hanne²" is "hanne" "2"), so white space runs, hyphens, 
 breaks between the parts of a name do not matter.
 
 `fold` keeps a map from each canonical character back to the original text
-(`Folded.origin`), so a match in canonical form replaces the right characters
+(`Folded.source`), so a match in canonical form replaces the right characters
 of the original.
 """
 
 from __future__ import annotations
 
+import bisect
 import functools
 import json
 import re
@@ -123,47 +124,97 @@ def fold_char(char: str) -> str:
     return "".join(out)
 
 
-#: ASCII is folded by one translation (lower case; dashes, white space -> space; ` -> ')
-_ASCII = str.maketrans(
-    {
-        **{chr(c): chr(c).lower() for c in range(65, 91)},
-        "-": " ",
-        "`": "'",
-        **{c: " " for c in "\t\n\r\x0b\x0c"},
-    }
-)
-_RUNS = re.compile(r"[\x00-\x7f]+|[^\x00-\x7f]")
+#: per character seen so far: its canonical form where that is not simply its
+#: lower case, else None. Separators (dashes, white space, apostrophes) stay as
+#: they are in the folded text: they separate tokens either way, and
+#: `is_joiner` tells which of them may stand inside a name.
+_SPECIAL: dict[str, str | None] = {}
+
+
+def _special(char: str) -> str | None:
+    found = _SPECIAL.get(char, 0)
+    if found == 0:
+        folded = fold_char(char)
+        lower = char.lower()
+        separator = folded and not any(c.isalnum() for c in folded) and not char.isalnum()
+        found = None if folded == lower or (separator and len(lower) == 1) else folded
+        _SPECIAL[char] = found
+    return found
+
+
+@functools.lru_cache(maxsize=4096)
+def is_joiner(char: str) -> bool:
+    """May stand between the parts of one name: white space, a dash or hyphen, an
+    apostrophe, or an invisible character."""
+    return fold_char(char) in (" ", "'", "")
 
 
 @dataclass(frozen=True)
 class Folded:
-    """A text in canonical form; `origin[i]` is the index in the original text of
-    canonical character i (None: the same index, the text was folded 1:1)."""
+    """A text in canonical form and the map back to the original: the folded text
+    is cut into pieces; piece k starts at `starts[k]` in the folded text and at
+    `origins[k]` in the original, and is either copied 1:1 or the expansion of
+    one original character (`expanded[k]`). No pieces: folded 1:1 throughout."""
 
     text: str
-    origin: list[int] | None
+    starts: tuple[int, ...] = ()
+    origins: tuple[int, ...] = ()
+    expanded: tuple[bool, ...] = ()
 
     def source(self, index: int) -> int:
-        return index if self.origin is None else self.origin[index]
+        if not self.starts:
+            return index
+        k = bisect.bisect_right(self.starts, index) - 1
+        return self.origins[k] if self.expanded[k] else self.origins[k] + index - self.starts[k]
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
 def fold(text: str) -> Folded:
-    """`text` in canonical form, with the map back to the original characters."""
+    """`text` in canonical form, with the map back to the original characters.
+
+    The text is lower-cased in one pass; only characters whose canonical form
+    is not their lower case (accents, look-alikes, invisible characters) are
+    replaced one by one."""
     if text.isascii():
-        return Folded(text.translate(_ASCII), None)
+        return Folded(text.lower())
+    specials = {c: f for c in set(_NON_ASCII.findall(text)) if (f := _special(c)) is not None}
+    if not specials:
+        return Folded(text.lower())
+    pattern = _irregular_pattern(frozenset(specials))
+    if all(len(f) == 1 for f in specials.values()):
+        return Folded(pattern.sub(lambda m: specials[m.group()], text).lower())
     pieces: list[str] = []
-    origin: list[int] = []
-    for run in _RUNS.finditer(text):
-        piece = run.group()
-        start = run.start()
-        if piece.isascii():
-            pieces.append(piece.translate(_ASCII))
-            origin.extend(range(start, start + len(piece)))
-        else:
-            folded = fold_char(piece)
-            pieces.append(folded)
-            origin.extend([start] * len(folded))
-    return Folded("".join(pieces), origin)
+    starts: list[int] = []
+    origins: list[int] = []
+    expanded: list[bool] = []
+    cursor = length = 0
+    for found in pattern.finditer(text):
+        start = found.start()
+        for piece, origin, whole in (
+            (text[cursor:start].lower(), cursor, False),
+            (specials[found.group()], start, True),
+        ):
+            if piece:
+                pieces.append(piece)
+                starts.append(length)
+                origins.append(origin)
+                expanded.append(whole)
+                length += len(piece)
+        cursor = start + 1
+    rest = text[cursor:].lower()
+    if rest:
+        pieces.append(rest)
+        starts.append(length)
+        origins.append(cursor)
+        expanded.append(False)
+    return Folded("".join(pieces), tuple(starts), tuple(origins), tuple(expanded))
+
+
+@functools.lru_cache(maxsize=256)
+def _irregular_pattern(chars: frozenset[str]) -> re.Pattern:
+    return re.compile("[" + "".join(re.escape(c) for c in sorted(chars)) + "]")
 
 
 def canonical(text: str) -> str:

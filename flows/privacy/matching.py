@@ -30,7 +30,7 @@ import hashlib
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 
-from flows.privacy.canonical import TOKEN, Folded, canonical, fold, tokens
+from flows.privacy.canonical import TOKEN, Folded, canonical, fold, is_joiner, tokens
 
 #: Words that are also first names or aliases, per language (besides spaCy's stop
 #: words). A study adds its own in `[privacy] common_words`.
@@ -174,7 +174,6 @@ NOT_AFTER_A_NAME = {
 
 SENTENCE_ENDS = set(".!?…:;\n\r\u2028\u2029")
 OPENERS = set(" \t\"'“”‘’«»([{-–—*")
-JOINERS = set(" '")  # what may stand between the parts of one name, in canonical form
 
 
 @functools.cache
@@ -306,7 +305,7 @@ class NameMatcher:
             if tuple(words[i : i + n]) != form.words:
                 continue
             if any(
-                not JOINERS.issuperset(folded.text[found[j].end() : found[j + 1].start()])
+                not all(map(is_joiner, folded.text[found[j].end() : found[j + 1].start()]))
                 for j in range(i, i + n - 1)
             ):
                 continue
