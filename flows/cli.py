@@ -11,6 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from flows.orchestration import settings
+from flows.runs import private_dir
 
 settings.configure()
 
@@ -102,7 +103,8 @@ def run(
         console.print(
             f"[bold red]The run failed[/] ({type(exc).__name__}: {exc}). Nothing was published: "
             f"the previous dossiers in {out_dir} are unchanged, and the partial outputs are in "
-            f"{out_dir.parent / ('.' + out_dir.name + '.staging')}. The Prefect logs above (or the "
+            f"{private_dir(out_dir.resolve()) / 'staging'} (private; the next run deletes them). "
+            "The Prefect logs above (or the "
             "flow run in the UI, `make ui`) show the task that failed."
         )
         raise typer.Exit(1) from None

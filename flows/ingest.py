@@ -21,7 +21,7 @@ Reasons never echo cell values or excerpt text, which may hold personal data.
 
 from __future__ import annotations
 
-import csv
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,8 +40,8 @@ from flows.readers.qda import (
 from flows.readers.refi import read_refi
 from flows.readers.segments import read_segments
 from flows.readers.surveys import read_survey_table, survey_values
-from flows.readers.tables import read_table
-from flows.study import LoadedStudy, Study
+from flows.readers.tables import EXTRA_SEPARATOR, read_table
+from flows.study import InputSpec, LoadedStudy, Study
 
 __all__ = ["MAX_FIELD_CHARS", "Rejects", "StudyData", "ingest_study", "parse_code"]
 
@@ -99,6 +99,8 @@ class StudyData:
     #: theme code paths matching no code ("theme: path"); codes mapped to no theme
     unmatched_theme_codes: list[str] = field(default_factory=list)
     unmapped_codes: dict[str, int] = field(default_factory=dict)
+    #: names of roster rows not loaded (row id or person id, "rejected", names): searched too
+    other_names: list[tuple[str, str, list[str]]] = field(default_factory=list)
 
     def cases_by_person(self) -> dict[str, list[str]]:
         """Each person's case ids (from `person_cases`), for choosing among people
@@ -113,44 +115,42 @@ class StudyData:
         return found
 
 
-def read_csv_rows(path: Path, required: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
-    """Rows of a UTF-8 CSV (BOM allowed) as (line number, row); checks the header.
+def read_csv_rows(
+    path: Path, required: tuple[str, ...], spec: InputSpec | None = None
+) -> list[tuple[int, dict[str, str]]]:
+    """Rows of a native input table as (row number, row); checks the header.
 
-    An `.xlsx` file is read as the same rows (row numbers as in the sheet)."""
-    if path.suffix.lower() == ".xlsx":
-        table = read_table(path)
-        missing = [c for c in required if c not in table.header]
-        if missing:
-            raise InputFileError(
-                str(path),
-                f"header: missing column(s) {', '.join(missing)}; expected {', '.join(required)}",
-            )
-        return [(int(line), row) for line, row in table.rows]
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            reader = csv.DictReader(handle)
-            header = [h.strip() for h in (reader.fieldnames or [])]
-            missing = [c for c in required if c not in header]
-            if missing:
-                raise InputFileError(
-                    str(path),
-                    f"header: missing column(s) {', '.join(missing)}; expected {', '.join(required)}",
-                )
-            reader.fieldnames = header
-            rows = []
-            for row in reader:
-                line = reader.line_num
-                if None in row:
-                    row.pop(None)
-                    row["__extra__"] = "1"
-                rows.append((line, {k: (v or "").strip() for k, v in row.items()}))
-            return rows
-    except UnicodeDecodeError as exc:
+    CSV or XLSX (`flows.readers.tables.read_table`: size, row and cell limits),
+    with the `encoding`, `delimiter` and `sheet` the study file gives the input.
+    A row with more cells than the header holds them, joined, in `__extra__`."""
+    table = read_table(
+        path,
+        encoding=spec.encoding if spec else "utf-8",
+        delimiter=spec.delimiter if spec else None,
+        sheet=spec.sheet if spec else None,
+    )
+    missing = [c for c in required if c not in table.header]
+    if missing:
         raise InputFileError(
-            str(path), f"not UTF-8 text (byte {exc.start}): {exc.reason}"
-        ) from None
-    except csv.Error as exc:
-        raise InputFileError(str(path), f"malformed CSV: {exc}") from None
+            str(path),
+            f"header: missing column(s) {', '.join(missing)}; expected {', '.join(required)}",
+        )
+    return [(int(line), row) for line, row in table.rows]
+
+
+#: control characters a text cell may not hold (tab, new line and carriage return may)
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def row_problem(row: dict[str, str]) -> tuple[str, str] | None:
+    """(element, reason) when a native row has extra cells or control characters."""
+    if row.get("__extra__"):
+        return "row", "more cells than the header has columns (an unquoted comma?)"
+    for column, value in row.items():
+        found = CONTROL.search(value)
+        if found:
+            return column, f"control character U+{ord(found.group()):04X} in the cell"
+    return None
 
 
 def _split_list(value: str) -> list[str]:
@@ -168,13 +168,44 @@ class RosterEntry:
 
 
 def _rows(
-    path: Path, required: tuple[str, ...], read_counts: dict[str, int] | None
+    path: Path,
+    required: tuple[str, ...],
+    read_counts: dict[str, int] | None,
+    rejects: Rejects,
+    spec: InputSpec | None = None,
 ) -> list[tuple[int, dict[str, str]]]:
-    """`read_csv_rows`, noting the number of data rows read in `read_counts` (by file name)."""
-    rows = read_csv_rows(path, required)
+    """`read_csv_rows`, noting the number of data rows read in `read_counts` (by
+    file name); rows with extra cells or control characters go to the rejects."""
+    rows = read_csv_rows(path, required, spec)
     if read_counts is not None:
         read_counts[path.name] = len(rows)
-    return rows
+    kept = []
+    for line, row in rows:
+        problem = row_problem(row)
+        if problem:
+            rejects.add(path, line, *problem)
+        else:
+            kept.append((line, row))
+    return kept
+
+
+class RosterError(InputFileError):
+    """The roster has rows that cannot be trusted: the run stops (names would be
+    missed, a withdrawal ignored)."""
+
+
+def roster_cell_names(row: dict[str, str], not_names: set[str]) -> list[str]:
+    """Every cell of a roster row that may hold a name: `name`, `aliases` and, for
+    a row that does not parse, any other cell with a letter in it that is not a
+    known id, role or status."""
+    names = [n for n in [row.get("name", ""), *_split_list(row.get("aliases", ""))] if n]
+    extra = [c.strip() for c in row.get("__extra__", "").split(EXTRA_SEPARATOR) if c.strip()]
+    if extra or row_problem(row):
+        for cell in [*row.values(), *extra]:
+            for part in _split_list(cell):
+                if any(ch.isalpha() for ch in part) and part.lower() not in not_names:
+                    names.append(part)
+    return list(dict.fromkeys(n for n in names if n and n != "__extra__"))
 
 
 def read_roster(
@@ -183,41 +214,75 @@ def read_roster(
     rejects: Rejects,
     qda: bool = False,
     read_counts: dict[str, int] | None = None,
-) -> list[RosterEntry]:
+    spec: InputSpec | None = None,
+) -> tuple[list[RosterEntry], list[tuple[str, str, list[str]]]]:
     """People, their roles and cases; names stay here and go only to pseudonymisation.
 
-    With excerpts from a QDA project (`qda`), a role may be left empty when
-    `[qda] role` finds it in the project, and case_ids may be left empty; both
-    are checked once the project is read (`_settle_roster`). The number of rows
-    read goes to `read_counts` when given."""
+    Returns the entries and the names of every row, accepted or not
+    (`(row id, "rejected", names)` for rows not accepted), so that the
+    pseudonymiser and the audit know every name the file holds. Any problem
+    with a row (no or duplicate person id, unknown role, a status that is not
+    exactly one of `STATUSES`, no case ids, extra cells, control characters)
+    raises `RosterError` naming every such row: a roster with mistakes never
+    runs. With excerpts from a QDA project (`qda`), a role may be left empty
+    when `[qda] role` finds it in the project, and case_ids may be left empty;
+    both are checked once the project is read (`_settle_roster`)."""
     roles = {r.id for r in study.roles}
+    rows = read_csv_rows(path, ROSTER_COLUMNS, spec)
+    if read_counts is not None:
+        read_counts[path.name] = len(rows)
+    not_names = {r.lower() for r in roles} | set(STATUSES) | {"", "__extra__"}
+    for _, row in rows:
+        not_names.add(row.get("person_id", "").lower())
+        not_names.update(c.lower() for c in _split_list(row.get("case_ids", "")))
     entries: list[RosterEntry] = []
+    others: list[tuple[str, str, list[str]]] = []
+    problems: list[str] = []
     seen: set[str] = set()
-    for line, row in _rows(path, ROSTER_COLUMNS, read_counts):
+    for line, row in rows:
+        names = roster_cell_names(row, not_names)
+        problem = _roster_problem(row, study, roles, seen, qda)
+        if problem:
+            element, reason = problem
+            problems.append(f"row {line}: {element}: {reason}")
+            others.append((f"roster row {line}", "rejected", names))
+            continue
         pid = row["person_id"]
-        if not pid:
-            rejects.add(path, line, "person_id", "empty person_id")
-            continue
-        if pid in seen:
-            rejects.add(path, line, "person_id", f"duplicate person_id {pid}")
-            continue
-        role = row["role"]
-        pending = qda and not role and study.qda.role is not None
-        if role not in roles and not pending:
-            rejects.add(path, line, "role", f"unknown role; expected one of {sorted(roles)}")
-            continue
-        status = row["status"] or "active"
-        if status not in STATUSES:
-            rejects.add(path, line, "status", f"expected one of {STATUSES}")
-            continue
-        cases = _split_list(row["case_ids"])
-        if not cases and not qda:
-            rejects.add(path, line, "case_ids", "no case ids (expected e.g. P3 or P1;P2)")
-            continue
-        names = [n for n in [row["name"], *_split_list(row["aliases"])] if n]
         seen.add(pid)
-        entries.append(RosterEntry(pid, role or None, cases, names, status, line))
-    return entries
+        entries.append(
+            RosterEntry(
+                pid, row["role"] or None, _split_list(row["case_ids"]), names, row["status"], line
+            )
+        )
+    if problems:
+        raise RosterError(
+            str(path),
+            "; ".join(problems[:20])
+            + (f"; and {len(problems) - 20} more" if len(problems) > 20 else "")
+            + ". Mend the roster: every row must load (nothing was run)",
+        )
+    return entries, others
+
+
+def _roster_problem(row, study: Study, roles: set[str], seen: set[str], qda: bool):
+    """(element, reason) for a roster row that cannot be loaded, or None."""
+    bad = row_problem(row)
+    if bad:
+        return bad
+    pid = row["person_id"]
+    if not pid:
+        return "person_id", "empty person_id"
+    if pid in seen:
+        return "person_id", f"duplicate person_id {pid}"
+    role = row["role"]
+    pending = qda and not role and study.qda.role is not None
+    if role not in roles and not pending:
+        return "role", f"unknown role; expected one of {sorted(roles)}"
+    if row["status"] not in STATUSES:
+        return "status", f"expected exactly one of {', '.join(STATUSES)} (lower case)"
+    if not _split_list(row["case_ids"]) and not qda:
+        return "case_ids", "no case ids (expected e.g. P3 or P1;P2)"
+    return None
 
 
 def read_interviews(
@@ -226,10 +291,11 @@ def read_interviews(
     person_ids: set[str],
     rejects: Rejects,
     read_counts: dict[str, int] | None = None,
+    spec: InputSpec | None = None,
 ) -> list[dict]:
     interviews: list[dict] = []
     seen: set[str] = set()
-    for line, row in _rows(path, INTERVIEW_COLUMNS, read_counts):
+    for line, row in _rows(path, INTERVIEW_COLUMNS, read_counts, rejects, spec):
         iid = row["interview_id"]
         if not iid or iid in seen:
             rejects.add(path, line, "interview_id", "empty or duplicate interview_id")
@@ -296,10 +362,11 @@ def read_excerpts(
     withdrawn: set[str],
     rejects: Rejects,
     read_counts: dict[str, int] | None = None,
+    spec: InputSpec | None = None,
 ) -> list[dict]:
     excerpts: list[dict] = []
     seen: set[str] = set()
-    for line, row in _rows(path, EXCERPT_COLUMNS, read_counts):
+    for line, row in _rows(path, EXCERPT_COLUMNS, read_counts, rejects, spec):
         eid = row["excerpt_id"]
         if not eid or eid in seen:
             rejects.add(path, line, "excerpt_id", "empty or duplicate excerpt_id")
@@ -431,7 +498,7 @@ def _read_project(loaded: LoadedStudy, rejects: Rejects) -> QdaProject:
     spec = loaded.input_spec("excerpts")
     path = loaded.input_path("excerpts")
     if spec.format == "refi-qda":
-        return read_refi(path, loaded.definition, rejects)
+        return read_refi(path, loaded.definition, rejects, allowed=loaded.allowed_folders)
     return read_segments(path, spec, loaded.definition, rejects)
 
 
@@ -591,7 +658,10 @@ def ingest_study(loaded: LoadedStudy) -> StudyData:
     roster_path = loaded.input_path("roster")
     qda = loaded.input_spec("excerpts").format != "native"
     read: dict[str, int] = {}  # rows read per file, counted during the one read of each
-    entries = read_roster(roster_path, study, rejects, qda=qda, read_counts=read)
+    entries, other_names = read_roster(
+        roster_path, study, rejects, qda=qda, read_counts=read, spec=loaded.input_spec("roster")
+    )
+    all_entries = list(entries)
     loaded_counts: dict[str, int] = {}
     project = None
     if qda:
@@ -601,7 +671,12 @@ def ingest_study(loaded: LoadedStudy) -> StudyData:
         roster = _settle_cases(entries, study, roster_path, rejects)
         interviews_path = loaded.input_path("interviews")
         interviews = read_interviews(
-            interviews_path, study, set(roster.role), rejects, read_counts=read
+            interviews_path,
+            study,
+            set(roster.role),
+            rejects,
+            read_counts=read,
+            spec=loaded.input_spec("interviews"),
         )
         excerpts_path = loaded.input_path("excerpts")
         excerpts = read_excerpts(
@@ -613,6 +688,7 @@ def ingest_study(loaded: LoadedStudy) -> StudyData:
             roster.withdrawn,
             rejects,
             read_counts=read,
+            spec=loaded.input_spec("excerpts"),
         )
         counts = {
             "loaded": {interviews_path.name: len(interviews), excerpts_path.name: len(excerpts)},
@@ -652,6 +728,12 @@ def ingest_study(loaded: LoadedStudy) -> StudyData:
         loaded_counts=loaded_counts,
         read_counts=read,
         roster_names=[(e.person_id, e.role, e.names) for e in entries],
+        other_names=other_names
+        + [
+            (e.person_id, "rejected", e.names)
+            for e in all_entries
+            if e.person_id not in {k.person_id for k in entries}
+        ],
         withdrawn=sorted(roster.withdrawn),
         **_codebook_fields(project, study),
     )

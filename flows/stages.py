@@ -34,9 +34,11 @@ from flows.privacy.audit import (  # noqa: F401 (check_audit, name_pattern: stag
     names_fingerprint,
     sha256_file,
 )
+from flows.privacy.matching import NameSet
 from flows.render import dossiers, pages
 from flows.render.exports import safe_frame, write_csv, write_xlsx
 from flows.render.pages import case_filename
+from flows.runs import RunLock, private_dir
 from flows.study import LoadedStudy, load_study
 
 #: Exported tables: file stem -> query in sql/queries/; each is written as CSV and XLSX.
@@ -64,9 +66,19 @@ class Ingested:
     stale_reviews: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def audit_names(self) -> list[tuple[str, str, list[str]]]:
-        """Every name the leak audit looks for: the roster's and the identifiers'."""
+        """Every name the leak audit looks for: every name in the roster file (rows
+        accepted or not) and the identifiers'."""
         extra = [(label, "identifier", names) for label, names in self.identifiers]
-        return [*self.data.roster_names, *extra]
+        return [*self.data.roster_names, *self.data.other_names, *extra]
+
+    def name_set(self) -> NameSet:
+        """The names the audit searches for, with the study's language and common words."""
+        study = self.study.definition
+        return NameSet(
+            distinct_names(self.audit_names()),
+            study.study.language,
+            tuple(sorted(study.privacy.common_words)),
+        )
 
 
 IDENTIFIER_KINDS = {"place": "[place]", "institution": "[institution]", "other": "[identifier]"}
@@ -83,6 +95,10 @@ def read_identifiers(loaded: LoadedStudy, rejects: pd.DataFrame) -> tuple[list, 
     if relative is None:
         return [], rejects
     path = loaded.root / relative
+    from flows.study import inside
+
+    if not inside(path, loaded.allowed_folders):
+        raise InputFileError(str(path), "privacy.identifiers: outside the study folder; refused")
     if not path.is_file():
         raise InputFileError(str(path), "privacy.identifiers: file not found")
     found, bad = [], []
@@ -149,7 +165,7 @@ def annotate(
     return annotate_excerpts(
         ingested.data.excerpts,
         ingested.study.definition,
-        ingested.data.roster_names,
+        [*ingested.data.roster_names, *ingested.data.other_names],
         model,
         extra_names=ingested.identifiers,
         person_cases=ingested.data.cases_by_person(),
@@ -170,8 +186,8 @@ def study_vocabulary(ingested: Ingested) -> set[str]:
 
 
 def review_dir(out_dir: Path) -> Path:
-    """A private folder beside the outputs (never published) for a person's review."""
-    return out_dir.parent / f".{out_dir.name}.review"
+    """In the private folder (never published): the list for a person's review."""
+    return private_dir(out_dir) / "review"
 
 
 def review_sheet_path(out_dir: Path) -> Path:
@@ -329,7 +345,7 @@ def render_cases(
     (out_dir / "cases").mkdir(parents=True, exist_ok=True)
     keys = case_fingerprints(ingested)
     jobs = [dossiers.CaseJob(c, keys[c], str(out_dir / "cases" / case_filename(c))) for c in cases]
-    names = distinct_names(ingested.audit_names())
+    names = ingested.name_set()
     return dossiers.render_all(
         db_path, ingested.study.definition, jobs, prov, names, workers or default_workers()
     )
@@ -374,7 +390,12 @@ def case_fingerprints(ingested: Ingested) -> dict[str, str]:
     interviews of its informants, the study file, and the code (`code_fingerprint`)."""
     data = ingested.data
     base = hashlib.sha256(
-        (ingested.study.sha256 + code_fingerprint() + repr(ingested.identifiers)).encode()
+        (
+            ingested.study.sha256
+            + code_fingerprint()
+            + repr(ingested.identifiers)
+            + ingested.name_set().fingerprint  # every name: a roster edit re-renders
+        ).encode()
     ).hexdigest()
     names = {pid: names for pid, _, names in data.roster_names}
     by_case = {
@@ -495,14 +516,14 @@ def make_pdfs(out_dir: Path) -> list[Path]:
     return print_pdfs(pages, out_dir / "pdf")
 
 
-def staging_dir(out_dir: Path) -> Path:
-    """Where a run writes before the audit lets it publish."""
-    return out_dir.parent / f".{out_dir.name}.staging"
+def staging_dir(out_dir: Path, run_id: str) -> Path:
+    """Where run `run_id` writes before the audit lets it publish (private)."""
+    return private_dir(out_dir) / "staging" / run_id
 
 
 def store_dir(out_dir: Path) -> Path:
-    """The content store of rendered dossiers, keyed by case fingerprint."""
-    return out_dir.parent / f".{out_dir.name}.cache"
+    """The content store of rendered dossiers, keyed by case fingerprint (private)."""
+    return private_dir(out_dir) / "cache"
 
 
 class AuditLedger:
@@ -510,7 +531,7 @@ class AuditLedger:
     the store so that a re-run searches only new or changed pages. Holds cache
     keys and SHA-256 digests only; forgotten when the names change."""
 
-    def __init__(self, store: Path, names: tuple[str, ...]):
+    def __init__(self, store: Path, names: NameSet | tuple[str, ...]):
         self.path = store / "audited.json"
         self.names = names_fingerprint(names)
         self.entries: dict[str, str] = {}
@@ -557,9 +578,14 @@ def annotation_cache(out_dir: Path) -> Path:
     return store_dir(out_dir) / "annotations.parquet"
 
 
-def publish(staging: Path, out_dir: Path) -> None:
-    """Move audited outputs into place, replacing the previous run's."""
-    previous = out_dir.parent / f".{out_dir.name}.previous"
+def publish(staging: Path, out_dir: Path, manifest: dict | None = None) -> None:
+    """Move audited outputs into place, replacing the previous run's; the manifest
+    is written into the staging folder first, so a published folder always has
+    one. A run killed between the two renames leaves the previous outputs in
+    the private folder; the next run puts them back (`RunLock`)."""
+    if manifest is not None:
+        write_manifest(staging, manifest)
+    previous = private_dir(out_dir) / "previous"
     shutil.rmtree(previous, ignore_errors=True)
     if out_dir.exists():
         out_dir.rename(previous)
@@ -570,10 +596,12 @@ def publish(staging: Path, out_dir: Path) -> None:
 def write_manifest(out_dir: Path, manifest: dict) -> Path:
     """Run metadata (times, counts) kept apart from the compared outputs."""
     path = out_dir / "manifest.json"
-    path.write_text(
-        json.dumps(manifest, indent=2, sort_keys=True, default=str) + "\n", encoding="utf-8"
-    )
+    path.write_text(manifest_text(manifest), encoding="utf-8")
     return path
+
+
+def manifest_text(manifest: dict) -> str:
+    return json.dumps(manifest, indent=2, sort_keys=True, default=str) + "\n"
 
 
 def run_direct(
@@ -583,10 +611,9 @@ def run_direct(
 
     Same stages, same outputs as the `triangulate study` flow."""
     permissions = load_study(study_dir).definition.privacy.output_permissions
-    with private_files(permissions):
-        out_dir = Path(out_dir).resolve()
-        staging = staging_dir(out_dir)
-        shutil.rmtree(staging, ignore_errors=True)
+    out_dir = Path(out_dir).resolve()
+    with private_files(permissions), RunLock(out_dir) as run_id:
+        staging = staging_dir(out_dir, run_id)
         staging.mkdir(parents=True)
         db_path = staging / DB_NAME
         ingested = ingest(Path(study_dir))
@@ -604,8 +631,10 @@ def run_direct(
         if pdf:
             make_pdfs(staging)
         clean = {r["sha256"] for r in rendered if r["clean"]}
-        check_audit(audit(staging, ingested.audit_names(), known_clean=clean))
-        publish(staging, out_dir)
+        manifest = {"run_id": run_id, "cases": len(cases), "rejected": len(ingested.data.rejects)}
+        extra = {"manifest": manifest_text(manifest)}
+        check_audit(audit(staging, ingested.name_set(), extra, known_clean=clean))
+        publish(staging, out_dir, manifest)
     return {"cases": cases, "stats": stats, "rejected": len(ingested.data.rejects)}
 
 

@@ -369,6 +369,11 @@ class Privacy(_Strict):
     identifiers: str | None = None
     # "owner": folders 0700, files 0600; "group": 0750 / 0640 (a shared project group)
     output_permissions: Literal["owner", "group"] = "owner"
+    # one-word aliases that are common words in this study (besides the built-in list):
+    # replaced only where they read as a name (docs/data-protection.md)
+    common_words: list[str] = []
+    # folders outside the study folder that input files (and REFI-QDA sources) may come from
+    allow_files_from: list[str] = []
 
 
 class Study(_Strict):
@@ -475,13 +480,40 @@ class LoadedStudy(BaseModel):
     def root(self) -> Path:
         return self.path.parent
 
+    @property
+    def allowed_folders(self) -> tuple[Path, ...]:
+        """Folders input files may come from: the study folder and any folder the
+        study file allows (`[privacy] allow_files_from`, relative to the study folder)."""
+        extra = [
+            (self.root / folder).resolve() for folder in self.definition.privacy.allow_files_from
+        ]
+        return (self.root.resolve(), *extra)
+
     def input_path(self, name: str) -> Path:
         """The file of an input (`roster`, `interviews`, `excerpts`, `survey`), or
-        of another file an input names (`survey.dictionary`)."""
-        return self.root / self.definition.inputs.files()[name]
+        of another file an input names (`survey.dictionary`). A file outside the
+        allowed folders (`..`, an absolute path, a symbolic link out) is refused."""
+        path = self.root / self.definition.inputs.files()[name]
+        if not inside(path, self.allowed_folders):
+            raise StudyFileError(
+                str(self.path),
+                f"inputs.{name}",
+                "the file is outside the study folder (or a link out of it); move it in, "
+                "or allow its folder in [privacy] allow_files_from",
+            )
+        return path
 
     def input_spec(self, name: str) -> InputSpec:
         return getattr(self.definition.inputs, name)
+
+
+def inside(path: Path, folders: tuple[Path, ...]) -> bool:
+    """True when the real path of `path` (links resolved) is in one of `folders`."""
+    try:
+        real = Path(path).resolve()
+    except (OSError, RuntimeError):
+        return False
+    return any(real == folder or real.is_relative_to(folder) for folder in folders)
 
 
 def _location(error: dict) -> str:

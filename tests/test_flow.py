@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import logging
+from pathlib import Path
 
 import pytest
 
 from flows import stages
+from flows.privacy.audit import NameScreen
 
 
 @pytest.fixture(scope="session")
@@ -47,7 +49,8 @@ def test_flow_publishes_dossiers_and_manifest(flow_run):
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["loaded"]["excerpts.csv"] == 295
     assert set(manifest["timings_seconds"]) == {"ingest", "nlp", "sql", "render", "audit"}
-    assert not stages.staging_dir(out).exists()
+    assert not any((stages.private_dir(out) / "staging").glob("*"))
+    assert manifest["run_id"]
 
 
 def test_flow_output_matches_direct_run(flow_run, demo_dir, tmp_path):
@@ -68,6 +71,14 @@ def test_flow_logs_hold_no_names_or_excerpt_text(flow_run, demo_dir):
     assert not [m for m in messages if pattern.search(m)]
     texts = set(ingested.data.excerpts["text"])
     assert not [m for m in messages if any(t[:40] in m for t in texts)]
+    # ids and counts only: inputs by their role, never by file name; task names too
+    files = [Path(p).name for p in ingested.study.definition.inputs.files().values()]
+    assert any(m.startswith("input 1 (roster)") for m in messages)
+    assert not [m for m in messages if any(f in m for f in files)]
+    screen = NameScreen(ingested.name_set())
+    assert not [m for m in messages if screen.holds_name(m)]
+    tasks = [getattr(r, "task_run_name", "") or "" for r in records]
+    assert not [t for t in tasks if screen.holds_name(t)]
 
 
 def test_rerun_after_one_case_change_rerenders_only_that_case(prefect_harness, demo_dir, tmp_path):

@@ -200,7 +200,7 @@ def test_misconfigured_study_fails_the_audit_and_publishes_nothing(
     with pytest.raises(LeakError, match="leak audit found"):
         stages.run_direct(folder, out)
     assert not out.exists()
-    assert stages.staging_dir(out).exists()
+    assert len(list((stages.private_dir(out) / "staging").iterdir())) == 1
 
 
 def test_withdrawn_informant_vanishes(make_study, tmp_path, tiny_roster):
@@ -250,7 +250,7 @@ def test_audit_reads_artifacts_and_logs(tmp_path):
     roster = [("A", "peer", ["Henrik Sørensen", "Henrik"])]
     (tmp_path / "index.html").write_text("<p>clean</p>", encoding="utf-8")
     hits = stages.audit(tmp_path, roster, {"log": "rendered for henrik", "run-summary": "9 cases"})
-    assert hits == [{"where": "artifact:log", "line": 0}]
+    assert hits == [{"where": "artifact:log", "at": "line 1"}]
 
 
 @pytest.mark.parametrize(

@@ -314,6 +314,14 @@ def test_sources_inline_relative_and_absolute(tmp_path):
     srcs[2].storage, srcs[2].path = "relative", "texts/nurse.txt"
     qde, files = fb.project_xml(srcs, CODES, scheme="utf-16", origin="NVivo 14", **standard_cases())
     folder = make_study(tmp_path / "study", qde, files)
+    # a file outside the study folder is refused unless the study file allows its folder
+    data, rejects = ingest(folder)
+    assert any("not found in the study folder (absolute://" in r["reason"] for r in rejects)
+    toml = folder / "study.toml"
+    toml.write_text(
+        toml.read_text(encoding="utf-8") + '\n[privacy]\nallow_files_from = ["../elsewhere"]\n',
+        encoding="utf-8",
+    )
     data, rejects = ingest(folder)
     assert [r["reason"] for r in rejects] == ["code not mapped to any theme in study.toml"]
     assert set(data.interviews.person_id) == {"A", "A-a", "N"}

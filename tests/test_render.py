@@ -30,6 +30,7 @@ def test_output_layout(demo_out):
         *(f"cases/P{i}.html" for i in range(1, 10)),
         *(f"exports/{stem}.{ext}" for stem in sorted(stages.EXPORTS) for ext in ("csv", "xlsx")),
         "index.html",
+        "manifest.json",
         "rejects.csv",
         "triangulate.duckdb",
     ]
@@ -131,7 +132,7 @@ def test_audit_finds_a_planted_name_and_refuses_to_publish(tmp_path, demo_dir):
         f"<p>ok</p>\n<p>{name.upper()}</p>\n", encoding="utf-8"
     )
     hits = stages.audit(folder, ingested.data.roster_names)
-    assert hits == [{"where": "cases/X.html", "line": 2}]
+    assert hits == [{"where": "cases/X.html", "at": "line 2"}]
     with pytest.raises(Exception, match="leak audit found 1 roster name"):
         stages.check_audit(hits)
 

@@ -81,7 +81,10 @@ def roster_carriers(
     cases = person_cases or {}
     people = []
     for pid, role, names in roster_names:
-        spec = roles[role]
+        spec = roles.get(role)
+        if spec is None:  # a roster row that was not loaded: its names go all the same
+            people.append((Carrier("[person]", pid), names))
+            continue
         label = pseudonym_label(pid, spec.label, spec.per_case)
         carrier = Carrier(label, pid, frozenset(cases.get(pid, ())), staff=not spec.per_case)
         people.append((carrier, names))
@@ -101,7 +104,12 @@ def build_pseudonymiser(
     `person_cases` (person id -> case ids) lets a name shared by several people
     be labelled as the one linked to the excerpt's case."""
     people = roster_carriers(study, roster_names, person_cases)
-    return Pseudonymiser([*people, *(extra_names or [])], study.study.language, model=model)
+    return Pseudonymiser(
+        [*people, *(extra_names or [])],
+        study.study.language,
+        model=model,
+        common_words=study.privacy.common_words,
+    )
 
 
 def annotate_excerpts(
@@ -170,7 +178,12 @@ def _annotate(
     kinds: dict[str, str],
 ) -> list[Annotation]:
     """Pseudonymise, then suggest stances, for the rows of `frame` in order."""
-    pseudonymiser = Pseudonymiser([*people, *extra], study.study.language, model=model)
+    pseudonymiser = Pseudonymiser(
+        [*people, *extra],
+        study.study.language,
+        model=model,
+        common_words=study.privacy.common_words,
+    )
     mentions = _mentions(frame)
     texts, names, replaced = [], [], []
     for item in pseudonymiser.deidentify(frame["text"].tolist(), mentions):
@@ -290,7 +303,7 @@ def run_salt(
     """A hash of everything besides the excerpt itself that annotation depends on."""
     from flows.nlp import anchors, decide, features, lexicons, negation, reader, states
     from flows.nlp import model as stance_model
-    from flows.privacy import pseudonymise
+    from flows.privacy import canonical, matching, pseudonymise
 
     lexicon_files = {
         entry.name: _sha256(entry.read_bytes())
@@ -303,6 +316,8 @@ def run_salt(
         module.__name__: _sha256(Path(module.__file__).read_bytes())
         for module in (
             pseudonymise,
+            canonical,
+            matching,
             anchors,
             decide,
             features,
@@ -325,6 +340,7 @@ def run_salt(
         "language": study.study.language,
         "roster": roster,
         "identifiers": [[label, list(names)] for label, names in extra],
+        "common_words": sorted(study.privacy.common_words),
         "themes": [[t.id, t.kind, t.examples, t.behaviour, t.better] for t in study.themes],
         "lexicons": lexicon_files,
         "code": code,

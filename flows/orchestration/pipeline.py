@@ -42,7 +42,9 @@ from prefect.utilities.annotations import quote  # noqa: E402
 from flows import stages  # noqa: E402
 from flows.errors import TriangulateError  # noqa: E402
 from flows.orchestration import artifacts  # noqa: E402
+from flows.privacy.matching import NameSet  # noqa: E402
 from flows.render import dossiers  # noqa: E402
+from flows.runs import RunLock  # noqa: E402
 
 T = TypeVar("T")
 
@@ -83,12 +85,29 @@ class RenderChunk:
 _render_pool: ContextVar[Executor | None] = ContextVar("render_pool", default=None)
 
 
+def input_role(ingested: stages.Ingested, file_name: str) -> str:
+    """Which input of the study file a loaded-counts entry is (roster, excerpts...)."""
+    files = ingested.study.definition.inputs.files()
+    roles = [key for key, path in files.items() if file_name.startswith(Path(path).name)]
+    part = " (sources)" if file_name.endswith("(sources)") else ""
+    part = " (codings)" if file_name.endswith("(codings)") else part
+    return (roles[-1] if roles else "input") + part
+
+
 @task(name="ingest coded excerpts and surveys", **FILE_TASK)
 def ingest_task(study_dir: Path) -> stages.Ingested:
     ingested = stages.ingest(study_dir)
+    settings.protect_database()
     logger = get_run_logger()
-    for name, loaded in ingested.data.loaded_counts.items():
-        logger.info("%s: %d rows read, %d loaded", name, ingested.data.read_counts[name], loaded)
+    # inputs by their role in the study file, never by file name (names can hold a person's)
+    for number, (name, loaded) in enumerate(ingested.data.loaded_counts.items(), 1):
+        logger.info(
+            "input %d (%s): %d rows read, %d loaded",
+            number,
+            input_role(ingested, name),
+            ingested.data.read_counts[name],
+            loaded,
+        )
     logger.info("%d rows or cells rejected (see rejects.csv)", len(ingested.data.rejects))
     return ingested
 
@@ -132,7 +151,7 @@ def _current_pool() -> Executor | None:
 
 @task(name="render dossiers", task_run_name="render dossiers {chunk.label}", **FILE_TASK)
 def render_chunk_task(
-    chunk: RenderChunk, db_path: str, study, prov: dict, names: tuple[str, ...]
+    chunk: RenderChunk, db_path: str, study, prov: dict, names: NameSet
 ) -> list[dict]:
     """Triangulate, render and audit a chunk of cases into the content store."""
     pool = _current_pool()
@@ -164,7 +183,7 @@ def pdf_task(staging: Path) -> int:
 def audit_task(
     staging: Path, ingested: stages.Ingested, extra_texts: dict[str, str], known_clean: set[str]
 ) -> None:
-    hits = stages.audit(staging, ingested.audit_names(), extra_texts, known_clean)
+    hits = stages.audit(staging, ingested.name_set(), extra_texts, known_clean)
     get_run_logger().info("leak audit: %d hit(s)", len(hits))
     stages.check_audit(hits)
 
@@ -190,8 +209,16 @@ def triangulate_study(
     from flows.study import load_study
 
     permissions = load_study(study_dir).definition.privacy.output_permissions
-    with stages.private_files(permissions), _collect_logs() as log_lines:
-        return _triangulate(study_dir, out_dir, force, rebuild_cases, pdf, nlp_model, log_lines)
+    out_dir = Path(out_dir).resolve()
+    with (
+        stages.private_files(permissions),
+        RunLock(out_dir) as run_id,
+        _collect_logs() as log_lines,
+    ):
+        get_run_logger().info("run %s holds the output folder", run_id)
+        return _triangulate(
+            study_dir, out_dir, force, rebuild_cases, pdf, nlp_model, log_lines, run_id
+        )
 
 
 @contextlib.contextmanager
@@ -212,7 +239,9 @@ def _collect_logs():
         logger.removeHandler(handler)
 
 
-def _triangulate(study_dir, out_dir, force, rebuild_cases, pdf, nlp_model, log_lines) -> dict:
+def _triangulate(
+    study_dir, out_dir, force, rebuild_cases, pdf, nlp_model, log_lines, run_id
+) -> dict:
     started = datetime.now(UTC)
     timings: dict[str, float] = {}
     clock = time.perf_counter()
@@ -224,8 +253,7 @@ def _triangulate(study_dir, out_dir, force, rebuild_cases, pdf, nlp_model, log_l
         clock = now
 
     study_dir, out_dir = Path(study_dir).resolve(), Path(out_dir).resolve()
-    staging = stages.staging_dir(out_dir)
-    shutil.rmtree(staging, ignore_errors=True)
+    staging = stages.staging_dir(out_dir, run_id)
     staging.mkdir(parents=True)
     db_path = staging / stages.DB_NAME
     store = stages.store_dir(out_dir) / "dossiers"
@@ -243,7 +271,7 @@ def _triangulate(study_dir, out_dir, force, rebuild_cases, pdf, nlp_model, log_l
         cases = stages.case_ids(db_path)
         rebuilt = set(cases if force else (rebuild_cases or []))
         jobs = [dossiers.CaseJob(c, keys[c], str(store / f"{keys[c]}.html")) for c in cases]
-        names = stages.distinct_names(ingested.audit_names())
+        names = ingested.name_set()
         records, exports = _render_all(
             jobs,
             db_path,
@@ -278,22 +306,21 @@ def _triangulate(study_dir, out_dir, force, rebuild_cases, pdf, nlp_model, log_l
             **stages.review_counts(db_path, ingested),
         }
         texts = artifacts.texts(summary, stages.case_overview(db_path))
+        summary.update(run_id=run_id, started_utc=started.isoformat(), provenance=prov)
         audited = stages.AuditLedger(stages.store_dir(out_dir), names)
         known_clean = audited.clean_digests(jobs, records)
-        extra_texts = {**texts, "log": "\n".join(log_lines)}
+        extra_texts = {
+            **texts,
+            "log": "\n".join(log_lines),
+            "manifest": stages.manifest_text(summary),
+        }
         audit_task(staging, quote(ingested), extra_texts, quote(known_clean))
         lap("audit")
-        stages.publish(staging, out_dir)
+        summary.update(finished_utc=datetime.now(UTC).isoformat(), timings_seconds=timings)
+        stages.publish(staging, out_dir, summary)
         audited.record(jobs, records)
         stages.prune_store(store, jobs)
         artifacts.publish(texts, create_markdown_artifact, create_table_artifact)
-    summary.update(
-        started_utc=started.isoformat(),
-        finished_utc=datetime.now(UTC).isoformat(),
-        timings_seconds=timings,
-        provenance=prov,
-    )
-    stages.write_manifest(out_dir, summary)
     get_run_logger().info(
         "%d dossiers published (%d rendered, %d reused)",
         len(cases),
@@ -308,7 +335,7 @@ def _render_all(
     db_path: Path,
     ingested: stages.Ingested,
     prov: dict,
-    names: tuple[str, ...],
+    names: NameSet,
     rebuilt: set[str],
     meanwhile: Callable[[], T],
 ) -> tuple[list[dict], T]:

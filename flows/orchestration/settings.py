@@ -44,6 +44,20 @@ def configure() -> None:
             os.environ["PREFECT_API_URL"] = url
 
 
+def protect_database() -> None:
+    """Prefect's home owner-only (0700) and its database files 0600: run names,
+    logs and artifacts are the project's business only. Where the folder is not
+    ours (a server elsewhere), nothing is changed."""
+    home = Path(os.environ.get("PREFECT_HOME", DEFAULTS["PREFECT_HOME"]))
+    try:
+        if home.is_dir() and home.stat().st_uid == os.getuid():
+            home.chmod(0o700)
+            for path in home.glob("*.db*"):
+                path.chmod(0o600)
+    except OSError:
+        pass
+
+
 def server_is_up(api_url: str, timeout: float = 0.5) -> bool:
     """True when a Prefect server answers its health check at `api_url`."""
     try:

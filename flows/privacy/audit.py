@@ -1,24 +1,38 @@
 """The leak audit: no roster name may reach an output, a log line or an artifact.
 
-Every output file (HTML, CSV, JSON, the text parts of XLSX files, PDF text),
-every text column of the database, and any extra texts (artifacts before they
-are created, the run's log lines) are searched for every roster name and
-alias, whole word and case-insensitive, after NFKC normalisation. A hit fails
-the run; nothing is published.
+Every output is read as a reader sees it and searched for every roster name,
+alias and part of a full name with the same matcher as the pseudonymiser
+(`flows.privacy.matching`: canonical form, any case, accents, invisible
+characters, look-alike letters, hyphens and line breaks between the parts,
+the genitive; common-word aliases only where they read as a name):
 
-Dossiers are audited where they are rendered (`NameScreen.lines_with_names`
-on the very string written); the final audit then skips a file whose SHA-256
-is in `known_clean` (audited clean against the same names), so each byte is
+- HTML: the text content with entities decoded (not markup, styles or
+  scripts), plus the attributes a reader or screen reader meets (alt, title,
+  aria-label, placeholder, value, content); located by source line;
+- CSV: each cell (row and column); XLSX: each cell's text (sheet and cell) and
+  the document properties; JSON: each string and key (its path); PDF: the text
+  of each page; Markdown and text files: the text (line);
+- the database: every column that can hold text, its distinct values;
+- extra texts: the artifacts before they are created and the run's log lines.
+
+Text is searched across line breaks and element boundaries ("Henrik<br>
+Sørensen" is a name). A hit fails the run; nothing is published; the error
+says where (file and location), never the name.
+
+Dossiers are audited where they are rendered (`NameScreen.hits` on the very
+string written); the final audit then skips a file whose SHA-256 is in
+`known_clean` (audited clean against the same names), so each byte is
 searched once. A file that changed since is searched again.
 """
 
 from __future__ import annotations
 
+import bisect
 import functools
 import hashlib
 import html
+import json
 import re
-import unicodedata
 import zipfile
 from collections.abc import Collection, Iterable
 from pathlib import Path
@@ -27,95 +41,129 @@ import duckdb
 
 from flows import warehouse
 from flows.errors import LeakError
+from flows.privacy.canonical import TOKEN, canonical
+from flows.privacy.matching import NameSet, matcher_for, person_forms
 
-TEXT_SUFFIXES = {".html", ".csv", ".json", ".md", ".txt"}
+TEXT_SUFFIXES = {".html", ".csv", ".json", ".md", ".txt", ".log"}
 OFFICE_SUFFIXES = {".xlsx"}
 
 RosterNames = Iterable[tuple[str, str, list[str]]]
 
 
 def distinct_names(roster_names: RosterNames) -> tuple[str, ...]:
-    """Every name and alias once, longest first (the order the pattern tries them)."""
-    names = {n for _, _, names in roster_names for n in names if n.strip()}
+    """Every name, alias and part of a person's full name once, longest first.
+    Identifiers (role "identifier") are searched as given, not by part."""
+    names = {
+        n
+        for _, role, names in roster_names
+        for n in (names if role == "identifier" else person_forms(names))
+        if n.strip()
+    }
     return tuple(sorted(names, key=lambda n: (-len(n), n)))
 
 
-def names_fingerprint(names: tuple[str, ...]) -> str:
+def names_fingerprint(names: tuple[str, ...] | NameSet) -> str:
     """A digest of the names searched for (audit results hold only against them)."""
+    if isinstance(names, NameSet):
+        return names.fingerprint
     return hashlib.sha256("\n".join(names).encode()).hexdigest()
 
 
 def name_pattern(roster_names: RosterNames) -> re.Pattern | None:
-    """One case-insensitive whole-word pattern for every roster name and alias."""
-    return _pattern(distinct_names(roster_names))
-
-
-def _pattern(names: tuple[str, ...]) -> re.Pattern | None:
+    """A plain case-insensitive whole-word pattern for every roster name and alias
+    as written (for tests and quick checks; the audit uses the matcher)."""
+    names = tuple(sorted({n for _, _, ns in roster_names for n in ns if n.strip()}, key=len))
     if not names:
         return None
     return re.compile(
-        r"(?<!\w)(?:" + "|".join(re.escape(n) for n in names) + r")(?!\w)", re.IGNORECASE
+        r"(?<!\w)(?:" + "|".join(re.escape(n) for n in names[::-1]) + r")(?!\w)", re.IGNORECASE
     )
 
 
+def as_name_set(names: NameSet | tuple[str, ...] | RosterNames) -> NameSet:
+    if isinstance(names, NameSet):
+        return names
+    names = tuple(names)
+    if names and isinstance(names[0], str):
+        return NameSet(names)
+    return NameSet(distinct_names(names))
+
+
+Segment = tuple[str, str]  # (where, text)
+
+
 class NameScreen:
-    """Search text for names: a cheap whole-word pre-filter, then the exact pattern.
+    """Search segments of text for names; report where."""
 
-    A name can only match where its first word stands as a whole word, so text
-    without any of those words needs no regular expression at all."""
-
-    def __init__(self, names: tuple[str, ...]):
-        self.names = names
-        self.pattern = _pattern(names)
-        self.first_words = {
-            words[0] for name in names if (words := re.findall(r"\w+", name.lower()))
-        }
-        self.fingerprint = names_fingerprint(names)
-
-    def may_hold(self, text: str) -> bool:
-        return not self.first_words.isdisjoint(words(text))
+    def __init__(self, names: NameSet | tuple[str, ...]):
+        self.name_set = as_name_set(names)
+        self.matcher = matcher_for(self.name_set)
+        self.fingerprint = self.name_set.fingerprint
+        self.digit_first = any(key.isdigit() for key in self.matcher.index)
 
     def holds_name(self, text: str) -> bool:
-        text = unicodedata.normalize("NFKC", text)
-        return self.pattern is not None and self.may_hold(text) and bool(self.pattern.search(text))
+        return bool(self.name_set) and bool(self.matcher.find(text))
 
-    def lines_with_names(self, text: str) -> list[int]:
-        """Line numbers (from 1) holding a name, after NFKC normalisation."""
-        if self.pattern is None or not self.may_hold(text):
+    def hits(self, segments: Iterable[Segment]) -> list[str]:
+        """Where names are, one entry per segment holding one. Segments are read
+        as one text (a name split across two is found, at the first)."""
+        if not self.name_set:
             return []
-        text = unicodedata.normalize("NFKC", text)
-        return [
-            number
-            for number, line in enumerate(text.splitlines(), 1)
-            if self.may_hold(line) and self.pattern.search(line)
-        ]
+        places, starts, texts, offset = [], [], [], 0
+        for where, text in segments:
+            places.append(where)
+            starts.append(offset)
+            texts.append(text)
+            offset += len(text) + 1
+        found: list[str] = []
+        text = "\n".join(texts)
+        if not self.may_hold(text):
+            return []
+        for match in self.matcher.find(text):
+            where = places[bisect.bisect_right(starts, match.start) - 1]
+            if not found or found[-1] != where:
+                found.append(where)
+        return list(dict.fromkeys(found))
+
+    def html_hits(self, text: str) -> list[str]:
+        """Where names are in an HTML page (see `html_segments`)."""
+        if not self.name_set or not self.may_hold_html(text):
+            return []
+        return self.hits(html_segments(text))
+
+    def may_hold_html(self, text: str) -> bool:
+        """A quick screen: False only when no name can start anywhere in the page.
+        The whole page, markup included, entities decoded: its words are a
+        superset of the words of what a reader sees (tags separate words in
+        both), so no first word of a name among them means no name."""
+        return self.may_hold(html.unescape(text) if "&" in text else text)
+
+    def may_hold(self, text: str) -> bool:
+        """False only when no first word of a name is among the words of `text`."""
+        if self.digit_first:
+            return True
+        return not self.matcher.index.keys().isdisjoint(quick_words(text))
 
 
-#: ASCII bytes that are not word characters become spaces; other bytes stay
-_NON_WORD = bytes(b if chr(b).isalnum() or b == ord("_") or b >= 128 else 32 for b in range(256))
-_WORD = re.compile(r"\w+")
+#: ASCII bytes other than letters become spaces; other bytes stay (UTF-8 sequences)
+_LETTERS = bytes(b if chr(b).isalpha() or b >= 128 else 32 for b in range(256))
 
 
-def words(text: str) -> set[str]:
-    """The lower-case words (`\\w+`) of `text` after NFKC normalisation.
-
-    Fast path: ASCII punctuation is blanked out in the UTF-8 bytes and the
-    text split on whitespace; only the few distinct tokens holding non-ASCII
-    characters are normalised and split with the regular expression (ASCII
-    is stable under NFKC)."""
-    tokens = set(text.lower().encode("utf-8").translate(_NON_WORD).split())
+def quick_words(text: str) -> set[str]:
+    """The canonical letter tokens of `text`, fast: ASCII is lower-cased and split
+    in bytes; only the few distinct tokens holding other characters are folded
+    (`flows.privacy.canonical`) and split again."""
     found: set[str] = set()
-    for token in tokens:
+    for token in set(text.lower().encode("utf-8", "surrogatepass").translate(_LETTERS).split()):
         if token.isascii():
             found.add(token.decode("ascii"))
         else:
-            normal = unicodedata.normalize("NFKC", token.decode("utf-8")).lower()
-            found.update(_WORD.findall(normal))
+            found.update(TOKEN.findall(canonical(token.decode("utf-8", "replace"))))
     return found
 
 
 @functools.lru_cache(maxsize=2)
-def screen_for(names: tuple[str, ...]) -> NameScreen:
+def screen_for(names: NameSet | tuple[str, ...]) -> NameScreen:
     """One screen per process and set of names (worker processes reuse it)."""
     return NameScreen(names)
 
@@ -126,7 +174,7 @@ def sha256_file(path: Path) -> str:
 
 def audit(
     out_dir: Path,
-    roster_names: RosterNames,
+    names: NameSet | RosterNames,
     extra_texts: dict[str, str] | None = None,
     known_clean: Collection[str] = (),
 ) -> list[dict]:
@@ -135,14 +183,12 @@ def audit(
 
     `known_clean`: SHA-256 digests of file contents already audited clean against
     these names (skipped). Returns where each hit is (never the name itself)."""
-    screen = screen_for(distinct_names(roster_names))
-    if screen.pattern is None:
+    screen = screen_for(as_name_set(names))
+    if not screen.name_set:
         return []
-    hits = [
-        {"where": f"artifact:{key}", "line": 0}
-        for key, text in sorted((extra_texts or {}).items())
-        if screen.holds_name(unicodedata.normalize("NFKC", text))
-    ]
+    hits = []
+    for key, text in sorted((extra_texts or {}).items()):
+        hits += [{"where": f"artifact:{key}", "at": w} for w in screen.hits(line_segments(text))]
     known = set(known_clean)
     for path in sorted(out_dir.rglob("*")):
         if not path.is_file() or path.suffix not in (*TEXT_SUFFIXES, *OFFICE_SUFFIXES, ".pdf"):
@@ -150,22 +196,114 @@ def audit(
         if known and path.suffix == ".html" and sha256_file(path) in known:
             continue
         where = str(path.relative_to(out_dir))
-        hits += [{"where": where, "line": n} for n in screen.lines_with_names(file_text(path))]
+        hits += [{"where": where, "at": at} for at in screen.hits(file_segments(path))]
     db_path = out_dir / warehouse.DB_NAME
     if db_path.exists():
         hits += audit_database(db_path, screen)
     return hits
 
 
+def line_segments(text: str) -> list[Segment]:
+    return [(f"line {n}", line) for n, line in enumerate(text.split("\n"), 1)]
+
+
+def file_segments(path: Path) -> list[Segment]:
+    """The text of an output file as a reader would see it, in located segments."""
+    if path.suffix in OFFICE_SUFFIXES:
+        return xlsx_segments(path)
+    if path.suffix == ".pdf":
+        from flows.render.pdf import pdf_pages
+
+        return [(f"page {n}", text) for n, text in enumerate(pdf_pages(path), 1)]
+    text = path.read_text(encoding="utf-8", errors="replace")
+    if path.suffix == ".html":
+        return html_segments(text)
+    if path.suffix == ".csv":
+        return csv_segments(text)
+    if path.suffix == ".json":
+        try:
+            return json_segments(json.loads(text))
+        except ValueError:
+            pass
+    return line_segments(text)
+
+
 def file_text(path: Path) -> str:
     """The text of an output file as a reader would see it."""
-    if path.suffix in OFFICE_SUFFIXES:
-        return _zip_text(path)
-    if path.suffix == ".pdf":
-        from flows.render.pdf import pdf_text
+    return "\n".join(text for _, text in file_segments(path))
 
-        return pdf_text(path)
-    return path.read_text(encoding="utf-8")
+
+#: attributes whose values a reader or a screen reader meets
+READ_ATTRIBUTES = (
+    "alt", "title", "aria-label", "aria-description", "placeholder", "value", "content", "label",
+)  # fmt: skip
+_HIDDEN = re.compile(r"<!--.*?-->|<(style|script|template)\b[^>]*>.*?</\1\s*>", re.S | re.I)
+_MARKUP = re.compile(r"<[^>]*>")
+_NEWLINE = re.compile("\n")
+_ATTRIBUTE = re.compile(
+    r"\s(" + "|".join(READ_ATTRIBUTES) + r""")\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I
+)
+
+
+def html_segments(text: str) -> list[Segment]:
+    """An HTML page's text content and read attributes, entities decoded; each
+    located by its source line. Comments, styles and scripts are not read.
+
+    Regular expressions rather than an HTML parser: the pages are our own
+    well-formed output, and this runs on every page as it is rendered."""
+    parts: list[tuple[int, str, str]] = []  # (source offset, attribute or "", raw text)
+    hidden = [(m.start(), m.end()) for m in _HIDDEN.finditer(text)]
+    cursor, spans = 0, []
+    for start, end in hidden:
+        spans.append((cursor, start))
+        cursor = end
+    spans.append((cursor, len(text)))
+    for begin, finish in spans:
+        position = begin
+        for tag in _MARKUP.finditer(text, begin, finish):
+            if tag.start() > position:
+                parts.append((position, "", text[position : tag.start()]))
+            for attribute in _ATTRIBUTE.finditer(tag.group()):
+                value = next(v for v in attribute.groups()[1:] if v is not None)
+                parts.append((tag.start(), attribute.group(1).lower(), value))
+            position = tag.end()
+        if finish > position:
+            parts.append((position, "", text[position:finish]))
+    newlines = [m.start() for m in _NEWLINE.finditer(text)]
+    segments = []
+    for offset, attribute, raw in parts:
+        if not raw.strip():
+            continue
+        line = bisect.bisect_left(newlines, offset) + 1
+        where = f"line {line}" + (f" ({attribute})" if attribute else "")
+        segments.append((where, html.unescape(raw)))
+    return segments
+
+
+def csv_segments(text: str) -> list[Segment]:
+    import csv
+    import io
+
+    from openpyxl.utils import get_column_letter
+
+    rows = csv.reader(io.StringIO(text, newline=""))
+    return [
+        (f"row {r} column {get_column_letter(c)}", cell)
+        for r, row in enumerate(rows, 1)
+        for c, cell in enumerate(row, 1)
+        if cell
+    ]
+
+
+def json_segments(value, path: str = "$") -> list[Segment]:
+    if isinstance(value, dict):
+        found = []
+        for key, item in value.items():
+            found += [(f"{path} (key)", str(key)), *json_segments(item, f"{path}.{key}")]
+        return found
+    if isinstance(value, list):
+        return [s for i, item in enumerate(value) for s in json_segments(item, f"{path}[{i}]")]
+    return [(path, str(value))] if value is not None else []
 
 
 #: column types that cannot hold text (a name can only be in the others)
@@ -177,11 +315,9 @@ NON_TEXT_TYPES = {
 
 
 def audit_database(db_path: Path, screen: NameScreen) -> list[dict]:
-    """Every column of every warehouse table that can hold text, read as text.
-
-    Each column's distinct values are screened together (DuckDB finds them;
-    codes such as "agreement" repeat thousands of times), then searched one by
-    one only when the screen lets them through."""
+    """Every column of every warehouse table that can hold text, read as text
+    (each column's distinct values; codes such as "agreement" repeat thousands
+    of times)."""
     hits = []
     with duckdb.connect(str(db_path), read_only=True) as con:
         for table in warehouse.query(con, "warehouse_tables")["table_name"]:
@@ -191,34 +327,44 @@ def audit_database(db_path: Path, screen: NameScreen) -> list[dict]:
                     continue
                 as_text = duckdb.ColumnExpression(column).cast(duckdb.sqltypes.VARCHAR)
                 values = [v for (v,) in relation.select(as_text).distinct().fetchall() if v]
-                text = unicodedata.normalize("NFKC", "\n".join(values))
-                if screen.may_hold(text) and any(
-                    screen.pattern.search(v) for v in text.split("\n")
-                ):
-                    hits.append({"where": f"{warehouse.DB_NAME}:{table}.{column}", "line": 0})
+                if screen.hits([("", v) for v in values]):
+                    hits.append({"where": f"{warehouse.DB_NAME}:{table}.{column}", "at": ""})
     return hits
 
 
-def _zip_text(path: Path) -> str:
-    """The text an Office file shows: cell text (`<t>` and `<v>` elements of the
-    worksheets and the shared strings) and the document properties."""
+_CELL = re.compile(r"<(?:\w+:)?c\b([^>]*)>(.*?)</(?:\w+:)?c>", re.S)
+_CELL_REF = re.compile(r'\br="([A-Z]+\d+)"')
+_CELL_TEXT = re.compile(r"<(?:\w+:)?[tv](?:\s[^>]*)?>([^<]*)</(?:\w+:)?[tv]>")
+_SHARED = re.compile(r"<(?:\w+:)?si\b[^>]*>(.*?)</(?:\w+:)?si>", re.S)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def xlsx_segments(path: Path) -> list[Segment]:
+    """The text an Office file shows: each worksheet cell's text (sheet and cell),
+    each shared string, and the text of the document properties (not styles or
+    themes, whose font names, e.g. script="Hans", would match people's names)."""
     with zipfile.ZipFile(path) as archive:
-        texts = []
-        for part in (n for n in archive.namelist() if _holds_content(n)):
+        segments: list[Segment] = []
+        for part in sorted(n for n in archive.namelist() if _holds_content(n)):
             xml = archive.read(part).decode("utf-8", "replace")
             if part.startswith("docProps/"):
-                texts.append(xml)
+                segments += [(part, html.unescape(t)) for t in _TAG.split(xml) if t.strip()]
+            elif part == "xl/sharedStrings.xml":
+                for number, item in enumerate(_SHARED.findall(xml)):
+                    text = "".join(_CELL_TEXT.findall(item))
+                    segments.append((f"shared string {number}", html.unescape(text)))
             else:
-                texts += map(html.unescape, _CELL_TEXT.findall(xml))
-        return "\n".join(texts)
-
-
-_CELL_TEXT = re.compile(r"<(?:\w+:)?[tv](?:\s[^>]*)?>([^<]*)</(?:\w+:)?[tv]>")
+                sheet = part.rsplit("/", 1)[-1]
+                for attrs, inner in _CELL.findall(xml):
+                    ref = _CELL_REF.search(attrs)
+                    text = "".join(_CELL_TEXT.findall(inner))
+                    where = f"{sheet} cell {ref.group(1) if ref else '?'}"
+                    segments.append((where, html.unescape(text)))
+        return segments
 
 
 def _holds_content(part: str) -> bool:
-    """Office parts that hold cell text or document properties; not styles or themes,
-    whose font names (e.g. script="Hans") would match people's names."""
+    """Office parts that hold cell text or document properties."""
     return part in ("xl/sharedStrings.xml", "docProps/core.xml", "docProps/app.xml") or (
         part.startswith("xl/worksheets/") and part.endswith(".xml")
     )
@@ -227,9 +373,9 @@ def _holds_content(part: str) -> bool:
 def check_audit(hits: list[dict]) -> None:
     if hits:
         places = "; ".join(
-            f"{h['where']}" + (f" line {h['line']}" if h["line"] else "") for h in hits[:20]
+            f"{h['where']}" + (f" {h['at']}" if h.get("at") else "") for h in hits[:20]
         )
         raise LeakError(
             f"leak audit found {len(hits)} roster name(s) in the outputs ({places}); "
-            "nothing was published, the outputs stay in the staging folder"
+            "nothing was published, the outputs stay in the private staging folder"
         )

@@ -2,12 +2,15 @@
 
 Three layers, applied in this order:
 
-1. the roster: a spaCy PhraseMatcher on lower-cased tokens replaces each
-   person's name and aliases (plus the Danish genitive in -s) with their
-   pseudonym label, e.g. `[peer P3]`; the longest match wins (a full name
-   over a first name);
-2. identifiers by pattern: e-mail addresses, Danish CPR numbers, phone numbers
-   (Danish and international), street addresses and exact dates;
+1. identifiers by pattern: e-mail addresses, Danish CPR numbers, phone numbers
+   (Danish and international), street addresses and exact dates (first, so an
+   e-mail address that holds a name is replaced whole);
+2. the roster: each person's name and aliases (plus the genitive in -s) are
+   found in canonical form (`flows.privacy.matching`: any case, accents,
+   invisible characters, look-alike letters, hyphens and line breaks between
+   the parts) and replaced with their pseudonym label, e.g. `[peer P3]`; the
+   leftmost longest match wins (a full name over a first name); an alias that
+   is a common word ("Will", "May") is replaced only where it reads as a name;
 3. only when the user names an installed trained spaCy pipeline: its PERSON,
    GPE, LOC, ORG and FAC entities. The model can only add redactions; roster
    replacements are made first and never undone.
@@ -15,8 +18,8 @@ Three layers, applied in this order:
 Without a model, `review_candidates` lists capitalised words that are not at
 the start of a sentence and not known study vocabulary, for a person to check.
 
-Whose label a name gets. Each distinct name form (its lower-cased tokens) is
-one matcher pattern, mapped to every person (or listed identifier) who carries
+Whose label a name gets. Each distinct name form (its canonical tokens) is
+one matcher entry, mapped to every person (or listed identifier) who carries
 it: first names repeat in a large study. A mention in an excerpt about case C,
 spoken by informant S, is labelled as the first carrier of that name in this
 order:
@@ -44,17 +47,17 @@ from dataclasses import dataclass
 import spacy
 from spacy.attrs import ORTH
 from spacy.language import Language
-from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc, Span
-from spacy.util import filter_spans
+from spacy.tokens import Doc
 
 from flows.errors import TriangulateError
+from flows.privacy.canonical import tokens
+from flows.privacy.matching import Match, NameMatcher, person_forms
 
 #: Patterns for identifiers that are not names, most specific first (dates before
 #: phone numbers: "2020-03-04" is a date, not four pairs of digits). Each needs a
 #: digit or an "@" (`replace_identifiers` skips texts with neither).
 IDENTIFIER_PATTERNS: tuple[tuple[str, re.Pattern], ...] = (
-    ("[e-mail]", re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")),
+    ("[e-mail]", re.compile(r"[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}")),
     ("[CPR number]", re.compile(r"(?<![\w-])[0-3]\d[01]\d\d{2}[- ]?\d{4}(?![\w-])")),
     ("[date]", re.compile(r"\b\d{4}-\d{2}-\d{2}\b")),
     ("[date]", re.compile(r"\b\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})\b")),
@@ -66,14 +69,14 @@ IDENTIFIER_PATTERNS: tuple[tuple[str, re.Pattern], ...] = (
     (
         "[address]",
         re.compile(
-            r"\b[A-ZÆØÅ][\wæøåÆØÅ.-]*(?:vej|gade|allé|alle|plads|vænge|vænget|stræde|boulevard"
-            r"|torv|sti|parken|have)\s+\d+[A-Za-z]?(?:,?\s*\d+\.?\s*(?:th|tv|mf|sal)\.?)?"
+            r"\b[A-ZÆØÅ][\wæøåÆØÅ.-]{0,40}?(?:vej|gade|allé|alle|plads|vænge|vænget|stræde|boulevard"
+            r"|torv|sti|parken|have)\s{1,3}\d{1,4}[A-Za-z]?(?:,?\s{0,3}\d{1,3}\.?\s{0,3}(?:th|tv|mf|sal)\.?)?"
         ),
     ),
     (
         "[address]",
         re.compile(
-            r"\b\d+[A-Za-z]?\s+(?:[A-Z][a-z]+\s){1,3}(?:Street|St\.|Road|Rd\.|Avenue|Ave\.|Lane|"
+            r"\b\d{1,5}[A-Za-z]?\s{1,3}(?:[A-Z][a-z]{1,30}\s){1,3}(?:Street|St\.|Road|Rd\.|Avenue|Ave\.|Lane|"
             r"Drive|Way|Close|Court|Place|Square)\b"
         ),
     ),
@@ -279,69 +282,53 @@ class Pseudonymiser:
         people: Iterable[tuple[str | Carrier, list[str]]],
         language: str = "en",
         model: str | None = None,
+        common_words: Iterable[str] = (),
     ):
         """`people`: one (label or `Carrier`, [full name, aliases...]) per person or
-        identifier. A plain label is a carrier without person id or cases."""
-        self.nlp = spacy.blank(language)
-        self.matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
-        # each distinct name form (its lower-case tokens) is one pattern, whoever carries it
+        identifier. A plain label is a carrier without person id or cases.
+        `common_words`: the study's extra common words (`flows.privacy.matching`)."""
         carriers: list[Carrier] = []
-        # (Docs are made only when added: thousands of live Docs slow the garbage collector.)
+        # each distinct name form (its canonical tokens) is one entry, whoever carries it
         forms: dict[tuple[str, ...], tuple[str, set[int]]] = {}
         parsed: dict[str, tuple[str, ...]] = {}  # first names repeat
         for index, (who, names) in enumerate(people):
-            carriers.append(who if isinstance(who, Carrier) else Carrier(who))
-            for variant in sorted(name_variants(names)):
-                if variant not in parsed:
-                    parsed[variant] = tuple(t.lower_ for t in self.nlp.make_doc(variant))
-                form = parsed[variant]
+            carrier = who if isinstance(who, Carrier) else Carrier(who)
+            carriers.append(carrier)
+            if carrier.person_id is not None:
+                names = person_forms(names)
+            for name in names:
+                if name not in parsed:
+                    parsed[name] = tokens(name)
+                form = parsed[name]
                 if form:
-                    forms.setdefault(form, (variant, set()))[1].add(index)
-        # forms carried by the same people share a matcher key (fewer keys, same labels)
+                    forms.setdefault(form, (name, set()))[1].add(index)
+        # forms carried by the same people share a key (fewer keys, same labels)
         groups: dict[tuple[int, ...], list[str]] = {}
-        for _, (variant, indices) in sorted(forms.items()):
-            groups.setdefault(tuple(sorted(indices)), []).append(variant)
+        for _, (name, indices) in sorted(forms.items()):
+            groups.setdefault(tuple(sorted(indices)), []).append(name)
         self.choices: dict[int, _Choice] = {}
-        for number, (indices, variants) in enumerate(groups.items()):
-            key = f"name_{number}"
-            self.matcher.add(key, [self.nlp.make_doc(v) for v in variants])
-            self.choices[self.nlp.vocab.strings[key]] = _Choice([(i, carriers[i]) for i in indices])
+        entries = []
+        for number, (indices, names) in enumerate(groups.items()):
+            entries.append((number, names))
+            self.choices[number] = _Choice([(i, carriers[i]) for i in indices])
+        self.matcher = NameMatcher.build(entries, language, common_words)
         self.model_name = model
         self.model = load_model(model) if model else None
         self.counts: Counter = Counter()
 
-    def spans(self, doc: Doc) -> list[Span]:
-        """Name mentions in a doc, longest first where they overlap, in text order."""
-        return sorted(filter_spans(self.matcher(doc, as_spans=True)), key=lambda s: s.start)
+    def matches(self, text: str) -> list[Match]:
+        """The name mentions in a text (leftmost longest), in text order."""
+        return self.matcher.find(text)
 
-    def _matches(self, doc: Doc) -> list[tuple[int, int, int]]:
-        """(key, start, end) of the name mentions, as `spans` chooses them (the longest
-        of overlapping matches, the earlier of equally long ones), in text order."""
-        matches = sorted(self.matcher(doc), key=lambda m: (m[1] - m[2], m[1]))
-        taken: set[int] = set()
-        kept = []
-        for key, start, end in matches:
-            if start in taken or end - 1 in taken:
-                continue
-            kept.append((key, start, end))
-            taken.update(range(start, end))
-        return sorted(kept, key=lambda m: m[1])
-
-    def _replace_names(
-        self, doc: Doc, mention: Mention = NO_MENTION, text: str | None = None
-    ) -> tuple[str, int]:
-        """The text with each name mention replaced by its label; `text` is the
-        doc's text when the caller has it (`Doc.text` is rebuilt from the tokens)."""
-        matches = self._matches(doc)
-        if text is None:
-            text = doc.text
+    def _replace_names(self, text: str, mention: Mention = NO_MENTION) -> tuple[str, int]:
+        """The text with each name mention replaced by its label."""
+        matches = self.matcher.find(text)
         if not matches:
             return text, 0
         out, cursor = [], 0
-        for key, start, end in matches:
-            last = doc[end - 1]
-            out += [text[cursor : doc[start].idx], self.choices[key].label(mention)]
-            cursor = last.idx + len(last.text)
+        for match in matches:
+            out += [text[cursor : match.start], self.choices[match.key].label(mention)]
+            cursor = match.end
         out.append(text[cursor:])
         return "".join(out), len(matches)
 
@@ -366,13 +353,12 @@ class Pseudonymiser:
     ) -> Iterator[Deidentified]:
         """Each text de-identified; `mentions` (one per text) choose among people who
         share a name. Adds every replacement to `counts` as well."""
-        texts = list(texts)
-        docs = self.nlp.pipe(texts, batch_size=batch_size)
-        for index, (original, doc) in enumerate(zip(texts, docs, strict=True)):
+        for index, original in enumerate(texts):
             counts: Counter = Counter()
             mention = mentions[index] if mentions is not None else NO_MENTION
-            text, n = self._replace_names(doc, mention, original)
-            text = replace_identifiers(text, counts)
+            # identifiers first: an e-mail address holding a name goes whole
+            text = replace_identifiers(original, counts)
+            text, n = self._replace_names(text, mention)
             if self.model is not None:
                 text = self._replace_entities(text, counts)
             if counts:

@@ -117,19 +117,29 @@ class _Container:
             self.zip.close()
 
 
-def _text_file(candidates: list[Path]) -> bytes | None:
+def _text_file(candidates: list[Path], allowed: tuple[Path, ...]) -> bytes | None:
+    """The first candidate that is a `.txt` file inside the allowed folders."""
+    from flows.study import inside
+
     for candidate in candidates:
         try:
-            if candidate.suffix.lower() == ".txt" and candidate.is_file():
+            if (
+                candidate.suffix.lower() == ".txt"
+                and candidate.is_file()
+                and inside(candidate, allowed)
+            ):
                 return bounded_read(candidate)
         except (OSError, ValueError):
             continue
     return None
 
 
-def _external(kind: str, rest: str, base_path: str, folder: Path) -> bytes | None:
+def _external(
+    kind: str, rest: str, base_path: str, folder: Path, allowed: tuple[Path, ...]
+) -> bytes | None:
     """A relative:// or absolute:// text file: where the project says, else by
-    name in the study folder (projects move between machines)."""
+    name in the study folder (projects move between machines); only from the
+    allowed folders (the study folder and `[privacy] allow_files_from`)."""
     rest = rest.lstrip("/") if kind == "relative" else rest
     windows = re.match(r"^/?[A-Za-z]:[\\/]", rest) or "\\" in rest
     pure = PureWindowsPath(rest.lstrip("/")) if windows else PurePosixPath(rest)
@@ -141,7 +151,7 @@ def _external(kind: str, rest: str, base_path: str, folder: Path) -> bytes | Non
     elif not windows:
         candidates.append(Path(rest))
     candidates.append(folder / pure.name)
-    return _text_file(candidates)
+    return _text_file(candidates, allowed)
 
 
 @dataclass
@@ -200,8 +210,16 @@ def _typed_value(kind: str, text: str) -> str | None:
 class RefiReader:
     """Reads one project into a `QdaProject`; see the module docstring."""
 
-    def __init__(self, path: Path, study: Study, rejects: Rejects, label: str | None = None):
+    def __init__(
+        self,
+        path: Path,
+        study: Study,
+        rejects: Rejects,
+        label: str | None = None,
+        allowed: tuple[Path, ...] | None = None,
+    ):
         self.path = Path(path)
+        self.allowed = allowed or (self.path.parent.resolve(),)
         self.file = self.path.name
         self.label = label or str(path)
         self.study = study
@@ -394,17 +412,20 @@ class RefiReader:
         if scheme == "internal":
             data = container.internal(rest)
         elif scheme in ("relative", "absolute"):
-            data = _external(scheme, rest, self.base_path, self.path.parent)
+            data = _external(scheme, rest, self.base_path, self.path.parent, self.allowed)
         elif not rest:  # no scheme (QualCoder 1.3 writes a bare file name)
             scheme = "no scheme"
             data = container.internal(PureWindowsPath(path).name) or _external(
-                "relative", path, self.base_path, self.path.parent
+                "relative", path, self.base_path, self.path.parent, self.allowed
             )
         else:
             return None, "plainTextPath is not internal://, relative:// or absolute://"
         if data is None:
             where = "no scheme" if scheme == "no scheme" else f"{scheme}://"
-            return None, f"source text file not found ({where}); its codings are not imported"
+            return None, (
+                f"source text file not found in the study folder ({where}; files elsewhere "
+                "need [privacy] allow_files_from); its codings are not imported"
+            )
         try:
             return SourceText(decode_text(data)), None
         except UnicodeDecodeError as exc:
@@ -704,6 +725,13 @@ class RefiReader:
                 )
 
 
-def read_refi(path: Path, study: Study, rejects: Rejects, label: str | None = None) -> QdaProject:
-    """Read a `.qdpx` (or a `.qde` beside its `sources/` folder)."""
-    return RefiReader(path, study, rejects, label).read()
+def read_refi(
+    path: Path,
+    study: Study,
+    rejects: Rejects,
+    label: str | None = None,
+    allowed: tuple[Path, ...] | None = None,
+) -> QdaProject:
+    """Read a `.qdpx` (or a `.qde` beside its `sources/` folder); external source
+    files only from `allowed` folders (default: the project's own folder)."""
+    return RefiReader(path, study, rejects, label, allowed).read()

@@ -19,6 +19,8 @@ from flows.readers.common import MAX_CELL_CHARS, MAX_ROWS, bounded_read, cell_te
 from flows.readers.safe_zip import check_zip
 
 DELIMITERS = (",", ";", "\t")
+#: joins the cells beyond the header's columns in a row's `__extra__` entry
+EXTRA_SEPARATOR = "\x1f"
 
 
 @dataclass
@@ -69,7 +71,7 @@ def _read_csv(path: Path, encoding: str, delimiter: str | None, label: str) -> T
         raise InputFileError(label, f"not {shown} text (byte {exc.start}): {exc.reason}") from None
     except LookupError:
         raise InputFileError(label, f"unknown text encoding {encoding!r}") from None
-    if "\x00" in text:
+    if text.count("\x00") * 100 > len(text):  # a few NULs are a row's problem (rejected there)
         raise InputFileError(label, "contains NUL characters: not a text table (binary file?)")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter or _sniff(text))
     try:
@@ -89,8 +91,8 @@ def _read_csv(path: Path, encoding: str, delimiter: str | None, label: str) -> T
                         where=f"row {line}",
                     )
             row = {h: (cells[i].strip() if i < len(cells) else "") for i, h in enumerate(header)}
-            if len(cells) > len(header):
-                row["__extra__"] = "1"
+            if any(c.strip() for c in cells[len(header) :]):
+                row["__extra__"] = EXTRA_SEPARATOR.join(cells[len(header) :])
             rows.append((str(line), row))
     except csv.Error as exc:
         message = str(exc)
@@ -149,7 +151,7 @@ def _read_xlsx(path: Path, sheet: str | None, label: str) -> Table:
                 continue
             row = {h: (texts[i] if i < len(texts) else "") for i, h in enumerate(header)}
             if any(texts[len(header) :]):
-                row["__extra__"] = "1"
+                row["__extra__"] = EXTRA_SEPARATOR.join(texts[len(header) :])
             rows.append((str(number), row))
     except (InputFileError, UnsafeInputError):
         raise

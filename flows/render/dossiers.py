@@ -96,7 +96,7 @@ def render_chunk(
                 "case_id": job.case_id,
                 "path": job.path,
                 "sha256": hashlib.sha256(data).hexdigest(),
-                "clean": not screen.lines_with_names(html),
+                "clean": not screen.html_hits(html),
             }
         )
     return written

@@ -1,7 +1,8 @@
 """Tables written beside the dossiers: CSV and XLSX, safe to open in a spreadsheet.
 
 Cells that a spreadsheet would read as a formula (starting with =, +, -, @,
-tab or carriage return) get a leading apostrophe. XLSX files are written
+tab, carriage return or line feed, also after a field delimiter inside the
+cell) get an apostrophe. XLSX files are written
 byte-for-byte reproducibly (fixed document and ZIP time stamps).
 """
 
@@ -18,13 +19,23 @@ from xml.sax.saxutils import escape
 import pandas as pd
 from openpyxl.utils import get_column_letter
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
 FIXED_TIME = dt.datetime(2000, 1, 1, 0, 0, 0)
+#: a formula character after a field delimiter (",", ";", tab, "|") and optional spaces:
+#: a reader splitting on that delimiter would see a cell starting with it
+_AFTER_DELIMITER = re.compile(r"([,;\t|])([ ]*)(?=[=+\-@＝＋－＠])")
 
 
 def neutralise(value):
-    """A cell value that cannot start a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    """A cell value that cannot start a formula (OWASP CSV injection rule): a
+    leading = + - @ tab, carriage return or line feed (also after leading spaces)
+    gets an apostrophe, and so does each such character that follows a field
+    delimiter inside the cell, for readers that split on ";" or tabs."""
+    if not isinstance(value, str):
+        return value
+    if _AFTER_DELIMITER.search(value):
+        value = _AFTER_DELIMITER.sub(r"\1\2'", value)
+    if value.lstrip(" ").startswith(FORMULA_STARTS):
         return "'" + value
     return value
 

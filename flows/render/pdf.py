@@ -66,8 +66,13 @@ def print_pdfs(pages: list[Path], pdf_dir: Path) -> list[Path]:
     return written
 
 
-def pdf_text(path: Path) -> str:
-    """The text of a PDF, for the leak audit."""
+def pdf_pages(path: Path) -> list[str]:
+    """The text of each page of a PDF, for the leak audit."""
     from pypdf import PdfReader
 
-    return "\n".join(page.extract_text() or "" for page in PdfReader(str(path)).pages)
+    return [page.extract_text() or "" for page in PdfReader(str(path)).pages]
+
+
+def pdf_text(path: Path) -> str:
+    """The text of a PDF, for the leak audit."""
+    return "\n".join(pdf_pages(path))
