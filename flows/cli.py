@@ -158,6 +158,8 @@ def validate(
     console.print(table)
     if data.qda_dialect:
         console.print(f"QDA positions counted as {escape(data.qda_dialect)}")
+    for note in data.notes:
+        console.print(f"[yellow]note[/]: {escape(note)}")
     for line in data.unmatched_theme_codes:
         console.print(f"[yellow]theme code path matching no code in the project[/]: {escape(line)}")
     if data.unmapped_codes:

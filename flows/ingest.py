@@ -27,6 +27,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from flows.codes import WITHDRAWN_EXCERPT, parse_code, unmapped_reason
 from flows.errors import InputFileError
 from flows.readers.common import MAX_FIELD_CHARS, Rejects
 from flows.readers.qda import (
@@ -43,7 +44,14 @@ from flows.readers.surveys import read_survey_table, survey_values
 from flows.readers.tables import read_table
 from flows.study import LoadedStudy, Study
 
-__all__ = ["MAX_FIELD_CHARS", "Rejects", "StudyData", "ingest_study", "parse_code"]
+__all__ = [
+    "MAX_FIELD_CHARS",
+    "Rejects",
+    "StudyData",
+    "ingest_study",
+    "parse_code",
+    "unmapped_reason",
+]
 
 STATUSES = ("active", "withdrawn")
 
@@ -96,6 +104,8 @@ class StudyData:
     #: theme code paths matching no code ("theme: path"); codes mapped to no theme
     unmatched_theme_codes: list[str] = field(default_factory=list)
     unmapped_codes: dict[str, int] = field(default_factory=dict)
+    #: notes for the researcher: deprecated study-file settings, detected separators
+    notes: list[str] = field(default_factory=list)
 
     def cases_by_person(self) -> dict[str, list[str]]:
         """Each person's case ids (from `person_cases`), for choosing among people
@@ -250,25 +260,6 @@ def read_interviews(
     return interviews
 
 
-def parse_code(code: str, study: Study) -> tuple[str, str | None] | None:
-    """Map a codebook path to (theme id, coded stance or None); None if unknown.
-
-    A child code named after a stance of its theme ("Outcome/Eating habits/Improved")
-    carries a coded stance.
-    """
-    code_map = study.code_map()
-    sep = study.study.code_separator
-    path = sep.join(part.strip() for part in code.split(sep))
-    if path in code_map:
-        return code_map[path], None
-    parent, _, leaf = path.rpartition(sep)
-    if parent in code_map:
-        stance = leaf.strip().lower().replace(" ", "_").replace("-", "_")
-        if stance in study.theme(code_map[parent]).stances:
-            return code_map[parent], stance
-    return None
-
-
 def read_excerpts(
     path: Path,
     study: Study,
@@ -293,7 +284,7 @@ def read_excerpts(
             continue
         person = interview["person_id"]
         if person in withdrawn:
-            rejects.add(path, line, "excerpt", "informant withdrew consent; excerpt excluded")
+            rejects.add(path, line, "excerpt", WITHDRAWN_EXCERPT)
             continue
         case_id = row["case_id"]
         if case_id not in person_cases.get(person, set()):
@@ -306,7 +297,7 @@ def read_excerpts(
             continue
         parsed = parse_code(row["code"], study)
         if parsed is None:
-            rejects.add(path, line, "code", "code not mapped to any theme in study.toml")
+            rejects.add(path, line, "code", unmapped_reason(row["code"], study))
             continue
         theme_id, coded = parsed
         stance_col = row["stance"].lower().replace(" ", "_")
@@ -473,7 +464,15 @@ def _ingest_qda(loaded: LoadedStudy, entries: list[RosterEntry], rejects: Reject
     explicit = roster.cases_of()
     ids = interview_ids(project, infos)
     mapped, project_cases, structural = map_codings(
-        project, study, infos, ids, set(roster.cases), explicit, parse_code, rejects
+        project,
+        study,
+        infos,
+        ids,
+        set(roster.cases),
+        explicit,
+        parse_code,
+        rejects,
+        withdrawn=roster.withdrawn,
     )
     # informants speaking about several cases may leave case_ids to the project
     for entry in entries:
@@ -497,11 +496,6 @@ def _ingest_qda(loaded: LoadedStudy, entries: list[RosterEntry], rejects: Reject
     file = project.file
     for item in mapped:
         coding = item.coding
-        if item.person_id in roster.withdrawn:
-            rejects.add(
-                file, coding.ref, coding.element, "informant withdrew consent; excerpt excluded"
-            )
-            continue
         rows = 0
         for case_id in item.cases:
             if case_id not in allowed.get(item.person_id, set()):
@@ -634,6 +628,7 @@ def ingest_study(loaded: LoadedStudy) -> StudyData:
         read_counts=read,
         roster_names=[(e.person_id, e.role, e.names) for e in entries],
         withdrawn=sorted(roster.withdrawn),
+        notes=(project.notes if project is not None else []) + result.notes,
         **_codebook_fields(project, study),
     )
 
