@@ -11,6 +11,9 @@ from __future__ import annotations
 from flows.study import Study
 
 WITHDRAWN_EXCERPT = "informant withdrew consent; excerpt excluded"
+WITHDRAWN_SURVEY_ROW = "participant withdrew consent; survey row excluded"
+#: rejects the roster declares (status = withdrawn): expected by `validate`
+WITHDRAWN_REASONS = (WITHDRAWN_EXCERPT, WITHDRAWN_SURVEY_ROW)
 NOT_MAPPED = "code not mapped to any theme in study.toml"
 #: separators code paths are often joined with (MAXQDA writes " > " or "\\")
 SEPARATOR_CANDIDATES = (" > ", "\\", "/", "::", ":", ">")

@@ -347,6 +347,20 @@ def _check_labels(labels: StanceLabels, stances: tuple[str, ...], where: str) ->
         seen[key] = stance
 
 
+class StanceLabelsByComponent(_Strict):
+    """`[stance_labels]`: per ICAMO component, the researcher's sub-code names
+    (any language) -> the scheme's stances, e.g.
+    `intervention = { "Delivered" = "present", "Not delivered" = "absent" }`.
+    A theme's own `stance_labels` come first; the scheme's words always work."""
+
+    intervention: StanceLabels = Field(default_factory=dict)
+    context: StanceLabels = Field(default_factory=dict)
+    actor: StanceLabels = Field(default_factory=dict)
+    mechanism: StanceLabels = Field(default_factory=dict)
+    output: StanceLabels = Field(default_factory=dict)
+    outcome: StanceLabels = Field(default_factory=dict)
+
+
 class Role(_Strict):
     id: str = Field(pattern=_ID)
     label: str
@@ -425,9 +439,7 @@ class Study(_Strict):
     context_variables: list[ContextVariable] = Field(default_factory=list)
     rules: Rules = Rules()
     privacy: Privacy = Privacy()
-    #: per ICAMO component: the researcher's sub-code names -> the scheme's stances
-    #: (e.g. intervention = { "Delivered" = "present", "Not delivered" = "absent" })
-    stance_labels: dict[Component, StanceLabels] = Field(default_factory=dict)
+    stance_labels: StanceLabelsByComponent = StanceLabelsByComponent()
 
     @field_validator("roles", "themes", "survey_items", "context_variables")
     @classmethod
@@ -464,7 +476,7 @@ class Study(_Strict):
                     f"theme {theme.id!r} (known: {sorted(theme.examples)})"
                 )
         self._check_mappings()
-        for component, labels in self.stance_labels.items():
+        for component, labels in self.stance_labels.model_dump().items():
             _check_labels(labels, STANCES_BY_KIND[component], f"stance_labels.{component}")
         for i, theme in enumerate(self.themes):
             _check_labels(theme.stance_labels, theme.stances, f"themes[{i}].stance_labels")
@@ -512,7 +524,7 @@ class Study(_Strict):
         ("Improved", "No change", "Present"...); None when none matches."""
         theme = self.theme(theme_id)
         key = _label_key(sub_code)
-        for labels in (theme.stance_labels, self.stance_labels.get(theme.kind, {})):
+        for labels in (theme.stance_labels, getattr(self.stance_labels, theme.kind)):
             for name, stance in labels.items():
                 if _label_key(name) == key:
                     return stance

@@ -200,11 +200,14 @@ def codebook_report(project: QdaProject, study: Study) -> tuple[list[str], dict[
         return _under(code, prefix, sep) if prefix else code
 
     codebook = {r for c in project.codebook if (r := relative(c)) is not None}
+    def found(path: str) -> bool:  # a segment export lists only codes used, maybe children
+        return path in codebook or any(c.startswith(path + sep) for c in codebook)
+
     missing = [
         f"{t.id}: {code}"
         for t in study.themes
         for code in t.codes
-        if sep.join(p.strip() for p in code.split(sep)) not in codebook
+        if not found(sep.join(p.strip() for p in code.split(sep)))
     ]
     counts: dict[str, int] = defaultdict(int)
     for coding in project.codings:

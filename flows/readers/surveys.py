@@ -27,6 +27,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from flows.codes import WITHDRAWN_SURVEY_ROW
 from flows.errors import InputFileError
 from flows.readers.common import Rejects
 from flows.readers.stat_files import read_stat_file
@@ -391,7 +392,7 @@ def _case_and_wave(
         )
         return None
     if case_id in withdrawn_cases:
-        rejects.add(table.file, line, "row", "participant withdrew consent; survey row excluded")
+        rejects.add(table.file, line, "row", WITHDRAWN_SURVEY_ROW)
         return None
     wave = wave_of(row.get(layout.wave_column, "").strip(), table, layout.wave_column, layout, fmt)
     if wave is None:
