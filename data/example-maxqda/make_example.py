@@ -35,6 +35,7 @@ GROUPS = {"participant": "Participants", "coach": "Coaches", "physio": "Physioth
 # text, case code or None). Every segment carries a stance sub-code in the
 # researcher's words (Delivered / Not delivered, Helped / Held back, Yes / No,
 # Better / Same / Worse).
+# fmt: off
 DOCUMENTS = [
     ("H1", "participant", [
         (("Activities", "Home exercises", "Delivered"), "Brian showed me the exercises for my legs and we did them every Tuesday in the kitchen.", None),
@@ -108,10 +109,19 @@ DOCUMENTS = [
         (("Outcomes", "Balance", "Better"), "His timed up-and-go came down clearly, and Dr Bakshi at the falls clinic agreed.", "H2"),
     ]),
 ]
+# fmt: on
 
 HEADER = [
-    "Color", "Document group", "Document name", "Code", "Beginning", "End",
-    "Weight score", "Segment", "Comment", "Created by",
+    "Color",
+    "Document group",
+    "Document name",
+    "Code",
+    "Beginning",
+    "End",
+    "Weight score",
+    "Segment",
+    "Comment",
+    "Created by",
 ]
 
 

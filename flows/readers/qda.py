@@ -200,6 +200,7 @@ def codebook_report(project: QdaProject, study: Study) -> tuple[list[str], dict[
         return _under(code, prefix, sep) if prefix else code
 
     codebook = {r for c in project.codebook if (r := relative(c)) is not None}
+
     def found(path: str) -> bool:  # a segment export lists only codes used, maybe children
         return path in codebook or any(c.startswith(path + sep) for c in codebook)
 
