@@ -1,8 +1,8 @@
 """Write the "Steady at Home" example study's exports (fictional, all made up).
 
-    .venv/bin/python data/example-maxqda/make_example.py
+    .venv/bin/python data/example-maxqda/make_example.py [OUT_DIR]
 
-writes, beside this script, what a researcher's own tools would export:
+writes, beside this script (or into OUT_DIR), what a researcher's own tools would export:
 
 - `coded-segments.xlsx`: a MAXQDA "Coded segments" export (one row per coded
   segment; code paths joined with a backslash, as MAXQDA writes them with
@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import io
 import re
+import sys
 import zipfile
 from datetime import datetime
 from pathlib import Path
@@ -223,11 +224,11 @@ def write_sav(path: Path) -> None:
     path.write_bytes(bytes(data))
 
 
-def main() -> None:
-    write_xlsx(HERE / "coded-segments.xlsx")
-    write_sav(HERE / "survey.sav")
-    print(f"wrote {HERE / 'coded-segments.xlsx'} and {HERE / 'survey.sav'}")
+def main(out: Path = HERE) -> None:
+    write_xlsx(out / "coded-segments.xlsx")
+    write_sav(out / "survey.sav")
+    print(f"wrote {out / 'coded-segments.xlsx'} and {out / 'survey.sav'}")
 
 
 if __name__ == "__main__":
-    main()
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else HERE)
