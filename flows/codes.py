@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from flows.study import Study
 
+#: how `export-qdpx` names a stance sub-code holding machine suggestions
+SUGGESTED_SUFFIX = " (suggested)"
 WITHDRAWN_EXCERPT = "informant withdrew consent; excerpt excluded"
 WITHDRAWN_SURVEY_ROW = "participant withdrew consent; survey row excluded"
 #: rejects the roster declares (status = withdrawn): expected by `validate`
@@ -25,7 +27,9 @@ def parse_code(code: str, study: Study) -> tuple[str, str | None] | None:
     A child code named after a stance of its theme ("Outcome/Eating habits/Improved")
     or listed in the study's stance labels ("Activities/Home exercises/Delivered"
     with `[stance_labels] intervention = { "Delivered" = "present" }`) carries
-    a coded stance.
+    a coded stance. One marked as a machine suggestion by `export-qdpx`
+    ("Outcome/Eating habits/Improved (suggested)") carries none: the researcher
+    has not moved it to a stance yet, so the excerpt is read again.
     """
     code_map = study.code_map()
     sep = study.study.code_separator
@@ -34,9 +38,11 @@ def parse_code(code: str, study: Study) -> tuple[str, str | None] | None:
         return code_map[path], None
     parent, _, leaf = path.rpartition(sep)
     if parent in code_map:
-        stance = study.stance_label(code_map[parent], leaf)
+        label = leaf.strip()
+        suggested = label.endswith(SUGGESTED_SUFFIX)
+        stance = study.stance_label(code_map[parent], label.removesuffix(SUGGESTED_SUFFIX))
         if stance is not None:
-            return code_map[parent], stance
+            return code_map[parent], None if suggested else stance
     return None
 
 

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from flows.codes import WITHDRAWN_EXCERPT, parse_code, unmapped_reason
+from flows.codes import SUGGESTED_SUFFIX, WITHDRAWN_EXCERPT, parse_code, unmapped_reason
 from flows.errors import InputFileError
 from flows.readers.common import MAX_FIELD_CHARS, Rejects
 from flows.readers.qda import (
@@ -46,6 +46,7 @@ from flows.study import LoadedStudy, Study
 
 __all__ = [
     "MAX_FIELD_CHARS",
+    "SUGGESTED_SUFFIX",
     "Rejects",
     "StudyData",
     "ingest_study",
@@ -80,6 +81,7 @@ EXCERPT_FRAME_COLUMNS = [
     "coder",
     "language",
     "text",
+    "selection_id",
 ]
 
 
@@ -258,6 +260,16 @@ def read_interviews(
             }
         )
     return interviews
+
+
+def selection_id(coding) -> str:
+    """The QDA tool's own id of a coded passage: the selection's GUID (or the
+    coding's, for a whole source coded). Stable across re-exports, unlike the
+    excerpt id, which numbers codings within an interview."""
+    element = coding.element
+    if element.startswith("PlainTextSelection "):
+        return element.removeprefix("PlainTextSelection ")
+    return str(coding.order[-1]) if coding.order else coding.ref
 
 
 def read_excerpts(
@@ -523,6 +535,7 @@ def _ingest_qda(loaded: LoadedStudy, entries: list[RosterEntry], rejects: Reject
                     "coder": coding.coder,
                     "language": language[item.interview_id],
                     "text": coding.text,
+                    "selection_id": selection_id(coding),
                 }
             )
         loaded_codings += 1 if rows else 0
