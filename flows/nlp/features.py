@@ -8,7 +8,8 @@
   follows a contrast word (`cue=barrier|neg`, `cue=present|but`);
 - which marker classes occur at all (`has=reported`, `has=intention`, ...);
 - the excerpt's words as lemmas, a word under a negation marked `~`
-  (`~walk`), and pairs of neighbouring lemmas (`too_tired`).
+  (`~walk`). Pairs of neighbouring lemmas were dropped: leave-one-writer-out
+  they added nothing (macro-F1 0.801 with them, 0.800 without) and cost time.
 
 Everything is lower-case; the features of an excerpt are a sorted set, so the
 model's sum does not depend on their order.
@@ -77,7 +78,7 @@ def cue_features(found: list[Cue]) -> list[str]:
 
 
 def word_features(parsed: Parsed) -> list[str]:
-    """Lemmas (negated ones marked `~`) and neighbouring lemma pairs."""
+    """Lemmas, negated ones marked `~`."""
     negated = set()
     for n in parsed.negations:
         clause = next((c for c in parsed.clauses if c.start <= n < c.end), None)
@@ -85,15 +86,25 @@ def word_features(parsed: Parsed) -> list[str]:
             negated.update(range(n + 1, clause.end))
             if parsed.negation_after:
                 negated.update(range(max(clause.start, n - parsed.negation_after), n))
-    words = []
+    out = []
+    append = out.append
     for i, lemma in enumerate(parsed.lemma):
-        if not any(ch.isalpha() for ch in lemma):
-            words.append(None)
-            continue
-        words.append(("~" if i in negated else "") + lemma)
-    out = [f"w={w}" for w in words if w]
-    out += [f"b={a}_{b}" for a, b in zip(words, words[1:], strict=False) if a and b]
+        named = _WORD.get(lemma)
+        if named is None:
+            named = _WORD[lemma] = _word_names(lemma)
+        if named[0]:
+            append(named[1] if i in negated else named[0])
     return out
+
+
+#: lemma -> ("w=lemma", "w=~lemma"), or ("", "") for a lemma with no letter
+_WORD: dict[str, tuple[str, str]] = {}
+
+
+def _word_names(lemma: str) -> tuple[str, str]:
+    if not any(ch.isalpha() for ch in lemma):
+        return "", ""
+    return f"w={lemma}", f"w=~{lemma}"
 
 
 def features(

@@ -159,6 +159,7 @@ class WordMatcher:
 
     def __init__(self, nlp: Language, classes: dict[str, tuple[str, ...]]):
         self.nlp = nlp
+        self.forms = Forms(nlp)
         self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.lemma = PhraseMatcher(nlp.vocab, attr="NORM")
         for label, terms in classes.items():
@@ -178,6 +179,27 @@ class WordMatcher:
             for key, start, end in matcher(doc):
                 found.setdefault(strings[key], set()).add((start, end))
         return {label: sorted(spans) for label, spans in found.items()}
+
+
+class Forms:
+    """Every token's lower-case form and lemma (its NORM: the lookup lemma, or the
+    tokenizer exception's norm, "n't" -> "not"), the strings cached by hash."""
+
+    def __init__(self, nlp: Language):
+        self.strings = nlp.vocab.strings
+        self.cache: dict[int, str] = {}
+
+    def __call__(self, doc: Doc) -> tuple[list[str], list[str]]:
+        table = doc.to_array([LOWER, NORM])
+        lows, norms = table[:, 0].tolist(), table[:, 1].tolist()
+        cache = self.cache
+        try:
+            return [cache[h] for h in lows], [cache[h] for h in norms]
+        except KeyError:
+            for h in (*lows, *norms):
+                if h not in cache:
+                    cache[h] = self.strings[h]
+            return [cache[h] for h in lows], [cache[h] for h in norms]
 
 
 def token_forms(doc: Doc) -> tuple[list[str], list[str]]:

@@ -14,7 +14,6 @@ confidence is the top probability; under the family's threshold the reader answe
 from __future__ import annotations
 
 import json
-import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -34,6 +33,15 @@ MODEL_FILE = "stance-model.json"
 SCALE = 3.0
 
 
+def _insert_zero_rows(flat: np.ndarray, sizes: np.ndarray, zero: int) -> np.ndarray:
+    """The feature indices with the zero row's index put in for every empty row."""
+    out, at = [], 0
+    for size in sizes.tolist():
+        out.append(flat[at : at + size] if size else np.array([zero], dtype=np.int64))
+        at += size
+    return np.concatenate(out)
+
+
 def family_of(component: str) -> str:
     return component if component in ("outcome", "context") else "presence"
 
@@ -48,22 +56,44 @@ class FamilyModel:
     threshold: float = 0.0
 
     def probabilities(self, feats: Sequence[str]) -> list[float]:
-        known = [w for f in feats if (w := self.weights.get(f)) is not None]
-        scale = SCALE / math.sqrt(max(len(known), 1))
-        scores = list(self.bias)
-        for w in known:
-            for k in range(len(scores)):
-                scores[k] += w[k] * scale
-        top = max(scores)
-        exps = [math.exp(s - top) for s in scores]
-        total = sum(exps)
-        return [e / total for e in exps]
+        return self.probabilities_batch([feats])[0].tolist()
+
+    def _compiled(self) -> tuple[dict[str, int], np.ndarray, np.ndarray]:
+        """The weights as a matrix (one row per feature, a last row of zeros for
+        unknown features), built once."""
+        compiled = self.__dict__.get("_matrix")
+        if compiled is None:
+            index = {f: i for i, f in enumerate(self.weights)}
+            matrix = np.zeros((len(index) + 1, len(self.labels)), dtype=np.float64)
+            for f, i in index.items():
+                matrix[i] = self.weights[f]
+            compiled = self.__dict__["_matrix"] = (index, matrix, np.array(self.bias))
+        return compiled
+
+    def probabilities_batch(self, rows: Sequence[Sequence[str]]) -> np.ndarray:
+        """Probabilities of many rows at once: one row of label probabilities each."""
+        index, matrix, bias = self._compiled()
+        get = index.get
+        known = [[i for f in feats if (i := get(f)) is not None] for feats in rows]
+        sizes = np.array([len(k) for k in known], dtype=np.int64)
+        flat = np.fromiter((i for k in known for i in k), dtype=np.int64, count=int(sizes.sum()))
+        # rows with no known feature read the zero row
+        padded = np.where(sizes == 0, 1, sizes)
+        if (sizes == 0).any():
+            flat = _insert_zero_rows(flat, sizes, len(matrix) - 1)
+        starts = np.concatenate(([0], np.cumsum(padded)[:-1]))
+        sums = np.add.reduceat(matrix[flat], starts, axis=0)
+        scores = bias + sums * (SCALE / np.sqrt(padded))[:, None]
+        scores -= scores.max(axis=1, keepdims=True)
+        exps = np.exp(scores)
+        return exps / exps.sum(axis=1, keepdims=True)
 
     def contributions(self, feats: Sequence[str], label: str, n: int = 4) -> list[str]:
         """The features that speak most for `label`."""
         k = self.labels.index(label)
-        scored = [(self.weights[f][k], f) for f in feats if f in self.weights]
-        return [f for w, f in sorted(scored, key=lambda x: (-x[0], x[1]))[:n] if w > 0]
+        weights = self.weights
+        scored = [(-w[k], f) for f in feats if (w := weights.get(f)) is not None and w[k] > 0]
+        return [f for _, f in sorted(scored)[:n]]
 
 
 @dataclass
@@ -120,7 +150,7 @@ def train_family(
     rows: Sequence[tuple[list[str], str, float]],
     labels: tuple[str, ...],
     min_count: int = 2,
-    l2: float = 0.002,
+    l2: float = 0.0005,
     steps: int = 400,
     rate: float = 0.5,
 ) -> FamilyModel:

@@ -22,7 +22,7 @@ the words the rules read, then the model's strongest features.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -37,9 +37,8 @@ from flows.nlp.lexicons import (
     load_word_order,
     load_words,
     shared_pipeline,
-    token_forms,
 )
-from flows.nlp.model import StanceModel, family_of, load_model
+from flows.nlp.model import FamilyModel, StanceModel, family_of, load_model
 from flows.nlp.negation import negation_positions
 from flows.nlp.states import (
     Parsed,
@@ -144,20 +143,19 @@ class StanceReader:
         self.negations = frozenset(self.words["negation"])
         self._others_cache: dict[str, frozenset[str]] = {}
         self.contrast = frozenset(w for w in self.words["contrast"] if " " not in w)
-        self.examples = WordMatcher(
-            self.nlp,
-            {
-                f"{theme_id}|{example}": tuple(
-                    sorted({v.lower() for t in terms for v in (t, t + "s", t + "es")})
-                )
-                for theme_id, named in (examples or {}).items()
-                for example, terms in named.items()
-            },
-        )
+        named_terms = {
+            f"{theme_id}|{example}": tuple(
+                sorted({v.lower() for t in terms for v in (t, t + "s", t + "es")})
+            )
+            for theme_id, named in (examples or {}).items()
+            for example, terms in named.items()
+        }
+        self.has_examples = bool(named_terms)
+        self.examples = WordMatcher(self.nlp, named_terms)
 
     # -- parsing --------------------------------------------------------------
     def parse(self, doc: Doc) -> Parsed:
-        lower, lemma = token_forms(doc)
+        lower, lemma = self.matcher.forms(doc)
         found = self.matcher(doc)
         return Parsed(
             lower,
@@ -171,6 +169,8 @@ class StanceReader:
 
     def find_examples(self, doc: Doc, theme_id: str) -> list[str]:
         """The theme's examples the text names, sorted."""
+        if not self.has_examples:
+            return []
         prefix = f"{theme_id}|"
         return sorted(
             label[len(prefix) :] for label in self.examples(doc) if label.startswith(prefix)
@@ -178,31 +178,55 @@ class StanceReader:
 
     # -- reading --------------------------------------------------------------
     def read_doc(self, doc: Doc, theme_id: str, component: str | None = None) -> Reading:
-        profile = self.profiles.get(theme_id) or profile_for(theme_id, self.language, component)
-        component = component or profile.component
-        parsed = self.parse(doc)
-        verdict, feats = self._rules(parsed, profile, component)
-        label, confidence, cue_words = verdict.label, verdict.confidence, verdict.cues
-        family = self.model.families.get(family_of(component)) if self.model else None
-        if family is not None:
-            allowed = LABELS.get(component, family.labels)
-            probs = family.probabilities(feats)
-            ranked = sorted(
-                (p, lab) for p, lab in zip(probs, family.labels, strict=True) if lab in allowed
+        return self.read_docs([(doc, theme_id, component)])[0]
+
+    def read_docs(self, items: Sequence[tuple[Doc, str, str | None]]) -> list[Reading]:
+        """Readings of many (doc, theme id, component) at once: the rules per excerpt,
+        the model over each family's excerpts in one step."""
+        ruled = []
+        for doc, theme_id, component in items:
+            profile = self.profiles.get(theme_id) or profile_for(theme_id, self.language, component)
+            component = component or profile.component
+            verdict, feats = self._rules(self.parse(doc), profile, component)
+            ruled.append((component, verdict, feats))
+        answers: list[tuple[str, float, tuple[str, ...]]] = [
+            (v.label, v.confidence, v.cues) for _, v, _ in ruled
+        ]
+        if self.model is not None:
+            by_family: dict[str, list[int]] = {}
+            for n, (component, _, _) in enumerate(ruled):
+                if family_of(component) in self.model.families:
+                    by_family.setdefault(family_of(component), []).append(n)
+            for name, index in by_family.items():
+                family = self.model.families[name]
+                probs = family.probabilities_batch([ruled[n][2] for n in index]).tolist()
+                for n, row in zip(index, probs, strict=True):
+                    answers[n] = self._decide(family, ruled[n][0], row, ruled[n][1], ruled[n][2])
+        return [
+            Reading(
+                label,
+                round(float(confidence), 3),
+                tuple(dict.fromkeys(cue_words)),
+                verdict.label,
+                tuple(feats),
             )
-            confidence, label = ranked[-1]
-            tie = len(ranked) > 1 and abs(ranked[-1][0] - ranked[-2][0]) < 1e-9
-            if tie or confidence < family.threshold:
-                label = UNCLEAR
-            else:
-                cue_words = (*cue_words, *family.contributions(feats, label))
-        return Reading(
-            label,
-            round(float(confidence), 3),
-            tuple(dict.fromkeys(cue_words)),
-            verdict.label,
-            tuple(feats),
+            for (label, confidence, cue_words), (_, verdict, feats) in zip(
+                answers, ruled, strict=True
+            )
+        ]
+
+    @staticmethod
+    def _decide(family: FamilyModel, component: str, probs, verdict, feats):
+        """The model's label, or `unclear` under the threshold or on a tie."""
+        allowed = LABELS.get(component, family.labels)
+        ranked = sorted(
+            (p, lab) for p, lab in zip(probs, family.labels, strict=True) if lab in allowed
         )
+        confidence, label = ranked[-1]
+        tie = len(ranked) > 1 and abs(ranked[-1][0] - ranked[-2][0]) < 1e-9
+        if tie or confidence < family.threshold:
+            return UNCLEAR, confidence, verdict.cues
+        return label, confidence, (*verdict.cues, *family.contributions(feats, label))
 
     def read(self, text: str, theme_id: str, component: str | None = None) -> Reading:
         return self.read_doc(self.nlp(text), theme_id, component)
@@ -258,7 +282,15 @@ class StanceReader:
         """For each (text, component, theme id): the suggestion and the examples named."""
         items = list(items)
         docs = self.nlp.pipe((text for text, _, _ in items), batch_size=batch_size)
+        batch: list[tuple[Doc, str, str | None]] = []
         for doc, (_, component, theme_id) in zip(docs, items, strict=True):
-            reading = self.read_doc(doc, theme_id, component)
+            batch.append((doc, theme_id, component))
+            if len(batch) == batch_size:
+                yield from self._answers(batch)
+                batch = []
+        yield from self._answers(batch)
+
+    def _answers(self, batch: list[tuple[Doc, str, str | None]]):
+        for (doc, theme_id, _), reading in zip(batch, self.read_docs(batch), strict=True):
             suggestion = Suggestion(reading.label, reading.confidence, reading.cues)
             yield suggestion, self.find_examples(doc, theme_id)

@@ -27,6 +27,7 @@ something else (a distractor): its states are marked `topical=False`.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from flows.nlp.anchors import Clause, clause_of
 from flows.nlp.negation import negated
@@ -84,6 +85,28 @@ class Parsed:
     negation_after: int
     gap_words: frozenset[str]
 
+    def clause_numbers(self) -> list[int]:
+        """Per token, the number of its clause (-1: between clauses), computed once."""
+        numbers = self.__dict__.get("_clause_numbers")
+        if numbers is None:
+            numbers = [-1] * len(self.lower)
+            for n, clause in enumerate(self.clauses):
+                numbers[clause.start : clause.end] = [n] * (clause.end - clause.start)
+            self.__dict__["_clause_numbers"] = numbers
+        return numbers
+
+    def by_clause(self, labels) -> list[list[tuple[str, tuple[int, int]]]]:
+        """Per clause, the (label, span) of these classes starting in it, by label then
+        position."""
+        numbers = self.clause_numbers()
+        out: list[list[tuple[str, tuple[int, int]]]] = [[] for _ in self.clauses]
+        for label in labels:
+            for span in self.found.get(label, ()):
+                n = numbers[span[0]]
+                if n >= 0:
+                    out[n].append((label, span))
+        return out
+
     def words(self, span: tuple[int, int]) -> str:
         return " ".join(self.lower[span[0] : span[1]])
 
@@ -101,23 +124,45 @@ class Parsed:
         )
 
     def mentions(self, words: frozenset[str], clause: Clause) -> bool:
-        return any(
-            self.lower[i] in words or self.lemma[i] in words
-            for i in range(clause.start, clause.end)
-        ) or any(
-            " ".join(self.lower[i : i + 2]) in words for i in range(clause.start, clause.end - 1)
-        )
+        return self.clause_numbers_naming(words)[self.clauses.index(clause)]
+
+    def clause_numbers_naming(self, words: frozenset[str]) -> list[bool]:
+        """Per clause: whether it names one of the words (a token's form or lemma, or
+        two neighbouring forms)."""
+        numbers = self.clause_numbers()
+        named = [False] * len(self.clauses)
+        lower, lemma = self.lower, self.lemma
+        firsts = _two_word_firsts(words)
+        for i, n in enumerate(numbers):
+            if n < 0 or named[n]:
+                continue
+            if (
+                lower[i] in words
+                or lemma[i] in words
+                or (
+                    lower[i] in firsts
+                    and numbers[i + 1 : i + 2] == [n]
+                    and f"{lower[i]} {lower[i + 1]}" in words
+                )
+            ):
+                named[n] = True
+        return named
+
+
+@lru_cache(maxsize=64)
+def _two_word_firsts(words: frozenset[str]) -> frozenset[str]:
+    """The first words of the two-word terms among `words`."""
+    return frozenset(w.split(" ")[0] for w in words if w.count(" ") == 1)
 
 
 def topical_clauses(parsed: Parsed, profile: Profile, others: frozenset[str]) -> list[bool]:
     """Per clause: False where it names other themes' words and none of this one's,
     while some clause of the excerpt names this one's."""
-    own = [parsed.mentions(profile.words, c) for c in parsed.clauses]
+    own = parsed.clause_numbers_naming(profile.words)
     if not any(own):
         return [True] * len(parsed.clauses)
-    return [
-        mine or not parsed.mentions(others, c) for mine, c in zip(own, parsed.clauses, strict=True)
-    ]
+    theirs = parsed.clause_numbers_naming(others)
+    return [mine or not other for mine, other in zip(own, theirs, strict=True)]
 
 
 def _inside(a: tuple[int, int], b: tuple[int, int]) -> bool:
@@ -138,11 +183,10 @@ def outcome_states(parsed: Parsed, profile: Profile, topical: list[bool]) -> lis
     ]
     flip_all = -1 if profile.better == "lower" else 1
     states: list[State] = []
+    directions = parsed.by_clause(DIRECTION_CLASSES)
     for n, clause in enumerate(parsed.clauses):
         objects = [s for s in lower_spans if clause.start <= s[0] < clause.end]
-        found = [
-            (label, span) for label in DIRECTION_CLASSES for span in parsed.in_clause(label, clause)
-        ]
+        found = directions[n]
         direction_spans = [span for _, span in found]
         for label, span in found:
             base = DIRECTION_CLASSES[label]
