@@ -142,7 +142,9 @@ def validate(
     """Check the study file and every input without building anything.
 
     Exits 0 when every record loads or the only ones that do not are those the
-    study file declares expected (`[qda] no_case = "programme"`); 1 otherwise."""
+    study file or the roster declares expected (`[qda] no_case = "programme"`,
+    a withdrawn informant's rows); 1 otherwise."""
+    from flows.codes import WITHDRAWN_REASONS
     from flows.errors import TriangulateError
     from flows.readers.qda import EXPECTED
     from flows.stages import ingest
@@ -160,6 +162,8 @@ def validate(
     console.print(table)
     if data.qda_dialect:
         console.print(f"QDA positions counted as {escape(data.qda_dialect)}")
+    for note in data.notes:
+        console.print(f"[yellow]note[/]: {escape(note)}")
     for line in data.unmatched_theme_codes:
         console.print(f"[yellow]theme code path matching no code in the project[/]: {escape(line)}")
     if data.unmapped_codes:
@@ -170,7 +174,9 @@ def validate(
     target = rejects_file or study_dir / "validate-rejects.csv"
     if len(rejects):
         rejects.to_csv(target, index=False)
-        expected = rejects["reason"].str.startswith(EXPECTED)
+        expected = rejects["reason"].str.startswith(EXPECTED) | rejects["reason"].isin(
+            WITHDRAWN_REASONS
+        )
         shown = Table(title=f"{len(rejects)} not loaded ({int(expected.sum())} expected)")
         for column in rejects.columns:
             shown.add_column(column, overflow="fold")
@@ -180,7 +186,10 @@ def validate(
         console.print(f"Every record not loaded: {escape(str(target))}")
         if not expected.all():
             raise typer.Exit(1)
-        console.print("[bold green]valid[/]: what does not load is declared expected in study.toml")
+        console.print(
+            "[bold green]valid[/]: what does not load is declared expected (roster status "
+            "withdrawn, or study.toml)"
+        )
         return
     console.print("[bold green]valid[/]: every row loads")
 

@@ -27,6 +27,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from flows.codes import SUGGESTED_SUFFIX, WITHDRAWN_EXCERPT, parse_code, unmapped_reason
 from flows.errors import InputFileError
 from flows.readers.common import MAX_FIELD_CHARS, Rejects
 from flows.readers.qda import (
@@ -43,11 +44,17 @@ from flows.readers.surveys import read_survey_table, survey_values
 from flows.readers.tables import EXTRA_SEPARATOR, read_table
 from flows.study import InputSpec, LoadedStudy, Study
 
-__all__ = ["MAX_FIELD_CHARS", "Rejects", "StudyData", "ingest_study", "parse_code"]
+__all__ = [
+    "MAX_FIELD_CHARS",
+    "SUGGESTED_SUFFIX",
+    "Rejects",
+    "StudyData",
+    "ingest_study",
+    "parse_code",
+    "unmapped_reason",
+]
 
 STATUSES = ("active", "withdrawn")
-#: how `export-qdpx` names a stance sub-code holding machine suggestions
-SUGGESTED_SUFFIX = " (suggested)"
 
 ROSTER_COLUMNS = ("person_id", "role", "case_ids", "name", "aliases", "status")
 INTERVIEW_COLUMNS = ("interview_id", "person_id", "mode", "language")
@@ -101,6 +108,8 @@ class StudyData:
     unmapped_codes: dict[str, int] = field(default_factory=dict)
     #: names of roster rows not loaded (row id or person id, "rejected", names): searched too
     other_names: list[tuple[str, str, list[str]]] = field(default_factory=list)
+    #: notes for the researcher: deprecated study-file settings, detected separators
+    notes: list[str] = field(default_factory=list)
 
     def cases_by_person(self) -> dict[str, list[str]]:
         """Each person's case ids (from `person_cases`), for choosing among people
@@ -329,30 +338,6 @@ def selection_id(coding) -> str:
     return str(coding.order[-1]) if coding.order else coding.ref
 
 
-def parse_code(code: str, study: Study) -> tuple[str, str | None] | None:
-    """Map a codebook path to (theme id, coded stance or None); None if unknown.
-
-    A child code named after a stance of its theme ("Outcome/Eating habits/Improved")
-    carries a coded stance. One marked as a machine suggestion by `export-qdpx`
-    ("Outcome/Eating habits/Improved (suggested)") carries none: the researcher
-    has not moved it to a stance yet, so the excerpt is read again.
-    """
-    code_map = study.code_map()
-    sep = study.study.code_separator
-    path = sep.join(part.strip() for part in code.split(sep))
-    if path in code_map:
-        return code_map[path], None
-    parent, _, leaf = path.rpartition(sep)
-    if parent in code_map:
-        label = leaf.strip()
-        suggested = label.endswith(SUGGESTED_SUFFIX)
-        label = label.removesuffix(SUGGESTED_SUFFIX).strip()
-        stance = label.lower().replace(" ", "_").replace("-", "_")
-        if stance in study.theme(code_map[parent]).stances:
-            return code_map[parent], None if suggested else stance
-    return None
-
-
 def read_excerpts(
     path: Path,
     study: Study,
@@ -378,7 +363,7 @@ def read_excerpts(
             continue
         person = interview["person_id"]
         if person in withdrawn:
-            rejects.add(path, line, "excerpt", "informant withdrew consent; excerpt excluded")
+            rejects.add(path, line, "excerpt", WITHDRAWN_EXCERPT)
             continue
         case_id = row["case_id"]
         if case_id not in person_cases.get(person, set()):
@@ -391,7 +376,7 @@ def read_excerpts(
             continue
         parsed = parse_code(row["code"], study)
         if parsed is None:
-            rejects.add(path, line, "code", "code not mapped to any theme in study.toml")
+            rejects.add(path, line, "code", unmapped_reason(row["code"], study))
             continue
         theme_id, coded = parsed
         stance_col = row["stance"].lower().replace(" ", "_")
@@ -558,7 +543,15 @@ def _ingest_qda(loaded: LoadedStudy, entries: list[RosterEntry], rejects: Reject
     explicit = roster.cases_of()
     ids = interview_ids(project, infos)
     mapped, project_cases, structural = map_codings(
-        project, study, infos, ids, set(roster.cases), explicit, parse_code, rejects
+        project,
+        study,
+        infos,
+        ids,
+        set(roster.cases),
+        explicit,
+        parse_code,
+        rejects,
+        withdrawn=roster.withdrawn,
     )
     # informants speaking about several cases may leave case_ids to the project
     for entry in entries:
@@ -582,11 +575,6 @@ def _ingest_qda(loaded: LoadedStudy, entries: list[RosterEntry], rejects: Reject
     file = project.file
     for item in mapped:
         coding = item.coding
-        if item.person_id in roster.withdrawn:
-            rejects.add(
-                file, coding.ref, coding.element, "informant withdrew consent; excerpt excluded"
-            )
-            continue
         rows = 0
         for case_id in item.cases:
             if case_id not in allowed.get(item.person_id, set()):
@@ -735,6 +723,7 @@ def ingest_study(loaded: LoadedStudy) -> StudyData:
             if e.person_id not in {k.person_id for k in entries}
         ],
         withdrawn=sorted(roster.withdrawn),
+        notes=(project.notes if project is not None else []) + result.notes,
         **_codebook_fields(project, study),
     )
 

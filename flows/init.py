@@ -196,7 +196,18 @@ def _render_themes(qda: QdaDraft, survey: SurveyDraft | None) -> list[str]:
     domains = set()
     if survey is not None and outcomes:
         domains = {_domain(i.label, outcomes)[0] for i in survey.items}
+    shared = shared_stance_labels(qda)
     lines = []
+    if any(shared.values()):
+        lines += [
+            "",
+            "# check: sub-code names read as stances (your words -> the scheme's), per component",
+            "[stance_labels]",
+        ]
+        for component, labels in shared.items():
+            if labels:
+                pairs = ", ".join(f"{q(k)} = {q(v)}" for k, v in labels.items())
+                lines.append(f"{component} = {{ {pairs} }}")
     for theme in qda.themes:
         where = "a guess: no ICAMO folder" if theme.guessed_component else "from the folder name"
         lines += [
@@ -207,6 +218,17 @@ def _render_themes(qda: QdaDraft, survey: SurveyDraft | None) -> list[str]:
             f'components = ["{theme.component}"]  # check: ICAMO component(s), {where}',
             f"codes = [{', '.join(q(c) for c in theme.codes)}]",
         ]
+        own = {k: v for k, v in theme.labels.items() if shared.get(theme.component, {}).get(k) != v}
+        if own:
+            lines.append(
+                f"stance_labels = {{ {', '.join(f'{q(k)} = {q(v)}' for k, v in own.items())} }}"
+                "  # check: sub-code names read as stances"
+            )
+        if theme.unread:
+            lines.append(
+                f"# check: sub-codes read as no stance: {', '.join(theme.unread)}; give them a "
+                "stance in stance_labels and take them out of codes (else the stance is suggested)"
+            )
         if theme.component == "intervention":
             lines.append("activity = true  # check: an activity delivered to the case")
         if theme.id in domains:
@@ -219,6 +241,23 @@ def _render_themes(qda: QdaDraft, survey: SurveyDraft | None) -> list[str]:
         lines += ["", "# check: codes mapped to no theme (codings): add them to a theme's codes"]
         lines += [f"#   {code} ({n})" for code, n in sorted(qda.unmapped.items())]
     return lines
+
+
+def shared_stance_labels(qda: QdaDraft) -> dict[str, dict[str, str]]:
+    """Per component, the sub-code labels every theme of it reads alike (a
+    name read differently by two themes stays with each theme)."""
+    shared: dict[str, dict[str, str]] = {}
+    clash: set[tuple[str, str]] = set()
+    for theme in qda.themes:
+        table = shared.setdefault(theme.component, {})
+        for name, stance in theme.labels.items():
+            if table.get(name, stance) != stance:
+                clash.add((theme.component, name))
+            table.setdefault(name, stance)
+    return {
+        component: {k: v for k, v in sorted(labels.items()) if (component, k) not in clash}
+        for component, labels in shared.items()
+    }
 
 
 def _render_items(qda: QdaDraft, survey: SurveyDraft | None, taken: set[str]) -> list[str]:

@@ -57,6 +57,49 @@ LANGUAGE_WORDS = re.compile(r"language|sprog", re.IGNORECASE)
 PLAIN_ID = re.compile(r"^[A-Za-z]{0,3}[-_]?[0-9]{1,4}[A-Za-z]?$")
 
 
+#: Sub-code names init reads as stances (English and Danish), per stance.
+STANCE_GUESSES: dict[str, tuple[str, ...]] = {
+    "present": (
+        "delivered",
+        "yes",
+        "done",
+        "given",
+        "received",
+        "happened",
+        "ja",
+        "leveret",
+        "gennemført",
+        "til stede",
+    ),
+    "absent": (
+        "not delivered",
+        "no",
+        "not done",
+        "not given",
+        "not received",
+        "did not happen",
+        "nej",
+        "ikke leveret",
+        "ikke gennemført",
+    ),
+    "improved": ("better", "improved", "more", "yes", "bedre", "forbedret", "ja"),
+    "no_change": ("same", "unchanged", "no change", "as before", "uændret", "samme"),
+    "worsened": ("worse", "worsened", "less", "dårligere", "forværret"),
+    "not_stated": ("not said", "not stated", "unclear", "ikke nævnt", "uklart"),
+    "facilitator": ("helped", "helps", "helping", "enabler", "hjalp", "fremmer"),
+    "barrier": ("hindered", "hinders", "held back", "holds back", "obstacle", "hæmmer", "barriere"),
+}
+
+
+def guess_stance(name: str, component: str) -> str | None:
+    """The stance a sub-code name reads as for a component, or None."""
+    key = " ".join(name.replace("_", " ").replace("-", " ").split()).casefold()
+    for stance in STANCES_BY_KIND[component]:
+        if key == stance.replace("_", " ") or key in STANCE_GUESSES.get(stance, ()):
+            return stance
+    return None
+
+
 def _stance_word(name: str) -> str:
     return name.strip().lower().replace(" ", "_").replace("-", "_")
 
@@ -74,6 +117,10 @@ class DraftTheme:
     codes: list[str]
     codings: int
     guessed_component: bool
+    #: sub-code name -> stance guessed from its words (drafted as stance_labels)
+    labels: dict[str, str] = field(default_factory=dict)
+    #: leaf sub-codes whose names read as no stance (kept in codes, to check)
+    unread: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -140,6 +187,7 @@ def _themes(draft: QdaDraft, codes: list[str], counts: Counter) -> None:
     def add_theme(code: str, component: str, guessed: bool) -> None:
         stances = STANCES_BY_KIND[component]
         family = [code]
+        labels: dict[str, str] = {}
         stack = list(children.get(code, []))
         while stack:
             child = stack.pop(0)
@@ -147,8 +195,18 @@ def _themes(draft: QdaDraft, codes: list[str], counts: Counter) -> None:
             if _stance_word(leaf) in stances and child.rpartition(sep)[0] in family:
                 covered.add(child)
                 continue
+            read_as = guess_stance(leaf, component) if child.rpartition(sep)[0] == code else None
+            if read_as is not None and not children.get(child):
+                labels[leaf] = read_as
+                covered.add(child)
+                continue
             family.append(child)
             stack.extend(children.get(child, []))
+        unread = [
+            c.rpartition(sep)[2]
+            for c in family
+            if labels and c.rpartition(sep)[0] == code and not children.get(c)
+        ]
         covered.update(family)
         label = code.rpartition(sep)[2]
         ident = slug(label, "theme")
@@ -156,7 +214,9 @@ def _themes(draft: QdaDraft, codes: list[str], counts: Counter) -> None:
             ident += "_2"
         used_ids.add(ident)
         codings = sum(counts[c] for c in covered if c == code or c.startswith(code + sep))
-        draft.themes.append(DraftTheme(ident, label, component, family, codings, guessed))
+        draft.themes.append(
+            DraftTheme(ident, label, component, family, codings, guessed, labels, unread)
+        )
 
     tops = children.get("", [])
     folders = [(t, _component(t)) for t in tops]

@@ -186,7 +186,11 @@ class SurveyLayout(_Strict):
     wave_column: str = "wave"
     baseline: str = "baseline"
     followup: str = "followup"
-    layout: Literal["wide", "long"] = "wide"
+    #: "long": one row per case and wave, a column per item (as SPSS and REDCap
+    #: name it); "stacked": one row per case, wave and item. "wide" is read as
+    #: "long" and "long" with item and value columns as "stacked", each with a
+    #: deprecation note (`deprecations`)
+    layout: Literal["long", "stacked", "wide"] = "long"
     item_column: str = "item_id"
     value_column: str = "value"
     #: survey item or context variable id -> the column (REDCap field) holding it
@@ -197,6 +201,30 @@ class SurveyLayout(_Strict):
     missing_codes: list[str] = Field(default_factory=list)
     #: columns the survey holds but the study does not use (not listed as rejects)
     ignore_columns: list[str] = Field(default_factory=list)
+
+    def shape(self, header: list[str]) -> str:
+        """The layout to read: "long" or "stacked", resolving the old names
+        against the file's header (see `layout_note`)."""
+        if self.layout == "stacked":
+            return "stacked"
+        if self.layout == "long" and self.item_column in header and self.value_column in header:
+            return "stacked"
+        return "long"
+
+    def layout_note(self, header: list[str]) -> str | None:
+        """A deprecation note when the study file uses an old layout name."""
+        if self.layout == "wide":
+            return (
+                '[survey] layout = "wide" is read as "long" (one row per case and wave, '
+                'a column per item), the name SPSS and REDCap use: write layout = "long"'
+            )
+        if self.shape(header) == "stacked" and self.layout == "long":
+            return (
+                f'[survey] layout = "long" with {self.item_column!r} and {self.value_column!r} '
+                'columns is read as "stacked" (one row per case, wave and item); "long" now '
+                'means one row per case and wave: write layout = "stacked"'
+            )
+        return None
 
     def for_format(self, fmt: str) -> SurveyLayout:
         """The layout with the defaults of a format filled in where not set."""
@@ -301,6 +329,42 @@ class SegmentColumns(_Strict):
     code_separator: str | None = None
 
 
+#: The stance labels of one component or theme: sub-code name -> scheme stance.
+StanceLabels = dict[str, str]
+
+
+def _label_key(name: str) -> str:
+    """How sub-code names are compared: case, spacing, '-' and '_' aside."""
+    return " ".join(name.replace("_", " ").replace("-", " ").split()).casefold()
+
+
+def _check_labels(labels: StanceLabels, stances: tuple[str, ...], where: str) -> None:
+    seen: dict[str, str] = {}
+    for name, stance in labels.items():
+        if stance not in stances:
+            raise ValueError(f"{where}: {name!r} maps to {stance!r}, expected one of {stances}")
+        key = _label_key(name)
+        if not key:
+            raise ValueError(f"{where}: an empty sub-code name")
+        if key in seen and seen[key] != stance:
+            raise ValueError(f"{where}: {name!r} is given two stances")
+        seen[key] = stance
+
+
+class StanceLabelsByComponent(_Strict):
+    """`[stance_labels]`: per ICAMO component, the researcher's sub-code names
+    (any language) -> the scheme's stances, e.g.
+    `intervention = { "Delivered" = "present", "Not delivered" = "absent" }`.
+    A theme's own `stance_labels` come first; the scheme's words always work."""
+
+    intervention: StanceLabels = Field(default_factory=dict)
+    context: StanceLabels = Field(default_factory=dict)
+    actor: StanceLabels = Field(default_factory=dict)
+    mechanism: StanceLabels = Field(default_factory=dict)
+    output: StanceLabels = Field(default_factory=dict)
+    outcome: StanceLabels = Field(default_factory=dict)
+
+
 class Role(_Strict):
     id: str = Field(pattern=_ID)
     label: str
@@ -315,6 +379,8 @@ class Theme(_Strict):
     activity: bool = False
     survey_domain: str | None = None
     examples: dict[str, list[str]] = Field(default_factory=dict)
+    #: the researcher's sub-code names -> this theme's stances (over [stance_labels])
+    stance_labels: StanceLabels = Field(default_factory=dict)
     #: the stance scheme's theme this one is (docs/stance-scheme.md); default: its id.
     #: A theme that is no scheme theme is read from its examples and `better`.
     behaviour: str | None = Field(default=None, pattern=_ID)
@@ -350,7 +416,8 @@ class Rules(_Strict):
     """Thresholds of the case classification and the QCA (docs/methods.md, docs/qca.md)."""
 
     min_roles_corroborating: int = Field(default=1, ge=0)
-    min_roles_without_survey: int = Field(default=2, ge=1)
+    #: 0 switches the no-survey route off (an outcome needs the survey's improvement)
+    min_roles_without_survey: int = Field(default=2, ge=0)
     min_outcome_themes: int = Field(default=1, ge=1)
     # a machine suggestion below this confidence never creates a dissonance on its own
     min_suggestion_confidence: float = Field(default=0.0, ge=0, le=1)
@@ -388,6 +455,7 @@ class Study(_Strict):
     context_variables: list[ContextVariable] = Field(default_factory=list)
     rules: Rules = Rules()
     privacy: Privacy = Privacy()
+    stance_labels: StanceLabelsByComponent = StanceLabelsByComponent()
 
     @field_validator("roles", "themes", "survey_items", "context_variables")
     @classmethod
@@ -424,6 +492,10 @@ class Study(_Strict):
                     f"theme {theme.id!r} (known: {sorted(theme.examples)})"
                 )
         self._check_mappings()
+        for component, labels in self.stance_labels.model_dump().items():
+            _check_labels(labels, STANCES_BY_KIND[component], f"stance_labels.{component}")
+        for i, theme in enumerate(self.themes):
+            _check_labels(theme.stance_labels, theme.stances, f"themes[{i}].stance_labels")
         return self
 
     def _check_mappings(self) -> None:
@@ -461,6 +533,19 @@ class Study(_Strict):
     # -- lookups ---------------------------------------------------------
     def theme(self, theme_id: str) -> Theme:
         return next(t for t in self.themes if t.id == theme_id)
+
+    def stance_label(self, theme_id: str, sub_code: str) -> str | None:
+        """The stance a sub-code under a theme's code names: the theme's own
+        `stance_labels`, then its component's, then the scheme's words
+        ("Improved", "No change", "Present"...); None when none matches."""
+        theme = self.theme(theme_id)
+        key = _label_key(sub_code)
+        for labels in (theme.stance_labels, getattr(self.stance_labels, theme.kind)):
+            for name, stance in labels.items():
+                if _label_key(name) == key:
+                    return stance
+        word = key.replace(" ", "_")
+        return word if word in theme.stances else None
 
     def code_map(self) -> dict[str, str]:
         """Codebook path -> theme id."""

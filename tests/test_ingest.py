@@ -38,7 +38,8 @@ def rejects_for(make_study, excerpts, survey=None, roster=None):
         (
             ["E2", "I1", "A", "Intervention/Walking/Improved", "", "1", "AK", "x"],
             "code",
-            "not mapped to any theme",
+            "sub-code 'Improved' of theme 'walking_support' matches no stance label: set "
+            '[stance_labels] intervention = { "Improved" = "..." }',
         ),
         (
             ["E2", "I1", "A", "Intervention/Walking", "barrier", "1", "AK", "x"],

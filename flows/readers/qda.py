@@ -78,6 +78,10 @@ class QdaProject:
     scheme: str = ""  # position counting used (REFI-QDA)
     scheme_evidence: str = ""
     codebook: list[str] = field(default_factory=list)  # every code path (REFI-QDA: all)
+    #: for the researcher (e.g. the code-path separator detected in a segment export)
+    notes: list[str] = field(default_factory=list)
+    #: the separator a segment export's code column joins paths with
+    code_separator: str = ""
 
 
 @dataclass
@@ -183,7 +187,7 @@ def resolve_sources(
 def codebook_report(project: QdaProject, study: Study) -> tuple[list[str], dict[str, int]]:
     """Theme code paths matching no code of the codebook (as `theme: path`), and
     codebook codes mapped to no theme with their number of codings."""
-    from flows.ingest import parse_code
+    from flows.codes import parse_code
 
     sep = study.study.code_separator
     qda = study.qda
@@ -196,11 +200,15 @@ def codebook_report(project: QdaProject, study: Study) -> tuple[list[str], dict[
         return _under(code, prefix, sep) if prefix else code
 
     codebook = {r for c in project.codebook if (r := relative(c)) is not None}
+
+    def found(path: str) -> bool:  # a segment export lists only codes used, maybe children
+        return path in codebook or any(c.startswith(path + sep) for c in codebook)
+
     missing = [
         f"{t.id}: {code}"
         for t in study.themes
         for code in t.codes
-        if sep.join(p.strip() for p in code.split(sep)) not in codebook
+        if not found(sep.join(p.strip() for p in code.split(sep)))
     ]
     counts: dict[str, int] = defaultdict(int)
     for coding in project.codings:
@@ -298,12 +306,17 @@ def map_codings(
     roster_cases: dict[str, set[str]],
     parse_code,
     rejects: Rejects,
+    withdrawn: set[str] | frozenset[str] = frozenset(),
 ) -> tuple[list[MappedCoding], dict[str, set[str]], int]:
     """Codings mapped to themes and cases; rejects for the rest.
 
     Returns the mapped codings, the cases each person's sources speak about in
     the project (for informants whose roster leaves case_ids empty), and the
-    number of codings used as structure (case or role codes) rather than themes."""
+    number of codings used as structure (case or role codes) rather than themes.
+    A coding by a `withdrawn` informant is listed under that one reason, before
+    anything else is checked."""
+    from flows.codes import WITHDRAWN_EXCERPT, unmapped_reason
+
     sep = study.study.code_separator
     qda = study.qda
     prefix = sep.join(p.strip() for p in qda.code_prefix.split(sep)) if qda.code_prefix else ""
@@ -321,6 +334,9 @@ def map_codings(
         info = infos.get(coding.source_key)
         if source is None or info is None:
             rejects.add(file, coding.ref, coding.element, "coding of an unknown source")
+            continue
+        if info.person_id in withdrawn:
+            rejects.add(file, coding.ref, coding.element, WITHDRAWN_EXCERPT)
             continue
         if info.problem:
             rejects.add(file, coding.ref, coding.element, info.problem)
@@ -349,9 +365,8 @@ def map_codings(
             code = stripped
         parsed = parse_code(code, study)
         if parsed is None:
-            rejects.add(
-                file, coding.ref, coding.element, "code not mapped to any theme in study.toml"
-            )
+            reason = unmapped_reason(code, study, project.code_separator)
+            rejects.add(file, coding.ref, coding.element, reason)
             continue
         if not coding.text.strip():
             rejects.add(file, coding.ref, coding.element, "empty excerpt text")

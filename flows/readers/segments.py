@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from flows.codes import SEPARATOR_CANDIDATES
 from flows.errors import InputFileError
 from flows.readers.common import Rejects, normalise_newlines
 from flows.readers.qda import QdaCoding, QdaProject, QdaSource
@@ -96,6 +97,31 @@ def _columns(fmt: str, header: list[str], study: Study) -> dict[str, str | None]
     return chosen
 
 
+def _detect_separator(
+    table, column: str | None, categories: list[str], default: str, notes: list[str]
+) -> str:
+    """The separator the code column joins paths with, when `[segments]
+    code_separator` is not set: the layout's default if any code holds it,
+    else the one candidate that occurs in the file (MAXQDA writes " > " or
+    "\\" depending on version and settings). Several candidates, or none:
+    the default (codes that then fail to map get a hint in their reject)."""
+    if column is None or categories:
+        return default
+    codes = {row.get(column, "") for _, row in table.rows}
+    found = [c for c in SEPARATOR_CANDIDATES if any(c in code for code in codes)]
+    if default in found or not found:
+        return default
+    # " > " contains ">"; "::" contains ":": the longer one decides
+    found = [c for c in found if not any(c != o and c in o for o in found)]
+    if len(found) == 1:
+        notes.append(
+            f"code paths in the file are joined with {found[0]!r} (detected; set [segments] "
+            "code_separator to choose)"
+        )
+        return found[0]
+    return default
+
+
 def _first_int(text: str) -> int | None:
     match = re.search(r"-?\d+", text)
     return int(match.group()) if match else None
@@ -141,9 +167,12 @@ def read_segments(
         [h for h in table.header if _key(h).startswith("category")] if fmt == "qualcoder" else []
     )
     study_sep = study.study.code_separator
-    code_sep = study.segments.code_separator or SEPARATORS.get(fmt, study_sep)
+    file_note: list[str] = []
+    code_sep = study.segments.code_separator or _detect_separator(
+        table, columns["code"], categories, SEPARATORS.get(fmt, study_sep), file_note
+    )
     used = {c for c in columns.values() if c} | {h for h, _ in code_columns} | set(categories)
-    project = QdaProject(file=path)
+    project = QdaProject(file=path, notes=file_note, code_separator=code_sep)
     file = path.name
     ordinal: dict[str, int] = {}
     for row_number, row in table.rows:

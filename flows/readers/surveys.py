@@ -1,7 +1,9 @@
 """Survey files: one table of answers per case and wave, whatever wrote it.
 
-- `native`: CSV or XLSX; `[survey] layout = "wide"` (one row per case and
-  wave, one column per item) or `"long"` (one row per case, wave and item);
+- `native`: CSV or XLSX; `[survey] layout = "long"` (one row per case and
+  wave, one column per item: what SPSS and REDCap call long) or `"stacked"`
+  (one row per case, wave and item); the old names are read with a note
+  (`SurveyLayout.layout_note`);
 - `spss` (`.sav`, `.zsav`) and `stata` (`.dta`) through pyreadstat, wide or
   long: value labels name waves and context values; user-defined missing
   values (SPSS) and extended missing values (Stata) stay missing;
@@ -25,6 +27,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from flows.codes import WITHDRAWN_SURVEY_ROW
 from flows.errors import InputFileError
 from flows.readers.common import Rejects
 from flows.readers.stat_files import read_stat_file
@@ -292,6 +295,8 @@ class SurveyResult:
     context: list[dict]
     rows_read: int
     rows_loaded: int
+    #: deprecation notes about the study file's [survey] table
+    notes: list[str] = field(default_factory=list)
 
 
 def survey_values(
@@ -304,9 +309,13 @@ def survey_values(
 ) -> SurveyResult:
     """Long item values (case, wave, item, value) and baseline context."""
     layout = study.survey.for_format(fmt)
-    if layout.layout == "long":
-        return _long(table, study, layout, fmt, cases, withdrawn_cases, rejects)
-    return _wide(table, study, layout, fmt, cases, withdrawn_cases, rejects)
+    if layout.shape(table.header) == "stacked":
+        result = _stacked(table, study, layout, fmt, cases, withdrawn_cases, rejects)
+    else:
+        result = _per_wave(table, study, layout, fmt, cases, withdrawn_cases, rejects)
+    note = layout.layout_note(table.header)
+    result.notes = [note] if note else []
+    return result
 
 
 def _check_header(table: SurveyTable, required: tuple[str, ...]) -> None:
@@ -323,7 +332,7 @@ def _case_of(raw: str, layout: SurveyLayout) -> str:
     return layout.case_ids.get(raw, raw)
 
 
-def _wide(table, study, layout, fmt, cases, withdrawn_cases, rejects) -> SurveyResult:
+def _per_wave(table, study, layout, fmt, cases, withdrawn_cases, rejects) -> SurveyResult:
     _check_header(table, (layout.case_column, layout.wave_column))
     items = [i.id for i in study.survey_items]
     variables = [v.id for v in study.context_variables]
@@ -383,7 +392,7 @@ def _case_and_wave(
         )
         return None
     if case_id in withdrawn_cases:
-        rejects.add(table.file, line, "row", "participant withdrew consent; survey row excluded")
+        rejects.add(table.file, line, "row", WITHDRAWN_SURVEY_ROW)
         return None
     wave = wave_of(row.get(layout.wave_column, "").strip(), table, layout.wave_column, layout, fmt)
     if wave is None:
@@ -397,7 +406,7 @@ def _case_and_wave(
     return case_id, wave
 
 
-def _long(table, study, layout, fmt, cases, withdrawn_cases, rejects) -> SurveyResult:
+def _stacked(table, study, layout, fmt, cases, withdrawn_cases, rejects) -> SurveyResult:
     _check_header(
         table, (layout.case_column, layout.wave_column, layout.item_column, layout.value_column)
     )

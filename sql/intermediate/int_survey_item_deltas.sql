@@ -2,6 +2,10 @@
 -- positive value is better, and its direction against the item's smallest
 -- change that counts (mcid). A missing wave makes the delta not computable,
 -- with the reason kept for the dossier.
+-- Arithmetic is exact: answers and mcid become DECIMAL(38, 10) (a typed 16.4
+-- is 16.4, not the nearest double), so 16.4 -> 15.4 is a change of exactly
+-- 1.0 and meets a 1.0 mcid. The results go back to DOUBLE for the pages and
+-- exports: the double nearest an exact decimal prints as typed (-2.8).
 with cases as (
     select case_id from raw_cases
 ),
@@ -27,36 +31,53 @@ waves as (
         case_items.unit,
         case_items.domain,
         case_items.better,
+        cast(case_items.mcid as decimal(38, 10)) as mcid_exact,
         case_items.mcid,
         case_items.example,
         case_items.item_order,
-        max(survey.value) filter (where survey.wave = 'baseline') as baseline,
-        max(survey.value) filter (where survey.wave = 'followup') as followup
+        max(cast(survey.value as decimal(38, 10))) filter (where survey.wave = 'baseline') as baseline_exact,
+        max(cast(survey.value as decimal(38, 10))) filter (where survey.wave = 'followup') as followup_exact
     from case_items
     left join survey
         on survey.case_id = case_items.case_id and survey.item_id = case_items.item_id
     group by all
 ),
 
-survey_direction as (
+exact as (
     select
         *,
-        followup - baseline as delta,
-        (followup - baseline) * case when better = 'higher' then 1 else -1 end as signed_delta,
+        followup_exact - baseline_exact as delta_exact,
+        (followup_exact - baseline_exact) * case when better = 'higher' then 1 else -1 end as signed_exact
+    from waves
+),
+
+survey_direction as (
+    select
+        case_id,
+        item_id,
+        label,
+        unit,
+        domain,
+        better,
+        mcid,
+        example,
+        item_order,
+        cast(baseline_exact as double) as baseline,
+        cast(followup_exact as double) as followup,
+        cast(delta_exact as double) as delta,
+        cast(signed_exact as double) as signed_delta,
         case
-            when baseline is null and followup is null then 'not_computable'
-            when baseline is null then 'not_computable'
-            when followup is null then 'not_computable'
-            when (followup - baseline) * case when better = 'higher' then 1 else -1 end >= mcid then 'improved'
-            when (followup - baseline) * case when better = 'higher' then 1 else -1 end <= -mcid then 'worsened'
+            when baseline_exact is null or followup_exact is null then 'not_computable'
+            when signed_exact >= mcid_exact then 'improved'
+            when signed_exact <= -mcid_exact then 'worsened'
             else 'no_change'
         end as direction,
         case
-            when baseline is null and followup is null then 'no answer at either wave'
-            when baseline is null then 'baseline answer missing'
-            when followup is null then 'follow-up answer missing'
+            when baseline_exact is null and followup_exact is null then 'no answer at either wave'
+            when baseline_exact is null then 'baseline answer missing'
+            when followup_exact is null then 'follow-up answer missing'
         end as not_computable_reason
-    from waves
+    from exact
 )
 
 select * from survey_direction

@@ -2,7 +2,7 @@
 --   outcome themes: achieved when the survey shows improvement and at least
 --     rules.min_roles_corroborating roles say improved; or, with no computable
 --     survey stance, when at least rules.min_roles_without_survey roles say
---     improved and none says no change or worse;
+--     improved and none says no change or worse (0 switches this route off);
 --   activities: delivered when the interviews' consensus is "present";
 --   mechanisms and outputs: active when the consensus is "present";
 --   context factors: facilitator or barrier by the interviews' consensus.
@@ -58,7 +58,8 @@ verdicts as (
             when survey.stance = 'improved'
                 then coalesce(qualitative.n_roles_improved, 0) >= rules.min_roles_corroborating
             when survey.stance in ('not_asked', 'not_computable')
-                then coalesce(qualitative.n_roles_improved, 0) >= rules.min_roles_without_survey
+                then rules.min_roles_without_survey > 0
+                    and coalesce(qualitative.n_roles_improved, 0) >= rules.min_roles_without_survey
                     and coalesce(qualitative.n_roles_not_improved, 0) = 0
             else false
         end as outcome_achieved,
@@ -68,6 +69,8 @@ verdicts as (
                 then 'survey improved, corroborated by ' || qualitative.n_roles_improved || ' informant role(s)'
             when survey.stance = 'improved'
                 then 'survey improved, but no informant role corroborates it'
+            when survey.stance in ('not_asked', 'not_computable') and rules.min_roles_without_survey = 0
+                then 'no survey evidence, and the study file accepts no outcome without it'
             when survey.stance in ('not_asked', 'not_computable')
                 then 'no survey evidence; ' || coalesce(qualitative.n_roles_improved, 0) || ' role(s) say improved, '
                     || coalesce(qualitative.n_roles_not_improved, 0) || ' say not'
