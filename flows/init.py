@@ -70,6 +70,26 @@ def _survey_case_ids(survey: SurveyDraft, cases: list[str]) -> tuple[dict[str, s
     )
 
 
+def _privacy_lines(inputs: list[Path], out: Path) -> list[str]:
+    """Input files stay where the researcher keeps them: allow their folders
+    (only files inside the study folder or an allowed folder are ever read)."""
+    folders = sorted(
+        {
+            _rel(path.resolve().parent, out)
+            for path in inputs
+            if not path.resolve().is_relative_to(out.resolve())
+        }
+    )
+    if not folders:
+        return []
+    return [
+        "",
+        "[privacy]",
+        f"allow_files_from = [{', '.join(q(f) for f in folders)}]  # check: the exports' folders; or move the "
+        "files into this folder and delete this line",
+    ]
+
+
 def render_study(qda: QdaDraft, survey: SurveyDraft | None, out: Path, study_id: str) -> str:
     lines = [
         f"# Drafted by `triangulate init` from {qda.path.name}"
@@ -99,6 +119,8 @@ def render_study(qda: QdaDraft, survey: SurveyDraft | None, out: Path, study_id:
         lines.append(
             f"survey = {{ path = {q(_rel(survey.path, out))}, format = {q(survey.format)} }}"
         )
+    survey_files = [survey.path, survey.dictionary] if survey else []
+    lines += _privacy_lines([qda.path, *(f for f in survey_files if f is not None)], out)
     lines += ["", "[qda]", f'dialect = "auto"  # detected: {qda.scheme_evidence}']
     if qda.person_variable:
         lines.append(

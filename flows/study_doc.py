@@ -96,6 +96,8 @@ WHAT: dict[str, str] = {
     "Role.id": "the role's id (roster role column, export column names)",
     "Role.label": "shown on pages; also matched by [qda] role values",
     "Role.per_case": "interviewed for each case (its case ids define the cases)",
+    "Privacy.common_words": "aliases that are also common words (e.g. Will, May): replaced only where they read as a name",
+    "Privacy.allow_files_from": "folders outside the study folder that input files (and REFI-QDA sources) may come from; nothing else outside the study folder is ever read",
     "Theme.id": "the theme's id in exports",
     "Theme.label": "shown on pages",
     "Theme.components": "ICAMO components; the first decides the stances",
