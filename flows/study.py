@@ -309,8 +309,19 @@ class Theme(_Strict):
     components: list[Component] = Field(min_length=1)
     codes: list[str] = Field(min_length=1)
     activity: bool = False
+    #: an outcome theme counted towards rules.min_outcome_themes (false: shown, not counted)
+    counts_as_outcome: bool = True
     survey_domain: str | None = None
     examples: dict[str, list[str]] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _outcome_flag(self) -> Theme:
+        if not self.counts_as_outcome and self.kind != "outcome":
+            raise ValueError(
+                "counts_as_outcome = false only applies to an outcome theme "
+                f"(its first component is {self.kind!r}, not 'outcome'); remove the key"
+            )
+        return self
 
     @property
     def kind(self) -> str:
@@ -408,7 +419,19 @@ class Study(_Strict):
                     f"theme {theme.id!r} (known: {sorted(theme.examples)})"
                 )
         self._check_mappings()
+        self._check_outcome_count()
         return self
+
+    def _check_outcome_count(self) -> None:
+        """rules.min_outcome_themes can be reached by the outcome themes counted."""
+        counted = [t.id for t in self.themes if t.kind == "outcome" and t.counts_as_outcome]
+        left_out = [t.id for t in self.themes if t.kind == "outcome" and not t.counts_as_outcome]
+        if left_out and len(counted) < self.rules.min_outcome_themes:
+            raise ValueError(
+                f"rules.min_outcome_themes: {self.rules.min_outcome_themes} outcome themes must be "
+                f"achieved, but only {len(counted)} count ({', '.join(counted) or 'none'}; "
+                f"counts_as_outcome = false on {', '.join(left_out)}): lower it or count more themes"
+            )
 
     def _check_mappings(self) -> None:
         """The [survey], [qda] and [segments] tables refer to ids that exist."""

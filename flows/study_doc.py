@@ -92,6 +92,8 @@ WHAT: dict[str, str] = {
     "Theme.components": "ICAMO components; the first decides the stances",
     "Theme.codes": "codebook paths mapped to the theme (child codes named after a stance carry it)",
     "Theme.activity": "an intervention activity: counted for the activities delivered",
+    "Theme.counts_as_outcome": "false: an outcome theme shown per case but left out of "
+    "rules.min_outcome_themes (e.g. healthcare use)",
     "Theme.survey_domain": "the survey domain compared with the interviews on this theme",
     "Theme.examples": "example -> cue words: sources naming the same example agree; "
     "without a shared example agreement is at most partial",
@@ -106,7 +108,7 @@ WHAT: dict[str, str] = {
     "ContextVariable.label": "shown in the context profile",
     "Rules.min_roles_corroborating": "roles that must back an outcome the survey confirms",
     "Rules.min_roles_without_survey": "roles that must agree on an outcome without survey",
-    "Rules.min_outcome_themes": "outcome themes achieved for a case to achieve outcomes",
+    "Rules.min_outcome_themes": "outcome themes achieved (among those counted) for a case to achieve outcomes",
     "Rules.qca_condition_ids": "QCA conditions (default: context themes + activities)",
     "Rules.qca_min_activities": "activities delivered for the QCA activities condition",
     "Rules.qca_consistency_threshold": "truth-table rows at or above: outcome 1",
