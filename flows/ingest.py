@@ -36,6 +36,7 @@ from flows.readers.qda import (
     map_codings,
     reject_sources,
     resolve_sources,
+    unmapped_code,
 )
 from flows.readers.refi import read_refi
 from flows.readers.segments import read_segments
@@ -174,6 +175,45 @@ def _rows(
     return rows
 
 
+def merge_case_rows(
+    rows: list[tuple[int, dict[str, str]]],
+) -> tuple[list[tuple[int, dict[str, str]]], dict[str, str]]:
+    """Roster rows kept as researchers often keep them, one per person per case,
+    merged into one row per person: rows with the same person_id that agree on
+    every other column (role, name, aliases, status) become one row, at the
+    first row's line, with the case ids of all of them (in order, once each).
+
+    Rows of one person that differ elsewhere are left as they are; the second
+    dict says, per such person_id, how to write them (naming the rows and the
+    columns that differ, never their values: they may be names)."""
+    groups: dict[str, list[tuple[int, dict[str, str]]]] = {}
+    for line, row in rows:
+        if row.get("person_id"):
+            groups.setdefault(row["person_id"], []).append((line, row))
+    conflicts: dict[str, str] = {}
+    merged: list[tuple[int, dict[str, str]]] = []
+    for line, row in rows:
+        group = groups.get(row.get("person_id", ""), [(line, row)])
+        if len(group) == 1:
+            merged.append((line, row))
+            continue
+        others = [c for c in group[0][1] if c != "case_ids"]
+        differ = [c for c in others if len({r.get(c, "") for _, r in group}) > 1]
+        if differ:
+            lines = ", ".join(str(n) for n, _ in group)
+            conflicts[row["person_id"]] = (
+                f"duplicate person_id {row['person_id']}: rows {lines} differ in "
+                f"{', '.join(differ)}. Write one row per person with all their cases in "
+                "case_ids (e.g. P1;P2), or give every row of the person the same "
+                f"{', '.join(c for c in others if c != 'person_id')}"
+            )
+            merged.append((line, row))
+        elif group[0][0] == line:
+            cases = [c for _, r in group for c in _split_list(r.get("case_ids", ""))]
+            merged.append((line, {**row, "case_ids": ";".join(dict.fromkeys(cases))}))
+    return merged, conflicts
+
+
 def read_roster(
     path: Path,
     study: Study,
@@ -190,13 +230,14 @@ def read_roster(
     roles = {r.id for r in study.roles}
     entries: list[RosterEntry] = []
     seen: set[str] = set()
-    for line, row in _rows(path, ROSTER_COLUMNS, read_counts):
+    rows, conflicts = merge_case_rows(_rows(path, ROSTER_COLUMNS, read_counts))
+    for line, row in rows:
         pid = row["person_id"]
         if not pid:
             rejects.add(path, line, "person_id", "empty person_id")
             continue
         if pid in seen:
-            rejects.add(path, line, "person_id", f"duplicate person_id {pid}")
+            rejects.add(path, line, "person_id", conflicts.get(pid, f"duplicate person_id {pid}"))
             continue
         role = row["role"]
         pending = qda and not role and study.qda.role is not None
@@ -306,7 +347,7 @@ def read_excerpts(
             continue
         parsed = parse_code(row["code"], study)
         if parsed is None:
-            rejects.add(path, line, "code", "code not mapped to any theme in study.toml")
+            rejects.add(path, line, "code", unmapped_code(row["code"]))
             continue
         theme_id, coded = parsed
         stance_col = row["stance"].lower().replace(" ", "_")

@@ -22,6 +22,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from flows.errors import InputFileError
 from flows.readers.common import MAX_FIELD_CHARS, Rejects
 from flows.study import Locator, Study
 
@@ -32,6 +33,14 @@ PROGRAMME_LEVEL = (
     'expected ([qda] no_case = "programme"): a programme-level selection about no case; '
     "in no case dossier"
 )
+
+
+def unmapped_code(code: str) -> str:
+    """The reject reason for a coding whose code is under no theme's code path."""
+    return (
+        f"code not mapped to any theme in study.toml: {code} "
+        "(add it to a theme's codes; validate lists every such code)"
+    )
 
 
 @dataclass
@@ -137,10 +146,31 @@ def _role_id(value: str, study: Study) -> str | None:
     return None
 
 
+def check_variable_locators(project: QdaProject, study: Study) -> None:
+    """A `[qda]` locator reading a variable names one the project has: else the
+    run stops with the key and the variables that exist (a mistyped name would
+    otherwise find nothing, silently for `role`)."""
+    if not project.sources:
+        return
+    names = sorted({n for source in project.sources.values() for n in source.variables})
+    for key in ("person", "role", "case"):
+        locator = getattr(study.qda, key)
+        if locator is None or locator.source != "variable" or locator.name in names:
+            continue
+        raise InputFileError(
+            str(project.file),
+            f"name = {locator.name!r}: no source has a variable (or column) of that name "
+            f"with a value; the project's source variables are: {', '.join(names) or 'none'}. "
+            "Set name to one of them",
+            where=f"[qda] {key}",
+        )
+
+
 def resolve_sources(
     project: QdaProject, study: Study, person_ids: set[str]
 ) -> dict[str, SourceInfo]:
     """Per source: its informant, role, language and mode, or why none."""
+    check_variable_locators(project, study)
     qda = study.qda
     sep = study.study.code_separator
     infos: dict[str, SourceInfo] = {}
@@ -349,9 +379,7 @@ def map_codings(
             code = stripped
         parsed = parse_code(code, study)
         if parsed is None:
-            rejects.add(
-                file, coding.ref, coding.element, "code not mapped to any theme in study.toml"
-            )
+            rejects.add(file, coding.ref, coding.element, unmapped_code(code))
             continue
         if not coding.text.strip():
             rejects.add(file, coding.ref, coding.element, "empty excerpt text")
