@@ -201,6 +201,8 @@ def analyse_cross_case(db_path: Path) -> dict:
             warehouse.query(con, "qca_inputs_truth_table"),
             settings=qca.Settings.from_frame(warehouse.query(con, "qca_inputs_settings")),
         )
+        diversity = qca.Diversity.from_frame(warehouse.query(con, "qca_inputs_diversity"))
+        result = qca.withhold_solutions(result, diversity)
         warehouse.load_tables(con, result.tables())
     return {
         "conditions": len(result.conditions),
@@ -420,6 +422,7 @@ def render_index_page(
         }
         qca_frames["conditions"] = warehouse.query(con, "qca_condition_set_export")
         qca_frames["settings"] = warehouse.query(con, "qca_inputs_settings")
+        qca_frames["diversity"] = warehouse.query(con, "qca_inputs_diversity")
     context = pages.index_context(
         ingested.study.definition, overview, matrix, prov, exports, qca_frames
     )

@@ -360,6 +360,8 @@ class Rules(_Strict):
     qca_consistency_threshold: float = Field(default=1.0, gt=0, le=1)
     qca_consistency_threshold_0: float = Field(default=0.0, ge=0, lt=1)
     qca_min_cases: int = Field(default=1, ge=1)
+    #: show QCA solutions although the cases are below the benchmark for the conditions
+    qca_solutions_below_benchmark: bool = False
 
 
 class Privacy(_Strict):

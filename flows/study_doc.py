@@ -114,6 +114,8 @@ WHAT: dict[str, str] = {
     "Rules.qca_consistency_threshold": "truth-table rows at or above: outcome 1",
     "Rules.qca_consistency_threshold_0": "rows at or below: outcome 0 (between: contradictory)",
     "Rules.qca_min_cases": "cases a truth-table row needs to enter minimisation",
+    "Rules.qca_solutions_below_benchmark": "true: show QCA solutions although the cases are "
+    "below the limited-diversity benchmark for the conditions (docs/qca.md)",
     "Privacy.identifiers": "a CSV of places and other identifying words to replace",
     "Privacy.output_permissions": "owner (0700/0600) or group (0750/0640) outputs",
 }
