@@ -92,6 +92,10 @@ class StudyData:
     read_counts: dict[str, int]
     roster_names: list[tuple[str, str, list[str]]]  # (person_id, role, [name, aliases...])
     withdrawn: list[str]
+    #: programme-level excerpts (about no case; [qda] no_case = "programme"), raw text
+    programme_excerpts: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=EXCERPT_FRAME_COLUMNS)
+    )
     #: how QDA positions were counted and why (REFI-QDA; empty otherwise)
     qda_dialect: str = ""
     #: theme code paths matching no code ("theme: path"); codes mapped to no theme
@@ -534,7 +538,7 @@ def _ingest_qda(loaded: LoadedStudy, entries: list[RosterEntry], rejects: Reject
             }
         )
     language = {i["interview_id"]: i["language"] for i in interviews}
-    excerpts, loaded_codings = [], structural
+    excerpts, programme, loaded_codings = [], [], structural
     file = project.file
     for item in mapped:
         coding = item.coding
@@ -542,6 +546,9 @@ def _ingest_qda(loaded: LoadedStudy, entries: list[RosterEntry], rejects: Reject
             rejects.add(
                 file, coding.ref, coding.element, "informant withdrew consent; excerpt excluded"
             )
+            continue
+        if not item.cases:  # programme-level: already listed as an expected reject
+            programme.append(_excerpt_row(item, None, item.excerpt_id, role, language))
             continue
         rows = 0
         for case_id in item.cases:
@@ -554,24 +561,8 @@ def _ingest_qda(loaded: LoadedStudy, entries: list[RosterEntry], rejects: Reject
                 )
                 continue
             rows += 1
-            excerpts.append(
-                {
-                    "excerpt_id": item.excerpt_id
-                    if len(item.cases) == 1
-                    else f"{item.excerpt_id}.{case_id}",
-                    "interview_id": item.interview_id,
-                    "person_id": item.person_id,
-                    "role": role[item.person_id],
-                    "case_id": case_id,
-                    "code": item.code,
-                    "theme_id": item.theme_id,
-                    "coded_stance": item.coded_stance,
-                    "position": coding.position,
-                    "coder": coding.coder,
-                    "language": language[item.interview_id],
-                    "text": coding.text,
-                }
-            )
+            excerpt_id = item.excerpt_id if len(item.cases) == 1 else f"{item.excerpt_id}.{case_id}"
+            excerpts.append(_excerpt_row(item, case_id, excerpt_id, role, language))
         loaded_codings += 1 if rows else 0
     name = file.name
     counts = {
@@ -581,7 +572,25 @@ def _ingest_qda(loaded: LoadedStudy, entries: list[RosterEntry], rejects: Reject
             f"{name} (codings)": project.read_codings,
         },
     }
-    return roster, interviews, excerpts, project, counts
+    return roster, interviews, excerpts, programme, project, counts
+
+
+def _excerpt_row(item, case_id: str | None, excerpt_id: str, role: dict, language: dict) -> dict:
+    """One excerpt row of a mapped coding (case_id None: programme-level evidence)."""
+    return {
+        "excerpt_id": excerpt_id,
+        "interview_id": item.interview_id,
+        "person_id": item.person_id,
+        "role": role[item.person_id],
+        "case_id": case_id,
+        "code": item.code,
+        "theme_id": item.theme_id,
+        "coded_stance": item.coded_stance,
+        "position": item.coding.position,
+        "coder": item.coding.coder,
+        "language": language[item.interview_id],
+        "text": item.coding.text,
+    }
 
 
 def _qda_context(
@@ -616,8 +625,11 @@ def ingest_study(loaded: LoadedStudy) -> StudyData:
     entries = read_roster(roster_path, study, rejects, qda=qda, read_counts=read)
     loaded_counts: dict[str, int] = {}
     project = None
+    programme: list[dict] = []
     if qda:
-        roster, interviews, excerpts, project, counts = _ingest_qda(loaded, entries, rejects)
+        roster, interviews, excerpts, programme, project, counts = _ingest_qda(
+            loaded, entries, rejects
+        )
         entries = roster.entries
     else:
         roster = _settle_cases(entries, study, roster_path, rejects)
@@ -668,6 +680,7 @@ def ingest_study(loaded: LoadedStudy) -> StudyData:
         cases=pd.DataFrame({"case_id": roster.cases}),
         interviews=pd.DataFrame(interviews, columns=list(INTERVIEW_COLUMNS)),
         excerpts=pd.DataFrame(excerpts, columns=EXCERPT_FRAME_COLUMNS),
+        programme_excerpts=pd.DataFrame(programme, columns=EXCERPT_FRAME_COLUMNS),
         survey=pd.DataFrame(result.values, columns=["case_id", "wave", "item_id", "value"]),
         context=pd.DataFrame(context, columns=["case_id", "variable_id", "value"]),
         rejects=rejects.frame(),

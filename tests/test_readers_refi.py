@@ -729,3 +729,34 @@ def test_selection_of_no_case_is_never_given_to_the_first_case(tmp_path, no_case
     reasons = [r["reason"] for r in rejects]
     expected = PROGRAMME_LEVEL if no_case == "programme" else "no case assigned to this selection"
     assert sum(reason.startswith(expected) for reason in reasons) == 1
+
+
+@pytest.mark.parametrize("withdrawn", [False, True])
+def test_programme_level_evidence_in_the_index(tmp_path, withdrawn):
+    """A programme-level remark is pseudonymised like every excerpt and shown in the
+    index, in no dossier; a withdrawn informant's remark vanishes."""
+    from flows import stages
+
+    roster = [list(r) for r in ROSTER]
+    if withdrawn:
+        next(r for r in roster if r[0] == "N")[5] = "withdrawn"
+    srcs = sources(text=CRLF_EMOJI)
+    srcs[2].text += "R: Across the programme Henrik set the pace for the walking groups.\n"
+    srcs[2].selections.append(
+        fb.Sel("Across the programme Henrik set the pace", ["Intervention/Walking/Present"])
+    )
+    qda = PERSON_BY_VARIABLE + '\nno_case = "programme"'
+    qde, files = fb.project_xml(srcs, CODES, scheme="utf-16", origin="NVivo", **standard_cases())
+    folder = make_study(tmp_path / "study", qde, files, qda=qda, roster=roster)
+    out = tmp_path / "out"
+    stages.run_direct(folder, out)
+    index = (out / "index.html").read_text(encoding="utf-8")
+    dossiers = "".join(p.read_text(encoding="utf-8") for p in (out / "cases").glob("*.html"))
+    assert "Across the programme" not in dossiers
+    if withdrawn:
+        assert "Programme-level evidence" not in index
+        assert "Across the programme" not in index
+    else:
+        assert "Programme-level evidence" in index
+        assert "Across the programme [peer A] set the pace" in index
+    assert "Henrik" not in index

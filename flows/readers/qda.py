@@ -31,7 +31,7 @@ _EXTENSION = re.compile(r"\.[A-Za-z0-9]{1,5}$")
 EXPECTED = "expected ([qda] no_case"
 PROGRAMME_LEVEL = (
     'expected ([qda] no_case = "programme"): a programme-level selection about no case; '
-    "in no case dossier"
+    "in no case dossier (shown in the index as programme-level evidence)"
 )
 
 
@@ -329,7 +329,10 @@ def map_codings(
     parse_code,
     rejects: Rejects,
 ) -> tuple[list[MappedCoding], dict[str, set[str]], int]:
-    """Codings mapped to themes and cases; rejects for the rest.
+    """Codings mapped to themes and cases; rejects for the rest. A programme-level
+    selection (`[qda] no_case = "programme"`) is listed among the rejects as
+    expected and also mapped with no case (`cases == []`): it is shown in the
+    index as programme-level evidence, never in a case.
 
     Returns the mapped codings, the cases each person's sources speak about in
     the project (for informants whose roster leaves case_ids empty), and the
@@ -399,6 +402,13 @@ def map_codings(
             and qda.no_case == "programme"
         ):
             rejects.add(file, coding.ref, coding.element, PROGRAMME_LEVEL)
+            if coding.text.strip() and len(coding.text) <= MAX_FIELD_CHARS:
+                theme_id, coded = parsed  # programme-level evidence: no case (index only)
+                mapped.append(
+                    MappedCoding(
+                        coding, excerpt_id, interview, info.person_id, code, theme_id, coded, []
+                    )
+                )
             continue
         if not found:
             named = coding_cases(qda.case, coding, source, sep)
