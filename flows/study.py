@@ -267,7 +267,8 @@ class QdaMapping(_Strict):
     language_variable: str | None = None
     mode_variable: str | None = None
     #: selections about no case: "reject" (listed as rejects) or "programme"
-    #: (programme-level remarks by design: still listed, but expected by validate)
+    #: (programme-level remarks by design: still listed, but expected by validate,
+    #: and shown in the index as programme-level evidence)
     no_case: Literal["reject", "programme"] = "reject"
     #: a code folder the themes' code paths are relative to (stripped from paths)
     code_prefix: str = ""

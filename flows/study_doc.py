@@ -69,7 +69,8 @@ WHAT: dict[str, str] = {
     "QdaMapping.case": "which case each coded selection speaks about",
     "QdaMapping.language_variable": "source variable giving an interview's language",
     "QdaMapping.mode_variable": "source variable giving an interview's mode",
-    "QdaMapping.no_case": 'selections about no case: "reject", or "programme" (expected by validate)',
+    "QdaMapping.no_case": 'selections about no case: "reject", or "programme" (expected by '
+    "validate, shown in the index as programme-level evidence)",
     "QdaMapping.code_prefix": "a code folder stripped from paths before matching themes",
     "QdaMapping.context_variables": "context variable id -> QDA case variable",
     "Locator.source": "from: source_name, variable, case, code_folder, qda_case, roster",
