@@ -108,8 +108,12 @@ def annotate_task(ingested: stages.Ingested, nlp_model: str | None, out_dir: Pat
 
 
 @task(name="survey deltas, stances and convergence (DuckDB SQL)", **FILE_TASK)
-def warehouse_task(ingested: stages.Ingested, excerpts, db_path: Path) -> list[str]:
+def warehouse_task(
+    ingested: stages.Ingested, excerpts, db_path: Path, out_dir: Path | None = None
+) -> list[str]:
     models = stages.build_warehouse(db_path, stages.warehouse_frames(ingested, excerpts))
+    if out_dir is not None:
+        stages.write_review_sheet(db_path, ingested, out_dir)
     qca = stages.analyse_cross_case(db_path)
     get_run_logger().info(
         "built %d SQL models; QCA over %d conditions: %d solution(s)",
@@ -232,7 +236,7 @@ def _triangulate(study_dir, out_dir, force, rebuild_cases, pdf, nlp_model, log_l
     with tags(f"study:{study_id}"):
         excerpts, stats = annotate_task(quote(ingested), nlp_model, out_dir)
         lap("nlp")
-        models = warehouse_task(quote(ingested), quote(excerpts), db_path)
+        models = warehouse_task(quote(ingested), quote(excerpts), db_path, out_dir)
         lap("sql")
         prov = stages.provenance(ingested, nlp_model)
         keys = stages.case_fingerprints(ingested)
@@ -271,6 +275,7 @@ def _triangulate(study_dir, out_dir, force, rebuild_cases, pdf, nlp_model, log_l
             "words": stats["words"],
             "names_replaced": stats["names_replaced"],
             "out_dir": str(out_dir),
+            **stages.review_counts(db_path, ingested),
         }
         texts = artifacts.texts(summary, stages.case_overview(db_path))
         audited = stages.AuditLedger(stages.store_dir(out_dir), names)
