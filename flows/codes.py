@@ -71,7 +71,7 @@ def unmapped_reason(code: str, study: Study, file_separator: str = "") -> str:
                 f", not {file_separator!r}" if file_separator else ""
             )
             return (
-                f"{NOT_MAPPED}; {where}: set [segments] code_separator = {other!r} "
+                f"{NOT_MAPPED}: {code}; {where}: set [segments] code_separator = {other!r} "
                 "(or [study] code_separator for the themes' paths)"
             )
-    return NOT_MAPPED
+    return f"{NOT_MAPPED}: {code} (add it to a theme's codes; validate lists every such code)"

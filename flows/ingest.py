@@ -101,6 +101,10 @@ class StudyData:
     read_counts: dict[str, int]
     roster_names: list[tuple[str, str, list[str]]]  # (person_id, role, [name, aliases...])
     withdrawn: list[str]
+    #: programme-level excerpts (about no case; [qda] no_case = "programme"), raw text
+    programme_excerpts: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=EXCERPT_FRAME_COLUMNS)
+    )
     #: how QDA positions were counted and why (REFI-QDA; empty otherwise)
     qda_dialect: str = ""
     #: theme code paths matching no code ("theme: path"); codes mapped to no theme
@@ -217,6 +221,45 @@ def roster_cell_names(row: dict[str, str], not_names: set[str]) -> list[str]:
     return list(dict.fromkeys(n for n in names if n and n != "__extra__"))
 
 
+def merge_case_rows(
+    rows: list[tuple[int, dict[str, str]]],
+) -> tuple[list[tuple[int, dict[str, str]]], dict[str, str]]:
+    """Roster rows kept as researchers often keep them, one per person per case,
+    merged into one row per person: rows with the same person_id that agree on
+    every other column (role, name, aliases, status) become one row, at the
+    first row's line, with the case ids of all of them (in order, once each).
+
+    Rows of one person that differ elsewhere are left as they are; the second
+    dict says, per such person_id, how to write them (naming the rows and the
+    columns that differ, never their values: they may be names)."""
+    groups: dict[str, list[tuple[int, dict[str, str]]]] = {}
+    for line, row in rows:
+        if row.get("person_id"):
+            groups.setdefault(row["person_id"], []).append((line, row))
+    conflicts: dict[str, str] = {}
+    merged: list[tuple[int, dict[str, str]]] = []
+    for line, row in rows:
+        group = groups.get(row.get("person_id", ""), [(line, row)])
+        if len(group) == 1:
+            merged.append((line, row))
+            continue
+        others = [c for c in group[0][1] if c != "case_ids"]
+        differ = [c for c in others if len({r.get(c, "") for _, r in group}) > 1]
+        if differ:
+            lines = ", ".join(str(n) for n, _ in group)
+            conflicts[row["person_id"]] = (
+                f"duplicate person_id {row['person_id']}: rows {lines} differ in "
+                f"{', '.join(differ)}. Write one row per person with all their cases in "
+                "case_ids (e.g. P1;P2), or give every row of the person the same "
+                f"{', '.join(c for c in others if c != 'person_id')}"
+            )
+            merged.append((line, row))
+        elif group[0][0] == line:
+            cases = [c for _, r in group for c in _split_list(r.get("case_ids", ""))]
+            merged.append((line, {**row, "case_ids": ";".join(dict.fromkeys(cases))}))
+    return merged, conflicts
+
+
 def read_roster(
     path: Path,
     study: Study,
@@ -240,6 +283,7 @@ def read_roster(
     rows = read_csv_rows(path, ROSTER_COLUMNS, spec)
     if read_counts is not None:
         read_counts[path.name] = len(rows)
+    rows, conflicts = merge_case_rows(rows)
     not_names = {r.lower() for r in roles} | set(STATUSES) | {"", "__extra__"}
     for _, row in rows:
         not_names.add(row.get("person_id", "").lower())
@@ -250,7 +294,7 @@ def read_roster(
     seen: set[str] = set()
     for line, row in rows:
         names = roster_cell_names(row, not_names)
-        problem = _roster_problem(row, study, roles, seen, qda)
+        problem = _roster_problem(row, study, roles, seen, qda, conflicts)
         if problem:
             element, reason = problem
             problems.append(f"row {line}: {element}: {reason}")
@@ -273,7 +317,9 @@ def read_roster(
     return entries, others
 
 
-def _roster_problem(row, study: Study, roles: set[str], seen: set[str], qda: bool):
+def _roster_problem(
+    row, study: Study, roles: set[str], seen: set[str], qda: bool, conflicts: dict[str, str]
+):
     """(element, reason) for a roster row that cannot be loaded, or None."""
     bad = row_problem(row)
     if bad:
@@ -282,7 +328,7 @@ def _roster_problem(row, study: Study, roles: set[str], seen: set[str], qda: boo
     if not pid:
         return "person_id", "empty person_id"
     if pid in seen:
-        return "person_id", f"duplicate person_id {pid}"
+        return "person_id", conflicts.get(pid, f"duplicate person_id {pid}")
     role = row["role"]
     pending = qda and not role and study.qda.role is not None
     if role not in roles and not pending:
@@ -571,10 +617,13 @@ def _ingest_qda(loaded: LoadedStudy, entries: list[RosterEntry], rejects: Reject
             }
         )
     language = {i["interview_id"]: i["language"] for i in interviews}
-    excerpts, loaded_codings = [], structural
+    excerpts, programme, loaded_codings = [], [], structural
     file = project.file
     for item in mapped:
         coding = item.coding
+        if not item.cases:  # programme-level: already listed as an expected reject
+            programme.append(_excerpt_row(item, None, item.excerpt_id, role, language))
+            continue
         rows = 0
         for case_id in item.cases:
             if case_id not in allowed.get(item.person_id, set()):
@@ -586,25 +635,8 @@ def _ingest_qda(loaded: LoadedStudy, entries: list[RosterEntry], rejects: Reject
                 )
                 continue
             rows += 1
-            excerpts.append(
-                {
-                    "excerpt_id": item.excerpt_id
-                    if len(item.cases) == 1
-                    else f"{item.excerpt_id}.{case_id}",
-                    "interview_id": item.interview_id,
-                    "person_id": item.person_id,
-                    "role": role[item.person_id],
-                    "case_id": case_id,
-                    "code": item.code,
-                    "theme_id": item.theme_id,
-                    "coded_stance": item.coded_stance,
-                    "position": coding.position,
-                    "coder": coding.coder,
-                    "language": language[item.interview_id],
-                    "text": coding.text,
-                    "selection_id": selection_id(coding),
-                }
-            )
+            excerpt_id = item.excerpt_id if len(item.cases) == 1 else f"{item.excerpt_id}.{case_id}"
+            excerpts.append(_excerpt_row(item, case_id, excerpt_id, role, language))
         loaded_codings += 1 if rows else 0
     name = file.name
     counts = {
@@ -614,7 +646,26 @@ def _ingest_qda(loaded: LoadedStudy, entries: list[RosterEntry], rejects: Reject
             f"{name} (codings)": project.read_codings,
         },
     }
-    return roster, interviews, excerpts, project, counts
+    return roster, interviews, excerpts, programme, project, counts
+
+
+def _excerpt_row(item, case_id: str | None, excerpt_id: str, role: dict, language: dict) -> dict:
+    """One excerpt row of a mapped coding (case_id None: programme-level evidence)."""
+    return {
+        "excerpt_id": excerpt_id,
+        "interview_id": item.interview_id,
+        "person_id": item.person_id,
+        "role": role[item.person_id],
+        "case_id": case_id,
+        "code": item.code,
+        "theme_id": item.theme_id,
+        "coded_stance": item.coded_stance,
+        "position": item.coding.position,
+        "coder": item.coding.coder,
+        "language": language[item.interview_id],
+        "text": item.coding.text,
+        "selection_id": selection_id(item.coding),
+    }
 
 
 def _qda_context(
@@ -652,8 +703,11 @@ def ingest_study(loaded: LoadedStudy) -> StudyData:
     all_entries = list(entries)
     loaded_counts: dict[str, int] = {}
     project = None
+    programme: list[dict] = []
     if qda:
-        roster, interviews, excerpts, project, counts = _ingest_qda(loaded, entries, rejects)
+        roster, interviews, excerpts, programme, project, counts = _ingest_qda(
+            loaded, entries, rejects
+        )
         entries = roster.entries
     else:
         roster = _settle_cases(entries, study, roster_path, rejects)
@@ -710,6 +764,7 @@ def ingest_study(loaded: LoadedStudy) -> StudyData:
         cases=pd.DataFrame({"case_id": roster.cases}),
         interviews=pd.DataFrame(interviews, columns=list(INTERVIEW_COLUMNS)),
         excerpts=pd.DataFrame(excerpts, columns=EXCERPT_FRAME_COLUMNS),
+        programme_excerpts=pd.DataFrame(programme, columns=EXCERPT_FRAME_COLUMNS),
         survey=pd.DataFrame(result.values, columns=["case_id", "wave", "item_id", "value"]),
         context=pd.DataFrame(context, columns=["case_id", "variable_id", "value"]),
         rejects=rejects.frame(),

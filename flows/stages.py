@@ -161,9 +161,12 @@ def annotate(
 
     `model` names an installed trained spaCy pipeline used to redact entities
     too; `cache_path` keeps each excerpt's result for the next run
-    (`annotation_cache`)."""
+    (`annotation_cache`). Programme-level excerpts (about no case) go through
+    the same pseudonymiser in the same call; they are the rows without a case
+    (`warehouse_frames` keeps them apart)."""
+    frames = [ingested.data.excerpts, ingested.data.programme_excerpts]
     return annotate_excerpts(
-        ingested.data.excerpts,
+        pd.concat([f for f in frames if len(f)] or frames[:1], ignore_index=True),
         ingested.study.definition,
         [*ingested.data.roster_names, *ingested.data.other_names],
         model,
@@ -240,14 +243,18 @@ def write_review_list(ingested: Ingested, excerpts: pd.DataFrame, out_dir: Path)
 def warehouse_frames(ingested: Ingested, excerpts: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """The tables the SQL models start from (no names: the roster's names stay out)."""
     data = ingested.data
+    if "reviewed_stance" not in excerpts.columns:
+        excerpts = excerpts.assign(
+            reviewed_stance=pd.Series(None, index=excerpts.index, dtype=object)
+        )
     return {
         "raw_cases": data.cases,
         "raw_persons": data.persons,
         "raw_person_cases": data.person_cases,
         "raw_interviews": data.interviews,
-        "raw_excerpts": excerpts
-        if "reviewed_stance" in excerpts.columns
-        else excerpts.assign(reviewed_stance=pd.Series(None, index=excerpts.index, dtype=object)),
+        "raw_excerpts": excerpts[excerpts["case_id"].notna()].reset_index(drop=True),
+        # pseudonymised like every excerpt; about no case: shown in the index only
+        "raw_programme_excerpts": excerpts[excerpts["case_id"].isna()].reset_index(drop=True),
         "raw_survey": data.survey,
         "raw_context": data.context,
         "raw_rejects": data.rejects,
@@ -271,6 +278,8 @@ def analyse_cross_case(db_path: Path) -> dict:
             warehouse.query(con, "qca_inputs_truth_table"),
             settings=qca.Settings.from_frame(warehouse.query(con, "qca_inputs_settings")),
         )
+        diversity = qca.Diversity.from_frame(warehouse.query(con, "qca_inputs_diversity"))
+        result = qca.withhold_solutions(result, diversity)
         warehouse.load_tables(con, result.tables())
     return {
         "conditions": len(result.conditions),
@@ -495,9 +504,12 @@ def render_index_page(
         }
         qca_frames["conditions"] = warehouse.query(con, "qca_condition_set_export")
         qca_frames["settings"] = warehouse.query(con, "qca_inputs_settings")
+        qca_frames["diversity"] = warehouse.query(con, "qca_inputs_diversity")
+        programme = warehouse.query_rows(con, "programme_evidence")
     context = pages.index_context(
         ingested.study.definition, overview, matrix, prov, exports, qca_frames
     )
+    context["programme"] = programme
     context["rejects"] = reject_summary(ingested.data.rejects)
     context["loaded"] = [
         {"file": name, "read": ingested.data.read_counts.get(name, 0), "loaded": n}

@@ -299,7 +299,8 @@ class QdaMapping(_Strict):
     language_variable: str | None = None
     mode_variable: str | None = None
     #: selections about no case: "reject" (listed as rejects) or "programme"
-    #: (programme-level remarks by design: still listed, but expected by validate)
+    #: (programme-level remarks by design: still listed, but expected by validate,
+    #: and shown in the index as programme-level evidence)
     no_case: Literal["reject", "programme"] = "reject"
     #: a code folder the themes' code paths are relative to (stripped from paths)
     code_prefix: str = ""
@@ -377,6 +378,8 @@ class Theme(_Strict):
     components: list[Component] = Field(min_length=1)
     codes: list[str] = Field(min_length=1)
     activity: bool = False
+    #: an outcome theme counted towards rules.min_outcome_themes (false: shown, not counted)
+    counts_as_outcome: bool = True
     survey_domain: str | None = None
     examples: dict[str, list[str]] = Field(default_factory=dict)
     #: the researcher's sub-code names -> this theme's stances (over [stance_labels])
@@ -386,6 +389,15 @@ class Theme(_Strict):
     behaviour: str | None = Field(default=None, pattern=_ID)
     #: which direction of the behaviour is better (outcomes; "lower" for breathlessness)
     better: Literal["higher", "lower"] | None = None
+
+    @model_validator(mode="after")
+    def _outcome_flag(self) -> Theme:
+        if not self.counts_as_outcome and self.kind != "outcome":
+            raise ValueError(
+                "counts_as_outcome = false only applies to an outcome theme "
+                f"(its first component is {self.kind!r}, not 'outcome'); remove the key"
+            )
+        return self
 
     @property
     def kind(self) -> str:
@@ -427,6 +439,8 @@ class Rules(_Strict):
     qca_consistency_threshold: float = Field(default=1.0, gt=0, le=1)
     qca_consistency_threshold_0: float = Field(default=0.0, ge=0, lt=1)
     qca_min_cases: int = Field(default=1, ge=1)
+    #: show QCA solutions although the cases are below the benchmark for the conditions
+    qca_solutions_below_benchmark: bool = False
 
 
 class Privacy(_Strict):
@@ -496,7 +510,19 @@ class Study(_Strict):
             _check_labels(labels, STANCES_BY_KIND[component], f"stance_labels.{component}")
         for i, theme in enumerate(self.themes):
             _check_labels(theme.stance_labels, theme.stances, f"themes[{i}].stance_labels")
+        self._check_outcome_count()
         return self
+
+    def _check_outcome_count(self) -> None:
+        """rules.min_outcome_themes can be reached by the outcome themes counted."""
+        counted = [t.id for t in self.themes if t.kind == "outcome" and t.counts_as_outcome]
+        left_out = [t.id for t in self.themes if t.kind == "outcome" and not t.counts_as_outcome]
+        if left_out and len(counted) < self.rules.min_outcome_themes:
+            raise ValueError(
+                f"rules.min_outcome_themes: {self.rules.min_outcome_themes} outcome themes must be "
+                f"achieved, but only {len(counted)} count ({', '.join(counted) or 'none'}; "
+                f"counts_as_outcome = false on {', '.join(left_out)}): lower it or count more themes"
+            )
 
     def _check_mappings(self) -> None:
         """The [survey], [qda] and [segments] tables refer to ids that exist."""

@@ -77,7 +77,8 @@ WHAT: dict[str, str] = {
     "QdaMapping.case": "which case each coded selection speaks about",
     "QdaMapping.language_variable": "source variable giving an interview's language",
     "QdaMapping.mode_variable": "source variable giving an interview's mode",
-    "QdaMapping.no_case": 'selections about no case: "reject", or "programme" (expected by validate)',
+    "QdaMapping.no_case": 'selections about no case: "reject", or "programme" (expected by '
+    "validate, shown in the index as programme-level evidence)",
     "QdaMapping.code_prefix": "a code folder stripped from paths before matching themes",
     "QdaMapping.context_variables": "context variable id -> QDA case variable",
     "Locator.source": "from: source_name, variable, case, code_folder, qda_case, roster",
@@ -104,6 +105,8 @@ WHAT: dict[str, str] = {
     "Theme.codes": "codebook paths mapped to the theme (child codes named after a stance, "
     "or in stance_labels, carry it)",
     "Theme.activity": "an intervention activity: counted for the activities delivered",
+    "Theme.counts_as_outcome": "false: an outcome theme shown per case but left out of "
+    "rules.min_outcome_themes (e.g. healthcare use)",
     "Theme.behaviour": "which built-in stance profile reads this theme (a theme id of docs/stance-scheme.md, e.g. medication_adherence); default: the theme's id, and a theme that is no scheme theme is read from its examples and `better`",
     "Theme.better": "outcomes: which direction of the behaviour is better (`lower` for e.g. breathlessness); turns the reading of more/less",
     "Theme.survey_domain": "the survey domain compared with the interviews on this theme",
@@ -128,7 +131,7 @@ WHAT: dict[str, str] = {
     "Rules.min_roles_corroborating": "roles that must back an outcome the survey confirms",
     "Rules.min_roles_without_survey": "roles that must agree on an outcome without survey "
     "(0: no outcome without the survey)",
-    "Rules.min_outcome_themes": "outcome themes achieved for a case to achieve outcomes",
+    "Rules.min_outcome_themes": "outcome themes achieved (among those counted) for a case to achieve outcomes",
     "Rules.min_suggestion_confidence": "a machine suggestion below this confidence never "
     "creates a dissonance on its own",
     "Rules.qca_condition_ids": "QCA conditions (default: context themes + activities)",
@@ -136,6 +139,8 @@ WHAT: dict[str, str] = {
     "Rules.qca_consistency_threshold": "truth-table rows at or above: outcome 1",
     "Rules.qca_consistency_threshold_0": "rows at or below: outcome 0 (between: contradictory)",
     "Rules.qca_min_cases": "cases a truth-table row needs to enter minimisation",
+    "Rules.qca_solutions_below_benchmark": "true: show QCA solutions although the cases are "
+    "below the limited-diversity benchmark for the conditions (docs/qca.md)",
     "Privacy.identifiers": "a CSV of places and other identifying words to replace",
     "Privacy.output_permissions": "owner (0700/0600) or group (0750/0640) outputs",
 }

@@ -75,6 +75,7 @@ def config_frames(study: Study) -> dict[str, pd.DataFrame]:
                     "kind": t.kind,
                     "components": ",".join(t.components),
                     "is_activity": t.activity,
+                    "counts_as_outcome": t.kind == "outcome" and t.counts_as_outcome,
                     "survey_domain": t.survey_domain,
                     "theme_order": i,
                 }

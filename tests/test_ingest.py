@@ -220,3 +220,27 @@ def test_withdrawn_case_follows_the_first_per_case_role(make_study, tiny_roster)
     data = ingest_study(load_study(folder))
     assert set(data.survey["case_id"]) == {"B"}
     assert data.withdrawn == ["A"]
+
+
+def test_roster_with_one_row_per_person_per_case_is_merged(make_study, tiny_roster):
+    """The nurse on one row per case (as staff lists are often kept): one person, both cases."""
+    nurse = tiny_roster.pop()
+    tiny_roster += [[*nurse[:2], "A", *nurse[3:]], [*nurse[:2], "B", *nurse[3:]]]
+    rows = [GOOD, ["E2", "I6", "B", "Intervention/Walking", "", "1", "AK", "They walk."]]
+    data, rejects = rejects_for(make_study, rows, roster=tiny_roster)
+    assert rejects == []
+    assert sorted(data.person_cases[data.person_cases.person_id == "N"].case_id) == ["A", "B"]
+    assert data.persons.person_id.tolist().count("N") == 1
+    assert data.excerpts.excerpt_id.tolist() == ["E1", "E2"]
+
+
+def test_roster_rows_of_one_person_that_conflict_say_how_to_write_them(make_study, tiny_roster):
+    nurse = tiny_roster.pop()
+    tiny_roster += [[*nurse[:2], "A", *nurse[3:]], [nurse[0], "supporter", "B", *nurse[3:]]]
+    data, rejects = rejects_for(make_study, [GOOD], roster=tiny_roster)
+    assert sorted(data.person_cases[data.person_cases.person_id == "N"].case_id) == ["A"]
+    (reject,) = [r for r in rejects if r["element"] == "person_id"]
+    assert reject["row"] == "8"
+    assert reject["reason"].startswith("duplicate person_id N: rows 7, 8 differ in role.")
+    assert "all their cases in case_ids (e.g. P1;P2)" in reject["reason"]
+    assert nurse[3] not in reject["reason"]  # never a name

@@ -544,3 +544,54 @@ def test_demo_solutions(demo_result):
     finances = fits[("finances", True)]
     assert (finances.sufficiency_consistency, finances.necessity_consistency) == (0.8, 1.0)
     assert fits[("energy", True)].sufficiency_consistency == 1.0
+
+
+# ---------------------------------------------------------------- limited diversity
+
+
+def test_demo_limited_diversity(demo):
+    """9 cases on 5 conditions: 3 of 32 configurations, below the benchmark of 12 cases."""
+    row = demo.execute(
+        "select n_cases, n_conditions, n_possible, n_observed, n_remainders, "
+        "benchmark_min_cases, below_benchmark, solutions_shown from qca_diversity"
+    ).fetchone()
+    assert row == (9, 5, 32, 3, 29, 12, True, False)
+
+
+@pytest.mark.parametrize("anyway", [False, True])
+def test_solutions_withheld_below_the_benchmark(make_study, tmp_path, anyway):
+    """2 cases on 2 conditions is below the benchmark (4): no solutions, a note saying
+    why; rules.qca_solutions_below_benchmark = true keeps them."""
+    con = build(
+        make_study(EXCERPTS, SURVEY), tmp_path / "t.duckdb", qca_solutions_below_benchmark=anyway
+    )
+    result = qca.analyse(
+        con.execute("select * from qca_conditions").df(),
+        con.execute("select * from qca_truth_table").df(),
+        settings=qca.Settings.from_frame(con.execute("select * from qca_settings").df()),
+    )
+    diversity = qca.Diversity.from_frame(con.execute("select * from qca_diversity").df())
+    assert (diversity.n_cases, diversity.benchmark_min_cases) == (2, 4)
+    shown = qca.withhold_solutions(result, diversity)
+    if anyway:
+        assert shown == result
+    else:
+        assert shown.solutions == () and shown.truth_table == result.truth_table
+        assert shown.notes[0].startswith(
+            "Limited diversity: 2 cases, below the usual benchmark of 4 cases for 2 conditions"
+        )
+    con.close()
+
+
+def test_beyond_the_benchmark_table_is_below_it():
+    frame = pd.DataFrame(
+        [
+            {
+                "n_cases": 400, "n_conditions": 9, "n_possible": 512, "n_observed": 40,
+                "benchmark_min_cases": None, "solutions_shown": False,
+            }
+        ]
+    )  # fmt: skip
+    diversity = qca.Diversity.from_frame(frame)
+    assert diversity.benchmark_min_cases is None
+    assert "beyond the usual benchmarks for 9 conditions" in diversity.note()

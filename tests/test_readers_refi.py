@@ -18,6 +18,7 @@ from flows.errors import InputFileError, TriangulateError
 from flows.ingest import ingest_study
 from flows.readers.common import Rejects
 from flows.readers.offsets import SourceText, detect_scheme, same_text
+from flows.readers.qda import PROGRAMME_LEVEL, unmapped_code
 from flows.readers.refi import read_refi
 from flows.study import load_study
 
@@ -192,7 +193,7 @@ def test_nvivo_bom_crlf_emoji_counted_in_utf16_units(tmp_path):
         "I walk more than before",
     ]
     assert peer["position"].tolist() == [2, 4, 4]  # paragraphs (non-blank lines)
-    assert [r["reason"] for r in rejects] == ["code not mapped to any theme in study.toml"]
+    assert [r["reason"] for r in rejects] == [unmapped_code("Other/Weather")]
     # NVivo's case codes assign the nurse's passages to cases; they are not themes
     nurse = data.excerpts[data.excerpts.person_id == "N"]
     assert sorted(zip(nurse.case_id, nurse.theme_id, strict=True)) == [
@@ -323,7 +324,7 @@ def test_sources_inline_relative_and_absolute(tmp_path):
         encoding="utf-8",
     )
     data, rejects = ingest(folder)
-    assert [r["reason"] for r in rejects] == ["code not mapped to any theme in study.toml"]
+    assert [r["reason"] for r in rejects] == [unmapped_code("Other/Weather")]
     assert set(data.interviews.person_id) == {"A", "A-a", "N"}
     assert "We walk together" in data.excerpts["text"].tolist()
 
@@ -533,6 +534,19 @@ def test_role_from_project_fills_the_roster_and_must_agree(tmp_path):
     )
 
 
+def test_role_variable_that_does_not_exist_names_the_key_and_the_variables(tmp_path):
+    srcs = sources(text=CRLF_EMOJI)
+    for src, kind in zip(srcs, ["Peer", "Supporter", "Nurse"], strict=True):
+        src.variables["Type"] = kind
+    qda = PERSON_BY_VARIABLE + '\nrole = { from = "variable", name = "Rolle" }'
+    qde, files = fb.project_xml(srcs, CODES, scheme="utf-16", origin="NVivo", **standard_cases())
+    with pytest.raises(InputFileError) as error:
+        ingest(make_study(tmp_path, qde, files, qda=qda))
+    message = str(error.value)
+    assert "[qda] role: name = 'Rolle': no source has a variable" in message
+    assert "the project's source variables are: Participant, Type" in message
+
+
 def test_unlinked_source_and_withdrawn_informant(tmp_path):
     roster = [list(r) for r in ROSTER]
     roster[3][5] = "withdrawn"  # B
@@ -569,7 +583,7 @@ def test_case_from_code_folder_and_code_prefix(tmp_path):
         ("N", "B"),
     ]
     assert set(data.excerpts.code) <= {c for c in CODES}
-    assert [r["reason"] for r in rejects] == ["code not mapped to any theme in study.toml"]
+    assert [r["reason"] for r in rejects] == [unmapped_code("Other/Weather")]
 
 
 def test_context_from_qda_case_variables(tmp_path):
@@ -702,3 +716,55 @@ def test_mutated_attribute_values_and_elements(tmp_path, changes, drop):
     study = load_study(folder)
     with contextlib.suppress(TriangulateError):
         ingest_study(study)
+
+
+@pytest.mark.parametrize("no_case", ["reject", "programme"])
+def test_selection_of_no_case_is_never_given_to_the_first_case(tmp_path, no_case):
+    """The nurse speaks about A and B; her remark about the programme (no QDA case)
+    goes to neither: listed (expected with no_case = "programme"), never to A."""
+    srcs = sources(text=CRLF_EMOJI)
+    srcs[2].text += "R: The programme as a whole ran well this year.\n"
+    srcs[2].selections.append(fb.Sel("The programme as a whole ran well", ["Context/Energy"]))
+    qda = PERSON_BY_VARIABLE + f'\nno_case = "{no_case}"'
+    qde, files = fb.project_xml(srcs, CODES, scheme="utf-16", origin="NVivo", **standard_cases())
+    data, rejects = ingest(make_study(tmp_path, qde, files, qda=qda))
+    assert "The programme as a whole ran well" not in data.excerpts["text"].tolist()
+    cases = data.person_cases.groupby("person_id")["case_id"].apply(set).to_dict()
+    assert all(
+        case in cases[person]
+        for person, case in zip(data.excerpts.person_id, data.excerpts.case_id, strict=True)
+    )
+    reasons = [r["reason"] for r in rejects]
+    expected = PROGRAMME_LEVEL if no_case == "programme" else "no case assigned to this selection"
+    assert sum(reason.startswith(expected) for reason in reasons) == 1
+
+
+@pytest.mark.parametrize("withdrawn", [False, True])
+def test_programme_level_evidence_in_the_index(tmp_path, withdrawn):
+    """A programme-level remark is pseudonymised like every excerpt and shown in the
+    index, in no dossier; a withdrawn informant's remark vanishes."""
+    from flows import stages
+
+    roster = [list(r) for r in ROSTER]
+    if withdrawn:
+        next(r for r in roster if r[0] == "N")[5] = "withdrawn"
+    srcs = sources(text=CRLF_EMOJI)
+    srcs[2].text += "R: Across the programme Henrik set the pace for the walking groups.\n"
+    srcs[2].selections.append(
+        fb.Sel("Across the programme Henrik set the pace", ["Intervention/Walking/Present"])
+    )
+    qda = PERSON_BY_VARIABLE + '\nno_case = "programme"'
+    qde, files = fb.project_xml(srcs, CODES, scheme="utf-16", origin="NVivo", **standard_cases())
+    folder = make_study(tmp_path / "study", qde, files, qda=qda, roster=roster)
+    out = tmp_path / "out"
+    stages.run_direct(folder, out)
+    index = (out / "index.html").read_text(encoding="utf-8")
+    dossiers = "".join(p.read_text(encoding="utf-8") for p in (out / "cases").glob("*.html"))
+    assert "Across the programme" not in dossiers
+    if withdrawn:
+        assert "Programme-level evidence" not in index
+        assert "Across the programme" not in index
+    else:
+        assert "Programme-level evidence" in index
+        assert "Across the programme [peer A] set the pace" in index
+    assert "Henrik" not in index

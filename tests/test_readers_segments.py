@@ -14,6 +14,7 @@ from tests_support import FORMATS, format_builders
 from flows.errors import InputFileError, StudyFileError, TriangulateError
 from flows.ingest import ingest_study
 from flows.readers.common import Rejects
+from flows.readers.qda import unmapped_code
 from flows.readers.segments import read_segments
 from flows.study import load_study
 
@@ -57,7 +58,7 @@ def test_qualcoder_coding_report(tmp_path):
             "file": "report.csv",
             "row": "8",
             "element": "Codename",
-            "reason": "code not mapped to any theme in study.toml",
+            "reason": unmapped_code("Other/Weather"),
         }
     ]
     peer = data.excerpts[data.excerpts.person_id == "A"]

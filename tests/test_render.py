@@ -66,10 +66,8 @@ def test_index_links_every_dossier(demo_out):
     for i in range(1, 10):
         assert f'href="cases/P{i}.html"' in html
     assert "4 achieved outcomes, 5 did not" in html
-    assert (
-        "Crisp-set QCA" in html
-        and "FINANCES*HEALTH_CONDITION*ENERGY*LIFE_EVENTS*ACTIVITIES_2PLUS" in html
-    )
+    # below the limited-diversity benchmark: the truth table, no solutions (see below)
+    assert "Crisp-set QCA" in html and "Limited diversity" in html
 
 
 def test_convergence_export_columns(demo_out):
@@ -195,3 +193,14 @@ def test_xlsx_export_reads_back_cell_for_cell(tmp_path):
     assert rows[3][0] == "a & <b>" and rows[3][5] == "ø æ å"
     assert rows[4][0] == "tab\there"
     assert rows[5][0] is None and rows[5][5] == "line\nbreak"
+
+
+def test_index_says_limited_diversity_and_shows_no_solutions(demo_out):
+    """The demo's 9 cases on 5 conditions are below the benchmark: truth table, no solutions."""
+    html = (demo_out / "index.html").read_text(encoding="utf-8")
+    assert "Limited diversity:</strong> 9 cases for 5 conditions, below the usual benchmark" in html
+    assert "3 of 32 configurations observed" in html
+    assert "Truth table:" in html
+    assert "Solutions (upper case" not in html
+    solutions = pd.read_csv(demo_out / "exports" / "qca_solutions.csv")
+    assert solutions.empty

@@ -236,3 +236,34 @@ def test_role_with_no_interview_is_not_interviewed_not_silent(make_study, tmp_pa
         con, "select silent_sources from convergence where case_id='B' and theme_id='energy'"
     )[0]
     assert silent == ["supporter"]
+
+
+def test_outcome_theme_left_out_of_the_count(make_study, tmp_path):
+    """counts_as_outcome = false: the theme's verdict is kept, the case's count is not."""
+    from conftest import TINY_STUDY
+    from tests_support import replace_once
+
+    toml = replace_once(
+        TINY_STUDY,
+        'codes = ["Outcome/Activity"]\n',
+        'codes = ["Outcome/Activity"]\ncounts_as_outcome = false\n',
+    )
+    toml += """
+[[themes]]
+id = "gp_visits"
+label = "Use of the GP"
+components = ["outcome"]
+codes = ["Outcome/GP"]
+"""
+    con = build(make_study(EXCERPTS, SURVEY, study_toml=toml), tmp_path)
+    verdict = one(
+        con,
+        "select outcome_achieved from case_theme_verdicts where case_id='A' and theme_id='activity'",
+    )
+    assert verdict == (True,)
+    row = one(
+        con,
+        "select achieved, n_outcomes_achieved, outcomes_achieved, outcomes_not_counted "
+        "from case_classification where case_id='A'",
+    )
+    assert row == (False, 0, [], ["Physical activity"])

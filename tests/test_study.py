@@ -239,3 +239,25 @@ def test_qca_settings_live_in_the_rules(make_study):
     with pytest.raises(StudyFileError) as raised:
         load_study(make_study([], study_toml=bad))
     assert raised.value.key == "rules.qca_consistency_threshold"
+
+
+@pytest.mark.parametrize(
+    ("codes", "problem"),
+    [
+        ("Context/Energy", "themes.1: .*only applies to an outcome theme"),
+        (
+            "Outcome/Activity",
+            "min_outcome_themes: 1 outcome themes must be achieved, but only 0 count",
+        ),
+    ],
+)
+def test_counts_as_outcome_checked(tmp_path, codes, problem):
+    """Only an outcome theme may be left out of the count, and the rule stays reachable."""
+    from conftest import TINY_STUDY
+
+    old = f'codes = ["{codes}"]\n'
+    bad = replace_once(TINY_STUDY, old, old + "counts_as_outcome = false\n")
+    path = tmp_path / "study.toml"
+    path.write_text(bad, encoding="utf-8")
+    with pytest.raises(StudyFileError, match=problem):
+        load_study(path)

@@ -22,6 +22,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from flows.errors import InputFileError
 from flows.readers.common import MAX_FIELD_CHARS, Rejects
 from flows.study import Locator, Study
 
@@ -30,8 +31,16 @@ _EXTENSION = re.compile(r"\.[A-Za-z0-9]{1,5}$")
 EXPECTED = "expected ([qda] no_case"
 PROGRAMME_LEVEL = (
     'expected ([qda] no_case = "programme"): a programme-level selection about no case; '
-    "in no case dossier"
+    "in no case dossier (shown in the index as programme-level evidence)"
 )
+
+
+def unmapped_code(code: str) -> str:
+    """The reject reason for a coding whose code is under no theme's code path."""
+    return (
+        f"code not mapped to any theme in study.toml: {code} "
+        "(add it to a theme's codes; validate lists every such code)"
+    )
 
 
 @dataclass
@@ -141,10 +150,31 @@ def _role_id(value: str, study: Study) -> str | None:
     return None
 
 
+def check_variable_locators(project: QdaProject, study: Study) -> None:
+    """A `[qda]` locator reading a variable names one the project has: else the
+    run stops with the key and the variables that exist (a mistyped name would
+    otherwise find nothing, silently for `role`)."""
+    if not project.sources:
+        return
+    names = sorted({n for source in project.sources.values() for n in source.variables})
+    for key in ("person", "role", "case"):
+        locator = getattr(study.qda, key)
+        if locator is None or locator.source != "variable" or locator.name in names:
+            continue
+        raise InputFileError(
+            str(project.file),
+            f"name = {locator.name!r}: no source has a variable (or column) of that name "
+            f"with a value; the project's source variables are: {', '.join(names) or 'none'}. "
+            "Set name to one of them",
+            where=f"[qda] {key}",
+        )
+
+
 def resolve_sources(
     project: QdaProject, study: Study, person_ids: set[str]
 ) -> dict[str, SourceInfo]:
     """Per source: its informant, role, language and mode, or why none."""
+    check_variable_locators(project, study)
     qda = study.qda
     sep = study.study.code_separator
     infos: dict[str, SourceInfo] = {}
@@ -308,7 +338,10 @@ def map_codings(
     rejects: Rejects,
     withdrawn: set[str] | frozenset[str] = frozenset(),
 ) -> tuple[list[MappedCoding], dict[str, set[str]], int]:
-    """Codings mapped to themes and cases; rejects for the rest.
+    """Codings mapped to themes and cases; rejects for the rest. A programme-level
+    selection (`[qda] no_case = "programme"`) is listed among the rejects as
+    expected and also mapped with no case (`cases == []`): it is shown in the
+    index as programme-level evidence, never in a case.
 
     Returns the mapped codings, the cases each person's sources speak about in
     the project (for informants whose roster leaves case_ids empty), and the
@@ -386,6 +419,13 @@ def map_codings(
             and qda.no_case == "programme"
         ):
             rejects.add(file, coding.ref, coding.element, PROGRAMME_LEVEL)
+            if coding.text.strip() and len(coding.text) <= MAX_FIELD_CHARS:
+                theme_id, coded = parsed  # programme-level evidence: no case (index only)
+                mapped.append(
+                    MappedCoding(
+                        coding, excerpt_id, interview, info.person_id, code, theme_id, coded, []
+                    )
+                )
             continue
         if not found:
             named = coding_cases(qda.case, coding, source, sep)

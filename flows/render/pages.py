@@ -347,6 +347,7 @@ def _qca_context(frames: dict[str, pd.DataFrame]) -> dict:
         "parameters": _records(frames["parameters"]),
         "notes": [n["note"] for n in _records(frames["notes"])],
         "threshold": settings["consistency_threshold"],
+        "diversity": _records(frames["diversity"])[0] if "diversity" in frames else None,
     }
 
 

@@ -1,5 +1,7 @@
 -- Case classification: a case achieves outcomes when at least
--- rules.min_outcome_themes outcome themes are achieved (see case_theme_verdicts).
+-- rules.min_outcome_themes outcome themes are achieved (see case_theme_verdicts),
+-- counting only the outcome themes the study counts (counts_as_outcome; a theme
+-- with counts_as_outcome = false is listed in outcomes_not_counted instead).
 -- Alongside: how many of the intervention's activities were delivered, which
 -- mechanisms were active, which context factors helped or hindered, and how
 -- many themes are dissonant.
@@ -14,8 +16,11 @@ rules as (
 case_summary as (
     select
         case_id,
-        count(*) filter (where outcome_achieved) as n_outcomes_achieved,
-        list(label order by theme_order) filter (where outcome_achieved) as outcomes_achieved,
+        count(*) filter (where outcome_achieved and counts_as_outcome) as n_outcomes_achieved,
+        list(label order by theme_order) filter (where outcome_achieved and counts_as_outcome)
+            as outcomes_achieved,
+        list(label order by theme_order) filter (where outcome_achieved and not counts_as_outcome)
+            as outcomes_not_counted,
         count(*) filter (where activity_delivered) as n_activities_delivered,
         count(*) filter (where is_activity) as n_activities,
         list(label order by theme_order) filter (where activity_delivered) as activities_delivered,
@@ -40,6 +45,7 @@ classified as (
         end as classification,
         case_summary.n_outcomes_achieved,
         coalesce(case_summary.outcomes_achieved, []::varchar[]) as outcomes_achieved,
+        coalesce(case_summary.outcomes_not_counted, []::varchar[]) as outcomes_not_counted,
         case_summary.n_activities_delivered,
         case_summary.n_activities,
         coalesce(case_summary.activities_delivered, []::varchar[]) as activities_delivered,

@@ -46,6 +46,7 @@ verdicts as (
         grid.label,
         grid.kind,
         grid.is_activity,
+        grid.counts_as_outcome,
         grid.theme_order,
         coalesce(qualitative.stance, 'no_evidence') as qualitative_stance,
         survey.stance as survey_stance,
