@@ -175,8 +175,9 @@ MISTAKES = {
         "published": True,
     },
     "name-in-code-path": {
+        # the reject names the unmapped code (#15), so the audit finds the name there
         "excerpt": ["X3", "I2", "A", "Karen/Walking", "", "1", "AK", "We walk."],
-        "published": True,
+        "published": False,
     },
     "extra-csv-column": {
         "excerpt": [*excerpt("X4", "Henrik walks"), "Sørensen"],
