@@ -369,6 +369,10 @@ class Privacy(_Strict):
     identifiers: str | None = None
     # "owner": folders 0700, files 0600; "group": 0750 / 0640 (a shared project group)
     output_permissions: Literal["owner", "group"] = "owner"
+    # names nobody put on the roster (flows/privacy/unknown_names.py): "replace" them by
+    # [person], or "review": list them and publish only once names_reviewed marks each
+    unknown_names: Literal["replace", "review"] = "replace"
+    names_reviewed: str = "names-reviewed.csv"
 
 
 class Study(_Strict):

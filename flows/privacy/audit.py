@@ -27,6 +27,7 @@ import duckdb
 
 from flows import warehouse
 from flows.errors import LeakError
+from flows.privacy.unknown_names import SCREEN_VERSION, OutputScreen
 
 TEXT_SUFFIXES = {".html", ".csv", ".json", ".md", ".txt"}
 OFFICE_SUFFIXES = {".xlsx"}
@@ -42,7 +43,7 @@ def distinct_names(roster_names: RosterNames) -> tuple[str, ...]:
 
 def names_fingerprint(names: tuple[str, ...]) -> str:
     """A digest of the names searched for (audit results hold only against them)."""
-    return hashlib.sha256("\n".join(names).encode()).hexdigest()
+    return hashlib.sha256("\n".join([SCREEN_VERSION, *names]).encode()).hexdigest()
 
 
 def name_pattern(roster_names: RosterNames) -> re.Pattern | None:
@@ -71,24 +72,28 @@ class NameScreen:
             words[0] for name in names if (words := re.findall(r"\w+", name.lower()))
         }
         self.fingerprint = names_fingerprint(names)
+        self.unknown = OutputScreen(names)  # titles + capitalised word, name parts
 
     def may_hold(self, text: str) -> bool:
         return not self.first_words.isdisjoint(words(text))
 
     def holds_name(self, text: str) -> bool:
         text = unicodedata.normalize("NFKC", text)
-        return self.pattern is not None and self.may_hold(text) and bool(self.pattern.search(text))
+        found = self.pattern is not None and self.may_hold(text) and self.pattern.search(text)
+        return bool(found) or self.unknown.search(text)
 
     def lines_with_names(self, text: str) -> list[int]:
         """Line numbers (from 1) holding a name, after NFKC normalisation."""
-        if self.pattern is None or not self.may_hold(text):
-            return []
         text = unicodedata.normalize("NFKC", text)
-        return [
+        unknown = self.unknown.lines(text)
+        if self.pattern is None or not self.may_hold(text):
+            return unknown
+        found = [
             number
             for number, line in enumerate(text.splitlines(), 1)
             if self.may_hold(line) and self.pattern.search(line)
         ]
+        return sorted({*found, *unknown})
 
 
 #: ASCII bytes that are not word characters become spaces; other bytes stay
@@ -192,9 +197,10 @@ def audit_database(db_path: Path, screen: NameScreen) -> list[dict]:
                 as_text = duckdb.ColumnExpression(column).cast(duckdb.sqltypes.VARCHAR)
                 values = [v for (v,) in relation.select(as_text).distinct().fetchall() if v]
                 text = unicodedata.normalize("NFKC", "\n".join(values))
-                if screen.may_hold(text) and any(
-                    screen.pattern.search(v) for v in text.split("\n")
-                ):
+                if (
+                    screen.may_hold(text)
+                    and any(screen.pattern.search(v) for v in text.split("\n"))
+                ) or screen.unknown.search(text):
                     hits.append({"where": f"{warehouse.DB_NAME}:{table}.{column}", "line": 0})
     return hits
 
