@@ -120,6 +120,8 @@ WHAT: dict[str, str] = {
     "Rules.qca_min_cases": "cases a truth-table row needs to enter minimisation",
     "Privacy.identifiers": "a CSV of places and other identifying words to replace",
     "Privacy.output_permissions": "owner (0700/0600) or group (0750/0640) outputs",
+    "Privacy.unknown_names": "names nobody put on the roster: replace by [person], or review",
+    "Privacy.names_reviewed": "the researcher's decisions on listed names (word, decision)",
 }
 
 
