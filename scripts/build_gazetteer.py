@@ -5,7 +5,8 @@ Source: the most frequent first names and surnames per country of the
 `names-dataset` package (3.3.1, Apache-2.0; 55 MB wheel, about 70-110 s and
 1.9 GB of memory to load, so it is not a run-time dependency). Only name strings
 are kept, no counts. Names that are also ordinary English or Danish words
-(spacy-lookups-data lemma tables, spaCy stop words) go to `name-words.txt`:
+(spacy-lookups-data lemma tables and English word probabilities, spaCy stop
+words) go to `name-words.txt`:
 they count as names only next to another name or after a title.
 
     python -m venv /tmp/nd && /tmp/nd/bin/pip install names-dataset==3.3.1
@@ -51,6 +52,13 @@ def ordinary_words() -> set[str]:
         with gzip.open(data / f"{name}.json.gz") as handle:
             table = json.load(handle)
         words |= {w.lower() for w in table} | {w.lower() for w in table.values()}
+    # English words that are more often written in lower case than capitalised
+    # ("honestly", "grace", but not "john" or "karen"): spaCy's word probabilities
+    with gzip.open(data / "en_lexeme_prob.json.gz") as handle:
+        prob = json.load(handle)
+    words |= {
+        w for w, p in prob.items() if w.islower() and p > -16 and p >= prob.get(w.title(), -99)
+    }
     return words
 
 

@@ -62,6 +62,8 @@ TITLES = {
     "da": ("Hr", "Fru", "Frk", "Dr", "Doktor", "Sygeplejerske", "Læge", "Professor"),
 }
 CAPITALISED_TITLES = frozenset({"Miss", "Nurse"})
+#: abbreviations: a dot after them is not the end of a sentence ("Dr. Hansen")
+ABBREVIATED = frozenset({"Mr", "Mrs", "Ms", "Mx", "Dr", "Prof", "Hr", "Fru", "Frk"})
 
 #: Capitalised words that are never a name after a title or in the gazetteer check.
 NOT_NAMES = frozenset(
@@ -78,19 +80,21 @@ WORD = re.compile(r"[^\W\d_][^\W\d_'’-]*(?:['’-][^\W\d_]+)*")
 SENTENCE_ENDS = frozenset(".!?…:;\n")
 OPENERS = frozenset(" \t\"'“”‘’«»([{-–—*")
 #: a title, its dot and the space after it ("Dr. ", "fru ")
+
+
+def _title_pattern(title: str) -> str:
+    """A title in any case (`CAPITALISED_TITLES` only capitalised), with its dot
+    when it is an abbreviation."""
+    pattern = re.escape(title) if title in CAPITALISED_TITLES else f"(?i:{re.escape(title)})"
+    return pattern + (r"\.?" if title in ABBREVIATED else "")
+
+
 _TITLE = re.compile(
-    r"(?<![\w\[])(?P<title>"
+    r"(?<![\w\[])(?:"
     + "|".join(
-        sorted(
-            {
-                f"(?i:{re.escape(t)})" if t not in CAPITALISED_TITLES else re.escape(t)
-                for ts in TITLES.values()
-                for t in ts
-            },
-            key=lambda t: -len(t),
-        )
+        _title_pattern(t) for t in sorted({t for ts in TITLES.values() for t in ts}, key=len)[::-1]
     )
-    + r")\.?[ \t]{1,3}(?=[^\W\d_])"
+    + r")[ \t]{1,3}(?=[^\W\d_])"
 )
 
 
