@@ -26,6 +26,7 @@ from flows.ingest import StudyData, ingest_study
 from flows.nlp.annotate import annotate_excerpts
 from flows.nlp.lexicons import pipeline_description
 from flows.nlp.model import model_digest
+from flows.privacy import unknown_names
 from flows.privacy.audit import (  # noqa: F401 (check_audit, name_pattern: stage API)
     audit,
     check_audit,
@@ -64,11 +65,16 @@ class Ingested:
     identifiers: list[tuple[str, list[str]]] = field(default_factory=list)
     #: reviews in the study's review sheet that were not applied (flows/review.py)
     stale_reviews: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: the researcher's names-reviewed.csv: word -> "name" / "not a name"
+    name_decisions: dict[str, str] = field(default_factory=dict)
 
     def audit_names(self) -> list[tuple[str, str, list[str]]]:
         """Every name the leak audit looks for: every name in the roster file (rows
-        accepted or not) and the identifiers'."""
+        accepted or not), the identifiers' and the words the researcher confirmed
+        as names (names-reviewed.csv)."""
         extra = [(label, "identifier", names) for label, names in self.identifiers]
+        confirmed = sorted(w for w, d in self.name_decisions.items() if d == "name")
+        extra += [("[person]", "identifier", confirmed)] if confirmed else []
         return [*self.data.roster_names, *self.data.other_names, *extra]
 
     def name_set(self) -> NameSet:
@@ -132,7 +138,8 @@ def ingest(study_dir: Path) -> Ingested:
     data = ingest_study(loaded)
     identifiers, data.rejects = read_identifiers(loaded, data.rejects)
     data.excerpts, stale, data.rejects = read_stance_reviews(loaded, data.excerpts, data.rejects)
-    return Ingested(loaded, data, identifiers, stale)
+    reviewed = loaded.root / loaded.definition.privacy.names_reviewed
+    return Ingested(loaded, data, identifiers, stale, unknown_names.read_decisions(reviewed))
 
 
 def read_stance_reviews(
@@ -173,7 +180,23 @@ def annotate(
         extra_names=ingested.identifiers,
         person_cases=ingested.data.cases_by_person(),
         cache_path=cache_path,
+        guard=name_guard(ingested),
     )
+
+
+def name_guard(ingested: Ingested) -> unknown_names.NameGuard:
+    """Names nobody put on the roster: titles, name parts, the gazetteer."""
+    names = [n for _, _, found in ingested.audit_names() for n in found]
+    mode = ingested.study.definition.privacy.unknown_names
+    return unknown_names.NameGuard(names, study_vocabulary(ingested), ingested.name_decisions, mode)
+
+
+def check_unknown_names(ingested: Ingested, out_dir: Path) -> None:
+    """`unknown_names = "review"`: stop before anything is written while possible
+    names wait for the researcher (listed in the private review folder)."""
+    excerpts = ingested.data.excerpts
+    items = zip(excerpts["excerpt_id"], excerpts["text"], strict=True)
+    unknown_names.check_reviewed(name_guard(ingested), items, review_dir(out_dir))
 
 
 def study_vocabulary(ingested: Ingested) -> set[str]:
@@ -629,6 +652,7 @@ def run_direct(
         staging.mkdir(parents=True)
         db_path = staging / DB_NAME
         ingested = ingest(Path(study_dir))
+        check_unknown_names(ingested, out_dir)
         excerpts, stats = annotate(ingested, nlp_model, annotation_cache(out_dir))
         if nlp_model is None:
             write_review_list(ingested, excerpts, out_dir)

@@ -455,6 +455,10 @@ class Privacy(_Strict):
     common_words: list[str] = []
     # folders outside the study folder that input files (and REFI-QDA sources) may come from
     allow_files_from: list[str] = []
+    # names nobody put on the roster (flows/privacy/unknown_names.py): "replace" them by
+    # [person], or "review": list them and publish only once names_reviewed marks each
+    unknown_names: Literal["replace", "review"] = "replace"
+    names_reviewed: str = "names-reviewed.csv"
 
 
 class Study(_Strict):

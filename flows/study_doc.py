@@ -143,6 +143,8 @@ WHAT: dict[str, str] = {
     "below the limited-diversity benchmark for the conditions (docs/qca.md)",
     "Privacy.identifiers": "a CSV of places and other identifying words to replace",
     "Privacy.output_permissions": "owner (0700/0600) or group (0750/0640) outputs",
+    "Privacy.unknown_names": "names nobody put on the roster: replace by [person], or review",
+    "Privacy.names_reviewed": "the researcher's decisions on listed names (word, decision)",
 }
 
 

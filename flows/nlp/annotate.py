@@ -42,6 +42,7 @@ import pandas as pd
 
 from flows.nlp.reader import StanceReader, profile_for
 from flows.privacy.pseudonymise import Carrier, Mention, Pseudonymiser, pseudonym_label
+from flows.privacy.unknown_names import NameGuard, alias_parts
 from flows.study import Study
 
 #: Changes whenever the cache's layout or meaning changes (part of the salt).
@@ -87,7 +88,7 @@ def roster_carriers(
             continue
         label = pseudonym_label(pid, spec.label, spec.per_case)
         carrier = Carrier(label, pid, frozenset(cases.get(pid, ())), staff=not spec.per_case)
-        people.append((carrier, names))
+        people.append((carrier, [*names, *alias_parts(names)]))
     return people
 
 
@@ -120,6 +121,7 @@ def annotate_excerpts(
     extra_names: list[tuple[str, list[str]]] | None = None,
     person_cases: dict[str, list[str]] | None = None,
     cache_path: Path | None = None,
+    guard: NameGuard | None = None,
 ) -> tuple[pd.DataFrame, dict[str, int]]:
     """Excerpts with de-identified text, suggested stances, cues and examples.
 
@@ -127,7 +129,8 @@ def annotate_excerpts(
     too. `person_cases` maps person ids to the cases they are linked to (roster
     case ids), to label shared names by the excerpt's case (see
     `flows.privacy.pseudonymise`). `cache_path` is the annotation cache (module
-    docstring). Returns the frame and counts (names and identifiers replaced,
+    docstring). `guard` replaces names nobody put on the roster (titles, gazetteer).
+    Returns the frame and counts (names and identifiers replaced,
     words).
     """
     out = excerpts.copy()
@@ -138,13 +141,14 @@ def annotate_excerpts(
     keys: list[str] = []
     cached: dict[str, Annotation] | None = None
     if cache_path is not None:
-        keys = excerpt_keys(out, kinds, run_salt(study, people, extra, model))
+        salt = run_salt(study, people, extra, model) + (guard.fingerprint() if guard else "")
+        keys = excerpt_keys(out, kinds, salt)
         cached = read_cache(Path(cache_path))
         if cached:
             results = _hits(keys, cached)
     misses = [i for i, found in enumerate(results) if found is None]
     if misses:
-        fresh = _annotate(out.iloc[misses], study, people, extra, model, kinds)
+        fresh = _annotate(out.iloc[misses], study, people, extra, model, kinds, guard)
         for i, annotation in zip(misses, fresh, strict=True):
             results[i] = annotation
     done: list[Annotation] = [r for r in results if r is not None]
@@ -176,6 +180,7 @@ def _annotate(
     extra: list[tuple[str, list[str]]],
     model: str | None,
     kinds: dict[str, str],
+    guard: NameGuard | None = None,
 ) -> list[Annotation]:
     """Pseudonymise, then suggest stances, for the rows of `frame` in order."""
     pseudonymiser = Pseudonymiser(
@@ -187,8 +192,9 @@ def _annotate(
     mentions = _mentions(frame)
     texts, names, replaced = [], [], []
     for item in pseudonymiser.deidentify(frame["text"].tolist(), mentions):
-        texts.append(item.text)
-        names.append(item.names)
+        text, unknown = guard.replace(item.text) if guard else (item.text, 0)
+        texts.append(text)
+        names.append(item.names + unknown)
         replaced.append(tuple(sorted(item.counts.items())))
 
     suggestions: dict[int, tuple] = {}

@@ -114,6 +114,7 @@ def ingest_task(study_dir: Path) -> stages.Ingested:
 
 @task(name="pseudonymise and suggest stances", **PURE_TASK)
 def annotate_task(ingested: stages.Ingested, nlp_model: str | None, out_dir: Path):
+    stages.check_unknown_names(ingested, out_dir)
     excerpts, stats = stages.annotate(ingested, nlp_model, stages.annotation_cache(out_dir))
     if nlp_model is None:
         stages.write_review_list(ingested, excerpts, out_dir)

@@ -43,6 +43,7 @@ from flows import warehouse
 from flows.errors import LeakError
 from flows.privacy.canonical import TOKEN, canonical
 from flows.privacy.matching import NameSet, matcher_for, person_forms
+from flows.privacy.unknown_names import SCREEN_VERSION, OutputScreen
 
 TEXT_SUFFIXES = {".html", ".csv", ".json", ".md", ".txt", ".log"}
 OFFICE_SUFFIXES = {".xlsx"}
@@ -64,9 +65,8 @@ def distinct_names(roster_names: RosterNames) -> tuple[str, ...]:
 
 def names_fingerprint(names: tuple[str, ...] | NameSet) -> str:
     """A digest of the names searched for (audit results hold only against them)."""
-    if isinstance(names, NameSet):
-        return names.fingerprint
-    return hashlib.sha256("\n".join(names).encode()).hexdigest()
+    digest = names.fingerprint if isinstance(names, NameSet) else "\n".join(names)
+    return hashlib.sha256(f"{SCREEN_VERSION}\n{digest}".encode()).hexdigest()
 
 
 def name_pattern(roster_names: RosterNames) -> re.Pattern | None:
@@ -98,15 +98,24 @@ class NameScreen:
     def __init__(self, names: NameSet | tuple[str, ...]):
         self.name_set = as_name_set(names)
         self.matcher = matcher_for(self.name_set)
-        self.fingerprint = self.name_set.fingerprint
+        self.fingerprint = names_fingerprint(self.name_set)
         self.digit_first = any(key.isdigit() for key in self.matcher.index)
+        #: names nobody listed: a title + capitalised word (flows.privacy.unknown_names)
+        self.unknown = OutputScreen(self.name_set.names)
 
     def holds_name(self, text: str) -> bool:
-        return bool(self.name_set) and bool(self.matcher.find(text))
+        found = bool(self.name_set) and bool(self.matcher.find(text))
+        return found or self.unknown.search(text)
 
     def hits(self, segments: Iterable[Segment]) -> list[str]:
         """Where names are, one entry per segment holding one. Segments are read
-        as one text (a name split across two is found, at the first)."""
+        as one text (a name split across two is found, at the first); a title
+        followed by a capitalised word is looked for in each segment."""
+        segments = list(segments)
+        titled = [where for where, text in segments if self.unknown.search(text)]
+        return list(dict.fromkeys([*self._roster_hits(segments), *titled]))
+
+    def _roster_hits(self, segments: list[Segment]) -> list[str]:
         if not self.name_set:
             return []
         places, starts, texts, offset = [], [], [], 0
@@ -127,7 +136,8 @@ class NameScreen:
 
     def html_hits(self, text: str) -> list[str]:
         """Where names are in an HTML page (see `html_segments`)."""
-        if not self.name_set or not self.may_hold_html(text):
+        raw = html.unescape(text) if "&" in text else text
+        if not (self.name_set and self.may_hold(raw)) and not self.unknown.search(raw):
             return []
         return self.hits(html_segments(text))
 

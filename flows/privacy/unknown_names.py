@@ -1,0 +1,449 @@
+"""Names nobody put on the roster: parts of roster names, titles, a name gazetteer.
+
+The roster pass (`flows.privacy.pseudonymise`) replaces full names and listed
+aliases. This module adds three classes of name, applied to excerpt text after
+it (`NameGuard.replace`) and searched for again by the leak audit
+(`OutputScreen`):
+
+1. **Parts of roster names** (`roster_name_parts`): the first name, middle
+   names, surname (with and without its particles, each part of a hyphenated
+   name) of every roster name, split with `nameparser`. A part that is not an
+   ordinary word ("Sørensen", "Mette") is matched like an alias, in any case,
+   with the person's own label; a part that is also a word ("Rose", "Holm",
+   "Will") only where it reads as a name: capitalised and not at the start of
+   a sentence, and it is then replaced by `[person]`.
+2. **A title and the capitalised word(s) after it** (`TITLES`): "Dr Hansen",
+   "Mrs. Olsen", "fru Jensen", "sygeplejerske Birgit Krogh" -> `[person]`. The
+   title is matched in any case ("Miss" only capitalised: "I miss Oslo"); the
+   words after it must be capitalised and not a pronoun, month or weekday.
+3. **Gazetteer names** (`Gazetteer`): a capitalised word that is one of the
+   frequent first names or surnames of Denmark, Norway, Sweden, the UK,
+   Ireland and the US (`gazetteer/names.txt`, built by
+   scripts/build_gazetteer.py) and not a word of the study's own vocabulary is
+   replaced by `[person]`. Names that are also ordinary words ("May", "Will",
+   "Brown", `gazetteer/name-words.txt`) count only next to another name
+   ("Anne Brown").
+
+What the researcher decides. `[privacy] unknown_names = "review"` makes the
+run list the gazetteer words it found (`review_rows`) in the private review
+folder and refuse to publish until each is marked in the study folder's
+`names-reviewed.csv` (columns `word,decision`; decision `name` or
+`not a name`). In either mode a word marked `not a name` is kept, and a word
+marked `name` is replaced and searched for by the audit.
+
+What is not matched: a name in no list and after no title ("my neighbour
+Zbigniew"), lower-case names other than roster parts, names that are ordinary
+words when they stand alone ("Brown said"), nicknames. See
+docs/data-protection.md.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import hashlib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from nameparser import HumanName
+from nameparser.config import CONSTANTS
+
+from flows.errors import InputFileError, TriangulateError
+
+PERSON = "[person]"
+
+#: Titles before a name, per language; matched with or without the dot, in any case
+#: except those in `CAPITALISED_TITLES` (which are also ordinary words).
+TITLES = {
+    "en": ("Mr", "Mrs", "Ms", "Miss", "Mx", "Dr", "Doctor", "Nurse", "Professor", "Prof"),
+    "da": ("Hr", "Fru", "Frk", "Dr", "Doktor", "Sygeplejerske", "Læge", "Professor"),
+}
+CAPITALISED_TITLES = frozenset({"Miss", "Nurse"})
+#: abbreviations: a dot after them is not the end of a sentence ("Dr. Hansen")
+ABBREVIATED = frozenset({"Mr", "Mrs", "Ms", "Mx", "Dr", "Prof", "Hr", "Fru", "Frk"})
+
+#: Capitalised words that are never a name after a title or in the gazetteer check.
+NOT_NAMES = frozenset(
+    """i i'm i've i'd i'll a an the he she it we they you my his her our their this that
+    and or but so if when then there here yes no ok okay mr mrs ms dr
+    monday tuesday wednesday thursday friday saturday sunday january february march april
+    may june july august september october november december christmas easter
+    mandag tirsdag onsdag torsdag fredag lørdag søndag januar februar marts maj juni juli
+    oktober jul påske jeg du han hun vi de den det og men så når der her ja nej
+    gp covid corona denmark danmark danish dansk english type diabetes""".split()  # noqa: SIM905
+)
+
+WORD = re.compile(r"[^\W\d_][^\W\d_'’-]*(?:['’-][^\W\d_]+)*")
+SENTENCE_ENDS = frozenset(".!?…:;\n")
+OPENERS = frozenset(" \t\"'“”‘’«»([{-–—*")
+#: a title, its dot and the space after it ("Dr. ", "fru ")
+
+
+def _title_pattern(title: str) -> str:
+    """A title in any case (`CAPITALISED_TITLES` only capitalised), with its dot
+    when it is an abbreviation."""
+    pattern = re.escape(title) if title in CAPITALISED_TITLES else f"(?i:{re.escape(title)})"
+    return pattern + (r"\.?" if title in ABBREVIATED else "")
+
+
+_TITLE = re.compile(
+    r"(?<![\w\[])(?:"
+    + "|".join(
+        _title_pattern(t) for t in sorted({t for ts in TITLES.values() for t in ts}, key=len)[::-1]
+    )
+    + r")[ \t]{1,3}(?=[^\W\d_])"
+)
+
+
+def _read_list(name: str) -> frozenset[str]:
+    text = (resources.files("flows.privacy") / "gazetteer" / name).read_text(encoding="utf-8")
+    return frozenset(line for line in text.splitlines() if line)
+
+
+@dataclass(frozen=True)
+class Gazetteer:
+    """Frequent first names and surnames (casefolded): plain names, and names that
+    are also ordinary words."""
+
+    names: frozenset[str]
+    name_words: frozenset[str]
+
+    def kind(self, word: str) -> str | None:
+        """ "name", "word" (a name that is also an ordinary word) or None."""
+        folded = word.casefold()
+        if folded in self.names:
+            return "name"
+        return "word" if folded in self.name_words else None
+
+
+@functools.cache
+def gazetteer() -> Gazetteer:
+    """The shipped gazetteer (read once per process: about 0.05 s)."""
+    return Gazetteer(_read_list("names.txt"), _read_list("name-words.txt"))
+
+
+def is_ordinary_word(word: str) -> bool:
+    """A word that is also an ordinary English or Danish word (or a month, pronoun...)."""
+    folded = word.casefold()
+    return folded in NOT_NAMES or folded in gazetteer().name_words
+
+
+def roster_name_parts(name: str) -> list[str]:
+    """The parts of a roster name that name the person on their own: first,
+    middle and last names, a surname without its particles ("van der Berg" ->
+    "Berg") and each part of a hyphenated name. Initials are left out."""
+    parsed = HumanName(name)
+    pieces = [parsed.first, *parsed.middle_list, parsed.last, parsed.nickname]
+    last = parsed.last.split()
+    if len(last) > 1:
+        pieces += [w for w in last if w.lower().strip(".") not in CONSTANTS.prefixes]
+    parts: list[str] = []
+    for piece in pieces:
+        for candidate in [piece, *re.split(r"[-‐]", piece)] if "-" in piece else [piece]:
+            candidate = candidate.strip()
+            if len(candidate.strip(".")) > 1 and candidate not in parts and candidate != name:
+                parts.append(candidate)
+    return parts
+
+
+def alias_parts(names: Iterable[str]) -> list[str]:
+    """The parts of a person's names (`roster_name_parts`) to match like aliases,
+    in any case: those that are not ordinary words and not already listed."""
+    names = [n for n in names if n.strip()]
+    listed = {n.casefold() for n in names}
+    extra: list[str] = []
+    for name in names:
+        for part in roster_name_parts(name):
+            if part.casefold() not in listed and not is_ordinary_word(part):
+                listed.add(part.casefold())
+                extra.append(part)
+    return extra
+
+
+def word_parts(names: Iterable[str]) -> set[str]:
+    """The parts of roster names that are ordinary words (casefolded): names only
+    where they read as one."""
+    return {
+        part.casefold()
+        for name in names
+        if name.strip()
+        for part in roster_name_parts(name)
+        if is_ordinary_word(part) and part.casefold() not in NOT_NAMES
+    }
+
+
+def sentence_initial(text: str, start: int) -> bool:
+    """Nothing but openers (space, quotes, brackets) between a sentence end (or the
+    start of the text) and `start`."""
+    index = start - 1
+    while index >= 0 and text[index] in OPENERS:
+        index -= 1
+    return index < 0 or text[index] in SENTENCE_ENDS
+
+
+def _capitalised(word: str) -> bool:
+    return word[:1].isupper() and word.casefold() not in NOT_NAMES
+
+
+# ---------------------------------------------------------------- decisions
+
+DECISIONS = ("name", "not a name")
+REVIEWED_FILE = "names-reviewed.csv"
+
+
+def read_decisions(path: Path) -> dict[str, str]:
+    """The researcher's decisions (casefolded word -> "name" / "not a name"); an
+    absent file is no decision. A bad row stops the run (it protects people)."""
+    if not path.is_file():
+        return {}
+    decisions: dict[str, str] = {}
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        if not {"word", "decision"} <= set(reader.fieldnames or []):
+            raise InputFileError(str(path), "header: expected columns word, decision")
+        for row in reader:
+            word = (row.get("word") or "").strip()
+            decision = (row.get("decision") or "").strip().lower()
+            if not word or decision not in DECISIONS:
+                raise InputFileError(
+                    str(path),
+                    f"row {reader.line_num}: expected a word and decision 'name' or "
+                    f"'not a name', found decision {decision!r}",
+                )
+            decisions[word.casefold()] = decision
+    return decisions
+
+
+# ---------------------------------------------------------------- excerpts
+
+
+@dataclass
+class NameGuard:
+    """Replaces names nobody put on the roster in excerpt text (after the roster pass).
+
+    `roster_names`: every name and alias of the roster (and the identifiers);
+    `vocabulary`: the study's own words (theme labels, codes, examples), never
+    names; `decisions`: the researcher's (`read_decisions`); `mode`: "replace"
+    or "review" (candidates are replaced in both; "review" also lists them)."""
+
+    roster_names: list[str] = field(default_factory=list)
+    vocabulary: Iterable[str] = ()
+    decisions: dict[str, str] = field(default_factory=dict)
+    mode: str = "replace"
+
+    def __post_init__(self) -> None:
+        self.known = {w.casefold() for w in self.vocabulary} | {
+            w.casefold() for n in self.roster_names for w in WORD.findall(n)
+        }
+        self.word_parts = word_parts(self.roster_names)
+        self.gazetteer = gazetteer()
+
+    def fingerprint(self) -> str:
+        """What the replacements depend on besides the text (for the annotation cache)."""
+        parts = [
+            self.mode,
+            *sorted(self.known),
+            "",
+            *sorted(f"{w}={d}" for w, d in self.decisions.items()),
+            Path(__file__).read_text(encoding="utf-8"),
+            *sorted(self.gazetteer.names),
+            *sorted(self.gazetteer.name_words),
+        ]
+        return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+    def _is_name(self, text: str, match: re.Match) -> bool:
+        """A capitalised word that is a name here (class 1 or 3 of the docstring)."""
+        word = match.group()
+        folded = word.casefold()
+        decision = self.decisions.get(folded)
+        if decision is not None:
+            return decision == "name"
+        if not _capitalised(word) or folded in self.known and folded not in self.word_parts:
+            return False
+        if folded in self.word_parts:
+            return not sentence_initial(text, match.start())
+        return self.gazetteer.kind(word) == "name"
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """Character spans of the names to replace, merged, in text order."""
+        spans: list[tuple[int, int]] = []
+        for title in _TITLE.finditer(text):
+            end = _names_after(text, title.end())
+            if end is not None:
+                spans.append((title.start(), end))
+        words = list(WORD.finditer(text))
+        flagged = [self._is_name(text, w) for w in words]
+        for i, word in enumerate(words):
+            if flagged[i]:
+                spans.append(word.span())
+            elif (
+                _capitalised(word.group())
+                and self.gazetteer.kind(word.group()) == "word"
+                and self.decisions.get(word.group().casefold()) != "not a name"
+                and _next_to(words, flagged, i, text)
+            ):
+                spans.append(word.span())  # "Anne Brown": a name-word beside a name
+        return _merge(spans)
+
+    def replace(self, text: str) -> tuple[str, int]:
+        """The text with every name found replaced by `[person]`, and how many."""
+        if "[" in text:  # never touch the inside of a pseudonym label
+            return _outside_labels(text, self.replace)
+        spans = self.spans(text)
+        if not spans:
+            return text, 0
+        out, cursor = [], 0
+        for start, end in spans:
+            out += [text[cursor:start], PERSON]
+            cursor = end
+        out.append(text[cursor:])
+        return "".join(out), len(spans)
+
+    def candidates(self, text: str) -> list[str]:
+        """Gazetteer words in `text` the researcher has not decided on (review mode)."""
+        found = []
+        for match in WORD.finditer(text):
+            word = match.group()
+            if word.casefold() in self.decisions or word.casefold() in self.known:
+                continue
+            if _capitalised(word) and self.gazetteer.kind(word) == "name":
+                found.append(word)
+        return found
+
+    def review_rows(self, items: Iterable[tuple[str, str]]) -> list[dict]:
+        """One row per undecided gazetteer word: (excerpt id, original text) items in,
+        the word, its occurrences and excerpts out, most frequent first."""
+        found: dict[str, list[str]] = {}
+        for excerpt_id, text in items:
+            for word in self.candidates(_outside_labels(text, lambda t: (t, 0))[0]):
+                found.setdefault(word, []).append(excerpt_id)
+        rows = [
+            {
+                "word": w,
+                "occurrences": len(ids),
+                "excerpts": " ".join(sorted(set(ids))),
+                "decision": "",
+            }
+            for w, ids in found.items()
+        ]
+        return sorted(rows, key=lambda r: (-r["occurrences"], r["word"]))
+
+
+def _names_after(text: str, start: int) -> int | None:
+    """The end of up to three capitalised words from `start` (after a title), or None."""
+    end = None
+    position = start
+    for _ in range(3):
+        match = WORD.match(text, position)
+        if not match or not _capitalised(match.group()):
+            break
+        end = match.end()
+        gap = re.match(r"[ \t]", text[end : end + 1])
+        if not gap:
+            break
+        position = end + 1
+    return end
+
+
+def _next_to(words: list[re.Match], flagged: list[bool], i: int, text: str) -> bool:
+    """Word i stands right beside (one space or hyphen) a word flagged as a name."""
+    before = i > 0 and flagged[i - 1] and text[words[i - 1].end() : words[i].start()] in " -"
+    after = (
+        i + 1 < len(words)
+        and flagged[i + 1]
+        and text[words[i].end() : words[i + 1].start()] in " -"
+    )
+    return bool(before or after)
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Overlapping or touching-by-one-space spans as one."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1] + 1:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+_LABEL = re.compile(r"\[[^\[\]\n]{0,80}\]")
+
+
+def _outside_labels(text: str, replace) -> tuple[str, int]:
+    """Apply `replace` to the text between pseudonym labels such as `[peer P3]`."""
+    out, total, cursor = [], 0, 0
+    for label in _LABEL.finditer(text):
+        piece, n = replace(text[cursor : label.start()]) if cursor < label.start() else ("", 0)
+        out += [piece, label.group()]
+        total += n
+        cursor = label.end()
+    piece, n = replace(text[cursor:]) if cursor < len(text) else ("", 0)
+    out.append(piece)
+    return "".join(out), total + n
+
+
+# ---------------------------------------------------------------- outputs
+
+#: part of the audit's fingerprint: a page audited clean before this screen
+#: changed is audited again
+SCREEN_VERSION = "unknown-names-1"
+
+
+class OutputScreen:
+    """What the leak audit looks for besides the full names (`flows.privacy.audit`):
+    a title followed by a capitalised word, and the parts of roster names that are
+    not ordinary words, whole word and in any case."""
+
+    def __init__(self, names: Iterable[str]):
+        parts = sorted({p.casefold() for p in alias_parts(names)}, key=lambda p: (-len(p), p))
+        self.parts = (
+            re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, parts)) + r")(?!\w)", re.I)
+            if parts
+            else None
+        )
+
+    def search(self, text: str) -> bool:
+        """True when `text` holds a title + capitalised word or a roster name part."""
+        if self.parts is not None and self.parts.search(text):
+            return True
+        return any(_names_after(text, m.end()) is not None for m in _TITLE.finditer(text))
+
+    def lines(self, text: str) -> list[int]:
+        """Line numbers (from 1) that `search` finds something on."""
+        if not self.search(text):
+            return []
+        return [n for n, line in enumerate(text.splitlines(), 1) if self.search(line)]
+
+
+class NamesToReview(TriangulateError):
+    """`unknown_names = "review"`: possible names wait for the researcher's decision."""
+
+
+UNKNOWN_NAMES_FILE = "unknown_names.csv"
+
+
+def check_reviewed(guard: NameGuard, items: Iterable[tuple[str, str]], folder: Path) -> None:
+    """In review mode: list the undecided gazetteer words of the (excerpt id, original
+    text) items in `folder` (private, owner-only) and stop the run while any is left."""
+    path = folder / UNKNOWN_NAMES_FILE
+    if guard.mode != "review":
+        return
+    rows = guard.review_rows(items)
+    if not rows:
+        path.unlink(missing_ok=True)
+        return
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, ["word", "occurrences", "excerpts", "decision"])
+        writer.writeheader()
+        writer.writerows(rows)
+    path.chmod(0o600)
+    raise NamesToReview(
+        f"{len(rows)} possible name(s) nobody put on the roster are listed in {path}; "
+        f"mark each 'name' or 'not a name' in the study folder's {REVIEWED_FILE} "
+        "(columns word, decision) and run again; nothing was published"
+    )

@@ -1,0 +1,91 @@
+"""Build the name gazetteer shipped in flows/privacy/gazetteer/ (a developer's tool,
+never run by the pipeline).
+
+Source: the most frequent first names and surnames per country of the
+`names-dataset` package (3.3.1, Apache-2.0; 55 MB wheel, about 70-110 s and
+1.9 GB of memory to load, so it is not a run-time dependency). Only name strings
+are kept, no counts. Names that are also ordinary English or Danish words
+(spacy-lookups-data lemma tables and English word probabilities, spaCy stop
+words) go to `name-words.txt`:
+they count as names only next to another name or after a title.
+
+    python -m venv /tmp/nd && /tmp/nd/bin/pip install names-dataset==3.3.1
+    /tmp/nd/bin/python scripts/build_gazetteer.py --dump top.json   # the slow part
+    .venv/bin/python scripts/build_gazetteer.py --top top.json      # filter and write
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import re
+from pathlib import Path
+
+COUNTRIES = ["DK", "NO", "SE", "GB", "IE", "US"]  # the study languages' (da, en) neighbours
+TOP = 3000
+OUT = Path(__file__).resolve().parent.parent / "flows" / "privacy" / "gazetteer"
+NAME = re.compile(r"^[^\W\d_][^\W\d_'’-]*(?:['’-][^\W\d_]+)*$")
+
+
+def dump(path: Path) -> None:
+    from names_dataset import NameDataset
+
+    nd = NameDataset()
+    top = {}
+    for cc in COUNTRIES:
+        first = nd.get_top_names(n=TOP, country_alpha2=cc)[cc]
+        last = nd.get_top_names(n=TOP, country_alpha2=cc, use_first_names=False)[cc]
+        top[cc] = {"first": first, "last": last}
+    path.write_text(json.dumps(top, ensure_ascii=False), encoding="utf-8")
+
+
+def ordinary_words() -> set[str]:
+    import spacy_lookups_data
+    from spacy.lang.da import Danish
+    from spacy.lang.en import English
+
+    data = Path(os.path.dirname(spacy_lookups_data.__file__)) / "data"
+    words: set[str] = set(English.Defaults.stop_words) | set(Danish.Defaults.stop_words)
+    for name in ("en_lemma_lookup", "da_lemma_lookup"):
+        with gzip.open(data / f"{name}.json.gz") as handle:
+            table = json.load(handle)
+        words |= {w.lower() for w in table} | {w.lower() for w in table.values()}
+    # English words that are more often written in lower case than capitalised
+    # ("honestly", "grace", but not "john" or "karen"): spaCy's word probabilities
+    with gzip.open(data / "en_lexeme_prob.json.gz") as handle:
+        prob = json.load(handle)
+    words |= {
+        w for w, p in prob.items() if w.islower() and p > -16 and p >= prob.get(w.title(), -99)
+    }
+    return words
+
+
+def build(top_path: Path) -> None:
+    top = json.loads(top_path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for lists in top.values():
+        first = lists["first"]
+        for group in first.values() if isinstance(first, dict) else [first]:
+            names.update(group)
+        names.update(lists["last"])
+    names = {n.strip().casefold() for n in names if NAME.match(n.strip()) and len(n.strip()) > 1}
+    words = ordinary_words()
+    plain = sorted(n for n in names if n not in words)
+    common = sorted(n for n in names if n in words)
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / "names.txt").write_text("\n".join(plain) + "\n", encoding="utf-8")
+    (OUT / "name-words.txt").write_text("\n".join(common) + "\n", encoding="utf-8")
+    print(f"{len(plain)} names, {len(common)} names that are also words")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dump", type=Path, help="write the top names of names-dataset here")
+    parser.add_argument("--top", type=Path, help="build the gazetteer from a dump")
+    args = parser.parse_args()
+    if args.dump:
+        dump(args.dump)
+    if args.top:
+        build(args.top)

@@ -1,0 +1,178 @@
+"""Names nobody put on the roster (flows/privacy/unknown_names.py): parts of roster
+names, titles with the capitalised words after them, gazetteer names; the review
+mode; the audit's screen; one end-to-end run on the tiny study."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from flows import stages
+from flows.errors import InputFileError, LeakError
+from flows.privacy import audit
+from flows.privacy.unknown_names import (
+    PERSON,
+    NameGuard,
+    NamesToReview,
+    OutputScreen,
+    alias_parts,
+    read_decisions,
+    roster_name_parts,
+    word_parts,
+)
+
+ROSTER = ["Henrik Sørensen", "Henrik", "Karen Lund", "Karen", "Rose Holm", "Lone Berg"]
+VOCABULARY = ["Energy", "Walking", "together", "Physical", "activity", "Peer", "supporter"]
+
+
+@pytest.fixture(scope="module")
+def guard() -> NameGuard:
+    return NameGuard(ROSTER, VOCABULARY)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Dr Hansen said I should walk more.", "[person] said I should walk more."),
+        ("Dr. Hansen and Mrs Olsen came.", "[person] and [person] came."),
+        ("Nurse Birgit Krogh rang me.", "[person] rang me."),
+        ("Professor Smith agreed.", "[person] agreed."),
+        ("My daughter Sofie helps me shop.", "My daughter [person] helps me shop."),
+        ("Sofie came round.", "[person] came round."),  # a sentence start, not a word
+        ("I met Anne Brown there.", "I met [person] there."),  # name-word beside a name
+        ("Min læge Hansen sagde det.", "Min [person] sagde det."),
+        ("Fru Jensen og hr. Nielsen kom.", "[person] og [person] kom."),
+        ("Sygeplejerske Mette ringede.", "[person] ringede."),
+        ("Then Rose came.", "Then [person] came."),  # a roster part that is a word
+    ],
+)
+def test_names_are_replaced(guard, text, expected):
+    assert guard.replace(text)[0] == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We walked in May. Will you come? I will.",
+        "Walking helps. Energy is low in March and on Monday.",
+        "I miss Oslo sometimes.",  # "Miss" is a title only capitalised
+        "The nurse I saw was kind; the doctor said so.",
+        "Rose bushes grow. A rose is red.",  # a roster part as a word, sentence start
+        "Brown bread and Green tea.",  # names that are words, alone
+        "Jeg går en tur i maj. Det hjælper.",
+        "[peer A] met Dr [nurse] yesterday.",  # labels are never touched
+        "The Peer supporter and Physical activity themes.",  # the study's vocabulary
+    ],
+)
+def test_common_words_are_kept(guard, text):
+    assert guard.replace(text) == (text, 0)
+
+
+def test_roster_name_parts_split_with_nameparser():
+    assert roster_name_parts("Henrik Sørensen") == ["Henrik", "Sørensen"]
+    assert roster_name_parts("Sørensen, Henrik") == ["Henrik", "Sørensen"]
+    parts = roster_name_parts("Anne-Marie van der Berg")
+    assert {"Anne-Marie", "Anne", "Marie", "van der Berg", "Berg"} == set(parts)
+    assert "van" not in parts
+    assert roster_name_parts("Dr Anne K. Hansen") == ["Anne", "Hansen"]  # no title, no initial
+
+
+def test_alias_parts_leave_out_ordinary_words_and_listed_aliases():
+    assert alias_parts(["Henrik Sørensen", "Henrik"]) == ["Sørensen"]
+    assert alias_parts(["Rose Holm"]) == []  # both are words: matched only as names
+    assert word_parts(["Rose Holm"]) == {"rose", "holm"}
+
+
+def test_review_rows_list_gazetteer_words_not_decided():
+    guard = NameGuard(ROSTER, VOCABULARY, {"sofie": "not a name"}, mode="review")
+    rows = guard.review_rows(
+        [("E1", "My neighbour Jensen and Sofie."), ("E2", "Jensen again; [peer A] too.")]
+    )
+    assert rows == [{"word": "Jensen", "occurrences": 2, "excerpts": "E1 E2", "decision": ""}]
+    assert guard.replace("Sofie came")[0] == "Sofie came"  # decided: not a name
+
+
+def test_decisions_file_is_checked(tmp_path):
+    path = tmp_path / "names-reviewed.csv"
+    path.write_text("word,decision\nSofie,name\nMay,not a name\n", encoding="utf-8")
+    assert read_decisions(path) == {"sofie": "name", "may": "not a name"}
+    path.write_text("word,decision\nSofie,maybe\n", encoding="utf-8")
+    with pytest.raises(InputFileError, match=r"names-reviewed.csv: row 2: .*'name'"):
+        read_decisions(path)
+    assert read_decisions(tmp_path / "absent.csv") == {}
+
+
+def test_output_screen_finds_titles_and_name_parts():
+    screen = OutputScreen(ROSTER)
+    assert screen.search("the GP, Dr Hansen, said")
+    assert screen.search("mrs. Olsen")
+    assert screen.search("SØRENSEN was there")  # a roster part, any case
+    assert not screen.search("Dr [person] said; Diabetes nurse\nPeer supporter")
+    assert not screen.search("the nurse I saw; in May; rose")
+    assert screen.lines("ok\nDr Hansen\nok") == [2]
+
+
+def test_audit_fails_on_a_title_left_in_an_output(tmp_path):
+    (tmp_path / "page.html").write_text("<p>fine</p>\n<p>Fru Olsen said</p>", encoding="utf-8")
+    hits = audit.audit(tmp_path, [("A", "peer", ["Henrik Sørensen"])])
+    assert hits == [{"where": "page.html", "line": 2}]
+    with pytest.raises(LeakError):
+        audit.check_audit(hits)
+
+
+# ---------------------------------------------------------------- end to end
+
+EXCERPTS = [
+    ["E1", "I1", "A", "Intervention/Walking/Present", "", "1", "AK",
+     "Dr Hansen told me to walk with Birgitte every week."],
+    ["E2", "I3", "B", "Context/Energy/Barrier", "", "1", "AK",
+     "Mrs Lund is always tired, says my daughter Sofie."],
+    ["E3", "I6", "B", "Context/Energy/Barrier", "", "1", "AK",
+     "Mrs Olsen next door helps Karen. We spoke to Lund in May."],
+]  # fmt: skip
+
+
+def _texts(out: Path) -> str:
+    texts = [p.read_text(encoding="utf-8") for p in out.rglob("*") if p.suffix in (".html", ".csv")]
+    with duckdb.connect(str(out / stages.DB_NAME), read_only=True) as con:
+        texts += [t for (t,) in con.execute("select text from raw_excerpts").fetchall()]
+    return "\n".join(texts)
+
+
+def test_unlisted_names_are_not_published(make_study, tmp_path):
+    out = tmp_path / "out"
+    stages.run_direct(make_study(EXCERPTS, [["A", "baseline", "1", "1", "male"]]), out)
+    published = _texts(out)
+    for name in ("Hansen", "Sofie", "Olsen", "Lund"):
+        assert name not in published
+    assert PERSON in published
+    assert "in May" in published  # a month stays
+
+
+REVIEW = '\n[privacy]\nunknown_names = "review"\n'
+
+
+def test_review_mode_refuses_until_every_name_is_decided(make_study, tmp_path):
+    from conftest import TINY_STUDY
+
+    folder = make_study(
+        EXCERPTS, [["A", "baseline", "1", "1", "male"]], study_toml=TINY_STUDY + REVIEW
+    )
+    out = tmp_path / "out"
+    with pytest.raises(NamesToReview, match="names-reviewed.csv"):
+        stages.run_direct(folder, out)
+    assert not out.exists()
+    listed = stages.review_dir(out) / "unknown_names.csv"
+    with listed.open(encoding="utf-8") as handle:
+        words = [row["word"] for row in csv.DictReader(handle)]
+    assert words == ["Hansen", "Olsen", "Sofie"]
+    assert listed.stat().st_mode & 0o077 == 0
+    rows = ["word,decision", "Hansen,name", "Olsen,name", "Sofie,name"]
+    (folder / "names-reviewed.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    stages.run_direct(folder, out)
+    assert not listed.exists()
+    published = _texts(out)
+    assert not any(name in published for name in ("Hansen", "Sofie", "Olsen"))
