@@ -377,7 +377,12 @@ def _shown(path: Path) -> str:
 
 
 def synth_fingerprint() -> str:
-    return hashlib.sha256((ROOT / "flows" / "synth.py").read_bytes()).hexdigest()[:16]
+    """A hash of the generator package's modules (flows/synth/*.py, sorted by name)."""
+    digest = hashlib.sha256()
+    for path in sorted((ROOT / "flows" / "synth").glob("*.py")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def ensure_study(n_cases: int, seed: int, work: Path) -> tuple[Path, dict]:

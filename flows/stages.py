@@ -384,8 +384,8 @@ def render_cases(
 
 
 FLOWS_DIR = Path(__file__).parent
-#: modules of flows/ (paths relative to it) that never shape a page or export (tools, entry points,
-#: servers); editing them keeps every cached dossier
+#: modules of flows/ (paths relative to it; a trailing "/" names a whole package) that never
+#: shape a page or export (tools, entry points, servers); editing them keeps every cached dossier
 NOT_SHAPING_OUTPUTS = {
     "cli.py",
     "orchestration/deployment.py",
@@ -393,8 +393,16 @@ NOT_SHAPING_OUTPUTS = {
     "evaluate.py",
     "nlp/evaluate.py",
     "orchestration/settings.py",
-    "synth.py",
+    "synth/",
 }
+
+
+def _not_shaping(relative: Path) -> bool:
+    """Whether a file of flows/ (path relative to it) is in NOT_SHAPING_OUTPUTS."""
+    name = relative.as_posix()
+    return name in NOT_SHAPING_OUTPUTS or any(
+        name.startswith(entry) for entry in NOT_SHAPING_OUTPUTS if entry.endswith("/")
+    )
 
 
 def code_fingerprint() -> str:
@@ -404,10 +412,7 @@ def code_fingerprint() -> str:
     roots = [Path(__file__).parent, warehouse.SQL_DIR, pages.TEMPLATES_DIR]
     for root in roots:
         for path in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix != ".pyc"):
-            if (
-                path.is_relative_to(FLOWS_DIR)
-                and path.relative_to(FLOWS_DIR).as_posix() in NOT_SHAPING_OUTPUTS
-            ):
+            if path.is_relative_to(FLOWS_DIR) and _not_shaping(path.relative_to(FLOWS_DIR)):
                 continue
             digest.update(path.name.encode())
             digest.update(path.read_bytes())

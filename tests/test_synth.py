@@ -198,3 +198,12 @@ def test_pipeline_classifies_cases_as_planned(tmp_path):
         achieved = dict(con.execute("select case_id, achieved from case_classification").fetchall())
     agree = sum(achieved[c.case_id] == c.achieves for c in truth.cases)
     assert agree >= 8, f"{agree}/9 cases classified as planned"
+
+
+def test_generator_package_never_shapes_an_output():
+    """Every module of flows/synth/ is left out of the code fingerprint (it only writes inputs)."""
+    modules = sorted(p.name for p in (stages.FLOWS_DIR / "synth").glob("*.py"))
+    assert "generate.py" in modules
+    assert all(stages._not_shaping(Path("synth") / name) for name in modules)
+    assert not stages._not_shaping(Path("stages.py"))
+    assert not stages._not_shaping(Path("synthesis.py"))
