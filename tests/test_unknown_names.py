@@ -118,7 +118,7 @@ def test_output_screen_finds_titles_and_name_parts():
 def test_audit_fails_on_a_title_left_in_an_output(tmp_path):
     (tmp_path / "page.html").write_text("<p>fine</p>\n<p>Fru Olsen said</p>", encoding="utf-8")
     hits = audit.audit(tmp_path, [("A", "peer", ["Henrik Sørensen"])])
-    assert hits == [{"where": "page.html", "line": 2}]
+    assert hits == [{"where": "page.html", "at": "line 2"}]
     with pytest.raises(LeakError):
         audit.check_audit(hits)
 
