@@ -31,6 +31,7 @@ from flows.privacy.audit import (  # noqa: F401 (check_audit, name_pattern: stag
     distinct_names,
     name_pattern,
     names_fingerprint,
+    screen_for,
     sha256_file,
 )
 from flows.render import dossiers, pages
@@ -59,6 +60,8 @@ class Ingested:
     study: LoadedStudy
     data: StudyData
     identifiers: list[tuple[str, list[str]]] = field(default_factory=list)
+    #: `case_fingerprints`, once computed
+    case_keys: dict[str, str] | None = field(default=None, repr=False, compare=False)
 
     def audit_names(self) -> list[tuple[str, str, list[str]]]:
         """Every name the leak audit looks for: the roster's and the identifiers'."""
@@ -191,6 +194,37 @@ def build_warehouse(db_path: Path, frames: dict[str, pd.DataFrame]) -> list[str]
     return warehouse.build_warehouse(db_path, frames)
 
 
+def update_warehouse(
+    db_path: Path,
+    ingested: Ingested,
+    excerpts: pd.DataFrame,
+    out_dir: Path,
+    nlp_model: str | None = None,
+):
+    """Update the warehouse kept in the private cache (only the changed cases'
+    rows, `flows.incremental`), then copy it to `db_path` to be published.
+    Returns the `incremental.Update`."""
+    from flows import incremental
+
+    cache_db = incremental.cache_database(store_dir(out_dir))
+    update = incremental.update_warehouse(
+        cache_db,
+        warehouse_frames(ingested, excerpts),
+        case_fingerprints(ingested),
+        shared_key(ingested, nlp_model),
+        distinct_names(ingested.audit_names()),
+    )
+    incremental.publish_copy(cache_db, db_path)
+    return update
+
+
+def shared_key(ingested: Ingested, nlp_model: str | None = None) -> str:
+    """A key of what every case's results depend on: the study file, the code
+    (SQL included), the identifiers and the NLP model."""
+    parts = (ingested.study.sha256, code_fingerprint(), repr(ingested.identifiers), repr(nlp_model))
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
 def analyse_cross_case(db_path: Path) -> dict:
     """Crisp-set QCA over the marts' truth table; stores its solutions as tables."""
     from flows import qca
@@ -318,6 +352,12 @@ def case_fingerprints(ingested: Ingested) -> dict[str, str]:
     """Per case, a key that changes when anything that case's dossier depends on
     changes: its excerpts, survey rows, context, the roster entries and
     interviews of its informants, the study file, and the code (`code_fingerprint`)."""
+    if ingested.case_keys is None:
+        ingested.case_keys = _case_fingerprints(ingested)
+    return dict(ingested.case_keys)
+
+
+def _case_fingerprints(ingested: Ingested) -> dict[str, str]:
     data = ingested.data
     base = hashlib.sha256(
         (ingested.study.sha256 + code_fingerprint() + repr(ingested.identifiers)).encode()
@@ -379,22 +419,64 @@ def _positions(frame: pd.DataFrame, column: str) -> dict[str, list[int]]:
     return positions
 
 
-def export_tables(db_path: Path, ingested: Ingested, out_dir: Path) -> list[str]:
-    """CSV and XLSX exports beside the dossiers; returns their paths relative to out_dir."""
+def export_tables(
+    db_path: Path, ingested: Ingested, out_dir: Path, cache_dir: Path | None = None
+) -> list[str]:
+    """CSV and XLSX exports beside the dossiers; returns their paths relative to out_dir.
+
+    Exports with a row per case (first column case_id) are assembled from
+    per-case fragments (`flows.render.fragments`), kept in `cache_dir` when
+    given so that a re-run recomputes only the changed cases' rows."""
+    from flows import incremental
+    from flows.render import fragments
+
     exports_dir = out_dir / "exports"
     exports_dir.mkdir(parents=True, exist_ok=True)
     role_order = [f"{r.id}_stance" for r in ingested.study.definition.roles] + ["survey_stance"]
+
+    def order_columns(stem: str, columns: list[str]) -> list[str]:
+        if EXPORTS[stem] != "convergence_export":
+            return columns
+        fixed = [c for c in columns if not c.endswith("_stance")]
+        return fixed + [c for c in role_order if c in columns]
+
+    keys = case_fingerprints(ingested)
+    names = distinct_names(ingested.audit_names())
+    cache_path = cache_dir / "exports.marshal" if cache_dir else None
+    cache = fragments.ExportCache.load(cache_path) if cache_path else fragments.ExportCache()
+    shared = shared_key(ingested)
+    if (cache.shared, cache.names) != (shared, names_fingerprint(names)):
+        cache = fragments.ExportCache(shared, names_fingerprint(names))
     written = []
     with duckdb.connect(str(db_path), read_only=True) as con:
+        per_case = {
+            stem: name
+            for stem, name in EXPORTS.items()
+            if con.sql(warehouse.query_sql(name)).columns[0] == "case_id"
+        }
+        case_order = warehouse.query(con, "case_overview")["case_id"].tolist()
+        changed = incremental.changed_cases(cache.keys, keys) if cache.keys else None
+        paths, _ = fragments.update_exports(
+            con,
+            per_case,
+            case_order,
+            keys,
+            changed,
+            cache,
+            screen_for(names),
+            exports_dir,
+            order_columns,
+        )
         for stem, query_name in EXPORTS.items():
-            frame = warehouse.query(con, query_name)
-            if query_name == "convergence_export":
-                fixed = [c for c in frame.columns if not c.endswith("_stance")]
-                frame = frame[fixed + [c for c in role_order if c in frame.columns]]
-            safe = safe_frame(frame)
-            write_csv(frame, exports_dir / f"{stem}.csv", safe)
-            write_xlsx(frame, exports_dir / f"{stem}.xlsx", sheet=stem, safe=safe)
+            if stem not in per_case:
+                frame = warehouse.query(con, query_name)
+                safe = safe_frame(frame)
+                write_csv(frame, exports_dir / f"{stem}.csv", safe)
+                write_xlsx(frame, exports_dir / f"{stem}.xlsx", sheet=stem, safe=safe)
             written += [f"exports/{stem}.csv", f"exports/{stem}.xlsx"]
+    if cache_path:
+        cache_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        cache.save(cache_path)
     write_csv(ingested.data.rejects, out_dir / "rejects.csv")
     return [*written, "rejects.csv"]
 
@@ -539,19 +621,27 @@ def run_direct(
         excerpts, stats = annotate(ingested, nlp_model, annotation_cache(out_dir))
         if nlp_model is None:
             write_review_list(ingested, excerpts, out_dir)
-        build_warehouse(db_path, warehouse_frames(ingested, excerpts))
+        update = update_warehouse(db_path, ingested, excerpts, out_dir, nlp_model)
         analyse_cross_case(db_path)
         prov = provenance(ingested, nlp_model)
         cases = case_ids(db_path)
         rendered = render_cases(db_path, ingested, cases, staging, prov)
-        exports = export_tables(db_path, ingested, staging)
+        exports = export_tables(db_path, ingested, staging, store_dir(out_dir))
         render_index_page(db_path, ingested, staging, prov, exports)
         if pdf:
             make_pdfs(staging)
         clean = {r["sha256"] for r in rendered if r["clean"]}
-        check_audit(audit(staging, ingested.audit_names(), known_clean=clean))
+        hits = audit(
+            staging, ingested.audit_names(), known_clean=clean, skip_tables=update.audited_tables
+        )
+        check_audit(hits + update.hits)
         publish(staging, out_dir)
-    return {"cases": cases, "stats": stats, "rejected": len(ingested.data.rejects)}
+    return {
+        "cases": cases,
+        "stats": stats,
+        "rejected": len(ingested.data.rejects),
+        "recomputed": update.changed,
+    }
 
 
 @contextlib.contextmanager

@@ -30,6 +30,8 @@ from flows.errors import LeakError
 
 TEXT_SUFFIXES = {".html", ".csv", ".json", ".md", ".txt"}
 OFFICE_SUFFIXES = {".xlsx"}
+#: outputs whose SHA-256 may be vouched for by `known_clean` (audited where made)
+KNOWN_CLEAN_SUFFIXES = {".html", ".csv", ".xlsx"}
 
 RosterNames = Iterable[tuple[str, str, list[str]]]
 
@@ -129,12 +131,16 @@ def audit(
     roster_names: RosterNames,
     extra_texts: dict[str, str] | None = None,
     known_clean: Collection[str] = (),
+    skip_tables: Collection[str] = (),
 ) -> list[dict]:
     """Find roster names in every output file, every text column of the database,
     and any extra texts (e.g. Prefect artifacts before they are created).
 
     `known_clean`: SHA-256 digests of file contents already audited clean against
-    these names (skipped). Returns where each hit is (never the name itself)."""
+    these names (skipped: dossiers and exports). `skip_tables`: database
+    tables already audited against these names (an incremental warehouse
+    audits the rows it adds as it adds them, `flows.incremental`). Returns
+    where each hit is (never the name itself)."""
     screen = screen_for(distinct_names(roster_names))
     if screen.pattern is None:
         return []
@@ -147,13 +153,13 @@ def audit(
     for path in sorted(out_dir.rglob("*")):
         if not path.is_file() or path.suffix not in (*TEXT_SUFFIXES, *OFFICE_SUFFIXES, ".pdf"):
             continue
-        if known and path.suffix == ".html" and sha256_file(path) in known:
+        if known and path.suffix in KNOWN_CLEAN_SUFFIXES and sha256_file(path) in known:
             continue
         where = str(path.relative_to(out_dir))
         hits += [{"where": where, "line": n} for n in screen.lines_with_names(file_text(path))]
     db_path = out_dir / warehouse.DB_NAME
     if db_path.exists():
-        hits += audit_database(db_path, screen)
+        hits += audit_database(db_path, screen, skip_tables)
     return hits
 
 
@@ -176,26 +182,36 @@ NON_TEXT_TYPES = {
 }  # fmt: skip
 
 
-def audit_database(db_path: Path, screen: NameScreen) -> list[dict]:
-    """Every column of every warehouse table that can hold text, read as text.
+def audit_database(db_path: Path, screen: NameScreen, skip: Collection[str] = ()) -> list[dict]:
+    """Every column of every warehouse table (but those in `skip`) that can
+    hold text, read as text."""
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        present = warehouse.query(con, "warehouse_tables")["table_name"].tolist()
+        return audit_tables(con, [t for t in present if t not in set(skip)], screen)
+
+
+def audit_tables(
+    con: duckdb.DuckDBPyConnection, tables: Iterable[str], screen: NameScreen
+) -> list[dict]:
+    """Search every text-holding column of `tables` for names.
 
     Each column's distinct values are screened together (DuckDB finds them;
     codes such as "agreement" repeat thousands of times), then searched one by
     one only when the screen lets them through."""
-    hits = []
-    with duckdb.connect(str(db_path), read_only=True) as con:
-        for table in warehouse.query(con, "warehouse_tables")["table_name"]:
-            relation = con.table(table)
-            for column, kind in zip(relation.columns, relation.types, strict=True):
-                if str(kind) in NON_TEXT_TYPES or str(kind).startswith("DECIMAL"):
-                    continue
-                as_text = duckdb.ColumnExpression(column).cast(duckdb.sqltypes.VARCHAR)
-                values = [v for (v,) in relation.select(as_text).distinct().fetchall() if v]
-                text = unicodedata.normalize("NFKC", "\n".join(values))
-                if screen.may_hold(text) and any(
-                    screen.pattern.search(v) for v in text.split("\n")
-                ):
-                    hits.append({"where": f"{warehouse.DB_NAME}:{table}.{column}", "line": 0})
+    hits: list[dict] = []
+    if screen.pattern is None:
+        return hits
+    for table in tables:
+        relation = con.table(table)
+        for column, kind in zip(relation.columns, relation.types, strict=True):
+            if str(kind) in NON_TEXT_TYPES or str(kind).startswith("DECIMAL"):
+                continue
+            as_text = duckdb.ColumnExpression(column).cast(duckdb.sqltypes.VARCHAR)
+            values = [v for (v,) in relation.select(as_text).distinct().fetchall() if v]
+            text = unicodedata.normalize("NFKC", "\n".join(values))
+            if screen.may_hold(text) and any(screen.pattern.search(v) for v in text.split("\n")):
+                name = table.split(".")[-1]
+                hits.append({"where": f"{warehouse.DB_NAME}:{name}.{column}", "line": 0})
     return hits
 
 

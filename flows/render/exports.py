@@ -53,12 +53,17 @@ def write_xlsx(
     ten times faster than a general-purpose writer on large exports; openpyxl
     reads every file back in the tests."""
     safe = safe_frame(frame) if safe is None else safe
-    rows = [_xlsx_row(1, list(map(str, frame.columns)), style=' s="1"')]
+    rows = [xlsx_row(1, list(map(str, frame.columns)), style=' s="1"')]
     rows += [
-        _xlsx_row(number, values)
+        xlsx_row(number, values)
         for number, values in enumerate(safe.itertuples(index=False, name=None), 2)
     ]
-    last = f"{get_column_letter(max(len(frame.columns), 1))}{len(rows)}"
+    write_xlsx_rows(rows, len(frame.columns), path, sheet)
+
+
+def write_xlsx_rows(rows: list[str], n_columns: int, path: Path, sheet: str) -> None:
+    """The package around worksheet rows made by `xlsx_row` (the header first)."""
+    last = f"{get_column_letter(max(n_columns, 1))}{len(rows)}"
     worksheet = _WORKSHEET.format(last=last, rows="".join(rows))
     parts = {
         "[Content_Types].xml": _CONTENT_TYPES,
@@ -91,7 +96,8 @@ def _xml_text(value: str) -> str:
     return text
 
 
-def _xlsx_row(number: int, values, style: str = "") -> str:
+def xlsx_row(number: int | str, values, style: str = "") -> str:
+    """One worksheet row (`number` may be a placeholder replaced later)."""
     cells = []
     for col, value in enumerate(values):
         if hasattr(value, "item"):  # numpy scalar
