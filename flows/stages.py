@@ -60,8 +60,6 @@ class Ingested:
     study: LoadedStudy
     data: StudyData
     identifiers: list[tuple[str, list[str]]] = field(default_factory=list)
-    #: `case_fingerprints`, once computed
-    case_keys: dict[str, str] | None = field(default=None, repr=False, compare=False)
 
     def audit_names(self) -> list[tuple[str, str, list[str]]]:
         """Every name the leak audit looks for: the roster's and the identifiers'."""
@@ -157,13 +155,26 @@ def review_dir(out_dir: Path) -> Path:
 def write_review_list(ingested: Ingested, excerpts: pd.DataFrame, out_dir: Path) -> Path:
     """Without a trained model: capitalised words a person should check for names
     the roster missed. Written outside the published folder, owner-only."""
+    import marshal
+
     from flows.privacy.pseudonymise import review_candidates
 
+    # the words found per text, kept in the private store for the next run
+    cache_path = store_dir(out_dir) / "review-words.marshal"
+    salt = shared_key(ingested)
+    cache: dict[str, list[str]] = {}
+    with contextlib.suppress(OSError, EOFError, ValueError, TypeError):
+        saved = marshal.loads(cache_path.read_bytes())
+        if isinstance(saved, dict) and saved.get("salt") == salt:
+            cache = saved["words"]
     rows = review_candidates(
         zip(excerpts["excerpt_id"], excerpts["text"], strict=True),
         study_vocabulary(ingested),
         ingested.study.definition.study.language,
+        cache,
     )
+    cache_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    cache_path.write_bytes(marshal.dumps({"salt": salt, "words": cache}))
     folder = review_dir(out_dir)
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     path = folder / "capitalised_words_to_check.csv"
@@ -200,17 +211,19 @@ def update_warehouse(
     excerpts: pd.DataFrame,
     out_dir: Path,
     nlp_model: str | None = None,
+    keys: dict[str, str] | None = None,
 ):
     """Update the warehouse kept in the private cache (only the changed cases'
     rows, `flows.incremental`), then copy it to `db_path` to be published.
-    Returns the `incremental.Update`."""
+    `keys`: `case_fingerprints(ingested)` when the caller has them. Returns
+    the `incremental.Update`."""
     from flows import incremental
 
     cache_db = incremental.cache_database(store_dir(out_dir))
     update = incremental.update_warehouse(
         cache_db,
         warehouse_frames(ingested, excerpts),
-        case_fingerprints(ingested),
+        keys or case_fingerprints(ingested),
         shared_key(ingested, nlp_model),
         distinct_names(ingested.audit_names()),
     )
@@ -315,6 +328,35 @@ def render_cases(
     )
 
 
+def render_through_store(
+    db_path: Path,
+    ingested: Ingested,
+    cases: list[str],
+    out_dir: Path,
+    prov: dict,
+    store: Path,
+    keys: dict[str, str],
+    workers: int | None = None,
+) -> tuple[list[dict], list[dossiers.CaseJob]]:
+    """Like `render_cases`, through the content store of dossiers (one file per
+    case fingerprint, `keys`): renders only the pages the store lacks, then
+    copies every case's page into out_dir/cases. Returns the records of the
+    pages rendered and every case's job."""
+    jobs = [dossiers.CaseJob(c, keys[c], str(store / f"{keys[c]}.html")) for c in cases]
+    todo = [j for j in jobs if not Path(j.path).exists()]
+    store.mkdir(parents=True, exist_ok=True, mode=0o700)
+    names = distinct_names(ingested.audit_names())
+    records = dossiers.render_all(
+        db_path, ingested.study.definition, todo, prov, names, workers or default_workers()
+    )
+    for record in records:  # the cache stays owner-only
+        Path(record["path"]).chmod(0o600)
+    (out_dir / "cases").mkdir(parents=True, exist_ok=True)
+    for job in jobs:
+        shutil.copyfile(job.path, out_dir / "cases" / case_filename(job.case_id))
+    return records, jobs
+
+
 FLOWS_DIR = Path(__file__).parent
 #: modules of flows/ (paths relative to it) that never shape a page or export (tools, entry points,
 #: servers); editing them keeps every cached dossier
@@ -352,12 +394,6 @@ def case_fingerprints(ingested: Ingested) -> dict[str, str]:
     """Per case, a key that changes when anything that case's dossier depends on
     changes: its excerpts, survey rows, context, the roster entries and
     interviews of its informants, the study file, and the code (`code_fingerprint`)."""
-    if ingested.case_keys is None:
-        ingested.case_keys = _case_fingerprints(ingested)
-    return dict(ingested.case_keys)
-
-
-def _case_fingerprints(ingested: Ingested) -> dict[str, str]:
     data = ingested.data
     base = hashlib.sha256(
         (ingested.study.sha256 + code_fingerprint() + repr(ingested.identifiers)).encode()
@@ -420,13 +456,18 @@ def _positions(frame: pd.DataFrame, column: str) -> dict[str, list[int]]:
 
 
 def export_tables(
-    db_path: Path, ingested: Ingested, out_dir: Path, cache_dir: Path | None = None
+    db_path: Path,
+    ingested: Ingested,
+    out_dir: Path,
+    cache_dir: Path | None = None,
+    keys: dict[str, str] | None = None,
 ) -> list[str]:
     """CSV and XLSX exports beside the dossiers; returns their paths relative to out_dir.
 
     Exports with a row per case (first column case_id) are assembled from
     per-case fragments (`flows.render.fragments`), kept in `cache_dir` when
-    given so that a re-run recomputes only the changed cases' rows."""
+    given so that a re-run recomputes only the changed cases' rows (`keys`:
+    `case_fingerprints(ingested)` when the caller has them)."""
     from flows import incremental
     from flows.render import fragments
 
@@ -440,7 +481,7 @@ def export_tables(
         fixed = [c for c in columns if not c.endswith("_stance")]
         return fixed + [c for c in role_order if c in columns]
 
-    keys = case_fingerprints(ingested)
+    keys = keys or case_fingerprints(ingested)
     names = distinct_names(ingested.audit_names())
     cache_path = cache_dir / "exports.marshal" if cache_dir else None
     cache = fragments.ExportCache.load(cache_path) if cache_path else fragments.ExportCache()
@@ -456,7 +497,7 @@ def export_tables(
         }
         case_order = warehouse.query(con, "case_overview")["case_id"].tolist()
         changed = incremental.changed_cases(cache.keys, keys) if cache.keys else None
-        paths, _ = fragments.update_exports(
+        paths, hits = fragments.update_exports(
             con,
             per_case,
             case_order,
@@ -478,7 +519,18 @@ def export_tables(
         cache_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         cache.save(cache_path)
     write_csv(ingested.data.rejects, out_dir / "rejects.csv")
-    return [*written, "rejects.csv"]
+    # exports made of fragments audited as they were made: the final audit skips them
+    clean = set() if hits else {sha256_file(path) for path in paths}
+    return Exported([*written, "rejects.csv"], clean=clean)
+
+
+class Exported(list):
+    """The exports' paths relative to the output folder; `clean`: the SHA-256
+    of those whose every cell was audited clean where it was made."""
+
+    def __init__(self, paths: list[str], clean: set[str] | None = None):
+        super().__init__(paths)
+        self.clean = clean or set()
 
 
 def reject_summary(rejects: pd.DataFrame) -> list[dict]:
@@ -621,21 +673,26 @@ def run_direct(
         excerpts, stats = annotate(ingested, nlp_model, annotation_cache(out_dir))
         if nlp_model is None:
             write_review_list(ingested, excerpts, out_dir)
-        update = update_warehouse(db_path, ingested, excerpts, out_dir, nlp_model)
+        keys = case_fingerprints(ingested)
+        update = update_warehouse(db_path, ingested, excerpts, out_dir, nlp_model, keys)
         analyse_cross_case(db_path)
         prov = provenance(ingested, nlp_model)
         cases = case_ids(db_path)
-        rendered = render_cases(db_path, ingested, cases, staging, prov)
-        exports = export_tables(db_path, ingested, staging, store_dir(out_dir))
+        store = store_dir(out_dir) / "dossiers"
+        rendered, jobs = render_through_store(db_path, ingested, cases, staging, prov, store, keys)
+        exports = export_tables(db_path, ingested, staging, store_dir(out_dir), keys)
         render_index_page(db_path, ingested, staging, prov, exports)
         if pdf:
             make_pdfs(staging)
-        clean = {r["sha256"] for r in rendered if r["clean"]}
+        ledger = AuditLedger(store_dir(out_dir), distinct_names(ingested.audit_names()))
+        clean = ledger.clean_digests(jobs, rendered) | exports.clean
         hits = audit(
             staging, ingested.audit_names(), known_clean=clean, skip_tables=update.audited_tables
         )
         check_audit(hits + update.hits)
         publish(staging, out_dir)
+        ledger.record(jobs, rendered)
+        prune_store(store, jobs)
     return {
         "cases": cases,
         "stats": stats,
