@@ -233,8 +233,19 @@ def update_warehouse(
 
 def shared_key(ingested: Ingested, nlp_model: str | None = None) -> str:
     """A key of what every case's results depend on: the study file, the code
-    (SQL included), the identifiers and the NLP model."""
-    parts = (ingested.study.sha256, code_fingerprint(), repr(ingested.identifiers), repr(nlp_model))
+    (SQL included), the identifiers and the NLP model; and the roster's names
+    and statuses, so that a withdrawal or a new name rebuilds the warehouse in a
+    fresh file (no deleted row's bytes left behind)."""
+    persons = ingested.data.persons
+    statuses = sorted(zip(persons["person_id"], persons["status"], strict=True))
+    parts = (
+        ingested.study.sha256,
+        code_fingerprint(),
+        repr(ingested.identifiers),
+        repr(nlp_model),
+        names_fingerprint(distinct_names(ingested.audit_names())),
+        repr(statuses),
+    )
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
