@@ -176,7 +176,7 @@ def _update_cases(
     keyed = {name: frame for name, frame in frames.items() if "case_id" in frame.columns}
     whole = {name: frame for name, frame in frames.items() if name not in keyed}
     files = warehouse.model_files(sql_dir)
-    cross = {p.stem for p in files if is_cross_case(p)}
+    cross = cross_case_models(sql_dir)
     per_case = [p for p in files if p.stem not in cross]
     with duckdb.connect(str(db_path)) as con:
         (catalog,) = con.execute("select current_database()").fetchone()
@@ -232,9 +232,22 @@ def _replace_rows(con: duckdb.DuckDBPyConnection, main: str, table: str) -> None
     con.execute(f'insert into {main}."{table}" by name select * from temp."{table}"')
 
 
+def cross_case_models(sql_dir: Path = warehouse.SQL_DIR) -> set[str]:
+    return {p.stem for p in warehouse.model_files(sql_dir) if is_cross_case(p)}
+
+
+def reads_cross_case(sql: str, sql_dir: Path = warehouse.SQL_DIR) -> list[str]:
+    """The cross-case models a query reads (by name, comments aside)."""
+    return _reads(sql, cross_case_models(sql_dir))
+
+
+def _reads(sql: str, models: set[str]) -> list[str]:
+    text = re.sub(r"--[^\n]*", "", sql)
+    return sorted(name for name in models if re.search(rf"\b{re.escape(name)}\b", text))
+
+
 def _check_reads_no_cross_case(path: Path, cross: set[str], sql_dir: Path) -> None:
-    text = re.sub(r"--[^\n]*", "", path.read_text(encoding="utf-8"))
-    read = sorted(name for name in cross if re.search(rf"\b{re.escape(name)}\b", text))
+    read = _reads(path.read_text(encoding="utf-8"), cross)
     if read:
         raise RuntimeError(
             f"{path.relative_to(sql_dir.parent)}: a per-case model reads the cross-case "

@@ -496,22 +496,23 @@ def export_tables(
     names = distinct_names(ingested.audit_names())
     cache_path = cache_dir / "exports.marshal" if cache_dir else None
     cache = fragments.ExportCache.load(cache_path) if cache_path else fragments.ExportCache()
-    shared = shared_key(ingested)
-    if (cache.shared, cache.names) != (shared, names_fingerprint(names)):
-        cache = fragments.ExportCache(shared, names_fingerprint(names))
+    # the fragments hold for the warehouse they came from (its shared key)
+    state = incremental.read_state(incremental.cache_database(cache_dir)) if cache_dir else None
+    shared = state["shared"] if state else None
+    if shared is None or (cache.shared, cache.names) != (shared, names_fingerprint(names)):
+        cache = fragments.ExportCache(shared or "", names_fingerprint(names))
     written = []
     with duckdb.connect(str(db_path), read_only=True) as con:
         per_case = {
             stem: name
             for stem, name in EXPORTS.items()
             if con.sql(warehouse.query_sql(name)).columns[0] == "case_id"
+            and not incremental.reads_cross_case(warehouse.query_sql(name))
         }
-        case_order = warehouse.query(con, "case_overview")["case_id"].tolist()
         changed = incremental.changed_cases(cache.keys, keys) if cache.keys else None
         paths, hits = fragments.update_exports(
             con,
             per_case,
-            case_order,
             keys,
             changed,
             cache,

@@ -189,3 +189,24 @@ def test_a_per_case_model_reading_a_cross_case_one_is_refused(tmp_path):
         incremental.update_warehouse(
             db, _frames({"A": 1, "B": 3}), {"A": "a", "B": "b2"}, "k", sql_dir=sql_dir
         )
+
+
+def test_exports_from_fragments_equal_the_whole_table_writer(study, tmp_path):
+    """Fragments change how an export is made, not what it holds: the same bytes
+    as writing the whole query result at once."""
+    from flows.render.exports import safe_frame, write_csv, write_xlsx
+
+    out = tmp_path / "out"
+    stages.run_direct(study, out)
+    role_order = ["peer_stance", "supporter_stance", "manager_stance", "nurse_stance"]
+    with duckdb.connect(str(out / stages.DB_NAME), read_only=True) as con:
+        for stem in ("convergence", "joint_display", "survey_deltas", "completeness"):
+            frame = warehouse.query(con, stages.EXPORTS[stem])
+            if stem == "convergence":
+                fixed = [c for c in frame.columns if not c.endswith("_stance")]
+                frame = frame[fixed + [c for c in [*role_order, "survey_stance"] if c in frame]]
+            write_csv(frame, tmp_path / f"{stem}.csv", safe_frame(frame))
+            write_xlsx(frame, tmp_path / f"{stem}.xlsx", sheet=stem)
+            for ext in ("csv", "xlsx"):
+                expected = (tmp_path / f"{stem}.{ext}").read_bytes()
+                assert (out / "exports" / f"{stem}.{ext}").read_bytes() == expected, stem

@@ -156,7 +156,6 @@ def write_export(
 def update_exports(
     con: duckdb.DuckDBPyConnection,
     queries: dict[str, str],
-    case_order: list[str],
     case_keys: dict[str, str],
     changed: list[str] | None,
     cache: ExportCache,
@@ -184,7 +183,8 @@ def update_exports(
             kept.pop(case_id, None)
         kept.update(fresh)
         cache.fragments[stem], cache.headers[stem] = kept, order
-        parts = [kept[c] for c in case_order if c in kept]
+        # case order: as the exports' "order by case_id" (code point order)
+        parts = [kept[c] for c in sorted(kept)]
         paths = write_export(stem, order, parts, folder)
         written += paths
         header_leak = bool(screen.lines_with_names("\n".join(order)))
