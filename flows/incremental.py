@@ -236,9 +236,10 @@ def cross_case_models(sql_dir: Path = warehouse.SQL_DIR) -> set[str]:
     return {p.stem for p in warehouse.model_files(sql_dir) if is_cross_case(p)}
 
 
-def reads_cross_case(sql: str, sql_dir: Path = warehouse.SQL_DIR) -> list[str]:
-    """The cross-case models a query reads (by name, comments aside)."""
-    return _reads(sql, cross_case_models(sql_dir))
+def reads_cross_case(sql: str, cross: set[str] | None = None) -> list[str]:
+    """The cross-case models (`cross_case_models()` unless given) a query reads
+    (by name, comments aside)."""
+    return _reads(sql, cross_case_models() if cross is None else cross)
 
 
 def _reads(sql: str, models: set[str]) -> list[str]:

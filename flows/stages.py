@@ -503,11 +503,12 @@ def export_tables(
         cache = fragments.ExportCache(shared or "", names_fingerprint(names))
     written = []
     with duckdb.connect(str(db_path), read_only=True) as con:
+        cross = incremental.cross_case_models()
         per_case = {
             stem: name
             for stem, name in EXPORTS.items()
             if con.sql(warehouse.query_sql(name)).columns[0] == "case_id"
-            and not incremental.reads_cross_case(warehouse.query_sql(name))
+            and not incremental.reads_cross_case(warehouse.query_sql(name), cross)
         }
         changed = incremental.changed_cases(cache.keys, keys) if cache.keys else None
         paths, hits = fragments.update_exports(
