@@ -131,6 +131,7 @@ def update_warehouse(
     _state_path(db_path).unlink(missing_ok=True)  # an interrupted update leaves no state
     audited = state is not None and state.get("names") == names_fingerprint(names)
     if changed is None:
+        Path(f"{db_path}.wal").unlink(missing_ok=True)  # nothing of an interrupted run replays
         models = warehouse.build_warehouse(db_path, frames, sql_dir)
         update = Update(models, None)
         with duckdb.connect(str(db_path)) as con:
@@ -219,6 +220,7 @@ def _update_cases(
                 warehouse.run_model(con, path, sql_dir)
                 built.append(path.stem)
         con.execute("commit")
+        con.execute("checkpoint")  # all in the file before it is copied to be published
     return Update([p.stem for p in files if p.stem in built], changed, new_tables, hits=hits)
 
 

@@ -210,3 +210,26 @@ def test_exports_from_fragments_equal_the_whole_table_writer(study, tmp_path):
             for ext in ("csv", "xlsx"):
                 expected = (tmp_path / f"{stem}.{ext}").read_bytes()
                 assert (out / "exports" / f"{stem}.{ext}").read_bytes() == expected, stem
+
+
+def test_rows_added_are_audited_and_a_hit_is_not_recorded_as_clean(tmp_path):
+    sql_dir = _models(tmp_path, {"notes": "select case_id, note from raw_cases"})
+    db = tmp_path / "w.duckdb"
+
+    def frames(note_b: str) -> dict[str, pd.DataFrame]:
+        return {"raw_cases": pd.DataFrame({"case_id": ["A", "B"], "note": ["fine", note_b]})}
+
+    names = ("Anna Berg", "Anna")
+    clean = incremental.update_warehouse(
+        db, frames("fine"), {"A": "a", "B": "b"}, "k", names, sql_dir
+    )
+    assert clean.full and clean.hits == [] and "notes" in clean.audited_tables
+    leaked = incremental.update_warehouse(
+        db, frames("met Anna today"), {"A": "a", "B": "b2"}, "k", names, sql_dir
+    )
+    assert leaked.changed == ["B"]
+    assert {h["where"] for h in leaked.hits} == {
+        "triangulate.duckdb:raw_cases.note",
+        "triangulate.duckdb:notes.note",
+    }
+    assert incremental.read_state(db)["names"] is None  # the next run reads every row again
