@@ -28,7 +28,7 @@ AXE_VERSION := 4.14.1
 # pip here prints one warning per package about optional local mirrors; hide only those.
 PIP_QUIET := grep -v "is ignored: it is neither a file nor a directory" || true
 
-.PHONY: help venv system-deps run test eval bench lint format ui ui-stop serve clean
+.PHONY: help venv system-deps run test eval train-stance bench lint format ui ui-stop serve clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
@@ -62,8 +62,12 @@ run: system-deps $(STAMP) ## run the pipeline on the demo study (STUDY=path for 
 test: system-deps $(STAMP) $(AXE) ## run the test suite (browser tests included)
 	$(BIN)/pytest
 
-eval: $(STAMP) ## score the stance rules on the held-out set next to a keyword baseline
-	$(BIN)/python -m flows.nlp.evaluate
+eval: $(STAMP) ## score the stance reader: leave-one-writer-out on data/eval/dev, old sets, speed
+	OMP_NUM_THREADS=1 $(BIN)/python -m flows.evaluate --set dev --cross-writer --speed
+	$(BIN)/python -m flows.evaluate --set heldout
+
+train-stance: $(STAMP) ## retrain flows/nlp/stance-model.json on data/eval/dev and data/eval/train
+	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 $(BIN)/python -m flows.nlp.train
 
 bench: system-deps $(STAMP) ## benchmark 9, 100 and 1,000 generated cases (BENCH_ARGS=--with-10k for 10,000)
 	$(BIN)/python bench/run_bench.py $(BENCH_ARGS)

@@ -223,6 +223,28 @@ def init(
     )
 
 
+@app.command("export-qdpx")
+def export_qdpx(
+    study_dir: StudyDir,
+    out: Annotated[Path, typer.Option("--out", "-o", help="The .qdpx file to write.")],
+) -> None:
+    """Write a copy of the study's REFI-QDA project with stance sub-codes
+    ("Improved (suggested)") on the machine-read selections, to import into
+    your QDA tool. It holds raw texts: keep it where your data may be."""
+    from flows.errors import TriangulateError
+    from flows.qdpx_export import export_qdpx as write
+
+    try:
+        added = write(study_dir, out)
+    except TriangulateError as exc:
+        _fail(exc)
+    console.print(
+        f"[bold green]Wrote[/] {escape(str(out))}: {added} stance codings added. Import it "
+        "into your QDA tool, move each coding from a '(suggested)' sub-code to the right "
+        "stance, export the project again and run triangulate on it."
+    )
+
+
 @app.command("serve-dossiers")
 def serve_dossiers(
     root: Annotated[Path, typer.Argument(help="Folder to serve (default: out/).")] = Path("out"),

@@ -46,6 +46,8 @@ from flows.study import LoadedStudy, Study
 __all__ = ["MAX_FIELD_CHARS", "Rejects", "StudyData", "ingest_study", "parse_code"]
 
 STATUSES = ("active", "withdrawn")
+#: how `export-qdpx` names a stance sub-code holding machine suggestions
+SUGGESTED_SUFFIX = " (suggested)"
 
 ROSTER_COLUMNS = ("person_id", "role", "case_ids", "name", "aliases", "status")
 INTERVIEW_COLUMNS = ("interview_id", "person_id", "mode", "language")
@@ -72,6 +74,7 @@ EXCERPT_FRAME_COLUMNS = [
     "coder",
     "language",
     "text",
+    "selection_id",
 ]
 
 
@@ -250,11 +253,23 @@ def read_interviews(
     return interviews
 
 
+def selection_id(coding) -> str:
+    """The QDA tool's own id of a coded passage: the selection's GUID (or the
+    coding's, for a whole source coded). Stable across re-exports, unlike the
+    excerpt id, which numbers codings within an interview."""
+    element = coding.element
+    if element.startswith("PlainTextSelection "):
+        return element.removeprefix("PlainTextSelection ")
+    return str(coding.order[-1]) if coding.order else coding.ref
+
+
 def parse_code(code: str, study: Study) -> tuple[str, str | None] | None:
     """Map a codebook path to (theme id, coded stance or None); None if unknown.
 
     A child code named after a stance of its theme ("Outcome/Eating habits/Improved")
-    carries a coded stance.
+    carries a coded stance. One marked as a machine suggestion by `export-qdpx`
+    ("Outcome/Eating habits/Improved (suggested)") carries none: the researcher
+    has not moved it to a stance yet, so the excerpt is read again.
     """
     code_map = study.code_map()
     sep = study.study.code_separator
@@ -263,9 +278,12 @@ def parse_code(code: str, study: Study) -> tuple[str, str | None] | None:
         return code_map[path], None
     parent, _, leaf = path.rpartition(sep)
     if parent in code_map:
-        stance = leaf.strip().lower().replace(" ", "_").replace("-", "_")
+        label = leaf.strip()
+        suggested = label.endswith(SUGGESTED_SUFFIX)
+        label = label.removesuffix(SUGGESTED_SUFFIX).strip()
+        stance = label.lower().replace(" ", "_").replace("-", "_")
         if stance in study.theme(code_map[parent]).stances:
-            return code_map[parent], stance
+            return code_map[parent], None if suggested else stance
     return None
 
 
@@ -529,6 +547,7 @@ def _ingest_qda(loaded: LoadedStudy, entries: list[RosterEntry], rejects: Reject
                     "coder": coding.coder,
                     "language": language[item.interview_id],
                     "text": coding.text,
+                    "selection_id": selection_id(coding),
                 }
             )
         loaded_codings += 1 if rows else 0

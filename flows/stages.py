@@ -21,10 +21,11 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from flows import warehouse
+from flows import review, warehouse
 from flows.ingest import StudyData, ingest_study
 from flows.nlp.annotate import annotate_excerpts
-from flows.nlp.stance import pipeline_description
+from flows.nlp.lexicons import pipeline_description
+from flows.nlp.model import model_digest
 from flows.privacy.audit import (  # noqa: F401 (check_audit, name_pattern: stage API)
     audit,
     check_audit,
@@ -60,6 +61,8 @@ class Ingested:
     study: LoadedStudy
     data: StudyData
     identifiers: list[tuple[str, list[str]]] = field(default_factory=list)
+    #: reviews in the study's review sheet that were not applied (flows/review.py)
+    stale_reviews: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def audit_names(self) -> list[tuple[str, str, list[str]]]:
         """Every name the leak audit looks for: the roster's and the identifiers'."""
@@ -113,7 +116,27 @@ def ingest(study_dir: Path) -> Ingested:
     loaded = load_study(study_dir)
     data = ingest_study(loaded)
     identifiers, data.rejects = read_identifiers(loaded, data.rejects)
-    return Ingested(loaded, data, identifiers)
+    data.excerpts, stale, data.rejects = read_stance_reviews(loaded, data.excerpts, data.rejects)
+    return Ingested(loaded, data, identifiers, stale)
+
+
+def read_stance_reviews(
+    loaded: LoadedStudy, excerpts: pd.DataFrame, rejects: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The researcher's reviewed stances (`[inputs] stance_reviews`) as the
+    excerpts' `reviewed_stance`; stale or invalid review rows go to the rejects."""
+    texts = dict(zip(excerpts["excerpt_id"], excerpts["text"], strict=True))
+    relative = loaded.definition.inputs.stance_reviews
+    reviews, bad = pd.DataFrame(columns=review.REVIEW_COLUMNS), []
+    name = ""
+    if relative:
+        path = loaded.root / relative
+        name = path.name
+        reviews, bad = review.read_reviews(path, loaded.definition, label=str(path))
+    out, stale, stale_rejects = review.apply_reviews(excerpts, texts, reviews, name)
+    if bad or stale_rejects:
+        rejects = pd.concat([rejects, pd.DataFrame([*bad, *stale_rejects])], ignore_index=True)
+    return out, stale, rejects
 
 
 def annotate(
@@ -150,6 +173,35 @@ def study_vocabulary(ingested: Ingested) -> set[str]:
 def review_dir(out_dir: Path) -> Path:
     """A private folder beside the outputs (never published) for a person's review."""
     return out_dir.parent / f".{out_dir.name}.review"
+
+
+def review_sheet_path(out_dir: Path) -> Path:
+    """Where each run writes the stance review sheet (and its .csv twin):
+    private, beside the outputs, never published."""
+    return review_dir(out_dir) / "stances.xlsx"
+
+
+def write_review_sheet(db_path: Path, ingested: Ingested, out_dir: Path) -> list[Path]:
+    """The stance review sheet (flows/review.py) for this run's machine readings."""
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        rows = warehouse.query(con, "review_sheet")
+    excerpts = ingested.data.excerpts
+    texts = dict(zip(excerpts["excerpt_id"], excerpts["text"], strict=True))
+    frame = review.sheet_frame(rows, texts, ingested.stale_reviews)
+    return review.write_sheet(frame, ingested.study.definition, review_sheet_path(out_dir))
+
+
+def review_counts(db_path: Path, ingested: Ingested) -> dict[str, int]:
+    """How the review stands, for the run summary: provisional verdicts and the
+    cases holding them, machine-read stances, stale reviews."""
+    overview = case_overview(db_path)
+    provisional = overview["n_provisional_verdicts"].fillna(0)
+    return {
+        "provisional_verdicts": int(provisional.sum()),
+        "provisional_cases": int((provisional > 0).sum()),
+        "machine_read": int(overview["n_machine_read"].fillna(0).sum()),
+        "stale_reviews": len(ingested.stale_reviews),
+    }
 
 
 def write_review_list(ingested: Ingested, excerpts: pd.DataFrame, out_dir: Path) -> Path:
@@ -191,7 +243,9 @@ def warehouse_frames(ingested: Ingested, excerpts: pd.DataFrame) -> dict[str, pd
         "raw_persons": data.persons,
         "raw_person_cases": data.person_cases,
         "raw_interviews": data.interviews,
-        "raw_excerpts": excerpts,
+        "raw_excerpts": excerpts
+        if "reviewed_stance" in excerpts.columns
+        else excerpts.assign(reviewed_stance=pd.Series(None, index=excerpts.index, dtype=object)),
         "raw_survey": data.survey,
         "raw_context": data.context,
         "raw_rejects": data.rejects,
@@ -302,8 +356,8 @@ def provenance(ingested: Ingested, model: str | None = None) -> dict:
         "inputs": inputs,
         "versions": versions,
         "sql_sha256": warehouse.sql_fingerprint(),
-        "nlp": f"{pipeline_description(loaded.definition.study.language)} ({lexicon}); "
-        "no trained model",
+        "nlp": f"{pipeline_description(loaded.definition.study.language)} ({lexicon}, "
+        f"model {model_digest()})",
         "deidentification": (
             f"roster names, identifier patterns and the trained spaCy pipeline {model!r} "
             f"(entities PERSON, GPE, LOC, ORG, FAC)"
@@ -688,6 +742,7 @@ def run_direct(
             write_review_list(ingested, excerpts, out_dir)
         keys = case_fingerprints(ingested)
         update = update_warehouse(db_path, ingested, excerpts, out_dir, nlp_model, keys)
+        write_review_sheet(db_path, ingested, out_dir)
         analyse_cross_case(db_path)
         prov = provenance(ingested, nlp_model)
         cases = case_ids(db_path)

@@ -21,11 +21,11 @@ Component = Literal["intervention", "context", "actor", "mechanism", "output", "
 #: Stances allowed for a theme, decided by its first ICAMO component.
 STANCES_BY_KIND: dict[str, tuple[str, ...]] = {
     "outcome": ("improved", "no_change", "worsened", "not_stated"),
-    "context": ("facilitator", "barrier"),
-    "intervention": ("present", "absent"),
-    "mechanism": ("present", "absent"),
-    "output": ("present", "absent"),
-    "actor": ("present", "absent"),
+    "context": ("facilitator", "barrier", "not_stated"),
+    "intervention": ("present", "absent", "not_stated"),
+    "mechanism": ("present", "absent", "not_stated"),
+    "output": ("present", "absent", "not_stated"),
+    "actor": ("present", "absent", "not_stated"),
 }
 
 _ID = r"^[a-z][a-z0-9_]*$"
@@ -103,6 +103,8 @@ class Inputs(_Strict):
     interviews: InputSpec
     excerpts: InputSpec
     survey: InputSpec
+    #: a filled review sheet (review/stances.xlsx or .csv): the researcher's stances
+    stance_reviews: str | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -170,6 +172,8 @@ class Inputs(_Strict):
         }
         if self.survey.dictionary:
             files["survey.dictionary"] = self.survey.dictionary
+        if self.stance_reviews:
+            files["stance_reviews"] = self.stance_reviews
         return files
 
 
@@ -311,6 +315,11 @@ class Theme(_Strict):
     activity: bool = False
     survey_domain: str | None = None
     examples: dict[str, list[str]] = Field(default_factory=dict)
+    #: the stance scheme's theme this one is (docs/stance-scheme.md); default: its id.
+    #: A theme that is no scheme theme is read from its examples and `better`.
+    behaviour: str | None = Field(default=None, pattern=_ID)
+    #: which direction of the behaviour is better (outcomes; "lower" for breathlessness)
+    better: Literal["higher", "lower"] | None = None
 
     @property
     def kind(self) -> str:
@@ -343,6 +352,8 @@ class Rules(_Strict):
     min_roles_corroborating: int = Field(default=1, ge=0)
     min_roles_without_survey: int = Field(default=2, ge=1)
     min_outcome_themes: int = Field(default=1, ge=1)
+    # a machine suggestion below this confidence never creates a dissonance on its own
+    min_suggestion_confidence: float = Field(default=0.0, ge=0, le=1)
     # crisp-set QCA: conditions (default: every context theme + activities), thresholds
     qca_condition_ids: list[str] | None = None
     qca_min_activities: int = Field(default=2, ge=1)

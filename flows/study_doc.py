@@ -45,6 +45,8 @@ WHAT: dict[str, str] = {
     "Inputs.interviews": "interviews (native layout); left out when a QDA file gives them",
     "Inputs.excerpts": "coded excerpts: native CSV, a REFI-QDA project or a segment export",
     "Inputs.survey": "the baseline and follow-up survey",
+    "Inputs.stance_reviews": "a filled stance review sheet (review/stances.xlsx or .csv): "
+    "the researcher's stances, counted as coded",
     "InputSpec.path": "the file, relative to study.toml",
     "InputSpec.format": "the reader; default from the file name ending",
     "InputSpec.encoding": "text encoding of CSV files",
@@ -92,6 +94,8 @@ WHAT: dict[str, str] = {
     "Theme.components": "ICAMO components; the first decides the stances",
     "Theme.codes": "codebook paths mapped to the theme (child codes named after a stance carry it)",
     "Theme.activity": "an intervention activity: counted for the activities delivered",
+    "Theme.behaviour": "which built-in stance profile reads this theme (a theme id of docs/stance-scheme.md, e.g. medication_adherence); default: the theme's id, and a theme that is no scheme theme is read from its examples and `better`",
+    "Theme.better": "outcomes: which direction of the behaviour is better (`lower` for e.g. breathlessness); turns the reading of more/less",
     "Theme.survey_domain": "the survey domain compared with the interviews on this theme",
     "Theme.examples": "example -> cue words: sources naming the same example agree; "
     "without a shared example agreement is at most partial",
@@ -107,6 +111,8 @@ WHAT: dict[str, str] = {
     "Rules.min_roles_corroborating": "roles that must back an outcome the survey confirms",
     "Rules.min_roles_without_survey": "roles that must agree on an outcome without survey",
     "Rules.min_outcome_themes": "outcome themes achieved for a case to achieve outcomes",
+    "Rules.min_suggestion_confidence": "a machine suggestion below this confidence never "
+    "creates a dissonance on its own",
     "Rules.qca_condition_ids": "QCA conditions (default: context themes + activities)",
     "Rules.qca_min_activities": "activities delivered for the QCA activities condition",
     "Rules.qca_consistency_threshold": "truth-table rows at or above: outcome 1",

@@ -62,6 +62,28 @@ def test_pages_load_without_errors_or_outside_requests(browser, demo_pages):
         seen["context"].close()
 
 
+def test_review_panels_are_present(browser, demo_pages):
+    """Issue #14: provisional marks, the 'To review' list linked to the evidence,
+    reviewed / machine-read counts (axe and console checks cover these pages too)."""
+    index = visit(browser, demo_pages[0])
+    page = index["page"]
+    assert page.get_by_role("columnheader", name="Provisional verdicts").count() == 1
+    assert page.locator("td >> text=/^\\d+ \\/ \\d+$/").count() >= 9  # reviewed / machine-read
+    index["context"].close()
+    dossier = next(p for p in demo_pages[1:] if p.stem == "P7")
+    seen = visit(browser, dossier)
+    page = seen["page"]
+    assert page.locator("#review-h").is_visible()
+    links = page.locator("section[aria-labelledby='review-h'] tbody a")
+    assert links.count() >= 2
+    for i in range(links.count()):  # each reading links to its quote card
+        target = links.nth(i).get_attribute("href")
+        assert page.locator(f"figure.quote[id='{target[1:]}']").count() == 1
+    assert page.locator("table.matrix .provisional").count() >= 1
+    assert page.get_by_text("machine-read (not reviewed)").count() == 1
+    seen["context"].close()
+
+
 def test_every_link_resolves(browser, demo_pages):
     for path in demo_pages:
         seen = visit(browser, path)

@@ -135,9 +135,11 @@ def test_artifact_texts_hold_counts_only(demo_dir, tmp_path):
         "words": 10,
         "names_replaced": 2,
         "out_dir": str(tmp_path / "out"),
+        **stages.review_counts(tmp_path / "out" / stages.DB_NAME, stages.ingest(demo_dir)),
     }
     texts = artifacts.texts(summary, overview)
     assert "| a.csv | 4 | 3 |" in texts["run-summary"]
+    assert "**Provisional verdicts**" in texts["run-summary"]
     assert "Warning" in texts["run-summary"]
     table = json.loads(texts["case-classification"])
     assert len(table) == 9 and set(table[0]) == {
@@ -148,4 +150,10 @@ def test_artifact_texts_hold_counts_only(demo_dir, tmp_path):
         "partial agreement",
         "silence",
         "dissonance",
+        "provisional verdicts",
+        "classification provisional",
+        "stances reviewed / machine-read",
     }
+    assert all(
+        row["classification provisional"] for row in table
+    )  # the demo leaves 16-20 unreviewed

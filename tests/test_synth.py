@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from flows import stages, synth
-from flows.nlp.stance import StanceTagger
+from flows.nlp.reader import StanceReader
 from flows.study import load_study
 
 FILES = (
@@ -146,7 +146,7 @@ def test_generated_study_validates_without_rejects(study40):
 
 def test_every_example_phrase_is_found_by_the_study_examples():
     study = load_study(synth.TEMPLATE_STUDY).definition
-    tagger = StanceTagger("en", {t.id: t.examples for t in study.themes})
+    tagger = StanceReader("en", {}, {t.id: t.examples for t in study.themes}, model=False)
     for theme, examples in synth.EXAMPLE_PHRASES.items():
         for example, forms in examples.items():
             for phrase in (p for form in forms.values() for p in form):

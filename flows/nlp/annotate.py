@@ -40,7 +40,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from flows.nlp.stance import StanceTagger
+from flows.nlp.reader import StanceReader, profile_for
 from flows.privacy.pseudonymise import Carrier, Mention, Pseudonymiser, pseudonym_label
 from flows.study import Study
 
@@ -184,10 +184,10 @@ def _annotate(
     for position, language in enumerate(frame["language"].tolist()):
         by_language.setdefault(str(language), []).append(position)
     for language in sorted(by_language):
-        tagger = StanceTagger(language, {t.id: t.examples for t in study.themes})
+        reader = study_reader(study, language)
         group = by_language[language]
         items = ((texts[i], kinds.get(themes[i]), themes[i]) for i in group)
-        for position, (suggestion, found) in zip(group, tagger.annotate(items), strict=True):
+        for position, (suggestion, found) in zip(group, reader.annotate(items), strict=True):
             suggestions[position] = (suggestion, found)
     annotations = []
     for i in range(len(frame)):
@@ -204,6 +204,16 @@ def _annotate(
             )
         )
     return annotations
+
+
+def study_reader(study: Study, language: str) -> StanceReader:
+    """A stance reader for the study's themes: each theme's profile is the scheme theme
+    its `behaviour` names (default: its id), or what the study file says of it."""
+    profiles = {
+        t.id: profile_for(t.id, language, t.kind, t.examples, t.behaviour, t.better)
+        for t in study.themes
+    }
+    return StanceReader(language, profiles, {t.id: t.examples for t in study.themes})
 
 
 def _mentions(frame: pd.DataFrame) -> list[Mention]:
@@ -278,18 +288,34 @@ def run_salt(
     model: str | None,
 ) -> str:
     """A hash of everything besides the excerpt itself that annotation depends on."""
-    from flows.nlp import stance
+    from flows.nlp import anchors, decide, features, lexicons, negation, reader, states
+    from flows.nlp import model as stance_model
     from flows.privacy import pseudonymise
 
-    lexicons = {
+    lexicon_files = {
         entry.name: _sha256(entry.read_bytes())
-        for entry in sorted(resources.files("flows.nlp.lexicons").iterdir(), key=lambda e: e.name)
+        for entry in sorted(
+            (resources.files("flows.nlp") / "lexicons").iterdir(), key=lambda e: e.name
+        )
         if entry.name.endswith(".toml")
     }
     code = {
         module.__name__: _sha256(Path(module.__file__).read_bytes())
-        for module in (pseudonymise, stance)
+        for module in (
+            pseudonymise,
+            anchors,
+            decide,
+            features,
+            lexicons,
+            stance_model,
+            negation,
+            reader,
+            states,
+        )
     }
+    code["stance-model.json"] = _sha256(
+        (Path(stance_model.__file__).with_name(stance_model.MODEL_FILE)).read_bytes()
+    )
     code[__name__] = _sha256(Path(__file__).read_bytes())
     roster = sorted(
         [c.person_id, c.label, c.staff, sorted(c.cases), list(names)] for c, names in people
@@ -299,8 +325,8 @@ def run_salt(
         "language": study.study.language,
         "roster": roster,
         "identifiers": [[label, list(names)] for label, names in extra],
-        "themes": [[t.id, t.kind, t.examples] for t in study.themes],
-        "lexicons": lexicons,
+        "themes": [[t.id, t.kind, t.examples, t.behaviour, t.better] for t in study.themes],
+        "lexicons": lexicon_files,
         "code": code,
         "model": [model, _model_version(model)],
         "versions": {p: _version(p) for p in ("spacy", "spacy-lookups-data")},

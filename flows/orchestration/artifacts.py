@@ -42,9 +42,19 @@ def case_table(overview: pd.DataFrame) -> list[dict]:
             "partial agreement": int(row.n_partial_agreements),
             "silence": int(row.n_silences),
             "dissonance": int(row.n_dissonances),
+            "provisional verdicts": int(_count(row, "n_provisional_verdicts")),
+            "classification provisional": bool(_count(row, "classification_provisional")),
+            "stances reviewed / machine-read": f"{_count(row, 'n_reviewed')} / "
+            f"{_count(row, 'n_machine_read')}",
         }
         for row in overview.itertuples()
     ]
+
+
+def _count(row, name: str):
+    """A case_basis count of an overview row (0 when absent)."""
+    value = getattr(row, name, 0)
+    return 0 if value is None or value != value else value
 
 
 def summary_markdown(summary: dict) -> str:
@@ -65,6 +75,17 @@ def summary_markdown(summary: dict) -> str:
         f"- **Excerpts' words processed**: {summary['words']}; "
         f"name mentions pseudonymised: {summary['names_replaced']}",
     ]
+    if "provisional_cases" in summary:
+        lines.append(
+            f"- **Provisional verdicts** (resting on machine-suggested stances nobody has "
+            f"reviewed): {summary['provisional_verdicts']} in {summary['provisional_cases']} "
+            f"case(s); {summary['machine_read']} stance(s) to review in the review sheet"
+        )
+    if summary.get("stale_reviews"):
+        lines.append(
+            f"- **Stale reviews**: {summary['stale_reviews']} reviewed stance(s) not applied "
+            "(the excerpt changed or is gone; listed in `rejects.csv` and the review sheet)"
+        )
     if summary["rejected"]:
         lines.append(
             "- **Warning**: some input was not loaded; read `rejects.csv` before the dossiers."

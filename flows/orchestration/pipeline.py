@@ -117,6 +117,7 @@ def warehouse_task(
     keys: dict[str, str],
 ):
     update = stages.update_warehouse(db_path, ingested, excerpts, out_dir, nlp_model, keys)
+    stages.write_review_sheet(db_path, ingested, out_dir)
     qca = stages.analyse_cross_case(db_path)
     get_run_logger().info(
         "%s %d SQL models; QCA over %d conditions: %d solution(s)",
@@ -292,6 +293,7 @@ def _triangulate(study_dir, out_dir, force, rebuild_cases, pdf, nlp_model, log_l
             "words": stats["words"],
             "names_replaced": stats["names_replaced"],
             "out_dir": str(out_dir),
+            **stages.review_counts(db_path, ingested),
         }
         texts = artifacts.texts(summary, stages.case_overview(db_path))
         audited = stages.AuditLedger(stages.store_dir(out_dir), names)

@@ -43,7 +43,11 @@ def write_csv(frame: pd.DataFrame, path: Path, safe: pd.DataFrame | None = None)
 
 
 def write_xlsx(
-    frame: pd.DataFrame, path: Path, sheet: str, safe: pd.DataFrame | None = None
+    frame: pd.DataFrame,
+    path: Path,
+    sheet: str,
+    safe: pd.DataFrame | None = None,
+    choices: dict[str, list[str]] | None = None,
 ) -> None:
     """One sheet with a bold, frozen header row; reproducible bytes.
 
@@ -51,20 +55,26 @@ def write_xlsx(
     parts and one worksheet of inline strings, numbers and booleans. Every
     string cell is typed as text, so nothing is ever read as a formula. About
     ten times faster than a general-purpose writer on large exports; openpyxl
-    reads every file back in the tests."""
+    reads every file back in the tests.
+
+    `choices` maps a cell range (e.g. "L2 L5:L9") to the values a drop-down
+    offers there (XLSX list data validation; blank cells allowed)."""
     safe = safe_frame(frame) if safe is None else safe
     rows = [xlsx_row(1, list(map(str, frame.columns)), style=' s="1"')]
     rows += [
         xlsx_row(number, values)
         for number, values in enumerate(safe.itertuples(index=False, name=None), 2)
     ]
-    write_xlsx_rows(rows, len(frame.columns), path, sheet)
+    write_xlsx_rows(rows, len(frame.columns), path, sheet, choices)
 
 
-def write_xlsx_rows(rows: list[str], n_columns: int, path: Path, sheet: str) -> None:
-    """The package around worksheet rows made by `xlsx_row` (the header first)."""
+def write_xlsx_rows(
+    rows: list[str], n_columns: int, path: Path, sheet: str, choices: dict | None = None
+) -> None:
+    """The package around worksheet rows made by `xlsx_row` (the header first;
+    `choices` as in `write_xlsx`)."""
     last = f"{get_column_letter(max(n_columns, 1))}{len(rows)}"
-    worksheet = _WORKSHEET.format(last=last, rows="".join(rows))
+    worksheet = _WORKSHEET.format(last=last, rows="".join(rows), after=_validations(choices or {}))
     parts = {
         "[Content_Types].xml": _CONTENT_TYPES,
         "_rels/.rels": _ROOT_RELS,
@@ -81,6 +91,20 @@ def write_xlsx_rows(rows: list[str], n_columns: int, path: Path, sheet: str) -> 
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o600 << 16
             target.writestr(info, text.encode("utf-8"))
+
+
+def _validations(choices: dict[str, list[str]]) -> str:
+    """`<dataValidations>` for drop-down lists, or nothing."""
+    if not choices:
+        return ""
+    items = []
+    for sqref, values in choices.items():
+        listed = ",".join(v.replace('"', "") for v in values)
+        items.append(
+            f'<dataValidation type="list" allowBlank="1" showErrorMessage="1" '
+            f'sqref="{escape(sqref)}"><formula1>"{_xml_text(listed)}"</formula1></dataValidation>'
+        )
+    return f'<dataValidations count="{len(items)}">{"".join(items)}</dataValidations>'
 
 
 _QUOTES = {'"': "&quot;"}
@@ -181,5 +205,5 @@ _WORKSHEET = (
     + '<dimension ref="A1:{last}"/>'
     + '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" '
     + 'activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>'
-    + "<sheetData>{rows}</sheetData></worksheet>"
+    + "<sheetData>{rows}</sheetData>{after}</worksheet>"
 )

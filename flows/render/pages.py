@@ -34,6 +34,7 @@ STANCE_LABELS = {
     "no_change": ("■", "no change"),
     "worsened": ("▼", "worsened"),
     "not_stated": ("?", "not stated"),
+    "unclear": ("?", "unclear (the reader abstained)"),
     "present": ("●", "present"),
     "absent": ("○", "absent"),
     "facilitator": ("+", "facilitator"),
@@ -208,6 +209,8 @@ def case_context(
             groups[-1]["excerpts"].append(row)
         evidence.append({"theme_id": theme.id, "label": theme.label, "groups": groups})
 
+    to_review, n_other = _to_review(matrix, excerpt_rows, study)
+
     survey_rows = _records(survey)
     domains = []
     for theme in study.themes:
@@ -237,7 +240,38 @@ def case_context(
         "context": _records(context),
         "notes": notes,
         "provenance": provenance,
+        "to_review": to_review,
+        "n_other_to_review": n_other,
     }
+
+
+#: verdict_basis.review_rank -> what a reading decides, as the dossier says it
+DECIDES = {1: "a dissonance", 2: "a discordant fit", 3: "an outcome verdict"}
+
+
+def _to_review(matrix: list[dict], excerpts: list[dict], study: Study) -> tuple[list[dict], int]:
+    """The machine readings behind the case's provisional dissonances, discordant
+    fits and outcome verdicts (review_rank 1-3), most decisive first; and how
+    many other machine readings stand behind its other provisional verdicts."""
+    rank = {row["theme_id"]: row.get("review_rank") for row in matrix}
+    chosen, other = [], 0
+    for row in excerpts:
+        if not row.get("machine_read"):
+            continue
+        r = rank.get(row["theme_id"])
+        if r in DECIDES:
+            chosen.append(
+                {
+                    **row,
+                    "theme_label": study.theme(row["theme_id"]).label,
+                    "decides": DECIDES[r],
+                    "rank": r,
+                }
+            )
+        elif r is not None:
+            other += 1
+    chosen.sort(key=lambda x: x["rank"])  # stable: evidence order within a rank
+    return chosen, other
 
 
 def _quality_notes(matrix, survey_rows, withdrawn, source_columns) -> list[str]:

@@ -1,5 +1,6 @@
 -- Each informant's stance per case and theme: the stance most of their excerpts
--- carry ("not stated" counts only when nothing else is said; a tie is "mixed").
+-- carry ("not stated" counts only when nothing else is said, and a reader's "unclear"
+-- (it abstained) only when not even that is; a tie is "mixed").
 -- An informant asked about the case who never speaks to the theme is "silent";
 -- a withdrawn informant is "withdrawn" (absent, not silent).
 with covering as (
@@ -30,7 +31,7 @@ ranked as (
         *,
         rank() over (
             partition by case_id, theme_id, person_id
-            order by (stance = 'not_stated'), n desc
+            order by (stance = 'unclear'), (stance = 'not_stated'), n desc
         ) as rnk
     from stance_counts
 ),

@@ -1,6 +1,13 @@
 -- What the interviews say together, per case and theme: the stance most of the
--- speaking roles hold (a tie is "mixed"), with the number of roles per stance
--- and every example they give. Used for fit with the survey and for verdicts.
+-- speaking roles hold, with the number of roles per stance and every example
+-- they give. Used for fit with the survey and for verdicts.
+-- Each speaking role has one vote. A role whose readings conflict ("mixed": one
+-- reading each way, or two supporters who disagree) is not dropped: its vote is
+-- split evenly over the stances its readings state, so the other roles' single
+-- readings do not decide alone. A tie at the top is "mixed". Where no role states
+-- a stance, the consensus is "not_stated" (a role spoke without a direction) or
+-- "unclear" (only readings the suggester abstained on): "mixed" only where
+-- readings really conflict. "not_stated" and "unclear" never vote.
 with sources as (
     select * from int_source_stances
     where source_kind = 'informant'
@@ -11,15 +18,40 @@ speaking as (
     where stance not in ('silent', 'not_interviewed', 'withdrawn')
 ),
 
-votes as (
-    select case_id, theme_id, stance, count(*) as n_roles
+single_votes as (
+    select case_id, theme_id, source, stance, 1.0 as vote
     from speaking
-    where stance not in ('mixed', 'not_stated')
+    where stance not in ('mixed', 'not_stated', 'unclear')
+),
+
+mixed_stances as (
+    select distinct excerpts.case_id, excerpts.theme_id, excerpts.role as source, excerpts.stance
+    from stg_excerpts as excerpts
+    inner join speaking
+        on speaking.case_id = excerpts.case_id
+        and speaking.theme_id = excerpts.theme_id
+        and speaking.source = excerpts.role
+    where speaking.stance = 'mixed' and excerpts.stance not in ('not_stated', 'unclear')
+),
+
+split_votes as (
+    select
+        case_id,
+        theme_id,
+        source,
+        stance,
+        1.0 / count(*) over (partition by case_id, theme_id, source) as vote
+    from mixed_stances
+),
+
+votes as (
+    select case_id, theme_id, stance, sum(vote) as n_roles
+    from (select * from single_votes union all select * from split_votes)
     group by all
 ),
 
 ranked as (
-    select *, rank() over (partition by case_id, theme_id order by n_roles desc) as rnk
+    select *, rank() over (partition by case_id, theme_id order by round(n_roles, 6) desc) as rnk
     from votes
 ),
 
@@ -38,6 +70,8 @@ evidence as (
         case_id,
         theme_id,
         count(*) as n_roles_speaking,
+        bool_or(stance = 'not_stated') as any_not_stated,
+        bool_or(stance = 'unclear') as any_unclear,
         list_sort(list_distinct(flatten(list(examples)))) as examples
     from speaking
     group by all
@@ -59,7 +93,12 @@ qualitative_consensus as (
     select
         evidence.case_id,
         evidence.theme_id,
-        coalesce(top_stance.stance, 'mixed') as stance,
+        case
+            when top_stance.stance is not null then top_stance.stance
+            when evidence.any_not_stated then 'not_stated'
+            when evidence.any_unclear then 'unclear'
+            else 'mixed'
+        end as stance,
         evidence.n_roles_speaking,
         role_counts.n_roles_improved,
         role_counts.n_roles_not_improved,

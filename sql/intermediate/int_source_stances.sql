@@ -1,7 +1,9 @@
 -- Each source's stance per case and theme. The sources are the informant roles
 -- and the survey. Several informants of one role (two supporters) combine as:
 -- the stance they share when all who speak agree, "mixed" when they disagree,
--- "silent" when none speaks, "withdrawn" when all withdrew.
+-- "silent" when none speaks, "withdrawn" when all withdrew. An informant whose
+-- stance the reader could not read ("unclear") counts only when no one else of the
+-- role speaks: the role is then "unclear", which later steps treat as no stance.
 -- A role nobody was asked about the case is "not_interviewed"; the survey is
 -- "not_asked" for themes it has no items for. Neither counts as silence.
 with roles as (
@@ -29,9 +31,10 @@ role_stance as (
         sum(n_excerpts)::integer as n_excerpts,
         list_sort(list_distinct(flatten(list(examples)))) as examples,
         coalesce(
-            list_sort(list_distinct(list(stance) filter (where stance not in ('silent', 'withdrawn')))),
+            list_sort(list_distinct(list(stance) filter (where stance not in ('silent', 'withdrawn', 'unclear')))),
             []::varchar[]
         ) as spoken,
+        bool_or(stance = 'unclear') as any_unclear,
         bool_and(stance = 'withdrawn') as all_withdrawn
     from informants
     group by all
@@ -52,6 +55,7 @@ roles_combined as (
         case
             when role_stance.source is null then 'not_interviewed'
             when role_stance.all_withdrawn then 'withdrawn'
+            when len(role_stance.spoken) = 0 and role_stance.any_unclear then 'unclear'
             when len(role_stance.spoken) = 0 then 'silent'
             when len(role_stance.spoken) = 1 then role_stance.spoken[1]
             else 'mixed'

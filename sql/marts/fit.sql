@@ -27,7 +27,7 @@ fitted as (
             when survey.stance = 'not_asked' then 'not_asked'
             when survey.stance = 'not_computable' then 'not_computable'
             when qualitative.stance is null then 'no_qualitative_evidence'
-            when qualitative.stance in ('mixed', 'not_stated') then 'expansion'
+            when qualitative.stance in ('mixed', 'not_stated', 'unclear') then 'expansion'
             when qualitative.stance <> survey.stance then 'discordance'
             when len(qualitative.examples) = 0 or len(list_intersect(qualitative.examples, survey.examples)) > 0
                 then 'confirmation'

@@ -1,7 +1,12 @@
--- Case classification for export, lists joined with "; ".
+-- Case classification for export, lists joined with "; ". basis: what the
+-- classification's outcome verdicts rest on; provisional and to_review: whether
+-- (and through how many machine readings) it rests on unreviewed suggestions.
 select
     case_id,
     classification,
+    basis.classification_basis as basis,
+    basis.classification_provisional as provisional,
+    basis.classification_to_review as to_review,
     n_outcomes_achieved,
     array_to_string(outcomes_achieved, '; ') as outcomes_achieved,
     n_activities_delivered,
@@ -14,4 +19,5 @@ select
     n_agreements,
     n_silences
 from case_classification
+left join case_basis as basis using (case_id)
 order by case_id

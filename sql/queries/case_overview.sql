@@ -1,2 +1,8 @@
--- Every case's classification, for the index and the dossier header.
-select * from case_classification order by case_id
+-- Every case's classification, for the index and the dossier header, with how
+-- its readings stand (reviewed / machine-read) and its provisional verdicts.
+select
+    classification.*,
+    basis.* exclude (case_id)
+from case_classification as classification
+left join case_basis as basis using (case_id)
+order by case_id

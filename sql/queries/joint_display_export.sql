@@ -31,7 +31,11 @@ select
     verdicts.convergence_code as convergence,
     verdicts.fit,
     verdicts.outcome_achieved,
-    verdicts.activity_delivered
+    verdicts.activity_delivered,
+    basis.basis,
+    basis.provisional,
+    case when basis.provisional then basis.n_machine_read else 0 end as to_review
 from verdicts
 left join moved_items using (case_id, theme_id)
+left join verdict_basis as basis using (case_id, theme_id)
 order by verdicts.case_id, verdicts.theme_order

@@ -1,0 +1,108 @@
+"""Clauses and their time anchors.
+
+An excerpt is cut into sentences (at . ! ? ; …) and clauses (also at , : – and the
+language's clause words, "but", "because", "men", "fordi", and coordinators "and",
+"og"). Each clause gets the time it speaks of:
+
+- `baseline`: before the programme ("before", "used to", "back then", "før",
+  "plejede", "dengang");
+- `early`: an early or temporary phase ("at first", "for a while", "i starten",
+  "en overgang");
+- `latest`: the latest state ("now", "these days", "anymore", "nu", "i dag",
+  "længere");
+- None: no anchor of its own. Within a sentence a clause without an anchor takes
+  the anchor of the clause before it ("Before, he forgot them, and skipped the
+  evening ones"); a sentence without any anchor speaks of the present.
+
+"than before" / "end før" and "as before" / "som før" compare with the baseline
+rather than describe it: they anchor nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+SENTENCE_END = frozenset({".", "!", "?", ";", "…", "..."})
+CLAUSE_PUNCT = frozenset({",", ":", "—", "–", "(", ")", '"', "-"})
+COMPARISON = frozenset({"than", "as", "like", "end", "som", "ligesom"})
+ANCHORS = ("baseline", "early", "latest")
+
+
+@dataclass(frozen=True)
+class Clause:
+    """A clause: its token range, sentence number, anchor and whether it follows a
+    contrast word ("but", "men") in its sentence."""
+
+    start: int
+    end: int
+    sentence: int
+    anchor: str | None
+    contrast: bool
+
+
+def cut(lower: list[str], clause_words: frozenset[str], coordinators: frozenset[str]):
+    """Token ranges of the clauses and the sentence number of each."""
+    spans: list[tuple[int, int, int]] = []
+    start, sentence = 0, 0
+    for i, word in enumerate(lower):
+        if word in SENTENCE_END:
+            if i > start:
+                spans.append((start, i, sentence))
+            start, sentence = i + 1, sentence + 1
+        elif word in CLAUSE_PUNCT:
+            if i > start:
+                spans.append((start, i, sentence))
+            start = i + 1
+        elif (word in clause_words or word in coordinators) and i > start:
+            spans.append((start, i, sentence))
+            start = i
+    if start < len(lower):
+        spans.append((start, len(lower), sentence))
+    return spans
+
+
+def anchor_spans(found: dict[str, list[tuple[int, int]]], lower: list[str]) -> dict[int, str]:
+    """The anchor each token position opens, from the matched anchor words."""
+    at: dict[int, str] = {}
+    for anchor in ANCHORS:
+        for start, _end in found.get(anchor, ()):
+            if start and lower[start - 1] in COMPARISON:
+                continue  # "than before", "som før": a comparison, not a time
+            if start > 1 and lower[start - 2] in COMPARISON and lower[start - 1] in {"i", "jeg"}:
+                continue  # "than I used to"
+            at.setdefault(start, anchor)
+    return at
+
+
+def clauses(
+    lower: list[str],
+    found: dict[str, list[tuple[int, int]]],
+    clause_words: frozenset[str],
+    coordinators: frozenset[str],
+    contrast_words: frozenset[str],
+) -> list[Clause]:
+    """The excerpt's clauses with their anchors (module docstring)."""
+    at = anchor_spans(found, lower)
+    out: list[Clause] = []
+    previous: Clause | None = None
+    for start, end, sentence in cut(lower, clause_words, coordinators):
+        own = [at[i] for i in range(start, end) if i in at]
+        # a clause naming two times ("before ... now") is read by its last one
+        anchor = own[-1] if own else None
+        if anchor is None and previous is not None and previous.sentence == sentence:
+            anchor = previous.anchor
+        contrast = lower[start] in contrast_words or bool(
+            previous and previous.sentence == sentence and previous.contrast
+        )
+        clause = Clause(start, end, sentence, anchor, contrast)
+        out.append(clause)
+        previous = clause
+    return out
+
+
+def clause_of(clauses_: list[Clause], index: int) -> Clause | None:
+    """The clause that holds token `index`."""
+    for clause in clauses_:
+        if clause.start <= index < clause.end:
+            return clause
+    return None

@@ -1,0 +1,121 @@
+"""The rules' reading: a label from the states, or `unclear`.
+
+Outcomes (scheme: compare the baseline with the latest state):
+
+1. Only the theme's own clauses count (`State.topical`).
+2. A plan never carried out ("nonaction": "never happened", "still in the plastic")
+   is no_change. A relapse word ("back to", "again", "for a while", "gled ud") after
+   a gain is no_change unless a later gain follows.
+3. The latest state is the last state not anchored at the baseline or in an early
+   phase; +1 is improved, -1 worsened, 0 no_change.
+4. With no latest state: an old habit at the baseline set against a clause that
+   speaks of now ("I used to forget them. Now I have the box") is the opposite of
+   the old habit; an early gain alone is no verdict.
+5. Intentions, advice or uncertainty with no state: not_stated.
+6. States that disagree in the same last clause, or nothing that anchors a reading:
+   `unclear`.
+
+Context: barrier and facilitator words, turned around by a negation or by "gone";
+"made no difference" is not_stated; disagreeing cues are decided by the one after
+a contrast word ("it's hard, but I manage"), else unclear.
+
+Mechanism, intervention, output: presence and absence words, a negated presence
+being an absence; plans, intentions and "only talked about" are absent for an
+intervention; "don't know" is not_stated.
+
+The confidence of a rule reading is a rough share of agreeing evidence; the
+trained model (`model.py`) gives the confidence the reader reports.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from flows.nlp.states import Cue, State
+
+UNCLEAR = "unclear"
+
+
+class Verdict(NamedTuple):
+    label: str
+    confidence: float
+    cues: tuple[str, ...]
+
+
+def decide_outcome(
+    states: list[State], plans: bool, nonaction: bool, relapse: list[int], latest_words: bool
+) -> Verdict:
+    """An outcome label from the states (module docstring)."""
+    own = [s for s in states if s.topical]
+    cues = tuple(dict.fromkeys(s.cue for s in own))
+    if nonaction and not any(s.value == 1 and s.anchor == "latest" for s in own):
+        return Verdict("no_change", 0.6, cues or ("plan not carried out",))
+    now = [s for s in own if s.anchor not in ("baseline", "early") and s.value is not None]
+    gains = [s for s in own if s.value == 1]
+    if relapse and gains and not any(s.value == 1 and s.clause > max(relapse) for s in own):
+        return Verdict("no_change", 0.6, cues)
+    if now:
+        last_clause = now[-1].clause
+        last = {s.value for s in now if s.clause == last_clause}
+        if len(last) > 1:
+            last = {s.value for s in now if s.clause == last_clause and s.label != "same"}
+        if len(last) == 1:
+            value = last.pop()
+            label = {1: "improved", 0: "no_change", -1: "worsened"}[value]
+            agree = sum(1 for s in now if s.value == value) / len(now)
+            return Verdict(label, round(0.5 + 0.4 * agree, 2), cues)
+        return Verdict(UNCLEAR, 0.3, cues)
+    old = [s for s in own if s.anchor == "baseline" and s.value is not None]
+    if old and latest_words:
+        value = old[-1].value
+        if value == -1:
+            return Verdict("improved", 0.6, cues)
+        if value == 1:
+            return Verdict("worsened", 0.5, cues)
+    if plans:
+        return Verdict("not_stated", 0.55, cues or ("intention",))
+    return Verdict(UNCLEAR, 0.2, cues)
+
+
+def decide_context(found: list[Cue], no_effect: bool) -> Verdict:
+    """facilitator / barrier / not_stated from context cues."""
+    if no_effect:
+        return Verdict("not_stated", 0.6, ("no difference",))
+    votes: dict[str, list[Cue]] = {}
+    for cue in found:
+        if cue.label not in ("barrier", "facilitator"):
+            continue
+        side = cue.label
+        if cue.negated or any(c.label == "gone" and c.clause == cue.clause for c in found):
+            side = "facilitator" if side == "barrier" else "barrier"
+        votes.setdefault(side, []).append(cue)
+    cues = tuple(dict.fromkeys(c.cue for c in found))
+    if not votes:
+        return Verdict(UNCLEAR, 0.2, cues)
+    if len(votes) == 1:
+        side = next(iter(votes))
+        return Verdict(side, 0.7, cues)
+    after = {side for side, cs in votes.items() if any(c.contrast for c in cs)}
+    if len(after) == 1:
+        return Verdict(after.pop(), 0.55, cues)
+    return Verdict(UNCLEAR, 0.3, cues)
+
+
+def decide_presence(found: list[Cue], uncertain: bool, plans: bool, component: str) -> Verdict:
+    """present / absent / not_stated for a mechanism, intervention or output."""
+    cues = tuple(dict.fromkeys(c.cue for c in found))
+    if uncertain:
+        return Verdict("not_stated", 0.6, cues or ("uncertain",))
+    present = sum(1 for c in found if c.label == "present" and not c.negated)
+    absent = sum(1 for c in found if c.label == "absent" and not c.negated) + sum(
+        1 for c in found if c.label == "present" and c.negated
+    )
+    if component == "intervention" and plans and not present:
+        return Verdict("absent", 0.55, cues or ("plan",))
+    if present and not absent:
+        return Verdict("present", 0.7, cues)
+    if absent and not present:
+        return Verdict("absent", 0.7, cues)
+    if present and absent:
+        return Verdict(UNCLEAR, 0.3, cues)
+    return Verdict(UNCLEAR, 0.2, cues)

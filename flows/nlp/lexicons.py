@@ -1,0 +1,209 @@
+"""The reader's word lists and the blank spaCy pipeline they are matched on.
+
+`lexicons/<language>.toml` holds the word classes (`[words]`: negation, up, down,
+start, stop, baseline, latest, reported, barrier, present, ...) and a few word-order
+settings (`[rules]`); `lexicons/behaviours.toml` the scheme's themes as built-in
+profiles. A term matches a run of tokens whose lower-case forms or lookup lemmas
+(spacy-lookups-data, kept in each vocabulary entry's NORM) are the term.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import spacy
+from spacy.attrs import LOWER, NORM
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
+
+from flows.errors import TriangulateError
+
+#: Word classes every language's lexicon must have.
+REQUIRED_CLASSES = frozenset(
+    {
+        "negation",
+        "up",
+        "down",
+        "start",
+        "stop",
+        "better",
+        "worse",
+        "same",
+        "relapse",
+        "baseline",
+        "early",
+        "latest",
+        "reported",
+        "observed",
+        "contrast",
+        "intention",
+        "nonaction",
+        "uncertain",
+        "frequency",
+        "advice",
+        "hedge",
+        "lower_is_better",
+        "barrier",
+        "facilitator",
+        "gone",
+        "present",
+        "absent",
+        "neutral",
+    }
+)
+
+
+@dataclass(frozen=True)
+class WordOrder:
+    """A language's word-order settings (`[rules]` in its lexicon)."""
+
+    clause_words: frozenset[str]
+    coordinators: frozenset[str]
+    gap_words: frozenset[str]  # Danish: words between a verb and its negation
+    negation_after: int  # Danish verb-second: a negation may follow its verb
+    lemma_exceptions: frozenset[str]
+
+
+def _read(name: str) -> dict[str, Any]:
+    entry = resources.files("flows.nlp") / "lexicons" / name
+    if not entry.is_file():
+        raise TriangulateError(f"no stance lexicon {name} (languages: en, da)")
+    return tomllib.loads(entry.read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=4)
+def load_words(language: str) -> dict[str, tuple[str, ...]]:
+    """The word classes of a language, lower-cased; raises if one is missing."""
+    words = _read(f"{language}.toml")["words"]
+    missing = REQUIRED_CLASSES - set(words)
+    if missing:
+        raise TriangulateError(f"lexicon {language}.toml lacks {sorted(missing)}")
+    return {k: tuple(dict.fromkeys(t.lower() for t in v)) for k, v in words.items()}
+
+
+@lru_cache(maxsize=4)
+def load_word_order(language: str) -> WordOrder:
+    rules = _read(f"{language}.toml").get("rules", {})
+    return WordOrder(
+        frozenset(rules.get("clause_words", ())),
+        frozenset(rules.get("coordinators", ())),
+        frozenset(rules.get("gap_words", ())),
+        int(rules.get("negation_after", 0)),
+        frozenset(rules.get("lemma_exceptions", ())),
+    )
+
+
+@lru_cache(maxsize=1)
+def load_behaviours() -> dict[str, dict[str, Any]]:
+    """The scheme's themes as built-in profiles, by theme id."""
+    return _read("behaviours.toml")
+
+
+def lemma_table(language: str) -> Any | None:
+    """spaCy's lookup lemma table for the language, or None without spacy-lookups-data."""
+    from spacy.lookups import load_lookups
+
+    try:
+        return load_lookups(language, ["lemma_lookup"]).get_table("lemma_lookup")
+    except (ValueError, KeyError, OSError):
+        return None
+
+
+def _install_lemmas(nlp: Language, table: Any, keep: frozenset[str]) -> None:
+    """Every vocabulary entry's NORM becomes its lookup lemma, once per entry."""
+
+    def lemma(string: str) -> str:
+        lower = string.lower()
+        if lower in keep:
+            return lower
+        value = table.get(lower) or table.get(string) or lower
+        return (value if isinstance(value, str) else value[0]).lower()
+
+    vocab = nlp.vocab
+    vocab.lex_attr_getters = {**vocab.lex_attr_getters, NORM: lemma}
+    for lexeme in list(vocab):
+        lexeme.norm_ = lemma(lexeme.orth_)
+
+
+def blank_pipeline(language: str, lemmas: bool = True) -> Language:
+    """A blank spaCy pipeline (tokenizer only) whose NORM is the lookup lemma."""
+    nlp = spacy.blank(language)
+    table = lemma_table(language) if lemmas else None
+    if table is not None:
+        _install_lemmas(nlp, table, load_word_order(language).lemma_exceptions)
+    return nlp
+
+
+@lru_cache(maxsize=4)
+def shared_pipeline(language: str) -> Language:
+    """One pipeline per language per process."""
+    return blank_pipeline(language)
+
+
+def pipeline_description(language: str) -> str:
+    """One line for provenance: what the NLP layer runs for a language."""
+    lemmas = "lookup lemmas" if lemma_table(language) is not None else "no lemmas"
+    return (
+        f"spaCy blank '{language}' tokenizer + {lemmas} + stance reader "
+        f"(lexicon {language}.toml, model stance-model.json)"
+    )
+
+
+class WordMatcher:
+    """Finds every word class's terms in a document: class -> [(start, end)]."""
+
+    def __init__(self, nlp: Language, classes: dict[str, tuple[str, ...]]):
+        self.nlp = nlp
+        self.forms = Forms(nlp)
+        self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.lemma = PhraseMatcher(nlp.vocab, attr="NORM")
+        for label, terms in classes.items():
+            docs = [nlp.make_doc(t) for t in terms if t.strip()]
+            self.lower.add(label, docs)
+            lemma_docs = []
+            for doc in (nlp.make_doc(t) for t in terms if t.strip()):
+                for token in doc:
+                    token.norm_ = token.lower_  # the term as written is the lemma to match
+                lemma_docs.append(doc)
+            self.lemma.add(label, lemma_docs)
+
+    def __call__(self, doc: Doc) -> dict[str, list[tuple[int, int]]]:
+        strings = doc.vocab.strings
+        found: dict[str, set[tuple[int, int]]] = {}
+        for matcher in (self.lower, self.lemma):
+            for key, start, end in matcher(doc):
+                found.setdefault(strings[key], set()).add((start, end))
+        return {label: sorted(spans) for label, spans in found.items()}
+
+
+class Forms:
+    """Every token's lower-case form and lemma (its NORM: the lookup lemma, or the
+    tokenizer exception's norm, "n't" -> "not"), the strings cached by hash."""
+
+    def __init__(self, nlp: Language):
+        self.strings = nlp.vocab.strings
+        self.cache: dict[int, str] = {}
+
+    def __call__(self, doc: Doc) -> tuple[list[str], list[str]]:
+        table = doc.to_array([LOWER, NORM])
+        lows, norms = table[:, 0].tolist(), table[:, 1].tolist()
+        cache = self.cache
+        try:
+            return [cache[h] for h in lows], [cache[h] for h in norms]
+        except KeyError:
+            for h in (*lows, *norms):
+                if h not in cache:
+                    cache[h] = self.strings[h]
+            return [cache[h] for h in lows], [cache[h] for h in norms]
+
+
+def token_forms(doc: Doc) -> tuple[list[str], list[str]]:
+    """Every token's lower-case form and lemma."""
+    strings = doc.vocab.strings
+    table = doc.to_array([LOWER, NORM]).tolist()
+    return [strings[row[0]] for row in table], [strings[row[1]] for row in table]

@@ -1,0 +1,204 @@
+"""A small multinomial logistic regression over named features, one per component
+family, trained on the development corpora and shipped as JSON.
+
+Training is deterministic: full-batch gradient descent with a fixed number of steps
+and fixed step size, no random initialisation, features and rows in a fixed order,
+weights rounded to 4 decimals when saved. `make train-stance` runs it
+(`python -m flows.nlp.train`).
+
+A prediction is the softmax of the summed weights of the excerpt's features. Its
+confidence is the top probability; under the family's threshold the reader answers
+`unclear`. A tie between the top two labels is `unclear` too.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+#: the labels each component family chooses between
+FAMILY_LABELS = {
+    "outcome": ("improved", "no_change", "worsened", "not_stated"),
+    "context": ("facilitator", "barrier", "not_stated"),
+    "presence": ("present", "absent", "not_stated"),
+}
+MODEL_FILE = "stance-model.json"
+#: a row's features are weighted SCALE / sqrt(their number): long excerpts do not dominate
+SCALE = 3.0
+
+
+def _insert_zero_rows(flat: np.ndarray, sizes: np.ndarray, zero: int) -> np.ndarray:
+    """The feature indices with the zero row's index put in for every empty row."""
+    out, at = [], 0
+    for size in sizes.tolist():
+        out.append(flat[at : at + size] if size else np.array([zero], dtype=np.int64))
+        at += size
+    return np.concatenate(out)
+
+
+def family_of(component: str) -> str:
+    return component if component in ("outcome", "context") else "presence"
+
+
+@dataclass
+class FamilyModel:
+    """Weights of one family: feature -> one weight per label, and a bias per label."""
+
+    labels: tuple[str, ...]
+    bias: list[float]
+    weights: dict[str, list[float]]
+    threshold: float = 0.0
+
+    def probabilities(self, feats: Sequence[str]) -> list[float]:
+        return self.probabilities_batch([feats])[0].tolist()
+
+    def _compiled(self) -> tuple[dict[str, int], np.ndarray, np.ndarray]:
+        """The weights as a matrix (one row per feature, a last row of zeros for
+        unknown features), built once."""
+        compiled = self.__dict__.get("_matrix")
+        if compiled is None:
+            index = {f: i for i, f in enumerate(self.weights)}
+            matrix = np.zeros((len(index) + 1, len(self.labels)), dtype=np.float64)
+            for f, i in index.items():
+                matrix[i] = self.weights[f]
+            compiled = self.__dict__["_matrix"] = (index, matrix, np.array(self.bias))
+        return compiled
+
+    def probabilities_batch(self, rows: Sequence[Sequence[str]]) -> np.ndarray:
+        """Probabilities of many rows at once: one row of label probabilities each."""
+        index, matrix, bias = self._compiled()
+        get = index.get
+        known = [[i for f in feats if (i := get(f)) is not None] for feats in rows]
+        sizes = np.array([len(k) for k in known], dtype=np.int64)
+        flat = np.fromiter((i for k in known for i in k), dtype=np.int64, count=int(sizes.sum()))
+        # rows with no known feature read the zero row
+        padded = np.where(sizes == 0, 1, sizes)
+        if (sizes == 0).any():
+            flat = _insert_zero_rows(flat, sizes, len(matrix) - 1)
+        starts = np.concatenate(([0], np.cumsum(padded)[:-1]))
+        sums = np.add.reduceat(matrix[flat], starts, axis=0)
+        scores = bias + sums * (SCALE / np.sqrt(padded))[:, None]
+        scores -= scores.max(axis=1, keepdims=True)
+        exps = np.exp(scores)
+        return exps / exps.sum(axis=1, keepdims=True)
+
+    def contributions(self, feats: Sequence[str], label: str, n: int = 4) -> list[str]:
+        """The features that speak most for `label`."""
+        k = self.labels.index(label)
+        weights = self.weights
+        scored = [(-w[k], f) for f in feats if (w := weights.get(f)) is not None and w[k] > 0]
+        return [f for _, f in sorted(scored)[:n]]
+
+
+@dataclass
+class StanceModel:
+    families: dict[str, FamilyModel] = field(default_factory=dict)
+    meta: dict = field(default_factory=dict)
+
+    def to_json(self) -> str:
+        payload = {
+            "meta": self.meta,
+            "families": {
+                name: {
+                    "labels": list(m.labels),
+                    "threshold": m.threshold,
+                    "bias": m.bias,
+                    "weights": dict(sorted(m.weights.items())),
+                }
+                for name, m in sorted(self.families.items())
+            },
+        }
+        return json.dumps(payload, ensure_ascii=False, sort_keys=False, separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, text: str) -> StanceModel:
+        data = json.loads(text)
+        families = {
+            name: FamilyModel(tuple(f["labels"]), f["bias"], f["weights"], f["threshold"])
+            for name, f in data["families"].items()
+        }
+        return cls(families, data.get("meta", {}))
+
+
+def model_digest() -> str:
+    """The first 12 hex digits of the shipped model file's sha256 ("none" without one)."""
+    import hashlib
+
+    entry = resources.files("flows.nlp") / MODEL_FILE
+    if not entry.is_file():
+        return "none"
+    return hashlib.sha256(entry.read_bytes()).hexdigest()[:12]
+
+
+def load_model(path: Path | None = None) -> StanceModel | None:
+    """The shipped model (flows/nlp/stance-model.json), or None when there is none."""
+    if path is not None:
+        return StanceModel.from_json(Path(path).read_text(encoding="utf-8"))
+    entry = resources.files("flows.nlp") / MODEL_FILE
+    if not entry.is_file():
+        return None
+    return StanceModel.from_json(entry.read_text(encoding="utf-8"))
+
+
+def train_family(
+    rows: Sequence[tuple[list[str], str, float]],
+    labels: tuple[str, ...],
+    min_count: int = 2,
+    l2: float = 0.0005,
+    steps: int = 400,
+    rate: float = 0.5,
+) -> FamilyModel:
+    """Fit weights on (features, gold label, row weight) rows by full-batch gradient
+    descent."""
+    counts = Counter(f for feats, _, _ in rows for f in set(feats))
+    vocab = sorted(f for f, n in counts.items() if n >= min_count)
+    index = {f: i for i, f in enumerate(vocab)}
+    x = np.zeros((len(rows), len(vocab)), dtype=np.float64)
+    y = np.zeros((len(rows), len(labels)), dtype=np.float64)
+    weight = np.array([[float(w)] for _, _, w in rows]) if rows else np.zeros((0, 1))
+    for r, (feats, gold, _) in enumerate(rows):
+        for f in feats:
+            i = index.get(f)
+            if i is not None:
+                x[r, i] = 1.0
+        y[r, labels.index(gold)] = 1.0
+    # scale by row size: long excerpts do not dominate
+    norms = np.sqrt(np.maximum(x.sum(axis=1, keepdims=True), 1.0))
+    x = x / norms * SCALE
+    w = np.zeros((len(vocab), len(labels)))
+    b = np.zeros(len(labels))
+    g2w = np.full_like(w, 1e-8)
+    g2b = np.full_like(b, 1e-8)
+    n = max(float(weight.sum()), 1.0)
+    for _ in range(steps):
+        scores = x @ w + b
+        scores -= scores.max(axis=1, keepdims=True)
+        p = np.exp(scores)
+        p /= p.sum(axis=1, keepdims=True)
+        grad = (p - y) * weight / n
+        gw = x.T @ grad + l2 * w
+        gb = grad.sum(axis=0)
+        g2w += gw * gw
+        g2b += gb * gb
+        w -= rate * gw / np.sqrt(g2w)
+        b -= rate * gb / np.sqrt(g2b)
+    weights = {f: [round(float(v), 4) for v in w[i]] for f, i in index.items()}
+    return FamilyModel(labels, [round(float(v), 4) for v in b], weights)
+
+
+def train(
+    rows: Sequence[tuple[str, list[str], str, float]], meta: dict | None = None
+) -> StanceModel:
+    """One model per family from (family, features, gold, row weight) rows."""
+    model = StanceModel(meta=meta or {})
+    for family, labels in FAMILY_LABELS.items():
+        picked = [(f, g, w) for fam, f, g, w in rows if fam == family]
+        if picked:
+            model.families[family] = train_family(picked, labels)
+    return model

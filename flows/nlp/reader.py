@@ -1,0 +1,296 @@
+"""The stance reader: one excerpt, one theme, one reading.
+
+    reader = StanceReader("en", {"eating": profile})
+    reading = reader.read("I used to drink cola every day. Now it's water.", "eating")
+    reading.label, reading.confidence, reading.cues  # "improved", 0.93, (...)
+
+The parts, each readable on its own:
+
+- `lexicons.py`: the word classes of each language and the built-in theme profiles;
+- `anchors.py`: clauses and their time anchors (baseline, early, latest);
+- `negation.py`: what a negation negates (English before the verb, Danish after it);
+- `states.py`: the states an excerpt describes for the theme's behaviour;
+- `decide.py`: the rules' verdict from the states, or `unclear`;
+- `features.py` and `model.py`: a small trained model that weighs the rules'
+  verdict, the states and the words, and says how sure it is.
+
+The reader's answer is the model's label when its probability reaches the family's
+threshold, else `unclear`: the reader abstains rather than take a default. Without
+a shipped model it answers with the rules' verdict. Every reading carries its cues:
+the words the rules read, then the model's strongest features.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from spacy.tokens import Doc
+
+from flows.nlp import decide as rules
+from flows.nlp.anchors import clauses
+from flows.nlp.features import features
+from flows.nlp.lexicons import (
+    WordMatcher,
+    load_behaviours,
+    load_word_order,
+    load_words,
+    shared_pipeline,
+)
+from flows.nlp.model import FamilyModel, StanceModel, family_of, load_model
+from flows.nlp.negation import negation_positions
+from flows.nlp.states import (
+    Parsed,
+    Profile,
+    cues,
+    marks,
+    outcome_states,
+    topical_clauses,
+)
+
+UNCLEAR = rules.UNCLEAR
+#: the labels a component may take (besides `unclear`)
+LABELS = {
+    "outcome": ("improved", "no_change", "worsened", "not_stated"),
+    "context": ("facilitator", "barrier", "not_stated"),
+    "mechanism": ("present", "absent", "not_stated"),
+    "intervention": ("present", "absent", "not_stated"),
+    "output": ("present", "absent", "not_stated"),
+    "actor": ("present", "absent", "not_stated"),
+}
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A suggested stance with its confidence and the cues behind it."""
+
+    stance: str
+    confidence: float
+    cues: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Reading:
+    """The reader's answer, and the rules' verdict beside it."""
+
+    label: str
+    confidence: float
+    cues: tuple[str, ...]
+    rule_label: str
+    features: tuple[str, ...]
+
+
+def profile_for(
+    theme_id: str,
+    language: str,
+    component: str | None = None,
+    examples: dict[str, list[str]] | None = None,
+    behaviour: str | None = None,
+    better: str | None = None,
+) -> Profile:
+    """A theme's profile: the built-in one its behaviour names (default: its id), with
+    the study's example words added; else one read from what the study says of it."""
+    builtin = load_behaviours().get(behaviour or theme_id)
+    words = {w.lower() for terms in (examples or {}).values() for w in terms}
+    if builtin is not None:
+        words |= {w.lower() for w in builtin.get(language, ())}
+        return Profile(
+            theme_id,
+            behaviour or theme_id,
+            component or builtin["component"],
+            frozenset(words),
+            frozenset(w.lower() for w in builtin.get("lower", ())),
+            better or "higher",
+        )
+    return Profile(
+        theme_id,
+        behaviour or theme_id,
+        component or "outcome",
+        frozenset(words),
+        frozenset(),
+        better or "higher",
+    )
+
+
+@lru_cache(maxsize=4)
+def _matcher(language: str) -> WordMatcher:
+    return WordMatcher(shared_pipeline(language), load_words(language))
+
+
+@lru_cache(maxsize=1)
+def _shipped_model() -> StanceModel | None:
+    return load_model()
+
+
+class StanceReader:
+    """Reads excerpts of one language for the given theme profiles."""
+
+    def __init__(
+        self,
+        language: str,
+        profiles: dict[str, Profile],
+        examples: dict[str, dict[str, list[str]]] | None = None,
+        model: StanceModel | None | bool = True,
+    ):
+        self.language = language
+        self.nlp = shared_pipeline(language)
+        self.words = load_words(language)
+        self.order = load_word_order(language)
+        self.matcher = _matcher(language)
+        self.profiles = profiles
+        self.model = _shipped_model() if model is True else (model or None)
+        self.negations = frozenset(self.words["negation"])
+        self._others_cache: dict[str, frozenset[str]] = {}
+        self.contrast = frozenset(w for w in self.words["contrast"] if " " not in w)
+        named_terms = {
+            f"{theme_id}|{example}": tuple(
+                sorted({v.lower() for t in terms for v in (t, t + "s", t + "es")})
+            )
+            for theme_id, named in (examples or {}).items()
+            for example, terms in named.items()
+        }
+        self.has_examples = bool(named_terms)
+        self.examples = WordMatcher(self.nlp, named_terms)
+
+    # -- parsing --------------------------------------------------------------
+    def parse(self, doc: Doc) -> Parsed:
+        lower, lemma = self.matcher.forms(doc)
+        found = self.matcher(doc)
+        return Parsed(
+            lower,
+            lemma,
+            found,
+            negation_positions(lower, self.negations, found),
+            clauses(lower, found, self.order.clause_words, self.order.coordinators, self.contrast),
+            self.order.negation_after,
+            self.order.gap_words,
+        )
+
+    def find_examples(self, doc: Doc, theme_id: str) -> list[str]:
+        """The theme's examples the text names, sorted."""
+        if not self.has_examples:
+            return []
+        prefix = f"{theme_id}|"
+        return sorted(
+            label[len(prefix) :] for label in self.examples(doc) if label.startswith(prefix)
+        )
+
+    # -- reading --------------------------------------------------------------
+    def read_doc(self, doc: Doc, theme_id: str, component: str | None = None) -> Reading:
+        return self.read_docs([(doc, theme_id, component)])[0]
+
+    def read_docs(self, items: Sequence[tuple[Doc, str, str | None]]) -> list[Reading]:
+        """Readings of many (doc, theme id, component) at once: the rules per excerpt,
+        the model over each family's excerpts in one step."""
+        ruled = []
+        for doc, theme_id, component in items:
+            profile = self.profiles.get(theme_id) or profile_for(theme_id, self.language, component)
+            component = component or profile.component
+            verdict, feats = self._rules(self.parse(doc), profile, component)
+            ruled.append((component, verdict, feats))
+        answers: list[tuple[str, float, tuple[str, ...]]] = [
+            (v.label, v.confidence, v.cues) for _, v, _ in ruled
+        ]
+        if self.model is not None:
+            by_family: dict[str, list[int]] = {}
+            for n, (component, _, _) in enumerate(ruled):
+                if family_of(component) in self.model.families:
+                    by_family.setdefault(family_of(component), []).append(n)
+            for name, index in by_family.items():
+                family = self.model.families[name]
+                probs = family.probabilities_batch([ruled[n][2] for n in index]).tolist()
+                for n, row in zip(index, probs, strict=True):
+                    answers[n] = self._decide(family, ruled[n][0], row, ruled[n][1], ruled[n][2])
+        return [
+            Reading(
+                label,
+                round(float(confidence), 3),
+                tuple(dict.fromkeys(cue_words)),
+                verdict.label,
+                tuple(feats),
+            )
+            for (label, confidence, cue_words), (_, verdict, feats) in zip(
+                answers, ruled, strict=True
+            )
+        ]
+
+    @staticmethod
+    def _decide(family: FamilyModel, component: str, probs, verdict, feats):
+        """The model's label, or `unclear` under the threshold or on a tie."""
+        allowed = LABELS.get(component, family.labels)
+        ranked = sorted(
+            (p, lab) for p, lab in zip(probs, family.labels, strict=True) if lab in allowed
+        )
+        confidence, label = ranked[-1]
+        tie = len(ranked) > 1 and abs(ranked[-1][0] - ranked[-2][0]) < 1e-9
+        if tie or confidence < family.threshold:
+            return UNCLEAR, confidence, verdict.cues
+        return label, confidence, (*verdict.cues, *family.contributions(feats, label))
+
+    def read(self, text: str, theme_id: str, component: str | None = None) -> Reading:
+        return self.read_doc(self.nlp(text), theme_id, component)
+
+    def _rules(self, parsed: Parsed, profile: Profile, component: str):
+        found = parsed.found
+        plans = bool(found.get("intention")) or bool(found.get("advice"))
+        if component == "outcome":
+            topical = topical_clauses(parsed, profile, self._others(profile))
+            states = outcome_states(parsed, profile, topical)
+            verdict = rules.decide_outcome(
+                states,
+                plans,
+                bool(found.get("nonaction")),
+                marks(parsed, "relapse"),
+                bool(found.get("latest")),
+            )
+            return verdict, features(parsed, component, verdict.label, states=states)
+        if component == "context":
+            found_cues = cues(parsed, ("barrier", "facilitator", "gone"))
+            text = " ".join(parsed.lower)
+            no_effect = any(w in text for w in ("no difference", "ingen forskel"))
+            verdict = rules.decide_context(found_cues, no_effect)
+        else:
+            found_cues = cues(parsed, ("present", "absent"))
+            verdict = rules.decide_presence(
+                found_cues, bool(found.get("uncertain")), plans, component
+            )
+        return verdict, features(parsed, component, verdict.label, found=found_cues)
+
+    def _others(self, profile: Profile) -> frozenset[str]:
+        """Words of the other outcome themes (the study's, else the scheme's), once per
+        theme."""
+        cached = self._others_cache.get(profile.theme_id)
+        if cached is None:
+            others = frozenset(
+                w
+                for p in self.profiles.values()
+                if p.theme_id != profile.theme_id and p.component == "outcome"
+                for w in p.words
+            ) or frozenset(
+                w
+                for name, b in load_behaviours().items()
+                if name != profile.behaviour and b["component"] == "outcome"
+                for w in b.get(self.language, ())
+            )
+            cached = self._others_cache[profile.theme_id] = others - profile.words
+        return cached
+
+    def annotate(
+        self, items: Iterable[tuple[str, str | None, str]], batch_size: int = 256
+    ) -> Iterator[tuple[Suggestion, list[str]]]:
+        """For each (text, component, theme id): the suggestion and the examples named."""
+        items = list(items)
+        docs = self.nlp.pipe((text for text, _, _ in items), batch_size=batch_size)
+        batch: list[tuple[Doc, str, str | None]] = []
+        for doc, (_, component, theme_id) in zip(docs, items, strict=True):
+            batch.append((doc, theme_id, component))
+            if len(batch) == batch_size:
+                yield from self._answers(batch)
+                batch = []
+        yield from self._answers(batch)
+
+    def _answers(self, batch: list[tuple[Doc, str, str | None]]):
+        for (doc, theme_id, _), reading in zip(batch, self.read_docs(batch), strict=True):
+            suggestion = Suggestion(reading.label, reading.confidence, reading.cues)
+            yield suggestion, self.find_examples(doc, theme_id)

@@ -1,0 +1,320 @@
+"""The states an excerpt describes for one theme's behaviour.
+
+A state is what one clause says of the behaviour: its time anchor (`anchors.py`),
+a direction (+1 healthier, 0 the same, -1 less healthy), the words that say so, and
+who asserts it and how (a reported claim, an intention, a plan never carried out).
+
+How a direction word becomes a direction:
+
+- `up`, `start`, `better` are +1; `down`, `stop`, `worse` are -1; `same` is 0.
+- A thing of which less is better in the clause (`lower_is_better`, the profile's
+  `lower`: cola, sitting, skipped doses, cancelled appointments) turns `up`,
+  `down`, `start` and `stop` around: "less cola" and "stopped skipping" are +1. A
+  theme whose better direction is lower (a study theme with `better = "lower"`,
+  such as breathlessness) turns every direction around.
+- A negation turns `up`, `start`, `better` and `same` into 0 or -1 ("not more" is
+  the same; "not the same" is a change of unknown sign) and `down`, `stop`, `worse`
+  into 0 ("hasn't stopped"), except that a negated thing of which less is better
+  with no direction word is +1 in the latest state ("never skips now", "hasn't
+  missed once").
+- A bare thing of which less is better, not negated, in a clause anchored at the
+  baseline, is the old bad habit: -1 there ("I used to forget my tablets").
+
+A clause that names another theme's words and none of this theme's is about
+something else (a distractor): its states are marked `topical=False`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from flows.nlp.anchors import Clause, clause_of
+from flows.nlp.negation import negated
+
+DIRECTION_CLASSES = {
+    "up": 1,
+    "start": 1,
+    "better": 1,
+    "down": -1,
+    "stop": -1,
+    "worse": -1,
+    "same": 0,
+}
+#: classes a thing of which less is better turns around
+TURNED = frozenset({"up", "down", "start", "stop"})
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What the reader knows of a theme: its component, topic words, the things of
+    which less is better, and which direction of the behaviour itself is better."""
+
+    theme_id: str
+    behaviour: str
+    component: str
+    words: frozenset[str]
+    lower: frozenset[str]
+    better: str = "higher"
+
+
+@dataclass(frozen=True)
+class State:
+    """One clause's statement about the behaviour."""
+
+    clause: int
+    anchor: str | None
+    value: int | None  # +1, 0, -1; None: a change of unknown sign
+    label: str  # the word class that says it
+    cue: str  # the words as written
+    negated: bool
+    turned: bool  # a thing of which less is better turned it around
+    topical: bool
+    contrast: bool
+
+
+@dataclass
+class Parsed:
+    """An excerpt read once: forms, matched word classes, negations and clauses."""
+
+    lower: list[str]
+    lemma: list[str]
+    found: dict[str, list[tuple[int, int]]]
+    negations: list[int]
+    clauses: list[Clause]
+    negation_after: int
+    gap_words: frozenset[str]
+
+    def clause_numbers(self) -> list[int]:
+        """Per token, the number of its clause (-1: between clauses), computed once."""
+        numbers = self.__dict__.get("_clause_numbers")
+        if numbers is None:
+            numbers = [-1] * len(self.lower)
+            for n, clause in enumerate(self.clauses):
+                numbers[clause.start : clause.end] = [n] * (clause.end - clause.start)
+            self.__dict__["_clause_numbers"] = numbers
+        return numbers
+
+    def by_clause(self, labels) -> list[list[tuple[str, tuple[int, int]]]]:
+        """Per clause, the (label, span) of these classes starting in it, by label then
+        position."""
+        numbers = self.clause_numbers()
+        out: list[list[tuple[str, tuple[int, int]]]] = [[] for _ in self.clauses]
+        for label in labels:
+            for span in self.found.get(label, ()):
+                n = numbers[span[0]]
+                if n >= 0:
+                    out[n].append((label, span))
+        return out
+
+    def words(self, span: tuple[int, int]) -> str:
+        return " ".join(self.lower[span[0] : span[1]])
+
+    def in_clause(self, label: str, clause: Clause) -> list[tuple[int, int]]:
+        return [s for s in self.found.get(label, ()) if clause.start <= s[0] < clause.end]
+
+    def is_negated(self, span: tuple[int, int], clause: Clause) -> bool:
+        return negated(
+            span,
+            (clause.start, clause.end),
+            self.negations,
+            self.lower,
+            self.negation_after,
+            self.gap_words,
+        )
+
+    def mentions(self, words: frozenset[str], clause: Clause) -> bool:
+        return self.clause_numbers_naming(words)[self.clauses.index(clause)]
+
+    def clause_numbers_naming(self, words: frozenset[str]) -> list[bool]:
+        """Per clause: whether it names one of the words (a token's form or lemma, or
+        two neighbouring forms)."""
+        numbers = self.clause_numbers()
+        named = [False] * len(self.clauses)
+        lower, lemma = self.lower, self.lemma
+        firsts = _two_word_firsts(words)
+        for i, n in enumerate(numbers):
+            if n < 0 or named[n]:
+                continue
+            if (
+                lower[i] in words
+                or lemma[i] in words
+                or (
+                    lower[i] in firsts
+                    and numbers[i + 1 : i + 2] == [n]
+                    and f"{lower[i]} {lower[i + 1]}" in words
+                )
+            ):
+                named[n] = True
+        return named
+
+
+@lru_cache(maxsize=64)
+def _two_word_firsts(words: frozenset[str]) -> frozenset[str]:
+    """The first words of the two-word terms among `words`."""
+    return frozenset(w.split(" ")[0] for w in words if w.count(" ") == 1)
+
+
+def topical_clauses(parsed: Parsed, profile: Profile, others: frozenset[str]) -> list[bool]:
+    """Per clause: False where it names other themes' words and none of this one's,
+    while some clause of the excerpt names this one's."""
+    own = parsed.clause_numbers_naming(profile.words)
+    if not any(own):
+        return [True] * len(parsed.clauses)
+    theirs = parsed.clause_numbers_naming(others)
+    return [mine or not other for mine, other in zip(own, theirs, strict=True)]
+
+
+def _inside(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    """`a` lies within `b` and is shorter."""
+    return b[0] <= a[0] and a[1] <= b[1] and (b[1] - b[0]) > (a[1] - a[0])
+
+
+def _overlaps(a: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
+    return any(s < a[1] and a[0] < e for s, e in spans)
+
+
+def outcome_states(parsed: Parsed, profile: Profile, topical: list[bool]) -> list[State]:
+    """The states an excerpt describes for an outcome behaviour, in text order."""
+    lower_spans = parsed.found.get("lower_is_better", []) + [
+        (i, i + 1)
+        for i, w in enumerate(parsed.lower)
+        if w in profile.lower or parsed.lemma[i] in profile.lower
+    ]
+    flip_all = -1 if profile.better == "lower" else 1
+    states: list[State] = []
+    directions = parsed.by_clause(DIRECTION_CLASSES)
+    for n, clause in enumerate(parsed.clauses):
+        objects = [s for s in lower_spans if clause.start <= s[0] < clause.end]
+        found = directions[n]
+        direction_spans = [span for _, span in found]
+        for label, span in found:
+            base = DIRECTION_CLASSES[label]
+            if any(_inside(span, other) for other in direction_spans):
+                continue  # the longest phrase wins: "ikke mere", not "mere"
+            neg = parsed.is_negated(span, clause)
+            turned = label in TURNED and any(not _overlaps(o, [span]) for o in objects)
+            value: int | None = base
+            if neg:
+                value = 0 if base != 0 else None
+                if label == "same":
+                    value = None
+            elif turned and value is not None:
+                value = -value
+            if value is not None:
+                value *= flip_all
+            states.append(
+                State(
+                    n,
+                    clause.anchor,
+                    value,
+                    label,
+                    parsed.words(span),
+                    neg,
+                    turned,
+                    topical[n],
+                    clause.contrast,
+                )
+            )
+        if not found:
+            states += _no_longer(parsed, clause, n, topical[n], objects, flip_all)
+        for span in objects:
+            if _overlaps(span, direction_spans):
+                continue
+            neg = parsed.is_negated(span, clause)
+            if neg:
+                value = 1
+            elif clause.anchor == "baseline":
+                value = -1
+            else:
+                continue
+            states.append(
+                State(
+                    n,
+                    clause.anchor,
+                    value * flip_all,
+                    "object",
+                    parsed.words(span),
+                    neg,
+                    True,
+                    topical[n],
+                    clause.contrast,
+                )
+            )
+    states.sort(key=lambda s: (s.clause,))
+    return states
+
+
+#: "anymore" and the like: negated, they say the behaviour stopped
+NO_LONGER = frozenset({"anymore", "any more", "any longer", "længere", "mere"})
+
+
+def _no_longer(
+    parsed: Parsed,
+    clause: Clause,
+    n: int,
+    topical: bool,
+    objects: list[tuple[int, int]],
+    flip_all: int,
+) -> list[State]:
+    """ "He doesn't cook anymore", "hun laver ikke mad længere": a negated "anymore" in
+    a clause with no direction word is a stop (-1; +1 of a thing of which less is better)."""
+    for span in parsed.in_clause("latest", clause):
+        if parsed.words(span) in NO_LONGER and parsed.is_negated(span, clause):
+            value = (1 if objects else -1) * flip_all
+            return [
+                State(
+                    n,
+                    "latest",
+                    value,
+                    "stop",
+                    parsed.words(span),
+                    True,
+                    bool(objects),
+                    topical,
+                    clause.contrast,
+                )
+            ]
+    return []
+
+
+def marks(parsed: Parsed, label: str) -> list[int]:
+    """The clause numbers where words of a class stand."""
+    out = []
+    for start, _ in parsed.found.get(label, ()):
+        clause = clause_of(parsed.clauses, start)
+        if clause is not None:
+            out.append(parsed.clauses.index(clause))
+    return sorted(set(out))
+
+
+@dataclass(frozen=True)
+class Cue:
+    """A cue of a context or presence theme: its class, negated or not, and where."""
+
+    label: str
+    cue: str
+    negated: bool
+    clause: int
+    contrast: bool
+
+
+def cues(parsed: Parsed, labels: tuple[str, ...]) -> list[Cue]:
+    """Cues of these classes with their negation, in text order."""
+    out = []
+    for label in labels:
+        for span in parsed.found.get(label, ()):
+            clause = clause_of(parsed.clauses, span[0])
+            if clause is None:
+                continue
+            out.append(
+                Cue(
+                    label,
+                    parsed.words(span),
+                    parsed.is_negated(span, clause),
+                    parsed.clauses.index(clause),
+                    clause.contrast,
+                )
+            )
+    out.sort(key=lambda c: (c.clause, c.label, c.cue))
+    return out
