@@ -33,6 +33,7 @@ from flows.privacy.audit import (  # noqa: F401 (check_audit, name_pattern: stag
     distinct_names,
     name_pattern,
     names_fingerprint,
+    screen_for,
     sha256_file,
 )
 from flows.privacy.matching import NameSet
@@ -248,13 +249,26 @@ def review_counts(db_path: Path, ingested: Ingested) -> dict[str, int]:
 def write_review_list(ingested: Ingested, excerpts: pd.DataFrame, out_dir: Path) -> Path:
     """Without a trained model: capitalised words a person should check for names
     the roster missed. Written outside the published folder, owner-only."""
+    import marshal
+
     from flows.privacy.pseudonymise import review_candidates
 
+    # the words found per text, kept in the private store for the next run
+    cache_path = store_dir(out_dir) / "review-words.marshal"
+    salt = shared_key(ingested)
+    cache: dict[str, list[str]] = {}
+    with contextlib.suppress(OSError, EOFError, ValueError, TypeError):
+        saved = marshal.loads(cache_path.read_bytes())
+        if isinstance(saved, dict) and saved.get("salt") == salt:
+            cache = saved["words"]
     rows = review_candidates(
         zip(excerpts["excerpt_id"], excerpts["text"], strict=True),
         study_vocabulary(ingested),
         ingested.study.definition.study.language,
+        cache,
     )
+    cache_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    cache_path.write_bytes(marshal.dumps({"salt": salt, "words": cache}))
     folder = review_dir(out_dir)
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     path = folder / "capitalised_words_to_check.csv"
@@ -289,6 +303,50 @@ def build_warehouse(db_path: Path, frames: dict[str, pd.DataFrame]) -> list[str]
     """Create the DuckDB file and run the SQL models; returns the models built."""
     db_path.parent.mkdir(parents=True, exist_ok=True)
     return warehouse.build_warehouse(db_path, frames)
+
+
+def update_warehouse(
+    db_path: Path,
+    ingested: Ingested,
+    excerpts: pd.DataFrame,
+    out_dir: Path,
+    nlp_model: str | None = None,
+    keys: dict[str, str] | None = None,
+):
+    """Update the warehouse kept in the private cache (only the changed cases'
+    rows, `flows.incremental`), then copy it to `db_path` to be published.
+    `keys`: `case_fingerprints(ingested)` when the caller has them. Returns
+    the `incremental.Update`."""
+    from flows import incremental
+
+    cache_db = incremental.cache_database(store_dir(out_dir))
+    update = incremental.update_warehouse(
+        cache_db,
+        warehouse_frames(ingested, excerpts),
+        keys or case_fingerprints(ingested),
+        shared_key(ingested, nlp_model),
+        ingested.name_set(),
+    )
+    incremental.publish_copy(cache_db, db_path)
+    return update
+
+
+def shared_key(ingested: Ingested, nlp_model: str | None = None) -> str:
+    """A key of what every case's results depend on: the study file, the code
+    (SQL included), the identifiers and the NLP model; and the roster's names
+    and statuses, so that a withdrawal or a new name rebuilds the warehouse in a
+    fresh file (no deleted row's bytes left behind)."""
+    persons = ingested.data.persons
+    statuses = sorted(zip(persons["person_id"], persons["status"], strict=True))
+    parts = (
+        ingested.study.sha256,
+        code_fingerprint(),
+        repr(ingested.identifiers),
+        repr(nlp_model),
+        names_fingerprint(ingested.name_set()),
+        repr(statuses),
+    )
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
 def analyse_cross_case(db_path: Path) -> dict:
@@ -381,6 +439,35 @@ def render_cases(
     return dossiers.render_all(
         db_path, ingested.study.definition, jobs, prov, names, workers or default_workers()
     )
+
+
+def render_through_store(
+    db_path: Path,
+    ingested: Ingested,
+    cases: list[str],
+    out_dir: Path,
+    prov: dict,
+    store: Path,
+    keys: dict[str, str],
+    workers: int | None = None,
+) -> tuple[list[dict], list[dossiers.CaseJob]]:
+    """Like `render_cases`, through the content store of dossiers (one file per
+    case fingerprint, `keys`): renders only the pages the store lacks, then
+    copies every case's page into out_dir/cases. Returns the records of the
+    pages rendered and every case's job."""
+    jobs = [dossiers.CaseJob(c, keys[c], str(store / f"{keys[c]}.html")) for c in cases]
+    todo = [j for j in jobs if not Path(j.path).exists()]
+    store.mkdir(parents=True, exist_ok=True, mode=0o700)
+    names = ingested.name_set()
+    records = dossiers.render_all(
+        db_path, ingested.study.definition, todo, prov, names, workers or default_workers()
+    )
+    for record in records:  # the cache stays owner-only
+        Path(record["path"]).chmod(0o600)
+    (out_dir / "cases").mkdir(parents=True, exist_ok=True)
+    for job in jobs:
+        shutil.copyfile(job.path, out_dir / "cases" / case_filename(job.case_id))
+    return records, jobs
 
 
 FLOWS_DIR = Path(__file__).parent
@@ -491,24 +578,84 @@ def _positions(frame: pd.DataFrame, column: str) -> dict[str, list[int]]:
     return positions
 
 
-def export_tables(db_path: Path, ingested: Ingested, out_dir: Path) -> list[str]:
-    """CSV and XLSX exports beside the dossiers; returns their paths relative to out_dir."""
+def export_tables(
+    db_path: Path,
+    ingested: Ingested,
+    out_dir: Path,
+    cache_dir: Path | None = None,
+    keys: dict[str, str] | None = None,
+) -> list[str]:
+    """CSV and XLSX exports beside the dossiers; returns their paths relative to out_dir.
+
+    Exports with a row per case (first column case_id) are assembled from
+    per-case fragments (`flows.render.fragments`), kept in `cache_dir` when
+    given so that a re-run recomputes only the changed cases' rows (`keys`:
+    `case_fingerprints(ingested)` when the caller has them)."""
+    from flows import incremental
+    from flows.render import fragments
+
     exports_dir = out_dir / "exports"
     exports_dir.mkdir(parents=True, exist_ok=True)
     role_order = [f"{r.id}_stance" for r in ingested.study.definition.roles] + ["survey_stance"]
+
+    def order_columns(stem: str, columns: list[str]) -> list[str]:
+        if EXPORTS[stem] != "convergence_export":
+            return columns
+        fixed = [c for c in columns if not c.endswith("_stance")]
+        return fixed + [c for c in role_order if c in columns]
+
+    keys = keys or case_fingerprints(ingested)
+    names = ingested.name_set()
+    cache_path = cache_dir / "exports.marshal" if cache_dir else None
+    cache = fragments.ExportCache.load(cache_path) if cache_path else fragments.ExportCache()
+    # the fragments hold for the warehouse they came from (its shared key)
+    state = incremental.read_state(incremental.cache_database(cache_dir)) if cache_dir else None
+    shared = state["shared"] if state else None
+    if shared is None or (cache.shared, cache.names) != (shared, names_fingerprint(names)):
+        cache = fragments.ExportCache(shared or "", names_fingerprint(names))
     written = []
     with duckdb.connect(str(db_path), read_only=True) as con:
+        cross = incremental.cross_case_models()
+        per_case = {
+            stem: name
+            for stem, name in EXPORTS.items()
+            if con.sql(warehouse.query_sql(name)).columns[0] == "case_id"
+            and not incremental.reads_cross_case(warehouse.query_sql(name), cross)
+        }
+        changed = incremental.changed_cases(cache.keys, keys) if cache.keys else None
+        paths, hits = fragments.update_exports(
+            con,
+            per_case,
+            keys,
+            changed,
+            cache,
+            screen_for(names),
+            exports_dir,
+            order_columns,
+        )
         for stem, query_name in EXPORTS.items():
-            frame = warehouse.query(con, query_name)
-            if query_name == "convergence_export":
-                fixed = [c for c in frame.columns if not c.endswith("_stance")]
-                frame = frame[fixed + [c for c in role_order if c in frame.columns]]
-            safe = safe_frame(frame)
-            write_csv(frame, exports_dir / f"{stem}.csv", safe)
-            write_xlsx(frame, exports_dir / f"{stem}.xlsx", sheet=stem, safe=safe)
+            if stem not in per_case:
+                frame = warehouse.query(con, query_name)
+                safe = safe_frame(frame)
+                write_csv(frame, exports_dir / f"{stem}.csv", safe)
+                write_xlsx(frame, exports_dir / f"{stem}.xlsx", sheet=stem, safe=safe)
             written += [f"exports/{stem}.csv", f"exports/{stem}.xlsx"]
+    if cache_path:
+        cache_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        cache.save(cache_path)
     write_csv(ingested.data.rejects, out_dir / "rejects.csv")
-    return [*written, "rejects.csv"]
+    # exports made of fragments audited as they were made: the final audit skips them
+    clean = set() if hits else {sha256_file(path) for path in paths}
+    return Exported([*written, "rejects.csv"], clean=clean)
+
+
+class Exported(list):
+    """The exports' paths relative to the output folder; `clean`: the SHA-256
+    of those whose every cell was audited clean where it was made."""
+
+    def __init__(self, paths: list[str], clean: set[str] | None = None):
+        super().__init__(paths)
+        self.clean = clean or set()
 
 
 def reject_summary(rejects: pd.DataFrame) -> list[dict]:
@@ -661,22 +808,39 @@ def run_direct(
         excerpts, stats = annotate(ingested, nlp_model, annotation_cache(out_dir))
         if nlp_model is None:
             write_review_list(ingested, excerpts, out_dir)
-        build_warehouse(db_path, warehouse_frames(ingested, excerpts))
+        keys = case_fingerprints(ingested)
+        update = update_warehouse(db_path, ingested, excerpts, out_dir, nlp_model, keys)
         write_review_sheet(db_path, ingested, out_dir)
         analyse_cross_case(db_path)
         prov = provenance(ingested, nlp_model)
         cases = case_ids(db_path)
-        rendered = render_cases(db_path, ingested, cases, staging, prov)
-        exports = export_tables(db_path, ingested, staging)
+        store = store_dir(out_dir) / "dossiers"
+        rendered, jobs = render_through_store(db_path, ingested, cases, staging, prov, store, keys)
+        exports = export_tables(db_path, ingested, staging, store_dir(out_dir), keys)
         render_index_page(db_path, ingested, staging, prov, exports)
         if pdf:
             make_pdfs(staging)
-        clean = {r["sha256"] for r in rendered if r["clean"]}
+        ledger = AuditLedger(store_dir(out_dir), ingested.name_set())
+        clean = ledger.clean_digests(jobs, rendered) | exports.clean
         manifest = {"run_id": run_id, "cases": len(cases), "rejected": len(ingested.data.rejects)}
         extra = {"manifest": manifest_text(manifest)}
-        check_audit(audit(staging, ingested.name_set(), extra, known_clean=clean))
+        hits = audit(
+            staging,
+            ingested.name_set(),
+            extra,
+            known_clean=clean,
+            skip_tables=update.audited_tables,
+        )
+        check_audit(hits + update.hits)
         publish(staging, out_dir, manifest)
-    return {"cases": cases, "stats": stats, "rejected": len(ingested.data.rejects)}
+        ledger.record(jobs, rendered)
+        prune_store(store, jobs)
+    return {
+        "cases": cases,
+        "stats": stats,
+        "rejected": len(ingested.data.rejects),
+        "recomputed": update.changed,
+    }
 
 
 @contextlib.contextmanager

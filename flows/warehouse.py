@@ -130,20 +130,25 @@ def run_models(con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR) -> list[
     """Run every model file in order; returns the table names built."""
     built = []
     for path in model_files(sql_dir):
-        sql = path.read_text(encoding="utf-8")
-        try:
-            con.execute(f'create or replace table "{path.stem}" as\n{sql}')
-        except duckdb.Error as exc:
-            raise RuntimeError(f"{path.relative_to(sql_dir.parent)}: {exc}") from exc
+        run_model(con, path, sql_dir)
         built.append(path.stem)
     return built
+
+
+def run_model(con: duckdb.DuckDBPyConnection, path: Path, sql_dir: Path = SQL_DIR) -> None:
+    """Build (or rebuild) the table of one model file."""
+    sql = path.read_text(encoding="utf-8")
+    try:
+        con.execute(f'create or replace table "{path.stem}" as\n{sql}')
+    except duckdb.Error as exc:
+        raise RuntimeError(f"{path.relative_to(sql_dir.parent)}: {exc}") from exc
 
 
 def query(
     con: duckdb.DuckDBPyConnection, name: str, sql_dir: Path = SQL_DIR, **params
 ) -> pd.DataFrame:
     """Run `sql/queries/<name>.sql` with named parameters ($name in the file)."""
-    return con.execute(_query_sql(name, sql_dir), params or None).df()
+    return con.execute(query_sql(name, sql_dir), params or None).df()
 
 
 def query_rows(
@@ -151,12 +156,13 @@ def query_rows(
 ) -> list[dict]:
     """Like `query`, as a list of dicts straight from DuckDB (NULL is None, lists
     are lists; no pandas frame is built)."""
-    cursor = con.execute(_query_sql(name, sql_dir), params or None)
+    cursor = con.execute(query_sql(name, sql_dir), params or None)
     columns = [d[0] for d in cursor.description]
     return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
 
 
-def _query_sql(name: str, sql_dir: Path) -> str:
+def query_sql(name: str, sql_dir: Path = SQL_DIR) -> str:
+    """The text of `sql/queries/<name>.sql`."""
     return (sql_dir / "queries" / f"{name}.sql").read_text(encoding="utf-8")
 
 

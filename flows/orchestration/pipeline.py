@@ -129,19 +129,24 @@ def annotate_task(ingested: stages.Ingested, nlp_model: str | None, out_dir: Pat
 
 @task(name="survey deltas, stances and convergence (DuckDB SQL)", **FILE_TASK)
 def warehouse_task(
-    ingested: stages.Ingested, excerpts, db_path: Path, out_dir: Path | None = None
-) -> list[str]:
-    models = stages.build_warehouse(db_path, stages.warehouse_frames(ingested, excerpts))
-    if out_dir is not None:
-        stages.write_review_sheet(db_path, ingested, out_dir)
+    ingested: stages.Ingested,
+    excerpts,
+    db_path: Path,
+    out_dir: Path,
+    nlp_model: str | None,
+    keys: dict[str, str],
+):
+    update = stages.update_warehouse(db_path, ingested, excerpts, out_dir, nlp_model, keys)
+    stages.write_review_sheet(db_path, ingested, out_dir)
     qca = stages.analyse_cross_case(db_path)
     get_run_logger().info(
-        "built %d SQL models; QCA over %d conditions: %d solution(s)",
-        len(models),
+        "%s %d SQL models; QCA over %d conditions: %d solution(s)",
+        "built" if update.full else f"updated for {len(update.changed)} changed case(s)",
+        len(update.models),
         qca["conditions"],
         qca["solutions"],
     )
-    return models
+    return update
 
 
 def _current_pool() -> Executor | None:
@@ -162,8 +167,10 @@ def render_chunk_task(
 
 
 @task(name="export tables", **FILE_TASK)
-def export_task(db_path: Path, ingested: stages.Ingested, out_dir: Path) -> list[str]:
-    return stages.export_tables(db_path, ingested, out_dir)
+def export_task(
+    db_path: Path, ingested: stages.Ingested, out_dir: Path, cache_dir: Path, keys: dict
+) -> list[str]:
+    return stages.export_tables(db_path, ingested, out_dir, cache_dir, keys)
 
 
 @task(name="render cross-case index", **FILE_TASK)
@@ -182,9 +189,15 @@ def pdf_task(staging: Path) -> int:
 
 @task(name="audit outputs for personal data", **PURE_TASK)
 def audit_task(
-    staging: Path, ingested: stages.Ingested, extra_texts: dict[str, str], known_clean: set[str]
+    staging: Path,
+    ingested: stages.Ingested,
+    extra_texts: dict[str, str],
+    known_clean: set[str],
+    update=None,
 ) -> None:
-    hits = stages.audit(staging, ingested.name_set(), extra_texts, known_clean)
+    skip = update.audited_tables if update else ()
+    hits = stages.audit(staging, ingested.name_set(), extra_texts, known_clean, skip)
+    hits += update.hits if update else []
     get_run_logger().info("leak audit: %d hit(s)", len(hits))
     stages.check_audit(hits)
 
@@ -265,10 +278,12 @@ def _triangulate(
     with tags(f"study:{study_id}"):
         excerpts, stats = annotate_task(quote(ingested), nlp_model, out_dir)
         lap("nlp")
-        models = warehouse_task(quote(ingested), quote(excerpts), db_path, out_dir)
+        keys = stages.case_fingerprints(ingested)
+        update = warehouse_task(
+            quote(ingested), quote(excerpts), db_path, out_dir, nlp_model, quote(keys)
+        )
         lap("sql")
         prov = stages.provenance(ingested, nlp_model)
-        keys = stages.case_fingerprints(ingested)
         cases = stages.case_ids(db_path)
         rebuilt = set(cases if force else (rebuild_cases or []))
         jobs = [dossiers.CaseJob(c, keys[c], str(store / f"{keys[c]}.html")) for c in cases]
@@ -280,7 +295,9 @@ def _triangulate(
             prov,
             names,
             rebuilt,
-            meanwhile=lambda: export_task(db_path, quote(ingested), staging),
+            meanwhile=lambda: export_task(
+                db_path, quote(ingested), staging, stages.store_dir(out_dir), quote(keys)
+            ),
         )
         (staging / "cases").mkdir(exist_ok=True)
         for job in jobs:
@@ -296,7 +313,8 @@ def _triangulate(
             "cases": len(cases),
             "rendered": rendered,
             "reused": sorted(set(cases) - set(rendered)),
-            "models": models,
+            "models": update.models,
+            "recomputed": update.changed,
             "loaded": ingested.data.loaded_counts,
             "read": ingested.data.read_counts,
             "rejected": len(ingested.data.rejects),
@@ -309,13 +327,13 @@ def _triangulate(
         texts = artifacts.texts(summary, stages.case_overview(db_path))
         summary.update(run_id=run_id, started_utc=started.isoformat(), provenance=prov)
         audited = stages.AuditLedger(stages.store_dir(out_dir), names)
-        known_clean = audited.clean_digests(jobs, records)
+        known_clean = audited.clean_digests(jobs, records) | getattr(exports, "clean", set())
         extra_texts = {
             **texts,
             "log": "\n".join(log_lines),
             "manifest": stages.manifest_text(summary),
         }
-        audit_task(staging, quote(ingested), extra_texts, quote(known_clean))
+        audit_task(staging, quote(ingested), extra_texts, quote(known_clean), quote(update))
         lap("audit")
         summary.update(finished_utc=datetime.now(UTC).isoformat(), timings_seconds=timings)
         stages.publish(staging, out_dir, summary)

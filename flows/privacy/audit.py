@@ -47,6 +47,8 @@ from flows.privacy.unknown_names import SCREEN_VERSION, OutputScreen
 
 TEXT_SUFFIXES = {".html", ".csv", ".json", ".md", ".txt", ".log"}
 OFFICE_SUFFIXES = {".xlsx"}
+#: outputs whose SHA-256 may be vouched for by `known_clean` (audited where made)
+KNOWN_CLEAN_SUFFIXES = {".html", ".csv", ".xlsx"}
 
 RosterNames = Iterable[tuple[str, str, list[str]]]
 
@@ -187,12 +189,16 @@ def audit(
     names: NameSet | RosterNames,
     extra_texts: dict[str, str] | None = None,
     known_clean: Collection[str] = (),
+    skip_tables: Collection[str] = (),
 ) -> list[dict]:
     """Find roster names in every output file, every text column of the database,
     and any extra texts (e.g. Prefect artifacts before they are created).
 
     `known_clean`: SHA-256 digests of file contents already audited clean against
-    these names (skipped). Returns where each hit is (never the name itself)."""
+    these names (skipped: dossiers and exports). `skip_tables`: database
+    tables already audited against these names (an incremental warehouse
+    audits the rows it adds as it adds them, `flows.incremental`). Returns
+    where each hit is (never the name itself)."""
     screen = screen_for(as_name_set(names))
     if not screen.name_set:
         return []
@@ -203,13 +209,13 @@ def audit(
     for path in sorted(out_dir.rglob("*")):
         if not path.is_file() or path.suffix not in (*TEXT_SUFFIXES, *OFFICE_SUFFIXES, ".pdf"):
             continue
-        if known and path.suffix == ".html" and sha256_file(path) in known:
+        if known and path.suffix in KNOWN_CLEAN_SUFFIXES and sha256_file(path) in known:
             continue
         where = str(path.relative_to(out_dir))
         hits += [{"where": where, "at": at} for at in screen.hits(file_segments(path))]
     db_path = out_dir / warehouse.DB_NAME
     if db_path.exists():
-        hits += audit_database(db_path, screen)
+        hits += audit_database(db_path, screen, skip_tables)
     return hits
 
 
@@ -324,21 +330,29 @@ NON_TEXT_TYPES = {
 }  # fmt: skip
 
 
-def audit_database(db_path: Path, screen: NameScreen) -> list[dict]:
-    """Every column of every warehouse table that can hold text, read as text
-    (each column's distinct values; codes such as "agreement" repeat thousands
-    of times)."""
-    hits = []
+def audit_database(db_path: Path, screen: NameScreen, skip: Collection[str] = ()) -> list[dict]:
+    """Every column of every warehouse table (but those in `skip`) that can
+    hold text, read as text."""
     with duckdb.connect(str(db_path), read_only=True) as con:
-        for table in warehouse.query(con, "warehouse_tables")["table_name"]:
-            relation = con.table(table)
-            for column, kind in zip(relation.columns, relation.types, strict=True):
-                if str(kind) in NON_TEXT_TYPES or str(kind).startswith("DECIMAL"):
-                    continue
-                as_text = duckdb.ColumnExpression(column).cast(duckdb.sqltypes.VARCHAR)
-                values = [v for (v,) in relation.select(as_text).distinct().fetchall() if v]
-                if screen.hits([("", v) for v in values]):
-                    hits.append({"where": f"{warehouse.DB_NAME}:{table}.{column}", "at": ""})
+        present = warehouse.query(con, "warehouse_tables")["table_name"].tolist()
+        return audit_tables(con, [t for t in present if t not in set(skip)], screen)
+
+
+def audit_tables(
+    con: duckdb.DuckDBPyConnection, tables: Iterable[str], screen: NameScreen
+) -> list[dict]:
+    """Search every text-holding column of `tables` for names, reading each
+    column's distinct values (codes such as "agreement" repeat thousands of times)."""
+    hits: list[dict] = []
+    for table in tables:
+        relation = con.table(table)
+        for column, kind in zip(relation.columns, relation.types, strict=True):
+            if str(kind) in NON_TEXT_TYPES or str(kind).startswith("DECIMAL"):
+                continue
+            as_text = duckdb.ColumnExpression(column).cast(duckdb.sqltypes.VARCHAR)
+            values = [v for (v,) in relation.select(as_text).distinct().fetchall() if v]
+            if screen.hits([("", v) for v in values]):
+                hits.append({"where": f"{warehouse.DB_NAME}:{table}.{column}", "at": ""})
     return hits
 
 

@@ -39,6 +39,7 @@ order of the roster rows except between entries that have no person id.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
@@ -381,7 +382,10 @@ SENTENCE_ENDS = frozenset({".", "!", "?", "...", "…"})
 
 
 def review_candidates(
-    items: Iterable[tuple[str, str]], known_words: Iterable[str], language: str = "en"
+    items: Iterable[tuple[str, str]],
+    known_words: Iterable[str],
+    language: str = "en",
+    cache: dict[str, list[str]] | None = None,
 ) -> list[dict]:
     """Capitalised words, not sentence-initial, not known vocabulary: for a person to check.
 
@@ -392,23 +396,41 @@ def review_candidates(
     per distinct form; only the few qualifying tokens are then checked for a
     sentence start (spaCy's sentencizer rule: a sentence ends at one of
     `SENTENCE_ENDS`, and punctuation after it does not start the next) and for
-    standing inside a pseudonym label."""
-    nlp = spacy.blank(language)
-    strings = nlp.vocab.strings
-    known = {w.lower() for w in known_words} | COMMON_CAPITALISED
-    qualifies: dict[int, bool] = {}
-    found: dict[str, list[str]] = {}
+    standing inside a pseudonym label.
+
+    `cache` maps a text's SHA-256 to the words found in it, for texts seen
+    before with the same `known_words` (the caller keeps it between runs); it
+    is updated in place, and keeps only the texts of this call."""
     items = list(items)
-    for (excerpt_id, _), doc in zip(items, nlp.pipe(t for _, t in items), strict=True):
-        forms = doc.to_array(ORTH).tolist() if len(doc) else []
-        for index, form in enumerate(forms):
-            ok = qualifies.get(form)
-            if ok is None:
-                text = strings[form]
-                ok = text[:1].isupper() and text.isalpha() and text.lower() not in known
-                qualifies[form] = ok
-            if ok and not _starts_sentence(doc, index) and not _inside_label(doc, index):
-                found.setdefault(doc[index].text, []).append(excerpt_id)
+    digests = [hashlib.sha256(text.encode("utf-8")).hexdigest() for _, text in items]
+    previous = cache.copy() if cache is not None else {}
+    todo = sorted({d: t for d, (_, t) in zip(digests, items, strict=True)}.items())
+    todo = [(d, t) for d, t in todo if d not in previous]
+    words_of = {d: previous[d] for d in digests if d in previous}
+    if todo:
+        nlp = spacy.blank(language)
+        strings = nlp.vocab.strings
+        known = {w.lower() for w in known_words} | COMMON_CAPITALISED
+        qualifies: dict[int, bool] = {}
+        for (digest, _), doc in zip(todo, nlp.pipe(t for _, t in todo), strict=True):
+            forms = doc.to_array(ORTH).tolist() if len(doc) else []
+            words = []
+            for index, form in enumerate(forms):
+                ok = qualifies.get(form)
+                if ok is None:
+                    text = strings[form]
+                    ok = text[:1].isupper() and text.isalpha() and text.lower() not in known
+                    qualifies[form] = ok
+                if ok and not _starts_sentence(doc, index) and not _inside_label(doc, index):
+                    words.append(doc[index].text)
+            words_of[digest] = words
+    if cache is not None:
+        cache.clear()
+        cache.update(words_of)
+    found: dict[str, list[str]] = {}
+    for (excerpt_id, _), digest in zip(items, digests, strict=True):
+        for word in words_of[digest]:
+            found.setdefault(word, []).append(excerpt_id)
     rows = [
         {"word": word, "occurrences": len(ids), "excerpts": " ".join(sorted(set(ids)))}
         for word, ids in found.items()

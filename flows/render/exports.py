@@ -71,12 +71,20 @@ def write_xlsx(
     `choices` maps a cell range (e.g. "L2 L5:L9") to the values a drop-down
     offers there (XLSX list data validation; blank cells allowed)."""
     safe = safe_frame(frame) if safe is None else safe
-    rows = [_xlsx_row(1, list(map(str, frame.columns)), style=' s="1"')]
+    rows = [xlsx_row(1, list(map(str, frame.columns)), style=' s="1"')]
     rows += [
-        _xlsx_row(number, values)
+        xlsx_row(number, values)
         for number, values in enumerate(safe.itertuples(index=False, name=None), 2)
     ]
-    last = f"{get_column_letter(max(len(frame.columns), 1))}{len(rows)}"
+    write_xlsx_rows(rows, len(frame.columns), path, sheet, choices)
+
+
+def write_xlsx_rows(
+    rows: list[str], n_columns: int, path: Path, sheet: str, choices: dict | None = None
+) -> None:
+    """The package around worksheet rows made by `xlsx_row` (the header first;
+    `choices` as in `write_xlsx`)."""
+    last = f"{get_column_letter(max(n_columns, 1))}{len(rows)}"
     worksheet = _WORKSHEET.format(last=last, rows="".join(rows), after=_validations(choices or {}))
     parts = {
         "[Content_Types].xml": _CONTENT_TYPES,
@@ -123,7 +131,8 @@ def _xml_text(value: str) -> str:
     return text
 
 
-def _xlsx_row(number: int, values, style: str = "") -> str:
+def xlsx_row(number: int | str, values, style: str = "") -> str:
+    """One worksheet row (`number` may be a placeholder replaced later)."""
     cells = []
     for col, value in enumerate(values):
         if hasattr(value, "item"):  # numpy scalar

@@ -1,3 +1,4 @@
+-- grain: cross-case (rebuilt whole from the case marts each run; flows/incremental.py)
 -- The conditions of the crisp-set QCA, one row each, in the order the truth
 -- table and the solutions show them (condition_order 0, 1, ...):
 --   one per context theme: 1 when the interviews' consensus calls it a

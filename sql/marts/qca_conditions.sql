@@ -1,3 +1,4 @@
+-- grain: cross-case (rebuilt whole from the case marts each run; flows/incremental.py)
 -- The QCA data matrix: one row per case, its crisp (0/1) membership in each
 -- condition (a column each, in qca_condition_set order), the outcome (1 = the
 -- case achieved outcomes, case_classification), and its configuration: the

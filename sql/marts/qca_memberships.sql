@@ -1,3 +1,4 @@
+-- grain: cross-case (rebuilt whole from the case marts each run; flows/incremental.py)
 -- Each case's crisp (0/1) membership in each QCA condition (qca_condition_set),
 -- with what decided it: the interviews' consensus stance on the theme, or how
 -- many activities were delivered.

@@ -1,3 +1,4 @@
+-- grain: cross-case (rebuilt whole from the case marts each run; flows/incremental.py)
 -- Settings of the crisp-set QCA (docs/qca.md), one row. Each is read from the
 -- study's rules (cfg_rules) when they carry the key, else it takes its default:
 --   consistency_threshold    (rules.qca_consistency_threshold, default 1.0): a

@@ -1,3 +1,4 @@
+-- grain: cross-case (rebuilt whole from the case marts each run; flows/incremental.py)
 -- The crisp-set QCA truth table (Ragin): one row per configuration of the
 -- conditions that some case has, with its cases and the share of them that
 -- achieved outcomes (consistency). Outcome code (qca_settings):

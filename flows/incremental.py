@@ -1,0 +1,264 @@
+"""The incremental warehouse: a re-run recomputes only the cases that changed.
+
+The database persists between runs in the private cache area
+(`cache_database`), with a small JSON state beside it: the key of everything
+shared by all cases (study file, code, SQL, identifiers, NLP model), each
+case's fingerprint (`stages.case_fingerprints`) and the names its contents
+were audited against.
+
+Every model under sql/staging, sql/intermediate and sql/marts is **per case**
+(its rows for a case depend only on that case's input rows; it has a
+`case_id` column) unless its file says otherwise in a header line
+
+    -- grain: cross-case
+
+(the QCA marts). A run with the same shared key updates the database in place:
+
+1. the case-keyed input tables (a `case_id` column) get the changed cases'
+   rows (`DELETE ... WHERE case_id IN changed` + `INSERT`); the other inputs
+   (configuration, persons, interviews, rejects) are replaced whole;
+2. each per-case model's SQL file runs, unchanged, over the changed cases'
+   rows: temporary tables of the same names shadow the inputs (DuckDB resolves
+   an unqualified name to a temporary table first), so the model reads only
+   the changed cases; its result replaces those cases' rows in the model's table;
+3. every cross-case model is rebuilt from the (now current) per-case tables.
+
+Otherwise (first run, changed study file, SQL or code) every model is built
+from scratch, as `warehouse.build_warehouse` does. Either way the tables hold
+the same rows (tests/test_incremental.py).
+
+The rows a run adds are searched for roster names as they are computed, so the
+final leak audit skips them (`Update.audited_tables`).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from flows import warehouse
+
+#: a model file holding this line is rebuilt whole from the per-case tables
+CROSS_CASE = re.compile(r"^--\s*grain:\s*cross-case\b", re.MULTILINE)
+STATE_VERSION = 1
+#: more changed cases than this share of all: rebuild from scratch (cheaper)
+FULL_REBUILD_SHARE = 0.5
+
+
+def cache_database(store: Path) -> Path:
+    """Where the persistent warehouse lives: the run's private cache folder
+    (`stages.store_dir`). The one place to repoint it."""
+    return store / "warehouse.duckdb"
+
+
+def is_cross_case(path: Path) -> bool:
+    """Whether a model file declares itself cross-case (`-- grain: cross-case`)."""
+    return bool(CROSS_CASE.search(path.read_text(encoding="utf-8")))
+
+
+@dataclass
+class Update:
+    """What `update_warehouse` did."""
+
+    models: list[str]
+    #: None: built from scratch; else the cases recomputed (changed, added or removed)
+    changed: list[str] | None
+    #: tables whose every row is audited against the current names (the final
+    #: audit skips them)
+    audited_tables: list[str] = field(default_factory=list)
+    #: roster names found in the rows this run added ({"where", "line"} like `audit.audit`)
+    hits: list[dict] = field(default_factory=list)
+
+    @property
+    def full(self) -> bool:
+        return self.changed is None
+
+
+def _state_path(db_path: Path) -> Path:
+    return db_path.with_suffix(".json")
+
+
+def read_state(db_path: Path) -> dict | None:
+    path = _state_path(db_path)
+    if not (db_path.exists() and path.exists()):
+        return None
+    try:
+        state = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        return None
+    return state if state.get("version") == STATE_VERSION else None
+
+
+def _write_state(db_path: Path, state: dict) -> None:
+    path = _state_path(db_path)
+    path.write_text(json.dumps({"version": STATE_VERSION, **state}, sort_keys=True), "utf-8")
+
+
+def changed_cases(previous: dict[str, str], current: dict[str, str]) -> list[str]:
+    """Cases whose key differs, and cases added or removed, sorted."""
+    return sorted(c for c in previous.keys() | current.keys() if previous.get(c) != current.get(c))
+
+
+def update_warehouse(
+    db_path: Path,
+    frames: dict[str, pd.DataFrame],
+    case_keys: dict[str, str],
+    shared_key: str,
+    names: tuple[str, ...] = (),
+    sql_dir: Path = warehouse.SQL_DIR,
+    full_rebuild_share: float = FULL_REBUILD_SHARE,
+) -> Update:
+    """Bring the persistent database at `db_path` up to date with `frames`.
+
+    `case_keys`: each case's fingerprint; `shared_key`: a key of everything
+    the cases share (a change rebuilds all). `names`: the roster names
+    (`audit.distinct_names`) the rows added are searched for."""
+    from flows.privacy.audit import names_fingerprint
+
+    db_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    state = read_state(db_path)
+    changed = None
+    if state is not None and state.get("shared") == shared_key:
+        changed = changed_cases(state.get("cases", {}), case_keys)
+        if len(changed) > full_rebuild_share * max(len(case_keys), 1):
+            changed = None
+    _state_path(db_path).unlink(missing_ok=True)  # an interrupted update leaves no state
+    audited = state is not None and state.get("names") == names_fingerprint(names)
+    if changed is None:
+        Path(f"{db_path}.wal").unlink(missing_ok=True)  # nothing of an interrupted run replays
+        models = warehouse.build_warehouse(db_path, frames, sql_dir)
+        update = Update(models, None)
+        with duckdb.connect(str(db_path)) as con:
+            update.audited_tables = _case_tables(frames, sql_dir)
+            update.hits = _audit(con, update.audited_tables, names)
+    else:
+        update = _update_cases(db_path, frames, changed, names, sql_dir, audited)
+    _write_state(
+        db_path,
+        {
+            "shared": shared_key,
+            "cases": dict(sorted(case_keys.items())),
+            # every row of the per-case tables audited clean against these names
+            "names": names_fingerprint(names) if not update.hits else None,
+        },
+    )
+    return update
+
+
+def _case_tables(frames: dict[str, pd.DataFrame], sql_dir: Path) -> list[str]:
+    """The case-keyed input tables and the per-case models' tables."""
+    keyed = [name for name, frame in frames.items() if "case_id" in frame.columns]
+    return keyed + [p.stem for p in warehouse.model_files(sql_dir) if not is_cross_case(p)]
+
+
+def _audit(con: duckdb.DuckDBPyConnection, tables: list[str], names: tuple[str, ...]) -> list:
+    from flows.privacy.audit import audit_tables, screen_for
+
+    return audit_tables(con, tables, screen_for(names))
+
+
+def _update_cases(
+    db_path: Path,
+    frames: dict[str, pd.DataFrame],
+    changed: list[str],
+    names: tuple[str, ...],
+    sql_dir: Path,
+    audited: bool,
+) -> Update:
+    """Recompute the per-case models for `changed` and rebuild the cross-case ones.
+    The rows added are audited for `names` (every row, unless the others were
+    `audited` against the same names before)."""
+    keyed = {name: frame for name, frame in frames.items() if "case_id" in frame.columns}
+    whole = {name: frame for name, frame in frames.items() if name not in keyed}
+    files = warehouse.model_files(sql_dir)
+    cross = cross_case_models(sql_dir)
+    per_case = [p for p in files if p.stem not in cross]
+    with duckdb.connect(str(db_path)) as con:
+        (catalog,) = con.execute("select current_database()").fetchone()
+        main = f'"{catalog}".main'
+        con.execute("begin transaction")
+        con.register("_changed_frame", pd.DataFrame({"case_id": changed}, dtype=object))
+        con.execute(
+            "create temp table _changed as select case_id::varchar as case_id from _changed_frame"
+        )
+        con.unregister("_changed_frame")
+        warehouse.load_tables(con, whole)
+        for name, frame in keyed.items():
+            rows = frame[frame["case_id"].isin(changed)]
+            con.register("_frame", rows)
+            con.execute(f'create temp table "{name}" as select * from {main}."{name}" limit 0')
+            con.execute(f'insert into temp."{name}" by name select * from _frame')
+            con.unregister("_frame")
+            _replace_rows(con, main, name)
+        for path in per_case:
+            _check_reads_no_cross_case(path, cross, sql_dir)
+            sql = path.read_text(encoding="utf-8")
+            try:
+                con.execute(f'create temp table "{path.stem}" as\n{sql}')
+            except duckdb.Error as exc:
+                raise RuntimeError(f"{path.relative_to(sql_dir.parent)}: {exc}") from exc
+            if "case_id" not in con.table(f"temp.{path.stem}").columns:
+                raise RuntimeError(
+                    f"{path.relative_to(sql_dir.parent)}: a per-case model needs a case_id "
+                    "column; mark a model over all cases with '-- grain: cross-case'"
+                )
+            _replace_rows(con, main, path.stem)
+        # the rows this run adds (or all rows), searched for names
+        new_tables = [*keyed, *(p.stem for p in per_case)]
+        hits = _audit(con, [f"{'temp' if audited else main}.{t}" for t in new_tables], names)
+        for name in [*keyed, *(p.stem for p in per_case), "_changed"]:
+            con.execute(f'drop table temp."{name}"')
+        built = [p.stem for p in per_case]
+        for path in files:
+            if path.stem in cross:
+                warehouse.run_model(con, path, sql_dir)
+                built.append(path.stem)
+        con.execute("commit")
+        con.execute("checkpoint")  # all in the file before it is copied to be published
+    return Update([p.stem for p in files if p.stem in built], changed, new_tables, hits=hits)
+
+
+def _replace_rows(con: duckdb.DuckDBPyConnection, main: str, table: str) -> None:
+    """The changed cases' rows of the database's `table` replaced by those of
+    the temporary table of that name (`main`: the database's main schema,
+    named with its catalog: a bare "main" would find the temporary one)."""
+    con.execute(
+        f'delete from {main}."{table}" where case_id in (select case_id from temp._changed)'
+    )
+    con.execute(f'insert into {main}."{table}" by name select * from temp."{table}"')
+
+
+def cross_case_models(sql_dir: Path = warehouse.SQL_DIR) -> set[str]:
+    return {p.stem for p in warehouse.model_files(sql_dir) if is_cross_case(p)}
+
+
+def reads_cross_case(sql: str, cross: set[str] | None = None) -> list[str]:
+    """The cross-case models (`cross_case_models()` unless given) a query reads
+    (by name, comments aside)."""
+    return _reads(sql, cross_case_models() if cross is None else cross)
+
+
+def _reads(sql: str, models: set[str]) -> list[str]:
+    text = re.sub(r"--[^\n]*", "", sql)
+    return sorted(name for name in models if re.search(rf"\b{re.escape(name)}\b", text))
+
+
+def _check_reads_no_cross_case(path: Path, cross: set[str], sql_dir: Path) -> None:
+    read = _reads(path.read_text(encoding="utf-8"), cross)
+    if read:
+        raise RuntimeError(
+            f"{path.relative_to(sql_dir.parent)}: a per-case model reads the cross-case "
+            f"model(s) {', '.join(read)}; mark it '-- grain: cross-case' too"
+        )
+
+
+def publish_copy(cache_db: Path, target: Path) -> None:
+    """The database as published: a copy of the cache's (the cache stays put)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(cache_db, target)

@@ -1,0 +1,235 @@
+"""The incremental warehouse and exports: a warm re-run after a one-case change
+gives the outputs of a cold run of the same inputs, byte for byte."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+
+from flows import incremental, stages, warehouse
+
+
+def change_one_excerpt(study: Path, case_id: str) -> None:
+    """Append a sentence to the first excerpt of `case_id` (a coder's correction)."""
+    path = study / "excerpts.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    header = rows[0]
+    row = next(r for r in rows[1:] if r[header.index("case_id")] == case_id)
+    row[header.index("text")] += " She walks more now, she says."
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
+
+
+def table_rows(db_path: Path) -> dict[str, list[tuple]]:
+    """Every table's rows, as sorted text (row order is not part of a table)."""
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        tables = warehouse.query(con, "warehouse_tables")["table_name"].tolist()
+        return {
+            table: sorted(tuple(map(repr, row)) for row in con.table(table).fetchall())
+            for table in tables
+        }
+
+
+def assert_same_outputs(warm: Path, cold: Path) -> None:
+    files = sorted(
+        p.relative_to(cold).as_posix()
+        for p in cold.rglob("*")
+        if p.is_file() and p.name not in (stages.DB_NAME, "manifest.json")
+    )
+    assert files == sorted(
+        p.relative_to(warm).as_posix()
+        for p in warm.rglob("*")
+        if p.is_file() and p.name not in (stages.DB_NAME, "manifest.json")
+    )
+    assert any(f.endswith(".xlsx") for f in files) and any(f.startswith("cases/") for f in files)
+    for name in files:
+        assert (warm / name).read_bytes() == (cold / name).read_bytes(), name
+    warm_tables, cold_tables = table_rows(warm / stages.DB_NAME), table_rows(cold / stages.DB_NAME)
+    assert sorted(warm_tables) == sorted(cold_tables)
+    for table, rows in cold_tables.items():
+        assert warm_tables[table] == rows, table
+
+
+@pytest.fixture
+def study(tmp_path, demo_dir) -> Path:
+    folder = tmp_path / "study"
+    shutil.copytree(demo_dir, folder)
+    return folder
+
+
+def test_warm_rerun_after_one_case_changed_equals_a_cold_run(study, tmp_path):
+    warm = tmp_path / "warm"
+    first = stages.run_direct(study, warm)
+    assert first["recomputed"] is None  # built from scratch
+    change_one_excerpt(study, "P7")
+    again = stages.run_direct(study, warm)
+    assert again["recomputed"] == ["P7"]
+    cold = tmp_path / "cold"
+    assert stages.run_direct(study, cold)["recomputed"] is None
+    assert_same_outputs(warm, cold)
+    # nothing changed: nothing recomputed, same outputs
+    assert stages.run_direct(study, warm)["recomputed"] == []
+    assert_same_outputs(warm, cold)
+
+
+def test_warm_rerun_after_a_case_is_withdrawn_equals_a_cold_run(study, tmp_path):
+    warm = tmp_path / "warm"
+    stages.run_direct(study, warm)
+    roster = pd.read_csv(study / "roster.csv", dtype=str, keep_default_na=False)
+    peer = roster[(roster["role"] == "peer") & (roster["case_ids"] == "P4")].index[0]
+    roster.loc[peer, "status"] = "withdrawn"
+    roster.to_csv(study / "roster.csv", index=False)
+    # a withdrawal rebuilds the warehouse in a fresh file: no deleted row's bytes remain
+    assert stages.run_direct(study, warm)["recomputed"] is None
+    cold = tmp_path / "cold"
+    stages.run_direct(study, cold)
+    assert_same_outputs(warm, cold)
+
+
+def test_the_database_persists_in_the_private_cache(study, tmp_path):
+    out = tmp_path / "out"
+    stages.run_direct(study, out)
+    cache = incremental.cache_database(stages.store_dir(out))
+    assert cache.exists() and not cache.is_relative_to(out)
+    assert (out / stages.DB_NAME).exists()  # published as before
+    assert oct(cache.stat().st_mode & 0o777) == oct(0o600)
+
+
+def test_only_qca_models_are_cross_case():
+    cross = {p.stem for p in warehouse.model_files() if incremental.is_cross_case(p)}
+    assert cross and all(name.startswith("qca_") for name in cross)
+
+
+def test_changed_cases_counts_added_removed_and_changed():
+    before = {"A": "1", "B": "2", "C": "3"}
+    after = {"A": "1", "B": "9", "D": "4"}
+    assert incremental.changed_cases(before, after) == ["B", "C", "D"]
+
+
+def _models(tmp_path: Path, models: dict[str, str]) -> Path:
+    sql_dir = tmp_path / "sql"
+    for layer in warehouse.LAYERS:
+        (sql_dir / layer).mkdir(parents=True)
+    for name, text in models.items():
+        (sql_dir / "marts" / f"{name}.sql").write_text(text, encoding="utf-8")
+    return sql_dir
+
+
+def _frames(values: dict[str, int]) -> dict[str, pd.DataFrame]:
+    return {
+        "raw_cases": pd.DataFrame({"case_id": list(values), "value": list(values.values())}),
+        "cfg_rules": pd.DataFrame([{"factor": 10}]),
+    }
+
+
+def test_update_recomputes_changed_cases_and_cross_case_models(tmp_path):
+    sql_dir = _models(
+        tmp_path,
+        {
+            "scaled": "select case_id, value * (select factor from cfg_rules) as scaled from raw_cases",
+            "total": "-- grain: cross-case\nselect sum(scaled) as total from scaled",
+        },
+    )
+    db = tmp_path / "cache" / "w.duckdb"
+    first = incremental.update_warehouse(
+        db, _frames({"A": 1, "B": 2}), {"A": "a", "B": "b"}, "k", sql_dir=sql_dir
+    )
+    assert first.full
+    second = incremental.update_warehouse(
+        db,
+        _frames({"A": 1, "B": 5, "C": 1}),
+        {"A": "a", "B": "b2", "C": "c"},
+        "k",
+        sql_dir=sql_dir,
+        full_rebuild_share=1.0,
+    )
+    assert second.changed == ["B", "C"]
+    with duckdb.connect(str(db)) as con:
+        assert sorted(con.sql("select * from scaled").fetchall()) == [
+            ("A", 10),
+            ("B", 50),
+            ("C", 10),
+        ]
+        assert con.sql("select total from total").fetchall() == [(70,)]
+    third = incremental.update_warehouse(db, _frames({"A": 1}), {"A": "a"}, "k2", sql_dir=sql_dir)
+    assert third.full  # another shared key: from scratch
+
+
+def test_a_per_case_model_without_case_id_is_refused_naming_the_file(tmp_path):
+    sql_dir = _models(tmp_path, {"counted": "select count(*) as n from raw_cases"})
+    db = tmp_path / "w.duckdb"
+    for n in range(2):
+        keys = {"A": "a", "B": "b"} if n == 0 else {"A": "a", "B": "b2"}
+        if n == 0:
+            incremental.update_warehouse(db, _frames({"A": 1, "B": 2}), keys, "k", sql_dir=sql_dir)
+            continue
+        with pytest.raises(RuntimeError, match=r"marts/counted\.sql: a per-case model needs"):
+            incremental.update_warehouse(db, _frames({"A": 1, "B": 3}), keys, "k", sql_dir=sql_dir)
+
+
+def test_a_per_case_model_reading_a_cross_case_one_is_refused(tmp_path):
+    sql_dir = _models(
+        tmp_path,
+        {
+            "a_total": "-- grain: cross-case\nselect sum(value) as total from raw_cases",
+            "share": "select case_id, value / (select total from a_total) as share from raw_cases",
+        },
+    )
+    db = tmp_path / "w.duckdb"
+    incremental.update_warehouse(
+        db, _frames({"A": 1, "B": 2}), {"A": "a", "B": "b"}, "k", sql_dir=sql_dir
+    )
+    with pytest.raises(RuntimeError, match=r"marts/share\.sql: a per-case model reads"):
+        incremental.update_warehouse(
+            db, _frames({"A": 1, "B": 3}), {"A": "a", "B": "b2"}, "k", sql_dir=sql_dir
+        )
+
+
+def test_exports_from_fragments_equal_the_whole_table_writer(study, tmp_path):
+    """Fragments change how an export is made, not what it holds: the same bytes
+    as writing the whole query result at once."""
+    from flows.render.exports import safe_frame, write_csv, write_xlsx
+
+    out = tmp_path / "out"
+    stages.run_direct(study, out)
+    role_order = ["peer_stance", "supporter_stance", "manager_stance", "nurse_stance"]
+    with duckdb.connect(str(out / stages.DB_NAME), read_only=True) as con:
+        for stem in ("convergence", "joint_display", "survey_deltas", "completeness"):
+            frame = warehouse.query(con, stages.EXPORTS[stem])
+            if stem == "convergence":
+                fixed = [c for c in frame.columns if not c.endswith("_stance")]
+                frame = frame[fixed + [c for c in [*role_order, "survey_stance"] if c in frame]]
+            write_csv(frame, tmp_path / f"{stem}.csv", safe_frame(frame))
+            write_xlsx(frame, tmp_path / f"{stem}.xlsx", sheet=stem)
+            for ext in ("csv", "xlsx"):
+                expected = (tmp_path / f"{stem}.{ext}").read_bytes()
+                assert (out / "exports" / f"{stem}.{ext}").read_bytes() == expected, stem
+
+
+def test_rows_added_are_audited_and_a_hit_is_not_recorded_as_clean(tmp_path):
+    sql_dir = _models(tmp_path, {"notes": "select case_id, note from raw_cases"})
+    db = tmp_path / "w.duckdb"
+
+    def frames(note_b: str) -> dict[str, pd.DataFrame]:
+        return {"raw_cases": pd.DataFrame({"case_id": ["A", "B"], "note": ["fine", note_b]})}
+
+    names = ("Anna Berg", "Anna")
+    clean = incremental.update_warehouse(
+        db, frames("fine"), {"A": "a", "B": "b"}, "k", names, sql_dir
+    )
+    assert clean.full and clean.hits == [] and "notes" in clean.audited_tables
+    leaked = incremental.update_warehouse(
+        db, frames("met Anna today"), {"A": "a", "B": "b2"}, "k", names, sql_dir
+    )
+    assert leaked.changed == ["B"]
+    assert {h["where"] for h in leaked.hits} == {
+        "triangulate.duckdb:raw_cases.note",
+        "triangulate.duckdb:notes.note",
+    }
+    assert incremental.read_state(db)["names"] is None  # the next run reads every row again
