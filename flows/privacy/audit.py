@@ -352,7 +352,8 @@ def audit_tables(
             as_text = duckdb.ColumnExpression(column).cast(duckdb.sqltypes.VARCHAR)
             values = [v for (v,) in relation.select(as_text).distinct().fetchall() if v]
             if screen.hits([("", v) for v in values]):
-                hits.append({"where": f"{warehouse.DB_NAME}:{table}.{column}", "at": ""})
+                name = table.split(".")[-1]  # temp.<table>: an incremental update's rows
+                hits.append({"where": f"{warehouse.DB_NAME}:{name}.{column}", "at": ""})
     return hits
 
 

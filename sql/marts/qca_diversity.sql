@@ -1,3 +1,4 @@
+-- grain: cross-case (rebuilt whole from the case marts each run; flows/incremental.py)
 -- Limited diversity of the QCA (one row): how many of the 2^k configurations of
 -- the k conditions the cases show, and whether the number of cases reaches the
 -- usual benchmark for k conditions (docs/qca.md, "Limited diversity"). Below
