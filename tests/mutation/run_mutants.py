@@ -23,15 +23,17 @@ from __future__ import annotations
 
 import argparse
 import os
+import queue
 import re
 import shutil
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from sql_mutants import MUTANTS  # noqa: E402
+from sql_mutants import MUTANTS, SqlMutant  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 WORK = ROOT / ".cache" / "mutants"
@@ -63,9 +65,9 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
         ["tests/test_sql.py", "tests/test_sql_branches.py", "tests/test_privacy.py"],
     ),
 }
-SQL_TESTS = [
-    "tests/test_sql.py",
+SQL_TESTS = [  # the quickest to fail first: one build for the whole module
     "tests/test_sql_branches.py",
+    "tests/test_sql.py",
     "tests/test_qca.py",
     "tests/test_completeness.py",
 ]
@@ -153,39 +155,57 @@ def run_python_module(name: str, jobs: int) -> tuple[list[str], list[str], list[
     return killed, survived, diffs
 
 
+def _run_sql_mutant(folder: Path, label: str, mutant: SqlMutant) -> int:
+    """pytest's exit code with one mutant applied to the folder's copy of sql/."""
+    path = folder / mutant.file
+    original = path.read_text(encoding="utf-8")
+    path.write_text(original.replace(mutant.old, mutant.new), encoding="utf-8")
+    try:
+        result = subprocess.run(
+            [str(BIN / "pytest"), "-x", "-q", "-p", "no:cacheprovider", *SQL_TESTS],
+            cwd=folder,
+            env={**os.environ, "PYTHONPATH": str(folder), "CI": "true"},
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    finally:
+        path.write_text(original, encoding="utf-8")
+    if result.returncode not in (0, 1):
+        raise SystemExit(f"pytest could not run for {label}:\n{result.stdout[-2000:]}")
+    return result.returncode
+
+
 def run_sql(jobs: int) -> tuple[list[str], list[str], list[str]]:
-    """Each hand-written SQL mutant alone against SQL_TESTS."""
-    folder = scratch_copy("sql")
+    """Each hand-written SQL mutant alone against SQL_TESTS, `jobs` at a time
+    (each worker with its own scratch copy)."""
+    folders: queue.Queue[Path] = queue.Queue()
+    for j in range(jobs):
+        folders.put(scratch_copy(f"sql-{j + 1}"))
     for mutant in MUTANTS:
-        text = (folder / mutant.file).read_text(encoding="utf-8")
+        text = (ROOT / mutant.file).read_text(encoding="utf-8")
         if text.count(mutant.old) != 1:
             raise SystemExit(f"SQL mutant does not apply once: {mutant.file}: {mutant.old!r}")
-    env = {**os.environ, "PYTHONPATH": str(folder), "CI": "true"}
-    killed, survived, diffs = [], [], []
-    for i, mutant in enumerate(MUTANTS, 1):
-        path = folder / mutant.file
-        original = path.read_text(encoding="utf-8")
-        path.write_text(original.replace(mutant.old, mutant.new), encoding="utf-8")
-        try:
-            result = subprocess.run(
-                [str(BIN / "pytest"), "-x", "-q", "-p", "no:cacheprovider", *SQL_TESTS],
-                cwd=folder,
-                env=env,
-                capture_output=True,
-                text=True,
-                check=False,
-            )
-        finally:
-            path.write_text(original, encoding="utf-8")
+
+    def run(i: int, mutant: SqlMutant) -> tuple[str, int]:
         label = f"sql-{i:02d} {mutant.file}: {mutant.meaning}"
-        if result.returncode == 1:
-            killed.append(label)
-        elif result.returncode == 0:
-            survived.append(label)
-            diffs.append(f"# {label}\n- {mutant.old}\n+ {mutant.new}")
-        else:
-            raise SystemExit(f"pytest could not run for {label}:\n{result.stdout[-2000:]}")
-        print(f"  {label}: {'killed' if result.returncode else 'SURVIVED'}", flush=True)
+        folder = folders.get()
+        try:
+            code = _run_sql_mutant(folder, label, mutant)
+        finally:
+            folders.put(folder)
+        print(f"  {label}: {'killed' if code else 'SURVIVED'}", flush=True)
+        return label, code
+
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        outcomes = list(pool.map(run, range(1, len(MUTANTS) + 1), MUTANTS))
+    killed = [label for label, code in outcomes if code]
+    survived = [label for label, code in outcomes if not code]
+    diffs = [
+        f"# {label}\n- {m.old}\n+ {m.new}"
+        for (label, code), m in zip(outcomes, MUTANTS, strict=True)
+        if not code
+    ]
     return killed, survived, diffs
 
 
