@@ -46,3 +46,12 @@ def test_line_numbers_and_clean_text():
     text = "first line\nsaid ANNE today\nnothing\n<p>anne jensen</p>"
     assert screen.lines_with_names(text) == [2, 4]
     assert screen.lines_with_names("annex and jensen") == []
+
+
+def test_hypothesis_profile_is_fixed():
+    """conftest registers one profile: no deadline, derandomised when CI=true."""
+    import os
+
+    current = settings()
+    assert current.deadline is None
+    assert current.derandomize == (os.environ.get("CI") == "true")

@@ -8,17 +8,21 @@ import logging
 import pytest
 
 from flows import stages
+from flows.errors import LeakError
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def prefect_harness():
+    """One Prefect server for this module only: when the module ends the harness
+    exits, and the guard of conftest (no temporary server, no API URL) holds again
+    for every later test (test_orchestration checks it)."""
     from prefect.testing.utilities import prefect_test_harness
 
     with prefect_test_harness(server_startup_timeout=120):
         yield
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def flow_run(prefect_harness, demo_dir, tmp_path_factory):
     from flows.orchestration.pipeline import triangulate_study
 
@@ -144,3 +148,35 @@ def test_dask_local_cluster_gives_identical_dossiers(prefect_harness, flow_run, 
     for path in threads_out.rglob("*"):
         if path.is_file() and path.suffix in (".html", ".csv"):
             assert path.read_bytes() == (out / path.relative_to(threads_out)).read_bytes(), path
+
+
+def test_flow_audits_its_log_lines_and_artifacts(
+    prefect_harness, make_study, tmp_path, monkeypatch
+):
+    """A real flow run in which one log line and the run-summary artifact carry a
+    roster name (planted by wrapping two of the flow's own steps): the audit
+    names both places, the run fails and nothing is published or created."""
+    from prefect import get_run_logger
+
+    from flows.orchestration import artifacts, pipeline
+
+    case_ids, summary_markdown = stages.case_ids, artifacts.summary_markdown
+
+    def case_ids_logging_a_name(db_path):
+        get_run_logger().info("looking up the cases of henrik")
+        return case_ids(db_path)
+
+    monkeypatch.setattr(stages, "case_ids", case_ids_logging_a_name)
+    monkeypatch.setattr(
+        artifacts, "summary_markdown", lambda summary: summary_markdown(summary) + "\nKaren Lund"
+    )
+    created = []
+    monkeypatch.setattr(artifacts, "publish", lambda *args: created.append(args))
+    rows = [["E1", "I1", "A", "Intervention/Walking/Present", "", "1", "AK", "We walk."]]
+    out = tmp_path / "out"
+    with pytest.raises(LeakError) as raised:
+        pipeline.triangulate_study(study_dir=make_study(rows), out_dir=out, force=True)
+    message = str(raised.value)
+    assert "artifact:log" in message and "artifact:run-summary" in message
+    assert "henrik" not in message.lower() and "karen" not in message.lower()
+    assert not out.exists() and created == []

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from tests_support import format_builders
+from tests_support import format_builders, fresh_dir
 
 from flows.errors import InputFileError, TriangulateError
 from flows.ingest import ingest_study
@@ -654,6 +654,7 @@ def _load_or_clear_error(path: Path, study) -> None:
     )
 )
 def test_mutated_project_xml_loads_or_fails_clearly(tmp_path, cuts):
+    tmp_path = fresh_dir(tmp_path)
     qde, files = _valid_project()
     data = bytearray(qde.encode("utf-8"))
     for at, length, insert in cuts:
@@ -672,6 +673,7 @@ def test_mutated_project_xml_loads_or_fails_clearly(tmp_path, cuts):
     cut=st.integers(0, 100_000),
 )
 def test_mutated_archive_loads_or_fails_clearly(tmp_path, flips, cut):
+    tmp_path = fresh_dir(tmp_path)
     qde, files = _valid_project()
     data = bytearray(_zip(qde.encode("utf-8"), files))
     for at, value in flips:
@@ -705,6 +707,7 @@ ATTRIBUTE = re.compile(r'="([^"]*)"')
 )
 def test_mutated_attribute_values_and_elements(tmp_path, changes, drop):
     """Well-formed XML with wrong values: positions, references, guids, types."""
+    tmp_path = fresh_dir(tmp_path)
     qde, files = _valid_project()
     spans = [m.span(1) for m in ATTRIBUTE.finditer(qde)]
     for at, value in changes:
