@@ -180,3 +180,66 @@ def test_flow_audits_its_log_lines_and_artifacts(
     assert "artifact:log" in message and "artifact:run-summary" in message
     assert "henrik" not in message.lower() and "karen" not in message.lower()
     assert not out.exists() and created == []
+
+
+def _cli(*args: str):
+    from typer.testing import CliRunner
+
+    from flows import cli
+
+    cli.console.width = 400  # one line per message, whatever the terminal
+    result = CliRunner().invoke(cli.app, list(args))
+    return result, " ".join(result.output.split())
+
+
+def test_cli_run_publishes_and_says_where(prefect_harness, make_study, tmp_path):
+    """`triangulate run STUDY --out OUT` through the real command: two cases
+    (A, B) published, the table of files read and loaded, where to open them."""
+    rows = [["E1", "I1", "A", "Intervention/Walking/Present", "", "1", "AK", "We walk."]]
+    out = tmp_path / "out"
+    result, text = _cli("run", str(make_study(rows)), "--out", str(out), "--force")
+    assert result.exit_code == 0, text
+    assert f"2 dossiers in {out} (2 rendered, 0 reused)" in text
+    assert f"Open {out / 'index.html'}" in text
+    assert sorted(p.name for p in (out / "cases").glob("*.html")) == ["A.html", "B.html"]
+
+
+def test_cli_run_failure_paragraph(prefect_harness, make_study, tmp_path, monkeypatch):
+    """An unexpected failure inside the flow (here the disk, while listing cases)
+    ends the command with exit code 1 and one paragraph: what failed, that
+    nothing was published and the previous dossiers stand, where the partial
+    outputs are, where to look next."""
+    rows = [["E1", "I1", "A", "Intervention/Walking/Present", "", "1", "AK", "We walk."]]
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "index.html").write_text("previous run", encoding="utf-8")
+
+    def disk_full(db_path):
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr(stages, "case_ids", disk_full)
+    result, text = _cli("run", str(make_study(rows)), "--out", str(out))
+    assert result.exit_code == 1, text
+    assert "The run failed (OSError: No space left on device). Nothing was published" in text
+    assert f"the previous dossiers in {out} are unchanged" in text
+    assert f"the partial outputs are in {tmp_path / '.out.staging'}" in text
+    assert "show the task that failed" in text
+    assert (out / "index.html").read_text(encoding="utf-8") == "previous run"
+
+
+def test_cli_run_leak_is_a_clear_error(prefect_harness, make_study, tmp_path, tiny_roster):
+    """A name that reaches a page (a person id that is a first name, printed as a
+    label) fails the command with exit code 2 and the audit's message."""
+    for row in tiny_roster:
+        if row[0] == "A":
+            row[0], row[2] = "Henrik", "Henrik"
+    rows = [["E1", "I9", "Henrik", "Intervention/Walking/Present", "", "1", "AK", "We walk."]]
+    folder = make_study(rows, roster=tiny_roster)
+    (folder / "interviews.csv").write_text(
+        "interview_id,person_id,mode,language\nI9,Henrik,in person,en\n", encoding="utf-8"
+    )
+    out = tmp_path / "out"
+    result, text = _cli("run", str(folder), "--out", str(out), "--force")
+    assert result.exit_code == 2, text
+    assert "error: leak audit found" in text and "nothing was published" in text
+    assert "cases/Henrik.html" in text and not out.exists()

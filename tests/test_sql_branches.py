@@ -90,9 +90,20 @@ SURVEY = [
 ]
 
 
+# an outcome theme with a survey domain but no survey items: nothing to compute
+EATING = """
+[[themes]]
+id = "eating"
+label = "Eating habits"
+components = ["outcome"]
+codes = ["Outcome/Eating"]
+survey_domain = "eating"
+"""
+
+
 def write_study(folder: Path) -> Path:
     folder.mkdir()
-    (folder / "study.toml").write_text(TINY_STUDY, encoding="utf-8")
+    (folder / "study.toml").write_text(TINY_STUDY + EATING, encoding="utf-8")
     roster = [["person_id", "role", "case_ids", "name", "aliases", "status"]]
     interviews = [["interview_id", "person_id", "mode", "language"]]
     people = [(c, "peer", c) for c in CASES] + [(f"{c}-a", "supporter", c) for c in SUPPORTED]
@@ -149,7 +160,8 @@ def test_informant_and_source_stances(con):
     not_stated, so improved (not a tie). C1's nurse is asked but never speaks to
     walking: silent. Sources: C6 has no supporter and the nurse is not asked
     about C6: not_interviewed (not silent). C5 has no survey answers: the survey
-    is not_computable there."""
+    is not_computable there; so is it for eating everywhere (a survey domain
+    without items)."""
     informant = dict(
         rows(
             con,
@@ -171,6 +183,7 @@ def test_informant_and_source_stances(con):
     assert source["C11/supporter/walking_support"] == "mixed"
     assert source["C5/survey/activity"] == "not_computable"
     assert source["C5/survey/energy"] == "not_asked"
+    assert source["C7/survey/eating"] == "not_computable"
 
 
 def test_pair_codes(con):
@@ -329,7 +342,7 @@ def test_outcome_verdicts(con):
     assert got["C12"] == (False, "no survey evidence; 2 role(s) say improved, 1 say not")
     assert rows(
         con,
-        "select distinct outcome_achieved, outcome_reason from case_theme_verdicts where theme_id <> 'activity'",
+        "select distinct outcome_achieved, outcome_reason from case_theme_verdicts where kind <> 'outcome'",
     ) == [(None, None)]
 
 
