@@ -161,24 +161,28 @@ def _run_sql_mutant(folder: Path, label: str, mutant: SqlMutant) -> int:
     original = path.read_text(encoding="utf-8")
     path.write_text(original.replace(mutant.old, mutant.new), encoding="utf-8")
     try:
-        result = subprocess.run(
-            [str(BIN / "pytest"), "-x", "-q", "-p", "no:cacheprovider", *SQL_TESTS],
-            cwd=folder,
-            env={**os.environ, "PYTHONPATH": str(folder), "CI": "true"},
-            capture_output=True,
-            text=True,
-            check=False,
-        )
+        for _attempt in range(2):  # a crash (signal, out of memory) is tried once more
+            result = subprocess.run(
+                [str(BIN / "pytest"), "-x", "-q", "-p", "no:cacheprovider", *SQL_TESTS],
+                cwd=folder,
+                env={**os.environ, "PYTHONPATH": str(folder), "CI": "true"},
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            if result.returncode in (0, 1):
+                return result.returncode
     finally:
         path.write_text(original, encoding="utf-8")
-    if result.returncode not in (0, 1):
-        raise SystemExit(f"pytest could not run for {label}:\n{result.stdout[-2000:]}")
-    return result.returncode
+    raise SystemExit(
+        f"pytest could not run for {label} (exit {result.returncode}):\n"
+        f"{result.stdout[-2000:]}\n{result.stderr[-2000:]}"
+    )
 
 
-def run_sql(jobs: int) -> tuple[list[str], list[str], list[str]]:
+def run_sql(jobs: int, ids: list[int] | None = None) -> tuple[list[str], list[str], list[str]]:
     """Each hand-written SQL mutant alone against SQL_TESTS, `jobs` at a time
-    (each worker with its own scratch copy)."""
+    (each worker with its own scratch copy); `ids` (1-based) runs only those."""
     folders: queue.Queue[Path] = queue.Queue()
     for j in range(jobs):
         folders.put(scratch_copy(f"sql-{j + 1}"))
@@ -197,13 +201,14 @@ def run_sql(jobs: int) -> tuple[list[str], list[str], list[str]]:
         print(f"  {label}: {'killed' if code else 'SURVIVED'}", flush=True)
         return label, code
 
+    chosen = [(i, m) for i, m in enumerate(MUTANTS, 1) if not ids or i in ids]
     with ThreadPoolExecutor(max_workers=jobs) as pool:
-        outcomes = list(pool.map(run, range(1, len(MUTANTS) + 1), MUTANTS))
+        outcomes = list(pool.map(run, *zip(*chosen, strict=True)))
     killed = [label for label, code in outcomes if code]
     survived = [label for label, code in outcomes if not code]
     diffs = [
         f"# {label}\n- {m.old}\n+ {m.new}"
-        for (label, code), m in zip(outcomes, MUTANTS, strict=True)
+        for (label, code), (_, m) in zip(outcomes, chosen, strict=True)
         if not code
     ]
     return killed, survived, diffs
@@ -214,13 +219,18 @@ def main() -> None:
     names = [*MODULES, "sql"]
     parser.add_argument("--only", nargs="+", choices=names, default=names)
     parser.add_argument("--jobs", type=int, default=2, help="mutmut worker processes")
+    parser.add_argument(
+        "--sql-ids", type=int, nargs="+", help="run only these SQL mutants (1-based)"
+    )
     args = parser.parse_args()
     rows, report = [], []
     for name in args.only:
         started = time.monotonic()
         print(f"== {name}", flush=True)
         killed, survived, diffs = (
-            run_sql(args.jobs) if name == "sql" else run_python_module(name, args.jobs)
+            run_sql(args.jobs, args.sql_ids)
+            if name == "sql"
+            else run_python_module(name, args.jobs)
         )
         seconds = time.monotonic() - started
         rows.append((name, len(killed), len(survived), seconds))
