@@ -250,3 +250,21 @@ def test_ledger_never_trusts_a_page_flagged_unclean(tmp_path):
         stages.sha256_file(Path(jobs[2].path)),
     }
     assert stages.AuditLedger(tmp_path, ("Other",)).clean_digests(jobs, []) == set()
+
+
+def test_check_audit_message_lists_the_first_twenty_places():
+    """21 file hits and one artifact hit: the message counts all 22, lists the
+    first twenty places separated by '; ', a line number only where there is one."""
+    hits = [{"where": f"cases/P{i}.html", "line": i} for i in range(1, 22)]
+    hits.insert(1, {"where": "artifact:log", "line": 0})
+    with pytest.raises(LeakError) as raised:
+        stages.check_audit(hits)
+    listed = "; ".join(
+        ["cases/P1.html line 1", "artifact:log"]
+        + [f"cases/P{i}.html line {i}" for i in range(2, 20)]
+    )
+    assert str(raised.value) == (
+        f"leak audit found 22 roster name(s) in the outputs ({listed}); "
+        "nothing was published, the outputs stay in the staging folder"
+    )
+    stages.check_audit([])  # no hits: passes
