@@ -439,6 +439,22 @@ def test_conditions_chosen_in_the_rules(make_study, tmp_path):
             ("B", 1, 1, 0, 0, "110"),
         ]
         assert con.execute("select count(*) from qca_remainders").fetchone() == (6,)
+        # a context theme is a member by facilitation, any other theme by presence
+        assert con.execute(
+            "select condition, member_stance, membership_rule from qca_condition_set "
+            "where kind <> 'activity_count' order by condition_order"
+        ).fetchall() == [
+            (
+                "walking_support",
+                "present",
+                "1 = present by interview consensus; 0 = absent, mixed or no evidence",
+            ),
+            (
+                "energy",
+                "facilitator",
+                "1 = facilitator by interview consensus; 0 = barrier, mixed or no evidence",
+            ),
+        ]
 
 
 @pytest.mark.parametrize(
