@@ -560,3 +560,15 @@ def test_demo_solutions(demo_result):
     finances = fits[("finances", True)]
     assert (finances.sufficiency_consistency, finances.necessity_consistency) == (0.8, 1.0)
     assert fits[("energy", True)].sufficiency_consistency == 1.0
+
+
+@pytest.mark.parametrize(
+    ("rule", "message"),
+    [
+        ("qca_min_cases", "qca_min_cases must be at least 1"),
+        ("qca_min_activities", "qca_min_activities must be at least 1"),
+    ],
+)
+def test_counts_below_one_are_an_error(make_study, tmp_path, rule, message):
+    with pytest.raises(RuntimeError, match=message):
+        build(make_study(EXCERPTS, SURVEY), tmp_path / "t.duckdb", **{rule: 0})
