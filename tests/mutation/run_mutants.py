@@ -50,10 +50,13 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
         ["flows/privacy/pseudonymise.py"],
         ["tests/test_pseudonymise.py", "tests/test_privacy.py"],
     ),
-    "offsets": (["flows/readers/offsets.py"], ["tests/test_readers_refi.py"]),
+    "offsets": (
+        ["flows/readers/offsets.py"],
+        ["tests/test_offsets.py", "tests/test_readers_refi.py"],
+    ),
     "qda-cases": (
         ["flows/readers/qda.py"],
-        ["tests/test_readers_refi.py", "tests/test_readers_segments.py"],
+        ["tests/test_offsets.py", "tests/test_readers_refi.py", "tests/test_readers_segments.py"],
     ),
     "refi": (
         ["flows/readers/refi.py"],
