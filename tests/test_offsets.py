@@ -90,3 +90,25 @@ def test_detect_scheme_prefers_names_then_located_then_boundaries():
     assert detect_scheme([Sel(plain, 3, 7, "")], prior="crlf-as-1").scheme == "crlf-as-1"
     unnamed = detect_scheme([Sel(plain, 3, 7, ""), Sel(plain, 0, 2, "nothing like it")], None)
     assert unnamed.names_are_text is False
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "same"),
+    [
+        ("Walk 123", "Walk 1234 more", True),  # a prefix of exactly 8 characters counts
+        ("We walk every...", "We walk every", False),  # as long as the text: not cut short
+        ("We walk every ...", "We walk everyday", True),  # the space before the dots goes
+        ("Met MAXX…", "Met MAXX today", True),  # only dots and ellipses are trimmed
+    ],
+)
+def test_same_text_prefix_edges(name, text, same):
+    assert same_text(name, text) is same
+
+
+def test_edges_of_counting():
+    """A lone CR is a boundary; U+FFFF is one UTF-16 unit, U+10000 two; an empty
+    selection is located."""
+    assert SourceText("a\rb").boundary_score("code-points", (2, 2)) == 2
+    assert SourceText("\uffffb").locate("utf-16", 1, 2) == (1, 2)
+    assert SourceText("\U00010000b").locate("utf-16", 2, 3) == (1, 2)
+    assert SourceText("we walk").locate("code-points", 3, 3) == (3, 3)
