@@ -1,4 +1,4 @@
-"""The Prefect flow end to end, under one session-scoped Prefect test harness."""
+"""The Prefect flow end to end, under one module-scoped Prefect test harness."""
 
 from __future__ import annotations
 
