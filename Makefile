@@ -28,7 +28,7 @@ AXE_VERSION := 4.14.1
 # pip here prints one warning per package about optional local mirrors; hide only those.
 PIP_QUIET := grep -v "is ignored: it is neither a file nor a directory" || true
 
-.PHONY: help venv system-deps run test eval train-stance bench lint format ui ui-stop serve clean
+.PHONY: help venv system-deps run test mutants eval train-stance bench lint format ui ui-stop serve clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
@@ -61,6 +61,9 @@ run: system-deps $(STAMP) ## run the pipeline on the demo study (STUDY=path for 
 
 test: system-deps $(STAMP) $(AXE) ## run the test suite (browser tests included)
 	$(BIN)/pytest
+
+mutants: $(STAMP) ## mutation testing (mutmut + SQL branch mutants), ~30-60 min; MUTANTS_ARGS="--only audit sql"
+	$(BIN)/python tests/mutation/run_mutants.py $(MUTANTS_ARGS)
 
 eval: $(STAMP) ## score the stance reader: leave-one-writer-out on data/eval/dev, old sets, speed
 	OMP_NUM_THREADS=1 $(BIN)/python -m flows.evaluate --set dev --cross-writer --speed

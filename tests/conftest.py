@@ -8,15 +8,28 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 # Unit tests must never orchestrate by accident: without a harness, Prefect may
 # not start a temporary server (tests/test_flow.py brings its own harness).
-os.environ.setdefault("PREFECT_SERVER_ALLOW_EPHEMERAL_MODE", "false")
+os.environ["PREFECT_SERVER_ALLOW_EPHEMERAL_MODE"] = "false"
 # Each test session gets its own Prefect home: cached task results (kept under
 # PREFECT_HOME/storage) must not leak from one session, or another checkout, into the next.
 os.environ["PREFECT_HOME"] = tempfile.mkdtemp(prefix="triangulate-prefect-")
 # Tests never report to a `make ui` server that happens to be running.
 os.environ["TRIANGULATE_UI_PROBE"] = "off"
+
+# One hypothesis profile for every property test: no deadline (2 shared cores),
+# and in CI (CI=true) derandomised, so a run is reproducible and a failure there
+# fails the same way on a developer's machine; locally examples vary between runs
+# and a failure prints the blob that replays it (@reproduce_failure).
+settings.register_profile(
+    "triangulate",
+    deadline=None,
+    derandomize=os.environ.get("CI") == "true",
+    print_blob=True,
+)
+settings.load_profile("triangulate")
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "data" / "demo"
@@ -139,8 +152,9 @@ def make_study(tmp_path: Path):
         survey: list[list[str]] | None = None,
         roster: list[list[str]] | None = None,
         study_toml: str = TINY_STUDY,
+        base: Path | None = None,
     ) -> Path:
-        folder = tmp_path / "study"
+        folder = (base or tmp_path) / "study"
         folder.mkdir(exist_ok=True)
         (folder / "study.toml").write_text(study_toml, encoding="utf-8")
         write_csv(folder / "roster.csv", roster or ROSTER)

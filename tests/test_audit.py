@@ -47,3 +47,12 @@ def test_quick_words_hold_every_letter_word_of_the_canonical_text(text):
 
     letter_words = {w for w in TOKEN.findall(canonical(text)) if not w.isdigit()}
     assert letter_words <= audit.quick_words(text)
+
+
+def test_hypothesis_profile_is_fixed():
+    """conftest registers one profile: no deadline, derandomised when CI=true."""
+    import os
+
+    current = settings()
+    assert current.deadline is None
+    assert current.derandomize == (os.environ.get("CI") == "true")

@@ -121,23 +121,29 @@ def test_matrix_charts_and_diagram_are_present(browser, demo_pages):
         seen["context"].close()
 
 
-def test_no_serious_accessibility_violations(browser, demo_pages):
+def serious_violations(browser, path: Path) -> list[tuple]:
+    """axe-core's serious and critical WCAG 2.1 A/AA and best-practice findings."""
     assert AXE.exists(), f"axe-core missing at {AXE}: `make test` installs it from the npm registry"
-    for path in demo_pages[:3]:
-        context = browser.new_context(bypass_csp=True)  # lets the test inject axe-core only
-        page = context.new_page()
-        page.goto(path.as_uri(), wait_until="load")
-        page.add_script_tag(path=str(AXE))
-        result = page.evaluate(
-            "async () => await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']})"
-        )
-        serious = [
-            (v["id"], v["impact"], len(v["nodes"]))
-            for v in result["violations"]
-            if v["impact"] in ("serious", "critical")
-        ]
-        assert serious == [], (path.name, serious)
-        context.close()
+    context = browser.new_context(bypass_csp=True)  # lets the test inject axe-core only
+    page = context.new_page()
+    page.goto(path.as_uri(), wait_until="load")
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "async () => await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']})"
+    )
+    context.close()
+    return [
+        (v["id"], v["impact"], len(v["nodes"]))
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def test_no_serious_accessibility_violations(browser, demo_pages):
+    """Every page of the demo: the index and all nine dossiers."""
+    assert len(demo_pages) == 10
+    for path in demo_pages:
+        assert serious_violations(browser, path) == [], path.name
 
 
 def test_hostile_text_is_inert_in_the_dom(browser, make_study, tmp_path):
@@ -158,3 +164,6 @@ def test_hostile_text_is_inert_in_the_dom(browser, make_study, tmp_path):
             assert "<script>window.pwned=1</script>" in text
         assert not [u for u in seen["requests"] if not re.match(r"^(file|data):", u)]
         seen["context"].close()
+    # the hostile-text pages are accessible too (every page of that run)
+    for path in (out / "index.html", *sorted((out / "cases").glob("*.html"))):
+        assert serious_violations(browser, path) == [], path.name

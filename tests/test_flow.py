@@ -1,4 +1,4 @@
-"""The Prefect flow end to end, under one session-scoped Prefect test harness."""
+"""The Prefect flow end to end, under one module-scoped Prefect test harness."""
 
 from __future__ import annotations
 
@@ -9,18 +9,22 @@ from pathlib import Path
 import pytest
 
 from flows import stages
+from flows.errors import LeakError
 from flows.privacy.audit import NameScreen
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def prefect_harness():
+    """One Prefect server for this module only: when the module ends the harness
+    exits, and the guard of conftest (no temporary server, no API URL) holds again
+    for every later test (test_orchestration checks it)."""
     from prefect.testing.utilities import prefect_test_harness
 
     with prefect_test_harness(server_startup_timeout=120):
         yield
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def flow_run(prefect_harness, demo_dir, tmp_path_factory):
     from flows.orchestration.pipeline import triangulate_study
 
@@ -155,3 +159,98 @@ def test_dask_local_cluster_gives_identical_dossiers(prefect_harness, flow_run, 
     for path in threads_out.rglob("*"):
         if path.is_file() and path.suffix in (".html", ".csv"):
             assert path.read_bytes() == (out / path.relative_to(threads_out)).read_bytes(), path
+
+
+def test_flow_audits_its_log_lines_and_artifacts(
+    prefect_harness, make_study, tmp_path, monkeypatch
+):
+    """A real flow run in which one log line and the run-summary artifact carry a
+    roster name (planted by wrapping two of the flow's own steps): the audit
+    names both places, the run fails and nothing is published or created."""
+    from prefect import get_run_logger
+
+    from flows.orchestration import artifacts, pipeline
+
+    case_ids, summary_markdown = stages.case_ids, artifacts.summary_markdown
+
+    def case_ids_logging_a_name(db_path):
+        get_run_logger().info("looking up the cases of henrik")
+        return case_ids(db_path)
+
+    monkeypatch.setattr(stages, "case_ids", case_ids_logging_a_name)
+    monkeypatch.setattr(
+        artifacts, "summary_markdown", lambda summary: summary_markdown(summary) + "\nKaren Lund"
+    )
+    created = []
+    monkeypatch.setattr(artifacts, "publish", lambda *args: created.append(args))
+    rows = [["E1", "I1", "A", "Intervention/Walking/Present", "", "1", "AK", "We walk."]]
+    out = tmp_path / "out"
+    with pytest.raises(LeakError) as raised:
+        pipeline.triangulate_study(study_dir=make_study(rows), out_dir=out, force=True)
+    message = str(raised.value)
+    assert "artifact:log" in message and "artifact:run-summary" in message
+    assert "henrik" not in message.lower() and "karen" not in message.lower()
+    assert not out.exists() and created == []
+
+
+def _cli(*args: str):
+    from typer.testing import CliRunner
+
+    from flows import cli
+
+    cli.console.width = 400  # one line per message, whatever the terminal
+    result = CliRunner().invoke(cli.app, list(args))
+    return result, " ".join(result.output.split())
+
+
+def test_cli_run_publishes_and_says_where(prefect_harness, make_study, tmp_path):
+    """`triangulate run STUDY --out OUT` through the real command: two cases
+    (A, B) published, the table of files read and loaded, where to open them."""
+    rows = [["E1", "I1", "A", "Intervention/Walking/Present", "", "1", "AK", "We walk."]]
+    out = tmp_path / "out"
+    result, text = _cli("run", str(make_study(rows)), "--out", str(out), "--force")
+    assert result.exit_code == 0, text
+    assert f"2 dossiers in {out} (2 rendered, 0 reused)" in text
+    assert f"Open {out / 'index.html'}" in text
+    assert sorted(p.name for p in (out / "cases").glob("*.html")) == ["A.html", "B.html"]
+
+
+def test_cli_run_failure_paragraph(prefect_harness, make_study, tmp_path, monkeypatch):
+    """An unexpected failure inside the flow (here the disk, while listing cases)
+    ends the command with exit code 1 and one paragraph: what failed, that
+    nothing was published and the previous dossiers stand, where the partial
+    outputs are, where to look next."""
+    rows = [["E1", "I1", "A", "Intervention/Walking/Present", "", "1", "AK", "We walk."]]
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "index.html").write_text("previous run", encoding="utf-8")
+
+    def disk_full(db_path):
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr(stages, "case_ids", disk_full)
+    result, text = _cli("run", str(make_study(rows)), "--out", str(out))
+    assert result.exit_code == 1, text
+    assert "The run failed (OSError: No space left on device). Nothing was published" in text
+    assert f"the previous dossiers in {out} are unchanged" in text
+    assert f"the partial outputs are in {tmp_path / '.out.staging'}" in text
+    assert "show the task that failed" in text
+    assert (out / "index.html").read_text(encoding="utf-8") == "previous run"
+
+
+def test_cli_run_leak_is_a_clear_error(prefect_harness, make_study, tmp_path, tiny_roster):
+    """A name that reaches a page (a person id that is a first name, printed as a
+    label) fails the command with exit code 2 and the audit's message."""
+    for row in tiny_roster:
+        if row[0] == "A":
+            row[0], row[2] = "Henrik", "Henrik"
+    rows = [["E1", "I9", "Henrik", "Intervention/Walking/Present", "", "1", "AK", "We walk."]]
+    folder = make_study(rows, roster=tiny_roster)
+    (folder / "interviews.csv").write_text(
+        "interview_id,person_id,mode,language\nI9,Henrik,in person,en\n", encoding="utf-8"
+    )
+    out = tmp_path / "out"
+    result, text = _cli("run", str(folder), "--out", str(out), "--force")
+    assert result.exit_code == 2, text
+    assert "error: leak audit found" in text and "nothing was published" in text
+    assert "cases/Henrik.html" in text and not out.exists()

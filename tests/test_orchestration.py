@@ -157,3 +157,24 @@ def test_artifact_texts_hold_counts_only(demo_dir, tmp_path):
     assert all(
         row["classification provisional"] for row in table
     )  # the demo leaves 16-20 unreviewed
+
+
+def test_ephemeral_guard_holds_outside_the_flow_harness():
+    """conftest forbids a temporary Prefect server, so a flow started by accident
+    in a unit test fails at once. tests/test_flow.py's harness is module-scoped:
+    this test runs after it in a full run (files run in name order) and checks
+    that the harness left no API URL behind and the guard holds again."""
+    import os
+
+    from prefect import flow
+    from prefect.settings import PREFECT_API_URL
+
+    assert os.environ["PREFECT_SERVER_ALLOW_EPHEMERAL_MODE"] == "false"
+    assert not PREFECT_API_URL.value()
+
+    @flow
+    def accidental() -> int:
+        return 1
+
+    with pytest.raises(ValueError, match="No Prefect API URL"):
+        accidental()

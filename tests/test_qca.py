@@ -439,6 +439,22 @@ def test_conditions_chosen_in_the_rules(make_study, tmp_path):
             ("B", 1, 1, 0, 0, "110"),
         ]
         assert con.execute("select count(*) from qca_remainders").fetchone() == (6,)
+        # a context theme is a member by facilitation, any other theme by presence
+        assert con.execute(
+            "select condition, member_stance, membership_rule from qca_condition_set "
+            "where kind <> 'activity_count' order by condition_order"
+        ).fetchall() == [
+            (
+                "walking_support",
+                "present",
+                "1 = present by interview consensus; 0 = absent, mixed or no evidence",
+            ),
+            (
+                "energy",
+                "facilitator",
+                "1 = facilitator by interview consensus; 0 = barrier, mixed or no evidence",
+            ),
+        ]
 
 
 @pytest.mark.parametrize(
@@ -595,3 +611,15 @@ def test_beyond_the_benchmark_table_is_below_it():
     diversity = qca.Diversity.from_frame(frame)
     assert diversity.benchmark_min_cases is None
     assert "beyond the usual benchmarks for 9 conditions" in diversity.note()
+
+
+@pytest.mark.parametrize(
+    ("rule", "message"),
+    [
+        ("qca_min_cases", "qca_min_cases must be at least 1"),
+        ("qca_min_activities", "qca_min_activities must be at least 1"),
+    ],
+)
+def test_counts_below_one_are_an_error(make_study, tmp_path, rule, message):
+    with pytest.raises(RuntimeError, match=message):
+        build(make_study(EXCERPTS, SURVEY), tmp_path / "t.duckdb", **{rule: 0})

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from tests_support import FORMATS, format_builders
+from tests_support import FORMATS, format_builders, fresh_dir
 
 from flows.errors import InputFileError, TriangulateError, UnsafeInputError
 from flows.ingest import ingest_study
@@ -316,6 +316,7 @@ def run_parser(kind: str, folder: Path, data: bytes) -> None:
 )
 @given(kind=st.sampled_from(PARSERS), data=st.binary(max_size=4000))
 def test_every_parser_loads_or_fails_clearly_on_random_bytes(tmp_path, kind, data):
+    tmp_path = fresh_dir(tmp_path)
     folder = study_folder(tmp_path)
     with contextlib.suppress(TriangulateError):
         run_parser(kind, folder, data)
@@ -333,6 +334,7 @@ def test_every_parser_loads_or_fails_clearly_on_random_bytes(tmp_path, kind, dat
     ),
 )
 def test_random_archives_load_or_fail_clearly(tmp_path, kind, members):
+    tmp_path = fresh_dir(tmp_path)
     folder = study_folder(tmp_path)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:

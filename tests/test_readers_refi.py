@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from tests_support import format_builders
+from tests_support import format_builders, fresh_dir
 
 from flows.errors import InputFileError, TriangulateError
 from flows.ingest import ingest_study
@@ -23,7 +23,7 @@ from flows.readers.refi import read_refi
 from flows.study import load_study
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = Path("/work/shared/fixtures/refi-hand-authored")
+SHARED = ROOT / "tests" / "fixtures" / "refi-hand-authored"
 
 
 fb = format_builders()
@@ -129,6 +129,51 @@ def standard_cases() -> dict:
         "cases": {"A": {"Walking group": "Lakeside"}, "B": {"Walking group": "Harbour"}},
         "case_sources": {"A": ["Interview Henrik.docx", "Interview supporter.docx"]},
     }
+
+
+# ---------------------------------------------------------------- a real NVivo export
+
+REAL_NVIVO = ROOT / "tests" / "fixtures" / "real-exports" / "nvivo12-windows-oltas0517.qdpx"
+
+
+def _utf16_slices(path: Path) -> dict[str, str]:
+    """Each selection's text sliced independently of the reader: the source file
+    decoded (byte-order mark dropped), encoded as UTF-16 code units, cut at the
+    selection's positions. CRLF and emoji are left as they are."""
+    from xml.etree import ElementTree
+
+    with zipfile.ZipFile(path) as archive:
+        root = ElementTree.fromstring(archive.read("project.qde"))
+        ns = root.tag.split("}")[0] + "}"
+        slices = {}
+        for source in root.iter(ns + "TextSource"):
+            name = source.get("plainTextPath").split("/")[-1]
+            units = archive.read("Sources/" + name).decode("utf-8-sig").encode("utf-16-le")
+            for sel in source.iter(ns + "PlainTextSelection"):
+                start, end = int(sel.get("startPosition")), int(sel.get("endPosition"))
+                slices[sel.get("guid")] = units[2 * start : 2 * end].decode("utf-16-le")
+    return slices
+
+
+def test_real_nvivo_export_located_in_utf16_units():
+    """NVivo 12 for Windows (tests/fixtures/real-exports/NOTICE.md): UTF-8 with a
+    BOM, CRLF, ~1,800 emoji, 303 selections. Detection picks UTF-16 units; the
+    302 selections that end on word boundaries are imported with exactly the text
+    an independent UTF-16 slice gives (trailing CRLF trimmed); the one its coder
+    cut mid-word is listed by its GUID, not imported shifted."""
+    study = load_study(ROOT / "data" / "demo").definition
+    rejects = Rejects()
+    project = read_refi(REAL_NVIVO, study, rejects)
+    assert project.scheme == "utf-16"
+    assert (project.read_sources, project.skipped_sources, project.read_codings) == (2, 0, 303)
+    expected = _utf16_slices(REAL_NVIVO)
+    assert len(expected) == 303
+    got = {c.element.split()[1]: c.text for c in project.codings}
+    assert len(got) == 302
+    assert {g: t for g, t in got.items() if t != expected[g].strip()} == {}
+    (reject,) = rejects.rows
+    assert reject["element"] == "PlainTextSelection 9ee54e83-9c9d-4bf3-b1dd-ae1dc26ef856"
+    assert "not imported rather than shifted" in reject["reason"]
 
 
 # ---------------------------------------------------------------- the shared sample
@@ -650,6 +695,7 @@ def _load_or_clear_error(path: Path, study) -> None:
     )
 )
 def test_mutated_project_xml_loads_or_fails_clearly(tmp_path, cuts):
+    tmp_path = fresh_dir(tmp_path)
     qde, files = _valid_project()
     data = bytearray(qde.encode("utf-8"))
     for at, length, insert in cuts:
@@ -668,6 +714,7 @@ def test_mutated_project_xml_loads_or_fails_clearly(tmp_path, cuts):
     cut=st.integers(0, 100_000),
 )
 def test_mutated_archive_loads_or_fails_clearly(tmp_path, flips, cut):
+    tmp_path = fresh_dir(tmp_path)
     qde, files = _valid_project()
     data = bytearray(_zip(qde.encode("utf-8"), files))
     for at, value in flips:
@@ -701,6 +748,7 @@ ATTRIBUTE = re.compile(r'="([^"]*)"')
 )
 def test_mutated_attribute_values_and_elements(tmp_path, changes, drop):
     """Well-formed XML with wrong values: positions, references, guids, types."""
+    tmp_path = fresh_dir(tmp_path)
     qde, files = _valid_project()
     spans = [m.span(1) for m in ATTRIBUTE.finditer(qde)]
     for at, value in changes:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from tests_support import FORMATS, format_builders
+from tests_support import FORMATS, format_builders, fresh_dir
 
 from flows.errors import InputFileError, StudyFileError, TriangulateError
 from flows.ingest import ingest_study
@@ -225,6 +225,7 @@ def test_unknown_person_rejects_every_coding_of_the_document(tmp_path):
     ),
 )
 def test_mutated_exports_load_or_fail_clearly(tmp_path, fmt, cuts):
+    tmp_path = fresh_dir(tmp_path)
     source = {
         "qualcoder": "qualcoder_coding_report.csv",
         "maxqda": "maxqda_coded_segments.csv",
@@ -250,6 +251,7 @@ def test_mutated_exports_load_or_fail_clearly(tmp_path, fmt, cuts):
 )
 @given(data=st.binary(max_size=3000), suffix=st.sampled_from([".csv", ".xlsx"]))
 def test_random_bytes_load_or_fail_clearly(tmp_path, data, suffix):
+    tmp_path = fresh_dir(tmp_path)
     folder = make_study(tmp_path, f'{{ path = "export{suffix}", format = "maxqda" }}')
     (folder / f"export{suffix}").write_bytes(data)
     study = load_study(folder)

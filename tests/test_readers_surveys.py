@@ -13,7 +13,7 @@ import pytest
 from conftest import TINY_STUDY
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from tests_support import FORMATS, format_builders, replace_once
+from tests_support import FORMATS, format_builders, fresh_dir, replace_once
 
 from flows.errors import InputFileError, StudyFileError, TriangulateError
 from flows.ingest import ingest_study
@@ -34,13 +34,14 @@ fb = format_builders()
 
 
 @pytest.fixture
-def survey_study(make_study):
-    """The tiny study with its survey input and [survey] table replaced."""
+def survey_study(make_study, tmp_path):
+    """The tiny study with its survey input and [survey] table replaced, in a
+    fresh folder on each call (each hypothesis example gets its own)."""
 
     def build(survey_input: str, survey_table: str = "", extra: str = "") -> Path:
         toml = replace_once(TINY_STUDY, 'survey = "survey.csv"', f"survey = {survey_input}")
         toml += extra + (f"\n[survey]\n{survey_table}\n" if survey_table else "")
-        return make_study([GOOD], study_toml=toml)
+        return make_study([GOOD], study_toml=toml, base=fresh_dir(tmp_path))
 
     return build
 
@@ -258,6 +259,7 @@ def test_redcap_needs_a_dictionary_that_exists(survey_study):
     with pytest.raises(StudyFileError, match=r"inputs.survey: Value error, format 'redcap' needs"):
         load_study(folder)
     folder = survey_study(REDCAP_INPUT)
+    shutil.copy(FORMATS / "redcap_export.csv", folder / "export.csv")
     with pytest.raises(StudyFileError, match=r"inputs.survey.dictionary: file not found"):
         load_study(folder)
 

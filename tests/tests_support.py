@@ -2,6 +2,7 @@
 
 import importlib.util
 import sys
+import tempfile
 from pathlib import Path
 from types import ModuleType
 
@@ -24,3 +25,9 @@ def format_builders() -> ModuleType:
         sys.modules["format_builders"] = module
         spec.loader.exec_module(module)
     return sys.modules["format_builders"]
+
+
+def fresh_dir(parent: Path) -> Path:
+    """A new empty folder under `parent`: each hypothesis example gets its own,
+    since a test's tmp_path is one folder shared by all of its examples."""
+    return Path(tempfile.mkdtemp(dir=parent, prefix="example-"))

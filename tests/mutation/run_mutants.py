@@ -1,0 +1,251 @@
+"""`make mutants`: mutation testing of the code that decides results or protects people.
+
+Two parts, each run in a scratch copy of the repository under .cache/mutants/ (the
+working tree is never edited):
+
+- Python modules, mutated by mutmut (pinned in the dev extras), each against the
+  test files that cover it (MODULES below). mutmut generates the mutants (operators
+  flipped, constants and strings changed, calls dropped, ...) and runs, for each,
+  only the selected tests that reach the mutated function.
+- SQL: the hand-written mutants of tests/mutation/sql_mutants.py (one or more per
+  CASE branch in sql/marts/ and sql/intermediate/), each applied alone to the
+  scratch copy's sql/ and run against SQL_TESTS.
+
+A mutant is killed when a test fails (or mutmut times it out); it survived when the
+tests still pass, or when no selected test reaches it. The script prints killed /
+survived / total per module and writes every survivor (with its diff) to
+mutation-survivors.txt (ignored by git). docs/testing.md says how to read it.
+
+Usage: python tests/mutation/run_mutants.py [--only NAME ...] [--jobs N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import queue
+import re
+import shutil
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from sql_mutants import MUTANTS, SqlMutant  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[2]
+WORK = ROOT / ".cache" / "mutants"
+SURVIVORS = ROOT / "mutation-survivors.txt"
+BIN = Path(sys.executable).parent
+
+# module name -> (files mutmut mutates, test files that cover them)
+MODULES: dict[str, tuple[list[str], list[str]]] = {
+    "audit": (
+        ["flows/privacy/audit.py"],
+        ["tests/test_audit.py", "tests/test_audit_outputs.py", "tests/test_privacy.py"],
+    ),
+    "pseudonymise": (
+        ["flows/privacy/pseudonymise.py"],
+        ["tests/test_pseudonymise.py", "tests/test_privacy.py"],
+    ),
+    "offsets": (
+        ["flows/readers/offsets.py"],
+        ["tests/test_offsets.py", "tests/test_readers_refi.py"],
+    ),
+    "qda-cases": (
+        ["flows/readers/qda.py"],
+        ["tests/test_offsets.py", "tests/test_readers_refi.py", "tests/test_readers_segments.py"],
+    ),
+    "refi": (
+        ["flows/readers/refi.py"],
+        ["tests/test_readers_refi.py", "tests/test_readers_hostile.py"],
+    ),
+    "segments": (["flows/readers/segments.py"], ["tests/test_readers_segments.py"]),
+    "stages": (
+        ["flows/stages.py"],
+        ["tests/test_sql.py", "tests/test_sql_branches.py", "tests/test_privacy.py"],
+    ),
+}
+SQL_TESTS = [  # the quickest to fail first: one build for the whole module
+    "tests/test_sql_branches.py",
+    "tests/test_sql.py",
+    "tests/test_qca.py",
+    "tests/test_completeness.py",
+]
+KILLED = {"killed", "timeout", "segfault"}
+
+
+def scratch_copy(name: str) -> Path:
+    """A fresh copy of the repository's files (tracked and new, not ignored)."""
+    target = WORK / name
+    shutil.rmtree(target, ignore_errors=True)
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    ).stdout.split(b"\0")
+    for raw in listed:
+        if not raw:
+            continue
+        rel = raw.decode()
+        source = ROOT / rel
+        if not source.is_file() or rel.startswith("mutation-survivors"):
+            continue
+        dest = target / rel
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source, dest)
+        dest.chmod(0o644)
+    return target
+
+
+def run_python_module(name: str, jobs: int) -> tuple[list[str], list[str], list[str]]:
+    """mutmut on one module; returns (killed, survived, survivor diffs)."""
+    files, tests = MODULES[name]
+    folder = scratch_copy(name)
+    config = (
+        "\n[tool.mutmut]\n"
+        'source_paths = ["flows"]\n'
+        f"only_mutate = {files!r}\n"
+        'also_copy = ["data", "sql", "templates"]\n'
+        f"pytest_add_cli_args_test_selection = {tests!r}\n"
+        'pytest_add_cli_args = ["-q", "-p", "no:cacheprovider"]\n'
+    ).replace("'", '"')
+    with (folder / "pyproject.toml").open("a", encoding="utf-8") as handle:
+        handle.write(config)
+    env = {**os.environ, "CI": "true"}
+    log = folder / "mutmut.log"
+    with log.open("w", encoding="utf-8") as out:
+        subprocess.run(
+            [str(BIN / "mutmut"), "run", "--max-children", str(jobs)],
+            cwd=folder,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            check=False,
+        )
+    listing = subprocess.run(
+        [str(BIN / "mutmut"), "results", "--all", "true"],
+        cwd=folder,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout
+    killed, survived, diffs = [], [], []
+    for line in listing.splitlines():
+        match = re.match(r"\s*(\S+): (.+)$", line)
+        if not match:
+            continue
+        key, status = match.groups()
+        if status.strip() in KILLED:
+            killed.append(key)
+        else:
+            survived.append(f"{key} ({status.strip()})")
+            shown = subprocess.run(
+                [str(BIN / "mutmut"), "show", key],
+                cwd=folder,
+                env=env,
+                capture_output=True,
+                text=True,
+                check=False,
+            ).stdout
+            diffs.append(shown.rstrip())
+    if not killed and not survived:
+        raise SystemExit(f"mutmut produced no results for {name}; see {log}")
+    return killed, survived, diffs
+
+
+def _run_sql_mutant(folder: Path, label: str, mutant: SqlMutant) -> int:
+    """pytest's exit code with one mutant applied to the folder's copy of sql/."""
+    path = folder / mutant.file
+    original = path.read_text(encoding="utf-8")
+    path.write_text(original.replace(mutant.old, mutant.new), encoding="utf-8")
+    try:
+        for _attempt in range(2):  # a crash (signal, out of memory) is tried once more
+            result = subprocess.run(
+                [str(BIN / "pytest"), "-x", "-q", "-p", "no:cacheprovider", *SQL_TESTS],
+                cwd=folder,
+                env={**os.environ, "PYTHONPATH": str(folder), "CI": "true"},
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            if result.returncode in (0, 1):
+                return result.returncode
+    finally:
+        path.write_text(original, encoding="utf-8")
+    raise SystemExit(
+        f"pytest could not run for {label} (exit {result.returncode}):\n"
+        f"{result.stdout[-2000:]}\n{result.stderr[-2000:]}"
+    )
+
+
+def run_sql(jobs: int, ids: list[int] | None = None) -> tuple[list[str], list[str], list[str]]:
+    """Each hand-written SQL mutant alone against SQL_TESTS, `jobs` at a time
+    (each worker with its own scratch copy); `ids` (1-based) runs only those."""
+    folders: queue.Queue[Path] = queue.Queue()
+    for j in range(jobs):
+        folders.put(scratch_copy(f"sql-{j + 1}"))
+    for mutant in MUTANTS:
+        text = (ROOT / mutant.file).read_text(encoding="utf-8")
+        if text.count(mutant.old) != 1:
+            raise SystemExit(f"SQL mutant does not apply once: {mutant.file}: {mutant.old!r}")
+
+    def run(i: int, mutant: SqlMutant) -> tuple[str, int]:
+        label = f"sql-{i:02d} {mutant.file}: {mutant.meaning}"
+        folder = folders.get()
+        try:
+            code = _run_sql_mutant(folder, label, mutant)
+        finally:
+            folders.put(folder)
+        print(f"  {label}: {'killed' if code else 'SURVIVED'}", flush=True)
+        return label, code
+
+    chosen = [(i, m) for i, m in enumerate(MUTANTS, 1) if not ids or i in ids]
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        outcomes = list(pool.map(run, *zip(*chosen, strict=True)))
+    killed = [label for label, code in outcomes if code]
+    survived = [label for label, code in outcomes if not code]
+    diffs = [
+        f"# {label}\n- {m.old}\n+ {m.new}"
+        for (label, code), (_, m) in zip(outcomes, chosen, strict=True)
+        if not code
+    ]
+    return killed, survived, diffs
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    names = [*MODULES, "sql"]
+    parser.add_argument("--only", nargs="+", choices=names, default=names)
+    parser.add_argument("--jobs", type=int, default=2, help="mutmut worker processes")
+    parser.add_argument(
+        "--sql-ids", type=int, nargs="+", help="run only these SQL mutants (1-based)"
+    )
+    args = parser.parse_args()
+    rows, report = [], []
+    for name in args.only:
+        started = time.monotonic()
+        print(f"== {name}", flush=True)
+        killed, survived, diffs = (
+            run_sql(args.jobs, args.sql_ids)
+            if name == "sql"
+            else run_python_module(name, args.jobs)
+        )
+        seconds = time.monotonic() - started
+        rows.append((name, len(killed), len(survived), seconds))
+        report.append(f"==== {name}: {len(survived)} survived\n" + "\n\n".join(diffs))
+    SURVIVORS.write_text("\n\n".join(report) + "\n", encoding="utf-8")
+    print(f"\n{'module':<14}{'killed':>8}{'survived':>10}{'total':>8}{'killed %':>10}{'time':>8}")
+    for name, k, s, seconds in rows:
+        total = k + s
+        share = 100 * k / total if total else 0.0
+        print(f"{name:<14}{k:>8}{s:>10}{total:>8}{share:>9.1f}%{seconds:>7.0f}s")
+    print(f"\nsurvivors, with their diffs: {SURVIVORS.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,553 @@
+"""Hand-written SQL mutants: one or more for every CASE branch in sql/marts/ and
+sql/intermediate/ (each WHEN and each ELSE that decides a value).
+
+Each mutant is (file, the exact text to replace, its replacement, what the bug
+would mean). The text must occur exactly once in the file, so a mutant can never
+silently edit nothing; `run_mutants.py` checks that before running anything.
+The first five of convergence_pairs/convergence/fit are the regressions issue #19
+names (examples ignored, not_stated no longer silence, partial outranking
+dissonance, expansion -> confirmation, no_evidence -> not_compared).
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+
+class SqlMutant(NamedTuple):
+    file: str
+    old: str
+    new: str
+    meaning: str
+
+
+PAIRS = "sql/marts/convergence_pairs.sql"
+CONV = "sql/marts/convergence.sql"
+FIT = "sql/marts/fit.sql"
+VERD = "sql/marts/case_theme_verdicts.sql"
+CLASS = "sql/marts/case_classification.sql"
+QSET = "sql/marts/qca_condition_set.sql"
+QMEM = "sql/marts/qca_memberships.sql"
+QSETT = "sql/marts/qca_settings.sql"
+QTT = "sql/marts/qca_truth_table.sql"
+INF = "sql/intermediate/int_informant_stances.sql"
+SRC = "sql/intermediate/int_source_stances.sql"
+CONS = "sql/intermediate/int_qualitative_consensus.sql"
+DOM = "sql/intermediate/int_survey_domain_stances.sql"
+DELTA = "sql/intermediate/int_survey_item_deltas.sql"
+
+MUTANTS: list[SqlMutant] = [
+    # ---------------------------------------------------------------- convergence_pairs
+    SqlMutant(
+        PAIRS,
+        "when meaning_agrees and examples_agree then 'agreement'",
+        "when meaning_agrees then 'agreement'",
+        "examples ignored when meanings agree",
+    ),
+    SqlMutant(
+        PAIRS,
+        "when 'not_stated' in (stance_a, stance_b) then 'silence'\n",
+        "",
+        "not_stated no longer counts as silence",
+    ),
+    SqlMutant(
+        PAIRS,
+        "when not both_speak then 'silence'",
+        "when not both_speak then 'dissonance'",
+        "one source silent coded dissonance",
+    ),
+    SqlMutant(
+        PAIRS,
+        "when not examples_judged then case when meaning_agrees then 'agreement' else 'dissonance' end",
+        "when not examples_judged then 'partial_agreement'",
+        "pairs without examples coded partial agreement",
+    ),
+    SqlMutant(
+        PAIRS,
+        "case when meaning_agrees then 'agreement' else 'dissonance' end",
+        "case when meaning_agrees then 'agreement' else 'silence' end",
+        "disagreeing pair without examples coded silence",
+    ),
+    SqlMutant(
+        PAIRS,
+        "when meaning_agrees or examples_agree then 'partial_agreement'",
+        "when meaning_agrees then 'partial_agreement'",
+        "a shared example with differing meanings no longer partial agreement",
+    ),
+    SqlMutant(
+        PAIRS,
+        "            else 'dissonance'\n        end as code",
+        "            else 'partial_agreement'\n        end as code",
+        "neither meaning nor example agreeing coded partial agreement",
+    ),
+    SqlMutant(
+        PAIRS,
+        "stance_a = stance_b and stance_a not in ('mixed', 'not_stated') as meaning_agrees",
+        "stance_a = stance_b as meaning_agrees",
+        "two mixed sources taken to agree in meaning",
+    ),
+    SqlMutant(
+        PAIRS,
+        "case when both_speak then meaning_agrees end as meaning_agrees",
+        "meaning_agrees",
+        "meaning judged for a pair with a silent source",
+    ),
+    SqlMutant(
+        PAIRS,
+        "case when both_speak and examples_judged then examples_agree end as examples_agree",
+        "case when both_speak then examples_agree end as examples_agree",
+        "examples judged when one source names none",
+    ),
+    # ---------------------------------------------------------------- convergence
+    SqlMutant(
+        CONV,
+        "when coalesce(n_dissonant_pairs, 0) > 0 then 'dissonance'\n            when coalesce(n_partial_pairs, 0) > 0 then 'partial_agreement'",
+        "when coalesce(n_partial_pairs, 0) > 0 then 'partial_agreement'\n            when coalesce(n_dissonant_pairs, 0) > 0 then 'dissonance'",
+        "partial agreement outranks dissonance",
+    ),
+    SqlMutant(
+        CONV,
+        "when coalesce(n_dissonant_pairs, 0) > 0 then 'dissonance'",
+        "when coalesce(n_dissonant_pairs, 0) > 1 then 'dissonance'",
+        "one dissonant pair no longer enough",
+    ),
+    SqlMutant(
+        CONV,
+        "when coalesce(n_agreeing_pairs, 0) > 0 then 'agreement'\n            when coalesce(n_silent_pairs, 0) > 0 then 'silence'",
+        "when coalesce(n_silent_pairs, 0) > 0 then 'silence'\n            when coalesce(n_agreeing_pairs, 0) > 0 then 'agreement'",
+        "silence outranks agreement",
+    ),
+    SqlMutant(
+        CONV,
+        "when coalesce(n_partial_pairs, 0) > 0 then 'partial_agreement'",
+        "when coalesce(n_partial_pairs, 0) > 0 then 'agreement'",
+        "partial agreement coded agreement",
+    ),
+    SqlMutant(
+        CONV,
+        "when coalesce(n_silent_pairs, 0) > 0 then 'silence'",
+        "when coalesce(n_silent_pairs, 0) > 0 then 'no_evidence'",
+        "silence coded no evidence",
+    ),
+    SqlMutant(
+        CONV,
+        "when n_sources_speaking = 0 then 'no_evidence'",
+        "when n_sources_speaking = 0 then 'not_compared'",
+        "no_evidence turned into not_compared",
+    ),
+    SqlMutant(
+        CONV,
+        "            else 'not_compared'\n        end as code",
+        "            else 'no_evidence'\n        end as code",
+        "not_compared turned into no_evidence",
+    ),
+    # ---------------------------------------------------------------- fit
+    SqlMutant(
+        FIT,
+        "when survey.stance = 'not_asked' then 'not_asked'",
+        "when survey.stance = 'not_asked' then 'no_qualitative_evidence'",
+        "theme without survey items gets a fit",
+    ),
+    SqlMutant(
+        FIT,
+        "when survey.stance = 'not_computable' then 'not_computable'",
+        "when survey.stance = 'not_computable' then 'discordance'",
+        "survey not computable judged discordant",
+    ),
+    SqlMutant(
+        FIT,
+        "when qualitative.stance is null then 'no_qualitative_evidence'",
+        "when qualitative.stance is null then 'discordance'",
+        "no interview evidence judged discordant",
+    ),
+    SqlMutant(
+        FIT,
+        "when qualitative.stance in ('mixed', 'not_stated') then 'expansion'",
+        "when qualitative.stance in ('mixed', 'not_stated') then 'discordance'",
+        "mixed or unstated interviews judged discordant",
+    ),
+    SqlMutant(
+        FIT,
+        "when qualitative.stance <> survey.stance then 'discordance'",
+        "when qualitative.stance <> survey.stance then 'expansion'",
+        "contradicting interviews judged expansion",
+    ),
+    SqlMutant(
+        FIT,
+        "then 'confirmation'\n            else 'expansion'",
+        "then 'confirmation'\n            else 'confirmation'",
+        "expansion turned into confirmation",
+    ),
+    SqlMutant(
+        FIT,
+        "when len(qualitative.examples) = 0 or len(list_intersect(qualitative.examples, survey.examples)) > 0",
+        "when len(list_intersect(qualitative.examples, survey.examples)) > 0",
+        "interviews naming no example no longer confirm",
+    ),
+    # ---------------------------------------------------------------- informant stances
+    SqlMutant(
+        INF,
+        "order by (stance = 'not_stated'), n desc",
+        "order by n desc",
+        "not_stated outvotes a stated stance",
+    ),
+    SqlMutant(
+        INF,
+        "case when count(*) > 1 then 'mixed' else any_value(stance) end as stance\n    from ranked",
+        "min(stance) as stance\n    from ranked",
+        "an informant's tie no longer mixed",
+    ),
+    SqlMutant(
+        INF,
+        "when grid.status = 'withdrawn' then 'withdrawn'",
+        "when grid.status = 'withdrawn' then 'silent'",
+        "a withdrawn informant counted silent (staging already drops their excerpts)",
+    ),
+    SqlMutant(
+        INF,
+        "when informant_stance.stance is null then 'silent'",
+        "when informant_stance.stance is null then 'not_stated'",
+        "an informant who never speaks to a theme counted not_stated",
+    ),
+    # ---------------------------------------------------------------- source stances
+    SqlMutant(
+        SRC,
+        "when role_stance.source is null then 'not_interviewed'",
+        "when role_stance.source is null then 'silent'",
+        "a role never interviewed counted silent",
+    ),
+    SqlMutant(
+        SRC,
+        "when role_stance.all_withdrawn then 'withdrawn'",
+        "when role_stance.all_withdrawn then 'silent'",
+        "a withdrawn role counted silent",
+    ),
+    SqlMutant(
+        SRC,
+        "when len(role_stance.spoken) = 0 then 'silent'",
+        "when len(role_stance.spoken) = 0 then 'not_interviewed'",
+        "a silent role counted not interviewed",
+    ),
+    SqlMutant(
+        SRC,
+        "when len(role_stance.spoken) = 1 then role_stance.spoken[1]",
+        "when len(role_stance.spoken) >= 1 then role_stance.spoken[1]",
+        "two informants disagreeing take the first stance",
+    ),
+    SqlMutant(
+        SRC,
+        "            else 'mixed'\n        end as stance,\n        coalesce(role_stance.n_informants",
+        "            else 'no_change'\n        end as stance,\n        coalesce(role_stance.n_informants",
+        "disagreeing informants of a role not mixed",
+    ),
+    SqlMutant(
+        SRC,
+        "when themes.survey_domain is null then 'not_asked'",
+        "when themes.survey_domain is null then 'silent'",
+        "survey without items counted silent",
+    ),
+    SqlMutant(
+        SRC,
+        "else coalesce(domains.stance, 'not_computable')",
+        "else coalesce(domains.stance, 'no_change')",
+        "uncomputable survey counted no change",
+    ),
+    # ---------------------------------------------------------------- qualitative consensus
+    SqlMutant(
+        CONS,
+        "case when count(*) > 1 then 'mixed' else any_value(stance) end as stance",
+        "min(stance) as stance",
+        "a tie between roles no longer mixed",
+    ),
+    SqlMutant(
+        CONS,
+        "where stance not in ('mixed', 'not_stated')\n",
+        "where stance not in ('mixed')\n",
+        "not_stated roles vote in the consensus",
+    ),
+    # ---------------------------------------------------------------- survey items and domains
+    SqlMutant(
+        DELTA,
+        "(followup - baseline) * case when better = 'higher' then 1 else -1 end as signed_delta",
+        "(followup - baseline) as signed_delta",
+        "signed delta ignores which direction is better",
+    ),
+    SqlMutant(
+        DELTA,
+        "when baseline is null and followup is null then 'not_computable'",
+        "when baseline is null and followup is null then 'no_change'",
+        "an item unanswered at both waves counted no change",
+    ),
+    SqlMutant(
+        DELTA,
+        "when baseline is null then 'not_computable'",
+        "when baseline is null then 'no_change'",
+        "missing baseline counted no change",
+    ),
+    SqlMutant(
+        DELTA,
+        "when followup is null then 'not_computable'",
+        "when followup is null then 'no_change'",
+        "missing follow-up counted no change",
+    ),
+    SqlMutant(
+        DELTA,
+        "else -1 end >= mcid then 'improved'",
+        "else -1 end > mcid then 'improved'",
+        "a change of exactly the mcid no longer counts",
+    ),
+    SqlMutant(
+        DELTA,
+        "else -1 end <= -mcid then 'worsened'",
+        "else -1 end < -mcid then 'worsened'",
+        "a worsening of exactly the mcid no longer counts",
+    ),
+    SqlMutant(
+        DELTA,
+        "            else 'no_change'\n        end as direction",
+        "            else 'improved'\n        end as direction",
+        "a change below the mcid counted improved",
+    ),
+    SqlMutant(
+        DELTA,
+        "when baseline is null and followup is null then 'no answer at either wave'",
+        "when baseline is null and followup is null then 'baseline answer missing'",
+        "reason for an item unanswered at both waves",
+    ),
+    SqlMutant(
+        DELTA,
+        "when baseline is null then 'baseline answer missing'",
+        "when baseline is null then 'follow-up answer missing'",
+        "reason for a missing baseline",
+    ),
+    SqlMutant(
+        DELTA,
+        "when followup is null then 'follow-up answer missing'",
+        "when followup is null then null",
+        "reason for a missing follow-up",
+    ),
+    SqlMutant(
+        DOM,
+        "when n_computable = 0 then 'not_computable'",
+        "when n_computable = 0 then 'no_change'",
+        "a domain with nothing computable counted no change",
+    ),
+    SqlMutant(
+        DOM,
+        "when n_improved > 0 and n_worsened = 0 then 'improved'",
+        "when n_improved > 0 then 'improved'",
+        "a domain with items improved and worsened counted improved",
+    ),
+    SqlMutant(
+        DOM,
+        "when n_worsened > 0 and n_improved = 0 then 'worsened'",
+        "when n_worsened > 0 and n_improved = 0 then 'no_change'",
+        "a worsened domain counted no change",
+    ),
+    SqlMutant(
+        DOM,
+        "when n_worsened > 0 and n_improved > 0 then 'mixed'",
+        "when n_worsened > 0 and n_improved > 0 then 'no_change'",
+        "a mixed domain counted no change",
+    ),
+    SqlMutant(
+        DOM,
+        "            else 'no_change'\n        end as stance",
+        "            else 'improved'\n        end as stance",
+        "an unchanged domain counted improved",
+    ),
+    # ---------------------------------------------------------------- verdicts and classification
+    SqlMutant(
+        VERD,
+        "            when grid.kind <> 'outcome' then null\n            when survey.stance = 'improved'\n                then coalesce",
+        "            when grid.kind <> 'outcome' then false\n            when survey.stance = 'improved'\n                then coalesce",
+        "non-outcome themes get an outcome verdict",
+    ),
+    SqlMutant(
+        VERD,
+        "then coalesce(qualitative.n_roles_improved, 0) >= rules.min_roles_corroborating",
+        "then true",
+        "survey improvement needs no corroboration",
+    ),
+    SqlMutant(
+        VERD,
+        "and coalesce(qualitative.n_roles_not_improved, 0) = 0\n",
+        "\n",
+        "without a survey, a role saying not improved no longer blocks",
+    ),
+    SqlMutant(
+        VERD,
+        "then coalesce(qualitative.n_roles_improved, 0) >= rules.min_roles_without_survey",
+        "then coalesce(qualitative.n_roles_improved, 0) >= rules.min_roles_corroborating",
+        "without a survey, one role enough",
+    ),
+    SqlMutant(
+        VERD,
+        "            else false\n        end as outcome_achieved",
+        "            else true\n        end as outcome_achieved",
+        "survey no change or worse counted achieved",
+    ),
+    SqlMutant(
+        VERD,
+        "            when grid.kind <> 'outcome' then null\n            when survey.stance = 'improved' and",
+        "            when grid.kind <> 'outcome' then 'not an outcome'\n            when survey.stance = 'improved' and",
+        "reason given for non-outcome themes",
+    ),
+    SqlMutant(
+        VERD,
+        "then 'survey improved, corroborated by '",
+        "then 'survey improved, backed by '",
+        "reason for a corroborated improvement",
+    ),
+    SqlMutant(
+        VERD,
+        "then 'survey improved, but no informant role corroborates it'",
+        "then 'survey improved'",
+        "reason for an uncorroborated improvement",
+    ),
+    SqlMutant(
+        VERD,
+        "then 'no survey evidence; '",
+        "then 'no survey; '",
+        "reason without survey evidence",
+    ),
+    SqlMutant(
+        VERD,
+        "else 'survey shows ' || replace(survey.stance, '_', ' ')",
+        "else 'survey shows ' || survey.stance",
+        "reason when the survey shows no improvement",
+    ),
+    SqlMutant(
+        CLASS,
+        "when case_summary.n_outcomes_achieved >= rules.min_outcome_themes then 'outcomes achieved'",
+        "when case_summary.n_outcomes_achieved > rules.min_outcome_themes then 'outcomes achieved'",
+        "exactly the minimum outcome themes no longer achieves",
+    ),
+    SqlMutant(
+        CLASS,
+        "else 'outcomes not achieved'",
+        "else 'outcomes achieved'",
+        "every case classified as achieving",
+    ),
+    # ---------------------------------------------------------------- QCA
+    SqlMutant(
+        QSET,
+        "case when themes.kind = 'context' then 'facilitator' else 'present' end as member_stance",
+        "case when themes.kind = 'context' then 'barrier' else 'present' end as member_stance",
+        "context condition membership from barriers",
+    ),
+    SqlMutant(
+        QSET,
+        "else 'present' end as member_stance",
+        "else 'absent' end as member_stance",
+        "activity condition membership from absence",
+    ),
+    SqlMutant(
+        QSET,
+        "then '1 = facilitator by interview consensus; 0 = barrier, mixed or no evidence'",
+        "then '1 = present by interview consensus; 0 = absent, mixed or no evidence'",
+        "membership rule text for context conditions",
+    ),
+    SqlMutant(
+        QSET,
+        "else '1 = present by interview consensus; 0 = absent, mixed or no evidence'",
+        "else '1 = facilitator by interview consensus; 0 = barrier, mixed or no evidence'",
+        "membership rule text for other conditions",
+    ),
+    SqlMutant(
+        QSET,
+        "when settings.conditions is null then candidates.default_order",
+        "when settings.conditions is null then -candidates.default_order",
+        "default condition order reversed",
+    ),
+    SqlMutant(
+        QSET,
+        "else list_position(settings.conditions, candidates.condition)",
+        "else -list_position(settings.conditions, candidates.condition)",
+        "chosen condition order reversed",
+    ),
+    SqlMutant(
+        QSET,
+        "when settings.conditions is null then candidates.kind in ('context', 'activity_count')",
+        "when settings.conditions is null then candidates.kind in ('context')",
+        "default conditions lose the activity condition",
+    ),
+    SqlMutant(
+        QSET,
+        "else list_contains(settings.conditions, candidates.condition)",
+        "else true",
+        "chosen conditions ignored",
+    ),
+    SqlMutant(
+        QSET,
+        "when unknown.names is not null\n",
+        "when false\n",
+        "unknown condition ids accepted",
+    ),
+    SqlMutant(
+        QSET,
+        "when reserved.names is not null\n",
+        "when false\n",
+        "reserved condition names accepted",
+    ),
+    SqlMutant(
+        QSET,
+        "when (select count(*) from chosen) = 0\n",
+        "when false\n",
+        "an empty condition set accepted",
+    ),
+    SqlMutant(
+        QMEM,
+        "case when verdicts.qualitative_stance = conditions.member_stance then 1 else 0 end as value",
+        "case when verdicts.qualitative_stance <> 'no_evidence' then 1 else 0 end as value",
+        "any evidence makes a theme condition 1",
+    ),
+    SqlMutant(
+        QMEM,
+        "case when classification.n_activities_delivered >= settings.min_activities then 1 else 0 end",
+        "case when classification.n_activities_delivered > settings.min_activities then 1 else 0 end",
+        "exactly the minimum activities no longer 1",
+    ),
+    SqlMutant(
+        QSETT,
+        "            then error('rules.qca_consistency_threshold_0 must be",
+        "            then true or error('rules.qca_consistency_threshold_0 must be",
+        "inconsistent thresholds accepted",
+    ),
+    SqlMutant(
+        QSETT,
+        "when min_cases < 1 then error('rules.qca_min_cases must be at least 1')",
+        "when min_cases < 1 then true",
+        "qca_min_cases below 1 accepted",
+    ),
+    SqlMutant(
+        QSETT,
+        "when min_activities < 1 then error('rules.qca_min_activities must be at least 1')",
+        "when min_activities < 1 then true",
+        "qca_min_activities below 1 accepted",
+    ),
+    SqlMutant(
+        QTT,
+        "when n < settings.min_cases then 'R'",
+        "when n <= settings.min_cases then 'R'",
+        "configurations with exactly min_cases coded remainder",
+    ),
+    SqlMutant(
+        QTT,
+        "when n_outcome / n >= settings.consistency_threshold then '1'",
+        "when n_outcome / n > settings.consistency_threshold then '1'",
+        "consistency exactly at the threshold no longer 1",
+    ),
+    SqlMutant(
+        QTT,
+        "when n_outcome / n <= settings.consistency_threshold_0 then '0'",
+        "when n_outcome / n < settings.consistency_threshold_0 then '0'",
+        "consistency exactly at threshold_0 no longer 0",
+    ),
+    SqlMutant(
+        QTT,
+        "            else 'C'\n        end as outcome_code",
+        "            else '0'\n        end as outcome_code",
+        "contradictory configurations coded 0",
+    ),
+]

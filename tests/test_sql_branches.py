@@ -1,0 +1,354 @@
+"""Every convergence, fit, verdict and survey branch of the SQL on one hand-made
+study, each expected value worked out by hand from the inputs below.
+
+The study is the tiny one of conftest (themes walking_support: intervention,
+examples walks=walk / swims=swim; energy: context; activity: outcome with the
+survey domain "activity", examples walking=walk / sitting=sofa; survey items
+walk_min higher-is-better mcid 60, sit_hours lower-is-better mcid 2; rules
+min_roles_corroborating 1, min_roles_without_survey 2, min_outcome_themes 1),
+with twelve cases C1..C12. Every excerpt carries a coded stance, so no NLP
+decides a stance; the NLP only finds the theme examples its text names, and a
+claim is "example:stance". Sources: peer, supporter, nurse (one nurse, asked
+about C1-C5 and C12) and the survey (activity theme only). A role nobody of the
+case holds is "not_interviewed"; an asked informant with no excerpt on a theme
+is "silent".
+
+Claims each excerpt makes (worked out from the example words):
+  "We walk ..." -> walks:<stance> (walking_support) / walking:<stance> (activity)
+  "We swim ..." -> swims:<stance>;  "... sofa ..." -> sitting:<stance>
+  every other text names no example.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+from conftest import EXCERPT_HEADER, SURVEY_HEADER, TINY_STUDY, write_csv
+
+from flows import stages
+
+NURSE_CASES = ["C1", "C2", "C3", "C4", "C5", "C12"]
+SUPPORTED = ["C1", "C2", "C3", "C4", "C5", "C11", "C12"]
+CASES = [f"C{i}" for i in range(1, 13)]
+
+WALK, ENERGY, ACT = "Intervention/Walking", "Context/Energy", "Outcome/Activity"
+
+# (excerpt id, person, case, code, stance, text)
+EXCERPTS = [
+    # C1 meanings agree, examples differ: walks:present vs swims:present
+    ("X01", "C1", "C1", WALK, "present", "We walk to the shops."),
+    ("X02", "C1-a", "C1", WALK, "present", "We swim on Fridays."),
+    # C2 one partial pair and two dissonant pairs
+    ("X03", "C2", "C2", WALK, "present", "We walk to the shops."),
+    ("X04", "C2-a", "C2", WALK, "present", "We swim on Fridays."),
+    ("X05", "N", "C2", WALK, "absent", "They never swim together."),
+    # C3 exactly one dissonant pair, no examples on either side
+    ("X06", "C3", "C3", ENERGY, "facilitator", "I have lots of energy."),
+    ("X07", "C3-a", "C3", ENERGY, "barrier", "She has no energy at all."),
+    # C4 agreement without examples, beside two silent pairs
+    ("X08", "C4", "C4", ENERGY, "barrier", "I have no energy."),
+    ("X09", "C4-a", "C4", ENERGY, "barrier", "He has no energy."),
+    # C5 a not_stated pair, no survey answers at all
+    ("X10", "C5", "C5", ACT, "not_stated", "I cannot say how much I move."),
+    ("X11", "C5-a", "C5", ACT, "improved", "He is out much more now."),
+    # C6 only the peer is asked (no supporter, no nurse)
+    ("X12", "C6", "C6", WALK, "present", "We walk every week."),
+    # C7 same stance as the survey, other examples: sitting:improved
+    ("X13", "C7", "C7", ACT, "improved", "I sit on the sofa less."),
+    # C8 same stance as the survey, no example named
+    ("X14", "C8", "C8", ACT, "improved", "I move more these days."),
+    # C9 interviews not stated against a survey of no change
+    ("X15", "C9", "C9", ACT, "not_stated", "Hard to say."),
+    # C11 peer and supporter both mixed
+    ("X16", "C11", "C11", WALK, "present", "We walk now and then."),
+    ("X17", "C11", "C11", WALK, "absent", "We stopped going out."),
+    ("X18", "C11-a", "C11", WALK, "present", "We walk together."),
+    ("X19", "C11-a", "C11", WALK, "absent", "We never swim."),
+    # C12 no survey; two roles improved, the nurse says no change
+    ("X20", "C12", "C12", ACT, "improved", "I move more."),
+    ("X21", "C12", "C12", ACT, "not_stated", "Who knows."),
+    ("X22", "C12-a", "C12", ACT, "improved", "He moves more."),
+    ("X23", "N", "C12", ACT, "no_change", "He moves as before."),
+]
+
+# case, wave, walk_min, sit_hours, sex
+SURVEY = [
+    ["C6", "baseline", "60", "8", ""],
+    ["C6", "followup", "120", "8", ""],  # walk +60 = mcid: improved; sit 0: no change
+    ["C7", "baseline", "60", "8", ""],
+    ["C7", "followup", "150", "8", ""],  # walk +90 improved; sit no change
+    ["C8", "baseline", "60", "", ""],
+    ["C8", "followup", "150", "8", ""],  # walk improved; sit baseline missing
+    ["C9", "baseline", "100", "8", ""],
+    ["C9", "followup", "100", "8", ""],  # both no change
+    ["C10", "baseline", "60", "6", ""],
+    ["C10", "followup", "150", "8", ""],  # walk improved; sit +2 hours = -mcid: worsened
+    ["C11", "baseline", "150", "6", ""],
+    ["C11", "followup", "100", "8", ""],  # walk -50 no change; sit worsened
+]
+
+
+# an outcome theme with a survey domain but no survey items: nothing to compute
+EATING = """
+[[themes]]
+id = "eating"
+label = "Eating habits"
+components = ["outcome"]
+codes = ["Outcome/Eating"]
+survey_domain = "eating"
+"""
+
+
+def write_study(folder: Path) -> Path:
+    folder.mkdir()
+    (folder / "study.toml").write_text(TINY_STUDY + EATING, encoding="utf-8")
+    roster = [["person_id", "role", "case_ids", "name", "aliases", "status"]]
+    interviews = [["interview_id", "person_id", "mode", "language"]]
+    people = [(c, "peer", c) for c in CASES] + [(f"{c}-a", "supporter", c) for c in SUPPORTED]
+    people.append(("N", "nurse", ";".join(NURSE_CASES)))
+    for i, (person, role, cases) in enumerate(people, 1):
+        roster.append([person, role, cases, f"Person{i} Testsen", "", "active"])
+        interviews.append([f"I-{person}", person, "in person", "en"])
+    write_csv(folder / "roster.csv", roster)
+    write_csv(folder / "interviews.csv", interviews)
+    rows = [
+        [eid, f"I-{person}", case, code, stance, "1", "AK", text]
+        for eid, person, case, code, stance, text in EXCERPTS
+    ]
+    write_csv(folder / "excerpts.csv", [EXCERPT_HEADER, *rows])
+    write_csv(folder / "survey.csv", [SURVEY_HEADER, *SURVEY])
+    return folder
+
+
+@pytest.fixture(scope="module")
+def con(tmp_path_factory):
+    root = tmp_path_factory.mktemp("branches")
+    ingested = stages.ingest(write_study(root / "study"))
+    excerpts, _ = stages.annotate(ingested)
+    stages.build_warehouse(root / "t.duckdb", stages.warehouse_frames(ingested, excerpts))
+    connection = duckdb.connect(str(root / "t.duckdb"), read_only=True)
+    yield connection
+    connection.close()
+
+
+def rows(con, sql: str) -> list[tuple]:
+    return con.execute(sql).fetchall()
+
+
+def test_claims_are_the_example_words(con):
+    """The NLP found exactly the example words listed in the module docstring."""
+    claims = dict(rows(con, "select excerpt_id, examples from stg_excerpts"))
+    assert {k: v for k, v in claims.items() if v} == {
+        "X01": ["walks:present"],
+        "X02": ["swims:present"],
+        "X03": ["walks:present"],
+        "X04": ["swims:present"],
+        "X05": ["swims:absent"],
+        "X12": ["walks:present"],
+        "X13": ["sitting:improved"],
+        "X16": ["walks:present"],
+        "X18": ["walks:present"],
+        "X19": ["swims:absent"],
+    }
+
+
+def test_informant_and_source_stances(con):
+    """Informants: C11's peer says present once and absent once, a tie: mixed.
+    C12's peer says improved once and not_stated once: a stated stance wins over
+    not_stated, so improved (not a tie). C1's nurse is asked but never speaks to
+    walking: silent. Sources: C6 has no supporter and the nurse is not asked
+    about C6: not_interviewed (not silent). C5 has no survey answers: the survey
+    is not_computable there; so is it for eating everywhere (a survey domain
+    without items)."""
+    informant = dict(
+        rows(
+            con,
+            "select case_id || '/' || person_id || '/' || theme_id, stance from int_informant_stances",
+        )
+    )
+    assert informant["C11/C11/walking_support"] == "mixed"
+    assert informant["C12/C12/activity"] == "improved"
+    assert informant["C1/N/walking_support"] == "silent"
+    source = dict(
+        rows(
+            con,
+            "select case_id || '/' || source || '/' || theme_id, stance from int_source_stances",
+        )
+    )
+    assert source["C6/supporter/walking_support"] == "not_interviewed"
+    assert source["C6/nurse/walking_support"] == "not_interviewed"
+    assert source["C1/nurse/walking_support"] == "silent"
+    assert source["C11/supporter/walking_support"] == "mixed"
+    assert source["C5/survey/activity"] == "not_computable"
+    assert source["C5/survey/energy"] == "not_asked"
+    assert source["C7/survey/eating"] == "not_computable"
+
+
+def test_pair_codes(con):
+    """Each pair, by hand (meaning: same stance, neither mixed nor not_stated;
+    examples judged only when both name one):
+
+    C1 peer-supporter: present = present, walks:present vs swims:present share
+       nothing -> meaning agrees, examples differ -> partial_agreement.
+       peer-nurse, supporter-nurse: nurse silent -> silence (meaning not judged).
+    C2 peer-supporter: as C1 -> partial_agreement. peer-nurse: present vs
+       absent, walks:present vs swims:absent -> dissonance. supporter-nurse:
+       present vs absent, swims:present vs swims:absent -> dissonance.
+    C3 peer-supporter: facilitator vs barrier, no examples -> dissonance
+       (examples not judged).
+    C4 peer-supporter: barrier = barrier, no examples -> agreement.
+    C5 peer-supporter: the peer's not_stated -> silence.
+    C7 peer-survey: improved = improved, sitting:improved vs the survey's
+       walking:improved, sitting:no_change -> partial_agreement.
+    C11 peer-supporter: mixed and mixed -> meaning does not agree; both name
+       walks:present -> examples agree -> partial_agreement.
+    """
+    got = {
+        (c, t, a, b): (code, m, e)
+        for c, t, a, b, code, m, e in rows(
+            con,
+            "select case_id, theme_id, source_a, source_b, code, meaning_agrees, examples_agree "
+            "from convergence_pairs",
+        )
+    }
+    w, en, act = "walking_support", "energy", "activity"
+    assert got["C1", w, "peer", "supporter"] == ("partial_agreement", True, False)
+    assert got["C1", w, "peer", "nurse"] == ("silence", None, None)
+    assert got["C2", w, "peer", "supporter"] == ("partial_agreement", True, False)
+    assert got["C2", w, "peer", "nurse"] == ("dissonance", False, False)
+    assert got["C2", w, "supporter", "nurse"] == ("dissonance", False, False)
+    assert got["C3", en, "peer", "supporter"] == ("dissonance", False, None)
+    assert got["C4", en, "peer", "supporter"] == ("agreement", True, None)
+    assert got["C5", act, "peer", "supporter"][0] == "silence"
+    assert got["C7", act, "peer", "survey"] == ("partial_agreement", True, False)
+    assert got["C11", w, "peer", "supporter"] == ("partial_agreement", False, True)
+
+
+def test_convergence_codes(con):
+    """One code per case and theme: dissonance > partial > agreement > silence,
+    then no_evidence (nobody asked speaks) or not_compared (one source asked).
+
+    C1 walking: 1 partial + 2 silent pairs -> partial_agreement.
+    C2 walking: 2 dissonant + 1 partial -> dissonance (dissonance wins).
+    C3 energy: exactly one dissonant pair -> dissonance.
+    C4 energy: 1 agreeing + 2 silent pairs -> agreement (agreement wins).
+    C5 activity: only silent pairs (not_stated, silent nurse; survey not
+       computable takes no part) -> silence.
+    C6 walking: only the peer is asked (survey has no walking items) -> no pair,
+       one source speaks -> not_compared. C6 energy: the peer, the only source
+       asked, is silent -> no_evidence. C6 activity: peer silent, survey
+       improved -> one silent pair -> silence.
+    C11 walking: one partial pair -> partial_agreement.
+    """
+    got = dict(rows(con, "select case_id || '/' || theme_id, code from convergence"))
+    assert got["C1/walking_support"] == "partial_agreement"
+    assert got["C2/walking_support"] == "dissonance"
+    assert got["C3/energy"] == "dissonance"
+    assert got["C4/energy"] == "agreement"
+    assert got["C5/activity"] == "silence"
+    assert got["C6/walking_support"] == "not_compared"
+    assert got["C6/energy"] == "no_evidence"
+    assert got["C6/activity"] == "silence"
+    assert got["C11/walking_support"] == "partial_agreement"
+
+
+def test_qualitative_consensus(con):
+    """C3 energy: facilitator 1 role, barrier 1 role -> a tie -> mixed.
+    C5 activity: not_stated takes no vote, so the supporter's improved is the
+    consensus. C12 activity: improved 2 roles (peer, supporter), no_change 1
+    (nurse) -> improved, 2 improved, 1 not improved."""
+    got = {
+        f"{c}/{t}": (s, i, n)
+        for c, t, s, i, n in rows(
+            con,
+            "select case_id, theme_id, stance, n_roles_improved, n_roles_not_improved "
+            "from int_qualitative_consensus",
+        )
+    }
+    assert got["C3/energy"][0] == "mixed"
+    assert got["C5/activity"] == ("improved", 1, 0)
+    assert got["C12/activity"] == ("improved", 2, 1)
+
+
+def test_survey_items_and_domains(con):
+    """Items (delta = follow-up - baseline, signed by which direction is better):
+    C6 walk 60 -> 120: +60 = mcid -> improved. C8 sit: baseline missing ->
+    not_computable, 'baseline answer missing'. C5 no rows -> 'no answer at
+    either wave'. C10 sit 6 -> 8: +2 hours, signed -2 = -mcid -> worsened.
+    Domains: C6 improved (walk improved, sit no change); C9 no_change; C10
+    mixed (walk improved, sit worsened); C11 worsened (walk -50 within mcid,
+    sit worsened); C5 not_computable (nothing answered)."""
+    items = {
+        f"{c}/{i}": (d, r)
+        for c, i, d, r in rows(
+            con,
+            "select case_id, item_id, direction, not_computable_reason from int_survey_item_deltas",
+        )
+    }
+    assert items["C6/walk_min"] == ("improved", None)
+    assert items["C8/sit_hours"] == ("not_computable", "baseline answer missing")
+    assert items["C5/walk_min"] == ("not_computable", "no answer at either wave")
+    assert items["C10/sit_hours"] == ("worsened", None)
+    assert items["C11/walk_min"] == ("no_change", None)
+    domains = dict(rows(con, "select case_id, stance from int_survey_domain_stances"))
+    assert [domains[c] for c in ("C6", "C9", "C10", "C11", "C5")] == [
+        "improved",
+        "no_change",
+        "mixed",
+        "worsened",
+        "not_computable",
+    ]
+
+
+def test_fit_branches(con):
+    """Fit of the interviews' consensus with the survey (activity theme):
+    C5 survey not computable -> not_computable. C6 survey improved, no interview
+    speaks -> no_qualitative_evidence. C7 improved = improved, the interviews'
+    sitting:improved is not among the survey's walking:improved,
+    sitting:no_change -> expansion. C8 improved = improved, the interviews name
+    no example -> confirmation. C9 interviews only not_stated (no vote: mixed)
+    -> expansion. Energy has no survey items -> not_asked."""
+    got = dict(rows(con, "select case_id || '/' || theme_id, fit from fit"))
+    assert got["C5/activity"] == "not_computable"
+    assert got["C6/activity"] == "no_qualitative_evidence"
+    assert got["C7/activity"] == "expansion"
+    assert got["C8/activity"] == "confirmation"
+    assert got["C9/activity"] == "expansion"
+    assert got["C1/energy"] == "not_asked"
+
+
+def test_outcome_verdicts(con):
+    """Outcome verdicts (activity):
+    C5 no survey: 1 role improved < 2 needed -> not achieved.
+    C6 survey improved, no role corroborates -> not achieved.
+    C7 survey improved, 1 role corroborates >= 1 -> achieved.
+    C9 survey no change -> not achieved, 'survey shows no change'.
+    C12 no survey: 2 roles improved but the nurse says no change -> not achieved.
+    Non-outcome themes get no verdict (null)."""
+    got = {
+        c: (a, r)
+        for c, a, r in rows(
+            con,
+            "select case_id, outcome_achieved, outcome_reason from case_theme_verdicts "
+            "where theme_id = 'activity'",
+        )
+    }
+    assert got["C5"] == (False, "no survey evidence; 1 role(s) say improved, 0 say not")
+    assert got["C6"] == (False, "survey improved, but no informant role corroborates it")
+    assert got["C7"] == (True, "survey improved, corroborated by 1 informant role(s)")
+    assert got["C9"] == (False, "survey shows no change")
+    assert got["C12"] == (False, "no survey evidence; 2 role(s) say improved, 1 say not")
+    assert rows(
+        con,
+        "select distinct outcome_achieved, outcome_reason from case_theme_verdicts where kind <> 'outcome'",
+    ) == [(None, None)]
+
+
+def test_classification_at_the_minimum(con):
+    """min_outcome_themes = 1: C7 achieves exactly one outcome theme -> outcomes
+    achieved; C6 none -> not achieved."""
+    got = dict(rows(con, "select case_id, classification from case_classification"))
+    assert got["C7"] == "outcomes achieved"
+    assert got["C6"] == "outcomes not achieved"
