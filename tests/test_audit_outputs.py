@@ -94,8 +94,9 @@ def minimal_pdf(text: str) -> bytes:
     return body
 
 
-def places(out: Path, extra: dict[str, str] | None = None) -> list[tuple[str, int]]:
-    return [(h["where"], h["line"]) for h in stages.audit(out, roster_names(), extra)]
+def places(out: Path, extra: dict[str, str] | None = None) -> list[tuple[str, str]]:
+    """(file or table, place in it) of each hit."""
+    return [(h["where"], h["at"]) for h in stages.audit(out, roster_names(), extra)]
 
 
 def plant_line(path: Path, line: str, after: int) -> int:
@@ -117,15 +118,18 @@ def test_the_clean_run_has_every_output_kind(clean_run):
     ["index.html", "cases/A.html", "exports/convergence.csv", "rejects.csv", "manifest.json"],
 )
 def test_name_in_a_text_file_is_found_on_its_line(outputs, relative):
+    """Pages and JSON by source line; CSV by row and column (the planted line is
+    row 2, a single cell in column A)."""
     line = plant_line(outputs / relative, f"said by {NAME.upper()} himself", after=1)
-    assert places(outputs) == [(relative, line)]
+    at = f"row {line} column A" if relative.endswith(".csv") else f"line {line}"
+    assert places(outputs) == [(relative, at)]
 
 
 def test_genitive_and_spelling_variants_in_a_page(outputs):
     """NFKC and case folding: a full-width spelling is the same word."""
     page = outputs / "cases" / "B.html"
     line = plant_line(page, "<p>ＨＥＮＲＩＫ</p>", after=3)
-    assert places(outputs) == [("cases/B.html", line)]
+    assert places(outputs) == [("cases/B.html", f"line {line}")]
 
 
 def test_name_in_a_spreadsheet_cell(outputs):
@@ -197,7 +201,7 @@ def test_name_in_every_text_column_of_the_database(outputs):
 
 def test_name_in_an_artifact_and_a_log_line(outputs):
     extra = {"run-summary": "9 cases", "log": f"rendered\nfor {NAME.lower()}", "table": "ok"}
-    assert places(outputs, extra) == [("artifact:log", 0)]
+    assert places(outputs, extra) == [("artifact:log", "line 2")]
 
 
 def test_check_audit_fails_naming_the_places_never_the_name(outputs):
@@ -255,8 +259,8 @@ def test_ledger_never_trusts_a_page_flagged_unclean(tmp_path):
 def test_check_audit_message_lists_the_first_twenty_places():
     """21 file hits and one artifact hit: the message counts all 22, lists the
     first twenty places separated by '; ', a line number only where there is one."""
-    hits = [{"where": f"cases/P{i}.html", "line": i} for i in range(1, 22)]
-    hits.insert(1, {"where": "artifact:log", "line": 0})
+    hits = [{"where": f"cases/P{i}.html", "at": f"line {i}"} for i in range(1, 22)]
+    hits.insert(1, {"where": "artifact:log", "at": ""})
     with pytest.raises(LeakError) as raised:
         stages.check_audit(hits)
     listed = "; ".join(
@@ -265,6 +269,6 @@ def test_check_audit_message_lists_the_first_twenty_places():
     )
     assert str(raised.value) == (
         f"leak audit found 22 roster name(s) in the outputs ({listed}); "
-        "nothing was published, the outputs stay in the staging folder"
+        "nothing was published, the outputs stay in the private staging folder"
     )
     stages.check_audit([])  # no hits: passes

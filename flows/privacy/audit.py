@@ -290,6 +290,8 @@ def html_segments(text: str) -> list[Segment]:
     for offset, attribute, raw in parts:
         if not raw.strip():
             continue
+        if not attribute:  # a text node's line is where its text starts, not its whitespace
+            offset += len(raw) - len(raw.lstrip())
         line = bisect.bisect_left(newlines, offset) + 1
         where = f"line {line}" + (f" ({attribute})" if attribute else "")
         segments.append((where, html.unescape(raw)))
