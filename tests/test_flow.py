@@ -233,7 +233,8 @@ def test_cli_run_failure_paragraph(prefect_harness, make_study, tmp_path, monkey
     assert result.exit_code == 1, text
     assert "The run failed (OSError: No space left on device). Nothing was published" in text
     assert f"the previous dossiers in {out} are unchanged" in text
-    assert f"the partial outputs are in {tmp_path / '.out.staging'}" in text
+    staging = tmp_path / ".triangulate-private" / "out" / "staging"  # flows/runs.py
+    assert f"the partial outputs are in {staging} (private; the next run deletes them)" in text
     assert "show the task that failed" in text
     assert (out / "index.html").read_text(encoding="utf-8") == "previous run"
 
