@@ -35,6 +35,8 @@ SRC = "sql/intermediate/int_source_stances.sql"
 CONS = "sql/intermediate/int_qualitative_consensus.sql"
 DOM = "sql/intermediate/int_survey_domain_stances.sql"
 DELTA = "sql/intermediate/int_survey_item_deltas.sql"
+BASIS = "sql/intermediate/int_source_basis.sql"
+VBASIS = "sql/marts/verdict_basis.sql"
 
 MUTANTS: list[SqlMutant] = [
     # ---------------------------------------------------------------- convergence_pairs
@@ -46,9 +48,15 @@ MUTANTS: list[SqlMutant] = [
     ),
     SqlMutant(
         PAIRS,
-        "when 'not_stated' in (stance_a, stance_b) then 'silence'\n",
-        "",
+        "when 'not_stated' in (stance_a, stance_b) or 'unclear' in (stance_a, stance_b) then 'silence'",
+        "when 'unclear' in (stance_a, stance_b) then 'silence'",
         "not_stated no longer counts as silence",
+    ),
+    SqlMutant(
+        PAIRS,
+        "when 'not_stated' in (stance_a, stance_b) or 'unclear' in (stance_a, stance_b) then 'silence'",
+        "when 'not_stated' in (stance_a, stance_b) then 'silence'",
+        "a source the reader abstained on (unclear) no longer counts as silence",
     ),
     SqlMutant(
         PAIRS,
@@ -76,15 +84,21 @@ MUTANTS: list[SqlMutant] = [
     ),
     SqlMutant(
         PAIRS,
-        "            else 'dissonance'\n        end as code",
-        "            else 'partial_agreement'\n        end as code",
+        "            else 'dissonance'\n        end as judged_code",
+        "            else 'partial_agreement'\n        end as judged_code",
         "neither meaning nor example agreeing coded partial agreement",
     ),
     SqlMutant(
         PAIRS,
-        "stance_a = stance_b and stance_a not in ('mixed', 'not_stated') as meaning_agrees",
-        "stance_a = stance_b as meaning_agrees",
+        "stance_a = stance_b and stance_a not in ('mixed', 'not_stated', 'unclear') as meaning_agrees",
+        "stance_a = stance_b and stance_a not in ('not_stated', 'unclear') as meaning_agrees",
         "two mixed sources taken to agree in meaning",
+    ),
+    SqlMutant(
+        PAIRS,
+        "stance_a = stance_b and stance_a not in ('mixed', 'not_stated', 'unclear') as meaning_agrees",
+        "stance_a = stance_b and stance_a not in ('mixed', 'not_stated') as meaning_agrees",
+        "two unclear sources taken to agree in meaning",
     ),
     SqlMutant(
         PAIRS,
@@ -97,6 +111,36 @@ MUTANTS: list[SqlMutant] = [
         "case when both_speak and examples_judged then examples_agree end as examples_agree",
         "case when both_speak then examples_agree end as examples_agree",
         "examples judged when one source names none",
+    ),
+    SqlMutant(
+        PAIRS,
+        "case when judged_code = 'dissonance' and low_confidence_side then 'silence' else judged_code end as code",
+        "judged_code as code",
+        "a dissonance resting on low-confidence suggestions alone no longer held back",
+    ),
+    SqlMutant(
+        PAIRS,
+        "case when judged_code = 'dissonance' and low_confidence_side then 'silence' else judged_code end as code",
+        "case when low_confidence_side then 'silence' else judged_code end as code",
+        "any pair with a low-confidence side coded silence, not only a dissonance",
+    ),
+    SqlMutant(
+        PAIRS,
+        "judged_code = 'dissonance' and low_confidence_side as held_back",
+        "false as held_back",
+        "a held-back dissonance not marked held_back (the dossier cannot say why)",
+    ),
+    SqlMutant(
+        PAIRS,
+        "a.provisional or b.provisional as provisional",
+        "a.provisional and b.provisional as provisional",
+        "a pair provisional only when both sides rest on unreviewed machine readings",
+    ),
+    SqlMutant(
+        PAIRS,
+        "case when stances.source_kind = 'survey' then 'survey' else basis.basis end as basis",
+        "basis.basis as basis",
+        "the survey side of a pair has no basis",
     ),
     # ---------------------------------------------------------------- convergence
     SqlMutant(
@@ -162,9 +206,15 @@ MUTANTS: list[SqlMutant] = [
     ),
     SqlMutant(
         FIT,
+        "when qualitative.stance in ('mixed', 'not_stated', 'unclear') then 'expansion'",
+        "when qualitative.stance in ('mixed', 'not_stated', 'unclear') then 'discordance'",
+        "mixed, unstated or unclear interviews judged discordant",
+    ),
+    SqlMutant(
+        FIT,
+        "when qualitative.stance in ('mixed', 'not_stated', 'unclear') then 'expansion'",
         "when qualitative.stance in ('mixed', 'not_stated') then 'expansion'",
-        "when qualitative.stance in ('mixed', 'not_stated') then 'discordance'",
-        "mixed or unstated interviews judged discordant",
+        "unclear interviews judged discordant",
     ),
     SqlMutant(
         FIT,
@@ -187,9 +237,15 @@ MUTANTS: list[SqlMutant] = [
     # ---------------------------------------------------------------- informant stances
     SqlMutant(
         INF,
-        "order by (stance = 'not_stated'), n desc",
-        "order by n desc",
+        "order by (stance = 'unclear'), (stance = 'not_stated'), n desc",
+        "order by (stance = 'unclear'), n desc",
         "not_stated outvotes a stated stance",
+    ),
+    SqlMutant(
+        INF,
+        "order by (stance = 'unclear'), (stance = 'not_stated'), n desc",
+        "order by (stance = 'not_stated'), n desc",
+        "unclear (the reader abstained) outvotes a stated stance",
     ),
     SqlMutant(
         INF,
@@ -221,6 +277,18 @@ MUTANTS: list[SqlMutant] = [
         "when role_stance.all_withdrawn then 'withdrawn'",
         "when role_stance.all_withdrawn then 'silent'",
         "a withdrawn role counted silent",
+    ),
+    SqlMutant(
+        SRC,
+        "when len(role_stance.spoken) = 0 and role_stance.any_unclear then 'unclear'",
+        "when len(role_stance.spoken) = 0 and role_stance.any_unclear then 'silent'",
+        "a role whose only readings are unclear counted silent",
+    ),
+    SqlMutant(
+        SRC,
+        "filter (where stance not in ('silent', 'withdrawn', 'unclear'))",
+        "filter (where stance not in ('silent', 'withdrawn'))",
+        "an unclear informant makes the role mixed when another informant states a stance",
     ),
     SqlMutant(
         SRC,
@@ -261,45 +329,69 @@ MUTANTS: list[SqlMutant] = [
     ),
     SqlMutant(
         CONS,
-        "where stance not in ('mixed', 'not_stated')\n",
-        "where stance not in ('mixed')\n",
+        "where stance not in ('mixed', 'not_stated', 'unclear')\n",
+        "where stance not in ('mixed', 'unclear')\n",
         "not_stated roles vote in the consensus",
+    ),
+    SqlMutant(
+        CONS,
+        "where stance not in ('mixed', 'not_stated', 'unclear')\n",
+        "where stance not in ('mixed', 'not_stated')\n",
+        "unclear roles vote in the consensus",
+    ),
+    SqlMutant(
+        CONS,
+        "when evidence.any_not_stated then 'not_stated'",
+        "when evidence.any_not_stated then 'mixed'",
+        "roles speaking without a direction make the consensus mixed",
+    ),
+    SqlMutant(
+        CONS,
+        "when evidence.any_unclear then 'unclear'",
+        "when evidence.any_unclear then 'mixed'",
+        "roles the reader abstained on make the consensus mixed",
+    ),
+    SqlMutant(
+        CONS,
+        "            else 'mixed'\n        end as stance,\n        evidence.n_roles_speaking",
+        "            else 'not_stated'\n        end as stance,\n        evidence.n_roles_speaking",
+        "conflicting roles without a top stance counted not stated",
     ),
     # ---------------------------------------------------------------- survey items and domains
     SqlMutant(
         DELTA,
-        "(followup - baseline) * case when better = 'higher' then 1 else -1 end as signed_delta",
-        "(followup - baseline) as signed_delta",
+        "(followup_exact - baseline_exact) * case when better = 'higher' then 1 else -1 end as signed_exact",
+        "(followup_exact - baseline_exact) as signed_exact",
         "signed delta ignores which direction is better",
     ),
     SqlMutant(
         DELTA,
-        "when baseline is null and followup is null then 'not_computable'",
-        "when baseline is null and followup is null then 'no_change'",
+        "when baseline_exact is null or followup_exact is null then 'not_computable'",
+        "when (baseline_exact is null) <> (followup_exact is null) then 'not_computable'",
         "an item unanswered at both waves counted no change",
     ),
     SqlMutant(
         DELTA,
-        "when baseline is null then 'not_computable'",
-        "when baseline is null then 'no_change'",
+        "when baseline_exact is null or followup_exact is null then 'not_computable'",
+        "when followup_exact is null then 'not_computable'",
         "missing baseline counted no change",
     ),
     SqlMutant(
         DELTA,
-        "when followup is null then 'not_computable'",
-        "when followup is null then 'no_change'",
+        "when baseline_exact is null or followup_exact is null then 'not_computable'",
+        "when baseline_exact is null then 'not_computable'",
         "missing follow-up counted no change",
     ),
     SqlMutant(
         DELTA,
-        "else -1 end >= mcid then 'improved'",
-        "else -1 end > mcid then 'improved'",
+        "when signed_exact >= mcid_exact then 'improved'",
+        "when signed_exact > mcid_exact then 'improved'",
         "a change of exactly the mcid no longer counts",
     ),
     SqlMutant(
         DELTA,
-        "else -1 end <= -mcid then 'worsened'",
-        "else -1 end < -mcid then 'worsened'",
+        "when signed_exact <= -mcid_exact then 'worsened'",
+        "when signed_exact < -mcid_exact then 'worsened'",
         "a worsening of exactly the mcid no longer counts",
     ),
     SqlMutant(
@@ -310,20 +402,26 @@ MUTANTS: list[SqlMutant] = [
     ),
     SqlMutant(
         DELTA,
-        "when baseline is null and followup is null then 'no answer at either wave'",
-        "when baseline is null and followup is null then 'baseline answer missing'",
+        "max(cast(survey.value as decimal(38, 10))) filter (where survey.wave = 'baseline')",
+        "max(cast(survey.value as double)) filter (where survey.wave = 'baseline')",
+        "delta in binary floating point: 16.4 -> 15.4 falls short of a 1.0 mcid",
+    ),
+    SqlMutant(
+        DELTA,
+        "when baseline_exact is null and followup_exact is null then 'no answer at either wave'",
+        "when baseline_exact is null and followup_exact is null then 'baseline answer missing'",
         "reason for an item unanswered at both waves",
     ),
     SqlMutant(
         DELTA,
-        "when baseline is null then 'baseline answer missing'",
-        "when baseline is null then 'follow-up answer missing'",
+        "when baseline_exact is null then 'baseline answer missing'",
+        "when baseline_exact is null then 'follow-up answer missing'",
         "reason for a missing baseline",
     ),
     SqlMutant(
         DELTA,
-        "when followup is null then 'follow-up answer missing'",
-        "when followup is null then null",
+        "when followup_exact is null then 'follow-up answer missing'",
+        "when followup_exact is null then null",
         "reason for a missing follow-up",
     ),
     SqlMutant(
@@ -377,9 +475,15 @@ MUTANTS: list[SqlMutant] = [
     ),
     SqlMutant(
         VERD,
-        "then coalesce(qualitative.n_roles_improved, 0) >= rules.min_roles_without_survey",
-        "then coalesce(qualitative.n_roles_improved, 0) >= rules.min_roles_corroborating",
+        "and coalesce(qualitative.n_roles_improved, 0) >= rules.min_roles_without_survey",
+        "and coalesce(qualitative.n_roles_improved, 0) >= rules.min_roles_corroborating",
         "without a survey, one role enough",
+    ),
+    SqlMutant(
+        VERD,
+        "then rules.min_roles_without_survey > 0\n                    and ",
+        "then ",
+        "min_roles_without_survey = 0 no longer switches the no-survey route off",
     ),
     SqlMutant(
         VERD,
@@ -407,6 +511,12 @@ MUTANTS: list[SqlMutant] = [
     ),
     SqlMutant(
         VERD,
+        "when survey.stance in ('not_asked', 'not_computable') and rules.min_roles_without_survey = 0\n",
+        "when false\n",
+        "reason when the study file accepts no outcome without a survey",
+    ),
+    SqlMutant(
+        VERD,
         "then 'no survey evidence; '",
         "then 'no survey; '",
         "reason without survey evidence",
@@ -428,6 +538,61 @@ MUTANTS: list[SqlMutant] = [
         "else 'outcomes not achieved'",
         "else 'outcomes achieved'",
         "every case classified as achieving",
+    ),
+    SqlMutant(
+        CLASS,
+        "count(*) filter (where outcome_achieved and counts_as_outcome) as n_outcomes_achieved",
+        "count(*) filter (where outcome_achieved) as n_outcomes_achieved",
+        "outcome themes the study does not count (counts_as_outcome = false) count",
+    ),
+    SqlMutant(
+        CLASS,
+        "filter (where outcome_achieved and not counts_as_outcome)",
+        "filter (where not counts_as_outcome)",
+        "uncounted outcome themes listed as achieved when they are not",
+    ),
+    # ---------------------------------------------------------------- basis and provisional
+    SqlMutant(
+        BASIS,
+        "coalesce(counts.n_suggested + counts.n_unclear, 0) > 0 as provisional",
+        "coalesce(counts.n_suggested, 0) > 0 as provisional",
+        "a source resting on unclear machine readings not provisional",
+    ),
+    SqlMutant(
+        BASIS,
+        "case when counts.n_unclear > 0 then 'unclear' end",
+        "null",
+        "unclear readings left out of a source's basis",
+    ),
+    SqlMutant(
+        BASIS,
+        "when coalesce(counts.n_low_confidence, 0) = 0 then false",
+        "when coalesce(counts.n_low_confidence, 0) = 0 then true",
+        "a source without low-confidence readings taken as low-confidence only",
+    ),
+    SqlMutant(
+        BASIS,
+        "when sources.stance = 'mixed' then counts.n_firm_stances <= 1",
+        "when sources.stance = 'mixed' then false",
+        "a mixed source conflicting only through a low-confidence suggestion not held back",
+    ),
+    SqlMutant(
+        BASIS,
+        "else coalesce(by_stance.n_firm, 0) = 0 and by_stance.stance is not null",
+        "else false",
+        "a stance resting on low-confidence suggestions alone not held back",
+    ),
+    SqlMutant(
+        VBASIS,
+        "when convergence_provisional and convergence_code = 'dissonance' then 1",
+        "when convergence_provisional and convergence_code = 'dissonance' then 4",
+        "a provisional dissonance no longer reviewed first",
+    ),
+    SqlMutant(
+        VBASIS,
+        "when convergence_provisional or fit_provisional or verdict_provisional then 4",
+        "when false then 4",
+        "other provisional verdicts get no review rank",
     ),
     # ---------------------------------------------------------------- QCA
     SqlMutant(
