@@ -18,6 +18,8 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
+from flows.study import STANCES_BY_KIND
+
 ROOT = Path(__file__).resolve().parents[2]
 EVAL_DIR = ROOT / "data" / "eval"
 DEV_DIR = EVAL_DIR / "dev"
@@ -58,13 +60,8 @@ SCHEME_THEMES = {
     ),
     "output": ("self_care_awareness",),
 }
-LABELS = {
-    "outcome": ("improved", "no_change", "worsened", "not_stated"),
-    "context": ("facilitator", "barrier", "not_stated"),
-    "mechanism": ("present", "absent", "not_stated"),
-    "intervention": ("present", "absent", "not_stated"),
-    "output": ("present", "absent", "not_stated"),
-}
+#: the scheme's labels per component (the study file's table, without `actor`)
+LABELS = {kind: labels for kind, labels in STANCES_BY_KIND.items() if kind != "actor"}
 #: old theme ids (demo study, old evaluation sets) -> scheme theme ids
 OLD_THEMES = {
     "medication": "medication_adherence",

@@ -48,17 +48,11 @@ from flows.nlp.states import (
     outcome_states,
     topical_clauses,
 )
+from flows.study import STANCES_BY_KIND
 
 UNCLEAR = rules.UNCLEAR
-#: the labels a component may take (besides `unclear`)
-LABELS = {
-    "outcome": ("improved", "no_change", "worsened", "not_stated"),
-    "context": ("facilitator", "barrier", "not_stated"),
-    "mechanism": ("present", "absent", "not_stated"),
-    "intervention": ("present", "absent", "not_stated"),
-    "output": ("present", "absent", "not_stated"),
-    "actor": ("present", "absent", "not_stated"),
-}
+#: the labels a component may take (besides `unclear`): the study file's own table
+LABELS = STANCES_BY_KIND
 
 
 @dataclass(frozen=True)
