@@ -126,14 +126,18 @@ def run_python_module(name: str, jobs: int) -> tuple[list[str], list[str], list[
             stderr=subprocess.STDOUT,
             check=False,
         )
-    listing = subprocess.run(
-        [str(BIN / "mutmut"), "results", "--all", "true"],
-        cwd=folder,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    ).stdout
+
+    def mutmut_output(*args: str) -> str:
+        return subprocess.run(
+            [str(BIN / "mutmut"), *args],
+            cwd=folder,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout
+
+    listing = mutmut_output("results", "--all", "true")
     killed, survived, diffs = [], [], []
     for line in listing.splitlines():
         match = re.match(r"\s*(\S+): (.+)$", line)
@@ -144,15 +148,7 @@ def run_python_module(name: str, jobs: int) -> tuple[list[str], list[str], list[
             killed.append(key)
         else:
             survived.append(f"{key} ({status.strip()})")
-            shown = subprocess.run(
-                [str(BIN / "mutmut"), "show", key],
-                cwd=folder,
-                env=env,
-                capture_output=True,
-                text=True,
-                check=False,
-            ).stdout
-            diffs.append(shown.rstrip())
+            diffs.append(mutmut_output("show", key).rstrip())
     if not killed and not survived:
         raise SystemExit(f"mutmut produced no results for {name}; see {log}")
     return killed, survived, diffs
