@@ -33,6 +33,7 @@ final leak audit skips them (`Update.audited_tables`).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import shutil
@@ -124,7 +125,8 @@ def update_warehouse(
     db_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     state = read_state(db_path)
     changed = None
-    if state is not None and state.get("shared") == shared_key:
+    schema = frames_schema(frames)
+    if state is not None and (state.get("shared"), state.get("schema")) == (shared_key, schema):
         changed = changed_cases(state.get("cases", {}), case_keys)
         if len(changed) > full_rebuild_share * max(len(case_keys), 1):
             changed = None
@@ -143,12 +145,29 @@ def update_warehouse(
         db_path,
         {
             "shared": shared_key,
+            "schema": schema,
             "cases": dict(sorted(case_keys.items())),
             # every row of the per-case tables audited clean against these names
             "names": names_fingerprint(names) if not update.hits else None,
         },
     )
     return update
+
+
+def frames_schema(frames: dict[str, pd.DataFrame]) -> str:
+    """A digest of the input frames' column types, and of which columns hold no
+    value at all: DuckDB types a table's columns from the frame it is made of
+    (a column of only missing values becomes type NULL, an integer column with
+    a missing value DOUBLE), so rows of another type cannot be inserted into
+    the stored tables; any difference rebuilds the warehouse."""
+    parts = []
+    for name in sorted(frames):
+        frame = frames[name]
+        empty = frame.isna().all().tolist() if len(frame) else [True] * len(frame.columns)
+        parts.append(
+            [name, *zip(map(str, frame.columns), map(str, frame.dtypes), empty, strict=True)]
+        )
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
 def _case_tables(frames: dict[str, pd.DataFrame], sql_dir: Path) -> list[str]:

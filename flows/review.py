@@ -25,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
@@ -222,18 +223,24 @@ def sheet_frame(
     return frame.reset_index(drop=True)
 
 
+def sheet_choices(theme_ids: Iterable[str], study: Study) -> dict[str, list[str]]:
+    """The `your stance` drop-downs: the cells of each theme's rows (the sheet's
+    rows from 2, in order) -> that theme's stance labels."""
+    column = chr(ord("A") + COLUMNS.index(YOUR_STANCE))
+    cells: dict[str, list[str]] = {}
+    for number, theme_id in enumerate(theme_ids, 2):
+        cells.setdefault(theme_id, []).append(f"{column}{number}")
+    return {
+        " ".join(refs): [stance_label(s) for s in study.theme(theme_id).stances]
+        for theme_id, refs in cells.items()
+    }
+
+
 def write_sheet(frame: pd.DataFrame, study: Study, path: Path) -> list[Path]:
     """`stances.xlsx` (with a drop-down of each theme's stances in `your
     stance`) and `stances.csv`, owner-only; returns both paths."""
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    column = chr(ord("A") + COLUMNS.index(YOUR_STANCE))
-    cells: dict[str, list[str]] = {}
-    for number, theme_id in enumerate(frame["theme id"], 2):
-        cells.setdefault(theme_id, []).append(f"{column}{number}")
-    choices = {
-        " ".join(refs): [stance_label(s) for s in study.theme(theme_id).stances]
-        for theme_id, refs in cells.items()
-    }
+    choices = sheet_choices(frame["theme id"], study)
     safe = safe_frame(frame)
     xlsx, csv = path.with_suffix(".xlsx"), path.with_suffix(".csv")
     write_xlsx(frame, xlsx, sheet="stances", safe=safe, choices=choices)

@@ -223,14 +223,26 @@ def review_sheet_path(out_dir: Path) -> Path:
     return review_dir(out_dir) / "stances.xlsx"
 
 
-def write_review_sheet(db_path: Path, ingested: Ingested, out_dir: Path) -> list[Path]:
-    """The stance review sheet (flows/review.py) for this run's machine readings."""
-    with duckdb.connect(str(db_path), read_only=True) as con:
-        rows = warehouse.query(con, "review_sheet")
-    excerpts = ingested.data.excerpts
-    texts = dict(zip(excerpts["excerpt_id"], excerpts["text"], strict=True))
-    frame = review.sheet_frame(rows, texts, ingested.stale_reviews)
-    return review.write_sheet(frame, ingested.study.definition, review_sheet_path(out_dir))
+def write_review_sheet(
+    db_path: Path, ingested: Ingested, out_dir: Path, keys: dict[str, str] | None = None
+) -> list[Path]:
+    """The stance review sheet (flows/review.py) for this run's machine readings,
+    made anew for the changed cases only (`flows.render.review_sheet`; `keys`:
+    `case_fingerprints(ingested)` when the caller has them)."""
+    from flows import incremental
+    from flows.render import review_sheet
+
+    state = incremental.read_state(incremental.cache_database(store_dir(out_dir)))
+    return review_sheet.update_sheet(
+        db_path,
+        ingested.data.excerpts,
+        ingested.stale_reviews,
+        ingested.study.definition,
+        review_sheet_path(out_dir),
+        keys or case_fingerprints(ingested),
+        store_dir(out_dir) / "review-sheet.marshal",
+        state["shared"] if state else "",
+    )
 
 
 def review_counts(db_path: Path, ingested: Ingested) -> dict[str, int]:
@@ -810,7 +822,7 @@ def run_direct(
             write_review_list(ingested, excerpts, out_dir)
         keys = case_fingerprints(ingested)
         update = update_warehouse(db_path, ingested, excerpts, out_dir, nlp_model, keys)
-        write_review_sheet(db_path, ingested, out_dir)
+        write_review_sheet(db_path, ingested, out_dir, keys)
         analyse_cross_case(db_path)
         prov = provenance(ingested, nlp_model)
         cases = case_ids(db_path)

@@ -137,7 +137,7 @@ def warehouse_task(
     keys: dict[str, str],
 ):
     update = stages.update_warehouse(db_path, ingested, excerpts, out_dir, nlp_model, keys)
-    stages.write_review_sheet(db_path, ingested, out_dir)
+    stages.write_review_sheet(db_path, ingested, out_dir, keys)
     qca = stages.analyse_cross_case(db_path)
     get_run_logger().info(
         "%s %d SQL models; QCA over %d conditions: %d solution(s)",

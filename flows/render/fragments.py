@@ -118,18 +118,27 @@ def query_cases(
 ) -> tuple[list[str], list[tuple]]:
     """An export query's columns and rows, for `case_ids` only (None: all cases).
     The filter sits on top of the file's own query, whose order it keeps."""
-    relation = con.sql(warehouse.query_sql(query_name))
+    relation = case_relation(con, query_name, case_ids)
     if case_ids == []:
         return relation.columns, []
-    if case_ids is not None:
-        relation = relation.filter(
-            duckdb.FunctionExpression(
-                "list_contains",
-                duckdb.ConstantExpression(case_ids),
-                duckdb.ColumnExpression("case_id"),
-            )
-        )
     return relation.columns, relation.fetchall()
+
+
+def case_relation(
+    con: duckdb.DuckDBPyConnection, query_name: str, case_ids: list[str] | None
+) -> duckdb.DuckDBPyRelation:
+    """A query of sql/queries/ filtered to `case_ids` (None: all cases); the
+    filter sits on top of the file's own query, whose order it keeps."""
+    relation = con.sql(warehouse.query_sql(query_name))
+    if case_ids is None:
+        return relation
+    return relation.filter(
+        duckdb.FunctionExpression(
+            "list_contains",
+            duckdb.ConstantExpression(case_ids),
+            duckdb.ColumnExpression("case_id"),
+        )
+    )
 
 
 def write_export(

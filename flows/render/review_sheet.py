@@ -1,0 +1,175 @@
+"""The stance review sheet assembled from per-case fragments (issue 16).
+
+The sheet (`flows.review`) lists machine-read excerpts, grouped by what they
+decide (`review_rank`) with the reviewed ones last, and by case within each
+group. It is private and rewritten every run; at 1,000 cases it has about
+20,000 rows and making them was the largest cost of a re-run after a one-case
+change. So each case's rows are kept in the private cache as a fragment: per
+row its group (reviewed last, then the rank: the query's first two sort
+keys), its CSV line, its XLSX row with the row number left open, and its theme
+(for the drop-down). A run makes the fragments of the changed cases only
+(the `review_sheet` query filtered to them) and assembles both files: for each
+group, the cases in `case_id` order, each case's rows in query order. A cold
+run makes every fragment from one query and assembles them the same way.
+
+A case's fragment holds for its fingerprint (`stages.case_fingerprints`) and
+the stale reviews of that case (their status is shown on the case's rows);
+the whole cache holds for the warehouse's shared key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from flows import review
+from flows.render import exports
+from flows.render.fragments import ROW_NUMBER, case_relation, csv_text
+from flows.study import Study
+
+#: bumped when the fragment format changes (older caches are ignored)
+FORMAT = 1
+QUERY = "review_sheet"
+#: what a "decides" cell says -> the review_rank it came from (none: 5, the query's coalesce)
+_RANK_OF = {label: rank for rank, label in review.DECIDES.items()}
+
+Row = tuple[tuple[bool, int], str, str, str]  # (group, CSV line, XLSX row, theme id)
+
+
+@dataclass
+class SheetCache:
+    """Every case's sheet rows, with the keys they hold for."""
+
+    shared: str = ""
+    keys: dict[str, str] = field(default_factory=dict)
+    rows: dict[str, list[Row]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, path: Path, shared: str) -> SheetCache:
+        """The cache at `path` if it holds for `shared`, else an empty one."""
+        try:
+            data = marshal.loads(path.read_bytes())
+        except (OSError, EOFError, ValueError, TypeError):
+            return cls(shared)
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
+            return cls(shared)
+        if data.get("shared") != shared:
+            return cls(shared)
+        return cls(shared, data["keys"], data["rows"])
+
+    def save(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        data = {"format": FORMAT, "shared": self.shared, "keys": self.keys, "rows": self.rows}
+        path.write_bytes(marshal.dumps(data))
+        path.chmod(0o600)
+
+
+def sheet_keys(case_keys: dict[str, str], stale: pd.DataFrame) -> dict[str, str]:
+    """Each case's fragment key: its fingerprint and its stale reviews."""
+    by_case: dict[str, list] = {}
+    if not stale.empty:
+        for row in stale.sort_values(list(stale.columns)).itertuples(index=False, name=None):
+            by_case.setdefault(row[stale.columns.get_loc("case_id")], []).append(row)
+    keys = {}
+    for case_id, key in case_keys.items():
+        extra = by_case.get(case_id)
+        keys[case_id] = key if not extra else hashlib.sha256(f"{key}{extra!r}".encode()).hexdigest()
+    return keys
+
+
+def make_rows(
+    rows: pd.DataFrame, original_texts: dict[str, str], stale: pd.DataFrame
+) -> dict[str, list[Row]]:
+    """The sheet's rows of the cases in `rows` (query rows), per case in sheet order."""
+    frame = review.sheet_frame(rows, original_texts, stale)
+    safe = exports.safe_frame(frame)
+    reviewed = frame[review.YOUR_STANCE].notna().tolist()
+    ranks = [_RANK_OF.get(d, 5) for d in frame["decides"].tolist()]
+    made: dict[str, list[Row]] = {}
+    columns = zip(frame["case"], frame["theme id"], reviewed, ranks, strict=True)
+    for values, (case_id, theme, done, rank) in zip(
+        safe.itertuples(index=False, name=None), columns, strict=True
+    ):
+        values = [_plain(v) for v in values]
+        line = csv_text([values])
+        made.setdefault(case_id, []).append(
+            ((done, rank), line, exports.xlsx_row(ROW_NUMBER, values), theme)
+        )
+    return made
+
+
+def _plain(value):
+    """A cell as `write_csv`/`write_xlsx` print it: NaN as an empty cell, numpy
+    scalars as Python values."""
+    if hasattr(value, "item"):
+        value = value.item()
+    return None if isinstance(value, float) and value != value else value
+
+
+def assemble(rows: dict[str, list[Row]]) -> list[Row]:
+    """Every case's rows in the sheet's order: by group, then case, then query order."""
+    ordered = [
+        (row[0], case_id, i, row)
+        for case_id, case_rows in rows.items()
+        for i, row in enumerate(case_rows)
+    ]
+    ordered.sort(key=lambda item: item[:3])
+    return [item[3] for item in ordered]
+
+
+def write(rows: list[Row], study: Study, path: Path) -> list[Path]:
+    """`stances.xlsx` and `stances.csv` from assembled rows, as `review.write_sheet`
+    writes them from a frame (owner-only); returns both paths."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    xlsx, csv = path.with_suffix(".xlsx"), path.with_suffix(".csv")
+    with csv.open("w", encoding="utf-8", newline="") as handle:
+        handle.write(csv_text([review.COLUMNS]))
+        handle.writelines(row[1] for row in rows)
+    lines = [exports.xlsx_row(1, review.COLUMNS, style=' s="1"')]
+    lines += [row[2].replace(ROW_NUMBER, str(n)) for n, row in enumerate(rows, 2)]
+    choices = review.sheet_choices([row[3] for row in rows], study)
+    exports.write_xlsx_rows(lines, len(review.COLUMNS), xlsx, "stances", choices)
+    for written in (xlsx, csv):
+        written.chmod(0o600)
+    return [xlsx, csv]
+
+
+def update_sheet(
+    db_path: Path,
+    excerpts: pd.DataFrame,
+    stale: pd.DataFrame,
+    study: Study,
+    path: Path,
+    case_keys: dict[str, str],
+    cache_path: Path,
+    shared: str,
+) -> list[Path]:
+    """Write the review sheet at `path`, making only the changed cases' rows
+    (`excerpts`: as ingested, original texts; `stale`: the stale reviews)."""
+    keys = sheet_keys(case_keys, stale)
+    cache = SheetCache.load(cache_path, shared)
+    changed = None
+    if cache.keys:
+        changed = sorted(
+            c for c in cache.keys.keys() | keys.keys() if cache.keys.get(c) != keys.get(c)
+        )
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        rows = case_relation(con, QUERY, changed).df()
+    ids = set(rows["excerpt_id"])
+    texts = {
+        e: t for e, t in zip(excerpts["excerpt_id"], excerpts["text"], strict=True) if e in ids
+    }
+    fresh = make_rows(rows, texts, stale)
+    kept = {} if changed is None else cache.rows
+    for case_id in changed or []:
+        kept.pop(case_id, None)
+    kept.update(fresh)
+    cache.rows, cache.keys = kept, keys
+    written = write(assemble(kept), study, path)
+    cache.save(cache_path)
+    return written
