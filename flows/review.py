@@ -139,19 +139,18 @@ def apply_reviews(
     pseudonymisation), which the fingerprint is taken over."""
     out = excerpts.copy()
     keys = review_keys(out)
-    prints = out["excerpt_id"].map(lambda e: text_fingerprint(original_texts[e]))
+    ids = out["excerpt_id"].tolist()
     index: dict[tuple[str, str, str], list[int]] = {}
     for i, key in enumerate(zip(keys, out["theme_id"], out["case_id"], strict=True)):
         index.setdefault(key, []).append(i)
     reviewed: list[str | None] = [None] * len(out)
     stale, rejects = [], []
-    fingerprints = prints.tolist()
     for review in reviews.itertuples(index=False):
         key = (review.review_key, review.theme_id, review.case_id)
         positions = index.get(key, [])
         if not positions:
             why = "excerpt not in this run (deleted, recoded or its informant withdrew)"
-        elif review.fingerprint != fingerprints[positions[0]]:
+        elif review.fingerprint != text_fingerprint(original_texts[ids[positions[0]]]):
             why = "excerpt changed since it was reviewed (text fingerprint differs)"
         else:
             for i in positions:

@@ -679,8 +679,18 @@ def reject_summary(rejects: pd.DataFrame) -> list[dict]:
 
 
 def render_index_page(
-    db_path: Path, ingested: Ingested, out_dir: Path, prov: dict, exports: list[str]
+    db_path: Path,
+    ingested: Ingested,
+    out_dir: Path,
+    prov: dict,
+    exports: list[str],
+    cache_dir: Path | None = None,
 ) -> Path:
+    """index.html; with `cache_dir`, the per-case rows rendered by earlier runs
+    are reused (`flows.render.index_rows`)."""
+    from flows import incremental
+    from flows.render.index_rows import RowCache
+
     env = pages.environment()
     with duckdb.connect(str(db_path), read_only=True) as con:
         overview = warehouse.query(con, "case_overview")
@@ -702,8 +712,13 @@ def render_index_page(
         {"file": name, "read": ingested.data.read_counts.get(name, 0), "loaded": n}
         for name, n in ingested.data.loaded_counts.items()
     ]
+    rows = RowCache()
+    if cache_dir is not None:
+        state = incremental.read_state(incremental.cache_database(cache_dir))
+        rows = RowCache(cache_dir / "index-rows.marshal", state["shared"] if state else "")
     path = out_dir / "index.html"
-    path.write_text(pages.render_index(env, context), encoding="utf-8")
+    path.write_text(pages.render_index(env, context, rows), encoding="utf-8")
+    rows.save()
     return path
 
 
@@ -829,7 +844,7 @@ def run_direct(
         store = store_dir(out_dir) / "dossiers"
         rendered, jobs = render_through_store(db_path, ingested, cases, staging, prov, store, keys)
         exports = export_tables(db_path, ingested, staging, store_dir(out_dir), keys)
-        render_index_page(db_path, ingested, staging, prov, exports)
+        render_index_page(db_path, ingested, staging, prov, exports, store_dir(out_dir))
         if pdf:
             make_pdfs(staging)
         ledger = AuditLedger(store_dir(out_dir), ingested.name_set())

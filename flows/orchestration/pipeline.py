@@ -175,9 +175,14 @@ def export_task(
 
 @task(name="render cross-case index", **FILE_TASK)
 def index_task(
-    db_path: Path, ingested: stages.Ingested, out_dir: Path, prov: dict, exports: list[str]
+    db_path: Path,
+    ingested: stages.Ingested,
+    out_dir: Path,
+    prov: dict,
+    exports: list[str],
+    cache_dir: Path | None = None,
 ):
-    return stages.render_index_page(db_path, ingested, out_dir, prov, exports)
+    return stages.render_index_page(db_path, ingested, out_dir, prov, exports, cache_dir)
 
 
 @task(name="print PDFs (headless Chromium)", **FILE_TASK)
@@ -303,7 +308,7 @@ def _triangulate(
         for job in jobs:
             target = staging / "cases" / stages.case_filename(job.case_id)
             shutil.copyfile(job.path, target)
-        index_task(db_path, quote(ingested), staging, prov, exports)
+        index_task(db_path, quote(ingested), staging, prov, exports, stages.store_dir(out_dir))
         if pdf:
             pdf_task(staging)
         lap("render")

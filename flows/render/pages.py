@@ -355,5 +355,8 @@ def render_dossier(env: jinja2.Environment, context: dict) -> str:
     return env.get_template("dossier.html").render(**context)
 
 
-def render_index(env: jinja2.Environment, context: dict) -> str:
-    return env.get_template("index.html").render(**context)
+def render_index(env: jinja2.Environment, context: dict, rows=None) -> str:
+    """The index page; `rows`: an `index_rows.RowCache` of rows rendered before."""
+    from flows.render.index_rows import case_rows
+
+    return env.get_template("index.html").render(case_rows=case_rows(env, context, rows), **context)
