@@ -624,7 +624,7 @@ def export_tables(
     state = incremental.read_state(incremental.cache_database(cache_dir)) if cache_dir else None
     shared = state["shared"] if state else None
     if shared is None or (cache.shared, cache.names) != (shared, names_fingerprint(names)):
-        cache = fragments.ExportCache(shared or "", names_fingerprint(names))
+        cache = fragments.ExportCache(shared or "", names_fingerprint(names), folder=cache.folder)
     written = []
     with duckdb.connect(str(db_path), read_only=True) as con:
         cross = incremental.cross_case_models()

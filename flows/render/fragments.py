@@ -14,6 +14,7 @@ Exports over all cases at once (the QCA tables) are small and written whole.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import marshal
 from collections.abc import Callable, Sequence
@@ -28,7 +29,7 @@ from flows.privacy.audit import NameScreen
 from flows.render import exports
 
 #: bumped when the fragment format changes (older caches are ignored)
-FORMAT = 1
+FORMAT = 2
 ROW_NUMBER = "\x00"  # where an XLSX row number goes (never in XML text: it is escaped)
 
 
@@ -63,41 +64,91 @@ class Fragment:
 
 @dataclass
 class ExportCache:
-    """Every per-case export's header and fragments, with the keys they hold for."""
+    """Every per-case export's header and fragments, with the keys they hold for.
+
+    Kept as a small state file (`path`: keys, headers) and, in the folder
+    `exports/` beside it, one file of fragments per export with a copy of the
+    files last assembled from them: a run rewrites only the exports whose
+    fragments changed (`dirty`) and copies the others."""
 
     shared: str = ""
     names: str = ""
     keys: dict[str, str] = field(default_factory=dict)
     headers: dict[str, list[str]] = field(default_factory=dict)
     fragments: dict[str, dict[str, Fragment]] = field(default_factory=dict)
+    #: the exports whose fragments this run changed (saved, assembled anew)
+    dirty: set[str] = field(default_factory=set)
+    #: per export: the SHA-256 of its last assembled CSV and XLSX (kept in `folder`)
+    assembled: dict[str, tuple[str, str]] = field(default_factory=dict)
+    folder: Path | None = None
 
     @classmethod
     def load(cls, path: Path) -> ExportCache:
+        folder = path.parent / "exports"
         try:
             data = marshal.loads(path.read_bytes())
-        except (OSError, EOFError, ValueError, TypeError):
-            return cls()
-        if not isinstance(data, dict) or data.get("format") != FORMAT:
-            return cls()
-        fragments = {
-            stem: {case: Fragment(*parts) for case, parts in cases.items()}
-            for stem, cases in data["fragments"].items()
-        }
-        return cls(data["shared"], data["names"], data["keys"], data["headers"], fragments)
+            if not isinstance(data, dict) or data.get("format") != FORMAT:
+                return cls(folder=folder)
+            fragments, assembled = {}, {}
+            for stem in data["stems"]:
+                saved = marshal.loads((folder / f"{stem}.marshal").read_bytes())
+                fragments[stem] = {case: Fragment(*parts) for case, parts in saved["cases"].items()}
+                assembled[stem] = saved["assembled"]
+        except (OSError, EOFError, ValueError, TypeError, KeyError):
+            return cls(folder=folder)
+        keys, headers = data["keys"], data["headers"]
+        return cls(
+            data["shared"], data["names"], keys, headers, fragments, set(), assembled, folder
+        )
 
     def save(self, path: Path) -> None:
+        """The changed exports' fragments first, then the state that points at them."""
+        folder = path.parent / "exports"
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        for stem in sorted(self.dirty):
+            cases = {case: (f.csv, f.xlsx, f.leak) for case, f in self.fragments[stem].items()}
+            saved = {"cases": cases, "assembled": self.assembled.get(stem)}
+            (folder / f"{stem}.marshal").write_bytes(marshal.dumps(saved))
         data = {
             "format": FORMAT,
             "shared": self.shared,
             "names": self.names,
             "keys": self.keys,
             "headers": self.headers,
-            "fragments": {
-                stem: {case: (f.csv, f.xlsx, f.leak) for case, f in cases.items()}
-                for stem, cases in self.fragments.items()
-            },
+            "stems": sorted(self.fragments),
         }
         path.write_bytes(marshal.dumps(data))
+
+    def keep_assembled(self, stem: str, paths: tuple[Path, Path]) -> None:
+        """Keep a copy of the files just assembled for `stem` (for a run that
+        changes none of its fragments)."""
+        if self.folder is None:
+            return
+        self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        digests = []
+        for written in paths:
+            data = written.read_bytes()
+            (self.folder / written.name).write_bytes(data)
+            digests.append(hashlib.sha256(data).hexdigest())
+        self.assembled[stem] = (digests[0], digests[1])
+
+    def copy_assembled(self, stem: str, folder: Path) -> tuple[Path, Path] | None:
+        """`stem`'s files as last assembled, copied into `folder`; None when the
+        kept copies are missing or not what was assembled (then assemble)."""
+        if self.folder is None or stem not in self.assembled:
+            return None
+        names, contents = (f"{stem}.csv", f"{stem}.xlsx"), []
+        for name, digest in zip(names, self.assembled[stem], strict=True):
+            try:
+                data = (self.folder / name).read_bytes()
+            except OSError:
+                return None
+            if hashlib.sha256(data).hexdigest() != digest:
+                return None
+            contents.append(data)
+        for name, data in zip(names, contents, strict=True):
+            (folder / name).write_bytes(data)
+        return folder / names[0], folder / names[1]
 
 
 def make_fragments(rows: Sequence[tuple], screen: NameScreen) -> dict[str, Fragment]:
@@ -186,13 +237,18 @@ def update_exports(
             rows = [tuple(row[i] for i in positions) for row in rows]
         fresh = make_fragments(rows, screen)
         kept = {} if stale is None else cache.fragments[stem]
+        same = stale is not None and all(kept.get(c) == fresh.get(c) for c in stale)
         for case_id in stale or []:
             kept.pop(case_id, None)
         kept.update(fresh)
         cache.fragments[stem], cache.headers[stem] = kept, order
         # case order: as the exports' "order by case_id" (code point order)
         parts = [kept[c] for c in sorted(kept)]
-        paths = write_export(stem, order, parts, folder)
+        paths = cache.copy_assembled(stem, folder) if same else None
+        if paths is None:
+            paths = write_export(stem, order, parts, folder)
+            cache.dirty.add(stem)
+            cache.keep_assembled(stem, paths)
         written += paths
         header_leak = screen.holds_name("\n".join(order))
         if header_leak or any(part.leak for part in parts):
