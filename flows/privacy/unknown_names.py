@@ -142,9 +142,11 @@ def roster_name_parts(name: str) -> list[str]:
 def _name_parts(name: str) -> tuple[str, ...]:
     """`roster_name_parts`, parsed once per name and process (nameparser takes
     about 0.5 ms a name, and a run asks for every roster name four times)."""
-    parsed = HumanName(name)
-    pieces = [parsed.first, *parsed.middle_list, parsed.last, parsed.nickname]
-    last = parsed.last.split()
+    pieces = _plain_name(name)
+    if pieces is None:
+        parsed = HumanName(name)
+        pieces = [parsed.first, *parsed.middle_list, parsed.last, parsed.nickname]
+    last = pieces[-2].split()
     if len(last) > 1:
         pieces += [w for w in last if w.lower().strip(".") not in CONSTANTS.prefixes]
     parts: list[str] = []
@@ -154,6 +156,31 @@ def _name_parts(name: str) -> tuple[str, ...]:
             if len(candidate.strip(".")) > 1 and candidate not in parts and candidate != name:
                 parts.append(candidate)
     return tuple(parts)
+
+
+_PLAIN_WORD = re.compile(r"[^\W\d_]{2,}")
+_NAMEPARSER_WORDS = (
+    CONSTANTS.titles,
+    CONSTANTS.prefixes,
+    CONSTANTS.suffix_acronyms,
+    CONSTANTS.suffix_not_acronyms,
+    CONSTANTS.conjunctions,
+)
+
+
+def _plain_name(name: str) -> list[str] | None:
+    """What nameparser makes of a plain name (one to three words of two or more
+    letters, single-spaced, none a title, particle, suffix or conjunction of
+    nameparser's): first, middle and last name as written (tests check it
+    against nameparser on the synthetic rosters); None for anything else."""
+    words = name.split(" ")
+    if not 1 <= len(words) <= 3 or not all(_PLAIN_WORD.fullmatch(w) for w in words):
+        return None
+    if any(w.lower() in known for w in words for known in _NAMEPARSER_WORDS):
+        return None
+    if len(words) == 1:
+        return [words[0], "", ""]
+    return [words[0], *words[1:-1], words[-1], ""]
 
 
 def alias_parts(names: Iterable[str]) -> list[str]:
