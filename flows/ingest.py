@@ -755,6 +755,7 @@ def ingest_study(loaded: LoadedStudy) -> StudyData:
     loaded_counts[survey_path.name] = result.rows_loaded
     read[survey_path.name] = result.rows_read
 
+    loaded_people = {e.person_id for e in entries}  # once, not once per roster entry
     return StudyData(
         persons=pd.DataFrame(
             [{"person_id": e.person_id, "role": e.role, "status": e.status} for e in entries],
@@ -775,7 +776,7 @@ def ingest_study(loaded: LoadedStudy) -> StudyData:
         + [
             (e.person_id, "rejected", e.names)
             for e in all_entries
-            if e.person_id not in {k.person_id for k in entries}
+            if e.person_id not in loaded_people
         ],
         withdrawn=sorted(roster.withdrawn),
         notes=(project.notes if project is not None else []) + result.notes,
