@@ -59,7 +59,14 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
         ["tests/test_offsets.py", "tests/test_readers_refi.py", "tests/test_readers_segments.py"],
     ),
     "refi": (
-        ["flows/readers/refi.py"],
+        [
+            "flows/readers/refi/__init__.py",
+            "flows/readers/refi/cases.py",
+            "flows/readers/refi/codings.py",
+            "flows/readers/refi/container.py",
+            "flows/readers/refi/project_xml.py",
+            "flows/readers/refi/sources.py",
+        ],
         ["tests/test_readers_refi.py", "tests/test_readers_hostile.py"],
     ),
     "segments": (["flows/readers/segments.py"], ["tests/test_readers_segments.py"]),
