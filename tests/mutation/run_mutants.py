@@ -71,7 +71,15 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
     ),
     "segments": (["flows/readers/segments.py"], ["tests/test_readers_segments.py"]),
     "stages": (
-        ["flows/stages.py"],
+        [
+            "flows/stages.py",
+            "flows/stage_ingest.py",
+            "flows/stage_nlp.py",
+            "flows/stage_warehouse.py",
+            "flows/stage_render.py",
+            "flows/stage_publish.py",
+            "flows/fingerprints.py",
+        ],
         ["tests/test_sql.py", "tests/test_sql_branches.py", "tests/test_privacy.py"],
     ),
 }
