@@ -8,6 +8,7 @@ so they cannot drift).
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -149,7 +150,7 @@ WHAT: dict[str, str] = {
 
 
 def _type(annotation) -> str:
-    text = str(annotation).replace("typing.", "").replace("flows.study.", "")
+    text = re.sub(r"flows\.study\.(\w+\.)*", "", str(annotation).replace("typing.", ""))
     return text.replace("<class '", "").replace("'>", "").replace("|", "or")
 
 
@@ -166,7 +167,7 @@ def render() -> str:
     lines = [
         "# The study file (`study.toml`): every key",
         "",
-        "Generated from the models in `flows/study.py` by `python -m flows.study_doc`;",
+        "Generated from the models in `flows/study/` by `python -m flows.study_doc`;",
         "a test fails when the two differ. `triangulate init` drafts a study file,",
         "`triangulate validate` checks one. Paths are relative to study.toml.",
     ]
