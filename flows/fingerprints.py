@@ -54,10 +54,21 @@ def code_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def case_fingerprints(ingested: Ingested) -> dict[str, str]:
+def model_identity(nlp_model: str | None) -> str:
+    """'' without a trained pipeline (keys as before); else its name and version."""
+    if nlp_model is None:
+        return ""
+    from flows.nlp.annotate import model_version
+
+    return f"model={nlp_model!r}:{model_version(nlp_model)}"
+
+
+def case_fingerprints(ingested: Ingested, nlp_model: str | None = None) -> dict[str, str]:
     """Per case, a key that changes when anything that case's dossier depends on
     changes: its excerpts, survey rows, context, the roster entries and
-    interviews of its informants, the study file, and the code (`code_fingerprint`)."""
+    interviews of its informants, the study file, the code (`code_fingerprint`)
+    and the trained spaCy pipeline named for redaction, if any (its name and
+    version: a run with another model redacts other words)."""
     data = ingested.data
     base = hashlib.sha256(
         (
@@ -65,6 +76,7 @@ def case_fingerprints(ingested: Ingested) -> dict[str, str]:
             + code_fingerprint()
             + repr(ingested.identifiers)
             + ingested.name_set().fingerprint  # every name: a roster edit re-renders
+            + model_identity(nlp_model)
         ).encode()
     ).hexdigest()
     names = {pid: names for pid, _, names in data.roster_names}

@@ -64,7 +64,7 @@ def update_warehouse(
     update = incremental.update_warehouse(
         cache_db,
         warehouse_frames(ingested, excerpts),
-        keys or case_fingerprints(ingested),
+        keys or case_fingerprints(ingested, nlp_model),
         shared_key(ingested, nlp_model),
         ingested.name_set(),
     )

@@ -111,7 +111,7 @@ def run_direct(
         excerpts, stats = annotate(ingested, nlp_model, annotation_cache(out_dir))
         if nlp_model is None:
             write_review_list(ingested, excerpts, out_dir)
-        keys = case_fingerprints(ingested)
+        keys = case_fingerprints(ingested, nlp_model)
         update = update_warehouse(db_path, ingested, excerpts, out_dir, nlp_model, keys)
         write_review_sheet(db_path, ingested, out_dir)
         analyse_cross_case(db_path)

@@ -287,7 +287,7 @@ def _version(package: str) -> str | None:
         return None
 
 
-def _model_version(model: str | None) -> str | None:
+def model_version(model: str | None) -> str | None:
     """A trained pipeline's identity: its package version, or for a folder the
     hash of its meta.json and config.cfg."""
     if model is None:
@@ -350,7 +350,7 @@ def run_salt(
         "themes": [[t.id, t.kind, t.examples, t.behaviour, t.better] for t in study.themes],
         "lexicons": lexicon_files,
         "code": code,
-        "model": [model, _model_version(model)],
+        "model": [model, model_version(model)],
         "versions": {p: _version(p) for p in ("spacy", "spacy-lookups-data")},
     }
     return _sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode())
