@@ -146,6 +146,19 @@ class Study(_Strict):
                     f"survey.columns: {key!r} is not a survey item or context variable id "
                     f"(known: {sorted(items | variables)})"
                 )
+            if key in variables and isinstance(self.survey.columns[key], dict):
+                raise ValueError(
+                    f"survey.columns.{key}: a context variable is read from one column "
+                    "(its baseline answer); give one column name"
+                )
+        if self.survey.layout == "waves_in_columns":
+            for item in self.survey_items:
+                if self.survey.wave_column_of(item.id) is None:
+                    raise ValueError(
+                        f'survey.columns.{item.id}: with layout = "waves_in_columns", give '
+                        "wave_suffixes (or wave_prefixes), or this item's column per wave: "
+                        f'{item.id} = {{ baseline = "...", followup = "..." }}'
+                    )
         for key in self.qda.context_variables:
             if key not in variables:
                 raise ValueError(

@@ -38,6 +38,8 @@ _SUFFIX_DEFAULTS = {
     ".zsav": "spss",
     ".dta": "stata",
 }
+#: The two waves a survey compares (keys of per-wave tables).
+WAVES = ("baseline", "followup")
 QDA_FORMATS = ("refi-qda", "qualcoder", "maxqda", "dedoose", "segments")
 
 
@@ -159,12 +161,21 @@ class SurveyLayout(_Strict):
     #: "long": one row per case and wave, a column per item (as SPSS and REDCap
     #: name it); "stacked": one row per case, wave and item. "wide" is read as
     #: "long" and "long" with item and value columns as "stacked", each with a
-    #: deprecation note (`deprecations`)
-    layout: Literal["long", "stacked", "wide"] = "long"
+    #: deprecation note (`deprecations`); "waves_in_columns": one row per case,
+    #: each item in one column per wave (`walk_t0`, `walk_t1`; SPSS's "wide")
+    layout: Literal["long", "stacked", "wide", "waves_in_columns"] = "long"
     item_column: str = "item_id"
     value_column: str = "value"
-    #: survey item or context variable id -> the column (REDCap field) holding it
-    columns: dict[str, str] = Field(default_factory=dict)
+    #: survey item or context variable id -> the column (REDCap field) holding it;
+    #: waves_in_columns: an item's column stem, or its column per wave
+    #: (`{ baseline = "walk_t0", followup = "walk_t1" }`)
+    columns: dict[str, str | dict[str, str]] = Field(default_factory=dict)
+    #: waves_in_columns: what ends each item's column at each wave
+    #: (`{ baseline = "_t0", followup = "_t1" }`)
+    wave_suffixes: dict[str, str] = Field(default_factory=dict)
+    #: waves_in_columns: what starts each item's column at each wave
+    #: (`{ baseline = "t0_", followup = "t1_" }`)
+    wave_prefixes: dict[str, str] = Field(default_factory=dict)
     #: value in the case column -> case id (default: the value is the case id)
     case_ids: dict[str, str] = Field(default_factory=dict)
     #: values that mean "missing" (e.g. "-99", "UNK"): loaded as missing, not rejected
@@ -172,11 +183,52 @@ class SurveyLayout(_Strict):
     #: columns the survey holds but the study does not use (not listed as rejects)
     ignore_columns: list[str] = Field(default_factory=list)
 
+    @model_validator(mode="after")
+    def _waves_in_columns(self) -> SurveyLayout:
+        """Wave suffixes, prefixes and per-wave columns go with waves_in_columns
+        only, each naming exactly the two waves."""
+        per_wave = {k for k, v in self.columns.items() if isinstance(v, dict)}
+        if self.layout != "waves_in_columns":
+            if self.wave_suffixes or self.wave_prefixes or per_wave:
+                key = "wave_suffixes" if self.wave_suffixes else "wave_prefixes"
+                if per_wave:
+                    key = f"columns.{sorted(per_wave)[0]}"
+                raise ValueError(
+                    f'{key}: a column per wave is read with layout = "waves_in_columns" only'
+                )
+            return self
+        if self.wave_suffixes and self.wave_prefixes:
+            raise ValueError("give wave_suffixes or wave_prefixes, not both")
+        tables = {"wave_suffixes": self.wave_suffixes, "wave_prefixes": self.wave_prefixes}
+        tables |= {f"columns.{k}": self.columns[k] for k in sorted(per_wave)}
+        for key, table in tables.items():
+            if table and set(table) != set(WAVES):
+                raise ValueError(
+                    f"{key}: expected exactly the keys baseline and followup, got {sorted(table)}"
+                )
+            if table and any(not str(v).strip() for v in table.values()):
+                raise ValueError(f"{key}: a wave's column, suffix or prefix is empty")
+            if table and table["baseline"] == table["followup"]:
+                raise ValueError(f"{key}: baseline and followup are the same")
+        return self
+
+    def wave_column_of(self, ident: str) -> dict[str, str] | None:
+        """waves_in_columns: an item's column at each wave ("baseline",
+        "followup"), or None when neither the item nor the layout says."""
+        given = self.columns.get(ident, ident)
+        if isinstance(given, dict):
+            return dict(given)
+        if self.wave_suffixes:
+            return {wave: given + self.wave_suffixes[wave] for wave in WAVES}
+        if self.wave_prefixes:
+            return {wave: self.wave_prefixes[wave] + given for wave in WAVES}
+        return None
+
     def shape(self, header: list[str]) -> str:
-        """The layout to read: "long" or "stacked", resolving the old names
-        against the file's header (see `layout_note`)."""
-        if self.layout == "stacked":
-            return "stacked"
+        """The layout to read: "long", "stacked" or "waves_in_columns",
+        resolving the old names against the file's header (see `layout_note`)."""
+        if self.layout in ("stacked", "waves_in_columns"):
+            return self.layout
         if self.layout == "long" and self.item_column in header and self.value_column in header:
             return "stacked"
         return "long"
