@@ -167,7 +167,9 @@ def render_study(qda: QdaDraft, survey: SurveyDraft | None, out: Path, study_id:
             lines.append(
                 f"case_column = {q(survey.case_column)}  # check: the column naming the case"
             )
-        if survey.wave_column != default_wave:
+        if survey.layout == "waves_in_columns":
+            lines += _waves_in_columns_lines(survey)
+        elif survey.wave_column != default_wave:
             lines.append(
                 f"wave_column = {q(survey.wave_column)}  # check: the column naming the wave"
             )
@@ -195,6 +197,22 @@ def render_study(qda: QdaDraft, survey: SurveyDraft | None, out: Path, study_id:
         "min_outcome_themes = 1",
     ]
     return "\n".join(lines) + "\n"
+
+
+def _waves_in_columns_lines(survey: SurveyDraft) -> list[str]:
+    """[survey] lines of a file with one row per case and the waves in columns."""
+    found = ", ".join(survey.all_tags)
+    lines = [
+        'layout = "waves_in_columns"  # check: one row per case, a column per item and wave',
+        f"wave_{survey.tag_kind}es = {inline(survey.tags)}  # check: the {survey.tag_kind}es "
+        f"found: {found} (the two waves compared)",
+    ]
+    if survey.ignored:
+        lines.append(
+            f"ignore_columns = [{', '.join(q(c) for c in survey.ignored)}]  # check: columns of "
+            "waves not compared, or of context answered again"
+        )
+    return lines
 
 
 def _render_roles(qda: QdaDraft) -> list[str]:
