@@ -64,10 +64,18 @@ WHAT: dict[str, str] = {
     "SurveyLayout.baseline": "the wave value read as baseline",
     "SurveyLayout.followup": "the wave value read as follow-up",
     "SurveyLayout.layout": "long: a row per case and wave, a column per item (SPSS/REDCap "
-    "long); stacked: a row per case, wave and item; wide: old name of long (deprecated)",
+    "long); stacked: a row per case, wave and item; waves_in_columns: a row per case, a "
+    "column per item and wave (`walk_t0`, `walk_t1`: what SPSS calls wide); wide: old name "
+    "of long (deprecated)",
     "SurveyLayout.item_column": "stacked layout: the column naming the item",
     "SurveyLayout.value_column": "stacked layout: the column holding the answer",
-    "SurveyLayout.columns": "item or context variable id -> its column, when they differ",
+    "SurveyLayout.columns": "item or context variable id -> its column, when they differ; "
+    "waves_in_columns: an item's column stem, or its column per wave "
+    '(`walk = { baseline = "walk_t0", followup = "walk_t1" }`)',
+    "SurveyLayout.wave_suffixes": "waves_in_columns: what ends an item's column at each wave "
+    '(`{ baseline = "_t0", followup = "_t1" }`)',
+    "SurveyLayout.wave_prefixes": "waves_in_columns: what starts an item's column at each wave "
+    '(`{ baseline = "pre_", followup = "post_" }`)',
     "SurveyLayout.case_ids": "survey id -> case id, when the survey uses its own ids",
     "SurveyLayout.missing_codes": "values loaded as missing (never as numbers)",
     "SurveyLayout.ignore_columns": "columns the study does not use: not listed as rejects",

@@ -363,3 +363,22 @@ def test_demo_restructured_gives_the_same_dossiers_and_exports(demo_dir, tmp_pat
             cells = "survey.csv</th><td>{0}</td><td>{0}</td>"
             wide_page = replace_once(wide_page, cells.format(9), cells.format(18))
         assert _without_provenance(wide_page) == _without_provenance(long_page), name
+
+
+def test_an_items_columns_from_its_stem_suffix_prefix_or_own():
+    from flows.study import SurveyLayout
+
+    suffixes = {"baseline": "_t0", "followup": "_t1"}
+    layout = SurveyLayout(
+        layout="waves_in_columns",
+        wave_suffixes=suffixes,
+        columns={"sit": "sitting", "walk": {"baseline": "w0", "followup": "w1"}},
+    )
+    assert layout.wave_column_of("sit") == {"baseline": "sitting_t0", "followup": "sitting_t1"}
+    assert layout.wave_column_of("walk") == {"baseline": "w0", "followup": "w1"}
+    assert layout.wave_column_of("mood") == {"baseline": "mood_t0", "followup": "mood_t1"}
+    prefixed = SurveyLayout(
+        layout="waves_in_columns", wave_prefixes={"baseline": "pre_", "followup": "post_"}
+    )
+    assert prefixed.wave_column_of("mood") == {"baseline": "pre_mood", "followup": "post_mood"}
+    assert SurveyLayout(layout="waves_in_columns").wave_column_of("mood") is None
