@@ -7,7 +7,12 @@ Outcomes (scheme: compare the baseline with the latest state):
    is no_change. A relapse word ("back to", "again", "for a while", "gled ud") after
    a gain is no_change unless a later gain follows.
 3. The latest state is the last state not anchored at the baseline or in an early
-   phase; +1 is improved, -1 worsened, 0 no_change.
+   phase; +1 is improved, -1 worsened, 0 no_change. "Still" after a change keeps
+   the change ("they started walking ... still does"). A gain claimed by someone
+   else that the speaker's own observation contradicts, after a contrast ("he says
+   he's cut out cola, but the fridge ..."), is no_change.
+3a. No state, but a negation both at the baseline and now ("he wasn't active
+   before, and he isn't now"): no_change.
 4. With no latest state: an old habit at the baseline set against a clause that
    speaks of now ("I used to forget them. Now I have the box") is the opposite of
    the old habit; an early gain alone is no verdict.
@@ -34,6 +39,9 @@ from typing import NamedTuple
 from flows.nlp.states import Cue, State
 
 UNCLEAR = "unclear"
+#: "same" words that say a change goes on ("still does", "stadig"): after a change
+#: they keep it, they do not undo it
+CONTINUING = frozenset({"still", "stadig", "stadigvæk", "kept up", "keep up", "carried on"})
 
 
 class Verdict(NamedTuple):
@@ -43,7 +51,13 @@ class Verdict(NamedTuple):
 
 
 def decide_outcome(
-    states: list[State], plans: bool, nonaction: bool, relapse: list[int], latest_words: bool
+    states: list[State],
+    plans: bool,
+    nonaction: bool,
+    relapse: list[int],
+    latest_words: bool,
+    contradicted: bool = False,
+    negated_then_and_now: bool = False,
 ) -> Verdict:
     """An outcome label from the states (module docstring)."""
     own = [s for s in states if s.topical]
@@ -54,8 +68,14 @@ def decide_outcome(
     gains = [s for s in own if s.value == 1]
     if relapse and gains and not any(s.value == 1 and s.clause > max(relapse) for s in own):
         return Verdict("no_change", 0.6, cues)
+    if now and contradicted and any(s.value == 1 for s in now):
+        return Verdict("no_change", 0.55, (*cues, "claim contradicted"))
     if now:
         last_clause = now[-1].clause
+        if now[-1].value == 0 and now[-1].cue in CONTINUING:
+            earlier = [s for s in now if s.clause < last_clause and s.value != 0]
+            if earlier and earlier[-1].value is not None:
+                last_clause = earlier[-1].clause
         last = {s.value for s in now if s.clause == last_clause}
         if len(last) > 1:
             last = {s.value for s in now if s.clause == last_clause and s.label != "same"}
@@ -65,6 +85,8 @@ def decide_outcome(
             agree = sum(1 for s in now if s.value == value) / len(now)
             return Verdict(label, round(0.5 + 0.4 * agree, 2), cues)
         return Verdict(UNCLEAR, 0.3, cues)
+    if negated_then_and_now and not own:
+        return Verdict("no_change", 0.55, ("not before, not now",))
     old = [s for s in own if s.anchor == "baseline" and s.value is not None]
     if old and latest_words:
         value = old[-1].value

@@ -107,6 +107,66 @@ def _word_names(lemma: str) -> tuple[str, str]:
     return f"w={lemma}", f"w=~{lemma}"
 
 
+#: word classes whose place (anchor, negation, last clause) the model sees
+PLACED = (
+    "up",
+    "down",
+    "start",
+    "stop",
+    "better",
+    "worse",
+    "same",
+    "relapse",
+    "reported",
+    "observed",
+    "intention",
+    "nonaction",
+    "uncertain",
+    "advice",
+    "lower_is_better",
+    "barrier",
+    "facilitator",
+    "gone",
+    "present",
+    "absent",
+    "frequency",
+)
+
+
+def class_features(parsed: Parsed) -> list[str]:
+    """Each word class with the time of its clause, its negation and whether it
+    stands in the last clause (`c=same|baseline|pos`, `c=reported|last`): what the
+    rules compare, without the words themselves, so it carries across writers."""
+    out = []
+    clauses = parsed.clauses
+    if not clauses:
+        return out
+    numbers = parsed.clause_numbers()
+    last = len(clauses) - 1
+    anchors_with_neg = set()
+    for label in PLACED:
+        for span in parsed.found.get(label, ()):
+            n = numbers[span[0]]
+            if n < 0:
+                continue
+            clause = clauses[n]
+            neg = "neg" if parsed.is_negated(span, clause) else "pos"
+            anchor = clause.anchor or "none"
+            out.append(f"c={label}|{anchor}|{neg}")
+            if n == last:
+                out.append(f"c={label}|{neg}|last")
+            if clause.contrast:
+                out.append(f"c={label}|{neg}|but")
+    for n in parsed.negations:
+        k = numbers[n] if n < len(numbers) else -1
+        if k >= 0:
+            anchors_with_neg.add(clauses[k].anchor or "none")
+    out += [f"negin={a}" for a in sorted(anchors_with_neg)]
+    if len(anchors_with_neg) > 1:
+        out.append("negin=several")
+    return out
+
+
 def features(
     parsed: Parsed,
     component: str,
@@ -121,5 +181,6 @@ def features(
         out += outcome_features(states)
     if found is not None:
         out += cue_features(found)
+    out += class_features(parsed)
     out += word_features(parsed)
     return sorted(set(out))

@@ -43,8 +43,10 @@ from flows.nlp.negation import negation_positions
 from flows.nlp.states import (
     Parsed,
     Profile,
+    claim_contradicted,
     cues,
     marks,
+    negated_then_and_now,
     outcome_states,
     topical_clauses,
 )
@@ -237,6 +239,8 @@ class StanceReader:
                 bool(found.get("nonaction")),
                 marks(parsed, "relapse"),
                 bool(found.get("latest")),
+                claim_contradicted(parsed),
+                negated_then_and_now(parsed),
             )
             return verdict, features(parsed, component, verdict.label, states=states)
         if component == "context":

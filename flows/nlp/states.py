@@ -43,6 +43,14 @@ DIRECTION_CLASSES = {
 }
 #: classes a thing of which less is better turns around
 TURNED = frozenset({"up", "down", "start", "stop"})
+#: words that open a time clause: a start or stop word right after them names a time
+#: ("when we started", "since we started", "da vi startede", "før Bjarne begyndte"),
+#: not a change of the behaviour
+TIME_OPENERS = frozenset(
+    {"when", "since", "until", "till", "before", "after", "da", "siden", "før", "efter", "indtil"}
+)
+#: the words between a time opener and its verb: a subject, at most two tokens
+TIME_GAP = 2
 
 
 @dataclass(frozen=True)
@@ -174,26 +182,44 @@ def _overlaps(a: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
     return any(s < a[1] and a[0] < e for s, e in spans)
 
 
+def names_a_time(parsed: Parsed, span: tuple[int, int], clause: Clause) -> bool:
+    """A start or stop word in a time clause ("when we started", "da vi startede")."""
+    lo = max(clause.start, span[0] - TIME_GAP - 1)
+    return any(parsed.lower[i] in TIME_OPENERS for i in range(lo, span[0]))
+
+
 def outcome_states(parsed: Parsed, profile: Profile, topical: list[bool]) -> list[State]:
-    """The states an excerpt describes for an outcome behaviour, in text order."""
+    """The states an excerpt describes for an outcome behaviour, in text order.
+
+    A thing of which less is better turns the direction words of its own clause,
+    and of the other clauses of its sentence that name none ("The cola, I've
+    stopped completely")."""
     lower_spans = parsed.found.get("lower_is_better", []) + [
         (i, i + 1)
         for i, w in enumerate(parsed.lower)
         if w in profile.lower or parsed.lemma[i] in profile.lower
     ]
+    numbers = parsed.clause_numbers()
+    by_sentence: dict[int, list[tuple[int, int]]] = {}
+    for o in lower_spans:
+        if numbers[o[0]] >= 0:
+            by_sentence.setdefault(parsed.clauses[numbers[o[0]]].sentence, []).append(o)
     flip_all = -1 if profile.better == "lower" else 1
     states: list[State] = []
     directions = parsed.by_clause(DIRECTION_CLASSES)
     for n, clause in enumerate(parsed.clauses):
         objects = [s for s in lower_spans if clause.start <= s[0] < clause.end]
+        turning = objects or by_sentence.get(clause.sentence, [])
         found = directions[n]
         direction_spans = [span for _, span in found]
         for label, span in found:
             base = DIRECTION_CLASSES[label]
             if any(_inside(span, other) for other in direction_spans):
                 continue  # the longest phrase wins: "ikke mere", not "mere"
+            if label in ("start", "stop") and names_a_time(parsed, span, clause):
+                continue
             neg = parsed.is_negated(span, clause)
-            turned = label in TURNED and any(not _overlaps(o, [span]) for o in objects)
+            turned = label in TURNED and any(not _overlaps(o, [span]) for o in turning)
             value: int | None = base
             if neg:
                 value = 0 if base != 0 else None
@@ -318,3 +344,22 @@ def cues(parsed: Parsed, labels: tuple[str, ...]) -> list[Cue]:
             )
     out.sort(key=lambda c: (c.clause, c.label, c.cue))
     return out
+
+
+def claim_contradicted(parsed: Parsed) -> bool:
+    """A reported claim ("he says", "han siger") and, in a later clause after a
+    contrast word, the speaker's own observation ("but the fridge was full",
+    "men der lå tre tomme poser")."""
+    reported = marks(parsed, "reported")
+    if not reported:
+        return False
+    first = reported[0]
+    return any(n > first and parsed.clauses[n].contrast for n in marks(parsed, "observed"))
+
+
+def negated_then_and_now(parsed: Parsed) -> bool:
+    """A negation in a clause at the baseline and one in a clause of now ("he
+    wasn't active before, and he isn't now", "hverken før eller nu")."""
+    numbers = parsed.clause_numbers()
+    anchors = {parsed.clauses[numbers[n]].anchor for n in parsed.negations if numbers[n] >= 0}
+    return "baseline" in anchors and "latest" in anchors
