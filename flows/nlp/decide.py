@@ -21,7 +21,8 @@ Outcomes (scheme: compare the baseline with the latest state):
    `unclear`.
 
 Context: barrier and facilitator words, turned around by a negation or by "gone";
-"made no difference" is not_stated; disagreeing cues are decided by the one after
+"made no difference", "didn't stop me", "om det har haft betydning" (`no_effect`)
+and "I can't say" (`uncertain`) are not_stated; disagreeing cues are decided by the one after
 a contrast word ("it's hard, but I manage"), else unclear.
 
 Mechanism, intervention, output: presence and absence words, a negated presence
@@ -99,10 +100,12 @@ def decide_outcome(
     return Verdict(UNCLEAR, 0.2, cues)
 
 
-def decide_context(found: list[Cue], no_effect: bool) -> Verdict:
+def decide_context(found: list[Cue], no_effect: bool, uncertain: bool = False) -> Verdict:
     """facilitator / barrier / not_stated from context cues."""
     if no_effect:
         return Verdict("not_stated", 0.6, ("no difference",))
+    if uncertain:
+        return Verdict("not_stated", 0.55, ("uncertain",))
     votes: dict[str, list[Cue]] = {}
     for cue in found:
         if cue.label not in ("barrier", "facilitator"):

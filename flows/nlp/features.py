@@ -33,6 +33,7 @@ MARKERS = (
     "early",
     "latest",
     "gone",
+    "no_effect",
 )
 
 
@@ -127,6 +128,7 @@ PLACED = (
     "barrier",
     "facilitator",
     "gone",
+    "no_effect",
     "present",
     "absent",
     "frequency",

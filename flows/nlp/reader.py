@@ -245,9 +245,9 @@ class StanceReader:
             return verdict, features(parsed, component, verdict.label, states=states)
         if component == "context":
             found_cues = cues(parsed, ("barrier", "facilitator", "gone"))
-            text = " ".join(parsed.lower)
-            no_effect = any(w in text for w in ("no difference", "ingen forskel"))
-            verdict = rules.decide_context(found_cues, no_effect)
+            verdict = rules.decide_context(
+                found_cues, bool(found.get("no_effect")), bool(found.get("uncertain"))
+            )
         else:
             found_cues = cues(parsed, ("present", "absent"))
             verdict = rules.decide_presence(
