@@ -26,7 +26,8 @@ and "I can't say" (`uncertain`) are not_stated; disagreeing cues are decided by 
 a contrast word ("it's hard, but I manage"), else unclear.
 
 Mechanism, intervention, output: presence and absence words, a negated presence
-being an absence; plans, intentions and "only talked about" are absent for an
+being an absence; a claim the speaker contradicts ("he says we cooked together.
+We didn't") is absent; plans, intentions and "only talked about" are absent for an
 intervention; "don't know" is not_stated.
 
 The confidence of a rule reading is a rough share of agreeing evidence; the
@@ -126,9 +127,13 @@ def decide_context(found: list[Cue], no_effect: bool, uncertain: bool = False) -
     return Verdict(UNCLEAR, 0.3, cues)
 
 
-def decide_presence(found: list[Cue], uncertain: bool, plans: bool, component: str) -> Verdict:
+def decide_presence(
+    found: list[Cue], uncertain: bool, plans: bool, component: str, contradicted: bool = False
+) -> Verdict:
     """present / absent / not_stated for a mechanism, intervention or output."""
     cues = tuple(dict.fromkeys(c.cue for c in found))
+    if contradicted:
+        return Verdict("absent", 0.55, (*cues, "claim contradicted"))
     if uncertain:
         return Verdict("not_stated", 0.6, cues or ("uncertain",))
     present = sum(1 for c in found if c.label == "present" and not c.negated)

@@ -17,7 +17,7 @@ model's sum does not depend on their order.
 
 from __future__ import annotations
 
-from flows.nlp.states import Cue, Parsed, State
+from flows.nlp.states import Cue, Parsed, State, claim_contradicted
 
 MARKERS = (
     "reported",
@@ -34,6 +34,8 @@ MARKERS = (
     "latest",
     "gone",
     "no_effect",
+    "doubt",
+    "confirm",
 )
 
 
@@ -179,6 +181,8 @@ def features(
     """The sorted, distinct features of one reading."""
     out = [f"rule={rule_label}", f"component={component}"]
     out += [f"has={m}" for m in MARKERS if parsed.found.get(m)]
+    if claim_contradicted(parsed):
+        out.append("claim=contradicted")
     if states is not None:
         out += outcome_features(states)
     if found is not None:

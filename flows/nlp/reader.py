@@ -251,7 +251,11 @@ class StanceReader:
         else:
             found_cues = cues(parsed, ("present", "absent"))
             verdict = rules.decide_presence(
-                found_cues, bool(found.get("uncertain")), plans, component
+                found_cues,
+                bool(found.get("uncertain")),
+                plans,
+                component,
+                claim_contradicted(parsed),
             )
         return verdict, features(parsed, component, verdict.label, found=found_cues)
 

@@ -347,14 +347,22 @@ def cues(parsed: Parsed, labels: tuple[str, ...]) -> list[Cue]:
 
 
 def claim_contradicted(parsed: Parsed) -> bool:
-    """A reported claim ("he says", "han siger") and, in a later clause after a
-    contrast word, the speaker's own observation ("but the fridge was full",
-    "men der lå tre tomme poser")."""
-    reported = marks(parsed, "reported")
-    if not reported:
+    """A reported claim ("he says", "han siger", "if you ask him") that the speaker
+    doubts ("not convinced", "tror ikke på det", "we didn't") or sets against their own
+    observation in a later sentence or after a contrast word ("but the fridge was
+    full", "when I counted the packets", "da jeg talte op"), unless the speaker
+    confirms it ("that's true", "ingen grund til at tvivle")."""
+    reported = marks(parsed, "reported") + marks(parsed, "doubt")
+    if not reported or parsed.found.get("confirm"):
         return False
-    first = reported[0]
-    return any(n > first and parsed.clauses[n].contrast for n in marks(parsed, "observed"))
+    first = min(reported)
+    if any(n >= first for n in marks(parsed, "doubt")):
+        return True
+    sentence = parsed.clauses[first].sentence
+    return any(
+        n > first and (parsed.clauses[n].contrast or parsed.clauses[n].sentence > sentence)
+        for n in marks(parsed, "observed")
+    )
 
 
 def negated_then_and_now(parsed: Parsed) -> bool:
