@@ -13,6 +13,9 @@ Outcomes (scheme: compare the baseline with the latest state):
    he's cut out cola, but the fridge ..."), is no_change.
 3a. No state, but a negation both at the baseline and now ("he wasn't active
    before, and he isn't now"): no_change.
+3b. No state now, but the behaviour done at one time and not at the other
+   (`states.then_and_now`: "Before, I didn't measure. Now I do it every morning"):
+   improved or worsened.
 4. With no latest state: an old habit at the baseline set against a clause that
    speaks of now ("I used to forget them. Now I have the box") is the opposite of
    the old habit; an early gain alone is no verdict.
@@ -60,6 +63,7 @@ def decide_outcome(
     latest_words: bool,
     contradicted: bool = False,
     negated_then_and_now: bool = False,
+    then_now: int | None = None,
 ) -> Verdict:
     """An outcome label from the states (module docstring)."""
     own = [s for s in states if s.topical]
@@ -89,6 +93,9 @@ def decide_outcome(
         return Verdict(UNCLEAR, 0.3, cues)
     if negated_then_and_now and not own:
         return Verdict("no_change", 0.55, ("not before, not now",))
+    if then_now and not now:
+        label = "improved" if then_now > 0 else "worsened"
+        return Verdict(label, 0.55, (*cues, "then and now"))
     old = [s for s in own if s.anchor == "baseline" and s.value is not None]
     if old and latest_words:
         value = old[-1].value

@@ -48,6 +48,7 @@ from flows.nlp.states import (
     marks,
     negated_then_and_now,
     outcome_states,
+    then_and_now,
     topical_clauses,
 )
 from flows.study import STANCES_BY_KIND
@@ -233,6 +234,7 @@ class StanceReader:
         if component == "outcome":
             topical = topical_clauses(parsed, profile, self._others(profile))
             states = outcome_states(parsed, profile, topical)
+            then_now = then_and_now(parsed, profile, topical)
             verdict = rules.decide_outcome(
                 states,
                 plans,
@@ -241,8 +243,12 @@ class StanceReader:
                 bool(found.get("latest")),
                 claim_contradicted(parsed),
                 negated_then_and_now(parsed),
+                then_now,
             )
-            return verdict, features(parsed, component, verdict.label, states=states)
+            feats = features(parsed, component, verdict.label, states=states)
+            if then_now:
+                feats = sorted({*feats, f"then_now={then_now:+d}"})
+            return verdict, feats
         if component == "context":
             found_cues = cues(parsed, ("barrier", "facilitator", "gone"))
             verdict = rules.decide_context(

@@ -29,7 +29,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from flows.nlp.anchors import Clause, clause_of
+from flows.nlp.anchors import COMPARISON, Clause, clause_of
 from flows.nlp.negation import negated
 
 DIRECTION_CLASSES = {
@@ -219,6 +219,8 @@ def outcome_states(parsed: Parsed, profile: Profile, topical: list[bool]) -> lis
             if label in ("start", "stop") and names_a_time(parsed, span, clause):
                 continue
             neg = parsed.is_negated(span, clause)
+            if neg and label == "up" and _no_longer_word(parsed, span):
+                label, base = "stop", -1  # "glemmer ikke mine piller mere": no longer
             turned = label in TURNED and any(not _overlaps(o, [span]) for o in turning)
             value: int | None = base
             if neg:
@@ -269,6 +271,14 @@ def outcome_states(parsed: Parsed, profile: Profile, topical: list[bool]) -> lis
             )
     states.sort(key=lambda s: (s.clause,))
     return states
+
+
+def _no_longer_word(parsed: Parsed, span: tuple[int, int]) -> bool:
+    """A one-word "mere" / "længere" / "anymore" that is not a comparison ("mere end")."""
+    if span[1] - span[0] != 1 or parsed.lower[span[0]] not in NO_LONGER:
+        return False
+    after = parsed.lower[span[1]] if span[1] < len(parsed.lower) else ""
+    return after not in COMPARISON
 
 
 #: "anymore" and the like: negated, they say the behaviour stopped
@@ -371,3 +381,36 @@ def negated_then_and_now(parsed: Parsed) -> bool:
     numbers = parsed.clause_numbers()
     anchors = {parsed.clauses[numbers[n]].anchor for n in parsed.negations if numbers[n] >= 0}
     return "baseline" in anchors and "latest" in anchors
+
+
+def then_and_now(parsed: Parsed, profile: Profile, topical: list[bool]) -> int | None:
+    """What the behaviour was at the baseline against what it is now when no
+    direction word says so, by polarity: "Before, I didn't measure at all. Now I do it
+    every morning" (+1); "I used to go every three months. I don't bother anymore"
+    (-1). A clause is about doing the behaviour unless negated ("none", "aldrig",
+    "didn't"); a thing of which less is better turns it ("Before it was cola every
+    day. Now I don't touch it" is +1). The last topical clause at the baseline and
+    the last one now decide; the same polarity is no verdict (None)."""
+    numbers = parsed.clause_numbers()
+    negated_clauses = {numbers[n] for n in parsed.negations if numbers[n] >= 0}
+    lower = set(parsed.found.get("lower_is_better", ()))
+    objects = {numbers[s[0]] for s in lower if numbers[s[0]] >= 0}
+    objects |= {
+        numbers[i]
+        for i, w in enumerate(parsed.lower)
+        if numbers[i] >= 0 and (w in profile.lower or parsed.lemma[i] in profile.lower)
+    }
+    then = now = None
+    for n, clause in enumerate(parsed.clauses):
+        if not topical[n] or clause.anchor not in ("baseline", "latest"):
+            continue
+        doing = 0 if n in negated_clauses else 1
+        if n in objects:
+            doing = 1 - doing
+        if clause.anchor == "baseline":
+            then = doing
+        else:
+            now = doing
+    if then is None or now is None or then == now:
+        return None
+    return (now - then) * (-1 if profile.better == "lower" else 1)
