@@ -13,7 +13,9 @@ Outcomes (scheme: compare the baseline with the latest state):
    he's cut out cola, but the fridge ..."), is no_change.
 3a. No state, but a negation both at the baseline and now ("he wasn't active
    before, and he isn't now"): no_change.
-3b. No state now, but the behaviour done at one time and not at the other
+3b. No state now, but numbers compared (`numbers.py`: "from two to seven", "twice a
+   year before, five times at follow-up"): the sign of the change.
+3c. No state now, but the behaviour done at one time and not at the other
    (`states.then_and_now`: "Before, I didn't measure. Now I do it every morning"):
    improved or worsened.
 4. With no latest state: an old habit at the baseline set against a clause that
@@ -64,6 +66,7 @@ def decide_outcome(
     contradicted: bool = False,
     negated_then_and_now: bool = False,
     then_now: int | None = None,
+    numbers: int | None = None,
 ) -> Verdict:
     """An outcome label from the states (module docstring)."""
     own = [s for s in states if s.topical]
@@ -93,6 +96,9 @@ def decide_outcome(
         return Verdict(UNCLEAR, 0.3, cues)
     if negated_then_and_now and not own:
         return Verdict("no_change", 0.55, ("not before, not now",))
+    if numbers is not None and not now:
+        label = {1: "improved", 0: "no_change", -1: "worsened"}[numbers]
+        return Verdict(label, 0.6, (*cues, "numbers"))
     if then_now and not now:
         label = "improved" if then_now > 0 else "worsened"
         return Verdict(label, 0.55, (*cues, "then and now"))

@@ -40,6 +40,7 @@ from flows.nlp.lexicons import (
 )
 from flows.nlp.model import FamilyModel, StanceModel, family_of, load_model
 from flows.nlp.negation import negation_positions
+from flows.nlp.numbers import number_change
 from flows.nlp.states import (
     Parsed,
     Profile,
@@ -235,6 +236,7 @@ class StanceReader:
             topical = topical_clauses(parsed, profile, self._others(profile))
             states = outcome_states(parsed, profile, topical)
             then_now = then_and_now(parsed, profile, topical)
+            counted = number_change(parsed, profile, self.language)
             verdict = rules.decide_outcome(
                 states,
                 plans,
@@ -244,10 +246,14 @@ class StanceReader:
                 claim_contradicted(parsed),
                 negated_then_and_now(parsed),
                 then_now,
+                counted,
             )
             feats = features(parsed, component, verdict.label, states=states)
-            if then_now:
-                feats = sorted({*feats, f"then_now={then_now:+d}"})
+            extra = [f"then_now={then_now:+d}"] if then_now else []
+            if counted is not None:
+                extra.append(f"numbers={counted:+d}")
+            if extra:
+                feats = sorted({*feats, *extra})
             return verdict, feats
         if component == "context":
             found_cues = cues(parsed, ("barrier", "facilitator", "gone"))

@@ -1,0 +1,175 @@
+"""Numbers compared across time: "from two to seven", "twice a year before, five times
+last year", "fem diabeteskontakter det seneste år, mod én året før".
+
+A count is a number (digits or a number word of the language) with the time unit
+that follows it within a few tokens ("a week", "om ugen"); counts with different
+units are compared per year. Two patterns give a comparison:
+
+- "from X to Y" / "fra X til Y" in one sentence: Y against X;
+- a count in a clause anchored at the baseline and one in a clause of now (the
+  latest anchor, "at follow-up", "i år", or no anchor: the present): the one of
+  now against the one of the baseline.
+
+The sign of the difference is the change in how often the behaviour happens; a
+thing of which less is better in the clauses of the two numbers ("missed", "cola", "days
+without measuring") turns it (`states.then_and_now` and `outcome_states` do the same
+for words).
+"""
+
+from __future__ import annotations
+
+from flows.nlp.states import Parsed, Profile
+
+NUMBER_WORDS = {
+    "en": {
+        "none": 0,
+        "zero": 0,
+        "nothing": 0,
+        "never": 0,
+        "once": 1,
+        "one": 1,
+        "twice": 2,
+        "two": 2,
+        "three": 3,
+        "four": 4,
+        "five": 5,
+        "six": 6,
+        "seven": 7,
+        "eight": 8,
+        "nine": 9,
+        "ten": 10,
+        "eleven": 11,
+        "twelve": 12,
+        "fifteen": 15,
+        "twenty": 20,
+        "thirty": 30,
+        "forty": 40,
+        "fifty": 50,
+        "sixty": 60,
+        "hundred": 100,
+    },
+    "da": {
+        "ingen": 0,
+        "nul": 0,
+        "ingenting": 0,
+        "aldrig": 0,
+        "én": 1,
+        "ét": 1,
+        "to": 2,
+        "tre": 3,
+        "fire": 4,
+        "fem": 5,
+        "seks": 6,
+        "syv": 7,
+        "otte": 8,
+        "ni": 9,
+        "ti": 10,
+        "elleve": 11,
+        "tolv": 12,
+        "femten": 15,
+        "tyve": 20,
+        "tredive": 30,
+        "fyrre": 40,
+        "halvtreds": 50,
+    },
+}
+#: time units and how many of them make a year
+UNITS = {
+    "day": 365,
+    "days": 365,
+    "week": 52,
+    "weeks": 52,
+    "fortnight": 26,
+    "month": 12,
+    "months": 12,
+    "year": 1,
+    "years": 1,
+    "dag": 365,
+    "dagen": 365,
+    "dage": 365,
+    "uge": 52,
+    "ugen": 52,
+    "uger": 52,
+    "måned": 12,
+    "måneden": 12,
+    "måneder": 12,
+    "år": 1,
+    "året": 1,
+}
+FROM = frozenset({"from", "fra"})
+TO = frozenset({"to", "til"})
+WITHOUT = frozenset({"without", "uden"})
+UNIT_REACH = 4
+
+
+def _value(word: str, words: dict[str, int]) -> float | None:
+    if word.isdigit():
+        return float(word)
+    return float(words[word]) if word in words else None
+
+
+def counts(parsed: Parsed, language: str) -> list[tuple[int, float, int | None]]:
+    """(token position, count, units per year or None) of every number."""
+    words = NUMBER_WORDS.get(language, {})
+    out = []
+    lower = parsed.lower
+    for i, w in enumerate(lower):
+        v = _value(w, words)
+        if v is None:
+            continue
+        unit = next(
+            (
+                UNITS[lower[j]]
+                for j in range(i + 1, min(len(lower), i + 1 + UNIT_REACH))
+                if lower[j] in UNITS
+            ),
+            None,
+        )
+        out.append((i, v, unit))
+    return out
+
+
+def _compare(a: tuple[int, float, int | None], b: tuple[int, float, int | None]) -> int:
+    """The sign of b against a, per year when both have a unit."""
+    va, vb = a[1], b[1]
+    if a[2] and b[2] and a[2] != b[2]:
+        va, vb = va * a[2], vb * b[2]
+    return (vb > va) - (vb < va)
+
+
+def number_change(parsed: Parsed, profile: Profile, language: str) -> int | None:
+    """+1 / -1 / 0 for a count that rose / fell / stayed, turned for a thing of which
+    less is better; None without a comparison of numbers."""
+    found = counts(parsed, language)
+    if len(found) < 2:
+        return None
+    numbers = parsed.clause_numbers()
+    pair = None
+    lower = parsed.lower
+    # "from X to Y"
+    for a, b in zip(found, found[1:]):
+        if a[0] and lower[a[0] - 1] in FROM and any(lower[k] in TO for k in range(a[0] + 1, b[0])):
+            pair = (a, b)
+            break
+    if pair is None:
+        then = [f for f in found if _anchor(parsed, numbers, f) == "baseline"]
+        now = [f for f in found if _anchor(parsed, numbers, f) in ("latest", None)]
+        if not then or not now:
+            return None
+        pair = (then[-1], now[-1]) if now[-1][0] > then[-1][0] else (then[0], now[0])
+    sign = _compare(*pair)
+    # a thing of which less is better in the clauses of the two numbers turns it
+    held = {numbers[f[0]] for f in pair}
+    turned = any(numbers[s[0]] in held for s in parsed.found.get("lower_is_better", ())) or any(
+        numbers[i] in held
+        and (w in profile.lower or parsed.lemma[i] in profile.lower or w in WITHOUT)
+        for i, w in enumerate(lower)
+    )
+    if turned:
+        sign = -sign
+    return sign * (-1 if profile.better == "lower" else 1)
+
+
+def _anchor(parsed: Parsed, numbers: list[int], count: tuple[int, float, int | None]):
+    n = numbers[count[0]]
+    return parsed.clauses[n].anchor if n >= 0 else "none"
