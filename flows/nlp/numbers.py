@@ -147,7 +147,7 @@ def number_change(parsed: Parsed, profile: Profile, language: str) -> int | None
     pair = None
     lower = parsed.lower
     # "from X to Y"
-    for a, b in zip(found, found[1:]):
+    for a, b in zip(found, found[1:], strict=False):
         if a[0] and lower[a[0] - 1] in FROM and any(lower[k] in TO for k in range(a[0] + 1, b[0])):
             pair = (a, b)
             break
