@@ -21,7 +21,9 @@ Outcomes (scheme: compare the baseline with the latest state):
 4. With no latest state: an old habit at the baseline set against a clause that
    speaks of now ("I used to forget them. Now I have the box") is the opposite of
    the old habit; an early gain alone is no verdict.
-5. Intentions, advice or uncertainty with no state: not_stated.
+5. Intentions, advice or uncertainty with no state: not_stated. A direction word in
+   the scope of an intention ("she wants to start walking") is a plan, no state.
+   Nothing stated (no state, no time named): not_stated.
 6. States that disagree in the same last clause, or nothing that anchors a reading:
    `unclear`.
 
@@ -67,9 +69,12 @@ def decide_outcome(
     negated_then_and_now: bool = False,
     then_now: int | None = None,
     numbers: int | None = None,
+    uncertain: bool = False,
+    anchored: bool = True,
 ) -> Verdict:
     """An outcome label from the states (module docstring)."""
-    own = [s for s in states if s.topical]
+    planned = [s for s in states if s.topical and s.planned]
+    own = [s for s in states if s.topical and not s.planned]
     cues = tuple(dict.fromkeys(s.cue for s in own))
     if nonaction and not any(s.value == 1 and s.anchor == "latest" for s in own):
         return Verdict("no_change", 0.6, cues or ("plan not carried out",))
@@ -109,8 +114,12 @@ def decide_outcome(
             return Verdict("improved", 0.6, cues)
         if value == 1:
             return Verdict("worsened", 0.5, cues)
-    if plans:
+    if plans or planned:
         return Verdict("not_stated", 0.55, cues or ("intention",))
+    if uncertain and not own:
+        return Verdict("not_stated", 0.5, ("uncertain",))
+    if not own and not anchored:
+        return Verdict("not_stated", 0.4, ("no state",))
     return Verdict(UNCLEAR, 0.2, cues)
 
 

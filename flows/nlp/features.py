@@ -47,7 +47,7 @@ def outcome_features(states: list[State]) -> list[str]:
     own = [s for s in states if s.topical]
     out = []
     for s in own:
-        anchor = s.anchor or "none"
+        anchor = "plan" if s.planned else s.anchor or "none"
         out += [
             f"v={_sign(s.value)}|{anchor}",
             f"v={_sign(s.value)}",

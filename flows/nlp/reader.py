@@ -247,6 +247,8 @@ class StanceReader:
                 negated_then_and_now(parsed),
                 then_now,
                 counted,
+                bool(found.get("uncertain")),
+                any(c.anchor for c in parsed.clauses),
             )
             feats = features(parsed, component, verdict.label, states=states)
             extra = [f"then_now={then_now:+d}"] if then_now else []

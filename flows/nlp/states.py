@@ -26,7 +26,7 @@ something else (a distractor): its states are marked `topical=False`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from flows.nlp.anchors import COMPARISON, Clause, clause_of
@@ -79,6 +79,7 @@ class State:
     turned: bool  # a thing of which less is better turned it around
     topical: bool
     contrast: bool
+    planned: bool = False  # in the scope of an intention or advice ("wants to start")
 
 
 @dataclass
@@ -270,7 +271,20 @@ def outcome_states(parsed: Parsed, profile: Profile, topical: list[bool]) -> lis
                 )
             )
     states.sort(key=lambda s: (s.clause,))
-    return states
+    return [_planned(parsed, s) for s in states]
+
+
+def _planned(parsed: Parsed, state: State) -> State:
+    """The state with `planned` set when an intention or advice word stands before its
+    words in its clause ("she wants to start", "han vil begynde", "you should eat
+    more"): a plan, not a state of the behaviour."""
+    clause = parsed.clauses[state.clause]
+    first = parsed.lower.index(state.cue.split(" ")[0], clause.start) if state.cue else clause.end
+    for label in ("intention", "advice"):
+        for start, _ in parsed.found.get(label, ()):
+            if clause.start <= start < min(first, clause.end):
+                return replace(state, planned=True)
+    return state
 
 
 def _no_longer_word(parsed: Parsed, span: tuple[int, int]) -> bool:
