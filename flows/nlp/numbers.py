@@ -165,9 +165,12 @@ def number_change(parsed: Parsed, profile: Profile, language: str) -> int | None
         and (w in profile.lower or parsed.lemma[i] in profile.lower or w in WITHOUT)
         for i, w in enumerate(lower)
     )
-    if turned:
-        sign = -sign
-    return sign * (-1 if profile.better == "lower" else 1)
+    if not turned and profile.better == "lower":
+        # a theme where lower is better: the count is of its own object unless the
+        # clauses name a thing of which more is better
+        good = parsed.clause_numbers_naming(profile.good)
+        turned = not any(good[n] for n in held if n >= 0)
+    return -sign if turned else sign
 
 
 def _anchor(parsed: Parsed, numbers: list[int], count: tuple[int, float, int | None]):

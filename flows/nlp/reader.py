@@ -86,28 +86,84 @@ def profile_for(
     examples: dict[str, list[str]] | None = None,
     behaviour: str | None = None,
     better: str | None = None,
+    label: str | None = None,
 ) -> Profile:
     """A theme's profile: the built-in one its behaviour names (default: its id), with
-    the study's example words added; else one read from what the study says of it."""
+    the study's example words added; else one read from what the study says of it.
+
+    The study's own words of a theme (its example cue words and the words of its
+    label) name the theme's object: they join the topic words, and where lower is
+    better (`better = "lower"`, e.g. breathlessness) they are things of which less is
+    better, so that quantity words next to them turn ("less puffed") and evaluative
+    words do not ("my breathing is better")."""
     builtin = load_behaviours().get(behaviour or theme_id)
-    words = {w.lower() for terms in (examples or {}).values() for w in terms}
+    own = own_words(language, examples, label)
+    words = set(own)
+    lower: set[str] = set()
     if builtin is not None:
         words |= {w.lower() for w in builtin.get(language, ())}
-        return Profile(
-            theme_id,
-            behaviour or theme_id,
-            component or builtin["component"],
-            frozenset(words),
-            frozenset(w.lower() for w in builtin.get("lower", ())),
-            better or "higher",
-        )
+        lower |= {w.lower() for w in builtin.get("lower", ())}
+    if better == "lower":
+        lower |= own
     return Profile(
         theme_id,
         behaviour or theme_id,
-        component or "outcome",
+        component or (builtin["component"] if builtin is not None else "outcome"),
         frozenset(words),
-        frozenset(),
+        frozenset(lower),
         better or "higher",
+        _good_things(language, frozenset(words | lower)) if better == "lower" else frozenset(),
+    )
+
+
+def own_words(language: str, examples: dict[str, list[str]] | None, label: str | None) -> set[str]:
+    """The words a study gives a theme: its example cue words, each word of a longer
+    cue, and the words of its label, with their lookup lemmas; words of the
+    lexicon's classes ("better", "reduction") and short words left out."""
+    terms = [t for ts in (examples or {}).values() for t in ts]
+    terms += (label or "").replace("/", " ").split()
+    classed = _classed_words(language)
+    vocab = shared_pipeline(language).vocab
+    out: set[str] = set()
+    for term in terms:
+        term = term.strip().lower()
+        pieces = [term] if " " not in term else [term, *term.split()]
+        for piece in pieces:
+            piece = piece.strip(".,;:()")
+            if len(piece) < 3 or piece in classed:
+                continue
+            out.add(piece)
+            if " " not in piece:
+                out.add(vocab[piece].norm_.lower())
+    return out
+
+
+@lru_cache(maxsize=4)
+def _classed_words(language: str) -> frozenset[str]:
+    """The single words of the lexicon's classes, and short function words."""
+    return frozenset(
+        w for terms in load_words(language).values() for w in terms if " " not in w
+    ) | frozenset(OWN_STOP_WORDS)
+
+
+#: label words that name no object ("Reduction of alcohol", "Brug af inhalator")
+OWN_STOP_WORDS = ("and", "the", "use", "with", "for", "og", "med", "brug", "af", "til")
+
+
+@lru_cache(maxsize=16)
+def _good_things(language: str, own: frozenset[str]) -> frozenset[str]:
+    """Things of which more is better (the scheme's outcome words that are not
+    things of which less is better), other than a theme's own words: beside them a
+    quantity word is about them ("I can walk further"), not about the theme's object."""
+    behaviours = load_behaviours()
+    lower = {w for b in behaviours.values() for w in b.get("lower", ())}
+    lower |= set(load_words(language)["lower_is_better"])
+    return frozenset(
+        w
+        for b in behaviours.values()
+        if b["component"] == "outcome"
+        for w in b.get(language, ())
+        if w not in lower and w not in own
     )
 
 

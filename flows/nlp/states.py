@@ -8,10 +8,15 @@ How a direction word becomes a direction:
 
 - `up`, `start`, `better` are +1; `down`, `stop`, `worse` are -1; `same` is 0.
 - A thing of which less is better in the clause (`lower_is_better`, the profile's
-  `lower`: cola, sitting, skipped doses, cancelled appointments) turns `up`,
-  `down`, `start` and `stop` around: "less cola" and "stopped skipping" are +1. A
-  theme whose better direction is lower (a study theme with `better = "lower"`,
-  such as breathlessness) turns every direction around.
+  `lower`: cola, sitting, skipped doses, cancelled appointments, and for a study
+  theme with `better = "lower"` its own example and label words: breath, puffed)
+  turns the QUANTITY words `up`, `down`, `start` and `stop` around: "less cola",
+  "stopped skipping", "less puffed" are +1. EVALUATIVE words (`better`, `worse`,
+  `same`) never turn: "my breathing is better" is +1 whatever is better.
+- Where lower is better for the theme itself (`better = "lower"`: smoking,
+  breathlessness), a quantity word with no object in its clause is about the
+  theme's own behaviour and turns too ("I've cut down", "jeg ryger mere"), unless
+  the clause names a thing of which more is better ("I can walk further": `good`).
 - A negation turns `up`, `start`, `better` and `same` into 0 or -1 ("not more" is
   the same; "not the same" is a change of unknown sign) and `down`, `stop`, `worse`
   into 0 ("hasn't stopped"), except that a negated thing of which less is better
@@ -64,6 +69,9 @@ class Profile:
     words: frozenset[str]
     lower: frozenset[str]
     better: str = "higher"
+    #: where lower is better: things of which more is better, beside which a
+    #: quantity word is not about the theme's object ("I can walk further")
+    good: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -205,12 +213,17 @@ def outcome_states(parsed: Parsed, profile: Profile, topical: list[bool]) -> lis
     for o in lower_spans:
         if numbers[o[0]] >= 0:
             by_sentence.setdefault(parsed.clauses[numbers[o[0]]].sentence, []).append(o)
-    flip_all = -1 if profile.better == "lower" else 1
+    # a theme where lower is better (breathlessness): its own behaviour is the thing
+    # whose quantity a direction word gives, unless the clause names a thing of which
+    # more is better ("I can walk further")
+    implicit = profile.better == "lower"
+    good = parsed.clause_numbers_naming(profile.good) if implicit else [False] * len(parsed.clauses)
     states: list[State] = []
     directions = parsed.by_clause(DIRECTION_CLASSES)
     for n, clause in enumerate(parsed.clauses):
         objects = [s for s in lower_spans if clause.start <= s[0] < clause.end]
-        turning = objects or by_sentence.get(clause.sentence, [])
+        turning = objects or ([] if good[n] else by_sentence.get(clause.sentence, []))
+        bare = implicit and not objects and not good[n]
         found = directions[n]
         direction_spans = [span for _, span in found]
         for label, span in found:
@@ -222,7 +235,7 @@ def outcome_states(parsed: Parsed, profile: Profile, topical: list[bool]) -> lis
             neg = parsed.is_negated(span, clause)
             if neg and label == "up" and _no_longer_word(parsed, span):
                 label, base = "stop", -1  # "glemmer ikke mine piller mere": no longer
-            turned = label in TURNED and any(not _overlaps(o, [span]) for o in turning)
+            turned = label in TURNED and (bare or any(not _overlaps(o, [span]) for o in turning))
             value: int | None = base
             if neg:
                 value = 0 if base != 0 else None
@@ -230,8 +243,6 @@ def outcome_states(parsed: Parsed, profile: Profile, topical: list[bool]) -> lis
                     value = None
             elif turned and value is not None:
                 value = -value
-            if value is not None:
-                value *= flip_all
             states.append(
                 State(
                     n,
@@ -246,7 +257,7 @@ def outcome_states(parsed: Parsed, profile: Profile, topical: list[bool]) -> lis
                 )
             )
         if not found:
-            states += _no_longer(parsed, clause, n, topical[n], objects, flip_all)
+            states += _no_longer(parsed, clause, n, topical[n], objects, bare)
         for span in objects:
             if _overlaps(span, direction_spans):
                 continue
@@ -261,7 +272,7 @@ def outcome_states(parsed: Parsed, profile: Profile, topical: list[bool]) -> lis
                 State(
                     n,
                     clause.anchor,
-                    value * flip_all,
+                    value,
                     "object",
                     parsed.words(span),
                     neg,
@@ -305,13 +316,13 @@ def _no_longer(
     n: int,
     topical: bool,
     objects: list[tuple[int, int]],
-    flip_all: int,
+    bare: bool,
 ) -> list[State]:
     """ "He doesn't cook anymore", "hun laver ikke mad længere": a negated "anymore" in
     a clause with no direction word is a stop (-1; +1 of a thing of which less is better)."""
     for span in parsed.in_clause("latest", clause):
         if parsed.words(span) in NO_LONGER and parsed.is_negated(span, clause):
-            value = (1 if objects else -1) * flip_all
+            value = 1 if objects or bare else -1
             return [
                 State(
                     n,
@@ -320,7 +331,7 @@ def _no_longer(
                     "stop",
                     parsed.words(span),
                     True,
-                    bool(objects),
+                    bool(objects) or bare,
                     topical,
                     clause.contrast,
                 )
@@ -427,4 +438,4 @@ def then_and_now(parsed: Parsed, profile: Profile, topical: list[bool]) -> int |
             now = doing
     if then is None or now is None or then == now:
         return None
-    return (now - then) * (-1 if profile.better == "lower" else 1)
+    return now - then
