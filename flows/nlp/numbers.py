@@ -18,7 +18,7 @@ for words).
 
 from __future__ import annotations
 
-from flows.nlp.states import Parsed, Profile
+from flows.nlp.states import WITHOUT, Parsed, Profile
 
 NUMBER_WORDS = {
     "en": {
@@ -98,7 +98,6 @@ UNITS = {
 }
 FROM = frozenset({"from", "fra"})
 TO = frozenset({"to", "til"})
-WITHOUT = frozenset({"without", "uden"})
 UNIT_REACH = 4
 
 

@@ -140,31 +140,72 @@ def own_words(language: str, examples: dict[str, list[str]] | None, label: str |
 
 @lru_cache(maxsize=4)
 def _classed_words(language: str) -> frozenset[str]:
-    """The single words of the lexicon's classes, and short function words."""
+    """The single words of the lexicon's classes that read a state (directions, time,
+    negation), and short function words: they never name a theme's object."""
+    words = load_words(language)
     return frozenset(
-        w for terms in load_words(language).values() for w in terms if " " not in w
+        w for name in STATE_CLASSES for w in words.get(name, ()) if " " not in w
     ) | frozenset(OWN_STOP_WORDS)
 
 
+#: the word classes that say how or when, not what
+STATE_CLASSES = (
+    "negation",
+    "up",
+    "down",
+    "start",
+    "stop",
+    "better",
+    "worse",
+    "same",
+    "relapse",
+    "baseline",
+    "early",
+    "latest",
+    "contrast",
+    "frequency",
+    "hedge",
+)
+
+
 #: label words that name no object ("Reduction of alcohol", "Brug af inhalator")
-OWN_STOP_WORDS = ("and", "the", "use", "with", "for", "og", "med", "brug", "af", "til")
+OWN_STOP_WORDS = (
+    "and",
+    "the",
+    "use",
+    "with",
+    "for",
+    "out",
+    "off",
+    "og",
+    "med",
+    "brug",
+    "af",
+    "til",
+    "ud",
+)
 
 
 @lru_cache(maxsize=16)
 def _good_things(language: str, own: frozenset[str]) -> frozenset[str]:
-    """Things of which more is better (the scheme's outcome words that are not
-    things of which less is better), other than a theme's own words: beside them a
-    quantity word is about them ("I can walk further"), not about the theme's object."""
-    behaviours = load_behaviours()
-    lower = {w for b in behaviours.values() for w in b.get("lower", ())}
-    lower |= set(load_words(language)["lower_is_better"])
+    """Things of which more is better: the scheme's activity words ("walk", "stairs",
+    "cykle") that are not things of which less is better, other than a theme's own
+    words. Beside them a quantity word is about them ("I can walk further"), not about
+    the theme's object. Eating words are left out (drink, sugar: more is not better),
+    and so are everyday verbs ("gå" in "gået fra tyve til fem")."""
+    activity = load_behaviours()[GOOD_BEHAVIOUR]
+    lower = set(activity.get("lower", ())) | set(load_words(language)["lower_is_better"])
     return frozenset(
         w
-        for b in behaviours.values()
-        if b["component"] == "outcome"
-        for w in b.get(language, ())
-        if w not in lower and w not in own
+        for w in activity.get(language, ())
+        if w not in lower and w not in own and w not in EVERYDAY_VERBS
     )
+
+
+#: the scheme behaviour whose words are things of which more is better
+GOOD_BEHAVIOUR = "physical_activity"
+#: activity words that are also everyday verbs or nouns
+EVERYDAY_VERBS = frozenset({"gå", "have", "move", "bevæge", "garden"})
 
 
 @lru_cache(maxsize=4)

@@ -197,6 +197,16 @@ def names_a_time(parsed: Parsed, span: tuple[int, int], clause: Clause) -> bool:
     return any(parsed.lower[i] in TIME_OPENERS for i in range(lo, span[0]))
 
 
+#: "without stopping", "uden at stoppe": a stop word after these is no stop
+WITHOUT = frozenset({"without", "uden"})
+
+
+def _without(parsed: Parsed, span: tuple[int, int], clause: Clause) -> bool:
+    """A stop word right after "without" or "uden (at)"."""
+    before = parsed.lower[max(clause.start, span[0] - 2) : span[0]]
+    return bool(before) and (before[-1] in WITHOUT or before == ["uden", "at"])
+
+
 def outcome_states(parsed: Parsed, profile: Profile, topical: list[bool]) -> list[State]:
     """The states an excerpt describes for an outcome behaviour, in text order.
 
@@ -232,6 +242,8 @@ def outcome_states(parsed: Parsed, profile: Profile, topical: list[bool]) -> lis
                 continue  # the longest phrase wins: "ikke mere", not "mere"
             if label in ("start", "stop") and names_a_time(parsed, span, clause):
                 continue
+            if label == "stop" and _without(parsed, span, clause):
+                continue  # "up the hill without stopping": an ability, not a stop
             neg = parsed.is_negated(span, clause)
             if neg and label == "up" and _no_longer_word(parsed, span):
                 label, base = "stop", -1  # "glemmer ikke mine piller mere": no longer
