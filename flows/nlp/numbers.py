@@ -40,12 +40,21 @@ NUMBER_WORDS = {
         "ten": 10,
         "eleven": 11,
         "twelve": 12,
+        "thirteen": 13,
+        "fourteen": 14,
         "fifteen": 15,
+        "sixteen": 16,
+        "seventeen": 17,
+        "eighteen": 18,
+        "nineteen": 19,
         "twenty": 20,
         "thirty": 30,
         "forty": 40,
         "fifty": 50,
         "sixty": 60,
+        "seventy": 70,
+        "eighty": 80,
+        "ninety": 90,
         "hundred": 100,
     },
     "da": {
@@ -66,7 +75,13 @@ NUMBER_WORDS = {
         "ti": 10,
         "elleve": 11,
         "tolv": 12,
+        "tretten": 13,
+        "fjorten": 14,
         "femten": 15,
+        "seksten": 16,
+        "sytten": 17,
+        "atten": 18,
+        "nitten": 19,
         "tyve": 20,
         "tredive": 30,
         "fyrre": 40,
@@ -112,10 +127,18 @@ def counts(parsed: Parsed, language: str) -> list[tuple[int, float, int | None]]
     words = NUMBER_WORDS.get(language, {})
     out = []
     lower = parsed.lower
+    skip = -1
     for i, w in enumerate(lower):
+        if i <= skip:
+            continue
         v = _value(w, words)
         if v is None:
             continue
+        # "twenty-two": tens, a hyphen and a unit make one number
+        if v >= 20 and v % 10 == 0 and lower[i + 1 : i + 2] == ["-"]:
+            unit_value = _value(lower[i + 2], words) if i + 2 < len(lower) else None
+            if unit_value is not None and 0 < unit_value < 10:
+                v, skip = v + unit_value, i + 2
         unit = next(
             (
                 UNITS[lower[j]]

@@ -197,6 +197,9 @@ def names_a_time(parsed: Parsed, span: tuple[int, int], clause: Clause) -> bool:
     return any(parsed.lower[i] in TIME_OPENERS for i in range(lo, span[0]))
 
 
+#: start words that join something (a group, a class): where lower is better they
+#: start no bad habit unless the clause names the theme's object
+JOINING = frozenset({"join", "sign", "melde"})
 #: "without stopping", "uden at stoppe": a stop word after these is no stop
 WITHOUT = frozenset({"without", "uden"})
 
@@ -230,6 +233,7 @@ def outcome_states(parsed: Parsed, profile: Profile, topical: list[bool]) -> lis
     good = parsed.clause_numbers_naming(profile.good) if implicit else [False] * len(parsed.clauses)
     states: list[State] = []
     directions = parsed.by_clause(DIRECTION_CLASSES)
+    relapses = parsed.found.get("relapse", [])
     for n, clause in enumerate(parsed.clauses):
         objects = [s for s in lower_spans if clause.start <= s[0] < clause.end]
         turning = objects or ([] if good[n] else by_sentence.get(clause.sentence, []))
@@ -242,12 +246,17 @@ def outcome_states(parsed: Parsed, profile: Profile, topical: list[bool]) -> lis
                 continue  # the longest phrase wins: "ikke mere", not "mere"
             if label in ("start", "stop") and names_a_time(parsed, span, clause):
                 continue
+            if any(_inside(span, r) for r in relapses):
+                continue  # "faldet tilbage", "fallen back": a relapse, not a direction
             if label == "stop" and _without(parsed, span, clause):
                 continue  # "up the hill without stopping": an ability, not a stop
             neg = parsed.is_negated(span, clause)
             if neg and label == "up" and _no_longer_word(parsed, span):
                 label, base = "stop", -1  # "glemmer ikke mine piller mere": no longer
-            turned = label in TURNED and (bare or any(not _overlaps(o, [span]) for o in turning))
+            turned = label in TURNED and (
+                (bare and parsed.lemma[span[0]] not in JOINING)
+                or any(not _overlaps(o, [span]) for o in turning)
+            )
             value: int | None = base
             if neg:
                 value = 0 if base != 0 else None
