@@ -78,6 +78,26 @@ CASES = [
     ("en", "smoking", "I went from twenty a day to five a day.", "improved"),
     ("en", "smoking", "I used to smoke five a day, now it's twenty.", "worsened"),
     ("da", "smoking", "Hun er gået fra tyve om dagen til fem om dagen.", "improved"),
+    (
+        "en",
+        "smoking",
+        "He had two chest infections in the first month, and nothing since.",
+        "improved",
+    ),
+    ("en", "walking", "I've gone from sixty minutes a week to three hours.", "improved"),
+    (
+        "da",
+        "breathlessness",
+        "Jeg var på skadestuen to gange lige efter operationen, og jeg har ikke været der siden.",
+        "improved",
+    ),
+    # then and now with no direction word: the theme's own object where lower is better
+    (
+        "en",
+        "breathlessness",
+        "I never had the tightness before. Now I get it most mornings.",
+        "worsened",
+    ),
     # a thing of which more is better beside the quantity word
     ("en", "breathlessness", "I can walk further now.", "improved"),
     # a theme where higher is better is read as before

@@ -8,7 +8,11 @@ units are compared per year. Two patterns give a comparison:
 - "from X to Y" / "fra X til Y" in one sentence: Y against X;
 - a count in a clause anchored at the baseline and one in a clause of now (the
   latest anchor, "at follow-up", "i år", or no anchor: the present): the one of
-  now against the one of the baseline.
+  now against the one of the baseline;
+- a count, then none since ("twice in the first month, and nothing since", "to
+  gange ..., og jeg har ikke været derinde siden"): none against that count.
+
+Hours count as sixty minutes ("from sixty minutes a week to three hours").
 
 The sign of the difference is the change in how often the behaviour happens; a
 thing of which less is better in the clauses of the two numbers ("missed", "cola", "days
@@ -111,6 +115,9 @@ UNITS = {
     "år": 1,
     "året": 1,
 }
+#: hours, counted in minutes
+HOURS = frozenset({"hour", "hours", "timer"})
+SINCE = frozenset({"since", "siden"})
 FROM = frozenset({"from", "fra"})
 TO = frozenset({"to", "til"})
 UNIT_REACH = 4
@@ -147,8 +154,32 @@ def counts(parsed: Parsed, language: str) -> list[tuple[int, float, int | None]]
             ),
             None,
         )
+        if lower[i + 1 : i + 2] and lower[i + 1] in HOURS:
+            v *= 60  # "three hours" against "sixty minutes"
         out.append((i, v, unit))
     return out
+
+
+def _nothing_since(
+    parsed: Parsed, found: list[tuple[int, float, int | None]]
+) -> tuple[int, float, int | None] | None:
+    """A count of none now: "nothing since", "none since he joined", "jeg har ikke
+    været derinde siden" (a clause not at the baseline with "since" and a zero or a
+    negation before it)."""
+    for clause in parsed.clauses:
+        if clause.anchor == "baseline":
+            continue
+        since = [i for i in range(clause.start, clause.end) if parsed.lower[i] in SINCE]
+        if not since:
+            continue
+        inside = [f for f in found if clause.start <= f[0] < clause.end]
+        zeros = [f for f in inside if f[1] == 0 and f[0] < since[0]]
+        if zeros:
+            return zeros[0]
+        negations = [i for i in parsed.negations if clause.start <= i < since[0]]
+        if negations and not inside:
+            return (negations[0], 0.0, None)
+    return None
 
 
 def _compare(a: tuple[int, float, int | None], b: tuple[int, float, int | None]) -> int:
@@ -163,7 +194,8 @@ def number_change(parsed: Parsed, profile: Profile, language: str) -> int | None
     """+1 / -1 / 0 for a count that rose / fell / stayed, turned for a thing of which
     less is better; None without a comparison of numbers."""
     found = counts(parsed, language)
-    if len(found) < 2:
+    zero = _nothing_since(parsed, found)
+    if len(found) < 2 and not (found and zero):
         return None
     numbers = parsed.clause_numbers()
     pair = None
@@ -176,9 +208,13 @@ def number_change(parsed: Parsed, profile: Profile, language: str) -> int | None
     if pair is None:
         then = [f for f in found if _anchor(parsed, numbers, f) == "baseline"]
         now = [f for f in found if _anchor(parsed, numbers, f) in ("latest", None)]
-        if not then or not now:
+        before = [f for f in found if zero and f[0] < zero[0] and f[1] > 0]
+        if then and now:
+            pair = (then[-1], now[-1]) if now[-1][0] > then[-1][0] else (then[0], now[0])
+        elif zero and before:
+            pair = (before[-1], zero)  # "twice in the first month, and nothing since"
+        else:
             return None
-        pair = (then[-1], now[-1]) if now[-1][0] > then[-1][0] else (then[0], now[0])
     sign = _compare(*pair)
     # a thing of which less is better in the clauses of the two numbers turns it
     held = {numbers[f[0]] for f in pair}

@@ -446,6 +446,11 @@ def then_and_now(parsed: Parsed, profile: Profile, topical: list[bool]) -> int |
         for i, w in enumerate(parsed.lower)
         if numbers[i] >= 0 and (w in profile.lower or parsed.lemma[i] in profile.lower)
     }
+    if profile.better == "lower":
+        # where lower is better, a clause that names no thing of which more is
+        # better is about the theme's own object ("I never had the pains before")
+        good = parsed.clause_numbers_naming(profile.good)
+        objects |= {n for n in range(len(parsed.clauses)) if not good[n]}
     then = now = None
     for n, clause in enumerate(parsed.clauses):
         if not topical[n] or clause.anchor not in ("baseline", "latest"):
