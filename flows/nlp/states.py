@@ -29,7 +29,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from flows.nlp.anchors import COMPARISON, Clause, clause_of
+from flows.nlp.anchors import COMPARISON, Clause
 from flows.nlp.negation import negated
 
 DIRECTION_CLASSES = {
@@ -123,14 +123,21 @@ class Parsed:
         return [s for s in self.found.get(label, ()) if clause.start <= s[0] < clause.end]
 
     def is_negated(self, span: tuple[int, int], clause: Clause) -> bool:
-        return negated(
-            span,
-            (clause.start, clause.end),
-            self.negations,
-            self.lower,
-            self.negation_after,
-            self.gap_words,
-        )
+        """Whether a span is negated in its clause (`negation.negated`), computed once
+        per span."""
+        cache = self.__dict__.setdefault("_negated", {})
+        key = (span, clause.start, clause.end)
+        value = cache.get(key)
+        if value is None:
+            value = cache[key] = bool(self.negations) and negated(
+                span,
+                (clause.start, clause.end),
+                self.negations,
+                self.lower,
+                self.negation_after,
+                self.gap_words,
+            )
+        return value
 
     def mentions(self, words: frozenset[str], clause: Clause) -> bool:
         return self.clause_numbers_naming(words)[self.clauses.index(clause)]
@@ -330,12 +337,11 @@ def _no_longer(
 
 def marks(parsed: Parsed, label: str) -> list[int]:
     """The clause numbers where words of a class stand."""
-    out = []
-    for start, _ in parsed.found.get(label, ()):
-        clause = clause_of(parsed.clauses, start)
-        if clause is not None:
-            out.append(parsed.clauses.index(clause))
-    return sorted(set(out))
+    spans = parsed.found.get(label)
+    if not spans:
+        return []
+    numbers = parsed.clause_numbers()
+    return sorted({numbers[start] for start, _ in spans if numbers[start] >= 0})
 
 
 @dataclass(frozen=True)
@@ -352,17 +358,19 @@ class Cue:
 def cues(parsed: Parsed, labels: tuple[str, ...]) -> list[Cue]:
     """Cues of these classes with their negation, in text order."""
     out = []
+    numbers = parsed.clause_numbers()
     for label in labels:
         for span in parsed.found.get(label, ()):
-            clause = clause_of(parsed.clauses, span[0])
-            if clause is None:
+            n = numbers[span[0]]
+            if n < 0:
                 continue
+            clause = parsed.clauses[n]
             out.append(
                 Cue(
                     label,
                     parsed.words(span),
                     parsed.is_negated(span, clause),
-                    parsed.clauses.index(clause),
+                    n,
                     clause.contrast,
                 )
             )
@@ -371,6 +379,14 @@ def cues(parsed: Parsed, labels: tuple[str, ...]) -> list[Cue]:
 
 
 def claim_contradicted(parsed: Parsed) -> bool:
+    """`_claim_contradicted`, computed once per excerpt."""
+    value = parsed.__dict__.get("_contradicted")
+    if value is None:
+        value = parsed.__dict__["_contradicted"] = _claim_contradicted(parsed)
+    return value
+
+
+def _claim_contradicted(parsed: Parsed) -> bool:
     """A reported claim ("he says", "han siger", "if you ask him") that the speaker
     doubts ("not convinced", "tror ikke på det", "we didn't") or sets against their own
     observation in a later sentence or after a contrast word ("but the fridge was
