@@ -196,17 +196,42 @@ def names_a_time(parsed: Parsed, span: tuple[int, int], clause: Clause) -> bool:
     return any(parsed.lower[i] in TIME_OPENERS for i in range(lo, span[0]))
 
 
-def outcome_states(parsed: Parsed, profile: Profile, topical: list[bool]) -> list[State]:
+def lower_objects(
+    parsed: Parsed, profile: Profile, others: frozenset[str] = frozenset()
+) -> list[tuple[int, int]]:
+    """The things of which less is better named in the excerpt, for this theme: the
+    language's `lower_is_better` words, except those that are another outcome theme's
+    own words ("sugar" is eating's, not a visit to the GP "about the sugar"), and the
+    profile's `lower` words."""
+    lower, lemma = parsed.lower, parsed.lemma
+    spans = [
+        s
+        for s in parsed.found.get("lower_is_better", [])
+        if not (
+            s[1] - s[0] == 1
+            and (lower[s[0]] in others or lemma[s[0]] in others)
+            and lower[s[0]] not in profile.words
+            and lemma[s[0]] not in profile.words
+        )
+    ]
+    return spans + [
+        (i, i + 1) for i, w in enumerate(lower) if w in profile.lower or lemma[i] in profile.lower
+    ]
+
+
+def outcome_states(
+    parsed: Parsed,
+    profile: Profile,
+    topical: list[bool],
+    lower_spans: list[tuple[int, int]] | None = None,
+) -> list[State]:
     """The states an excerpt describes for an outcome behaviour, in text order.
 
     A thing of which less is better turns the direction words of its own clause,
     and of the other clauses of its sentence that name none ("The cola, I've
     stopped completely")."""
-    lower_spans = parsed.found.get("lower_is_better", []) + [
-        (i, i + 1)
-        for i, w in enumerate(parsed.lower)
-        if w in profile.lower or parsed.lemma[i] in profile.lower
-    ]
+    if lower_spans is None:
+        lower_spans = lower_objects(parsed, profile)
     numbers = parsed.clause_numbers()
     by_sentence: dict[int, list[tuple[int, int]]] = {}
     for o in lower_spans:
@@ -413,7 +438,12 @@ def negated_then_and_now(parsed: Parsed) -> bool:
     return "baseline" in anchors and "latest" in anchors
 
 
-def then_and_now(parsed: Parsed, profile: Profile, topical: list[bool]) -> int | None:
+def then_and_now(
+    parsed: Parsed,
+    profile: Profile,
+    topical: list[bool],
+    lower_spans: list[tuple[int, int]] | None = None,
+) -> int | None:
     """What the behaviour was at the baseline against what it is now when no
     direction word says so, by polarity: "Before, I didn't measure at all. Now I do it
     every morning" (+1); "I used to go every three months. I don't bother anymore"
@@ -423,13 +453,9 @@ def then_and_now(parsed: Parsed, profile: Profile, topical: list[bool]) -> int |
     the last one now decide; the same polarity is no verdict (None)."""
     numbers = parsed.clause_numbers()
     negated_clauses = {numbers[n] for n in parsed.negations if numbers[n] >= 0}
-    lower = set(parsed.found.get("lower_is_better", ()))
-    objects = {numbers[s[0]] for s in lower if numbers[s[0]] >= 0}
-    objects |= {
-        numbers[i]
-        for i, w in enumerate(parsed.lower)
-        if numbers[i] >= 0 and (w in profile.lower or parsed.lemma[i] in profile.lower)
-    }
+    if lower_spans is None:
+        lower_spans = lower_objects(parsed, profile)
+    objects = {numbers[s[0]] for s in lower_spans if numbers[s[0]] >= 0}
     then = now = None
     for n, clause in enumerate(parsed.clauses):
         if not topical[n] or clause.anchor not in ("baseline", "latest"):
