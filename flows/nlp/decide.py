@@ -27,7 +27,8 @@ Outcomes (scheme: compare the baseline with the latest state):
 6. States that disagree in the same last clause, or nothing that anchors a reading:
    `unclear`.
 
-Context: barrier and facilitator words, turned around by a negation or by "gone";
+Context: barrier and facilitator words, turned around by a negation or by "gone" in
+their clause or a later one ("the fatigue ... It lifted around March");
 "made no difference", "didn't stop me", "om det har haft betydning" (`no_effect`)
 and "I can't say" (`uncertain`) are not_stated; disagreeing cues are decided by the one after
 a contrast word ("it's hard, but I manage"), else unclear.
@@ -134,7 +135,9 @@ def decide_context(found: list[Cue], no_effect: bool, uncertain: bool = False) -
         if cue.label not in ("barrier", "facilitator"):
             continue
         side = cue.label
-        if cue.negated or any(c.label == "gone" and c.clause == cue.clause for c in found):
+        if cue.negated or any(
+            c.label == "gone" and c.clause >= cue.clause and not c.negated for c in found
+        ):
             side = "facilitator" if side == "barrier" else "barrier"
         votes.setdefault(side, []).append(cue)
     cues = tuple(dict.fromkeys(c.cue for c in found))
