@@ -34,7 +34,8 @@ and "I can't say" (`uncertain`) are not_stated; disagreeing cues are decided by 
 a contrast word ("it's hard, but I manage"), else unclear.
 
 Mechanism, intervention, output: presence and absence words, a negated presence
-being an absence; a claim the speaker contradicts ("he says we cooked together.
+being an absence; for an intervention, a presence word in the scope of a plan
+("we talked about going to the dietitian together") is no delivery; a claim the speaker contradicts ("he says we cooked together.
 We didn't") is absent; plans, intentions and "only talked about" are absent for an
 intervention; "don't know" is not_stated.
 
@@ -161,6 +162,8 @@ def decide_presence(
         return Verdict("absent", 0.55, (*cues, "claim contradicted"))
     if uncertain:
         return Verdict("not_stated", 0.6, cues or ("uncertain",))
+    if component == "intervention" and plans:
+        found = [c for c in found if not (c.label == "present" and c.planned)]
     present = sum(1 for c in found if c.label == "present" and not c.negated)
     absent = sum(1 for c in found if c.label == "absent" and not c.negated) + sum(
         1 for c in found if c.label == "present" and c.negated

@@ -306,6 +306,15 @@ def outcome_states(
     return [_planned(parsed, s) for s in states]
 
 
+def _in_plan(parsed: Parsed, position: int, clause: Clause) -> bool:
+    """An intention or advice word stands before `position` in its clause."""
+    return any(
+        clause.start <= start < position
+        for label in ("intention", "advice")
+        for start, _ in parsed.found.get(label, ())
+    )
+
+
 def _planned(parsed: Parsed, state: State) -> State:
     """The state with `planned` set when an intention or advice word stands before its
     words in its clause ("she wants to start", "han vil begynde", "you should eat
@@ -378,6 +387,7 @@ class Cue:
     negated: bool
     clause: int
     contrast: bool
+    planned: bool = False  # an intention or advice word before it in its clause
 
 
 def cues(parsed: Parsed, labels: tuple[str, ...]) -> list[Cue]:
@@ -397,6 +407,7 @@ def cues(parsed: Parsed, labels: tuple[str, ...]) -> list[Cue]:
                     parsed.is_negated(span, clause),
                     n,
                     clause.contrast,
+                    _in_plan(parsed, span[0], clause),
                 )
             )
     out.sort(key=lambda c: (c.clause, c.label, c.cue))
