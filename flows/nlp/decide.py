@@ -27,13 +27,15 @@ Outcomes (scheme: compare the baseline with the latest state):
 6. States that disagree in the same last clause, or nothing that anchors a reading:
    `unclear`.
 
-Context: barrier and facilitator words, turned around by a negation or by "gone";
+Context: barrier and facilitator words, turned around by a negation or by "gone" in
+their clause or a later one ("the fatigue ... It lifted around March");
 "made no difference", "didn't stop me", "om det har haft betydning" (`no_effect`)
 and "I can't say" (`uncertain`) are not_stated; disagreeing cues are decided by the one after
 a contrast word ("it's hard, but I manage"), else unclear.
 
 Mechanism, intervention, output: presence and absence words, a negated presence
-being an absence; a claim the speaker contradicts ("he says we cooked together.
+being an absence; for an intervention, a presence word in the scope of a plan
+("we talked about going to the dietitian together") is no delivery; a claim the speaker contradicts ("he says we cooked together.
 We didn't") is absent; plans, intentions and "only talked about" are absent for an
 intervention; "don't know" is not_stated.
 
@@ -134,7 +136,9 @@ def decide_context(found: list[Cue], no_effect: bool, uncertain: bool = False) -
         if cue.label not in ("barrier", "facilitator"):
             continue
         side = cue.label
-        if cue.negated or any(c.label == "gone" and c.clause == cue.clause for c in found):
+        if cue.negated or any(
+            c.label == "gone" and c.clause >= cue.clause and not c.negated for c in found
+        ):
             side = "facilitator" if side == "barrier" else "barrier"
         votes.setdefault(side, []).append(cue)
     cues = tuple(dict.fromkeys(c.cue for c in found))
@@ -158,6 +162,8 @@ def decide_presence(
         return Verdict("absent", 0.55, (*cues, "claim contradicted"))
     if uncertain:
         return Verdict("not_stated", 0.6, cues or ("uncertain",))
+    if component == "intervention" and plans:
+        found = [c for c in found if not (c.label == "present" and c.planned)]
     present = sum(1 for c in found if c.label == "present" and not c.negated)
     absent = sum(1 for c in found if c.label == "absent" and not c.negated) + sum(
         1 for c in found if c.label == "present" and c.negated

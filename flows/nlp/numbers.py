@@ -22,7 +22,7 @@ for words).
 
 from __future__ import annotations
 
-from flows.nlp.states import WITHOUT, Parsed, Profile
+from flows.nlp.states import WITHOUT, Parsed, Profile, lower_objects
 
 NUMBER_WORDS = {
     "en": {
@@ -190,7 +190,12 @@ def _compare(a: tuple[int, float, int | None], b: tuple[int, float, int | None])
     return (vb > va) - (vb < va)
 
 
-def number_change(parsed: Parsed, profile: Profile, language: str) -> int | None:
+def number_change(
+    parsed: Parsed,
+    profile: Profile,
+    language: str,
+    lower_spans: list[tuple[int, int]] | None = None,
+) -> int | None:
     """+1 / -1 / 0 for a count that rose / fell / stayed, turned for a thing of which
     less is better; None without a comparison of numbers."""
     found = counts(parsed, language)
@@ -218,10 +223,10 @@ def number_change(parsed: Parsed, profile: Profile, language: str) -> int | None
     sign = _compare(*pair)
     # a thing of which less is better in the clauses of the two numbers turns it
     held = {numbers[f[0]] for f in pair}
-    turned = any(numbers[s[0]] in held for s in parsed.found.get("lower_is_better", ())) or any(
-        numbers[i] in held
-        and (w in profile.lower or parsed.lemma[i] in profile.lower or w in WITHOUT)
-        for i, w in enumerate(lower)
+    if lower_spans is None:
+        lower_spans = lower_objects(parsed, profile)
+    turned = any(numbers[s[0]] in held for s in lower_spans) or any(
+        numbers[i] in held and w in WITHOUT for i, w in enumerate(lower)
     )
     if not turned and profile.better == "lower":
         # a theme where lower is better: the count is of its own object unless the

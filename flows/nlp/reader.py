@@ -46,6 +46,7 @@ from flows.nlp.states import (
     Profile,
     claim_contradicted,
     cues,
+    lower_objects,
     marks,
     negated_then_and_now,
     outcome_states,
@@ -330,10 +331,12 @@ class StanceReader:
         found = parsed.found
         plans = bool(found.get("intention")) or bool(found.get("advice"))
         if component == "outcome":
-            topical = topical_clauses(parsed, profile, self._others(profile))
-            states = outcome_states(parsed, profile, topical)
-            then_now = then_and_now(parsed, profile, topical)
-            counted = number_change(parsed, profile, self.language)
+            others = self._others(profile)
+            topical = topical_clauses(parsed, profile, others)
+            objects = lower_objects(parsed, profile, others)
+            states = outcome_states(parsed, profile, topical, objects)
+            then_now = then_and_now(parsed, profile, topical, objects)
+            counted = number_change(parsed, profile, self.language, objects)
             verdict = rules.decide_outcome(
                 states,
                 plans,

@@ -34,7 +34,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from flows.nlp.anchors import COMPARISON, Clause, clause_of
+from flows.nlp.anchors import COMPARISON, Clause
 from flows.nlp.negation import negated
 
 DIRECTION_CLASSES = {
@@ -131,14 +131,21 @@ class Parsed:
         return [s for s in self.found.get(label, ()) if clause.start <= s[0] < clause.end]
 
     def is_negated(self, span: tuple[int, int], clause: Clause) -> bool:
-        return negated(
-            span,
-            (clause.start, clause.end),
-            self.negations,
-            self.lower,
-            self.negation_after,
-            self.gap_words,
-        )
+        """Whether a span is negated in its clause (`negation.negated`), computed once
+        per span."""
+        cache = self.__dict__.setdefault("_negated", {})
+        key = (span, clause.start, clause.end)
+        value = cache.get(key)
+        if value is None:
+            value = cache[key] = bool(self.negations) and negated(
+                span,
+                (clause.start, clause.end),
+                self.negations,
+                self.lower,
+                self.negation_after,
+                self.gap_words,
+            )
+        return value
 
     def mentions(self, words: frozenset[str], clause: Clause) -> bool:
         return self.clause_numbers_naming(words)[self.clauses.index(clause)]
@@ -210,17 +217,42 @@ def _without(parsed: Parsed, span: tuple[int, int], clause: Clause) -> bool:
     return bool(before) and (before[-1] in WITHOUT or before == ["uden", "at"])
 
 
-def outcome_states(parsed: Parsed, profile: Profile, topical: list[bool]) -> list[State]:
+def lower_objects(
+    parsed: Parsed, profile: Profile, others: frozenset[str] = frozenset()
+) -> list[tuple[int, int]]:
+    """The things of which less is better named in the excerpt, for this theme: the
+    language's `lower_is_better` words, except those that are another outcome theme's
+    own words ("sugar" is eating's, not a visit to the GP "about the sugar"), and the
+    profile's `lower` words."""
+    lower, lemma = parsed.lower, parsed.lemma
+    spans = [
+        s
+        for s in parsed.found.get("lower_is_better", [])
+        if not (
+            s[1] - s[0] == 1
+            and (lower[s[0]] in others or lemma[s[0]] in others)
+            and lower[s[0]] not in profile.words
+            and lemma[s[0]] not in profile.words
+        )
+    ]
+    return spans + [
+        (i, i + 1) for i, w in enumerate(lower) if w in profile.lower or lemma[i] in profile.lower
+    ]
+
+
+def outcome_states(
+    parsed: Parsed,
+    profile: Profile,
+    topical: list[bool],
+    lower_spans: list[tuple[int, int]] | None = None,
+) -> list[State]:
     """The states an excerpt describes for an outcome behaviour, in text order.
 
     A thing of which less is better turns the direction words of its own clause,
     and of the other clauses of its sentence that name none ("The cola, I've
     stopped completely")."""
-    lower_spans = parsed.found.get("lower_is_better", []) + [
-        (i, i + 1)
-        for i, w in enumerate(parsed.lower)
-        if w in profile.lower or parsed.lemma[i] in profile.lower
-    ]
+    if lower_spans is None:
+        lower_spans = lower_objects(parsed, profile)
     numbers = parsed.clause_numbers()
     by_sentence: dict[int, list[tuple[int, int]]] = {}
     for o in lower_spans:
@@ -306,6 +338,15 @@ def outcome_states(parsed: Parsed, profile: Profile, topical: list[bool]) -> lis
     return [_planned(parsed, s) for s in states]
 
 
+def _in_plan(parsed: Parsed, position: int, clause: Clause) -> bool:
+    """An intention or advice word stands before `position` in its clause."""
+    return any(
+        clause.start <= start < position
+        for label in ("intention", "advice")
+        for start, _ in parsed.found.get(label, ())
+    )
+
+
 def _planned(parsed: Parsed, state: State) -> State:
     """The state with `planned` set when an intention or advice word stands before its
     words in its clause ("she wants to start", "han vil begynde", "you should eat
@@ -362,12 +403,11 @@ def _no_longer(
 
 def marks(parsed: Parsed, label: str) -> list[int]:
     """The clause numbers where words of a class stand."""
-    out = []
-    for start, _ in parsed.found.get(label, ()):
-        clause = clause_of(parsed.clauses, start)
-        if clause is not None:
-            out.append(parsed.clauses.index(clause))
-    return sorted(set(out))
+    spans = parsed.found.get(label)
+    if not spans:
+        return []
+    numbers = parsed.clause_numbers()
+    return sorted({numbers[start] for start, _ in spans if numbers[start] >= 0})
 
 
 @dataclass(frozen=True)
@@ -379,23 +419,27 @@ class Cue:
     negated: bool
     clause: int
     contrast: bool
+    planned: bool = False  # an intention or advice word before it in its clause
 
 
 def cues(parsed: Parsed, labels: tuple[str, ...]) -> list[Cue]:
     """Cues of these classes with their negation, in text order."""
     out = []
+    numbers = parsed.clause_numbers()
     for label in labels:
         for span in parsed.found.get(label, ()):
-            clause = clause_of(parsed.clauses, span[0])
-            if clause is None:
+            n = numbers[span[0]]
+            if n < 0:
                 continue
+            clause = parsed.clauses[n]
             out.append(
                 Cue(
                     label,
                     parsed.words(span),
                     parsed.is_negated(span, clause),
-                    parsed.clauses.index(clause),
+                    n,
                     clause.contrast,
+                    _in_plan(parsed, span[0], clause),
                 )
             )
     out.sort(key=lambda c: (c.clause, c.label, c.cue))
@@ -403,6 +447,14 @@ def cues(parsed: Parsed, labels: tuple[str, ...]) -> list[Cue]:
 
 
 def claim_contradicted(parsed: Parsed) -> bool:
+    """`_claim_contradicted`, computed once per excerpt."""
+    value = parsed.__dict__.get("_contradicted")
+    if value is None:
+        value = parsed.__dict__["_contradicted"] = _claim_contradicted(parsed)
+    return value
+
+
+def _claim_contradicted(parsed: Parsed) -> bool:
     """A reported claim ("he says", "han siger", "if you ask him") that the speaker
     doubts ("not convinced", "tror ikke på det", "we didn't") or sets against their own
     observation in a later sentence or after a contrast word ("but the fridge was
@@ -429,7 +481,12 @@ def negated_then_and_now(parsed: Parsed) -> bool:
     return "baseline" in anchors and "latest" in anchors
 
 
-def then_and_now(parsed: Parsed, profile: Profile, topical: list[bool]) -> int | None:
+def then_and_now(
+    parsed: Parsed,
+    profile: Profile,
+    topical: list[bool],
+    lower_spans: list[tuple[int, int]] | None = None,
+) -> int | None:
     """What the behaviour was at the baseline against what it is now when no
     direction word says so, by polarity: "Before, I didn't measure at all. Now I do it
     every morning" (+1); "I used to go every three months. I don't bother anymore"
@@ -439,13 +496,9 @@ def then_and_now(parsed: Parsed, profile: Profile, topical: list[bool]) -> int |
     the last one now decide; the same polarity is no verdict (None)."""
     numbers = parsed.clause_numbers()
     negated_clauses = {numbers[n] for n in parsed.negations if numbers[n] >= 0}
-    lower = set(parsed.found.get("lower_is_better", ()))
-    objects = {numbers[s[0]] for s in lower if numbers[s[0]] >= 0}
-    objects |= {
-        numbers[i]
-        for i, w in enumerate(parsed.lower)
-        if numbers[i] >= 0 and (w in profile.lower or parsed.lemma[i] in profile.lower)
-    }
+    if lower_spans is None:
+        lower_spans = lower_objects(parsed, profile)
+    objects = {numbers[s[0]] for s in lower_spans if numbers[s[0]] >= 0}
     if profile.better == "lower":
         # where lower is better, a clause that names no thing of which more is
         # better is about the theme's own object ("I never had the pains before")
