@@ -59,6 +59,7 @@ class Verdict(NamedTuple):
     label: str
     confidence: float
     cues: tuple[str, ...]
+    reason: str = ""  # which rule gave the label (`latest`, `relapse`, `numbers`, ...)
 
 
 def decide_outcome(
@@ -79,13 +80,13 @@ def decide_outcome(
     own = [s for s in states if s.topical and not s.planned]
     cues = tuple(dict.fromkeys(s.cue for s in own))
     if nonaction and not any(s.value == 1 and s.anchor == "latest" for s in own):
-        return Verdict("no_change", 0.6, cues or ("plan not carried out",))
+        return Verdict("no_change", 0.6, cues or ("plan not carried out",), "nonaction")
     now = [s for s in own if s.anchor not in ("baseline", "early") and s.value is not None]
     gains = [s for s in own if s.value == 1]
     if relapse and gains and not any(s.value == 1 and s.clause > max(relapse) for s in own):
-        return Verdict("no_change", 0.6, cues)
+        return Verdict("no_change", 0.6, cues, "relapse")
     if now and contradicted and any(s.value == 1 for s in now):
-        return Verdict("no_change", 0.55, (*cues, "claim contradicted"))
+        return Verdict("no_change", 0.55, (*cues, "claim contradicted"), "contradicted")
     if now:
         last_clause = now[-1].clause
         if now[-1].value == 0 and now[-1].cue in CONTINUING:
@@ -99,38 +100,38 @@ def decide_outcome(
             value = last.pop()
             label = {1: "improved", 0: "no_change", -1: "worsened"}[value]
             agree = sum(1 for s in now if s.value == value) / len(now)
-            return Verdict(label, round(0.5 + 0.4 * agree, 2), cues)
-        return Verdict(UNCLEAR, 0.3, cues)
+            return Verdict(label, round(0.5 + 0.4 * agree, 2), cues, "latest")
+        return Verdict(UNCLEAR, 0.3, cues, "conflict")
     if negated_then_and_now and not own:
-        return Verdict("no_change", 0.55, ("not before, not now",))
+        return Verdict("no_change", 0.55, ("not before, not now",), "negated_both")
     if numbers is not None and not now:
         label = {1: "improved", 0: "no_change", -1: "worsened"}[numbers]
-        return Verdict(label, 0.6, (*cues, "numbers"))
+        return Verdict(label, 0.6, (*cues, "numbers"), "numbers")
     if then_now and not now:
         label = "improved" if then_now > 0 else "worsened"
-        return Verdict(label, 0.55, (*cues, "then and now"))
+        return Verdict(label, 0.55, (*cues, "then and now"), "then_now")
     old = [s for s in own if s.anchor == "baseline" and s.value is not None]
     if old and latest_words:
         value = old[-1].value
         if value == -1:
-            return Verdict("improved", 0.6, cues)
+            return Verdict("improved", 0.6, cues, "old_habit")
         if value == 1:
-            return Verdict("worsened", 0.5, cues)
+            return Verdict("worsened", 0.5, cues, "old_habit")
     if plans or planned:
-        return Verdict("not_stated", 0.55, cues or ("intention",))
+        return Verdict("not_stated", 0.55, cues or ("intention",), "plan")
     if uncertain and not own:
-        return Verdict("not_stated", 0.5, ("uncertain",))
+        return Verdict("not_stated", 0.5, ("uncertain",), "uncertain")
     if not own and not anchored:
-        return Verdict("not_stated", 0.4, ("no state",))
-    return Verdict(UNCLEAR, 0.2, cues)
+        return Verdict("not_stated", 0.4, ("no state",), "nothing")
+    return Verdict(UNCLEAR, 0.2, cues, "none")
 
 
 def decide_context(found: list[Cue], no_effect: bool, uncertain: bool = False) -> Verdict:
     """facilitator / barrier / not_stated from context cues."""
     if no_effect:
-        return Verdict("not_stated", 0.6, ("no difference",))
+        return Verdict("not_stated", 0.6, ("no difference",), "no_effect")
     if uncertain:
-        return Verdict("not_stated", 0.55, ("uncertain",))
+        return Verdict("not_stated", 0.55, ("uncertain",), "uncertain")
     votes: dict[str, list[Cue]] = {}
     for cue in found:
         if cue.label not in ("barrier", "facilitator"):
@@ -143,14 +144,14 @@ def decide_context(found: list[Cue], no_effect: bool, uncertain: bool = False) -
         votes.setdefault(side, []).append(cue)
     cues = tuple(dict.fromkeys(c.cue for c in found))
     if not votes:
-        return Verdict(UNCLEAR, 0.2, cues)
+        return Verdict(UNCLEAR, 0.2, cues, "none")
     if len(votes) == 1:
         side = next(iter(votes))
-        return Verdict(side, 0.7, cues)
+        return Verdict(side, 0.7, cues, "one_side")
     after = {side for side, cs in votes.items() if any(c.contrast for c in cs)}
     if len(after) == 1:
-        return Verdict(after.pop(), 0.55, cues)
-    return Verdict(UNCLEAR, 0.3, cues)
+        return Verdict(after.pop(), 0.55, cues, "contrast")
+    return Verdict(UNCLEAR, 0.3, cues, "conflict")
 
 
 def decide_presence(
@@ -159,9 +160,9 @@ def decide_presence(
     """present / absent / not_stated for a mechanism, intervention or output."""
     cues = tuple(dict.fromkeys(c.cue for c in found))
     if contradicted:
-        return Verdict("absent", 0.55, (*cues, "claim contradicted"))
+        return Verdict("absent", 0.55, (*cues, "claim contradicted"), "contradicted")
     if uncertain:
-        return Verdict("not_stated", 0.6, cues or ("uncertain",))
+        return Verdict("not_stated", 0.6, cues or ("uncertain",), "uncertain")
     if component == "intervention" and plans:
         found = [c for c in found if not (c.label == "present" and c.planned)]
     present = sum(1 for c in found if c.label == "present" and not c.negated)
@@ -169,11 +170,11 @@ def decide_presence(
         1 for c in found if c.label == "present" and c.negated
     )
     if component == "intervention" and plans and not present:
-        return Verdict("absent", 0.55, cues or ("plan",))
+        return Verdict("absent", 0.55, cues or ("plan",), "plan")
     if present and not absent:
-        return Verdict("present", 0.7, cues)
+        return Verdict("present", 0.7, cues, "one_side")
     if absent and not present:
-        return Verdict("absent", 0.7, cues)
+        return Verdict("absent", 0.7, cues, "one_side")
     if present and absent:
-        return Verdict(UNCLEAR, 0.3, cues)
-    return Verdict(UNCLEAR, 0.2, cues)
+        return Verdict(UNCLEAR, 0.3, cues, "conflict")
+    return Verdict(UNCLEAR, 0.2, cues, "none")

@@ -175,11 +175,14 @@ def features(
     parsed: Parsed,
     component: str,
     rule_label: str,
+    reason: str = "",
     states: list[State] | None = None,
     found: list[Cue] | None = None,
 ) -> list[str]:
     """The sorted, distinct features of one reading."""
     out = [f"rule={rule_label}", f"component={component}"]
+    if reason:
+        out.append(f"rule={rule_label}|{reason}")
     out += [f"has={m}" for m in MARKERS if parsed.found.get(m)]
     if claim_contradicted(parsed):
         out.append("claim=contradicted")

@@ -350,7 +350,7 @@ class StanceReader:
                 bool(found.get("uncertain")),
                 any(c.anchor for c in parsed.clauses),
             )
-            feats = features(parsed, component, verdict.label, states=states)
+            feats = features(parsed, component, verdict.label, verdict.reason, states=states)
             extra = [f"then_now={then_now:+d}"] if then_now else []
             if counted is not None:
                 extra.append(f"numbers={counted:+d}")
@@ -371,7 +371,7 @@ class StanceReader:
                 component,
                 claim_contradicted(parsed),
             )
-        return verdict, features(parsed, component, verdict.label, found=found_cues)
+        return verdict, features(parsed, component, verdict.label, verdict.reason, found=found_cues)
 
     def _others(self, profile: Profile) -> frozenset[str]:
         """Words of the other outcome themes (the study's, else the scheme's), once per
