@@ -40,7 +40,7 @@ from flows.nlp.lexicons import (
 )
 from flows.nlp.model import FamilyModel, StanceModel, family_of, load_model
 from flows.nlp.negation import negation_positions
-from flows.nlp.numbers import number_change
+from flows.nlp.numbers import UNITS, number_change
 from flows.nlp.states import (
     Parsed,
     Profile,
@@ -118,25 +118,33 @@ def profile_for(
 
 
 def own_words(language: str, examples: dict[str, list[str]] | None, label: str | None) -> set[str]:
-    """The words a study gives a theme: its example cue words, each word of a longer
-    cue, and the words of its label, with their lookup lemmas; words of the
-    lexicon's classes ("better", "reduction") and short words left out."""
-    terms = [t for ts in (examples or {}).values() for t in ts]
-    terms += (label or "").replace("/", " ").split()
+    """The words a study gives a theme: its example cue words, the longer words of a
+    cue of several ("out of breath" -> "breath") and of its label, with their lookup
+    lemmas; words of the lexicon's state classes ("better", "reduction") and short
+    words left out, and times ("days", "night") unless a cue is the time itself."""
+    cues = [t.strip().lower() for ts in (examples or {}).values() for t in ts]
+    pieces = [w for t in cues if " " in t for w in t.split()]
+    pieces += (label or "").lower().replace("/", " ").split()
     classed = _classed_words(language)
     vocab = shared_pipeline(language).vocab
     out: set[str] = set()
-    for term in terms:
-        term = term.strip().lower()
-        pieces = [term] if " " not in term else [term, *term.split()]
-        for piece in pieces:
-            piece = piece.strip(".,;:()")
-            if len(piece) < 3 or piece in classed:
-                continue
-            out.add(piece)
-            if " " not in piece:
-                out.add(vocab[piece].norm_.lower())
+    for word, least in [(c, 3) for c in cues] + [(p, PIECE_LENGTH) for p in pieces]:
+        word = word.strip(".,;:()")
+        if len(word) < least or word in classed or (least > 3 and word in TIME_WORDS):
+            continue
+        out.add(word)
+        if " " not in word:
+            out.add(vocab[word].norm_.lower())
     return out
+
+
+#: a word taken from a cue of several words or from a label has at least this many
+#: letters ("breath", "work", not "of", "a")
+PIECE_LENGTH = 4
+#: times name no theme's object ("Missed work days", "dry night")
+TIME_WORDS = frozenset(UNITS) | frozenset(
+    {"night", "nights", "morning", "evening", "weekend", "aften", "nat", "morgen"}
+)
 
 
 @lru_cache(maxsize=4)
@@ -170,20 +178,42 @@ STATE_CLASSES = (
 
 
 #: label words that name no object ("Reduction of alcohol", "Brug af inhalator")
-OWN_STOP_WORDS = (
-    "and",
-    "the",
-    "use",
-    "with",
-    "for",
-    "out",
-    "off",
-    "og",
-    "med",
-    "brug",
-    "af",
-    "til",
-    "ud",
+OWN_STOP_WORDS = frozenset(
+    [
+        "and",
+        "the",
+        "use",
+        "with",
+        "for",
+        "out",
+        "off",
+        "from",
+        "into",
+        "over",
+        "what",
+        "that",
+        "this",
+        "have",
+        "been",
+        "like",
+        "just",
+        "only",
+        "most",
+        "some",
+        "much",
+        "many",
+        "very",
+        "og",
+        "med",
+        "brug",
+        "til",
+        "ud",
+        "fra",
+        "over",
+        "meget",
+        "mest",
+        "nogle",
+    ]
 )
 
 
