@@ -10,6 +10,7 @@ The parts, each readable on its own:
 - `anchors.py`: clauses and their time anchors (baseline, early, latest);
 - `negation.py`: what a negation negates (English before the verb, Danish after it);
 - `states.py`: the states an excerpt describes for the theme's behaviour;
+- `numbers.py`: numbers compared across time ("from two to seven");
 - `decide.py`: the rules' verdict from the states, or `unclear`;
 - `features.py` and `model.py`: a small trained model that weighs the rules'
   verdict, the states and the words, and says how sure it is.
