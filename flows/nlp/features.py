@@ -40,6 +40,7 @@ MARKERS = (
     "latest",
     "gone",
     "no_effect",
+    "effect",
     "doubt",
     "confirm",
 )

@@ -263,9 +263,11 @@ class StanceReader:
             return verdict, feats
         if component == "context":
             found_cues = cues(parsed, ("barrier", "facilitator", "gone"))
-            verdict = rules.decide_context(
-                found_cues, bool(found.get("no_effect")), bool(found.get("uncertain"))
+            # "it didn't affect", "har ikke ændret noget": a negated effect is no effect
+            no_effect = bool(found.get("no_effect")) or any(
+                c.negated for c in cues(parsed, ("effect",))
             )
+            verdict = rules.decide_context(found_cues, no_effect, bool(found.get("uncertain")))
         else:
             found_cues = cues(parsed, ("present", "absent"))
             verdict = rules.decide_presence(
