@@ -29,7 +29,8 @@ Outcomes (scheme: compare the baseline with the latest state):
 
 Context: barrier and facilitator words, turned around by a negation or by "gone" in
 their clause or a later one ("the fatigue ... It lifted around March");
-"made no difference", "didn't stop me", "om det har haft betydning" (`no_effect`)
+"made no difference", "didn't stop me", "om det har haft betydning" (`no_effect`), a
+negated effect verb ("it doesn't seem to have affected", "har ikke ændret noget")
 and "I can't say" (`uncertain`) are not_stated; disagreeing cues are decided by the one after
 a contrast word ("it's hard, but I manage"), else unclear.
 

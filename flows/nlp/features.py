@@ -1,12 +1,18 @@
 """What the trained model sees of a reading: named features, each a short string.
 
-- the rules' verdict (`rule=improved`);
+- the rules' verdict, alone and with the rule that gave it (`rule=improved`,
+  `rule=no_change|contradicted`);
 - for outcomes, every state of the theme's own clauses as direction and anchor
   (`v=+1|latest`, `s=stop|-1|baseline`), the last and first of them, and the
   states of other themes' clauses apart (`off=-1`);
 - for context and presence themes, each cue with its negation and whether it
   follows a contrast word (`cue=barrier|neg`, `cue=present|but`);
-- which marker classes occur at all (`has=reported`, `has=intention`, ...);
+- which marker classes occur at all (`has=reported`, `has=intention`, ...), and
+  whether a reported claim is contradicted (`claim=contradicted`);
+- every word class with its clause's time, its negation and whether it stands in
+  the last clause (`c=same|baseline|pos`, `c=reported|pos|last`), and the times of
+  the clauses holding a negation (`negin=baseline`): what the rules compare,
+  without the words, so it carries across writers;
 - the excerpt's words as lemmas, a word under a negation marked `~`
   (`~walk`). Pairs of neighbouring lemmas were dropped: leave-one-writer-out
   they added nothing (macro-F1 0.801 with them, 0.800 without) and cost time.
@@ -34,6 +40,7 @@ MARKERS = (
     "latest",
     "gone",
     "no_effect",
+    "effect",
     "doubt",
     "confirm",
 )

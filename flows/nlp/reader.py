@@ -10,6 +10,7 @@ The parts, each readable on its own:
 - `anchors.py`: clauses and their time anchors (baseline, early, latest);
 - `negation.py`: what a negation negates (English before the verb, Danish after it);
 - `states.py`: the states an excerpt describes for the theme's behaviour;
+- `numbers.py`: numbers compared across time ("from two to seven");
 - `decide.py`: the rules' verdict from the states, or `unclear`;
 - `features.py` and `model.py`: a small trained model that weighs the rules'
   verdict, the states and the words, and says how sure it is.
@@ -389,9 +390,11 @@ class StanceReader:
             return verdict, feats
         if component == "context":
             found_cues = cues(parsed, ("barrier", "facilitator", "gone"))
-            verdict = rules.decide_context(
-                found_cues, bool(found.get("no_effect")), bool(found.get("uncertain"))
+            # "it didn't affect", "har ikke ændret noget": a negated effect is no effect
+            no_effect = bool(found.get("no_effect")) or any(
+                c.negated for c in cues(parsed, ("effect",))
             )
+            verdict = rules.decide_context(found_cues, no_effect, bool(found.get("uncertain")))
         else:
             found_cues = cues(parsed, ("present", "absent"))
             verdict = rules.decide_presence(
