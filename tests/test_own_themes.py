@@ -91,6 +91,18 @@ CASES = [
         "Jeg var på skadestuen to gange lige efter operationen, og jeg har ikke været der siden.",
         "improved",
     ),
+    (
+        "da",
+        "smoking",
+        "Hun har fået to anfald siden januar. Før var det kun den ene gang.",
+        "worsened",
+    ),
+    (
+        "en",
+        "breathlessness",
+        "I was a lot less puffed early on, and it's crept back since.",
+        "no_change",
+    ),
     # then and now with no direction word: the theme's own object where lower is better
     (
         "en",

@@ -68,6 +68,7 @@ NUMBER_WORDS = {
         "aldrig": 0,
         "én": 1,
         "ét": 1,
+        "ene": 1,
         "to": 2,
         "tre": 3,
         "fire": 4,
