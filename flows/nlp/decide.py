@@ -86,7 +86,7 @@ def decide_outcome(
     gains = [s for s in own if s.value == 1]
     if relapse and gains and not any(s.value == 1 and s.clause > max(relapse) for s in own):
         return Verdict("no_change", 0.6, cues, "relapse")
-    if now and contradicted and any(s.value == 1 for s in now):
+    if contradicted and (not now or any(s.value == 1 for s in now)):
         return Verdict("no_change", 0.55, (*cues, "claim contradicted"), "contradicted")
     if now:
         last_clause = now[-1].clause
