@@ -229,7 +229,7 @@ def study_reader(study: Study, language: str) -> StanceReader:
     """A stance reader for the study's themes: each theme's profile is the scheme theme
     its `behaviour` names (default: its id), or what the study file says of it."""
     profiles = {
-        t.id: profile_for(t.id, language, t.kind, t.examples, t.behaviour, t.better)
+        t.id: profile_for(t.id, language, t.kind, t.examples, t.behaviour, t.better, t.label)
         for t in study.themes
     }
     return StanceReader(language, profiles, {t.id: t.examples for t in study.themes})
@@ -347,7 +347,9 @@ def run_salt(
         "roster": roster,
         "identifiers": [[label, list(names)] for label, names in extra],
         "common_words": sorted(study.privacy.common_words),
-        "themes": [[t.id, t.kind, t.examples, t.behaviour, t.better] for t in study.themes],
+        "themes": [
+            [t.id, t.kind, t.examples, t.behaviour, t.better, t.label] for t in study.themes
+        ],
         "lexicons": lexicon_files,
         "code": code,
         "model": [model, model_version(model)],
