@@ -48,7 +48,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from flows.nlp.states import Cue, State
+from flows.nlp.cues import Cue
+from flows.nlp.states import State
 
 UNCLEAR = "unclear"
 #: "same" words that say a change goes on ("still does", "stadig"): after a change

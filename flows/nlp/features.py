@@ -23,7 +23,8 @@ model's sum does not depend on their order.
 
 from __future__ import annotations
 
-from flows.nlp.states import Cue, Parsed, State, claim_contradicted
+from flows.nlp.cues import Cue, claim_contradicted
+from flows.nlp.states import Parsed, State
 
 MARKERS = (
     "reported",

@@ -31,6 +31,7 @@ from spacy.tokens import Doc
 
 from flows.nlp import decide as rules
 from flows.nlp.anchors import clauses
+from flows.nlp.cues import claim_contradicted, cues, marks
 from flows.nlp.features import features
 from flows.nlp.lexicons import (
     WordMatcher,
@@ -45,10 +46,7 @@ from flows.nlp.numbers import UNITS, number_change
 from flows.nlp.states import (
     Parsed,
     Profile,
-    claim_contradicted,
-    cues,
     lower_objects,
-    marks,
     negated_then_and_now,
     outcome_states,
     then_and_now,

@@ -338,7 +338,7 @@ def outcome_states(
     return [_planned(parsed, s) for s in states]
 
 
-def _in_plan(parsed: Parsed, position: int, clause: Clause) -> bool:
+def in_plan(parsed: Parsed, position: int, clause: Clause) -> bool:
     """An intention or advice word stands before `position` in its clause."""
     return any(
         clause.start <= start < position
@@ -399,78 +399,6 @@ def _no_longer(
                 )
             ]
     return []
-
-
-def marks(parsed: Parsed, label: str) -> list[int]:
-    """The clause numbers where words of a class stand."""
-    spans = parsed.found.get(label)
-    if not spans:
-        return []
-    numbers = parsed.clause_numbers()
-    return sorted({numbers[start] for start, _ in spans if numbers[start] >= 0})
-
-
-@dataclass(frozen=True)
-class Cue:
-    """A cue of a context or presence theme: its class, negated or not, and where."""
-
-    label: str
-    cue: str
-    negated: bool
-    clause: int
-    contrast: bool
-    planned: bool = False  # an intention or advice word before it in its clause
-
-
-def cues(parsed: Parsed, labels: tuple[str, ...]) -> list[Cue]:
-    """Cues of these classes with their negation, in text order."""
-    out = []
-    numbers = parsed.clause_numbers()
-    for label in labels:
-        for span in parsed.found.get(label, ()):
-            n = numbers[span[0]]
-            if n < 0:
-                continue
-            clause = parsed.clauses[n]
-            out.append(
-                Cue(
-                    label,
-                    parsed.words(span),
-                    parsed.is_negated(span, clause),
-                    n,
-                    clause.contrast,
-                    _in_plan(parsed, span[0], clause),
-                )
-            )
-    out.sort(key=lambda c: (c.clause, c.label, c.cue))
-    return out
-
-
-def claim_contradicted(parsed: Parsed) -> bool:
-    """`_claim_contradicted`, computed once per excerpt."""
-    value = parsed.__dict__.get("_contradicted")
-    if value is None:
-        value = parsed.__dict__["_contradicted"] = _claim_contradicted(parsed)
-    return value
-
-
-def _claim_contradicted(parsed: Parsed) -> bool:
-    """A reported claim ("he says", "han siger", "if you ask him") that the speaker
-    doubts ("not convinced", "tror ikke på det", "we didn't") or sets against their own
-    observation in a later sentence or after a contrast word ("but the fridge was
-    full", "when I counted the packets", "da jeg talte op"), unless the speaker
-    confirms it ("that's true", "ingen grund til at tvivle")."""
-    reported = marks(parsed, "reported") + marks(parsed, "doubt")
-    if not reported or parsed.found.get("confirm"):
-        return False
-    first = min(reported)
-    if any(n >= first for n in marks(parsed, "doubt")):
-        return True
-    sentence = parsed.clauses[first].sentence
-    return any(
-        n > first and (parsed.clauses[n].contrast or parsed.clauses[n].sentence > sentence)
-        for n in marks(parsed, "observed")
-    )
 
 
 def negated_then_and_now(parsed: Parsed) -> bool:
