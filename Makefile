@@ -28,7 +28,7 @@ AXE_VERSION := 4.14.1
 # pip here prints one warning per package about optional local mirrors; hide only those.
 PIP_QUIET := grep -v "is ignored: it is neither a file nor a directory" || true
 
-.PHONY: help venv system-deps run test mutants eval train-stance bench lint format ui ui-stop serve clean
+.PHONY: help venv system-deps run test mutants eval train-stance bench score-study lint format ui ui-stop serve clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
@@ -74,6 +74,9 @@ train-stance: $(STAMP) ## retrain flows/nlp/stance-model.json on data/eval/dev a
 
 bench: system-deps $(STAMP) ## benchmark 9, 100 and 1,000 generated cases (BENCH_ARGS=--with-10k for 10,000)
 	$(BIN)/python bench/run_bench.py $(BENCH_ARGS)
+
+score-study: $(STAMP) ## score a study end to end against an answer key: STUDY=dir TRUTH=truth.csv
+	$(BIN)/python bench/score_study.py --study $(STUDY) --truth $(TRUTH)
 
 lint: $(STAMP) ## ruff lint and format check
 	$(BIN)/ruff check .

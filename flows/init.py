@@ -135,7 +135,15 @@ def render_study(qda: QdaDraft, survey: SurveyDraft | None, out: Path, study_id:
     if qda.role_variable:
         lines.append(
             f'role = {{ from = "variable", name = {q(qda.role_variable)}, '
-            f"values = {inline(qda.role_values)} }}  # check: the variable giving each informant's role"
+            f"values = {inline(qda.role_values)} }}  # check: the variable giving each "
+            f"informant's role ({qda.role_evidence})"
+        )
+    elif qda.role_pattern:
+        values = f", values = {inline(qda.role_values)}" if qda.role_values else ""
+        lines.append(
+            f"role = {{ from = \"source_name\", pattern = '{qda.role_pattern}'{values} }}  "
+            f"# check: each informant's role from {qda.role_evidence}; documents without "
+            'one are "informant"'
         )
     if qda.cases:
         values = {k: v for k, v in qda.case_values.items() if k != v}
@@ -167,7 +175,9 @@ def render_study(qda: QdaDraft, survey: SurveyDraft | None, out: Path, study_id:
             lines.append(
                 f"case_column = {q(survey.case_column)}  # check: the column naming the case"
             )
-        if survey.wave_column != default_wave:
+        if survey.layout == "waves_in_columns":
+            lines += _waves_in_columns_lines(survey)
+        elif survey.wave_column != default_wave:
             lines.append(
                 f"wave_column = {q(survey.wave_column)}  # check: the column naming the wave"
             )
@@ -197,12 +207,29 @@ def render_study(qda: QdaDraft, survey: SurveyDraft | None, out: Path, study_id:
     return "\n".join(lines) + "\n"
 
 
+def _waves_in_columns_lines(survey: SurveyDraft) -> list[str]:
+    """[survey] lines of a file with one row per case and the waves in columns."""
+    found = ", ".join(survey.all_tags)
+    lines = [
+        'layout = "waves_in_columns"  # check: one row per case, a column per item and wave',
+        f"wave_{survey.tag_kind}es = {inline(survey.tags)}  # check: the {survey.tag_kind}es "
+        f"found: {found} (the two waves compared)",
+    ]
+    if survey.ignored:
+        lines.append(
+            f"ignore_columns = [{', '.join(q(c) for c in survey.ignored)}]  # check: columns of "
+            "waves not compared, or of context answered again"
+        )
+    return lines
+
+
 def _render_roles(qda: QdaDraft) -> list[str]:
     lines = []
-    roles = qda.role_values or {"Informant": "informant"}
-    for label, ident in roles.items():
+    for ident, label in qda.roles.items():
         per_case = qda.per_case.get(ident, True)
         why = "sources held whole by one QDA case" if per_case else "speaks about several cases"
+        if not qda.cases:
+            why = "no QDA cases" if per_case else "one person alone holds it"
         lines += [
             "",
             "[[roles]]",

@@ -10,9 +10,11 @@ What is guessed (each marked `# check:` in the draft):
   codes under no such folder are listed, with their codings, as mapped to
   no theme;
 - who speaks in each source: the text variable whose values differ most
-  between sources (else the source name, mapped to neutral ids); the role:
-  a variable named like role/type/informant; a role is interviewed per case
-  when its sources are held whole by one QDA case;
+  between sources (else the source name, mapped to neutral ids); the role
+  (`flows.init_roles`): a variable named like a role or a group (MAXQDA's
+  document groups), else words recurring in document names; a role is
+  interviewed per case when its sources are held whole by one QDA case
+  (without QDA cases: unless one person alone holds it);
 - cases: the QDA cases (renamed to neutral ids when a name looks like more
   than an id), their variables as context;
 - the survey (`flows.init_survey`): items, context variables, waves, and
@@ -30,6 +32,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from flows.init_roles import RoleGuess, role_from_names, role_from_variable, role_label
 from flows.init_survey import slug
 from flows.readers.common import Rejects
 from flows.readers.qda import QdaProject
@@ -51,7 +54,6 @@ COMPONENT_WORDS = {
     "outcome": "outcome",
     "outcomes": "outcome",
 }
-ROLE_WORDS = re.compile(r"role|type|informant|category|function|rolle|gruppe", re.IGNORECASE)
 MODE_WORDS = re.compile(r"\bmode\b|medium|format", re.IGNORECASE)
 LANGUAGE_WORDS = re.compile(r"language|sprog", re.IGNORECASE)
 PLAIN_ID = re.compile(r"^[A-Za-z]{0,3}[-_]?[0-9]{1,4}[A-Za-z]?$")
@@ -132,7 +134,10 @@ class QdaDraft:
     person_variable: str | None = None
     person_values: dict[str, str] = field(default_factory=dict)  # source name -> id
     role_variable: str | None = None
-    role_values: dict[str, str] = field(default_factory=dict)
+    role_values: dict[str, str] = field(default_factory=dict)  # value found -> role id
+    role_pattern: str | None = None  # roles from words in document names
+    role_evidence: str = ""
+    roles: dict[str, str] = field(default_factory=dict)  # role id -> label
     per_case: dict[str, bool] = field(default_factory=dict)
     case_values: dict[str, str] = field(default_factory=dict)  # QDA case -> case id
     cases: list[str] = field(default_factory=list)
@@ -284,14 +289,12 @@ def draft_qda(path: Path, fmt: str) -> QdaDraft:
     _themes(draft, codes, counts)
     person_of = _people(draft, project)
     variables = _text_variables(project)
+    guess = _roles(draft, project, variables)
     for name in sorted(variables):
         values = set(variables[name].values())
-        if name == draft.person_variable:
+        if name in (draft.person_variable, draft.role_variable):
             continue
-        if draft.role_variable is None and ROLE_WORDS.search(name) and 1 < len(values) <= 8:
-            draft.role_variable = name
-            draft.role_values = {v: slug(v, "role") for v in sorted(values)}
-        elif draft.mode_variable is None and MODE_WORDS.search(name):
+        if draft.mode_variable is None and MODE_WORDS.search(name):
             draft.mode_variable = name
         elif (
             draft.language_variable is None
@@ -310,11 +313,8 @@ def draft_qda(path: Path, fmt: str) -> QdaDraft:
         person = person_of.get(key)
         if not person:
             continue
-        role_value = source.variables.get(draft.role_variable or "", "").strip()
         entry = draft.people.setdefault(person, {"role": "", "cases": set(), "whole": True})
-        entry["role"] = draft.role_values.get(role_value, entry["role"])
-        if draft.role_variable is None:
-            entry["role"] = "informant"
+        entry["role"] = guess.of_source.get(key, "informant") if guess else "informant"
         if not qda_cases:  # a guess the study file asks to check: each person their own case
             entry["cases"].add(person)
         whole = [draft.case_values.get(c, c) for c in source.cases]
@@ -324,4 +324,36 @@ def draft_qda(path: Path, fmt: str) -> QdaDraft:
         if entry["role"]:
             draft.per_case.setdefault(entry["role"], True)
             draft.per_case[entry["role"]] = draft.per_case[entry["role"]] and entry["whole"]
+    draft.roles = {e["role"]: role_label(e["role"]) for e in draft.people.values() if e["role"]}
+    draft.roles = dict(sorted(draft.roles.items())) or {"informant": "Informant"}
+    if guess is not None and not qda_cases:
+        _single_person_roles(draft)
     return draft
+
+
+def _roles(draft: QdaDraft, project: QdaProject, variables: dict) -> RoleGuess | None:
+    """Each source's role: from a role or group variable, else from words
+    recurring in document names (`flows.init_roles`); None: one "informant"."""
+    candidates = {n: v for n, v in variables.items() if n != draft.person_variable}
+    guess = role_from_variable(candidates, list(project.sources))
+    if guess is None:
+        guess = role_from_names({k: s.name for k, s in project.sources.items()})
+    if guess is None:
+        return None
+    draft.role_variable, draft.role_pattern = guess.variable, guess.pattern
+    draft.role_values, draft.role_evidence = guess.values, guess.evidence
+    return guess
+
+
+def _single_person_roles(draft: QdaDraft) -> None:
+    """Without QDA cases: a role one person holds, beside roles several hold
+    (a physiotherapist beside participants and coaches), speaks about several
+    cases (per_case false, case_ids left to fill in)."""
+    holders: dict[str, int] = {}
+    for entry in draft.people.values():
+        holders[entry["role"]] = holders.get(entry["role"], 0) + 1
+    if max(holders.values(), default=0) < 2:
+        return
+    for role, count in holders.items():
+        if count == 1 and role != "informant":
+            draft.per_case[role] = False

@@ -2,8 +2,10 @@
 guessed from a survey export (REDCap with its data dictionary, SPSS, Stata,
 or a wide CSV/XLSX).
 
-A column answered again after baseline and holding numbers is drafted as a
-survey item (its smallest change that counts guessed as half a baseline
+A file without a wave column whose column names pair up by a suffix or
+prefix (`walk_t0`/`walk_t1`, `pre_walk`/`post_walk`) is drafted with the
+waves in columns (`wave_columns`). A column answered again after baseline
+and holding numbers is drafted as a survey item (its smallest change that counts guessed as half a baseline
 standard deviation, Norman et al. 2003); a column answered at baseline only,
 or a checkbox, as a context variable. Every guess is marked for checking by
 `flows.init`.
@@ -73,6 +75,14 @@ class SurveyDraft:
     items: list[DraftItem] = field(default_factory=list)
     variables: list[DraftVariable] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # columns left out, with why
+    #: "long", or "waves_in_columns" with `tags` (baseline/followup -> suffix or prefix)
+    layout: str = "long"
+    tag_kind: str = "suffix"
+    tags: dict[str, str] = field(default_factory=dict)
+    #: waves_in_columns: every tag found, in wave order (more than two: the middle ones unused)
+    all_tags: list[str] = field(default_factory=list)
+    #: waves_in_columns: columns of the waves not compared (drafted as ignore_columns)
+    ignored: list[str] = field(default_factory=list)
 
 
 def _number(text: str) -> float | None:
@@ -114,6 +124,68 @@ def _mcid(values: list[float]) -> tuple[float, str]:
     return 1.0, "a placeholder: too few baseline values to estimate"
 
 
+SEPARATORS = "_.-"
+EARLY_WORDS = ("pre", "base", "baseline", "bl", "before", "start", "intake", "t0")
+LATE_WORDS = ("post", "fu", "followup", "follow", "after", "end", "exit")
+
+
+def _wave_order(tag: str) -> tuple[int, int, str]:
+    """Sort key of a wave tag: named early/late words, then its number."""
+    word = re.sub(r"[^a-z]", "", tag.lower())
+    digits = re.findall(r"\d+", tag)
+    rank = 0 if word in EARLY_WORDS else 2 if word in LATE_WORDS else 1
+    return rank, int(digits[-1]) if digits else 0, tag
+
+
+def _tag_stems(header: list[str], kind: str) -> dict[str, set[str]]:
+    """Wave tag candidate -> the stems it ends (suffix) or starts (prefix)."""
+    found: dict[str, set[str]] = {}
+    for column in header:
+        for i, char in enumerate(column):
+            if char not in SEPARATORS or i == 0 or i == len(column) - 1:
+                continue
+            if kind == "suffix":
+                stem, tag = column[:i], column[i:]
+            else:
+                stem, tag = column[i + 1 :], column[: i + 1]
+            if len(tag) <= 12:
+                found.setdefault(tag, set()).add(stem)
+    return found
+
+
+def wave_columns(header: list[str]) -> tuple[str, list[str], list[str], set[str]] | None:
+    """("suffix" or "prefix", the two wave tags drafted as baseline and
+    follow-up, every wave tag in order, the stems answered at both) when
+    column names pair up by wave, else None. The pair of tags sharing the most
+    stems wins (at least two stems, so `age_band` and `income_band` alone are
+    no waves); other tags ending most of those stems, or
+    some and shaped alike (`_t2`), are further waves."""
+    best: tuple[int, int, str, list[str], set[str]] | None = None
+    for kind in ("suffix", "prefix"):
+        stems = _tag_stems(header, kind)
+        tags = sorted(stems)
+        for a, first in enumerate(tags):
+            for second in tags[a + 1 :]:
+                shared = stems[first] & stems[second]
+                if len(shared) < 2:
+                    continue
+                key = (len(shared), -len(first + second))
+                if best is None or key > best[:2]:
+                    best = (*key, kind, sorted([first, second], key=_wave_order), shared)
+    if best is None:
+        return None
+    _, _, kind, pair, shared = best
+    stems = _tag_stems(header, kind)
+    shape = re.sub(r"\d+", "#", pair[0])
+    group = [
+        t
+        for t in stems
+        if len(stems[t] & shared) * 2 >= len(shared)
+        or (stems[t] & shared and re.sub(r"\d+", "#", t) == shape)
+    ]
+    return kind, pair, sorted(group, key=_wave_order), shared
+
+
 def draft_survey(path: Path, dictionary: Path | None = None) -> SurveyDraft:
     """Read a survey export and guess its layout, items and context variables."""
     fmt = "redcap" if dictionary is not None else infer_format(str(path))
@@ -121,6 +193,10 @@ def draft_survey(path: Path, dictionary: Path | None = None) -> SurveyDraft:
     table = read_survey_table(path, spec, Rejects(), dictionary)
     header = table.header
     case_column = _pick(header, CASE_COLUMNS)
+    lowered = {h.strip().lower() for h in header}
+    paired = None if lowered & set(WAVE_COLUMNS) else wave_columns(header)
+    if paired is not None:
+        return _draft_waves_in_columns(table, fmt, dictionary, case_column, paired)
     wave_column = _pick(header, WAVE_COLUMNS)
     fields = _redcap_labels(dictionary) if dictionary is not None else {}
     waves: list[str] = []
@@ -159,4 +235,48 @@ def draft_survey(path: Path, dictionary: Path | None = None) -> SurveyDraft:
             draft.variables.append(DraftVariable(ident, column, label or column))
         else:
             draft.skipped.append(f"{column} (no answer at {first or 'the first wave'})")
+    return draft
+
+
+def _draft_waves_in_columns(
+    table, fmt: str, dictionary: Path | None, case_column: str, paired
+) -> SurveyDraft:
+    """The draft of a file with one row per case and the waves in columns:
+    a stem answered at the first and the last wave and holding numbers is an
+    item; other columns answered are context (read from their one column)."""
+    kind, (first, last), tags, stems = paired
+
+    def column(stem: str, tag: str) -> str:
+        return stem + tag if kind == "suffix" else tag + stem
+
+    cases = sorted({row.get(case_column, "").strip() for _, row in table.rows} - {""})
+    draft = SurveyDraft(table.file, fmt, dictionary, case_column, "", cases, [], None, None)
+    draft.layout, draft.tag_kind, draft.all_tags = "waves_in_columns", kind, list(tags)
+    draft.tags = {"baseline": first, "followup": last}
+    wave_of_column = {column(stem, tag): stem for stem in stems for tag in tags}
+    used: set[str] = set()
+    for name in table.header:
+        if name == case_column or name in table.system_columns:
+            continue
+        stem = wave_of_column.get(name)
+        if stem is not None and name != column(stem, first):
+            if name != column(stem, last):
+                draft.ignored.append(name)
+            continue
+        values = [r.get(name, "").strip() for _, r in table.rows]
+        ident = slug(stem if stem is not None else name)
+        while ident in used:
+            ident += "_2"
+        used.add(ident)
+        later = [r.get(column(stem, last), "").strip() for _, r in table.rows] if stem else []
+        numbers = [_number(v) for v in values if v]
+        if stem is not None and numbers and all(n is not None for n in numbers) and any(later):
+            mcid, note = _mcid([n for n in numbers if n is not None])
+            draft.items.append(DraftItem(ident, stem, stem, mcid, note))
+        elif any(values):
+            draft.variables.append(DraftVariable(ident, name, name))
+            if stem is not None:  # not a number: context, its later column unused
+                draft.ignored.append(column(stem, last))
+        else:
+            draft.skipped.append(f"{name} (no answer)")
     return draft

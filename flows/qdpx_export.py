@@ -8,7 +8,7 @@ reviewed in the review sheet becomes the plain stance sub-code ("Improved").
 The researcher imports the copy into their QDA tool, moves codings from the
 "(suggested)" sub-codes to the right stance sub-code, exports again, and the
 next run reads those as coded stances (a coding still under "(suggested)" is
-read as no stance: flows/ingest.py `parse_code`).
+read as no stance: flows/codes.py `parse_code`).
 
 Nothing else changes: every other archive member (the sources) is copied
 byte for byte, and project.qde keeps its elements, attributes, GUIDs,

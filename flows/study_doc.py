@@ -8,6 +8,7 @@ so they cannot drift).
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -63,10 +64,18 @@ WHAT: dict[str, str] = {
     "SurveyLayout.baseline": "the wave value read as baseline",
     "SurveyLayout.followup": "the wave value read as follow-up",
     "SurveyLayout.layout": "long: a row per case and wave, a column per item (SPSS/REDCap "
-    "long); stacked: a row per case, wave and item; wide: old name of long (deprecated)",
+    "long); stacked: a row per case, wave and item; waves_in_columns: a row per case, a "
+    "column per item and wave (`walk_t0`, `walk_t1`: what SPSS calls wide); wide: old name "
+    "of long (deprecated)",
     "SurveyLayout.item_column": "stacked layout: the column naming the item",
     "SurveyLayout.value_column": "stacked layout: the column holding the answer",
-    "SurveyLayout.columns": "item or context variable id -> its column, when they differ",
+    "SurveyLayout.columns": "item or context variable id -> its column, when they differ; "
+    "waves_in_columns: an item's column stem, or its column per wave "
+    '(`walk = { baseline = "walk_t0", followup = "walk_t1" }`)',
+    "SurveyLayout.wave_suffixes": "waves_in_columns: what ends an item's column at each wave "
+    '(`{ baseline = "_t0", followup = "_t1" }`)',
+    "SurveyLayout.wave_prefixes": "waves_in_columns: what starts an item's column at each wave "
+    '(`{ baseline = "pre_", followup = "post_" }`)',
     "SurveyLayout.case_ids": "survey id -> case id, when the survey uses its own ids",
     "SurveyLayout.missing_codes": "values loaded as missing (never as numbers)",
     "SurveyLayout.ignore_columns": "columns the study does not use: not listed as rejects",
@@ -108,7 +117,7 @@ WHAT: dict[str, str] = {
     "Theme.counts_as_outcome": "false: an outcome theme shown per case but left out of "
     "rules.min_outcome_themes (e.g. healthcare use)",
     "Theme.behaviour": "which built-in stance profile reads this theme (a theme id of docs/stance-scheme.md, e.g. medication_adherence); default: the theme's id, and a theme that is no scheme theme is read from its examples and `better`",
-    "Theme.better": "outcomes: which direction of the behaviour is better (`lower` for e.g. breathlessness); turns the reading of more/less",
+    "Theme.better": "outcomes: which direction of the behaviour is better. `lower` (breathlessness, smoking, readmissions) makes the theme's example and label words things of which less is better: QUANTITY words about them turn (more/less, fewer, cut down, quit, gone up, numbers rising or falling: 'more breathless' is worsened, 'from twenty a day to five' improved), EVALUATIVE words never do ('my breathing is better', 'easier', 'worse', 'sværere' keep their sense); beside an activity ('I can walk further') a quantity word is about the activity (docs/nlp-evaluation.md, Own themes)",
     "Theme.survey_domain": "the survey domain compared with the interviews on this theme",
     "Theme.stance_labels": "sub-code name -> stance for this theme (before [stance_labels])",
     "StanceLabelsByComponent.intervention": "e.g. Delivered = present, Not delivered = absent",
@@ -118,7 +127,9 @@ WHAT: dict[str, str] = {
     "StanceLabelsByComponent.output": "sub-code name -> present or absent",
     "StanceLabelsByComponent.outcome": "sub-code name -> improved, no_change, worsened, not_stated",
     "Theme.examples": "example -> cue words: sources naming the same example agree; "
-    "without a shared example agreement is at most partial",
+    "without a shared example agreement is at most partial; the stance reader takes the cue "
+    "words (and the label's words) as the theme's topic words, and as its object where "
+    '`better = "lower"`',
     "SurveyItem.id": "the item's id (and its column unless [survey.columns] says)",
     "SurveyItem.label": "shown on pages",
     "SurveyItem.domain": "the theme's survey_domain it measures",
@@ -149,7 +160,7 @@ WHAT: dict[str, str] = {
 
 
 def _type(annotation) -> str:
-    text = str(annotation).replace("typing.", "").replace("flows.study.", "")
+    text = re.sub(r"flows\.study\.(\w+\.)*", "", str(annotation).replace("typing.", ""))
     return text.replace("<class '", "").replace("'>", "").replace("|", "or")
 
 
@@ -166,7 +177,7 @@ def render() -> str:
     lines = [
         "# The study file (`study.toml`): every key",
         "",
-        "Generated from the models in `flows/study.py` by `python -m flows.study_doc`;",
+        "Generated from the models in `flows/study/` by `python -m flows.study_doc`;",
         "a test fails when the two differ. `triangulate init` drafts a study file,",
         "`triangulate validate` checks one. Paths are relative to study.toml.",
     ]

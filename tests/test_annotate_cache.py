@@ -188,3 +188,21 @@ def test_identical_excerpts_share_a_row_but_not_their_lists(study, tmp_path):
     assert warm_stats == plain_stats
     for column in ("suggestion_cues", "examples"):
         assert warm[column].iloc[0] is not warm[column].iloc[-1]
+
+
+def test_every_module_the_reader_imports_salts_the_cache():
+    """A module of the stance reader left out of the salt would let a changed
+    reading be served from the cache (numbers.py once was)."""
+    import sys
+    from pathlib import Path
+
+    import flows.nlp.reader  # noqa: F401
+
+    loaded = {
+        Path(module.__file__).name
+        for name, module in sys.modules.items()
+        if name.startswith("flows.nlp.") and getattr(module, "__file__", None)
+    }
+    hashed = {path.name for path in annotate.reading_modules()}
+    assert loaded - annotate.NOT_READING <= hashed
+    assert {"numbers.py", "cues.py", "states.py", "decide.py", "model.py"} <= hashed

@@ -179,6 +179,22 @@ def test_case_fingerprints_follow_case_inputs_and_templates(demo_dir, tmp_path, 
     assert all(retemplated[c] != changed[c] for c in keys)
 
 
+def test_case_fingerprints_follow_the_named_nlp_model(demo_dir, tmp_path):
+    """A trained pipeline named for redaction redacts other words, so a page
+    rendered without it (or with another version) must not be reused."""
+    ingested = stages.ingest(demo_dir)
+    plain = stages.case_fingerprints(ingested)
+    model = tmp_path / "my_model"
+    model.mkdir()
+    (model / "meta.json").write_text('{"version": "1.0.0"}', encoding="utf-8")
+    named = stages.case_fingerprints(ingested, str(model))
+    assert all(named[c] != plain[c] for c in plain)
+    (model / "meta.json").write_text('{"version": "1.0.1"}', encoding="utf-8")
+    retrained = stages.case_fingerprints(ingested, str(model))
+    assert all(retrained[c] != named[c] for c in plain)
+    assert stages.case_fingerprints(ingested, None) == plain
+
+
 def test_xlsx_export_reads_back_cell_for_cell(tmp_path):
     """The hand-written SpreadsheetML opens in openpyxl with the same values,
     a bold frozen header, text never turned into formulas, and fixed bytes."""

@@ -229,7 +229,7 @@ def study_reader(study: Study, language: str) -> StanceReader:
     """A stance reader for the study's themes: each theme's profile is the scheme theme
     its `behaviour` names (default: its id), or what the study file says of it."""
     profiles = {
-        t.id: profile_for(t.id, language, t.kind, t.examples, t.behaviour, t.better)
+        t.id: profile_for(t.id, language, t.kind, t.examples, t.behaviour, t.better, t.label)
         for t in study.themes
     }
     return StanceReader(language, profiles, {t.id: t.examples for t in study.themes})
@@ -287,7 +287,7 @@ def _version(package: str) -> str | None:
         return None
 
 
-def _model_version(model: str | None) -> str | None:
+def model_version(model: str | None) -> str | None:
     """A trained pipeline's identity: its package version, or for a folder the
     hash of its meta.json and config.cfg."""
     if model is None:
@@ -300,6 +300,17 @@ def _model_version(model: str | None) -> str | None:
     return _sha256(b"".join(p.read_bytes() for p in parts if p.is_file()))
 
 
+#: modules of flows/nlp that never read an excerpt for a run (tools, corpora)
+NOT_READING = frozenset({"corpus.py", "evaluate.py", "train.py"})
+
+
+def reading_modules() -> list[Path]:
+    """Every module of the stance reader, so that a change to any of them (a new
+    module included) makes the cached annotations stale."""
+    folder = Path(__file__).parent
+    return sorted(p for p in folder.glob("*.py") if p.name not in NOT_READING)
+
+
 def run_salt(
     study: Study,
     people: list[tuple[Carrier, list[str]]],
@@ -307,7 +318,6 @@ def run_salt(
     model: str | None,
 ) -> str:
     """A hash of everything besides the excerpt itself that annotation depends on."""
-    from flows.nlp import anchors, decide, features, lexicons, negation, reader, states
     from flows.nlp import model as stance_model
     from flows.privacy import canonical, matching, pseudonymise
 
@@ -320,20 +330,9 @@ def run_salt(
     }
     code = {
         module.__name__: _sha256(Path(module.__file__).read_bytes())
-        for module in (
-            pseudonymise,
-            canonical,
-            matching,
-            anchors,
-            decide,
-            features,
-            lexicons,
-            stance_model,
-            negation,
-            reader,
-            states,
-        )
+        for module in (pseudonymise, canonical, matching)
     }
+    code |= {f"flows.nlp.{path.stem}": _sha256(path.read_bytes()) for path in reading_modules()}
     code["stance-model.json"] = _sha256(
         (Path(stance_model.__file__).with_name(stance_model.MODEL_FILE)).read_bytes()
     )
@@ -347,10 +346,12 @@ def run_salt(
         "roster": roster,
         "identifiers": [[label, list(names)] for label, names in extra],
         "common_words": sorted(study.privacy.common_words),
-        "themes": [[t.id, t.kind, t.examples, t.behaviour, t.better] for t in study.themes],
+        "themes": [
+            [t.id, t.kind, t.examples, t.behaviour, t.better, t.label] for t in study.themes
+        ],
         "lexicons": lexicon_files,
         "code": code,
-        "model": [model, _model_version(model)],
+        "model": [model, model_version(model)],
         "versions": {p: _version(p) for p in ("spacy", "spacy-lookups-data")},
     }
     return _sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode())

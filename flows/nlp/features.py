@@ -1,12 +1,18 @@
 """What the trained model sees of a reading: named features, each a short string.
 
-- the rules' verdict (`rule=improved`);
+- the rules' verdict, alone and with the rule that gave it (`rule=improved`,
+  `rule=no_change|contradicted`);
 - for outcomes, every state of the theme's own clauses as direction and anchor
   (`v=+1|latest`, `s=stop|-1|baseline`), the last and first of them, and the
   states of other themes' clauses apart (`off=-1`);
 - for context and presence themes, each cue with its negation and whether it
   follows a contrast word (`cue=barrier|neg`, `cue=present|but`);
-- which marker classes occur at all (`has=reported`, `has=intention`, ...);
+- which marker classes occur at all (`has=reported`, `has=intention`, ...), and
+  whether a reported claim is contradicted (`claim=contradicted`);
+- every word class with its clause's time, its negation and whether it stands in
+  the last clause (`c=same|baseline|pos`, `c=reported|pos|last`), and the times of
+  the clauses holding a negation (`negin=baseline`): what the rules compare,
+  without the words, so it carries across writers;
 - the excerpt's words as lemmas, a word under a negation marked `~`
   (`~walk`). Pairs of neighbouring lemmas were dropped: leave-one-writer-out
   they added nothing (macro-F1 0.801 with them, 0.800 without) and cost time.
@@ -17,7 +23,8 @@ model's sum does not depend on their order.
 
 from __future__ import annotations
 
-from flows.nlp.states import Cue, Parsed, State
+from flows.nlp.cues import Cue, claim_contradicted
+from flows.nlp.states import Parsed, State
 
 MARKERS = (
     "reported",
@@ -33,6 +40,10 @@ MARKERS = (
     "early",
     "latest",
     "gone",
+    "no_effect",
+    "effect",
+    "doubt",
+    "confirm",
 )
 
 
@@ -44,7 +55,7 @@ def outcome_features(states: list[State]) -> list[str]:
     own = [s for s in states if s.topical]
     out = []
     for s in own:
-        anchor = s.anchor or "none"
+        anchor = "plan" if s.planned else s.anchor or "none"
         out += [
             f"v={_sign(s.value)}|{anchor}",
             f"v={_sign(s.value)}",
@@ -107,19 +118,86 @@ def _word_names(lemma: str) -> tuple[str, str]:
     return f"w={lemma}", f"w=~{lemma}"
 
 
+#: word classes whose place (anchor, negation, last clause) the model sees
+PLACED = (
+    "up",
+    "down",
+    "start",
+    "stop",
+    "better",
+    "worse",
+    "same",
+    "relapse",
+    "reported",
+    "observed",
+    "intention",
+    "nonaction",
+    "uncertain",
+    "advice",
+    "lower_is_better",
+    "barrier",
+    "facilitator",
+    "gone",
+    "no_effect",
+    "present",
+    "absent",
+    "frequency",
+)
+
+
+def class_features(parsed: Parsed) -> list[str]:
+    """Each word class with the time of its clause, its negation and whether it
+    stands in the last clause (`c=same|baseline|pos`, `c=reported|last`): what the
+    rules compare, without the words themselves, so it carries across writers."""
+    out = []
+    clauses = parsed.clauses
+    if not clauses:
+        return out
+    numbers = parsed.clause_numbers()
+    last = len(clauses) - 1
+    anchors_with_neg = set()
+    for label in PLACED:
+        for span in parsed.found.get(label, ()):
+            n = numbers[span[0]]
+            if n < 0:
+                continue
+            clause = clauses[n]
+            neg = "neg" if parsed.is_negated(span, clause) else "pos"
+            anchor = clause.anchor or "none"
+            out.append(f"c={label}|{anchor}|{neg}")
+            if n == last:
+                out.append(f"c={label}|{neg}|last")
+            if clause.contrast:
+                out.append(f"c={label}|{neg}|but")
+    for n in parsed.negations:
+        k = numbers[n] if n < len(numbers) else -1
+        if k >= 0:
+            anchors_with_neg.add(clauses[k].anchor or "none")
+    out += [f"negin={a}" for a in sorted(anchors_with_neg)]
+    if len(anchors_with_neg) > 1:
+        out.append("negin=several")
+    return out
+
+
 def features(
     parsed: Parsed,
     component: str,
     rule_label: str,
+    reason: str = "",
     states: list[State] | None = None,
     found: list[Cue] | None = None,
 ) -> list[str]:
     """The sorted, distinct features of one reading."""
     out = [f"rule={rule_label}", f"component={component}"]
+    if reason:
+        out.append(f"rule={rule_label}|{reason}")
     out += [f"has={m}" for m in MARKERS if parsed.found.get(m)]
+    if claim_contradicted(parsed):
+        out.append("claim=contradicted")
     if states is not None:
         out += outcome_features(states)
     if found is not None:
         out += cue_features(found)
+    out += class_features(parsed)
     out += word_features(parsed)
     return sorted(set(out))

@@ -162,6 +162,7 @@ class WordMatcher:
     def __init__(self, nlp: Language, classes: dict[str, tuple[str, ...]]):
         self.nlp = nlp
         self.forms = Forms(nlp)
+        self._labels: dict[int, str] = {}
         self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.lemma = PhraseMatcher(nlp.vocab, attr="NORM")
         for label, terms in classes.items():
@@ -175,12 +176,21 @@ class WordMatcher:
             self.lemma.add(label, lemma_docs)
 
     def __call__(self, doc: Doc) -> dict[str, list[tuple[int, int]]]:
-        strings = doc.vocab.strings
-        found: dict[str, set[tuple[int, int]]] = {}
-        for matcher in (self.lower, self.lemma):
-            for key, start, end in matcher(doc):
-                found.setdefault(strings[key], set()).add((start, end))
-        return {label: sorted(spans) for label, spans in found.items()}
+        labels = self._labels
+        found: dict[str, list[tuple[int, int]]] = {}
+        for key, start, end in (*self.lower(doc), *self.lemma(doc)):
+            label = labels.get(key)
+            if label is None:
+                label = labels[key] = doc.vocab.strings[key]
+            spans = found.get(label)
+            if spans is None:
+                found[label] = [(start, end)]
+            else:
+                spans.append((start, end))
+        return {
+            label: spans if len(spans) == 1 else sorted(set(spans))
+            for label, spans in found.items()
+        }
 
 
 class Forms:

@@ -150,7 +150,7 @@ def train_family(
     rows: Sequence[tuple[list[str], str, float]],
     labels: tuple[str, ...],
     min_count: int = 2,
-    l2: float = 0.0005,
+    l2: float = 0.0002,
     steps: int = 400,
     rate: float = 0.5,
 ) -> FamilyModel:

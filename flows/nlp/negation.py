@@ -36,7 +36,7 @@ def negation_positions(
             inert.update(range(start, end))
     out = []
     for i, word in enumerate(lower):
-        if word not in negations and not word.endswith("n't"):
+        if word not in negations and (word[-1:] != "t" or not word.endswith("n't")):
             continue
         if i in inert:
             continue

@@ -8,10 +8,15 @@ How a direction word becomes a direction:
 
 - `up`, `start`, `better` are +1; `down`, `stop`, `worse` are -1; `same` is 0.
 - A thing of which less is better in the clause (`lower_is_better`, the profile's
-  `lower`: cola, sitting, skipped doses, cancelled appointments) turns `up`,
-  `down`, `start` and `stop` around: "less cola" and "stopped skipping" are +1. A
-  theme whose better direction is lower (a study theme with `better = "lower"`,
-  such as breathlessness) turns every direction around.
+  `lower`: cola, sitting, skipped doses, cancelled appointments, and for a study
+  theme with `better = "lower"` its own example and label words: breath, puffed)
+  turns the QUANTITY words `up`, `down`, `start` and `stop` around: "less cola",
+  "stopped skipping", "less puffed" are +1. EVALUATIVE words (`better`, `worse`,
+  `same`) never turn: "my breathing is better" is +1 whatever is better.
+- Where lower is better for the theme itself (`better = "lower"`: smoking,
+  breathlessness), a quantity word with no object in its clause is about the
+  theme's own behaviour and turns too ("I've cut down", "jeg ryger mere"), unless
+  the clause names a thing of which more is better ("I can walk further": `good`).
 - A negation turns `up`, `start`, `better` and `same` into 0 or -1 ("not more" is
   the same; "not the same" is a change of unknown sign) and `down`, `stop`, `worse`
   into 0 ("hasn't stopped"), except that a negated thing of which less is better
@@ -26,10 +31,10 @@ something else (a distractor): its states are marked `topical=False`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from flows.nlp.anchors import Clause, clause_of
+from flows.nlp.anchors import COMPARISON, Clause
 from flows.nlp.negation import negated
 
 DIRECTION_CLASSES = {
@@ -43,6 +48,14 @@ DIRECTION_CLASSES = {
 }
 #: classes a thing of which less is better turns around
 TURNED = frozenset({"up", "down", "start", "stop"})
+#: words that open a time clause: a start or stop word right after them names a time
+#: ("when we started", "since we started", "da vi startede", "før Bjarne begyndte"),
+#: not a change of the behaviour
+TIME_OPENERS = frozenset(
+    {"when", "since", "until", "till", "before", "after", "da", "siden", "før", "efter", "indtil"}
+)
+#: the words between a time opener and its verb: a subject, at most two tokens
+TIME_GAP = 2
 
 
 @dataclass(frozen=True)
@@ -56,6 +69,9 @@ class Profile:
     words: frozenset[str]
     lower: frozenset[str]
     better: str = "higher"
+    #: where lower is better: things of which more is better, beside which a
+    #: quantity word is not about the theme's object ("I can walk further")
+    good: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -71,6 +87,7 @@ class State:
     turned: bool  # a thing of which less is better turned it around
     topical: bool
     contrast: bool
+    planned: bool = False  # in the scope of an intention or advice ("wants to start")
 
 
 @dataclass
@@ -114,14 +131,21 @@ class Parsed:
         return [s for s in self.found.get(label, ()) if clause.start <= s[0] < clause.end]
 
     def is_negated(self, span: tuple[int, int], clause: Clause) -> bool:
-        return negated(
-            span,
-            (clause.start, clause.end),
-            self.negations,
-            self.lower,
-            self.negation_after,
-            self.gap_words,
-        )
+        """Whether a span is negated in its clause (`negation.negated`), computed once
+        per span."""
+        cache = self.__dict__.setdefault("_negated", {})
+        key = (span, clause.start, clause.end)
+        value = cache.get(key)
+        if value is None:
+            value = cache[key] = bool(self.negations) and negated(
+                span,
+                (clause.start, clause.end),
+                self.negations,
+                self.lower,
+                self.negation_after,
+                self.gap_words,
+            )
+        return value
 
     def mentions(self, words: frozenset[str], clause: Clause) -> bool:
         return self.clause_numbers_naming(words)[self.clauses.index(clause)]
@@ -174,26 +198,97 @@ def _overlaps(a: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
     return any(s < a[1] and a[0] < e for s, e in spans)
 
 
-def outcome_states(parsed: Parsed, profile: Profile, topical: list[bool]) -> list[State]:
-    """The states an excerpt describes for an outcome behaviour, in text order."""
-    lower_spans = parsed.found.get("lower_is_better", []) + [
-        (i, i + 1)
-        for i, w in enumerate(parsed.lower)
-        if w in profile.lower or parsed.lemma[i] in profile.lower
+def names_a_time(parsed: Parsed, span: tuple[int, int], clause: Clause) -> bool:
+    """A start or stop word in a time clause ("when we started", "da vi startede")."""
+    lo = max(clause.start, span[0] - TIME_GAP - 1)
+    return any(parsed.lower[i] in TIME_OPENERS for i in range(lo, span[0]))
+
+
+#: start words that join something (a group, a class): where lower is better they
+#: start no bad habit unless the clause names the theme's object
+JOINING = frozenset({"join", "sign", "melde"})
+#: "without stopping", "uden at stoppe": a stop word after these is no stop
+WITHOUT = frozenset({"without", "uden"})
+
+
+def _without(parsed: Parsed, span: tuple[int, int], clause: Clause) -> bool:
+    """A stop word right after "without" or "uden (at)"."""
+    before = parsed.lower[max(clause.start, span[0] - 2) : span[0]]
+    return bool(before) and (before[-1] in WITHOUT or before == ["uden", "at"])
+
+
+def lower_objects(
+    parsed: Parsed, profile: Profile, others: frozenset[str] = frozenset()
+) -> list[tuple[int, int]]:
+    """The things of which less is better named in the excerpt, for this theme: the
+    language's `lower_is_better` words, except those that are another outcome theme's
+    own words ("sugar" is eating's, not a visit to the GP "about the sugar"), and the
+    profile's `lower` words."""
+    lower, lemma = parsed.lower, parsed.lemma
+    spans = [
+        s
+        for s in parsed.found.get("lower_is_better", [])
+        if not (
+            s[1] - s[0] == 1
+            and (lower[s[0]] in others or lemma[s[0]] in others)
+            and lower[s[0]] not in profile.words
+            and lemma[s[0]] not in profile.words
+        )
     ]
-    flip_all = -1 if profile.better == "lower" else 1
+    return spans + [
+        (i, i + 1) for i, w in enumerate(lower) if w in profile.lower or lemma[i] in profile.lower
+    ]
+
+
+def outcome_states(
+    parsed: Parsed,
+    profile: Profile,
+    topical: list[bool],
+    lower_spans: list[tuple[int, int]] | None = None,
+) -> list[State]:
+    """The states an excerpt describes for an outcome behaviour, in text order.
+
+    A thing of which less is better turns the direction words of its own clause,
+    and of the other clauses of its sentence that name none ("The cola, I've
+    stopped completely")."""
+    if lower_spans is None:
+        lower_spans = lower_objects(parsed, profile)
+    numbers = parsed.clause_numbers()
+    by_sentence: dict[int, list[tuple[int, int]]] = {}
+    for o in lower_spans:
+        if numbers[o[0]] >= 0:
+            by_sentence.setdefault(parsed.clauses[numbers[o[0]]].sentence, []).append(o)
+    # a theme where lower is better (breathlessness): its own behaviour is the thing
+    # whose quantity a direction word gives, unless the clause names a thing of which
+    # more is better ("I can walk further")
+    implicit = profile.better == "lower"
+    good = parsed.clause_numbers_naming(profile.good) if implicit else [False] * len(parsed.clauses)
     states: list[State] = []
     directions = parsed.by_clause(DIRECTION_CLASSES)
+    relapses = parsed.found.get("relapse", [])
     for n, clause in enumerate(parsed.clauses):
         objects = [s for s in lower_spans if clause.start <= s[0] < clause.end]
+        turning = objects or ([] if good[n] else by_sentence.get(clause.sentence, []))
+        bare = implicit and not objects and not good[n]
         found = directions[n]
         direction_spans = [span for _, span in found]
         for label, span in found:
             base = DIRECTION_CLASSES[label]
             if any(_inside(span, other) for other in direction_spans):
                 continue  # the longest phrase wins: "ikke mere", not "mere"
+            if label in ("start", "stop") and names_a_time(parsed, span, clause):
+                continue
+            if any(_inside(span, r) for r in relapses):
+                continue  # "faldet tilbage", "fallen back": a relapse, not a direction
+            if label == "stop" and _without(parsed, span, clause):
+                continue  # "up the hill without stopping": an ability, not a stop
             neg = parsed.is_negated(span, clause)
-            turned = label in TURNED and any(not _overlaps(o, [span]) for o in objects)
+            if neg and label == "up" and _no_longer_word(parsed, span):
+                label, base = "stop", -1  # "glemmer ikke mine piller mere": no longer
+            turned = label in TURNED and (
+                (bare and parsed.lemma[span[0]] not in JOINING)
+                or any(not _overlaps(o, [span]) for o in turning)
+            )
             value: int | None = base
             if neg:
                 value = 0 if base != 0 else None
@@ -201,8 +296,6 @@ def outcome_states(parsed: Parsed, profile: Profile, topical: list[bool]) -> lis
                     value = None
             elif turned and value is not None:
                 value = -value
-            if value is not None:
-                value *= flip_all
             states.append(
                 State(
                     n,
@@ -217,7 +310,7 @@ def outcome_states(parsed: Parsed, profile: Profile, topical: list[bool]) -> lis
                 )
             )
         if not found:
-            states += _no_longer(parsed, clause, n, topical[n], objects, flip_all)
+            states += _no_longer(parsed, clause, n, topical[n], objects, bare)
         for span in objects:
             if _overlaps(span, direction_spans):
                 continue
@@ -232,7 +325,7 @@ def outcome_states(parsed: Parsed, profile: Profile, topical: list[bool]) -> lis
                 State(
                     n,
                     clause.anchor,
-                    value * flip_all,
+                    value,
                     "object",
                     parsed.words(span),
                     neg,
@@ -242,7 +335,37 @@ def outcome_states(parsed: Parsed, profile: Profile, topical: list[bool]) -> lis
                 )
             )
     states.sort(key=lambda s: (s.clause,))
-    return states
+    return [_planned(parsed, s) for s in states]
+
+
+def in_plan(parsed: Parsed, position: int, clause: Clause) -> bool:
+    """An intention or advice word stands before `position` in its clause."""
+    return any(
+        clause.start <= start < position
+        for label in ("intention", "advice")
+        for start, _ in parsed.found.get(label, ())
+    )
+
+
+def _planned(parsed: Parsed, state: State) -> State:
+    """The state with `planned` set when an intention or advice word stands before its
+    words in its clause ("she wants to start", "han vil begynde", "you should eat
+    more"): a plan, not a state of the behaviour."""
+    clause = parsed.clauses[state.clause]
+    first = parsed.lower.index(state.cue.split(" ")[0], clause.start) if state.cue else clause.end
+    for label in ("intention", "advice"):
+        for start, _ in parsed.found.get(label, ()):
+            if clause.start <= start < min(first, clause.end):
+                return replace(state, planned=True)
+    return state
+
+
+def _no_longer_word(parsed: Parsed, span: tuple[int, int]) -> bool:
+    """A one-word "mere" / "længere" / "anymore" that is not a comparison ("mere end")."""
+    if span[1] - span[0] != 1 or parsed.lower[span[0]] not in NO_LONGER:
+        return False
+    after = parsed.lower[span[1]] if span[1] < len(parsed.lower) else ""
+    return after not in COMPARISON
 
 
 #: "anymore" and the like: negated, they say the behaviour stopped
@@ -255,13 +378,13 @@ def _no_longer(
     n: int,
     topical: bool,
     objects: list[tuple[int, int]],
-    flip_all: int,
+    bare: bool,
 ) -> list[State]:
     """ "He doesn't cook anymore", "hun laver ikke mad længere": a negated "anymore" in
     a clause with no direction word is a stop (-1; +1 of a thing of which less is better)."""
     for span in parsed.in_clause("latest", clause):
         if parsed.words(span) in NO_LONGER and parsed.is_negated(span, clause):
-            value = (1 if objects else -1) * flip_all
+            value = 1 if objects or bare else -1
             return [
                 State(
                     n,
@@ -270,7 +393,7 @@ def _no_longer(
                     "stop",
                     parsed.words(span),
                     True,
-                    bool(objects),
+                    bool(objects) or bare,
                     topical,
                     clause.contrast,
                 )
@@ -278,43 +401,48 @@ def _no_longer(
     return []
 
 
-def marks(parsed: Parsed, label: str) -> list[int]:
-    """The clause numbers where words of a class stand."""
-    out = []
-    for start, _ in parsed.found.get(label, ()):
-        clause = clause_of(parsed.clauses, start)
-        if clause is not None:
-            out.append(parsed.clauses.index(clause))
-    return sorted(set(out))
+def negated_then_and_now(parsed: Parsed) -> bool:
+    """A negation in a clause at the baseline and one in a clause of now ("he
+    wasn't active before, and he isn't now", "hverken før eller nu")."""
+    numbers = parsed.clause_numbers()
+    anchors = {parsed.clauses[numbers[n]].anchor for n in parsed.negations if numbers[n] >= 0}
+    return "baseline" in anchors and "latest" in anchors
 
 
-@dataclass(frozen=True)
-class Cue:
-    """A cue of a context or presence theme: its class, negated or not, and where."""
-
-    label: str
-    cue: str
-    negated: bool
-    clause: int
-    contrast: bool
-
-
-def cues(parsed: Parsed, labels: tuple[str, ...]) -> list[Cue]:
-    """Cues of these classes with their negation, in text order."""
-    out = []
-    for label in labels:
-        for span in parsed.found.get(label, ()):
-            clause = clause_of(parsed.clauses, span[0])
-            if clause is None:
-                continue
-            out.append(
-                Cue(
-                    label,
-                    parsed.words(span),
-                    parsed.is_negated(span, clause),
-                    parsed.clauses.index(clause),
-                    clause.contrast,
-                )
-            )
-    out.sort(key=lambda c: (c.clause, c.label, c.cue))
-    return out
+def then_and_now(
+    parsed: Parsed,
+    profile: Profile,
+    topical: list[bool],
+    lower_spans: list[tuple[int, int]] | None = None,
+) -> int | None:
+    """What the behaviour was at the baseline against what it is now when no
+    direction word says so, by polarity: "Before, I didn't measure at all. Now I do it
+    every morning" (+1); "I used to go every three months. I don't bother anymore"
+    (-1). A clause is about doing the behaviour unless negated ("none", "aldrig",
+    "didn't"); a thing of which less is better turns it ("Before it was cola every
+    day. Now I don't touch it" is +1). The last topical clause at the baseline and
+    the last one now decide; the same polarity is no verdict (None)."""
+    numbers = parsed.clause_numbers()
+    negated_clauses = {numbers[n] for n in parsed.negations if numbers[n] >= 0}
+    if lower_spans is None:
+        lower_spans = lower_objects(parsed, profile)
+    objects = {numbers[s[0]] for s in lower_spans if numbers[s[0]] >= 0}
+    if profile.better == "lower":
+        # where lower is better, a clause that names no thing of which more is
+        # better is about the theme's own object ("I never had the pains before")
+        good = parsed.clause_numbers_naming(profile.good)
+        objects |= {n for n in range(len(parsed.clauses)) if not good[n]}
+    then = now = None
+    for n, clause in enumerate(parsed.clauses):
+        if not topical[n] or clause.anchor not in ("baseline", "latest"):
+            continue
+        doing = 0 if n in negated_clauses else 1
+        if n in objects:
+            doing = 1 - doing
+        if clause.anchor == "baseline":
+            then = doing
+        else:
+            now = doing
+    if then is None or now is None or then == now:
+        return None
+    return now - then

@@ -283,7 +283,7 @@ def _triangulate(
     with tags(f"study:{study_id}"):
         excerpts, stats = annotate_task(quote(ingested), nlp_model, out_dir)
         lap("nlp")
-        keys = stages.case_fingerprints(ingested)
+        keys = stages.case_fingerprints(ingested, nlp_model)
         update = warehouse_task(
             quote(ingested), quote(excerpts), db_path, out_dir, nlp_model, quote(keys)
         )

@@ -1,9 +1,10 @@
 """Survey files: one table of answers per case and wave, whatever wrote it.
 
 - `native`: CSV or XLSX; `[survey] layout = "long"` (one row per case and
-  wave, one column per item: what SPSS and REDCap call long) or `"stacked"`
-  (one row per case, wave and item); the old names are read with a note
-  (`SurveyLayout.layout_note`);
+  wave, one column per item: what SPSS and REDCap call long), `"stacked"`
+  (one row per case, wave and item) or `"waves_in_columns"` (one row per
+  case, a column per item and wave: `flows.readers.survey_columns`); the old
+  names are read with a note (`SurveyLayout.layout_note`);
 - `spss` (`.sav`, `.zsav`) and `stata` (`.dta`) through pyreadstat, wide or
   long: value labels name waves and context values; user-defined missing
   values (SPSS) and extended missing values (Stata) stay missing;
@@ -268,7 +269,7 @@ NOT_A_NUMBER = "expected a number; value treated as missing"
 INFINITE = "infinite value; treated as missing"
 
 
-def _number(raw: str, labels: dict[str, str], missing: set[str]) -> tuple[float, str | None]:
+def read_number(raw: str, labels: dict[str, str], missing: set[str]) -> tuple[float, str | None]:
     """A number (NaN for missing), and why a value could not be read as one."""
     raw = raw.strip()
     if not raw or raw in missing:
@@ -283,7 +284,7 @@ def _number(raw: str, labels: dict[str, str], missing: set[str]) -> tuple[float,
     return math.nan, NOT_A_NUMBER
 
 
-def _context_value(raw: str, labels: dict[str, str]) -> str:
+def context_value(raw: str, labels: dict[str, str]) -> str:
     if not labels:
         return raw
     return ";".join(labels.get(part, part) for part in raw.split(";") if part)
@@ -309,7 +310,12 @@ def survey_values(
 ) -> SurveyResult:
     """Long item values (case, wave, item, value) and baseline context."""
     layout = study.survey.for_format(fmt)
-    if layout.shape(table.header) == "stacked":
+    shape = layout.shape(table.header)
+    if shape == "waves_in_columns":
+        from flows.readers.survey_columns import waves_in_columns
+
+        result = waves_in_columns(table, study, layout, cases, withdrawn_cases, rejects)
+    elif shape == "stacked":
         result = _stacked(table, study, layout, fmt, cases, withdrawn_cases, rejects)
     else:
         result = _per_wave(table, study, layout, fmt, cases, withdrawn_cases, rejects)
@@ -318,7 +324,7 @@ def survey_values(
     return result
 
 
-def _check_header(table: SurveyTable, required: tuple[str, ...]) -> None:
+def check_header(table: SurveyTable, required: tuple[str, ...]) -> None:
     missing = [c for c in required if c not in table.header]
     if missing:
         raise InputFileError(
@@ -333,7 +339,7 @@ def _case_of(raw: str, layout: SurveyLayout) -> str:
 
 
 def _per_wave(table, study, layout, fmt, cases, withdrawn_cases, rejects) -> SurveyResult:
-    _check_header(table, (layout.case_column, layout.wave_column))
+    check_header(table, (layout.case_column, layout.wave_column))
     items = [i.id for i in study.survey_items]
     variables = [v.id for v in study.context_variables]
     column = {key: layout.columns.get(key, key) for key in items + variables}
@@ -363,7 +369,7 @@ def _per_wave(table, study, layout, fmt, cases, withdrawn_cases, rejects) -> Sur
         seen.add((case_id, wave))
         for item in items:
             name = column[item]
-            number, problem = _number(row.get(name, ""), table.labels.get(name, {}), missing)
+            number, problem = read_number(row.get(name, ""), table.labels.get(name, {}), missing)
             if problem:
                 rejects.add(table.file, line, name, problem)
             values.append({"case_id": case_id, "wave": wave, "item_id": item, "value": number})
@@ -371,16 +377,14 @@ def _per_wave(table, study, layout, fmt, cases, withdrawn_cases, rejects) -> Sur
             for variable in variables:
                 raw = row.get(column[variable], "").strip()
                 if raw and raw not in missing:
-                    value = _context_value(raw, table.labels.get(column[variable], {}))
+                    value = context_value(raw, table.labels.get(column[variable], {}))
                     context.append({"case_id": case_id, "variable_id": variable, "value": value})
     return SurveyResult(values, context, len(table.rows), len(seen))
 
 
-def _case_and_wave(
-    row, line, table, layout, fmt, cases, withdrawn_cases, rejects
-) -> tuple[str, str] | None:
-    """A survey row's case and wave, or None after listing why the row is rejected
-    (unknown case, withdrawn participant, unknown wave)."""
+def case_of_row(row, line, table, layout, cases, withdrawn_cases, rejects) -> str | None:
+    """A survey row's case, or None after listing why the row is rejected
+    (unknown case, withdrawn participant)."""
     case_id = _case_of(row.get(layout.case_column, "").strip(), layout)
     if case_id not in cases:
         rejects.add(
@@ -393,6 +397,17 @@ def _case_and_wave(
         return None
     if case_id in withdrawn_cases:
         rejects.add(table.file, line, "row", WITHDRAWN_SURVEY_ROW)
+        return None
+    return case_id
+
+
+def _case_and_wave(
+    row, line, table, layout, fmt, cases, withdrawn_cases, rejects
+) -> tuple[str, str] | None:
+    """A survey row's case and wave, or None after listing why the row is rejected
+    (unknown case, withdrawn participant, unknown wave)."""
+    case_id = case_of_row(row, line, table, layout, cases, withdrawn_cases, rejects)
+    if case_id is None:
         return None
     wave = wave_of(row.get(layout.wave_column, "").strip(), table, layout.wave_column, layout, fmt)
     if wave is None:
@@ -407,7 +422,7 @@ def _case_and_wave(
 
 
 def _stacked(table, study, layout, fmt, cases, withdrawn_cases, rejects) -> SurveyResult:
-    _check_header(
+    check_header(
         table, (layout.case_column, layout.wave_column, layout.item_column, layout.value_column)
     )
     items = [i.id for i in study.survey_items]
@@ -439,10 +454,10 @@ def _stacked(table, study, layout, fmt, cases, withdrawn_cases, rejects) -> Surv
         if item in variables:
             loaded += 1
             if wave == "baseline" and raw and raw not in missing:
-                value = _context_value(raw, labels)
+                value = context_value(raw, labels)
                 context.append({"case_id": case_id, "variable_id": item, "value": value})
             continue
-        number, problem = _number(raw, labels, missing)
+        number, problem = read_number(raw, labels, missing)
         if problem:
             rejects.add(table.file, line, layout.value_column, problem)
         found.setdefault((case_id, wave), {})[item] = number

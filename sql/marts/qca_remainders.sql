@@ -1,7 +1,7 @@
 -- grain: cross-case (rebuilt whole from the case marts each run; flows/incremental.py)
 -- The logical remainders of the QCA truth table: every configuration of the
 -- conditions (2^k of them) that no case has, with its condition values, coded R.
--- The parsimonious solution may use them as don't-cares (flows/qca.py); the
+-- The parsimonious solution may use them as don't-cares (flows/qca/minimisation.py); the
 -- conservative solution never does. Keep k small: with few cases most of the
 -- 2^k configurations are remainders (limited diversity).
 with conditions as (

@@ -59,12 +59,27 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
         ["tests/test_offsets.py", "tests/test_readers_refi.py", "tests/test_readers_segments.py"],
     ),
     "refi": (
-        ["flows/readers/refi.py"],
+        [
+            "flows/readers/refi/__init__.py",
+            "flows/readers/refi/cases.py",
+            "flows/readers/refi/codings.py",
+            "flows/readers/refi/container.py",
+            "flows/readers/refi/project_xml.py",
+            "flows/readers/refi/sources.py",
+        ],
         ["tests/test_readers_refi.py", "tests/test_readers_hostile.py"],
     ),
     "segments": (["flows/readers/segments.py"], ["tests/test_readers_segments.py"]),
     "stages": (
-        ["flows/stages.py"],
+        [
+            "flows/stages.py",
+            "flows/stage_ingest.py",
+            "flows/stage_nlp.py",
+            "flows/stage_warehouse.py",
+            "flows/stage_render.py",
+            "flows/stage_publish.py",
+            "flows/fingerprints.py",
+        ],
         ["tests/test_sql.py", "tests/test_sql_branches.py", "tests/test_privacy.py"],
     ),
 }

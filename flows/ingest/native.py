@@ -1,0 +1,142 @@
+"""Interviews and excerpts in the native CSV layout (docs/input-formats.md).
+
+Each row is loaded or goes to the rejects with the file, the row and the
+reason: unknown interview or informant, withdrawn informant, a case the
+informant does not speak about, a code that maps to no theme, a bad stance,
+position or text.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flows.codes import WITHDRAWN_EXCERPT, parse_code, unmapped_reason
+from flows.ingest.rows import _rows
+from flows.readers.common import MAX_FIELD_CHARS, Rejects
+from flows.study import InputSpec, Study
+
+INTERVIEW_COLUMNS = ("interview_id", "person_id", "mode", "language")
+EXCERPT_COLUMNS = (
+    "excerpt_id",
+    "interview_id",
+    "case_id",
+    "code",
+    "stance",
+    "position",
+    "coder",
+    "text",
+)
+
+
+def read_interviews(
+    path: Path,
+    study: Study,
+    person_ids: set[str],
+    rejects: Rejects,
+    read_counts: dict[str, int] | None = None,
+    spec: InputSpec | None = None,
+) -> list[dict]:
+    interviews: list[dict] = []
+    seen: set[str] = set()
+    for line, row in _rows(path, INTERVIEW_COLUMNS, read_counts, rejects, spec):
+        iid = row["interview_id"]
+        if not iid or iid in seen:
+            rejects.add(path, line, "interview_id", "empty or duplicate interview_id")
+            continue
+        if row["person_id"] not in person_ids:
+            rejects.add(path, line, "person_id", "person_id not in the roster")
+            continue
+        language = row["language"] or study.study.language
+        if language not in ("en", "da"):
+            rejects.add(path, line, "language", "expected en or da")
+            continue
+        seen.add(iid)
+        interviews.append(
+            {
+                "interview_id": iid,
+                "person_id": row["person_id"],
+                "mode": row["mode"],
+                "language": language,
+            }
+        )
+    return interviews
+
+
+def read_excerpts(
+    path: Path,
+    study: Study,
+    interviews: dict[str, dict],
+    person_role: dict[str, str],
+    person_cases: dict[str, set[str]],
+    withdrawn: set[str],
+    rejects: Rejects,
+    read_counts: dict[str, int] | None = None,
+    spec: InputSpec | None = None,
+) -> list[dict]:
+    excerpts: list[dict] = []
+    seen: set[str] = set()
+    for line, row in _rows(path, EXCERPT_COLUMNS, read_counts, rejects, spec):
+        eid = row["excerpt_id"]
+        if not eid or eid in seen:
+            rejects.add(path, line, "excerpt_id", "empty or duplicate excerpt_id")
+            continue
+        seen.add(eid)
+        interview = interviews.get(row["interview_id"])
+        if interview is None:
+            rejects.add(path, line, "interview_id", "interview_id not in interviews.csv")
+            continue
+        person = interview["person_id"]
+        if person in withdrawn:
+            rejects.add(path, line, "excerpt", WITHDRAWN_EXCERPT)
+            continue
+        case_id = row["case_id"]
+        if case_id not in person_cases.get(person, set()):
+            rejects.add(
+                path,
+                line,
+                "case_id",
+                "case not among the cases this informant speaks about (roster case_ids)",
+            )
+            continue
+        parsed = parse_code(row["code"], study)
+        if parsed is None:
+            rejects.add(path, line, "code", unmapped_reason(row["code"], study))
+            continue
+        theme_id, coded = parsed
+        stance_col = row["stance"].lower().replace(" ", "_")
+        if stance_col:
+            if stance_col not in study.theme(theme_id).stances:
+                rejects.add(
+                    path, line, "stance", f"expected one of {study.theme(theme_id).stances}"
+                )
+                continue
+            coded = stance_col
+        try:
+            position = int(row["position"])
+        except ValueError:
+            rejects.add(path, line, "position", "expected a whole number (paragraph or offset)")
+            continue
+        text = row["text"]
+        if not text:
+            rejects.add(path, line, "text", "empty excerpt text")
+            continue
+        if len(text) > MAX_FIELD_CHARS:
+            rejects.add(path, line, "text", f"longer than {MAX_FIELD_CHARS} characters")
+            continue
+        excerpts.append(
+            {
+                "excerpt_id": eid,
+                "interview_id": row["interview_id"],
+                "person_id": person,
+                "role": person_role[person],
+                "case_id": case_id,
+                "code": row["code"],
+                "theme_id": theme_id,
+                "coded_stance": coded,
+                "position": position,
+                "coder": row["coder"],
+                "language": interview["language"],
+                "text": text,
+            }
+        )
+    return excerpts

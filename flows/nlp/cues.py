@@ -1,0 +1,87 @@
+"""Cues of context and presence themes, and reported claims the speaker contradicts.
+
+A context theme (barrier, facilitator) or a presence theme (present, absent) is
+read from its cue words rather than from states over time: `cues` lists each cue
+of the asked classes with its clause, its negation, whether its clause opens with
+a contrast and whether it stands in the scope of an intention or advice
+(`states.in_plan`). `claim_contradicted` says whether a reported claim ("he says")
+is doubted or set against the speaker's own observation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flows.nlp.states import Parsed, in_plan
+
+
+def marks(parsed: Parsed, label: str) -> list[int]:
+    """The clause numbers where words of a class stand."""
+    spans = parsed.found.get(label)
+    if not spans:
+        return []
+    numbers = parsed.clause_numbers()
+    return sorted({numbers[start] for start, _ in spans if numbers[start] >= 0})
+
+
+@dataclass(frozen=True)
+class Cue:
+    """A cue of a context or presence theme: its class, negated or not, and where."""
+
+    label: str
+    cue: str
+    negated: bool
+    clause: int
+    contrast: bool
+    planned: bool = False  # an intention or advice word before it in its clause
+
+
+def cues(parsed: Parsed, labels: tuple[str, ...]) -> list[Cue]:
+    """Cues of these classes with their negation, in text order."""
+    out = []
+    numbers = parsed.clause_numbers()
+    for label in labels:
+        for span in parsed.found.get(label, ()):
+            n = numbers[span[0]]
+            if n < 0:
+                continue
+            clause = parsed.clauses[n]
+            out.append(
+                Cue(
+                    label,
+                    parsed.words(span),
+                    parsed.is_negated(span, clause),
+                    n,
+                    clause.contrast,
+                    in_plan(parsed, span[0], clause),
+                )
+            )
+    out.sort(key=lambda c: (c.clause, c.label, c.cue))
+    return out
+
+
+def claim_contradicted(parsed: Parsed) -> bool:
+    """`_claim_contradicted`, computed once per excerpt."""
+    value = parsed.__dict__.get("_contradicted")
+    if value is None:
+        value = parsed.__dict__["_contradicted"] = _claim_contradicted(parsed)
+    return value
+
+
+def _claim_contradicted(parsed: Parsed) -> bool:
+    """A reported claim ("he says", "han siger", "if you ask him") that the speaker
+    doubts ("not convinced", "tror ikke på det", "we didn't") or sets against their own
+    observation in a later sentence or after a contrast word ("but the fridge was
+    full", "when I counted the packets", "da jeg talte op"), unless the speaker
+    confirms it ("that's true", "ingen grund til at tvivle")."""
+    reported = marks(parsed, "reported") + marks(parsed, "doubt")
+    if not reported or parsed.found.get("confirm"):
+        return False
+    first = min(reported)
+    if any(n >= first for n in marks(parsed, "doubt")):
+        return True
+    sentence = parsed.clauses[first].sentence
+    return any(
+        n > first and (parsed.clauses[n].contrast or parsed.clauses[n].sentence > sentence)
+        for n in marks(parsed, "observed")
+    )

@@ -1,0 +1,149 @@
+"""The NLP stage and what a person reviews: de-identified excerpts with suggested
+stances (`annotate`), names nobody put on the roster (`check_unknown_names`),
+the capitalised words to check and the stance review sheet, all in the private
+review folder.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from flows.nlp.annotate import annotate_excerpts
+from flows.privacy import unknown_names
+from flows.render.exports import write_csv
+from flows.runs import private_dir
+from flows.stage_ingest import Ingested
+from flows.stage_publish import store_dir
+from flows.stage_warehouse import case_overview, shared_key
+
+
+def annotate(
+    ingested: Ingested, model: str | None = None, cache_path: Path | None = None
+) -> tuple[pd.DataFrame, dict[str, int]]:
+    """De-identified excerpts with suggested stances and example claims.
+
+    `model` names an installed trained spaCy pipeline used to redact entities
+    too; `cache_path` keeps each excerpt's result for the next run
+    (`annotation_cache`). Programme-level excerpts (about no case) go through
+    the same pseudonymiser in the same call; they are the rows without a case
+    (`warehouse_frames` keeps them apart)."""
+    frames = [ingested.data.excerpts, ingested.data.programme_excerpts]
+    return annotate_excerpts(
+        pd.concat([f for f in frames if len(f)] or frames[:1], ignore_index=True),
+        ingested.study.definition,
+        [*ingested.data.roster_names, *ingested.data.other_names],
+        model,
+        extra_names=ingested.identifiers,
+        person_cases=ingested.data.cases_by_person(),
+        cache_path=cache_path,
+        guard=name_guard(ingested),
+    )
+
+
+def name_guard(ingested: Ingested) -> unknown_names.NameGuard:
+    """Names nobody put on the roster: titles, name parts, the gazetteer."""
+    names = [n for _, _, found in ingested.audit_names() for n in found]
+    mode = ingested.study.definition.privacy.unknown_names
+    return unknown_names.NameGuard(names, study_vocabulary(ingested), ingested.name_decisions, mode)
+
+
+def check_unknown_names(ingested: Ingested, out_dir: Path) -> None:
+    """`unknown_names = "review"`: stop before anything is written while possible
+    names wait for the researcher (listed in the private review folder)."""
+    excerpts = ingested.data.excerpts
+    items = zip(excerpts["excerpt_id"], excerpts["text"], strict=True)
+    unknown_names.check_reviewed(name_guard(ingested), items, review_dir(out_dir))
+
+
+def study_vocabulary(ingested: Ingested) -> set[str]:
+    """Words the study itself uses (labels, codes, examples): not names to review."""
+    study = ingested.study.definition
+    texts = [study.study.title]
+    texts += [r.label for r in study.roles]
+    for theme in study.themes:
+        texts += [theme.label, *theme.codes, *theme.examples]
+        texts += [term for terms in theme.examples.values() for term in terms]
+    texts += [i.label for i in study.survey_items] + [v.label for v in study.context_variables]
+    return {w for t in texts for w in re.findall(r"[\wæøåÆØÅ-]+", t)}
+
+
+def review_dir(out_dir: Path) -> Path:
+    """In the private folder (never published): the list for a person's review."""
+    return private_dir(out_dir) / "review"
+
+
+def review_sheet_path(out_dir: Path) -> Path:
+    """Where each run writes the stance review sheet (and its .csv twin):
+    private, beside the outputs, never published."""
+    return review_dir(out_dir) / "stances.xlsx"
+
+
+def write_review_sheet(
+    db_path: Path, ingested: Ingested, out_dir: Path, keys: dict[str, str] | None = None
+) -> list[Path]:
+    """The stance review sheet (flows/review.py) for this run's machine readings,
+    made anew for the changed cases only (`flows.render.review_sheet`; `keys`:
+    `case_fingerprints(ingested)` when the caller has them)."""
+    from flows import incremental
+    from flows.fingerprints import case_fingerprints
+    from flows.render import review_sheet
+
+    state = incremental.read_state(incremental.cache_database(store_dir(out_dir)))
+    return review_sheet.update_sheet(
+        db_path,
+        ingested.data.excerpts,
+        ingested.stale_reviews,
+        ingested.study.definition,
+        review_sheet_path(out_dir),
+        keys or case_fingerprints(ingested),
+        store_dir(out_dir) / "review-sheet.marshal",
+        state["shared"] if state else "",
+    )
+
+
+def review_counts(db_path: Path, ingested: Ingested) -> dict[str, int]:
+    """How the review stands, for the run summary: provisional verdicts and the
+    cases holding them, machine-read stances, stale reviews."""
+    overview = case_overview(db_path)
+    provisional = overview["n_provisional_verdicts"].fillna(0)
+    return {
+        "provisional_verdicts": int(provisional.sum()),
+        "provisional_cases": int((provisional > 0).sum()),
+        "machine_read": int(overview["n_machine_read"].fillna(0).sum()),
+        "stale_reviews": len(ingested.stale_reviews),
+    }
+
+
+def write_review_list(ingested: Ingested, excerpts: pd.DataFrame, out_dir: Path) -> Path:
+    """Without a trained model: capitalised words a person should check for names
+    the roster missed. Written outside the published folder, owner-only."""
+    import marshal
+
+    from flows.privacy.pseudonymise import review_candidates
+
+    # the words found per text, kept in the private store for the next run
+    cache_path = store_dir(out_dir) / "review-words.marshal"
+    salt = shared_key(ingested)
+    cache: dict[str, list[str]] = {}
+    with contextlib.suppress(OSError, EOFError, ValueError, TypeError):
+        saved = marshal.loads(cache_path.read_bytes())
+        if isinstance(saved, dict) and saved.get("salt") == salt:
+            cache = saved["words"]
+    rows = review_candidates(
+        zip(excerpts["excerpt_id"], excerpts["text"], strict=True),
+        study_vocabulary(ingested),
+        ingested.study.definition.study.language,
+        cache,
+    )
+    cache_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    cache_path.write_bytes(marshal.dumps({"salt": salt, "words": cache}))
+    folder = review_dir(out_dir)
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    path = folder / "capitalised_words_to_check.csv"
+    write_csv(pd.DataFrame(rows, columns=["word", "occurrences", "excerpts"]), path)
+    path.chmod(0o600)
+    return path

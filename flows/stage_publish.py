@@ -1,0 +1,103 @@
+"""The publish stage and the private folders around it: staging, the content
+store and its audit ledger, the annotation cache, the manifest, and the move
+of audited outputs into place.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from flows.privacy.audit import names_fingerprint, sha256_file
+from flows.privacy.matching import NameSet
+from flows.render import dossiers
+from flows.runs import private_dir
+
+
+def staging_dir(out_dir: Path, run_id: str) -> Path:
+    """Where run `run_id` writes before the audit lets it publish (private)."""
+    return private_dir(out_dir) / "staging" / run_id
+
+
+def store_dir(out_dir: Path) -> Path:
+    """The content store of rendered dossiers, keyed by case fingerprint (private)."""
+    return private_dir(out_dir) / "cache"
+
+
+class AuditLedger:
+    """Which dossier contents passed the leak audit against which names, kept in
+    the store so that a re-run searches only new or changed pages. Holds cache
+    keys and SHA-256 digests only; forgotten when the names change."""
+
+    def __init__(self, store: Path, names: NameSet | tuple[str, ...]):
+        self.path = store / "audited.json"
+        self.names = names_fingerprint(names)
+        self.entries: dict[str, str] = {}
+        if self.path.exists():
+            saved = json.loads(self.path.read_text(encoding="utf-8"))
+            if saved.get("names") == self.names:
+                self.entries = saved.get("clean", {})
+
+    def clean_digests(self, jobs: list[dossiers.CaseJob], records: list[dict]) -> set[str]:
+        """Digests the final audit may skip: pages audited clean as they were
+        rendered this run, and reused pages audited clean by an earlier run."""
+        rendered = {r["case_id"] for r in records}
+        reused = {
+            self.entries[j.key] for j in jobs if j.case_id not in rendered and j.key in self.entries
+        }
+        return {r["sha256"] for r in records if r["clean"]} | reused
+
+    def record(self, jobs: list[dossiers.CaseJob], records: list[dict]) -> None:
+        """After a passed audit: every current page is clean (older entries go)."""
+        digests = {r["case_id"]: r["sha256"] for r in records}
+        clean = {
+            j.key: digests.get(j.case_id) or self.entries.get(j.key) or sha256_file(Path(j.path))
+            for j in jobs
+        }
+        self.path.write_text(
+            json.dumps({"names": self.names, "clean": dict(sorted(clean.items()))}, indent=1),
+            encoding="utf-8",
+        )
+
+
+def prune_store(store: Path, jobs: list[dossiers.CaseJob]) -> int:
+    """Delete stored pages no current case uses (e.g. a withdrawn participant's
+    old dossier); returns how many."""
+    keep = {Path(j.path).name for j in jobs}
+    stale = [p for p in store.glob("*.html*") if p.name not in keep]
+    for path in stale:
+        path.unlink()
+    return len(stale)
+
+
+def annotation_cache(out_dir: Path) -> Path:
+    """The NLP stage's per-excerpt cache (pseudonymised text only), in the
+    owner-only store beside the outputs: kept across runs, never published."""
+    return store_dir(out_dir) / "annotations.parquet"
+
+
+def publish(staging: Path, out_dir: Path, manifest: dict | None = None) -> None:
+    """Move audited outputs into place, replacing the previous run's; the manifest
+    is written into the staging folder first, so a published folder always has
+    one. A run killed between the two renames leaves the previous outputs in
+    the private folder; the next run puts them back (`RunLock`)."""
+    if manifest is not None:
+        write_manifest(staging, manifest)
+    previous = private_dir(out_dir) / "previous"
+    shutil.rmtree(previous, ignore_errors=True)
+    if out_dir.exists():
+        out_dir.rename(previous)
+    staging.rename(out_dir)
+    shutil.rmtree(previous, ignore_errors=True)
+
+
+def write_manifest(out_dir: Path, manifest: dict) -> Path:
+    """Run metadata (times, counts) kept apart from the compared outputs."""
+    path = out_dir / "manifest.json"
+    path.write_text(manifest_text(manifest), encoding="utf-8")
+    return path
+
+
+def manifest_text(manifest: dict) -> str:
+    return json.dumps(manifest, indent=2, sort_keys=True, default=str) + "\n"

@@ -1,0 +1,120 @@
+"""The SQL stage: the frames the SQL models start from, the DuckDB warehouse
+(updated incrementally in the private cache, `flows.incremental`), and the
+cross-case QCA stored beside the marts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from flows import warehouse
+from flows.fingerprints import case_fingerprints, code_fingerprint
+from flows.privacy.audit import names_fingerprint
+from flows.stage_ingest import Ingested
+from flows.stage_publish import store_dir
+
+
+def warehouse_frames(ingested: Ingested, excerpts: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The tables the SQL models start from (no names: the roster's names stay out)."""
+    data = ingested.data
+    if "reviewed_stance" not in excerpts.columns:
+        excerpts = excerpts.assign(
+            reviewed_stance=pd.Series(None, index=excerpts.index, dtype=object)
+        )
+    return {
+        "raw_cases": data.cases,
+        "raw_persons": data.persons,
+        "raw_person_cases": data.person_cases,
+        "raw_interviews": data.interviews,
+        "raw_excerpts": excerpts[excerpts["case_id"].notna()].reset_index(drop=True),
+        # pseudonymised like every excerpt; about no case: shown in the index only
+        "raw_programme_excerpts": excerpts[excerpts["case_id"].isna()].reset_index(drop=True),
+        "raw_survey": data.survey,
+        "raw_context": data.context,
+        "raw_rejects": data.rejects,
+        **warehouse.config_frames(ingested.study.definition),
+    }
+
+
+def build_warehouse(db_path: Path, frames: dict[str, pd.DataFrame]) -> list[str]:
+    """Create the DuckDB file and run the SQL models; returns the models built."""
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    return warehouse.build_warehouse(db_path, frames)
+
+
+def update_warehouse(
+    db_path: Path,
+    ingested: Ingested,
+    excerpts: pd.DataFrame,
+    out_dir: Path,
+    nlp_model: str | None = None,
+    keys: dict[str, str] | None = None,
+):
+    """Update the warehouse kept in the private cache (only the changed cases'
+    rows, `flows.incremental`), then copy it to `db_path` to be published.
+    `keys`: `case_fingerprints(ingested)` when the caller has them. Returns
+    the `incremental.Update`."""
+    from flows import incremental
+
+    cache_db = incremental.cache_database(store_dir(out_dir))
+    update = incremental.update_warehouse(
+        cache_db,
+        warehouse_frames(ingested, excerpts),
+        keys or case_fingerprints(ingested, nlp_model),
+        shared_key(ingested, nlp_model),
+        ingested.name_set(),
+    )
+    incremental.publish_copy(cache_db, db_path)
+    return update
+
+
+def shared_key(ingested: Ingested, nlp_model: str | None = None) -> str:
+    """A key of what every case's results depend on: the study file, the code
+    (SQL included), the identifiers and the NLP model; and the roster's names
+    and statuses, so that a withdrawal or a new name rebuilds the warehouse in a
+    fresh file (no deleted row's bytes left behind)."""
+    persons = ingested.data.persons
+    statuses = sorted(zip(persons["person_id"], persons["status"], strict=True))
+    parts = (
+        ingested.study.sha256,
+        code_fingerprint(),
+        repr(ingested.identifiers),
+        repr(nlp_model),
+        names_fingerprint(ingested.name_set()),
+        repr(statuses),
+    )
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def analyse_cross_case(db_path: Path) -> dict:
+    """Crisp-set QCA over the marts' truth table; stores its solutions as tables."""
+    from flows import qca
+
+    with duckdb.connect(str(db_path)) as con:
+        result = qca.analyse(
+            warehouse.query(con, "qca_inputs_conditions"),
+            warehouse.query(con, "qca_inputs_truth_table"),
+            settings=qca.Settings.from_frame(warehouse.query(con, "qca_inputs_settings")),
+        )
+        diversity = qca.Diversity.from_frame(warehouse.query(con, "qca_inputs_diversity"))
+        result = qca.withhold_solutions(result, diversity)
+        warehouse.load_tables(con, result.tables())
+    return {
+        "conditions": len(result.conditions),
+        "solutions": len(result.solutions),
+        "notes": len(result.notes),
+    }
+
+
+def case_overview(db_path: Path) -> pd.DataFrame:
+    """Every case's classification row."""
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        return warehouse.query(con, "case_overview")
+
+
+def case_ids(db_path: Path) -> list[str]:
+    return case_overview(db_path)["case_id"].tolist()
