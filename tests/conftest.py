@@ -171,6 +171,56 @@ def demo_dir() -> Path:
     return DEMO
 
 
+@pytest.fixture(scope="session")
+def demo_out(tmp_path_factory, demo_dir) -> Path:
+    """The demo study run once per test process (`stages.run_direct`, no Prefect):
+    its pages, exports and database, read by every test that only looks at the
+    demo's outputs. Read only: a test that changes outputs runs its own."""
+    from flows import stages
+
+    out = tmp_path_factory.mktemp("demo-run") / "demo"
+    stages.run_direct(demo_dir, out)
+    return out
+
+
+# `make test` runs the suite on two workers (pytest-xdist, `--dist loadgroup`).
+# Each test file is one group, so a module's fixtures (a Prefect server, a
+# browser, a pipeline run) are built once on one worker; JOINED puts a test in
+# another file's group when it must run after that file in the same process.
+# The slowest files go first (SLOW_FIRST), so that neither worker is left with
+# a long file at the end while the other idles.
+JOINED = {
+    # checks the guard of this conftest holds again once test_flow's harness is gone
+    "tests/test_orchestration.py::test_ephemeral_guard_holds_outside_the_flow_harness": (
+        "tests/test_flow.py"
+    ),
+}
+SLOW_FIRST = [
+    "tests/test_browser.py",
+    "tests/test_flow.py",
+    "tests/test_ui_run.py",
+    "tests/test_pdf.py",
+    "tests/test_incremental.py",
+    "tests/test_bench_smoke.py",
+    "tests/test_render.py",
+    "tests/test_review.py",
+    "tests/test_audit_outputs.py",
+]
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """Group each test with its file (or JOINED's) and put SLOW_FIRST's files first."""
+    for item in items:
+        group = JOINED.get(item.nodeid, item.nodeid.split("::")[0])
+        item.add_marker(pytest.mark.xdist_group(group))
+
+    def rank(item) -> int:
+        group = JOINED.get(item.nodeid, item.nodeid.split("::")[0])
+        return SLOW_FIRST.index(group) if group in SLOW_FIRST else len(SLOW_FIRST)
+
+    items.sort(key=rank)  # stable: within a file (and after it) the order stays
+
+
 @pytest.fixture
 def tiny_roster() -> list[list[str]]:
     """A fresh copy of the tiny study's roster, to edit in a test."""
