@@ -6,7 +6,7 @@ examples walks=walk / swims=swim; energy: context; activity: outcome with the
 survey domain "activity", examples walking=walk / sitting=sofa; survey items
 walk_min higher-is-better mcid 60, sit_hours lower-is-better mcid 2; rules
 min_roles_corroborating 1, min_roles_without_survey 2, min_outcome_themes 1),
-with twenty cases C1..C20 and rules.min_suggestion_confidence 0.6. The stance
+with 21 cases C1..C21 and rules.min_suggestion_confidence 0.6. The stance
 reader decides nothing here: an excerpt either carries a coded stance, or its
 machine reading is set by hand (MACHINE: stance and confidence, as the reader
 would have suggested it; "unclear" = the reader abstained; below 0.6 = low
@@ -35,8 +35,8 @@ from tests_support import replace_once
 from flows import stages
 
 NURSE_CASES = ["C1", "C2", "C3", "C4", "C5", "C12"]
-SUPPORTED = ["C1", "C2", "C3", "C4", "C5", "C11", "C12", *(f"C{i}" for i in range(13, 20))]
-CASES = [f"C{i}" for i in range(1, 21)]
+SUPPORTED = ["C1", "C2", "C3", "C4", "C5", "C11", "C12", *(f"C{i}" for i in range(13, 20)), "C21"]
+CASES = [f"C{i}" for i in range(1, 22)]
 
 WALK, ENERGY, ACT = "Intervention/Walking", "Context/Energy", "Outcome/Activity"
 
@@ -102,6 +102,9 @@ EXCERPTS = [
     # C19 coded present against a confident machine-read absent
     ("X40", "C19", "C19", WALK, "present", "We go out together."),
     ("X41", "C19-a", "C19", WALK, "", "They stay in."),
+    # C21 the peer speaks without a direction (coded), the supporter was read unclear
+    ("X42", "C21", "C21", ACT, "not_stated", "Hard to say, really."),
+    ("X43", "C21-a", "C21", ACT, "", "Cannot judge."),
 ]
 
 # the machine readings of the excerpts above without a coded stance: (stance, confidence)
@@ -116,6 +119,7 @@ MACHINE = {
     "X36": ("present", 0.4),
     "X38": ("absent", 0.4),
     "X41": ("absent", 0.9),
+    "X43": ("unclear", 0.5),
 }
 
 # case, wave, walk_min, sit_hours, sex
@@ -350,7 +354,10 @@ def test_qualitative_consensus(con):
     """C3 energy: facilitator 1 role, barrier 1 role -> a tie -> mixed.
     C5 activity: not_stated takes no vote, so the supporter's improved is the
     consensus. C12 activity: improved 2 roles (peer, supporter), no_change 1
-    (nurse) -> improved, 2 improved, 1 not improved."""
+    (nurse) -> improved, 2 improved, 1 not improved. C9 activity: the only role
+    speaking is not_stated, no vote at all -> not_stated. C21 activity: peer
+    not_stated, supporter unclear, no vote -> not_stated (speaking without a
+    direction outranks the reader's abstention)."""
     got = {
         f"{c}/{t}": (s, i, n)
         for c, t, s, i, n in rows(
@@ -362,6 +369,8 @@ def test_qualitative_consensus(con):
     assert got["C3/energy"][0] == "mixed"
     assert got["C5/activity"] == ("improved", 1, 0)
     assert got["C12/activity"] == ("improved", 2, 1)
+    assert got["C9/activity"][0] == "not_stated"
+    assert got["C21/activity"][0] == "not_stated"
 
 
 def test_survey_items_and_domains(con):
@@ -400,7 +409,7 @@ def test_fit_branches(con):
     speaks -> no_qualitative_evidence. C7 improved = improved, the interviews'
     sitting:improved is not among the survey's walking:improved,
     sitting:no_change -> expansion. C8 improved = improved, the interviews name
-    no example -> confirmation. C9 interviews only not_stated (no vote: mixed)
+    no example -> confirmation. C9 interviews only not_stated (no vote: consensus not_stated)
     -> expansion. Energy has no survey items -> not_asked."""
     got = dict(rows(con, "select case_id || '/' || theme_id, fit from fit"))
     assert got["C5/activity"] == "not_computable"
