@@ -63,7 +63,7 @@ run: system-deps $(STAMP) ## run the pipeline on the demo study (STUDY=path for 
 PYTEST_WORKERS ?= 2
 
 test: system-deps $(STAMP) $(AXE) ## run the test suite on two workers (browser tests included)
-	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup --no-loadscope-reorder $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder $(PYTEST_ARGS)
 
 mutants: $(STAMP) ## mutation testing (mutmut + SQL branch mutants), ~30-60 min; MUTANTS_ARGS="--only audit sql"
 	$(BIN)/python tests/mutation/run_mutants.py $(MUTANTS_ARGS)
