@@ -225,6 +225,7 @@ def pytest_collection_modifyitems(config, items) -> None:
     items.sort(key=rank)  # stable: within a file the order stays
 
 
+@pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist: fine without it
 def pytest_xdist_make_scheduler(config, log):
     """`--dist loadfile`, with JOINED's tests in their file's unit. (Not xdist's
     `loadgroup`: it renames node ids, which pytest 9 no longer lets it do.)"""
