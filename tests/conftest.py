@@ -183,6 +183,12 @@ def demo_out(tmp_path_factory, demo_dir) -> Path:
     return out
 
 
+@pytest.fixture
+def tiny_roster() -> list[list[str]]:
+    """A fresh copy of the tiny study's roster, to edit in a test."""
+    return [list(row) for row in ROSTER]
+
+
 # `make test` runs the suite on two workers (pytest-xdist, `--dist loadfile`).
 # Each test file is one unit of work, so a module's fixtures (a Prefect server,
 # a browser, a pipeline run) are built once, on one worker; JOINED puts a test
