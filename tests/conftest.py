@@ -201,12 +201,12 @@ JOINED = {
         "tests/test_flow.py"
     ),
 }
-SLOW_FIRST = [  # xdist starts each worker on two units: flow + pdf, browser + ui_run
+SLOW_FIRST = [  # xdist starts each worker on two units: flow + review, browser + pdf
     "tests/test_flow.py",
     "tests/test_browser.py",
+    "tests/test_review.py",
     "tests/test_pdf.py",
     "tests/test_ui_run.py",
-    "tests/test_review.py",
     "tests/test_incremental.py",
     "tests/test_orchestration.py",
     "tests/test_bench_smoke.py",
