@@ -59,8 +59,11 @@ $(AXE):
 run: system-deps $(STAMP) ## run the pipeline on the demo study (STUDY=path for another)
 	$(BIN)/triangulate run $(STUDY)
 
-test: system-deps $(STAMP) $(AXE) ## run the test suite (browser tests included)
-	$(BIN)/pytest
+# Two workers (pytest-xdist); each test file stays on one worker (tests/conftest.py).
+PYTEST_WORKERS ?= 2
+
+test: system-deps $(STAMP) $(AXE) ## run the test suite on two workers (browser tests included)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder $(PYTEST_ARGS)
 
 mutants: $(STAMP) ## mutation testing (mutmut + SQL branch mutants), ~30-60 min; MUTANTS_ARGS="--only audit sql"
 	$(BIN)/python tests/mutation/run_mutants.py $(MUTANTS_ARGS)

@@ -171,7 +171,76 @@ def demo_dir() -> Path:
     return DEMO
 
 
+@pytest.fixture(scope="session")
+def demo_out(tmp_path_factory, demo_dir) -> Path:
+    """The demo study run once per test process (`stages.run_direct`, no Prefect):
+    its pages, exports and database, read by every test that only looks at the
+    demo's outputs. Read only: a test that changes outputs runs its own."""
+    from flows import stages
+
+    out = tmp_path_factory.mktemp("demo-run") / "demo"
+    stages.run_direct(demo_dir, out)
+    return out
+
+
 @pytest.fixture
 def tiny_roster() -> list[list[str]]:
     """A fresh copy of the tiny study's roster, to edit in a test."""
     return [list(row) for row in ROSTER]
+
+
+# `make test` runs the suite on two workers (pytest-xdist, `--dist loadfile`).
+# Each test file is one unit of work, so a module's fixtures (a Prefect server,
+# a browser, a pipeline run) are built once, on one worker; JOINED puts a test
+# in another file's unit when it must run after that file in the same process.
+# The slowest files go first (SLOW_FIRST), so that neither worker is left with
+# a long file at the end while the other idles.
+JOINED = {
+    # checks the guard of this conftest holds again once test_flow's harness is gone
+    "tests/test_orchestration.py::test_ephemeral_guard_holds_outside_the_flow_harness": (
+        "tests/test_flow.py"
+    ),
+}
+SLOW_FIRST = [  # xdist starts each worker on two units: flow + review, browser + pdf
+    "tests/test_flow.py",
+    "tests/test_browser.py",
+    "tests/test_review.py",
+    "tests/test_pdf.py",
+    "tests/test_ui_run.py",
+    "tests/test_incremental.py",
+    "tests/test_orchestration.py",
+    "tests/test_bench_smoke.py",
+    "tests/test_render.py",
+    "tests/test_audit_outputs.py",
+]
+
+
+def work_unit(nodeid: str) -> str:
+    """The file a test runs with (JOINED's for a joined test)."""
+    nodeid = nodeid.split("@")[0]
+    return JOINED.get(nodeid, nodeid.split("::")[0])
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """SLOW_FIRST's files first, each with the tests JOINED to it; the rest after."""
+
+    def rank(item) -> int:
+        unit = work_unit(item.nodeid)
+        return SLOW_FIRST.index(unit) if unit in SLOW_FIRST else len(SLOW_FIRST)
+
+    items.sort(key=rank)  # stable: within a file the order stays
+
+
+@pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist: fine without it
+def pytest_xdist_make_scheduler(config, log):
+    """`--dist loadfile`, with JOINED's tests in their file's unit. (Not xdist's
+    `loadgroup`: it renames node ids, which pytest 9 no longer lets it do.)"""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class FileUnits(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return work_unit(nodeid)
+
+    return FileUnits(config, log)

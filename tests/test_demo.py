@@ -9,12 +9,9 @@ from flows import stages
 
 
 @pytest.fixture(scope="module")
-def con(tmp_path_factory, demo_dir):
-    db = tmp_path_factory.mktemp("demo") / "demo.duckdb"
-    ingested = stages.ingest(demo_dir)
-    excerpts, _ = stages.annotate(ingested)
-    stages.build_warehouse(db, stages.warehouse_frames(ingested, excerpts))
-    connection = duckdb.connect(str(db), read_only=True)
+def con(demo_out):
+    """The published database of the session's demo run."""
+    connection = duckdb.connect(str(demo_out / stages.DB_NAME), read_only=True)
     yield connection
     connection.close()
 

@@ -57,10 +57,9 @@ def test_flow_publishes_dossiers_and_manifest(flow_run):
     assert manifest["run_id"]
 
 
-def test_flow_output_matches_direct_run(flow_run, demo_dir, tmp_path):
+def test_flow_output_matches_direct_run(flow_run, demo_out):
     _, out, _ = flow_run
-    direct = tmp_path / "direct"
-    stages.run_direct(demo_dir, direct)
+    direct = demo_out  # the session's run of the demo without Prefect
     for path in out.rglob("*"):
         if path.is_file() and path.suffix in (".html", ".csv"):
             assert path.read_bytes() == (direct / path.relative_to(out)).read_bytes(), path

@@ -112,3 +112,89 @@ def test_edges_of_counting():
     assert SourceText("\uffffb").locate("utf-16", 1, 2) == (1, 2)
     assert SourceText("\U00010000b").locate("utf-16", 2, 3) == (1, 2)
     assert SourceText("we walk").locate("code-points", 3, 3) == (3, 3)
+
+
+def test_counting_beside_an_astral_character():
+    """U+FFFF is one UTF-16 unit even in a text that holds an astral character
+    (two units): in '\\uffff\\U00010000b' the 'b' starts at unit 3."""
+    source = SourceText("\uffff\U00010000b")
+    assert source.locate("utf-16", 3, 4) == (2, 3)
+    assert source.locate("utf-16", 1, 3) == (1, 2)  # the astral character alone
+
+
+def test_boundaries_are_judged_in_the_schemes_own_text():
+    """'ab\\r\\ncd': under crlf-as-1 the text is 'ab\\ncd', where index 3 falls
+    between the line break and 'c' (a boundary); in the raw text index 3 falls
+    between CR and LF (none)."""
+    source = SourceText("ab\r\ncd")
+    assert source.boundary_score("crlf-as-1", (3, 3)) == 2
+    assert source.boundary_score("code-points", (3, 3)) == 0
+
+
+def test_detect_scheme_scores_every_selection():
+    """'a😀 walk\r\nrun walk': in code points a0 😀1 ' '2 walk3-7 CR7 LF8 run9-12
+    ' '12 walk13-17; under crlf-as-1 (CRLF is one) the second 'walk' is at 12-16;
+    under utf-16 every position after the emoji is one more. Four named
+    selections, per scheme (names matched, located, word-boundary ends):
+    - [2, 3) 'x': ' ' under code-points and crlf-as-1 (2 boundary ends, no
+      match); inside the emoji's surrogate pair under utf-16 (not located).
+    - [3, 7) 'walk': code-points and crlf-as-1 match, 2 ends each; utf-16
+      reads ' wal' (1 end: after the emoji, not inside 'walk').
+    - [13, 17) 'walk': code-points match, 2 ends; past the end of crlf-as-1's
+      16 characters; utf-16 reads ' wal' (1 end).
+    - [12, 16) 'walk': code-points reads ' wal' (1 end), crlf-as-1 'walk'
+      (2 ends; in the raw text 16 would fall inside 'walk'), utf-16 'un w'
+      (0 ends).
+    code-points (2, 4, 7), crlf-as-1 (2, 3, 6), utf-16 (0, 3, 2): code-points
+    wins on located; 2 of 4 named match: names repeat the text."""
+    text = SourceText("a😀 walk\r\nrun walk")
+    sels = [
+        Sel(text, 2, 3, "x"),
+        Sel(text, 3, 7, "walk"),
+        Sel(text, 13, 17, "walk"),
+        Sel(text, 12, 16, "walk"),
+    ]
+    found = detect_scheme(sels, prior=None)
+    assert found.scores == {
+        "code-points": (2, 4, 7),
+        "utf-16": (0, 3, 2),
+        "crlf-as-1": (2, 3, 6),
+    }
+    assert found.scheme == "code-points" and found.names_are_text is True
+    assert found.evidence == (
+        "code-points: 2 names matched, 4 located, 7 word-boundary ends; "
+        "utf-16: 0 names matched, 3 located, 2 word-boundary ends; "
+        "crlf-as-1: 2 names matched, 3 located, 6 word-boundary ends"
+    )
+
+
+def test_names_repeat_the_text_only_when_half_of_the_named_match():
+    """No named selection: names are not the text. Three named, one matching:
+    1 * 2 < 3, not the text; two of three: the text."""
+    plain = SourceText("we walk home")
+    assert detect_scheme([Sel(plain, 3, 7, "")], None).names_are_text is False
+    one = [Sel(plain, 3, 7, "walk"), Sel(plain, 0, 2, "nope"), Sel(plain, 8, 12, "nah")]
+    assert detect_scheme(one, None).names_are_text is False
+    two = [Sel(plain, 3, 7, "walk"), Sel(plain, 0, 2, "we"), Sel(plain, 8, 12, "nah")]
+    assert detect_scheme(two, None).names_are_text is True
+
+
+def test_lands_differently_counts_selections_whose_text_moves():
+    """'a😀b\\r\\nc', positions read under two schemes: [2, 3) is 'b' in code
+    points but half the emoji in UTF-16 (none): differs. [0, 1) is 'a' in both.
+    [4, 5) is '\\n' in code points, 'c' under crlf-as-1: differs; [0, 1) same."""
+    from flows.readers.offsets import lands_differently
+
+    source = SourceText("a😀b\r\nc")
+    sels = [Sel(source, 2, 3, ""), Sel(source, 0, 1, "")]
+    assert lands_differently(sels, "code-points", "utf-16") == 1
+    assert lands_differently(sels, "utf-16", "code-points") == 1
+    assert (
+        lands_differently(
+            [Sel(source, 4, 5, ""), Sel(source, 0, 1, "")], "code-points", "crlf-as-1"
+        )
+        == 1
+    )
+    assert lands_differently([Sel(source, 4, 5, "")], "crlf-as-1", "code-points") == 1
+    assert lands_differently([Sel(source, 0, 1, "")] * 3, "code-points", "utf-16") == 0
+    assert lands_differently([Sel(source, 2, 3, "")] * 3, "code-points", "utf-16") == 3

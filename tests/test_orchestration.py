@@ -43,17 +43,61 @@ def test_runs_report_to_a_running_ui_server(monkeypatch, fake_prefect_server):
     assert os.environ["PREFECT_API_URL"] == f"http://127.0.0.1:{fake_prefect_server}/api"
 
 
-def test_without_a_server_prefect_falls_back_to_a_temporary_one(monkeypatch):
-    monkeypatch.setenv("PREFECT_API_URL", "restored-after-the-test")
-    monkeypatch.delenv("PREFECT_API_URL")
-    monkeypatch.setenv("TRIANGULATE_UI_PROBE", "on")
-    monkeypatch.setenv("UI_PORT", "9")  # discard port: nothing answers
-    settings.configure()
-    import os
+FALLBACK_RUN = """
+import os
+from flows.orchestration import pipeline  # importing the pipeline runs settings.configure()
+from prefect import flow, get_client
 
-    assert "PREFECT_API_URL" not in os.environ
-    assert settings.DEFAULTS["PREFECT_HOME"].endswith(".prefect")  # the project's own home
-    assert os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] == "false"
+assert "PREFECT_API_URL" not in os.environ, os.environ.get("PREFECT_API_URL")
+
+@flow
+def where() -> str:
+    return str(get_client().api_url)
+
+print("api", where())
+print("analytics", os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"])
+"""
+
+
+def test_without_a_server_prefect_falls_back_to_a_temporary_one(tmp_path):
+    """The real path of a run with no `make ui` server: a fresh process imports the
+    pipeline (which probes the UI port; nothing answers there), runs a flow, and
+    Prefect starts a temporary server on loopback for it; the project's defaults
+    (telemetry off) are in force. Its own Prefect home, so nothing is written to
+    the project's `.prefect/`."""
+    import os
+    import socket
+    import subprocess
+    import sys
+
+    with socket.socket() as sock:  # a loopback port where nothing listens
+        sock.bind(("127.0.0.1", 0))
+        dead_port = sock.getsockname()[1]
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("PREFECT_") and key != "TRIANGULATE_UI_PROBE"
+    }
+    env.update(
+        PREFECT_HOME=str(tmp_path / "prefect-home"),
+        PREFECT_SERVER_ALLOW_EPHEMERAL_MODE="true",
+        UI_PORT=str(dead_port),
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", FALLBACK_RUN],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    lines = dict(line.split(" ", 1) for line in done.stdout.splitlines() if " " in line)
+    api = lines["api"]
+    assert api.startswith("http://127.0.0.1:") and api.rstrip("/").endswith("/api"), api
+    assert f":{dead_port}/" not in api
+    assert lines["analytics"] == "false"
+    assert (tmp_path / "prefect-home").is_dir()
 
 
 def test_deployment_form_is_a_typed_model():
@@ -118,12 +162,11 @@ def test_dossier_server_serves_loopback_only(tmp_path):
         server.server_close()
 
 
-def test_artifact_texts_hold_counts_only(demo_dir, tmp_path):
+def test_artifact_texts_hold_counts_only(demo_dir, demo_out):
     from flows import stages
     from flows.orchestration import artifacts
 
-    stages.run_direct(demo_dir, tmp_path / "out")
-    overview = stages.case_overview(tmp_path / "out" / stages.DB_NAME)
+    overview = stages.case_overview(demo_out / stages.DB_NAME)
     summary = {
         "study_id": "demo",
         "cases": 9,
@@ -134,8 +177,8 @@ def test_artifact_texts_hold_counts_only(demo_dir, tmp_path):
         "rejected": 1,
         "words": 10,
         "names_replaced": 2,
-        "out_dir": str(tmp_path / "out"),
-        **stages.review_counts(tmp_path / "out" / stages.DB_NAME, stages.ingest(demo_dir)),
+        "out_dir": str(demo_out),
+        **stages.review_counts(demo_out / stages.DB_NAME, stages.ingest(demo_dir)),
     }
     texts = artifacts.texts(summary, overview)
     assert "| a.csv | 4 | 3 |" in texts["run-summary"]

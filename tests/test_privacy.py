@@ -183,6 +183,39 @@ def test_review_candidates_sentence_starts_follow_punctuation():
     assert {r["word"]: r["excerpts"] for r in rows} == {"Karen": "E1 E2", "Bodil": "E1"}
 
 
+def test_review_candidates_inside_and_after_labels_most_frequent_first():
+    """Capitalised words inside a pseudonym label ("[Peer supporter P1]",
+    "[Diabetes nurse N1]") are the label's, not names; a word after two closed
+    labels is outside them. Rows go most frequent first: Bodil (2 excerpts)
+    before Alma and Jensen (1 each, then alphabetical)."""
+    rows = review_candidates(
+        [
+            ("E1", "I met [Peer supporter P1] with [Diabetes nurse N1] and then Jensen came."),
+            ("E2", "We saw Alma and Bodil."),
+            ("E3", "We saw Bodil."),
+        ],
+        known_words=[],
+    )
+    assert [(r["word"], r["excerpts"]) for r in rows] == [
+        ("Bodil", "E2 E3"),
+        ("Alma", "E2"),
+        ("Jensen", "E1"),
+    ]
+
+
+def test_review_candidates_take_cached_texts_from_the_cache():
+    """A text whose digest is in the cache is not read again: its cached words
+    count; the cache then holds exactly this call's texts."""
+    import hashlib
+
+    seen = "We saw nobody."
+    digest = hashlib.sha256(seen.encode("utf-8")).hexdigest()
+    cache = {digest: ["Zed"], "stale": ["Old"]}
+    rows = review_candidates([("E1", seen), ("E2", "We met Alma.")], [], cache=cache)
+    assert [(r["word"], r["excerpts"]) for r in rows] == [("Alma", "E2"), ("Zed", "E1")]
+    assert cache[digest] == ["Zed"] and "stale" not in cache and len(cache) == 2
+
+
 def test_misconfigured_study_fails_the_audit_and_publishes_nothing(
     make_study, tmp_path, tiny_roster
 ):

@@ -13,13 +13,6 @@ from flows import stages
 HOSTILE = "<script>alert(1)</script><img src=x onerror=alert(2)><style>body{display:none}</style>"
 
 
-@pytest.fixture(scope="module")
-def demo_out(tmp_path_factory, demo_dir) -> Path:
-    out = tmp_path_factory.mktemp("render") / "demo"
-    stages.run_direct(demo_dir, out)
-    return out
-
-
 def test_output_layout(demo_out):
     names = sorted(p.relative_to(demo_out).as_posix() for p in demo_out.rglob("*") if p.is_file())
     assert set(stages.EXPORTS) == {
@@ -78,28 +71,30 @@ def test_convergence_export_columns(demo_out):
     )
 
 
-def test_identical_inputs_give_identical_outputs_across_processes(demo_dir, tmp_path):
+def test_identical_inputs_give_identical_outputs_across_processes(demo_dir, demo_out, tmp_path):
     """Two separate processes with different hash seeds (set ordering, dict
-    iteration of sets, anything hash-dependent differs between them) run the demo;
-    the union of both file sets is compared: the same files exist in both, and
-    every page, CSV and XLSX file is byte-identical (the DuckDB file holds no
-    compared output, and run times go only to the flow's manifest)."""
+    iteration of sets, anything hash-dependent differs between them) run the demo:
+    this test process (the session's demo run, `demo_out`, made after whatever
+    other tests ran before it) and a fresh one started with another
+    PYTHONHASHSEED. The union of both file sets is compared: the same files exist
+    in both, and every page, CSV and XLSX file is byte-identical (the DuckDB file
+    holds no compared output, and run times go only to the flow's manifest)."""
     import os
     import subprocess
     import sys
 
-    outs = []
-    for seed in ("1", "2"):
-        out = tmp_path / f"seed-{seed}"
-        code = f"from flows import stages; stages.run_direct({str(demo_dir)!r}, {str(out)!r})"
-        env = {**os.environ, "PYTHONHASHSEED": seed}
-        subprocess.run([sys.executable, "-c", code], env=env, check=True, timeout=600)
-        outs.append(out)
+    # this process's seed is PYTHONHASHSEED when set, else drawn at random (a
+    # fixed one repeats it with chance 2**-32): the other process gets another
+    seed = "2" if os.environ.get("PYTHONHASHSEED") == "1" else "1"
+    other = tmp_path / f"seed-{seed}"
+    code = f"from flows import stages; stages.run_direct({str(demo_dir)!r}, {str(other)!r})"
+    env = {**os.environ, "PYTHONHASHSEED": seed}
+    subprocess.run([sys.executable, "-c", code], env=env, check=True, timeout=600)
 
     def files(root: Path) -> set[str]:
         return {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
 
-    first, second = outs
+    first, second = demo_out, other
     union = files(first) | files(second)
     assert files(first) == files(second) == union
     compared = [n for n in sorted(union) if Path(n).suffix in (".html", ".csv", ".xlsx")]

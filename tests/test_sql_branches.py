@@ -6,12 +6,15 @@ examples walks=walk / swims=swim; energy: context; activity: outcome with the
 survey domain "activity", examples walking=walk / sitting=sofa; survey items
 walk_min higher-is-better mcid 60, sit_hours lower-is-better mcid 2; rules
 min_roles_corroborating 1, min_roles_without_survey 2, min_outcome_themes 1),
-with twelve cases C1..C12. Every excerpt carries a coded stance, so no NLP
-decides a stance; the NLP only finds the theme examples its text names, and a
-claim is "example:stance". Sources: peer, supporter, nurse (one nurse, asked
-about C1-C5 and C12) and the survey (activity theme only). A role nobody of the
-case holds is "not_interviewed"; an asked informant with no excerpt on a theme
-is "silent".
+with 21 cases C1..C21 and rules.min_suggestion_confidence 0.6. The stance
+reader decides nothing here: an excerpt either carries a coded stance, or its
+machine reading is set by hand (MACHINE: stance and confidence, as the reader
+would have suggested it; "unclear" = the reader abstained; below 0.6 = low
+confidence). The NLP only finds the theme examples its text names, and a claim
+is "example:stance". Sources: peer, supporter (C15 has two), nurse (one nurse,
+asked about C1-C5 and C12) and the survey (activity theme only). A role nobody
+of the case holds is "not_interviewed"; an asked informant with no excerpt on a
+theme is "silent".
 
 Claims each excerpt makes (worked out from the example words):
   "We walk ..." -> walks:<stance> (walking_support) / walking:<stance> (activity)
@@ -24,14 +27,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 from conftest import EXCERPT_HEADER, SURVEY_HEADER, TINY_STUDY, write_csv
+from tests_support import replace_once
 
 from flows import stages
 
 NURSE_CASES = ["C1", "C2", "C3", "C4", "C5", "C12"]
-SUPPORTED = ["C1", "C2", "C3", "C4", "C5", "C11", "C12"]
-CASES = [f"C{i}" for i in range(1, 13)]
+SUPPORTED = ["C1", "C2", "C3", "C4", "C5", "C11", "C12", *(f"C{i}" for i in range(13, 20)), "C21"]
+CASES = [f"C{i}" for i in range(1, 22)]
 
 WALK, ENERGY, ACT = "Intervention/Walking", "Context/Energy", "Outcome/Activity"
 
@@ -71,7 +76,51 @@ EXCERPTS = [
     ("X21", "C12", "C12", ACT, "not_stated", "Who knows."),
     ("X22", "C12-a", "C12", ACT, "improved", "He moves more."),
     ("X23", "N", "C12", ACT, "no_change", "He moves as before."),
+    # C13 the peer's only reading is unclear; the supporter's coded improved; survey improved
+    ("X24", "C13", "C13", ACT, "", "I cannot tell."),
+    ("X25", "C13-a", "C13", ACT, "improved", "He is out more."),
+    # C14 both readings unclear; survey improved
+    ("X26", "C14", "C14", ACT, "", "Hard to tell."),
+    ("X27", "C14-a", "C14", ACT, "", "Who can say."),
+    # C15 the peer: two unclear readings, one coded improved; two supporters:
+    # one read unclear, one coded improved; no survey
+    ("X28", "C15", "C15", ACT, "", "Not sure."),
+    ("X29", "C15", "C15", ACT, "", "Maybe."),
+    ("X30", "C15", "C15", ACT, "improved", "I move more now."),
+    ("X31", "C15-a", "C15", ACT, "", "Hard to judge."),
+    ("X32", "C15-b", "C15", ACT, "improved", "She moves more."),
+    # C16 coded present against a low-confidence absent
+    ("X33", "C16", "C16", WALK, "present", "We go out together."),
+    ("X34", "C16-a", "C16", WALK, "", "They stay in."),
+    # C17 coded present beside a low-confidence present
+    ("X35", "C17", "C17", WALK, "present", "We go out together."),
+    ("X36", "C17-a", "C17", WALK, "", "They go out."),
+    # C18 the peer mixed only through a low-confidence absent; the supporter coded absent
+    ("X37", "C18", "C18", WALK, "present", "We go out together."),
+    ("X38", "C18", "C18", WALK, "", "We stay in."),
+    ("X39", "C18-a", "C18", WALK, "absent", "They stay in."),
+    # C19 coded present against a confident machine-read absent
+    ("X40", "C19", "C19", WALK, "present", "We go out together."),
+    ("X41", "C19-a", "C19", WALK, "", "They stay in."),
+    # C21 the peer speaks without a direction (coded), the supporter was read unclear
+    ("X42", "C21", "C21", ACT, "not_stated", "Hard to say, really."),
+    ("X43", "C21-a", "C21", ACT, "", "Cannot judge."),
 ]
+
+# the machine readings of the excerpts above without a coded stance: (stance, confidence)
+MACHINE = {
+    "X24": ("unclear", 0.5),
+    "X26": ("unclear", 0.5),
+    "X27": ("unclear", 0.5),
+    "X28": ("unclear", 0.5),
+    "X29": ("unclear", 0.5),
+    "X31": ("unclear", 0.5),
+    "X34": ("absent", 0.4),
+    "X36": ("present", 0.4),
+    "X38": ("absent", 0.4),
+    "X41": ("absent", 0.9),
+    "X43": ("unclear", 0.5),
+}
 
 # case, wave, walk_min, sit_hours, sex
 SURVEY = [
@@ -87,6 +136,12 @@ SURVEY = [
     ["C10", "followup", "150", "8", ""],  # walk improved; sit +2 hours = -mcid: worsened
     ["C11", "baseline", "150", "6", ""],
     ["C11", "followup", "100", "8", ""],  # walk -50 no change; sit worsened
+    ["C13", "baseline", "60", "8", ""],
+    ["C13", "followup", "120", "8", ""],  # walk improved; sit no change
+    ["C14", "baseline", "60", "8", ""],
+    ["C14", "followup", "120", "8", ""],  # walk improved; sit no change
+    ["C20", "baseline", "60", "2.3", ""],
+    ["C20", "followup", "60", "0.3", ""],  # walk no change; sit -2.0 exactly = -mcid: improved
 ]
 
 
@@ -101,13 +156,21 @@ survey_domain = "eating"
 """
 
 
-def write_study(folder: Path) -> Path:
+RULES = "min_roles_corroborating = 1\n"
+STUDY_TOML = replace_once(TINY_STUDY, RULES, RULES + "min_suggestion_confidence = 0.6\n") + EATING
+# the same study with the no-survey route switched off
+NO_SURVEY_ROUTE = replace_once(
+    STUDY_TOML, "min_roles_without_survey = 2", "min_roles_without_survey = 0"
+)
+
+
+def write_study(folder: Path, study_toml: str = STUDY_TOML) -> Path:
     folder.mkdir()
-    (folder / "study.toml").write_text(TINY_STUDY + EATING, encoding="utf-8")
+    (folder / "study.toml").write_text(study_toml, encoding="utf-8")
     roster = [["person_id", "role", "case_ids", "name", "aliases", "status"]]
     interviews = [["interview_id", "person_id", "mode", "language"]]
     people = [(c, "peer", c) for c in CASES] + [(f"{c}-a", "supporter", c) for c in SUPPORTED]
-    people.append(("N", "nurse", ";".join(NURSE_CASES)))
+    people += [("C15-b", "supporter", "C15"), ("N", "nurse", ";".join(NURSE_CASES))]
     for i, (person, role, cases) in enumerate(people, 1):
         roster.append([person, role, cases, f"Person{i} Testsen", "", "active"])
         interviews.append([f"I-{person}", person, "in person", "en"])
@@ -122,13 +185,46 @@ def write_study(folder: Path) -> Path:
     return folder
 
 
+def with_machine_readings(excerpts: pd.DataFrame) -> pd.DataFrame:
+    """The annotated excerpts with MACHINE's readings in place of the reader's:
+    no coded stance, the suggested stance and confidence set by hand."""
+    excerpts = excerpts.copy()
+    assert set(MACHINE) <= set(excerpts["excerpt_id"])
+    for excerpt_id, (stance, confidence) in MACHINE.items():
+        row = excerpts["excerpt_id"] == excerpt_id
+        assert excerpts.loc[row, "coded_stance"].isna().all(), excerpt_id
+        excerpts.loc[row, "suggested_stance"] = stance
+        excerpts.loc[row, "suggestion_confidence"] = confidence
+    return excerpts
+
+
 @pytest.fixture(scope="module")
-def con(tmp_path_factory):
+def annotated(tmp_path_factory):
     root = tmp_path_factory.mktemp("branches")
     ingested = stages.ingest(write_study(root / "study"))
     excerpts, _ = stages.annotate(ingested)
-    stages.build_warehouse(root / "t.duckdb", stages.warehouse_frames(ingested, excerpts))
-    connection = duckdb.connect(str(root / "t.duckdb"), read_only=True)
+    return root, ingested, with_machine_readings(excerpts)
+
+
+def connect(db: Path, ingested, excerpts):
+    stages.build_warehouse(db, stages.warehouse_frames(ingested, excerpts))
+    return duckdb.connect(str(db), read_only=True)
+
+
+@pytest.fixture(scope="module")
+def con(annotated):
+    root, ingested, excerpts = annotated
+    connection = connect(root / "t.duckdb", ingested, excerpts)
+    yield connection
+    connection.close()
+
+
+@pytest.fixture(scope="module")
+def con_no_survey_route(annotated):
+    """The same inputs and readings under NO_SURVEY_ROUTE (min_roles_without_survey = 0)."""
+    root, _, excerpts = annotated
+    ingested = stages.ingest(write_study(root / "study-0", NO_SURVEY_ROUTE))
+    connection = connect(root / "t0.duckdb", ingested, excerpts)
     yield connection
     connection.close()
 
@@ -258,7 +354,10 @@ def test_qualitative_consensus(con):
     """C3 energy: facilitator 1 role, barrier 1 role -> a tie -> mixed.
     C5 activity: not_stated takes no vote, so the supporter's improved is the
     consensus. C12 activity: improved 2 roles (peer, supporter), no_change 1
-    (nurse) -> improved, 2 improved, 1 not improved."""
+    (nurse) -> improved, 2 improved, 1 not improved. C9 activity: the only role
+    speaking is not_stated, no vote at all -> not_stated. C21 activity: peer
+    not_stated, supporter unclear, no vote -> not_stated (speaking without a
+    direction outranks the reader's abstention)."""
     got = {
         f"{c}/{t}": (s, i, n)
         for c, t, s, i, n in rows(
@@ -270,6 +369,8 @@ def test_qualitative_consensus(con):
     assert got["C3/energy"][0] == "mixed"
     assert got["C5/activity"] == ("improved", 1, 0)
     assert got["C12/activity"] == ("improved", 2, 1)
+    assert got["C9/activity"][0] == "not_stated"
+    assert got["C21/activity"][0] == "not_stated"
 
 
 def test_survey_items_and_domains(con):
@@ -308,7 +409,7 @@ def test_fit_branches(con):
     speaks -> no_qualitative_evidence. C7 improved = improved, the interviews'
     sitting:improved is not among the survey's walking:improved,
     sitting:no_change -> expansion. C8 improved = improved, the interviews name
-    no example -> confirmation. C9 interviews only not_stated (no vote: mixed)
+    no example -> confirmation. C9 interviews only not_stated (no vote: consensus not_stated)
     -> expansion. Energy has no survey items -> not_asked."""
     got = dict(rows(con, "select case_id || '/' || theme_id, fit from fit"))
     assert got["C5/activity"] == "not_computable"
@@ -352,3 +453,184 @@ def test_classification_at_the_minimum(con):
     got = dict(rows(con, "select case_id, classification from case_classification"))
     assert got["C7"] == "outcomes achieved"
     assert got["C6"] == "outcomes not achieved"
+
+
+# ---------------------------------------------------------------- machine readings (C13-C19)
+
+
+def test_unclear_readings(con):
+    """C13 activity: the peer's only reading is unclear (the reader abstained), the
+    supporter's is coded improved, the survey improved (walk +60 = mcid, sit 0).
+    - source stances: peer "unclear" (no stance spoken, an unclear reading; not
+      "silent": the peer spoke), supporter improved.
+    - pairs: peer-supporter silence (an unclear side states no direction; its
+      meaning is not judged as a disagreement), provisional (the peer's side rests
+      on an unreviewed machine reading: one side is enough); peer-survey silence;
+      supporter-survey improved = improved, the supporter names no example ->
+      agreement, not provisional, its survey side's basis "survey".
+    - consensus: the unclear peer takes no vote -> improved (1 role), not a tie.
+    - basis: peer "unclear", provisional; supporter "coded", not provisional.
+    C14 activity: both readings unclear: the two speak, but two unclear stances do
+    not agree in meaning (meaning_agrees false; code silence). Consensus:
+    nobody votes, nobody is not_stated, somebody unclear -> "unclear"; the
+    survey improved -> fit expansion (unclear interviews add, never contradict).
+    C15 activity: the peer's two unclear readings do not outvote the one coded
+    improved -> the informant is improved; of the two supporters one is unclear
+    and one improved -> the supporter role is improved (unclear is no stance
+    that makes it mixed)."""
+    source = dict(
+        rows(
+            con,
+            "select case_id || '/' || source, stance from int_source_stances "
+            "where theme_id = 'activity' and case_id in ('C13', 'C15')",
+        )
+    )
+    assert source["C13/peer"] == "unclear"
+    assert source["C13/supporter"] == "improved"
+    assert source["C15/supporter"] == "improved"
+    informant = dict(
+        rows(
+            con,
+            "select person_id, stance from int_informant_stances "
+            "where case_id = 'C15' and theme_id = 'activity'",
+        )
+    )
+    assert informant == {"C15": "improved", "C15-a": "unclear", "C15-b": "improved"}
+    pairs = {
+        (c, a, b): (code, m, prov, ba, bb)
+        for c, a, b, code, m, prov, ba, bb in rows(
+            con,
+            "select case_id, source_a, source_b, code, meaning_agrees, provisional, basis_a, basis_b "
+            "from convergence_pairs where theme_id = 'activity' and case_id in ('C13', 'C14')",
+        )
+    }
+    assert pairs["C13", "peer", "supporter"] == ("silence", False, True, "unclear", "coded")
+    assert pairs["C13", "peer", "survey"] == ("silence", False, True, "unclear", "survey")
+    assert pairs["C13", "supporter", "survey"] == ("agreement", True, False, "coded", "survey")
+    assert pairs["C14", "peer", "supporter"] == ("silence", False, True, "unclear", "unclear")
+    consensus = dict(
+        rows(
+            con,
+            "select case_id, stance from int_qualitative_consensus "
+            "where theme_id = 'activity' and case_id in ('C13', 'C14')",
+        )
+    )
+    assert consensus == {"C13": "improved", "C14": "unclear"}
+    fit = dict(rows(con, "select case_id, fit from fit where theme_id = 'activity'"))
+    assert (fit["C13"], fit["C14"]) == ("confirmation", "expansion")
+    basis = {
+        f"{c}/{s}": (b, p)
+        for c, s, b, p in rows(
+            con,
+            "select case_id, source, basis, provisional from int_source_basis "
+            "where theme_id = 'activity' and case_id = 'C13'",
+        )
+    }
+    assert basis["C13/peer"] == ("unclear", True)
+    assert basis["C13/supporter"] == ("coded", False)
+
+
+def test_low_confidence_dissonance_is_held_back(con):
+    """Walking, peer coded present against the supporter's machine reading
+    (rules.min_suggestion_confidence 0.6); no example named on either side, so
+    only meaning is judged:
+    C16 supporter absent at 0.4: its stance holds only through a low-confidence
+      suggestion (low_confidence_only) -> the would-be dissonance is coded
+      silence and marked held_back.
+    C17 supporter present at 0.4: low confidence too, but the pair agrees ->
+      agreement, not held back (only a dissonance is held back).
+    C18 the peer says present (coded) and absent (0.4): one each, a tie -> mixed;
+      its only firm stance is present, so it is mixed only through the
+      low-confidence reading (low_confidence_only); against the supporter's
+      coded absent: mixed vs absent -> dissonance -> held back, silence.
+    C19 supporter absent at 0.9 (not low): a real dissonance, not held back,
+      provisional (a machine reading behind it)."""
+    pairs = {
+        c: (code, held, prov)
+        for c, code, held, prov in rows(
+            con,
+            "select case_id, code, held_back, provisional from convergence_pairs "
+            "where theme_id = 'walking_support' and case_id in ('C16', 'C17', 'C18', 'C19')",
+        )
+    }
+    assert pairs == {
+        "C16": ("silence", True, True),
+        "C17": ("agreement", False, True),
+        "C18": ("silence", True, True),
+        "C19": ("dissonance", False, True),
+    }
+    low = {
+        f"{c}/{s}": (st, b, only)
+        for c, s, st, b, only in rows(
+            con,
+            "select case_id, source, stance, basis, low_confidence_only from int_source_basis "
+            "where theme_id = 'walking_support' and case_id in ('C16', 'C18', 'C19')",
+        )
+    }
+    assert low["C16/supporter"] == ("absent", "suggested", True)
+    assert low["C16/peer"] == ("present", "coded", False)
+    assert low["C18/peer"] == ("mixed", "coded+suggested", True)
+    assert low["C19/supporter"] == ("absent", "suggested", False)
+    code = dict(
+        rows(con, "select case_id, code from convergence where theme_id = 'walking_support'")
+    )
+    assert [code[c] for c in ("C16", "C17", "C18", "C19")] == [
+        "silence",
+        "agreement",
+        "silence",
+        "dissonance",
+    ]
+
+
+def test_review_rank_and_verdict_basis(con):
+    """verdict_basis, what each verdict rests on and which reading to review first:
+    C19 walking: a provisional dissonance -> review_rank 1.
+    C13 activity: pairs provisional (the peer's unclear reading), convergence
+      agreement, fit confirmation (not discordance), an outcome theme -> rank 3;
+      readings: 1 coded (supporter) + 1 unclear (peer), the survey took part in a
+      pair -> basis "coded+unclear+survey".
+    C17 walking (an intervention, not an outcome): provisional agreement, the
+      survey has no walking items (fit not_asked) -> rank 4.
+    C4 energy: coded readings only -> not provisional, no rank."""
+    got = {
+        f"{c}/{t}": (rank, basis, prov)
+        for c, t, rank, basis, prov in rows(
+            con,
+            "select case_id, theme_id, review_rank, basis, provisional from verdict_basis",
+        )
+    }
+    assert got["C19/walking_support"] == (1, "coded+suggested", True)
+    assert got["C13/activity"] == (3, "coded+unclear+survey", True)
+    assert got["C17/walking_support"] == (4, "coded+suggested", True)
+    assert got["C4/energy"] == (None, "coded", False)
+
+
+def test_survey_delta_is_exact_decimal(con):
+    """C20 sit_hours (lower is better, mcid 2): 2.3 -> 0.3 is a change of exactly
+    -2.0 hours, signed +2.0 = mcid -> improved. In binary floating point
+    0.3 - 2.3 is -1.9999999999999998, short of the mcid (no change): the
+    arithmetic must be exact. Walk 60 -> 60: no change; domain improved."""
+    item = rows(
+        con,
+        "select direction, delta, signed_delta from int_survey_item_deltas "
+        "where case_id = 'C20' and item_id = 'sit_hours'",
+    )
+    assert item == [("improved", -2.0, 2.0)]
+    domain = rows(con, "select stance from int_survey_domain_stances where case_id = 'C20'")
+    assert domain == [("improved",)]
+
+
+def test_no_survey_route_switched_off(con, con_no_survey_route):
+    """C5 activity: no survey answers (not computable); the supporter says
+    improved, the peer's not_stated takes no vote: 1 role improved, 0 not.
+    With min_roles_without_survey = 2: 1 < 2 -> not achieved, the counts given.
+    With 0 (the route switched off): not achieved whatever the roles say, and
+    the reason says the study file accepts no outcome without a survey."""
+    sql = (
+        "select outcome_achieved, outcome_reason from case_theme_verdicts "
+        "where case_id = 'C5' and theme_id = 'activity'"
+    )
+    assert rows(con, sql) == [(False, "no survey evidence; 1 role(s) say improved, 0 say not")]
+    assert rows(con_no_survey_route, sql) == [
+        (False, "no survey evidence, and the study file accepts no outcome without it")
+    ]

@@ -351,11 +351,19 @@ MUTANTS: list[SqlMutant] = [
         "when evidence.any_unclear then 'mixed'",
         "roles the reader abstained on make the consensus mixed",
     ),
+    # The consensus's final `else 'mixed'` is unreachable: a role that speaks casts a
+    # vote unless it is not_stated or unclear (a mixed role always has stated stances
+    # behind it and casts split votes), so with no top stance one of the two branches
+    # before it applies, and a mutant of the else alone is equivalent. Its mutant
+    # is on the same fall-through instead: the two branches swapped, which changes
+    # a case where one role is not_stated and another unclear (C21).
     SqlMutant(
         CONS,
-        "            else 'mixed'\n        end as stance,\n        evidence.n_roles_speaking",
-        "            else 'not_stated'\n        end as stance,\n        evidence.n_roles_speaking",
-        "conflicting roles without a top stance counted not stated",
+        "            when evidence.any_not_stated then 'not_stated'\n"
+        "            when evidence.any_unclear then 'unclear'",
+        "            when evidence.any_unclear then 'unclear'\n"
+        "            when evidence.any_not_stated then 'not_stated'",
+        "a role the reader abstained on outranks one speaking without a direction",
     ),
     # ---------------------------------------------------------------- survey items and domains
     SqlMutant(
