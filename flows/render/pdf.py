@@ -67,10 +67,22 @@ def print_pdfs(pages: list[Path], pdf_dir: Path) -> list[Path]:
 
 
 def pdf_pages(path: Path) -> list[str]:
-    """The text of each page of a PDF, for the leak audit."""
-    from pypdf import PdfReader
+    """The text of each page of a PDF, for the leak audit, as PDFium (the PDF
+    engine of Chromium) lays it out: about 30 times faster than a pure-Python
+    reader on Chromium's embedded fonts (decision 0130)."""
+    import pypdfium2 as pdfium
 
-    return [page.extract_text() or "" for page in PdfReader(str(path)).pages]
+    document = pdfium.PdfDocument(str(path))
+    try:
+        texts = []
+        for page in document:
+            textpage = page.get_textpage()
+            texts.append(textpage.get_text_bounded())
+            textpage.close()
+            page.close()
+        return texts
+    finally:
+        document.close()
 
 
 def pdf_text(path: Path) -> str:
