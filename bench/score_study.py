@@ -98,6 +98,7 @@ def score(study_dir: Path, truth: dict[str, str], work: Path) -> dict:
     machine_db = run(study_dir, work / "machine-out")
     with_gold_stances(study_dir, truth, work / "gold-study")
     gold_db = run(work / "gold-study", work / "gold-out")
+    runs = {"machine": machine_db, "gold": gold_db}
 
     readings = fetch(
         machine_db,
@@ -121,7 +122,7 @@ def score(study_dir: Path, truth: dict[str, str], work: Path) -> dict:
             (c, t): code
             for c, t, code in fetch(db, "select case_id, theme_id, code from convergence")
         }
-        for which, db in (("machine", machine_db), ("gold", gold_db))
+        for which, db in runs.items()
     }
     code_pairs = Counter(
         (codes["gold"].get(key, "-"), codes["machine"].get(key, "-"))
@@ -139,11 +140,11 @@ def score(study_dir: Path, truth: dict[str, str], work: Path) -> dict:
     )
     fits = {
         which: {(c, t): f for c, t, f in fetch(db, "select case_id, theme_id, fit from fit")}
-        for which, db in (("machine", machine_db), ("gold", gold_db))
+        for which, db in runs.items()
     }
     classes = {
         which: dict(fetch(db, "select case_id, classification from case_classification"))
-        for which, db in (("machine", machine_db), ("gold", gold_db))
+        for which, db in runs.items()
     }
     return {
         "excerpts": total,

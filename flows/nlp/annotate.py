@@ -336,7 +336,6 @@ def run_salt(
     code["stance-model.json"] = _sha256(
         (Path(stance_model.__file__).with_name(stance_model.MODEL_FILE)).read_bytes()
     )
-    code[__name__] = _sha256(Path(__file__).read_bytes())
     roster = sorted(
         [c.person_id, c.label, c.staff, sorted(c.cases), list(names)] for c, names in people
     )
