@@ -21,6 +21,7 @@ rather than describe it: they anchor nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 SENTENCE_END = frozenset({".", "!", "?", ";", "…", "..."})
 CLAUSE_PUNCT = frozenset({",", ":", "—", "–", "(", ")", '"', "-"})
@@ -44,7 +45,9 @@ def cut(lower: list[str], clause_words: frozenset[str], coordinators: frozenset[
     """Token ranges of the clauses and the sentence number of each."""
     spans: list[tuple[int, int, int]] = []
     start, sentence = 0, 0
-    for i, word in enumerate(lower):
+    breaks = _breaks(clause_words, coordinators)
+    for i in [i for i, word in enumerate(lower) if word in breaks]:
+        word = lower[i]
         if word in SENTENCE_END:
             if i > start:
                 spans.append((start, i, sentence))
@@ -53,12 +56,18 @@ def cut(lower: list[str], clause_words: frozenset[str], coordinators: frozenset[
             if i > start:
                 spans.append((start, i, sentence))
             start = i + 1
-        elif (word in clause_words or word in coordinators) and i > start:
+        elif i > start:
             spans.append((start, i, sentence))
             start = i
     if start < len(lower):
         spans.append((start, len(lower), sentence))
     return spans
+
+
+@lru_cache(maxsize=16)
+def _breaks(clause_words: frozenset[str], coordinators: frozenset[str]) -> frozenset[str]:
+    """Every word that may end a sentence or open a clause."""
+    return SENTENCE_END | CLAUSE_PUNCT | clause_words | coordinators
 
 
 def anchor_spans(found: dict[str, list[tuple[int, int]]], lower: list[str]) -> dict[int, str]:
@@ -85,8 +94,9 @@ def clauses(
     at = anchor_spans(found, lower)
     out: list[Clause] = []
     previous: Clause | None = None
+    placed = sorted(at.items())
     for start, end, sentence in cut(lower, clause_words, coordinators):
-        own = [at[i] for i in range(start, end) if i in at]
+        own = [anchor for i, anchor in placed if start <= i < end] if placed else ()
         # a clause naming two times ("before ... now") is read by its last one
         anchor = own[-1] if own else None
         if anchor is None and previous is not None and previous.sentence == sentence:

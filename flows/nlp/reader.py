@@ -280,8 +280,7 @@ class StanceReader:
 
     # -- parsing --------------------------------------------------------------
     def parse(self, doc: Doc) -> Parsed:
-        lower, lemma = self.matcher.forms(doc)
-        found = self.matcher(doc)
+        lower, lemma, found = self.matcher.read(doc)
         return Parsed(
             lower,
             lemma,
