@@ -72,6 +72,11 @@ class FamilyModel:
 
     def probabilities_batch(self, rows: Sequence[Sequence[str]]) -> np.ndarray:
         """Probabilities of many rows at once: one row of label probabilities each."""
+        return self.score_batch(rows)[0]
+
+    def score_batch(self, rows: Sequence[Sequence[str]]) -> tuple[np.ndarray, list[list[int]]]:
+        """`probabilities_batch`, and each row's known features as indices (in the
+        row's order) for `contributions_of`."""
         index, matrix, bias = self._compiled()
         get = index.get
         known = [[i for f in feats if (i := get(f)) is not None] for feats in rows]
@@ -86,14 +91,30 @@ class FamilyModel:
         scores = bias + sums * (SCALE / np.sqrt(padded))[:, None]
         scores -= scores.max(axis=1, keepdims=True)
         exps = np.exp(scores)
-        return exps / exps.sum(axis=1, keepdims=True)
+        return exps / exps.sum(axis=1, keepdims=True), known
 
     def contributions(self, feats: Sequence[str], label: str, n: int = 4) -> list[str]:
         """The features that speak most for `label`."""
-        k = self.labels.index(label)
-        weights = self.weights
-        scored = [(-w[k], f) for f in feats if (w := weights.get(f)) is not None and w[k] > 0]
+        index = self._compiled()[0]
+        return self.contributions_of([index[f] for f in feats if f in index], label, n)
+
+    def contributions_of(self, known: Sequence[int], label: str, n: int = 4) -> list[str]:
+        """`contributions` of a row's known features given as indices (`score_batch`)."""
+        names, columns = self._columns()
+        weight = columns[self.labels.index(label)]
+        scored = [(-w, names[i]) for i in known if (w := weight[i]) > 0]
         return [f for _, f in sorted(scored)[:n]]
+
+    def _columns(self) -> tuple[list[str], list[list[float]]]:
+        """The feature names by index and, per label, every feature's weight, built once."""
+        columns = self.__dict__.get("_by_label")
+        if columns is None:
+            rows = list(self.weights.values())
+            columns = self.__dict__["_by_label"] = (
+                list(self.weights),
+                [[w[k] for w in rows] for k in range(len(self.labels))],
+            )
+        return columns
 
 
 @dataclass

@@ -323,9 +323,9 @@ class StanceReader:
                     by_family.setdefault(family_of(component), []).append(n)
             for name, index in by_family.items():
                 family = self.model.families[name]
-                probs = family.probabilities_batch([ruled[n][2] for n in index]).tolist()
-                for n, row in zip(index, probs, strict=True):
-                    answers[n] = self._decide(family, ruled[n][0], row, ruled[n][1], ruled[n][2])
+                probs, known = family.score_batch([ruled[n][2] for n in index])
+                for n, row, found in zip(index, probs.tolist(), known, strict=True):
+                    answers[n] = self._decide(family, ruled[n][0], row, ruled[n][1], found)
         return [
             Reading(
                 label,
@@ -340,8 +340,9 @@ class StanceReader:
         ]
 
     @staticmethod
-    def _decide(family: FamilyModel, component: str, probs, verdict, feats):
-        """The model's label, or `unclear` under the threshold or on a tie."""
+    def _decide(family: FamilyModel, component: str, probs, verdict, known):
+        """The model's label, or `unclear` under the threshold or on a tie (`known`:
+        the row's known features, `FamilyModel.score_batch`)."""
         allowed = LABELS.get(component, family.labels)
         ranked = sorted(
             (p, lab) for p, lab in zip(probs, family.labels, strict=True) if lab in allowed
@@ -350,7 +351,7 @@ class StanceReader:
         tie = len(ranked) > 1 and abs(ranked[-1][0] - ranked[-2][0]) < 1e-9
         if tie or confidence < family.threshold:
             return UNCLEAR, confidence, verdict.cues
-        return label, confidence, (*verdict.cues, *family.contributions(feats, label))
+        return label, confidence, (*verdict.cues, *family.contributions_of(known, label))
 
     def read(self, text: str, theme_id: str, component: str | None = None) -> Reading:
         return self.read_doc(self.nlp(text), theme_id, component)
