@@ -2,6 +2,8 @@
 
 - `WordMatcher` finds what two spaCy PhraseMatchers (on LOWER, and on NORM with
   each term as written) found, on dev rows and on runs of lexicon terms;
+- `StanceReader.annotate` parses a text read for several themes once, and reads
+  each theme as if the text were read for it alone;
 - `FamilyModel.contributions_of` (indices) names the features `contributions`
   named from the strings, in the same order.
 
@@ -15,9 +17,10 @@ import random
 import pytest
 from spacy.matcher import PhraseMatcher
 
-from flows.nlp.corpus import load_set
+from flows.nlp.corpus import SCHEME_THEMES, load_set
 from flows.nlp.lexicons import WordMatcher, load_words, shared_pipeline
 from flows.nlp.model import load_model
+from flows.nlp.reader import StanceReader, profile_for
 
 
 def _phrase_matchers(nlp, classes):
@@ -70,3 +73,16 @@ def test_contributions_by_index_are_those_by_name():
             assert family.contributions_of(known, label) == by_name
             weights = [family.weights[f][family.labels.index(label)] for f in by_name]
             assert all(w > 0 for w in weights) and weights == sorted(weights, reverse=True)
+
+
+@pytest.mark.parametrize("language", ["en", "da"])
+def test_a_text_read_for_several_themes_reads_as_if_alone(language):
+    """`annotate` parses a text once per batch for all its themes: the same readings
+    as one text, one theme at a time."""
+    themes = {t: c for c, ts in SCHEME_THEMES.items() for t in ts}
+    reader = StanceReader(language, {t: profile_for(t, language, c) for t, c in themes.items()})
+    texts = [r.text for r in load_set("dev") if r.language == language][::50]
+    items = [(text, kind, theme) for text in texts for theme, kind in themes.items()]
+    shared = [(s.stance, s.confidence, s.cues) for s, _ in reader.annotate(items, 64)]
+    alone = [reader.read(text, theme, kind) for text, kind, theme in items]
+    assert shared == [(r.label, r.confidence, r.cues) for r in alone]

@@ -308,10 +308,14 @@ class StanceReader:
         """Readings of many (doc, theme id, component) at once: the rules per excerpt,
         the model over each family's excerpts in one step."""
         ruled = []
+        parses: dict[int, Parsed] = {}  # a doc read for several themes is parsed once
         for doc, theme_id, component in items:
             profile = self.profiles.get(theme_id) or profile_for(theme_id, self.language, component)
             component = component or profile.component
-            verdict, feats = self._rules(self.parse(doc), profile, component)
+            parsed = parses.get(id(doc))
+            if parsed is None:
+                parsed = parses[id(doc)] = self.parse(doc)
+            verdict, feats = self._rules(parsed, profile, component)
             ruled.append((component, verdict, feats))
         answers: list[tuple[str, float, tuple[str, ...]]] = [
             (v.label, v.confidence, v.cues) for _, v, _ in ruled
@@ -426,16 +430,15 @@ class StanceReader:
     def annotate(
         self, items: Iterable[tuple[str, str | None, str]], batch_size: int = 256
     ) -> Iterator[tuple[Suggestion, list[str]]]:
-        """For each (text, component, theme id): the suggestion and the examples named."""
+        """For each (text, component, theme id): the suggestion and the examples named.
+        Within a batch, a text read for several themes (an excerpt coded to several)
+        is tokenised and parsed once."""
         items = list(items)
-        docs = self.nlp.pipe((text for text, _, _ in items), batch_size=batch_size)
-        batch: list[tuple[Doc, str, str | None]] = []
-        for doc, (_, component, theme_id) in zip(docs, items, strict=True):
-            batch.append((doc, theme_id, component))
-            if len(batch) == batch_size:
-                yield from self._answers(batch)
-                batch = []
-        yield from self._answers(batch)
+        for at in range(0, len(items), batch_size):
+            batch = items[at : at + batch_size]
+            texts = list(dict.fromkeys(text for text, _, _ in batch))
+            docs = dict(zip(texts, self.nlp.pipe(texts, batch_size=batch_size), strict=True))
+            yield from self._answers([(docs[text], theme, kind) for text, kind, theme in batch])
 
     def _answers(self, batch: list[tuple[Doc, str, str | None]]):
         for (doc, theme_id, _), reading in zip(batch, self.read_docs(batch), strict=True):
