@@ -46,6 +46,9 @@ MARKERS = (
     "confirm",
 )
 
+#: (marker, its feature)
+_HAS = tuple((m, f"has={m}") for m in MARKERS)
+
 
 def _sign(value: int | None) -> str:
     return "?" if value is None else f"{value:+d}"
@@ -90,22 +93,24 @@ def cue_features(found: list[Cue]) -> list[str]:
 
 def word_features(parsed: Parsed) -> list[str]:
     """Lemmas, negated ones marked `~`."""
+    names, lemmas = _WORD, parsed.lemma
+    for lemma in [lemma for lemma in lemmas if lemma not in names]:
+        names[lemma] = _word_names(lemma)
+    if not parsed.negations:
+        return [name for lemma in lemmas if (name := names[lemma][0])]
     negated = set()
+    numbers = parsed.clause_numbers()
     for n in parsed.negations:
-        clause = next((c for c in parsed.clauses if c.start <= n < c.end), None)
-        if clause is not None:
+        if numbers[n] >= 0:
+            clause = parsed.clauses[numbers[n]]
             negated.update(range(n + 1, clause.end))
             if parsed.negation_after:
                 negated.update(range(max(clause.start, n - parsed.negation_after), n))
-    out = []
-    append = out.append
-    for i, lemma in enumerate(parsed.lemma):
-        named = _WORD.get(lemma)
-        if named is None:
-            named = _WORD[lemma] = _word_names(lemma)
-        if named[0]:
-            append(named[1] if i in negated else named[0])
-    return out
+    return [
+        pair[1] if i in negated else pair[0]
+        for i, lemma in enumerate(lemmas)
+        if (pair := names[lemma])[0]
+    ]
 
 
 #: lemma -> ("w=lemma", "w=~lemma"), or ("", "") for a lemma with no letter
@@ -191,7 +196,8 @@ def features(
     out = [f"rule={rule_label}", f"component={component}"]
     if reason:
         out.append(f"rule={rule_label}|{reason}")
-    out += [f"has={m}" for m in MARKERS if parsed.found.get(m)]
+    matched = parsed.found  # a class is in it only with a span
+    out += [name for m, name in _HAS if m in matched]
     if claim_contradicted(parsed):
         out.append("claim=contradicted")
     if states is not None:

@@ -207,7 +207,14 @@ class WordMatcher:
                     node = following.get(hashes[end])
                     end += 1
         lower, lemma = self.forms.strings_of(lows, norms)
-        return lower, lemma, {label: sorted(spans) for label, spans in found.items()}
+        return (
+            lower,
+            lemma,
+            {
+                label: sorted(spans) if len(spans) > 1 else [*spans]
+                for label, spans in found.items()
+            },
+        )
 
 
 class Forms:

@@ -18,6 +18,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib import resources
+from itertools import chain
 from pathlib import Path
 
 import numpy as np
@@ -81,7 +82,7 @@ class FamilyModel:
         get = index.get
         known = [[i for f in feats if (i := get(f)) is not None] for feats in rows]
         sizes = np.array([len(k) for k in known], dtype=np.int64)
-        flat = np.fromiter((i for k in known for i in k), dtype=np.int64, count=int(sizes.sum()))
+        flat = np.array(list(chain.from_iterable(known)), dtype=np.int64)
         # rows with no known feature read the zero row
         padded = np.where(sizes == 0, 1, sizes)
         if (sizes == 0).any():

@@ -136,10 +136,10 @@ def counts(parsed: Parsed, language: str) -> list[tuple[int, float, int | None]]
     out = []
     lower = parsed.lower
     skip = -1
-    for i, w in enumerate(lower):
+    for i in [i for i, w in enumerate(lower) if w in words or w.isdigit()]:
         if i <= skip:
             continue
-        v = _value(w, words)
+        v = _value(lower[i], words)
         if v is None:
             continue
         # "twenty-two": tens, a hyphen and a unit make one number

@@ -133,11 +133,13 @@ class Parsed:
     def is_negated(self, span: tuple[int, int], clause: Clause) -> bool:
         """Whether a span is negated in its clause (`negation.negated`), computed once
         per span."""
+        if not self.negations:
+            return False
         cache = self.__dict__.setdefault("_negated", {})
         key = (span, clause.start, clause.end)
         value = cache.get(key)
         if value is None:
-            value = cache[key] = bool(self.negations) and negated(
+            value = cache[key] = negated(
                 span,
                 (clause.start, clause.end),
                 self.negations,
