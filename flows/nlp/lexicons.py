@@ -191,10 +191,10 @@ class WordMatcher:
         terms = self.terms
         for hashes in (lows, norms) if lows != norms else (lows,):
             size = len(hashes)
-            for i, h in enumerate(hashes):
-                node = terms.get(h)
+            for i in [i for i, h in enumerate(hashes) if h in terms]:
+                node = terms[hashes[i]]
                 end = i + 1
-                while node is not None:
+                while True:
                     labels, following = node
                     for label in labels:
                         spans = found.get(label)
@@ -205,6 +205,8 @@ class WordMatcher:
                     if following is None or end >= size:
                         break
                     node = following.get(hashes[end])
+                    if node is None:
+                        break
                     end += 1
         lower, lemma = self.forms.strings_of(lows, norms)
         return (

@@ -80,7 +80,7 @@ class FamilyModel:
         row's order) for `contributions_of`."""
         index, matrix, bias = self._compiled()
         get = index.get
-        known = [[i for f in feats if (i := get(f)) is not None] for feats in rows]
+        known = [[i for i in map(get, feats) if i is not None] for feats in rows]
         sizes = np.array([len(k) for k in known], dtype=np.int64)
         flat = np.array(list(chain.from_iterable(known)), dtype=np.int64)
         # rows with no known feature read the zero row
@@ -100,22 +100,31 @@ class FamilyModel:
         return self.contributions_of([index[f] for f in feats if f in index], label, n)
 
     def contributions_of(self, known: Sequence[int], label: str, n: int = 4) -> list[str]:
-        """`contributions` of a row's known features given as indices (`score_batch`)."""
-        names, columns = self._columns()
-        weight = columns[self.labels.index(label)]
-        scored = [(-w, names[i]) for i in known if (w := weight[i]) > 0]
-        return [f for _, f in sorted(scored)[:n]]
+        """`contributions` of a row's known features given as indices (`score_batch`):
+        ranked by weight for the label, then name, the positive ones first."""
+        names, weights, ranks = self._ranked()
+        k = self.labels.index(label)
+        weight = weights[k]
+        top = sorted(known, key=ranks[k].__getitem__)[:n]
+        return [names[i] for i in top if weight[i] > 0]
 
-    def _columns(self) -> tuple[list[str], list[list[float]]]:
-        """The feature names by index and, per label, every feature's weight, built once."""
-        columns = self.__dict__.get("_by_label")
-        if columns is None:
+    def _ranked(self) -> tuple[list[str], list[list[float]], list[list[int]]]:
+        """The feature names by index and, per label, every feature's weight and its
+        rank by (-weight, name), built once."""
+        ranked = self.__dict__.get("_ranked_by_label")
+        if ranked is None:
+            names = list(self.weights)
             rows = list(self.weights.values())
-            columns = self.__dict__["_by_label"] = (
-                list(self.weights),
-                [[w[k] for w in rows] for k in range(len(self.labels))],
-            )
-        return columns
+            weights = [[w[k] for w in rows] for k in range(len(self.labels))]
+            ranks = []
+            for column in weights:
+                rank = [0] * len(names)
+                order = sorted(range(len(names)), key=lambda i, c=column: (-c[i], names[i]))
+                for position, i in enumerate(order):
+                    rank[i] = position
+                ranks.append(rank)
+            ranked = self.__dict__["_ranked_by_label"] = (names, weights, ranks)
+        return ranked
 
 
 @dataclass

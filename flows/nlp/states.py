@@ -159,7 +159,11 @@ class Parsed:
         named = [False] * len(self.clauses)
         lower, lemma = self.lower, self.lemma
         firsts = _two_word_firsts(words)
-        for i, n in enumerate(numbers):
+        pool = _words_and_firsts(words)
+        hits = [i for i, w in enumerate(lower) if w in pool]
+        hits += [i for i, w in enumerate(lemma) if w in words]
+        for i in hits:
+            n = numbers[i]
             if n < 0 or named[n]:
                 continue
             if (
@@ -179,6 +183,12 @@ class Parsed:
 def _two_word_firsts(words: frozenset[str]) -> frozenset[str]:
     """The first words of the two-word terms among `words`."""
     return frozenset(w.split(" ")[0] for w in words if w.count(" ") == 1)
+
+
+@lru_cache(maxsize=64)
+def _words_and_firsts(words: frozenset[str]) -> frozenset[str]:
+    """The words and the first words of their two-word terms."""
+    return words | _two_word_firsts(words)
 
 
 def topical_clauses(parsed: Parsed, profile: Profile, others: frozenset[str]) -> list[bool]:
