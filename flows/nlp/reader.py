@@ -248,6 +248,26 @@ def _shipped_model() -> StanceModel | None:
     return load_model()
 
 
+def masked(found: dict[str, list[tuple[int, int]]]) -> dict[str, list[tuple[int, int]]]:
+    """The matches without the shorter ones inside a `neutral` phrase: "as well" is
+    no "well" (facilitator), "you know" no "know", "blodsukker" no "sukker"."""
+    neutral = found.get("neutral")
+    if not neutral:
+        return found
+    out = {}
+    for label, spans in found.items():
+        if label != "neutral":
+            spans = [
+                s
+                for s in spans
+                if not any(n[0] <= s[0] and s[1] <= n[1] and s != n for n in neutral)
+            ]
+            if not spans:
+                continue
+        out[label] = spans
+    return out
+
+
 class StanceReader:
     """Reads excerpts of one language for the given theme profiles."""
 
@@ -281,7 +301,7 @@ class StanceReader:
     # -- parsing --------------------------------------------------------------
     def parse(self, doc: Doc) -> Parsed:
         lower, lemma = self.matcher.forms(doc)
-        found = self.matcher(doc)
+        found = masked(self.matcher(doc))
         return Parsed(
             lower,
             lemma,
