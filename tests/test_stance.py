@@ -65,6 +65,21 @@ def rules(language: str, theme: str) -> StanceReader:
             "Ved baseline målte hun to-tre gange om måneden. Nu er det fem-seks gange om ugen.",
             "improved",
         ),
+        # "he didn't" denies nothing without a claim; a bare time clause anchors the
+        # clause before it; with no "now", the present tense is now
+        (
+            "en",
+            "blood_sugar_monitoring",
+            "She sends me her readings every week. Before, she didn't even own a meter.",
+            "improved",
+        ),
+        (
+            "da",
+            "blood_sugar_monitoring",
+            "Hun måler hver aften og viser mig tallene. Det gjorde hun aldrig, da vi startede.",
+            "improved",
+        ),
+        ("da", "healthcare_use", "Han har misset flere aftaler i år end sidste år.", "worsened"),
     ],
 )
 def test_rules_read_states(language, theme, text, label):

@@ -14,13 +14,17 @@ language's clause words, "but", "because", "men", "fordi", and coordinators "and
   the anchor of the clause before it ("Before, he forgot them, and skipped the
   evening ones"); a sentence without any anchor speaks of the present.
 
+A clause that is nothing but a time ("when we started", "da vi startede", "before
+the programme") gives its anchor to the clause before it in its sentence when that
+one has none of its own ("Det gjorde han slet ikke, da vi startede").
+
 "than before" / "end før" and "as before" / "som før" compare with the baseline
 rather than describe it: they anchor nothing.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 SENTENCE_END = frozenset({".", "!", "?", ";", "…", "..."})
 CLAUSE_PUNCT = frozenset({",", ":", "—", "–", "(", ")", '"', "-"})
@@ -95,9 +99,19 @@ def clauses(
             previous and previous.sentence == sentence and previous.contrast
         )
         clause = Clause(start, end, sentence, anchor, contrast)
+        if own and previous is not None and previous.sentence == sentence:
+            if bare_time(found, start, end) and not any(
+                i in at for i in range(previous.start, previous.end)
+            ):
+                out[-1] = replace(previous, anchor=anchor)
         out.append(clause)
         previous = clause
     return out
+
+
+def bare_time(found: dict[str, list[tuple[int, int]]], start: int, end: int) -> bool:
+    """The clause is one anchor phrase and nothing else ("da vi startede")."""
+    return any((start, end) in found.get(anchor, ()) for anchor in ANCHORS)
 
 
 def clause_of(clauses_: list[Clause], index: int) -> Clause | None:

@@ -400,7 +400,7 @@ class StanceReader:
                 any(c.anchor for c in parsed.clauses),
             )
             feats = features(parsed, component, verdict.label, verdict.reason, states=states)
-            extra = [f"then_now={then_now:+d}"] if then_now else []
+            extra = [f"then_now={then_now:+d}"] if then_now is not None else []
             if counted is not None:
                 extra.append(f"numbers={counted:+d}")
             if extra:
