@@ -99,11 +99,14 @@ def clauses(
             previous and previous.sentence == sentence and previous.contrast
         )
         clause = Clause(start, end, sentence, anchor, contrast)
-        if own and previous is not None and previous.sentence == sentence:
-            if bare_time(found, start, end) and not any(
-                i in at for i in range(previous.start, previous.end)
-            ):
-                out[-1] = replace(previous, anchor=anchor)
+        if (
+            own
+            and previous is not None
+            and previous.sentence == sentence
+            and bare_time(found, start, end)
+            and not any(i in at for i in range(previous.start, previous.end))
+        ):
+            out[-1] = replace(previous, anchor=anchor)
         out.append(clause)
         previous = clause
     return out
