@@ -248,6 +248,18 @@ def _shipped_model() -> StanceModel | None:
     return load_model()
 
 
+def _names_theme(cue: str, parsed: Parsed, profile: Profile) -> bool:
+    """The cue is one of the theme's own words (its form or lemma): "energy" for
+    energy, "pension" for occupation and finances, "døde" for life events."""
+    if cue in profile.words:
+        return True
+    words = cue.split(" ")
+    if len(words) != 1:
+        return False
+    lemmas = {parsed.lemma[i] for i, w in enumerate(parsed.lower) if w == cue}
+    return bool(lemmas & profile.words)
+
+
 def masked(found: dict[str, list[tuple[int, int]]]) -> dict[str, list[tuple[int, int]]]:
     """The matches without the shorter ones inside a `neutral` phrase: "as well" is
     no "well" (facilitator), "you know" no "know", "blodsukker" no "sukker"."""
@@ -413,6 +425,14 @@ class StanceReader:
                 c.negated for c in cues(parsed, ("effect",))
             )
             verdict = rules.decide_context(found_cues, no_effect, bool(found.get("uncertain")))
+            named = [c for c in found_cues if _names_theme(c.cue, parsed, profile)]
+            if verdict.reason == "one_side" and len(named) == len(found_cues):
+                # "Energy is one of the things we look at", "on the pension since":
+                # the theme named, nothing said of what it did
+                verdict = verdict._replace(reason="theme_named")
+            extra = [f"named={c.label}" for c in named]
+            feats = features(parsed, component, verdict.label, verdict.reason, found=found_cues)
+            return verdict, sorted({*feats, *extra})
         else:
             found_cues = cues(parsed, ("present", "absent"))
             verdict = rules.decide_presence(
