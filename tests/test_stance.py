@@ -80,6 +80,15 @@ def rules(language: str, theme: str) -> StanceReader:
             "improved",
         ),
         ("da", "healthcare_use", "Han har misset flere aftaler i år end sidste år.", "worsened"),
+        # a hyphen inside a word cuts no clause; a clause that names nothing is about
+        # the thing of which less is better named before it
+        (
+            "en",
+            "healthcare_use",
+            "She doesn't go to her check-ups anymore. She used to go twice a year.",
+            "worsened",
+        ),
+        ("en", "eating", "The sweets? I've stopped completely.", "improved"),
     ],
 )
 def test_rules_read_states(language, theme, text, label):

@@ -44,8 +44,14 @@ class Clause:
     contrast: bool
 
 
-def cut(lower: list[str], clause_words: frozenset[str], coordinators: frozenset[str]):
-    """Token ranges of the clauses and the sentence number of each."""
+def cut(
+    lower: list[str],
+    clause_words: frozenset[str],
+    coordinators: frozenset[str],
+    joined: frozenset[int] = frozenset(),
+):
+    """Token ranges of the clauses and the sentence number of each. `joined`: the
+    positions of hyphens inside a word ("check-ups", "follow-up"), which cut nothing."""
     spans: list[tuple[int, int, int]] = []
     start, sentence = 0, 0
     for i, word in enumerate(lower):
@@ -53,7 +59,7 @@ def cut(lower: list[str], clause_words: frozenset[str], coordinators: frozenset[
             if i > start:
                 spans.append((start, i, sentence))
             start, sentence = i + 1, sentence + 1
-        elif word in CLAUSE_PUNCT:
+        elif word in CLAUSE_PUNCT and i not in joined:
             if i > start:
                 spans.append((start, i, sentence))
             start = i + 1
@@ -84,12 +90,13 @@ def clauses(
     clause_words: frozenset[str],
     coordinators: frozenset[str],
     contrast_words: frozenset[str],
+    joined: frozenset[int] = frozenset(),
 ) -> list[Clause]:
     """The excerpt's clauses with their anchors (module docstring)."""
     at = anchor_spans(found, lower)
     out: list[Clause] = []
     previous: Clause | None = None
-    for start, end, sentence in cut(lower, clause_words, coordinators):
+    for start, end, sentence in cut(lower, clause_words, coordinators, joined):
         own = [at[i] for i in range(start, end) if i in at]
         # a clause naming two times ("before ... now") is read by its last one
         anchor = own[-1] if own else None

@@ -260,6 +260,16 @@ def _names_theme(cue: str, parsed: Parsed, profile: Profile) -> bool:
     return bool(lemmas & profile.words)
 
 
+def word_hyphens(doc: Doc) -> frozenset[int]:
+    """Positions of hyphens inside a word ("check-ups", "follow-up", "3-4"): no space
+    on either side."""
+    return frozenset(
+        t.i
+        for t in doc
+        if t.text == "-" and t.i and not doc[t.i - 1].whitespace_ and not t.whitespace_
+    )
+
+
 def masked(found: dict[str, list[tuple[int, int]]]) -> dict[str, list[tuple[int, int]]]:
     """The matches without the shorter ones inside a `neutral` phrase: "as well" is
     no "well" (facilitator), "you know" no "know", "blodsukker" no "sukker"."""
@@ -319,7 +329,14 @@ class StanceReader:
             lemma,
             found,
             negation_positions(lower, self.negations, found),
-            clauses(lower, found, self.order.clause_words, self.order.coordinators, self.contrast),
+            clauses(
+                lower,
+                found,
+                self.order.clause_words,
+                self.order.coordinators,
+                self.contrast,
+                word_hyphens(doc) if "-" in lower else frozenset(),
+            ),
             self.order.negation_after,
             self.order.gap_words,
         )

@@ -263,12 +263,17 @@ def outcome_states(
     # more is better ("I can walk further")
     implicit = profile.better == "lower"
     good = parsed.clause_numbers_naming(profile.good) if implicit else [False] * len(parsed.clauses)
+    own_words = parsed.clause_numbers_naming(profile.words)
     states: list[State] = []
     directions = parsed.by_clause(DIRECTION_CLASSES)
     relapses = parsed.found.get("relapse", [])
     for n, clause in enumerate(parsed.clauses):
         objects = [s for s in lower_spans if clause.start <= s[0] < clause.end]
         turning = objects or ([] if good[n] else by_sentence.get(clause.sentence, []))
+        if not turning and not good[n] and not own_words[n]:
+            # "The cola, I've stopped. Haven't touched a drop since": a clause that
+            # names nothing is about the thing of which less is better named before
+            turning = [o for o in lower_spans if numbers[o[0]] < n]
         bare = implicit and not objects and not good[n]
         found = directions[n]
         direction_spans = [span for _, span in found]
