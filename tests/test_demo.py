@@ -51,7 +51,7 @@ def test_context_separates_achievers(con):
     [
         # peer claims more vegetables; supporter, nurse and survey: no change. Since
         # the fourth pass (outcome threshold at 75% coverage, decision 0131) the
-        # peer's uncoded claim is read improved at 0.74, under the threshold (0.80):
+        # peer's uncoded claim is read improved at 0.79, under the threshold (0.82):
         # `unclear`, so the peer is silent and the three others agree
         ("P2", "eating", "agreement"),
         ("P9", "eating", "dissonance"),  # peer claims fish and fruit; others contradict
