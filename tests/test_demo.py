@@ -49,11 +49,11 @@ def test_context_separates_achievers(con):
 @pytest.mark.parametrize(
     ("case_id", "theme_id", "expected"),
     [
-        (
-            "P2",
-            "eating",
-            "dissonance",
-        ),  # peer claims more vegetables; supporter, nurse and survey: no change
+        # peer claims more vegetables; supporter, nurse and survey: no change. Since
+        # the fourth pass (outcome threshold at 75% coverage, decision 0131) the
+        # peer's uncoded claim is read improved at 0.79, under the threshold (0.82):
+        # `unclear`, so the peer is silent and the three others agree
+        ("P2", "eating", "agreement"),
         ("P9", "eating", "dissonance"),  # peer claims fish and fruit; others contradict
         ("P7", "physical_activity", "dissonance"),  # peer walks more; survey and others: less
         (

@@ -46,7 +46,7 @@ def test_dev_corpora_follow_the_scheme():
 
 def test_shipped_model_on_the_heldout_set_scores_exactly():
     """The shipped model (flows/nlp/stance-model.json) on the fixed heldout set
-    (240 rows): 211 answered, 196 right. Exact counts, not a floor: any change
+    (240 rows): 202 answered, 188 right. Exact counts, not a floor: any change
     to the model or the reader that moves a single reading shows here (retraining
     updates these figures on purpose)."""
     from flows.nlp.evaluate import predict_reader
@@ -54,9 +54,9 @@ def test_shipped_model_on_the_heldout_set_scores_exactly():
     rows = load_set("heldout")
     result = scores(rows, [p[0] for p in predict_reader(rows)])
     assert len(rows) == 240
-    assert result["accuracy"] == 196 / 240
-    assert result["coverage"] == 211 / 240
-    assert result["answered_accuracy"] == 196 / 211
+    assert result["accuracy"] == 188 / 240
+    assert result["coverage"] == 202 / 240
+    assert result["answered_accuracy"] == 188 / 202
 
 
 def test_a_bad_row_names_file_line_and_what_was_expected(tmp_path):

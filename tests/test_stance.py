@@ -45,10 +45,63 @@ def rules(language: str, theme: str) -> StanceReader:
             "I honestly don't know whether they went to the GP together.",
             "not_stated",
         ),
+        # numbers: a bare count after one in hours is in hours; "from" before the
+        # object; ranges counted as their middle (one-token Danish "to-tre" too)
+        (
+            "en",
+            "physical_activity",
+            "She walked two hours a week at baseline and about four at follow-up.",
+            "improved",
+        ),
+        (
+            "en",
+            "eating",
+            "He went from crisps three or four evenings a week to about once a month.",
+            "improved",
+        ),
+        (
+            "da",
+            "blood_sugar_monitoring",
+            "Ved baseline målte hun to-tre gange om måneden. Nu er det fem-seks gange om ugen.",
+            "improved",
+        ),
+        # "he didn't" denies nothing without a claim; a bare time clause anchors the
+        # clause before it; with no "now", the present tense is now
+        (
+            "en",
+            "blood_sugar_monitoring",
+            "She sends me her readings every week. Before, she didn't even own a meter.",
+            "improved",
+        ),
+        (
+            "da",
+            "blood_sugar_monitoring",
+            "Hun måler hver aften og viser mig tallene. Det gjorde hun aldrig, da vi startede.",
+            "improved",
+        ),
+        ("da", "healthcare_use", "Han har misset flere aftaler i år end sidste år.", "worsened"),
+        # a hyphen inside a word cuts no clause; a clause that names nothing is about
+        # the thing of which less is better named before it
+        (
+            "en",
+            "healthcare_use",
+            "She doesn't go to her check-ups anymore. She used to go twice a year.",
+            "worsened",
+        ),
+        ("en", "eating", "The sweets? I've stopped completely.", "improved"),
     ],
 )
 def test_rules_read_states(language, theme, text, label):
     assert rules(language, theme).read(text, theme).rule_label == label
+
+
+def test_a_neutral_phrase_hides_the_words_inside_it():
+    """ "as well" is no "well" (facilitator): a condition mentioned is no facilitator."""
+    reading = rules("en", "health_condition").read(
+        "He has arthritis as well, in both knees.", "health_condition"
+    )
+    assert reading.rule_label != "facilitator"
+    assert "well" not in reading.cues
 
 
 def test_danish_tag_question_negates_nothing():

@@ -14,13 +14,17 @@ language's clause words, "but", "because", "men", "fordi", and coordinators "and
   the anchor of the clause before it ("Before, he forgot them, and skipped the
   evening ones"); a sentence without any anchor speaks of the present.
 
+A clause that is nothing but a time ("when we started", "da vi startede", "before
+the programme") gives its anchor to the clause before it in its sentence when that
+one has none of its own ("Det gjorde han slet ikke, da vi startede").
+
 "than before" / "end før" and "as before" / "som før" compare with the baseline
 rather than describe it: they anchor nothing.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 SENTENCE_END = frozenset({".", "!", "?", ";", "…", "..."})
@@ -41,8 +45,14 @@ class Clause:
     contrast: bool
 
 
-def cut(lower: list[str], clause_words: frozenset[str], coordinators: frozenset[str]):
-    """Token ranges of the clauses and the sentence number of each."""
+def cut(
+    lower: list[str],
+    clause_words: frozenset[str],
+    coordinators: frozenset[str],
+    joined: frozenset[int] = frozenset(),
+):
+    """Token ranges of the clauses and the sentence number of each. `joined`: the
+    positions of hyphens inside a word ("check-ups", "follow-up"), which cut nothing."""
     spans: list[tuple[int, int, int]] = []
     start, sentence = 0, 0
     breaks = _breaks(clause_words, coordinators)
@@ -53,6 +63,8 @@ def cut(lower: list[str], clause_words: frozenset[str], coordinators: frozenset[
                 spans.append((start, i, sentence))
             start, sentence = i + 1, sentence + 1
         elif word in CLAUSE_PUNCT:
+            if i in joined:
+                continue  # a hyphen inside a word cuts nothing
             if i > start:
                 spans.append((start, i, sentence))
             start = i + 1
@@ -89,13 +101,14 @@ def clauses(
     clause_words: frozenset[str],
     coordinators: frozenset[str],
     contrast_words: frozenset[str],
+    joined: frozenset[int] = frozenset(),
 ) -> list[Clause]:
     """The excerpt's clauses with their anchors (module docstring)."""
     at = anchor_spans(found, lower)
     out: list[Clause] = []
     previous: Clause | None = None
     placed = sorted(at.items())
-    for start, end, sentence in cut(lower, clause_words, coordinators):
+    for start, end, sentence in cut(lower, clause_words, coordinators, joined):
         own = [anchor for i, anchor in placed if start <= i < end] if placed else ()
         # a clause naming two times ("before ... now") is read by its last one
         anchor = own[-1] if own else None
@@ -105,9 +118,22 @@ def clauses(
             previous and previous.sentence == sentence and previous.contrast
         )
         clause = Clause(start, end, sentence, anchor, contrast)
+        if (
+            own
+            and previous is not None
+            and previous.sentence == sentence
+            and bare_time(found, start, end)
+            and not any(i in at for i in range(previous.start, previous.end))
+        ):
+            out[-1] = replace(previous, anchor=anchor)
         out.append(clause)
         previous = clause
     return out
+
+
+def bare_time(found: dict[str, list[tuple[int, int]]], start: int, end: int) -> bool:
+    """The clause is one anchor phrase and nothing else ("da vi startede")."""
+    return any((start, end) in found.get(anchor, ()) for anchor in ANCHORS)
 
 
 def clause_of(clauses_: list[Clause], index: int) -> Clause | None:

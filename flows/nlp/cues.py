@@ -74,14 +74,38 @@ def _claim_contradicted(parsed: Parsed) -> bool:
     observation in a later sentence or after a contrast word ("but the fridge was
     full", "when I counted the packets", "da jeg talte op"), unless the speaker
     confirms it ("that's true", "ingen grund til at tvivle")."""
-    reported = marks(parsed, "reported") + marks(parsed, "doubt")
+    claims = marks(parsed, "reported")
+    doubts = _doubts(parsed, bool(claims))
+    reported = claims + doubts
     if not reported or parsed.found.get("confirm"):
         return False
     first = min(reported)
-    if any(n >= first for n in marks(parsed, "doubt")):
+    if any(n >= first for n in doubts):
         return True
     sentence = parsed.clauses[first].sentence
     return any(
         n > first and (parsed.clauses[n].contrast or parsed.clauses[n].sentence > sentence)
         for n in marks(parsed, "observed")
+    )
+
+
+#: doubt words that deny a claim only when there is one ("he didn't", "we didn't",
+#: "so no"); without a reported claim they are a plain negation ("Before, he didn't
+#: even know where the meter was")
+DENIALS = frozenset({"we didn't", "he didn't", "she didn't", "so no", "det gjorde vi ikke"})
+
+
+def _doubts(parsed: Parsed, claimed: bool) -> list[int]:
+    """The clause numbers of the doubt words; denials only after a reported claim."""
+    spans = parsed.found.get("doubt")
+    if not spans:
+        return []
+    numbers = parsed.clause_numbers()
+    return sorted(
+        {
+            numbers[start]
+            for start, end in spans
+            if numbers[start] >= 0
+            and (claimed or parsed.words((start, end)).replace(" n't", "n't") not in DENIALS)
+        }
     )

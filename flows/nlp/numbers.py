@@ -127,16 +127,34 @@ UNIT_REACH = 4
 def _value(word: str, words: dict[str, int]) -> float | None:
     if word.isdigit():
         return float(word)
-    return float(words[word]) if word in words else None
+    if word in words:
+        return float(words[word])
+    # "to-tre", "3-4" as one token: a range, counted as its middle
+    low, dash, high = word.partition("-")
+    if dash and low and high:
+        a, b = _value(low, words), _value(high, words)
+        if a is not None and b is not None and a < b:
+            return (a + b) / 2
+    return None
+
+
+#: "three or four", "three - four", "2 til 3": a range, counted as its middle
+RANGE_WORDS = frozenset({"or", "-", "eller", "to", "til"})
+#: words that measure a count in minutes, not hours
+MINUTES = frozenset({"minutes", "minute", "mins", "min", "minutter", "minut"})
 
 
 def counts(parsed: Parsed, language: str) -> list[tuple[int, float, int | None]]:
-    """(token position, count, units per year or None) of every number."""
+    """(token position, count, units per year or None) of every number. A range
+    ("three or four", "to-tre") is one count, its middle; a bare number after a count
+    in hours is in hours too ("two hours a week ... around five at follow-up")."""
     words = NUMBER_WORDS.get(language, {})
     out = []
     lower = parsed.lower
     skip = -1
-    for i in [i for i, w in enumerate(lower) if w in words or w.isdigit()]:
+    in_hours = False
+    # only a number word, digits or a one-token range ("to-tre", "3-4") can count
+    for i in [i for i, w in enumerate(lower) if w in words or w.isdigit() or "-" in w]:
         if i <= skip:
             continue
         v = _value(lower[i], words)
@@ -147,16 +165,27 @@ def counts(parsed: Parsed, language: str) -> list[tuple[int, float, int | None]]
             unit_value = _value(lower[i + 2], words) if i + 2 < len(lower) else None
             if unit_value is not None and 0 < unit_value < 10:
                 v, skip = v + unit_value, i + 2
+        if skip < i and i + 2 < len(lower) and lower[i + 1] in RANGE_WORDS:
+            high = _value(lower[i + 2], words)
+            # "two to three times" is a range, "from two to seven" is not
+            is_from = i > 0 and lower[i - 1] in FROM
+            if high is not None and v < high and not (is_from and lower[i + 1] in TO):
+                v, skip = (v + high) / 2, i + 2
+        end = max(i, skip)
         unit = next(
             (
                 UNITS[lower[j]]
-                for j in range(i + 1, min(len(lower), i + 1 + UNIT_REACH))
+                for j in range(end + 1, min(len(lower), end + 1 + UNIT_REACH))
                 if lower[j] in UNITS
             ),
             None,
         )
-        if lower[i + 1 : i + 2] and lower[i + 1] in HOURS:
+        following = lower[end + 1] if end + 1 < len(lower) else ""
+        if following in HOURS:
+            in_hours = True
             v *= 60  # "three hours" against "sixty minutes"
+        elif in_hours and following not in MINUTES:
+            v *= 60  # "two hours a week at baseline and around five at follow-up"
         out.append((i, v, unit))
     return out
 
@@ -206,9 +235,11 @@ def number_change(
     numbers = parsed.clause_numbers()
     pair = None
     lower = parsed.lower
-    # "from X to Y"
+    # "from X to Y", "from takeaway three times a week to about once a month"
     for a, b in zip(found, found[1:], strict=False):
-        if a[0] and lower[a[0] - 1] in FROM and any(lower[k] in TO for k in range(a[0] + 1, b[0])):
+        if _after_from(parsed, numbers, a[0], language) and any(
+            lower[k] in TO for k in range(a[0] + 1, b[0])
+        ):
             pair = (a, b)
             break
     if pair is None:
@@ -235,6 +266,23 @@ def number_change(
         good = parsed.clause_numbers_naming(profile.good)
         turned = not any(good[n] for n in held if n >= 0)
     return -sign if turned else sign
+
+
+def _after_from(parsed: Parsed, numbers: list[int], position: int, language: str) -> bool:
+    """A "from" stands before the number in its clause, at most FROM_REACH tokens
+    back, with no other number between them."""
+    lower = parsed.lower
+    words = NUMBER_WORDS.get(language, {})
+    for k in range(position - 1, max(-1, position - 1 - FROM_REACH), -1):
+        if numbers[k] != numbers[position] or _value(lower[k], words) is not None:
+            return False
+        if lower[k] in FROM:
+            return True
+    return False
+
+
+#: how far back a "from" may stand before its number ("from takeaway pizza three")
+FROM_REACH = 5
 
 
 def _anchor(parsed: Parsed, numbers: list[int], count: tuple[int, float, int | None]):

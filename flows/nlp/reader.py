@@ -248,6 +248,48 @@ def _shipped_model() -> StanceModel | None:
     return load_model()
 
 
+def _names_theme(cue: str, parsed: Parsed, profile: Profile) -> bool:
+    """The cue is one of the theme's own words (its form or lemma): "energy" for
+    energy, "pension" for occupation and finances, "døde" for life events."""
+    if cue in profile.words:
+        return True
+    words = cue.split(" ")
+    if len(words) != 1:
+        return False
+    lemmas = {parsed.lemma[i] for i, w in enumerate(parsed.lower) if w == cue}
+    return bool(lemmas & profile.words)
+
+
+def word_hyphens(doc: Doc) -> frozenset[int]:
+    """Positions of hyphens inside a word ("check-ups", "follow-up", "3-4"): no space
+    on either side."""
+    return frozenset(
+        t.i
+        for t in doc
+        if t.text == "-" and t.i and not doc[t.i - 1].whitespace_ and not t.whitespace_
+    )
+
+
+def masked(found: dict[str, list[tuple[int, int]]]) -> dict[str, list[tuple[int, int]]]:
+    """The matches without the shorter ones inside a `neutral` phrase: "as well" is
+    no "well" (facilitator), "you know" no "know", "blodsukker" no "sukker"."""
+    neutral = found.get("neutral")
+    if not neutral:
+        return found
+    out = {}
+    for label, spans in found.items():
+        if label != "neutral":
+            spans = [
+                s
+                for s in spans
+                if not any(n[0] <= s[0] and s[1] <= n[1] and s != n for n in neutral)
+            ]
+            if not spans:
+                continue
+        out[label] = spans
+    return out
+
+
 class StanceReader:
     """Reads excerpts of one language for the given theme profiles."""
 
@@ -281,12 +323,20 @@ class StanceReader:
     # -- parsing --------------------------------------------------------------
     def parse(self, doc: Doc) -> Parsed:
         lower, lemma, found = self.matcher.read(doc)
+        found = masked(found)
         return Parsed(
             lower,
             lemma,
             found,
             negation_positions(lower, self.negations, found),
-            clauses(lower, found, self.order.clause_words, self.order.coordinators, self.contrast),
+            clauses(
+                lower,
+                found,
+                self.order.clause_words,
+                self.order.coordinators,
+                self.contrast,
+                word_hyphens(doc) if "-" in lower else frozenset(),
+            ),
             self.order.negation_after,
             self.order.gap_words,
         )
@@ -384,7 +434,7 @@ class StanceReader:
                 any(c.anchor for c in parsed.clauses),
             )
             feats = features(parsed, component, verdict.label, verdict.reason, states=states)
-            extra = [f"then_now={then_now:+d}"] if then_now else []
+            extra = [f"then_now={then_now:+d}"] if then_now is not None else []
             if counted is not None:
                 extra.append(f"numbers={counted:+d}")
             if extra:
@@ -397,6 +447,14 @@ class StanceReader:
                 c.negated for c in cues(parsed, ("effect",))
             )
             verdict = rules.decide_context(found_cues, no_effect, bool(found.get("uncertain")))
+            named = [c for c in found_cues if _names_theme(c.cue, parsed, profile)]
+            if verdict.reason == "one_side" and len(named) == len(found_cues):
+                # "Energy is one of the things we look at", "on the pension since":
+                # the theme named, nothing said of what it did
+                verdict = verdict._replace(reason="theme_named")
+            extra = [f"named={c.label}" for c in named]
+            feats = features(parsed, component, verdict.label, verdict.reason, found=found_cues)
+            return verdict, sorted({*feats, *extra})
         else:
             found_cues = cues(parsed, ("present", "absent"))
             verdict = rules.decide_presence(

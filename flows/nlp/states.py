@@ -34,7 +34,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from flows.nlp.anchors import COMPARISON, Clause
+from flows.nlp.anchors import COMPARISON, Clause, bare_time
 from flows.nlp.negation import negated
 
 DIRECTION_CLASSES = {
@@ -275,12 +275,17 @@ def outcome_states(
     # more is better ("I can walk further")
     implicit = profile.better == "lower"
     good = parsed.clause_numbers_naming(profile.good) if implicit else [False] * len(parsed.clauses)
+    own_words = parsed.clause_numbers_naming(profile.words)
     states: list[State] = []
     directions = parsed.by_clause(DIRECTION_CLASSES)
     relapses = parsed.found.get("relapse", [])
     for n, clause in enumerate(parsed.clauses):
         objects = [s for s in lower_spans if clause.start <= s[0] < clause.end]
         turning = objects or ([] if good[n] else by_sentence.get(clause.sentence, []))
+        if not turning and not good[n] and not own_words[n]:
+            # "The cola, I've stopped. Haven't touched a drop since": a clause that
+            # names nothing is about the thing of which less is better named before
+            turning = [o for o in lower_spans if numbers[o[0]] < n]
         bare = implicit and not objects and not good[n]
         found = directions[n]
         direction_spans = [span for _, span in found]
@@ -433,7 +438,10 @@ def then_and_now(
     (-1). A clause is about doing the behaviour unless negated ("none", "aldrig",
     "didn't"); a thing of which less is better turns it ("Before it was cola every
     day. Now I don't touch it" is +1). The last topical clause at the baseline and
-    the last one now decide; the same polarity is no verdict (None)."""
+    the last one now decide (with no clause anchored now, the last unanchored one:
+    "Han måler hver morgen. Det gjorde han slet ikke, da vi startede"); the same
+    polarity is 0 (done then and now: no verdict of its own, a feature for the
+    model), None where one of the two times is missing."""
     numbers = parsed.clause_numbers()
     negated_clauses = {numbers[n] for n in parsed.negations if numbers[n] >= 0}
     if lower_spans is None:
@@ -444,17 +452,23 @@ def then_and_now(
         # better is about the theme's own object ("I never had the pains before")
         good = parsed.clause_numbers_naming(profile.good)
         objects |= {n for n in range(len(parsed.clauses)) if not good[n]}
-    then = now = None
+    then = now = present = None
     for n, clause in enumerate(parsed.clauses):
-        if not topical[n] or clause.anchor not in ("baseline", "latest"):
+        if not topical[n] or clause.anchor not in ("baseline", "latest", None):
             continue
+        if bare_time(parsed.found, clause.start, clause.end):
+            continue  # "da vi startede": a time, not the behaviour
         doing = 0 if n in negated_clauses else 1
         if n in objects:
             doing = 1 - doing
         if clause.anchor == "baseline":
             then = doing
-        else:
+        elif clause.anchor == "latest":
             now = doing
-    if then is None or now is None or then == now:
+        else:
+            present = doing
+    if now is None:
+        now = present  # no clause says "now": the present tense speaks of now
+    if then is None or now is None:
         return None
     return now - then
