@@ -38,6 +38,7 @@ import io
 import shutil
 import sys
 import tempfile
+import tomllib
 from collections import Counter
 from pathlib import Path
 
@@ -115,19 +116,48 @@ def gold_reviews(sheet: Path, truth: dict[str, str]) -> tuple[str, int]:
     return out.getvalue(), n
 
 
+def _copy_with_keys(study_dir: Path, target: Path, table: str, lines: list[str]) -> None:
+    """Copy the study to `target`, adding `lines` (TOML keys) to its study.toml
+    `[table]` (appended when the file has none)."""
+    shutil.copytree(study_dir, target)
+    toml = target / "study.toml"
+    text = toml.read_text(encoding="utf-8")
+    header = f"\n[{table}]\n"
+    keys = "".join(f"{line}\n" for line in lines)
+    if header in text:
+        text = text.replace(header, header + keys, 1)
+    else:
+        text = text.rstrip("\n") + "\n" + header + keys
+    toml.write_text(text, encoding="utf-8")
+
+
 def with_reviews(study_dir: Path, sheet_text: str, target: Path) -> None:
     """Copy the study to `target` with `sheet_text` as its stance review sheet
     (`[inputs] stance_reviews`, which it must not already name)."""
-    shutil.copytree(study_dir, target)
     if load_study(study_dir).definition.inputs.stance_reviews:
         raise SystemExit(f"{study_dir}: already names a stance review sheet")
-    toml = target / "study.toml"
-    text = toml.read_text(encoding="utf-8")
-    if "\n[inputs]\n" not in text:
-        raise SystemExit(f"{toml}: expected an [inputs] table to add stance_reviews to")
-    text = text.replace("\n[inputs]\n", f'\n[inputs]\nstance_reviews = "{REVIEWS_FILE}"\n', 1)
-    toml.write_text(text, encoding="utf-8")
+    _copy_with_keys(study_dir, target, "inputs", [f'stance_reviews = "{REVIEWS_FILE}"'])
     (target / REVIEWS_FILE).write_text(sheet_text, encoding="utf-8")
+
+
+def with_rules(study_dir: Path, rules: list[str], target: Path) -> Path:
+    """Copy the study to `target` with `rules` ("name=value", TOML values) added
+    to its `[rules]`, to score a candidate rule; a rule the study file already
+    sets is refused. Returns `target`."""
+    pairs = []
+    for rule in rules:
+        name, sep, value = rule.partition("=")
+        if not sep or not name.strip() or not value.strip():
+            raise SystemExit(f"--rule {rule!r}: expected name=value")
+        pairs.append((name.strip(), value.strip()))
+    with (study_dir / "study.toml").open("rb") as handle:
+        already = set(tomllib.load(handle).get("rules", {}))
+    clash = sorted(already & {name for name, _ in pairs})
+    if clash:
+        raise SystemExit(f"{study_dir / 'study.toml'}: [rules] already sets {', '.join(clash)}")
+    _copy_with_keys(study_dir, target, "rules", [f"{n} = {v}" for n, v in pairs])
+    load_study(target)  # a bad rule stops here, naming the key
+    return target
 
 
 def run(study_dir: Path, out_dir: Path) -> Path:
@@ -311,11 +341,23 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--study", type=Path, required=True, help="the study folder")
     parser.add_argument("--truth", type=Path, required=True, help="excerpt_id,gold_stance CSV")
     parser.add_argument("--out", type=Path, help="write the Markdown report here too")
+    parser.add_argument(
+        "--rule",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="score the study under this [rules] value too (a candidate rule), e.g. "
+        "min_machine_readings=1; repeatable",
+    )
     args = parser.parse_args(argv)
     truth = read_truth(args.truth)
     with tempfile.TemporaryDirectory(prefix="score-study-") as work:
-        scores = score(args.study.resolve(), truth, Path(work))
-    text = report(args.study.name, scores)
+        study = args.study.resolve()
+        if args.rule:
+            study = with_rules(study, args.rule, Path(work) / "study")
+        scores = score(study, truth, Path(work))
+    name = args.study.name + "".join(f", {rule}" for rule in args.rule)
+    text = report(name, scores)
     print(text)
     if args.out:
         args.out.write_text(text, encoding="utf-8")
