@@ -12,8 +12,11 @@ from __future__ import annotations
 
 import csv
 
+import duckdb
 import pytest
 
+from flows import stages
+from flows.orchestration.artifacts import case_table
 from flows.render import pages
 
 
@@ -77,3 +80,15 @@ def _export(out, name: str, key: tuple[str, ...]) -> dict[tuple, dict]:
     """An export's CSV rows by the values of its `key` columns."""
     with (out / "exports" / f"{name}.csv").open(encoding="utf-8") as handle:
         return {tuple(r[k] for k in key): r for r in csv.DictReader(handle)}
+
+
+def test_prefect_case_table_counts_what_is_held_back(demo_out):
+    """The run's case-classification artifact: P2 publishes no dissonance and holds
+    one back; P9 publishes one (coded on both sides) and holds none back."""
+    with duckdb.connect(str(demo_out / stages.DB_NAME), read_only=True) as con:
+        overview = con.execute(
+            "select * from case_classification left join case_basis using (case_id)"
+        ).df()
+    rows = {row["case"]: row for row in case_table(overview)}
+    assert (rows["P2"]["dissonance"], rows["P2"]["dissonance held back for review"]) == (0, 1)
+    assert (rows["P9"]["dissonance"], rows["P9"]["dissonance held back for review"]) == (1, 0)
