@@ -195,6 +195,7 @@ def markdown(results: dict) -> str:
             + (f"{cls['agree']}/{cls['cases']}" if cls else "–")
             + " | "
             + (f"{dis['planted_found']}/{dis['planted']}" if dis else "–")
+            + (f" (+{dis['planted_held_back']} held back)" if dis.get("planted_held_back") else "")
             + " |"
         )
     lines += [

@@ -7,7 +7,9 @@
 - classification: how many cases triangulate classifies as the generator
   planned (achieves outcomes or not), with the confusion counts;
 - dissonance: of the themes where a conflict was planted, how many are coded
-  dissonance (recall), and how many other case-themes are coded dissonance;
+  dissonance (recall), how many more are held back for review (a dissonant pair
+  resting on a single machine reading, decision 0137), and how many other
+  case-themes are coded dissonance;
 - stances: accuracy of the machine-suggested stances against the stance each
   excerpt was written to carry (coded excerpts are excluded: the coded stance wins).
 """
@@ -30,6 +32,11 @@ def compare(db_path: Path, study_dir: Path) -> dict:
         dissonant = set(
             con.execute(
                 "select case_id, theme_id from convergence where code = 'dissonance'"
+            ).fetchall()
+        )
+        held_back = set(
+            con.execute(
+                "select distinct case_id, theme_id from convergence_pairs where held_back"
             ).fetchall()
         )
         suggested = con.execute(
@@ -70,6 +77,7 @@ def compare(db_path: Path, study_dir: Path) -> dict:
             "planted": len(planted),
             "planted_found": len(found),
             "recall": round(len(found) / len(planted), 4) if planted else None,
+            "planted_held_back": len((planted - dissonant) & held_back),
             "other_dissonant_case_themes": len(other),
             "other_per_case": round(len(other) / len(planned), 3) if planned else None,
             "other_by_theme": dict(other_themes.most_common()),

@@ -145,6 +145,9 @@ WHAT: dict[str, str] = {
     "Rules.min_outcome_themes": "outcome themes achieved (among those counted) for a case to achieve outcomes",
     "Rules.min_suggestion_confidence": "a machine suggestion below this confidence never "
     "creates a dissonance on its own",
+    "Rules.min_machine_readings": "a dissonance (or a discordant fit) whose side rests only on "
+    "unreviewed machine readings needs this many behind that side's stance; with fewer it is "
+    "held back for review (docs/methods.md; 1: off)",
     "Rules.qca_condition_ids": "QCA conditions (default: context themes + activities)",
     "Rules.qca_min_activities": "activities delivered for the QCA activities condition",
     "Rules.qca_consistency_threshold": "truth-table rows at or above: outcome 1",

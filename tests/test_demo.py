@@ -54,13 +54,11 @@ def test_context_separates_achievers(con):
         # peer's uncoded claim is read improved at 0.79, under the threshold (0.82):
         # `unclear`, so the peer is silent and the three others agree
         ("P2", "eating", "agreement"),
-        ("P9", "eating", "dissonance"),  # peer claims fish and fruit; others contradict
-        ("P7", "physical_activity", "dissonance"),  # peer walks more; survey and others: less
-        (
-            "P4",
-            "healthcare_linkage",
-            "dissonance",
-        ),  # manager says GP visits; peer and supporter: never
+        ("P9", "eating", "dissonance"),  # peer (coded) claims fish and fruit; others contradict
+        # the peer walks more (one machine reading); survey and others: less
+        ("P7", "physical_activity", "held_back"),
+        # the manager says GP visits (one machine reading); peer and supporter: never
+        ("P4", "healthcare_linkage", "held_back"),
         (
             "P6",
             "daily_management",
@@ -69,10 +67,26 @@ def test_context_separates_achievers(con):
     ],
 )
 def test_planted_conflicts(con, case_id, theme_id, expected):
-    code = con.execute(
-        "select code from convergence where case_id=? and theme_id=?", [case_id, theme_id]
-    ).fetchone()[0]
-    assert code == expected
+    """Each planted conflict shows: as a dissonance where the stances behind it
+    were coded, as a dissonance held back for review where one side rests on a
+    single machine reading (rules.min_machine_readings, decision 0137): its pairs
+    are marked, and its readings are the first to review."""
+    code, n_held_back, rank = con.execute(
+        "select convergence_code, n_held_back, review_rank from verdict_basis "
+        "where case_id=? and theme_id=?",
+        [case_id, theme_id],
+    ).fetchone()
+    if expected != "held_back":
+        assert (code, n_held_back) == (expected, 0)
+        return
+    assert code != "dissonance"
+    assert n_held_back > 0 and rank == 1
+    reasons = con.execute(
+        "select distinct held_back_reason from convergence_pairs "
+        "where case_id=? and theme_id=? and held_back",
+        [case_id, theme_id],
+    ).fetchall()
+    assert reasons == [("few_machine_readings",)]
 
 
 def test_two_supporters_shown_individually(con):

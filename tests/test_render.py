@@ -67,7 +67,7 @@ def test_convergence_export_columns(demo_out):
     header = (demo_out / "exports" / "convergence.csv").read_text(encoding="utf-8").splitlines()[0]
     assert (
         header
-        == "case_id,theme,code,fit,basis,provisional,to_review,peer_stance,supporter_stance,manager_stance,nurse_stance,survey_stance"
+        == "case_id,theme,code,fit,basis,provisional,to_review,held_back,fit_held_back,peer_stance,supporter_stance,manager_stance,nurse_stance,survey_stance"
     )
 
 

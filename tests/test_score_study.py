@@ -48,3 +48,40 @@ def test_an_incomplete_truth_row_is_named(tmp_path):
     path.write_text("excerpt_id,gold_stance\nE1,improved\nE2,\n", encoding="utf-8")
     with pytest.raises(SystemExit, match=r"truth.csv:3"):
         score_study.read_truth(path)
+
+
+def test_gold_reviews_fill_only_the_readings_ranked_first(tmp_path):
+    """A researcher reviewing the sheet's first rows: those behind a dissonance
+    (held back or not) and a discordant fit get their gold label, spelled as the
+    sheet spells stances; other rows and rows already reviewed stay as they are."""
+    sheet = tmp_path / "stances.csv"
+    rows = [
+        ["decides", "your stance", "excerpt id"],
+        ["a dissonance", "", "E1"],
+        ["a discordant fit with the survey", "", "E2"],
+        ["an outcome verdict (the case classification)", "", "E3"],
+        ["a dissonance", "improved", "E4"],
+    ]
+    sheet.write_text("".join(",".join(r) + "\n" for r in rows), encoding="utf-8")
+    truth = {"E1": "no_change", "E2": "not_stated", "E3": "improved", "E4": "worsened"}
+    text, n = score_study.gold_reviews(sheet, truth)
+    filled = [r["your stance"] for r in csv.DictReader(text.splitlines())]
+    assert (filled, n) == (["no change", "not stated", "", "improved"], 2)
+
+
+def test_reviewed_copy_names_its_sheet(tmp_path):
+    score_study.with_reviews(ROOT / "data" / "demo", "decides\n", tmp_path / "reviewed")
+    study = score_study.load_study(tmp_path / "reviewed").definition
+    assert study.inputs.stance_reviews == score_study.REVIEWS_FILE
+    assert (tmp_path / "reviewed" / score_study.REVIEWS_FILE).read_text() == "decides\n"
+
+
+def test_a_candidate_rule_is_scored_on_a_copy(tmp_path):
+    demo = ROOT / "data" / "demo"
+    copy = score_study.with_rules(demo, ["min_machine_readings=1"], tmp_path / "one")
+    assert score_study.load_study(copy).definition.rules.min_machine_readings == 1
+    assert score_study.load_study(demo).definition.rules.min_machine_readings == 2
+    with pytest.raises(SystemExit, match="already sets min_roles_corroborating"):
+        score_study.with_rules(demo, ["min_roles_corroborating=2"], tmp_path / "two")
+    with pytest.raises(SystemExit, match="expected name=value"):
+        score_study.with_rules(demo, ["min_machine_readings"], tmp_path / "three")

@@ -6,7 +6,8 @@ examples walks=walk / swims=swim; energy: context; activity: outcome with the
 survey domain "activity", examples walking=walk / sitting=sofa; survey items
 walk_min higher-is-better mcid 60, sit_hours lower-is-better mcid 2; rules
 min_roles_corroborating 1, min_roles_without_survey 2, min_outcome_themes 1),
-with 21 cases C1..C21 and rules.min_suggestion_confidence 0.6. The stance
+with 25 cases C1..C25, rules.min_suggestion_confidence 0.6 and
+rules.min_machine_readings at its default, 2. The stance
 reader decides nothing here: an excerpt either carries a coded stance, or its
 machine reading is set by hand (MACHINE: stance and confidence, as the reader
 would have suggested it; "unclear" = the reader abstained; below 0.6 = low
@@ -35,8 +36,9 @@ from tests_support import replace_once
 from flows import stages
 
 NURSE_CASES = ["C1", "C2", "C3", "C4", "C5", "C12"]
-SUPPORTED = ["C1", "C2", "C3", "C4", "C5", "C11", "C12", *(f"C{i}" for i in range(13, 20)), "C21"]
-CASES = [f"C{i}" for i in range(1, 22)]
+SUPPORTED = ["C1", "C2", "C3", "C4", "C5", "C11", "C12", *(f"C{i}" for i in range(13, 20))]
+SUPPORTED += ["C21", "C22", "C23", "C25"]
+CASES = [f"C{i}" for i in range(1, 26)]
 
 WALK, ENERGY, ACT = "Intervention/Walking", "Context/Energy", "Outcome/Activity"
 
@@ -105,6 +107,19 @@ EXCERPTS = [
     # C21 the peer speaks without a direction (coded), the supporter was read unclear
     ("X42", "C21", "C21", ACT, "not_stated", "Hard to say, really."),
     ("X43", "C21-a", "C21", ACT, "", "Cannot judge."),
+    # C22 coded present against two confident machine-read absent readings
+    ("X44", "C22", "C22", WALK, "present", "We go out together."),
+    ("X45", "C22-a", "C22", WALK, "", "They stay in."),
+    ("X46", "C22-a", "C22", WALK, "", "They do not go out."),
+    # C23 the peer mixed only through one confident machine-read absent; the supporter coded absent
+    ("X47", "C23", "C23", WALK, "present", "We go out together."),
+    ("X48", "C23", "C23", WALK, "", "We stay in."),
+    ("X49", "C23-a", "C23", WALK, "absent", "They stay in."),
+    # C24 the peer's one machine reading of no change against a survey of improvement
+    ("X50", "C24", "C24", ACT, "", "I sit on the sofa as much as before."),
+    # C25 the same with two machine readings of no change (peer and supporter, one each)
+    ("X51", "C25", "C25", ACT, "", "I sit on the sofa as much as before."),
+    ("X52", "C25-a", "C25", ACT, "", "He sits on the sofa as much as before."),
 ]
 
 # the machine readings of the excerpts above without a coded stance: (stance, confidence)
@@ -120,6 +135,12 @@ MACHINE = {
     "X38": ("absent", 0.4),
     "X41": ("absent", 0.9),
     "X43": ("unclear", 0.5),
+    "X45": ("absent", 0.9),
+    "X46": ("absent", 0.9),
+    "X48": ("absent", 0.9),
+    "X50": ("no_change", 0.9),
+    "X51": ("no_change", 0.9),
+    "X52": ("no_change", 0.9),
 }
 
 # case, wave, walk_min, sit_hours, sex
@@ -142,6 +163,10 @@ SURVEY = [
     ["C14", "followup", "120", "8", ""],  # walk improved; sit no change
     ["C20", "baseline", "60", "2.3", ""],
     ["C20", "followup", "60", "0.3", ""],  # walk no change; sit -2.0 exactly = -mcid: improved
+    ["C24", "baseline", "60", "8", ""],
+    ["C24", "followup", "120", "8", ""],  # walk improved; sit no change: domain improved
+    ["C25", "baseline", "60", "8", ""],
+    ["C25", "followup", "120", "8", ""],  # as C24
 ]
 
 
@@ -162,6 +187,8 @@ STUDY_TOML = replace_once(TINY_STUDY, RULES, RULES + "min_suggestion_confidence 
 NO_SURVEY_ROUTE = replace_once(
     STUDY_TOML, "min_roles_without_survey = 2", "min_roles_without_survey = 0"
 )
+# the same study where one machine reading is enough for a dissonance (the hold-back off)
+ONE_READING = replace_once(STUDY_TOML, RULES, RULES + "min_machine_readings = 1\n")
 
 
 def write_study(folder: Path, study_toml: str = STUDY_TOML) -> Path:
@@ -219,18 +246,34 @@ def con(annotated):
     connection.close()
 
 
-@pytest.fixture(scope="module")
-def con_no_survey_route(annotated):
-    """The same inputs and readings under NO_SURVEY_ROUTE (min_roles_without_survey = 0)."""
+def _variant(annotated, name: str, study_toml: str):
+    """A connection to the same inputs and readings under another study file."""
     root, _, excerpts = annotated
-    ingested = stages.ingest(write_study(root / "study-0", NO_SURVEY_ROUTE))
-    connection = connect(root / "t0.duckdb", ingested, excerpts)
+    ingested = stages.ingest(write_study(root / f"study-{name}", study_toml))
+    connection = connect(root / f"t-{name}.duckdb", ingested, excerpts)
     yield connection
     connection.close()
 
 
+@pytest.fixture(scope="module")
+def con_no_survey_route(annotated):
+    """The same inputs and readings under NO_SURVEY_ROUTE (min_roles_without_survey = 0)."""
+    yield from _variant(annotated, "0", NO_SURVEY_ROUTE)
+
+
+@pytest.fixture(scope="module")
+def con_one_reading(annotated):
+    """The same inputs and readings under ONE_READING (min_machine_readings = 1)."""
+    yield from _variant(annotated, "1", ONE_READING)
+
+
 def rows(con, sql: str) -> list[tuple]:
     return con.execute(sql).fetchall()
+
+
+def keyed(con, sql: str) -> dict[str, tuple]:
+    """The rows of `sql` by their first two columns ("C19/supporter")."""
+    return {f"{a}/{b}": tuple(rest) for a, b, *rest in rows(con, sql)}
 
 
 def test_claims_are_the_example_words(con):
@@ -247,6 +290,9 @@ def test_claims_are_the_example_words(con):
         "X16": ["walks:present"],
         "X18": ["walks:present"],
         "X19": ["swims:absent"],
+        "X50": ["sitting:no_change"],
+        "X51": ["sitting:no_change"],
+        "X52": ["sitting:no_change"],
     }
 
 
@@ -543,21 +589,22 @@ def test_low_confidence_dissonance_is_held_back(con):
       its only firm stance is present, so it is mixed only through the
       low-confidence reading (low_confidence_only); against the supporter's
       coded absent: mixed vs absent -> dissonance -> held back, silence.
-    C19 supporter absent at 0.9 (not low): a real dissonance, not held back,
-      provisional (a machine reading behind it)."""
+    C19 supporter absent at 0.9 (not low), but a single machine reading: held
+      back too, for the other reason (test_one_machine_reading_is_held_back).
+    held_back_reason names the low confidence first (C16, C18)."""
     pairs = {
-        c: (code, held, prov)
-        for c, code, held, prov in rows(
+        c: (code, held, reason, prov)
+        for c, code, held, reason, prov in rows(
             con,
-            "select case_id, code, held_back, provisional from convergence_pairs "
+            "select case_id, code, held_back, held_back_reason, provisional from convergence_pairs "
             "where theme_id = 'walking_support' and case_id in ('C16', 'C17', 'C18', 'C19')",
         )
     }
     assert pairs == {
-        "C16": ("silence", True, True),
-        "C17": ("agreement", False, True),
-        "C18": ("silence", True, True),
-        "C19": ("dissonance", False, True),
+        "C16": ("silence", True, "low_confidence", True),
+        "C17": ("agreement", False, None, True),
+        "C18": ("silence", True, "low_confidence", True),
+        "C19": ("silence", True, "few_machine_readings", True),
     }
     low = {
         f"{c}/{s}": (st, b, only)
@@ -578,13 +625,117 @@ def test_low_confidence_dissonance_is_held_back(con):
         "silence",
         "agreement",
         "silence",
-        "dissonance",
+        "silence",
     ]
+
+
+def test_one_machine_reading_is_held_back(con, con_one_reading):
+    """rules.min_machine_readings = 2 (the default): a stance resting only on
+    unreviewed machine readings (not low-confidence) is established by two of
+    them; a "mixed" stance needs two established stances. Walking, no example
+    on either side, so meaning alone decides:
+    C19 peer coded present, supporter one machine absent (0.9): the supporter's
+      absent rests on 1 < 2 machine readings (few_machine_readings) -> the
+      would-be dissonance is held back: silence, held_back_reason
+      "few_machine_readings".
+    C22 peer coded present, supporter two machine absent (0.9, 0.9): 2 >= 2,
+      established -> a dissonance, published (provisional), not held back.
+    C23 peer coded present + one machine absent (0.9): a tie -> mixed; its
+      established stances: present (coded) only, 1 -> few_machine_readings; not
+      low_confidence_only (0.9 >= 0.6). Against the supporter's coded absent:
+      mixed vs absent -> would be dissonance -> held back, "few_machine_readings".
+    C16 supporter absent at 0.4: low-confidence suggestions never count towards
+      the two, so few_machine_readings too (its reason stays low_confidence).
+    Coded sources are never few (C19 peer, C23 supporter).
+    With min_machine_readings = 1 (the hold-back off) one reading is enough: C19
+    and C23 are dissonances again; C16 stays held back (low confidence)."""
+    basis = keyed(
+        con,
+        "select case_id, source, stance, few_machine_readings from int_source_basis "
+        "where theme_id = 'walking_support' and case_id in ('C16', 'C19', 'C22', 'C23')",
+    )
+    assert basis["C19/supporter"] == ("absent", True)
+    assert basis["C19/peer"] == ("present", False)
+    assert basis["C22/supporter"] == ("absent", False)
+    assert basis["C23/peer"] == ("mixed", True)
+    assert basis["C23/supporter"] == ("absent", False)
+    assert basis["C16/supporter"] == ("absent", True)
+    low = dict(
+        rows(
+            con,
+            "select case_id, low_confidence_only from int_source_basis "
+            "where theme_id = 'walking_support' and source = 'peer' and case_id = 'C23'",
+        )
+    )
+    assert low == {"C23": False}
+    sql = (
+        "select case_id, code, held_back, held_back_reason, provisional from convergence_pairs "
+        "where theme_id = 'walking_support' and case_id in ('C16', 'C19', 'C22', 'C23')"
+    )
+    pairs = {c: rest for c, *rest in rows(con, sql)}
+    assert pairs == {
+        "C16": ["silence", True, "low_confidence", True],
+        "C19": ["silence", True, "few_machine_readings", True],
+        "C22": ["dissonance", False, None, True],
+        "C23": ["silence", True, "few_machine_readings", True],
+    }
+    assert {c: rest for c, *rest in rows(con_one_reading, sql)} == {
+        "C16": ["silence", True, "low_confidence", True],
+        "C19": ["dissonance", False, None, True],
+        "C22": ["dissonance", False, None, True],
+        "C23": ["dissonance", False, None, True],
+    }
+
+
+def test_discordant_fit_on_one_machine_reading_is_held_back(con, con_one_reading):
+    """Activity; the survey improved in C24 and C25 (walk 60 -> 120 = mcid,
+    sit 8 -> 8: claims walking:improved, sitting:no_change).
+    C24 the peer's one machine reading no_change (0.9), "sofa" -> sitting:no_change;
+      no supporter, no nurse. Consensus no_change (1 role), carried by 1 < 2
+      machine readings -> few_machine_readings. Fit: no_change vs improved would be
+      discordance -> held back: "expansion" (the interviews taken as not stating
+      a direction), fit_held_back. The peer-survey pair: meaning differs, the
+      shared sitting:no_change agrees -> partial_agreement (no dissonance).
+    C25 peer and supporter each one machine no_change: 2 readings behind the
+      consensus -> established -> discordance, not held back.
+    With min_machine_readings = 1: C24 is a discordance too."""
+    consensus = dict(
+        rows(
+            con,
+            "select case_id, stance || '/' || few_machine_readings from int_qualitative_consensus "
+            "where theme_id = 'activity' and case_id in ('C24', 'C25')",
+        )
+    )
+    assert consensus == {"C24": "no_change/true", "C25": "no_change/false"}
+    sql = (
+        "select case_id, fit, fit_held_back from fit "
+        "where theme_id = 'activity' and case_id in ('C24', 'C25')"
+    )
+    assert {c: (f, h) for c, f, h in rows(con, sql)} == {
+        "C24": ("expansion", True),
+        "C25": ("discordance", False),
+    }
+    assert {c: (f, h) for c, f, h in rows(con_one_reading, sql)} == {
+        "C24": ("discordance", False),
+        "C25": ("discordance", False),
+    }
+    pair = rows(
+        con,
+        "select code, held_back from convergence_pairs where case_id = 'C24' "
+        "and theme_id = 'activity' and source_a = 'peer' and source_b = 'survey'",
+    )
+    assert pair == [("partial_agreement", False)]
 
 
 def test_review_rank_and_verdict_basis(con):
     """verdict_basis, what each verdict rests on and which reading to review first:
-    C19 walking: a provisional dissonance -> review_rank 1.
+    C19 walking: a dissonance held back for review (one machine reading; no
+      dissonance published, n_held_back 1) -> review_rank 1.
+    C16 walking: held back for low confidence, likewise -> rank 1.
+    C22 walking: a provisional dissonance -> review_rank 1, nothing held back.
+    C24 activity: a partial agreement, no pair held back; the discordant fit
+      held back (fit_held_back) -> rank 2.
+    C25 activity: a provisional discordant fit -> rank 2.
     C13 activity: pairs provisional (the peer's unclear reading), convergence
       agreement, fit confirmation (not discordance), an outcome theme -> rank 3;
       readings: 1 coded (supporter) + 1 unclear (peer), the survey took part in a
@@ -600,6 +751,20 @@ def test_review_rank_and_verdict_basis(con):
         )
     }
     assert got["C19/walking_support"] == (1, "coded+suggested", True)
+    assert got["C16/walking_support"] == (1, "coded+suggested", True)
+    assert got["C22/walking_support"] == (1, "coded+suggested", True)
+    assert got["C24/activity"] == (2, "suggested+survey", True)
+    assert got["C25/activity"] == (2, "suggested+survey", True)
+    held = keyed(
+        con,
+        "select case_id, theme_id, n_held_back, fit_held_back from verdict_basis "
+        "where case_id in ('C16', 'C19', 'C22', 'C24', 'C25')",
+    )
+    assert held["C19/walking_support"] == (1, False)
+    assert held["C16/walking_support"] == (1, False)
+    assert held["C22/walking_support"] == (0, False)
+    assert held["C24/activity"] == (0, True)
+    assert held["C25/activity"] == (0, False)
     assert got["C13/activity"] == (3, "coded+unclear+survey", True)
     assert got["C17/walking_support"] == (4, "coded+suggested", True)
     assert got["C4/energy"] == (None, "coded", False)

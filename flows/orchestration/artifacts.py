@@ -42,6 +42,7 @@ def case_table(overview: pd.DataFrame) -> list[dict]:
             "partial agreement": int(row.n_partial_agreements),
             "silence": int(row.n_silences),
             "dissonance": int(row.n_dissonances),
+            "dissonance held back for review": int(_count(row, "n_held_back_dissonances")),
             "provisional verdicts": int(_count(row, "n_provisional_verdicts")),
             "classification provisional": bool(_count(row, "classification_provisional")),
             "stances reviewed / machine-read": f"{_count(row, 'n_reviewed')} / "

@@ -242,11 +242,26 @@ def case_context(
         "provenance": provenance,
         "to_review": to_review,
         "n_other_to_review": n_other,
+        "min_machine_readings": study.rules.min_machine_readings,
     }
 
 
 #: verdict_basis.review_rank -> what a reading decides, as the dossier says it
 DECIDES = {1: "a dissonance", 2: "a discordant fit", 3: "an outcome verdict"}
+#: the same where the dissonance or discordance is held back until reviewed (decision 0137)
+DECIDES_HELD_BACK = {
+    1: "a dissonance held back for review",
+    2: "a discordant fit held back for review",
+}
+
+
+def _decides(row: dict) -> str:
+    """What the readings of a matrix row with a review_rank of 1-3 decide."""
+    rank = row["review_rank"]
+    held = (rank == 1 and row.get("n_held_back") and row["convergence_code"] != "dissonance") or (
+        rank == 2 and row.get("fit_held_back")
+    )
+    return DECIDES_HELD_BACK[rank] if held else DECIDES[rank]
 
 
 def _to_review(matrix: list[dict], excerpts: list[dict], study: Study) -> tuple[list[dict], int]:
@@ -254,6 +269,9 @@ def _to_review(matrix: list[dict], excerpts: list[dict], study: Study) -> tuple[
     fits and outcome verdicts (review_rank 1-3), most decisive first; and how
     many other machine readings stand behind its other provisional verdicts."""
     rank = {row["theme_id"]: row.get("review_rank") for row in matrix}
+    decides = {
+        row["theme_id"]: _decides(row) for row in matrix if row.get("review_rank") in DECIDES
+    }
     chosen, other = [], 0
     for row in excerpts:
         if not row.get("machine_read"):
@@ -264,7 +282,7 @@ def _to_review(matrix: list[dict], excerpts: list[dict], study: Study) -> tuple[
                 {
                     **row,
                     "theme_label": study.theme(row["theme_id"]).label,
-                    "decides": DECIDES[r],
+                    "decides": decides[row["theme_id"]],
                     "rank": r,
                 }
             )
@@ -281,6 +299,16 @@ def _quality_notes(matrix, survey_rows, withdrawn, source_columns) -> list[str]:
         if row["convergence_code"] == "dissonance":
             notes.append(
                 f"Dissonance on {row['label']}: sources disagree on both meaning and examples."
+            )
+        elif row.get("n_held_back"):
+            notes.append(
+                f"Dissonance held back for review on {row['label']}: it would rest on machine "
+                "readings nobody has reviewed; confirm or correct them (To review)."
+            )
+        if row.get("fit_held_back"):
+            notes.append(
+                f"Discordance with the survey held back for review on {row['label']}: the "
+                "interviews' stance rests on machine readings nobody has reviewed."
             )
     for row in matrix:
         silent = [c for c in row["cells"] if c["stance"] == "silent"]

@@ -41,6 +41,10 @@ class Rules(_Strict):
     min_outcome_themes: int = Field(default=1, ge=1)
     # a machine suggestion below this confidence never creates a dissonance on its own
     min_suggestion_confidence: float = Field(default=0.0, ge=0, le=1)
+    # a dissonance or discordant fit whose side's stance rests only on unreviewed machine
+    # readings needs at least this many of them behind it; else it is held back for review
+    # (decision 0137: 2, so one machine reading never makes a dissonance; 1: off)
+    min_machine_readings: int = Field(default=2, ge=1)
     # crisp-set QCA: conditions (default: every context theme + activities), thresholds
     qca_condition_ids: list[str] | None = None
     qca_min_activities: int = Field(default=2, ge=1)

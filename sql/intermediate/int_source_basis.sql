@@ -6,8 +6,19 @@
 -- only through suggestions below rules.min_suggestion_confidence (every reading
 -- of its stance is one; or, for "mixed", its readings conflict only through one);
 -- such a stance never creates a dissonance on its own (convergence_pairs).
+-- few_machine_readings: the source's stance is not established. A stance is
+-- established by a coded or reviewed reading, or by at least
+-- rules.min_machine_readings machine suggestions (not low-confidence) that carry
+-- it; a "mixed" stance needs two established stances to conflict. Coded and
+-- reviewed stances are always established; such a stance holds back a dissonance
+-- for review too (convergence_pairs), as a single misread excerpt would
+-- otherwise publish one (decision 0137).
 with excerpts as (
     select * from stg_excerpts
+),
+
+rules as (
+    select min_machine_readings from cfg_rules
 ),
 
 sources as (
@@ -31,6 +42,33 @@ counts as (
             where not low_confidence and stance not in ('not_stated', 'unclear')
         ) as n_firm_stances
     from excerpts
+    group by all
+),
+
+stance_support as (
+    select
+        case_id,
+        theme_id,
+        role as source,
+        stance,
+        count(*) filter (where basis in ('coded', 'reviewed')) as n_confirmed,
+        count(*) filter (where basis = 'suggested' and not low_confidence) as n_machine
+    from excerpts
+    where stance not in ('not_stated', 'unclear')
+    group by all
+),
+
+established as (
+    select
+        stance_support.*,
+        n_confirmed > 0 or n_machine >= rules.min_machine_readings as is_established
+    from stance_support
+    cross join rules
+),
+
+n_established as (
+    select case_id, theme_id, source, count(*) filter (where is_established) as n_established_stances
+    from established
     group by all
 ),
 
@@ -72,10 +110,16 @@ based as (
             when coalesce(counts.n_low_confidence, 0) = 0 then false
             when sources.stance = 'mixed' then counts.n_firm_stances <= 1
             else coalesce(by_stance.n_firm, 0) = 0 and by_stance.stance is not null
-        end as low_confidence_only
+        end as low_confidence_only,
+        case
+            when sources.stance = 'mixed' then coalesce(n_established.n_established_stances, 0) <= 1
+            else established.stance is not null and not established.is_established
+        end as few_machine_readings
     from sources
     left join counts using (case_id, theme_id, source)
     left join by_stance using (case_id, theme_id, source, stance)
+    left join established using (case_id, theme_id, source, stance)
+    left join n_established using (case_id, theme_id, source)
 )
 
 select * from based

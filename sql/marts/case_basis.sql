@@ -2,6 +2,8 @@
 -- unclear), how many of its verdicts are provisional, and whether the
 -- classification is: it counts achieved outcome themes, so it is provisional
 -- when any outcome theme's verdict rests on an unreviewed machine reading.
+-- n_held_back_dissonances: themes with a dissonance held back for review and no
+-- dissonance published; n_held_back_fits: discordant fits held back (decision 0137).
 with verdicts as (
     select * from verdict_basis
 )
@@ -32,7 +34,9 @@ select
             case when bool_or(basis like '%survey%') filter (where kind = 'outcome') then 'survey' end
         ),
         ''
-    ) as classification_basis
+    ) as classification_basis,
+    count(*) filter (where n_held_back > 0 and convergence_code <> 'dissonance') as n_held_back_dissonances,
+    count(*) filter (where fit_held_back) as n_held_back_fits
 from verdicts
 group by case_id
 order by case_id

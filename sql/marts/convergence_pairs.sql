@@ -15,7 +15,14 @@
 -- reading. A pair that would be a dissonance only because one side's stance holds
 -- through low-confidence suggestions alone (low_confidence_only) is coded silence
 -- instead: that side is taken as not stating a direction, like "not_stated", and
--- the pair is marked held_back so the dossier can say why.
+-- the pair is marked held_back so the dossier can say why. So is a pair that
+-- would be a dissonance while one side's stance is not established
+-- (few_machine_readings: it rests on fewer than rules.min_machine_readings
+-- unreviewed machine readings, by default a single one): a misread excerpt must
+-- not publish a dissonance; the readings go first on the review sheet, and once
+-- reviewed they count as coded, so a confirmed dissonance stands (decision 0137).
+-- held_back_reason: "low_confidence" or "few_machine_readings" (null when not
+-- held back).
 -- Sources never asked (role not interviewed, survey without items, withdrawn,
 -- survey not computable) take no part in any pair.
 with sources as (
@@ -23,7 +30,8 @@ with sources as (
         stances.*,
         case when stances.source_kind = 'survey' then 'survey' else basis.basis end as basis,
         coalesce(basis.provisional, false) as provisional,
-        coalesce(basis.low_confidence_only, false) as low_confidence_only
+        coalesce(basis.low_confidence_only, false) as low_confidence_only,
+        coalesce(basis.few_machine_readings, false) as few_machine_readings
     from int_source_stances as stances
     left join int_source_basis as basis using (case_id, theme_id, source)
     where stances.stance not in ('not_interviewed', 'not_asked', 'withdrawn', 'not_computable')
@@ -44,7 +52,8 @@ pairs as (
         a.basis as basis_a,
         b.basis as basis_b,
         a.provisional or b.provisional as provisional,
-        a.low_confidence_only or b.low_confidence_only as low_confidence_side
+        a.low_confidence_only or b.low_confidence_only as low_confidence_side,
+        a.few_machine_readings or b.few_machine_readings as few_readings_side
     from sources as a
     inner join sources as b
         on a.case_id = b.case_id and a.theme_id = b.theme_id and a.source_order < b.source_order
@@ -79,6 +88,7 @@ sources_in_agreement as (
         basis_b,
         provisional,
         low_confidence_side,
+        few_readings_side,
         case
             when not both_speak then 'silence'
             when 'not_stated' in (stance_a, stance_b) or 'unclear' in (stance_a, stance_b) then 'silence'
@@ -90,12 +100,24 @@ sources_in_agreement as (
     from judged
 ),
 
+reasoned as (
+    select
+        *,
+        case
+            when judged_code <> 'dissonance' then null
+            when low_confidence_side then 'low_confidence'
+            when few_readings_side then 'few_machine_readings'
+        end as held_back_reason
+    from sources_in_agreement
+),
+
 held_back as (
     select
-        * exclude (judged_code, low_confidence_side),
-        judged_code = 'dissonance' and low_confidence_side as held_back,
-        case when judged_code = 'dissonance' and low_confidence_side then 'silence' else judged_code end as code
-    from sources_in_agreement
+        * exclude (judged_code, low_confidence_side, few_readings_side, held_back_reason),
+        held_back_reason is not null as held_back,
+        held_back_reason,
+        case when held_back_reason is not null then 'silence' else judged_code end as code
+    from reasoned
 )
 
 select * from held_back

@@ -2,7 +2,9 @@
 -- fit, and each source's stance in a column of its own (source order from the
 -- study file; the survey last). basis: what the code and fit rest on;
 -- provisional: they rest on at least one unreviewed machine reading; to_review:
--- how many machine readings decide them (verdict_basis).
+-- how many machine readings decide them (verdict_basis); held_back: how many
+-- source pairs would be a dissonance but are held back for review, and
+-- fit_held_back: a discordant fit held back (decision 0137).
 with convergence as (
     select * from convergence
 ),
@@ -17,7 +19,7 @@ sources as (
 ),
 
 basis as (
-    select case_id, theme_id, basis, provisional, n_machine_read from verdict_basis
+    select case_id, theme_id, basis, provisional, n_machine_read, n_held_back, fit_held_back from verdict_basis
 ),
 
 stances as (
@@ -32,6 +34,8 @@ select
     basis.basis,
     basis.provisional,
     case when basis.provisional then basis.n_machine_read else 0 end as to_review,
+    basis.n_held_back as held_back,
+    basis.fit_held_back,
     stances.* exclude (case_id, theme_id)
 from convergence
 inner join stances using (case_id, theme_id)

@@ -7,6 +7,11 @@
 --                 without contradicting);
 --   discordance:  the interviews' consensus stance differs from the survey's.
 -- Themes the survey has no items for get no fit ("not_asked").
+-- A discordance whose interview side is not established (the consensus stance
+-- rests on fewer than rules.min_machine_readings unreviewed machine readings:
+-- int_qualitative_consensus.few_machine_readings) is held back for review: the
+-- interviews are taken as not stating a direction, so the fit is "expansion",
+-- and fit_held_back says why (decision 0137).
 with survey as (
     select * from int_source_stances where source = 'survey'
 ),
@@ -15,7 +20,7 @@ qualitative as (
     select * from int_qualitative_consensus
 ),
 
-fitted as (
+judged as (
     select
         survey.case_id,
         survey.theme_id,
@@ -32,9 +37,18 @@ fitted as (
             when len(qualitative.examples) = 0 or len(list_intersect(qualitative.examples, survey.examples)) > 0
                 then 'confirmation'
             else 'expansion'
-        end as fit
+        end as judged_fit,
+        coalesce(qualitative.few_machine_readings, false) as few_machine_readings
     from survey
     left join qualitative using (case_id, theme_id)
+),
+
+fitted as (
+    select
+        * exclude (judged_fit, few_machine_readings),
+        case when judged_fit = 'discordance' and few_machine_readings then 'expansion' else judged_fit end as fit,
+        judged_fit = 'discordance' and few_machine_readings as fit_held_back
+    from judged
 )
 
 select * from fitted

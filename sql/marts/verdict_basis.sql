@@ -7,9 +7,12 @@
 --   fit_provisional: a fit was judged and a speaking informant source is;
 --   verdict_provisional: the interviews' consensus (outcome achieved, activity
 --     delivered, mechanism active, facilitator or barrier) rests on one.
--- review_rank orders the readings to review: 1 behind a provisional dissonance,
--- 2 behind a provisional discordant fit, 3 behind a provisional outcome verdict
--- (the classification counts outcomes), 4 behind another provisional verdict.
+-- review_rank orders the readings to review: 1 behind a provisional dissonance
+-- or a dissonance held back for review (n_held_back: pairs held back), 2 behind a
+-- provisional discordant fit or one held back (fit_held_back), 3 behind a
+-- provisional outcome verdict (the classification counts outcomes), 4 behind
+-- another provisional verdict. A held-back code waits for exactly these reviews
+-- (decision 0137).
 with sources as (
     select * from int_source_basis
 ),
@@ -20,6 +23,10 @@ pairs as (
 
 verdicts as (
     select * from case_theme_verdicts
+),
+
+fits as (
+    select case_id, theme_id, fit_held_back from fit
 ),
 
 source_counts as (
@@ -64,6 +71,7 @@ based as (
         coalesce(source_counts.n_low_confidence, 0) as n_low_confidence,
         coalesce(source_counts.n_suggested + source_counts.n_unclear, 0) as n_machine_read,
         coalesce(pair_counts.n_held_back, 0) as n_held_back,
+        coalesce(fits.fit_held_back, false) as fit_held_back,
         nullif(
             concat_ws(
                 '+',
@@ -84,6 +92,7 @@ based as (
     from verdicts
     left join source_counts using (case_id, theme_id)
     left join pair_counts using (case_id, theme_id)
+    left join fits using (case_id, theme_id)
 ),
 
 ranked as (
@@ -92,7 +101,9 @@ ranked as (
         convergence_provisional or fit_provisional or verdict_provisional as provisional,
         case
             when convergence_provisional and convergence_code = 'dissonance' then 1
+            when n_held_back > 0 then 1
             when fit_provisional and fit = 'discordance' then 2
+            when fit_held_back then 2
             when verdict_provisional and kind = 'outcome' then 3
             when convergence_provisional or fit_provisional or verdict_provisional then 4
         end as review_rank

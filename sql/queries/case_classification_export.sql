@@ -1,6 +1,7 @@
 -- Case classification for export, lists joined with "; ". basis: what the
 -- classification's outcome verdicts rest on; provisional and to_review: whether
 -- (and through how many machine readings) it rests on unreviewed suggestions.
+-- dissonances_held_back: themes whose dissonance waits for review (decision 0137).
 select
     case_id,
     classification,
@@ -15,6 +16,7 @@ select
     array_to_string(facilitators, '; ') as facilitators,
     array_to_string(barriers, '; ') as barriers,
     n_dissonances,
+    basis.n_held_back_dissonances as dissonances_held_back,
     n_partial_agreements,
     n_agreements,
     n_silences

@@ -5,6 +5,7 @@ select
     basis.basis,
     basis.n_machine_read,
     basis.n_held_back,
+    basis.fit_held_back,
     basis.convergence_provisional,
     basis.fit_provisional,
     basis.verdict_provisional,
