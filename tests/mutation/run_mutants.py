@@ -53,11 +53,17 @@ BIN = Path(sys.executable).parent
 MODULES: dict[str, tuple[list[str], list[str]]] = {
     "audit": (
         ["flows/privacy/audit.py"],
-        ["tests/test_audit.py", "tests/test_audit_outputs.py", "tests/test_privacy.py"],
+        [
+            "tests/test_audit.py",
+            "tests/test_audit_outputs.py",
+            "tests/test_audit_segments.py",
+            "tests/test_unknown_names.py",
+            "tests/test_privacy.py",
+        ],
     ),
     "pseudonymise": (
         ["flows/privacy/pseudonymise.py"],
-        ["tests/test_pseudonymise.py", "tests/test_privacy.py"],
+        ["tests/test_pseudonymise.py", "tests/privacy/test_hardening.py", "tests/test_privacy.py"],
     ),
     "offsets": (
         ["flows/readers/offsets.py"],
