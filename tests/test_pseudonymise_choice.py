@@ -1,0 +1,79 @@
+"""Whose label a shared name gets, where the module docstring's order has
+cases the other tests leave out: ties inside a case broken by person id (never
+by roster row order), a speaker who is the only carrier linked to the case,
+common-word aliases in the default language; and `name_variants`."""
+
+from __future__ import annotations
+
+from flows.privacy import audit
+from flows.privacy.pseudonymise import Carrier, Mention, Pseudonymiser, name_variants
+
+# two informants of case C3 are called Lone; Lone is also a peer of case C9
+LONES = [
+    (Carrier("[peer supporter P3-b]", "P3-b", frozenset({"C3"})), ["Lone Krogh", "Lone"]),
+    (Carrier("[peer P3-a]", "P3-a", frozenset({"C3"})), ["Lone Friis", "Lone"]),
+    (Carrier("[peer P9]", "P9", frozenset({"C9"})), ["Lone Dahl", "Lone"]),
+]
+
+
+def label_of(people, text, case_id=None, speaker=None):
+    [(out, _)] = list(Pseudonymiser(people).pipe([text], mentions=[Mention(case_id, speaker)]))
+    return out
+
+
+def test_a_tie_inside_the_case_goes_to_the_lower_person_id_in_any_row_order():
+    """Step 1: people linked to the case, by person id: P3-a before P3-b,
+    whichever roster row comes first."""
+    for people in (LONES, LONES[::-1], [LONES[2], LONES[0], LONES[1]]):
+        assert label_of(people, "Lone said so.", "C3") == "[peer P3-a] said so."
+        assert label_of(people, "Lone said so.", "C3", "P3-a") == "[peer supporter P3-b] said so."
+        assert label_of(people, "Lone said so.", "C9") == "[peer P9] said so."
+
+
+def test_a_speaker_alone_in_the_case_with_the_name_gets_their_own_label():
+    """Step 2: the speaker carries the name and is the only carrier linked to
+    the case, so the mention is theirs (not the other case's Lone)."""
+    assert label_of(LONES, "I am Lone Dahl, Lone.", "C9", "P9") == "I am [peer P9], [peer P9]."
+    # a case nobody with the name is linked to: the lowest person id overall
+    assert label_of(LONES, "I am Lone.", "C5", "P9") == "I am [peer P3-a]."
+
+
+def test_a_common_word_alias_is_replaced_only_where_it_reads_as_a_name():
+    """English by default: the alias "Will" is a name in "Will said", the
+    verb in "we will see"."""
+    p = Pseudonymiser([("[peer P1]", ["William Holt", "Will"])])
+    [(out, n)] = list(p.pipe(["We will see, Will said."]))
+    assert (out, n) == ("We will see, [peer P1] said.", 1)
+
+
+def test_a_common_word_alias_set_off_by_punctuation_at_a_sentence_start_is_a_name():
+    """ "Lone" is also an English word: at the start of a sentence it is a name
+    unless a pronoun follows it directly, as in the question "Will you". Set off
+    by a comma, colon, dash or sentence end it is a name (it used to be kept,
+    and the audit, with the same rule, passed it)."""
+    p = Pseudonymiser([("[peer P1]", ["Lone Friis", "Lone"]), ("[peer P2]", ["Will Holt", "Will"])])
+    texts = ["Lone, she helps me.", "Lone: that is her.", "Lone! She came.", "Will - you know."]
+    assert [t for t, _ in p.pipe(texts)] == [
+        "[peer P1], she helps me.",
+        "[peer P1]: that is her.",
+        "[peer P1]! She came.",
+        "[peer P2] - you know.",
+    ]
+    assert [t for t, _ in p.pipe(["Will you come?", "We will see it"])] == [
+        "Will you come?",
+        "We will see it",
+    ]
+    screen = audit.NameScreen(audit.distinct_names([("P1", "peer", ["Lone Friis", "Lone"])]))
+    assert screen.hits(audit.line_segments("fine\nLone, she helps me.")) == ["line 2"]
+
+
+def test_name_variants_add_the_genitive_unless_the_name_ends_in_s():
+    assert name_variants(["Henrik", "Anne Berg", "Lars", "JENS"]) == {
+        "Henrik",
+        "Henriks",
+        "Anne Berg",
+        "Anne Bergs",
+        "Lars",
+        "JENS",
+    }
+    assert name_variants([]) == set()
