@@ -65,7 +65,13 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
     ),
     "pseudonymise": (
         ["flows/privacy/pseudonymise.py"],
-        ["tests/test_pseudonymise.py", "tests/privacy/test_hardening.py", "tests/test_privacy.py"],
+        [
+            "tests/test_pseudonymise.py",
+            "tests/test_pseudonymise_choice.py",
+            "tests/test_pseudonymise_model.py",
+            "tests/privacy/test_hardening.py",
+            "tests/test_privacy.py",
+        ],
     ),
     "offsets": (
         ["flows/readers/offsets.py"],
