@@ -1,7 +1,9 @@
-"""Whose label a shared name gets, where the module docstring's order has
-cases the other tests leave out: ties inside a case broken by person id (never
-by roster row order), a speaker who is the only carrier linked to the case,
-common-word aliases in the default language; and `name_variants`."""
+"""Which words are replaced by whose label, where the other tests leave cases
+out: ties inside a case broken by person id (never by roster row order), a
+speaker who is the only carrier linked to the case, common-word aliases (the
+default language, the study's own list, set off by punctuation), a person's
+surname alone against an identifier's part; identifier counts per label; and
+`name_variants`."""
 
 from __future__ import annotations
 
@@ -77,3 +79,36 @@ def test_name_variants_add_the_genitive_unless_the_name_ends_in_s():
         "JENS",
     }
     assert name_variants([]) == set()
+
+
+def test_a_persons_surname_alone_is_replaced_an_identifiers_part_is_not():
+    """A person's full name gives its parts (a surname alone names him); a
+    listed identifier is matched only as listed ("Aarhus" alone is the city)."""
+    p = Pseudonymiser(
+        [
+            (Carrier("[peer P1]", "P1"), ["Henrik Sørensen"]),
+            ("[hospital]", ["Aarhus Universitetshospital"]),
+        ]
+    )
+    [(out, n)] = list(p.pipe(["Sørensen left Aarhus Universitetshospital for Aarhus."]))
+    assert (out, n) == ("[peer P1] left [hospital] for Aarhus.", 2)
+
+
+def test_the_studys_own_common_words_are_names_only_where_they_read_as_one():
+    """ "River" is not among the built-in common words: a study that lists it
+    keeps "the river bank"; without it every "river" is the alias."""
+    people = [("[peer P1]", ["River Holm", "River"])]
+    text = ["By the river bank I told River."]
+    listed = Pseudonymiser(people, common_words=["river"])
+    assert [t for t, _ in listed.pipe(text)] == ["By the river bank I told [peer P1]."]
+    plain = Pseudonymiser(people)
+    assert [t for t, _ in plain.pipe(text)] == ["By the [peer P1] bank I told [peer P1]."]
+
+
+def test_identifier_counts_add_up_over_patterns_sharing_a_label():
+    """Dates are found by four patterns and phone numbers by two: the count per
+    label is the sum."""
+    p = Pseudonymiser([])
+    [item] = list(p.deidentify(["On 2020-03-04 and 4/3/2020 call +45 12 34 56 78 or 12 34 56 78."]))
+    assert item.text == "On [date] and [date] call [phone] or [phone]."
+    assert item.counts == {"[date]": 2, "[phone]": 2}
