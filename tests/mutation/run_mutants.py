@@ -152,11 +152,13 @@ def run_python_module(
         f"only_mutate = {files!r}\n"
         'also_copy = ["data", "sql", "templates"]\n'
         f"pytest_add_cli_args_test_selection = {tests!r}\n"
-        'pytest_add_cli_args = ["-q", "-p", "no:cacheprovider"]\n'
+        'pytest_add_cli_args = ["-q", "-p", "no:cacheprovider", "-p", "fast_first"]\n'
     ).replace("'", '"')
     with (folder / "pyproject.toml").open("a", encoding="utf-8") as handle:
         handle.write(config)
-    env = {**os.environ, "CI": "true"}
+    # tests/mutation/fast_first.py: the quickest test files first (a kill ends the run)
+    path = os.pathsep.join(filter(None, [str(Path(__file__).parent), os.environ.get("PYTHONPATH")]))
+    env = {**os.environ, "CI": "true", "PYTHONPATH": path}
     log = folder / "mutmut.log"
     with log.open("w", encoding="utf-8") as out:
         subprocess.run(
