@@ -17,6 +17,7 @@ from pathlib import Path
 import duckdb
 import pytest
 from conftest import ROSTER, write_csv
+from tests_support import minimal_pdf
 
 from flows import stages
 from flows.errors import LeakError
@@ -67,31 +68,6 @@ def outputs(clean_run, tmp_path) -> Path:
     """A copy of the clean run without its PDFs (reading PDF text is the slow part
     of an audit; test_name_in_pdf_text keeps them)."""
     return copy_outputs(clean_run, tmp_path / "out", pdf=False)
-
-
-def minimal_pdf(text: str) -> bytes:
-    """A one-page PDF showing `text` in Helvetica (cross-reference table computed)."""
-    stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode()
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
-        b"/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
-    ]
-    body, offsets = b"%PDF-1.4\n", []
-    for number, obj in enumerate(objects, 1):
-        offsets.append(len(body))
-        body += b"%d 0 obj\n" % number + obj + b"\nendobj\n"
-    xref = len(body)
-    body += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    body += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    body += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        xref,
-    )
-    return body
 
 
 def places(out: Path, extra: dict[str, str] | None = None) -> list[tuple[str, str]]:

@@ -14,8 +14,9 @@ language (`COMMON_WORDS` below, spaCy's stop words for the language, and the
 study's own `[privacy] common_words`) matches only where it reads as a name:
 
 - written with a capital letter, not at the start of a sentence; or
-- at the start of a sentence, unless the next word is a pronoun, article or
-  verb that makes it a question or a modal ("Will you", "May I"); or
+- at the start of a sentence, unless the next word follows it directly (only
+  white space between) and is a pronoun, article or verb that makes it a
+  question or a modal ("Will you", "May I"; but "Lone, she said" is a name); or
 - next to another part of a roster name ("will jensen").
 
 So "I will go; it may help; the rose bush" keeps its words, while "Will said"
@@ -311,13 +312,18 @@ class NameMatcher:
                 continue
             start = folded.source(found[i].start())
             end = folded.source(found[i + n - 1].end() - 1) + 1
-            if form.common and not self._reads_as_name(text, start, words, i):
-                continue
+            if form.common:
+                gap = (
+                    folded.text[found[i].end() : found[i + 1].start()] if i + 1 < len(found) else ""
+                )
+                if not self._reads_as_name(text, start, words, i, gap):
+                    continue
             return Match(form.key, start, end, i, n)
         return None
 
-    def _reads_as_name(self, text: str, start: int, words: list[str], i: int) -> bool:
-        """A common-word alias at token i (character `start` of the original)."""
+    def _reads_as_name(self, text: str, start: int, words: list[str], i: int, gap: str) -> bool:
+        """A common-word alias at token i (character `start` of the original);
+        `gap` is the text between it and the next word."""
         if (i > 0 and words[i - 1] in self.name_tokens) or (
             i + 1 < len(words) and words[i + 1] in self.name_tokens
         ):
@@ -325,6 +331,8 @@ class NameMatcher:
         if not text[start].isupper():
             return False
         if not _sentence_initial(text, start):
+            return True
+        if gap.strip():  # "Lone, she said": punctuation parts it from the next word
             return True
         after = NOT_AFTER_A_NAME.get(self.language, NOT_AFTER_A_NAME["en"])
         return not (i + 1 < len(words) and words[i + 1] in after)

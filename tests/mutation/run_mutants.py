@@ -17,11 +17,20 @@ survived / total per module and writes every survivor (with its diff) to
 mutation-survivors.txt (ignored by git). docs/testing.md says how to read it.
 
 Usage: python tests/mutation/run_mutants.py [--only NAME ...] [--jobs N]
+                                            [--mutants GLOB ...] [--survivors-only]
+
+To iterate on survivors in minutes rather than re-running a whole module:
+`--mutants GLOB ...` runs only the mutmut mutants whose names match (fnmatch,
+e.g. '*xlsx_segments*' or '*NameScreen*may_hold*'); `--survivors-only` runs
+only the survivors of the last run of each chosen module, as listed in
+mutation-survivors.txt (SQL: the surviving ids). The table then counts only the
+mutants run; the survivors file keeps the earlier survivors that were not re-run.
 """
 
 from __future__ import annotations
 
 import argparse
+import fnmatch
 import os
 import queue
 import re
@@ -44,11 +53,25 @@ BIN = Path(sys.executable).parent
 MODULES: dict[str, tuple[list[str], list[str]]] = {
     "audit": (
         ["flows/privacy/audit.py"],
-        ["tests/test_audit.py", "tests/test_audit_outputs.py", "tests/test_privacy.py"],
+        [
+            "tests/test_audit.py",
+            "tests/test_audit_outputs.py",
+            "tests/test_audit_segments.py",
+            "tests/test_audit_screen.py",
+            "tests/test_audit_files.py",
+            "tests/test_unknown_names.py",
+            "tests/test_privacy.py",
+        ],
     ),
     "pseudonymise": (
         ["flows/privacy/pseudonymise.py"],
-        ["tests/test_pseudonymise.py", "tests/test_privacy.py"],
+        [
+            "tests/test_pseudonymise.py",
+            "tests/test_pseudonymise_choice.py",
+            "tests/test_pseudonymise_model.py",
+            "tests/privacy/test_hardening.py",
+            "tests/test_privacy.py",
+        ],
     ),
     "offsets": (
         ["flows/readers/offsets.py"],
@@ -116,8 +139,11 @@ def scratch_copy(name: str) -> Path:
     return target
 
 
-def run_python_module(name: str, jobs: int) -> tuple[list[str], list[str], list[str]]:
-    """mutmut on one module; returns (killed, survived, survivor diffs)."""
+def run_python_module(
+    name: str, jobs: int, patterns: list[str] | None = None
+) -> tuple[list[str], list[str], list[str]]:
+    """mutmut on one module; returns (killed, survived, survivor diffs). `patterns`
+    (mutant names or fnmatch globs) runs and counts only the matching mutants."""
     files, tests = MODULES[name]
     folder = scratch_copy(name)
     config = (
@@ -126,15 +152,17 @@ def run_python_module(name: str, jobs: int) -> tuple[list[str], list[str], list[
         f"only_mutate = {files!r}\n"
         'also_copy = ["data", "sql", "templates"]\n'
         f"pytest_add_cli_args_test_selection = {tests!r}\n"
-        'pytest_add_cli_args = ["-q", "-p", "no:cacheprovider"]\n'
+        'pytest_add_cli_args = ["-q", "-p", "no:cacheprovider", "-p", "fast_first"]\n'
     ).replace("'", '"')
     with (folder / "pyproject.toml").open("a", encoding="utf-8") as handle:
         handle.write(config)
-    env = {**os.environ, "CI": "true"}
+    # tests/mutation/fast_first.py: the quickest test files first (a kill ends the run)
+    path = os.pathsep.join(filter(None, [str(Path(__file__).parent), os.environ.get("PYTHONPATH")]))
+    env = {**os.environ, "CI": "true", "PYTHONPATH": path}
     log = folder / "mutmut.log"
     with log.open("w", encoding="utf-8") as out:
         subprocess.run(
-            [str(BIN / "mutmut"), "run", "--max-children", str(jobs)],
+            [str(BIN / "mutmut"), "run", "--max-children", str(jobs), *(patterns or [])],
             cwd=folder,
             env=env,
             stdout=out,
@@ -159,6 +187,8 @@ def run_python_module(name: str, jobs: int) -> tuple[list[str], list[str], list[
         if not match:
             continue
         key, status = match.groups()
+        if patterns and not any(fnmatch.fnmatchcase(key, p) for p in patterns):
+            continue
         if status.strip() in KILLED:
             killed.append(key)
         else:
@@ -228,6 +258,24 @@ def run_sql(jobs: int, ids: list[int] | None = None) -> tuple[list[str], list[st
     return killed, survived, diffs
 
 
+def _entries(section: str) -> dict[str, str]:
+    """The survivors of one section of the survivors file: key -> its text (diff)."""
+    entries: dict[str, str] = {}
+    for chunk in re.split(r"\n(?=# )", "\n" + section):
+        match = re.match(r"# (\S+?):? ", chunk.strip() + " ")
+        if match:
+            entries[match.group(1)] = chunk.strip()
+    return entries
+
+
+def last_survivors() -> dict[str, dict[str, str]]:
+    """Module -> its survivors (key -> diff) as the survivors file lists them."""
+    if not SURVIVORS.exists():
+        return {}
+    sections = re.split(r"^==== (\S+): \d+ survived\n?", SURVIVORS.read_text("utf-8"), flags=re.M)
+    return {name: _entries(body) for name, body in zip(sections[1::2], sections[2::2], strict=True)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     names = [*MODULES, "sql"]
@@ -236,25 +284,62 @@ def main() -> None:
     parser.add_argument(
         "--sql-ids", type=int, nargs="+", help="run only these SQL mutants (1-based)"
     )
+    parser.add_argument(
+        "--mutants",
+        nargs="+",
+        metavar="GLOB",
+        help="run only the mutmut mutants whose names match (fnmatch, e.g. '*xlsx_segments*')",
+    )
+    parser.add_argument(
+        "--survivors-only",
+        action="store_true",
+        help="run only the survivors of the last run, as listed in mutation-survivors.txt",
+    )
     args = parser.parse_args()
-    rows, report = [], []
+    previous = last_survivors()
+    rows, sections = [], dict(previous)
     for name in args.only:
+        patterns = args.mutants
+        if args.survivors_only:
+            patterns = list(previous.get(name, {}))
+            if not patterns:
+                print(f"== {name}: no survivors listed in {SURVIVORS.name}, skipped")
+                continue
         started = time.monotonic()
-        print(f"== {name}", flush=True)
-        killed, survived, diffs = (
-            run_sql(args.jobs, args.sql_ids)
-            if name == "sql"
-            else run_python_module(name, args.jobs)
-        )
+        print(f"== {name}" + (f" ({len(patterns)} pattern(s))" if patterns else ""), flush=True)
+        if name == "sql":
+            ids = args.sql_ids
+            if args.survivors_only:
+                ids = [int(re.match(r"sql-(\d+)", p).group(1)) for p in patterns]
+            killed, survived, diffs = run_sql(args.jobs, ids)
+            chosen = {f"sql-{i:02d}" for i in ids} if ids else None
+        else:
+            killed, survived, diffs = run_python_module(name, args.jobs, patterns)
+            chosen = patterns
         seconds = time.monotonic() - started
         rows.append((name, len(killed), len(survived), seconds))
-        report.append(f"==== {name}: {len(survived)} survived\n" + "\n\n".join(diffs))
-    SURVIVORS.write_text("\n\n".join(report) + "\n", encoding="utf-8")
+        # earlier survivors that were not re-run stay listed
+        kept = {
+            key: text
+            for key, text in previous.get(name, {}).items()
+            if chosen and not any(fnmatch.fnmatchcase(key, p) for p in chosen)
+        }
+        sections[name] = {**kept, **{key: text for d in diffs for key, text in _entries(d).items()}}
+    SURVIVORS.write_text(
+        "\n\n".join(
+            f"==== {name}: {len(entries)} survived\n" + "\n\n".join(entries.values())
+            for name, entries in sections.items()
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     print(f"\n{'module':<14}{'killed':>8}{'survived':>10}{'total':>8}{'killed %':>10}{'time':>8}")
     for name, k, s, seconds in rows:
         total = k + s
         share = 100 * k / total if total else 0.0
         print(f"{name:<14}{k:>8}{s:>10}{total:>8}{share:>9.1f}%{seconds:>7.0f}s")
+    if args.mutants or args.survivors_only or args.sql_ids:
+        print("(a subset: only the mutants run are counted)")
     print(f"\nsurvivors, with their diffs: {SURVIVORS.relative_to(ROOT)}")
 
 
