@@ -16,12 +16,17 @@ tests still pass, or when no selected test reaches it. The script prints killed 
 survived / total per module and writes every survivor (with its diff) to
 mutation-survivors.txt (ignored by git). docs/testing.md says how to read it.
 
-Usage: python tests/mutation/run_mutants.py [--only NAME ...] [--jobs N]
+Usage: python tests/mutation/run_mutants.py [--only NAME ...] [--jobs N] [--mutants GLOB ...]
+
+`--mutants` runs only the mutants whose mutmut names match (fnmatch, e.g.
+"flows.readers.segments.x_read_segments__mutmut_*") and counts only those: for
+iterating on survivors; the reported figures come from whole-module runs.
 """
 
 from __future__ import annotations
 
 import argparse
+import fnmatch
 import os
 import queue
 import re
@@ -116,8 +121,11 @@ def scratch_copy(name: str) -> Path:
     return target
 
 
-def run_python_module(name: str, jobs: int) -> tuple[list[str], list[str], list[str]]:
-    """mutmut on one module; returns (killed, survived, survivor diffs)."""
+def run_python_module(
+    name: str, jobs: int, only: list[str] | None = None
+) -> tuple[list[str], list[str], list[str]]:
+    """mutmut on one module (only the mutants matching the `only` globs, if
+    given); returns (killed, survived, survivor diffs)."""
     files, tests = MODULES[name]
     folder = scratch_copy(name)
     config = (
@@ -134,7 +142,7 @@ def run_python_module(name: str, jobs: int) -> tuple[list[str], list[str], list[
     log = folder / "mutmut.log"
     with log.open("w", encoding="utf-8") as out:
         subprocess.run(
-            [str(BIN / "mutmut"), "run", "--max-children", str(jobs)],
+            [str(BIN / "mutmut"), "run", "--max-children", str(jobs), *(only or [])],
             cwd=folder,
             env=env,
             stdout=out,
@@ -159,6 +167,8 @@ def run_python_module(name: str, jobs: int) -> tuple[list[str], list[str], list[
         if not match:
             continue
         key, status = match.groups()
+        if only and not any(fnmatch.fnmatch(key, glob) for glob in only):
+            continue
         if status.strip() in KILLED:
             killed.append(key)
         else:
@@ -236,6 +246,9 @@ def main() -> None:
     parser.add_argument(
         "--sql-ids", type=int, nargs="+", help="run only these SQL mutants (1-based)"
     )
+    parser.add_argument(
+        "--mutants", nargs="+", metavar="GLOB", help="run only these mutmut mutants (fnmatch)"
+    )
     args = parser.parse_args()
     rows, report = [], []
     for name in args.only:
@@ -244,7 +257,7 @@ def main() -> None:
         killed, survived, diffs = (
             run_sql(args.jobs, args.sql_ids)
             if name == "sql"
-            else run_python_module(name, args.jobs)
+            else run_python_module(name, args.jobs, args.mutants)
         )
         seconds = time.monotonic() - started
         rows.append((name, len(killed), len(survived), seconds))
