@@ -74,7 +74,10 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
         ],
         ["tests/test_readers_refi.py", "tests/test_readers_hostile.py"],
     ),
-    "segments": (["flows/readers/segments.py"], ["tests/test_readers_segments.py"]),
+    "segments": (
+        ["flows/readers/segments.py"],
+        ["tests/test_segments_read.py", "tests/test_readers_segments.py"],
+    ),
     "stages": (
         [
             "flows/stages.py",
