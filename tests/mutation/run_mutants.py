@@ -61,7 +61,13 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
     ),
     "qda-cases": (
         ["flows/readers/qda.py"],
-        ["tests/test_offsets.py", "tests/test_readers_refi.py", "tests/test_readers_segments.py"],
+        [
+            "tests/test_qda_mapping.py",
+            "tests/test_readers_refi.py",
+            "tests/test_readers_segments.py",
+            "tests/test_readers_real.py",
+            "tests/test_study_labels.py",
+        ],
     ),
     "refi": (
         [
@@ -72,11 +78,21 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
             "flows/readers/refi/project_xml.py",
             "flows/readers/refi/sources.py",
         ],
-        ["tests/test_readers_refi.py", "tests/test_readers_hostile.py"],
+        [
+            "tests/test_refi_read.py",
+            "tests/test_readers_refi.py",
+            "tests/test_readers_hostile.py",
+            "tests/test_readers_real.py",
+        ],
     ),
     "segments": (
         ["flows/readers/segments.py"],
-        ["tests/test_segments_read.py", "tests/test_readers_segments.py"],
+        [
+            "tests/test_segments_read.py",
+            "tests/test_readers_segments.py",
+            "tests/test_study_labels.py",
+            "tests/test_init_onboarding.py",
+        ],
     ),
     "stages": (
         [
