@@ -306,7 +306,7 @@ def test_delimiter_of_the_study_file_wins_over_sniffing(tmp_path):
     """The header holds as many commas (in a variable's name) as semicolons:
     sniffing alone would split on commas."""
     rows = [
-        ["Document name", "Code", "Segment", "Site (town, region, country)"],
+        ["Document name", "Code", "Segment", "Site (town, region, country, zone)"],
         ["Interview A", "Context > Energy", "Tired, always.", "Aarhus, Midt, DK"],
     ]
     folder = tmp_path
@@ -316,7 +316,7 @@ def test_delimiter_of_the_study_file_wins_over_sniffing(tmp_path):
         folder / "export.csv", study.input_spec("excerpts"), study.definition, Rejects()
     )
     assert project.sources["Interview A"].variables == {
-        "Site (town, region, country)": "Aarhus, Midt, DK"
+        "Site (town, region, country, zone)": "Aarhus, Midt, DK"
     }
     assert [c.text for c in project.codings] == ["Tired, always."]
 
