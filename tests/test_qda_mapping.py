@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from tests_support import format_builders
 
-from flows.codes import WITHDRAWN_EXCERPT, parse_code
+from flows.codes import WITHDRAWN_EXCERPT, parse_code, unmapped_reason
 from flows.errors import InputFileError
 from flows.readers.common import MAX_FIELD_CHARS, Rejects
 from flows.readers.qda import (
@@ -494,3 +494,39 @@ def test_programme_level_selection_is_listed_and_kept_without_case(tmp_path, wit
             "roster: map them to case ids in [qda] case values",
         ),
     ]
+
+
+def test_unmapped_code_is_the_reason_the_mapping_gives(tmp_path):
+    """`unmapped_code` (what tests expect) is word for word the reason
+    `map_codings` lists for a code of no theme."""
+    reason = unmapped_reason("Other/Weather", study(tmp_path))
+    assert unmapped_code("Other/Weather") == reason
+    assert reason == (
+        "code not mapped to any theme in study.toml: Other/Weather (add it to a theme's codes; "
+        "validate lists every such code)"
+    )
+
+
+def test_roster_case_used_only_when_the_informant_has_exactly_one(tmp_path):
+    """No case in the project: A (one roster case) lands on it; B (two roster
+    cases) is listed, not given the first; a text of exactly the longest
+    length is loaded, at programme level too."""
+    definition = study(tmp_path, 'no_case = "programme"')
+    longest = "y" * MAX_FIELD_CHARS
+    codings = [
+        coding("1", "a", "Context/Energy", text=longest),
+        coding("2", "b", "Context/Energy", text=longest),
+    ]
+    infos = {"a": SourceInfo(person_id="A"), "b": SourceInfo(person_id="B")}
+    rows, _, _, rejects = run_map(
+        definition,
+        project([source("a"), source("b")], codings),
+        infos,
+        {"a": "A", "b": "B"},
+        roster_cases={"A": {"A"}, "B": {"A", "B"}},
+    )
+    assert rows == [
+        ("1", "A.1", "A", "A", "Context/Energy", "energy", None, ["A"]),
+        ("2", "B.1", "B", "B", "Context/Energy", "energy", None, []),
+    ]
+    assert rejects == [("2", "Selection 2", PROGRAMME_LEVEL)]
