@@ -27,7 +27,7 @@ from flows.codes import SEPARATOR_CANDIDATES
 from flows.errors import InputFileError
 from flows.readers.common import Rejects, normalise_newlines
 from flows.readers.qda import QdaCoding, QdaProject, QdaSource
-from flows.readers.tables import read_table
+from flows.readers.tables import EXTRA_CELLS, read_table
 from flows.study import InputSpec, Study
 
 #: Per format: our field -> header names the tool writes (first found wins).
@@ -176,6 +176,10 @@ def read_segments(
     file = path.name
     ordinal: dict[str, int] = {}
     for row_number, row in table.rows:
+        if row.get("__extra__"):  # a cell beyond the header: the row's cells are shifted
+            project.read_codings += 1
+            rejects.add(file, row_number, "row", EXTRA_CELLS)
+            continue
         document = _cell(row, columns["document"])
         if not document:
             n_codes = len(code_columns) or 1
@@ -189,7 +193,7 @@ def read_segments(
             project.read_sources += 1
         case = _cell(row, columns["case"])
         for header, value in row.items():
-            if header in used or header == "__extra__" or not value:
+            if header in used or not value:
                 continue
             if header.lower().startswith("casevar_") and case:
                 project.case_variables.setdefault(case, {}).setdefault(header[8:], value)
