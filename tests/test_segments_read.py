@@ -401,3 +401,32 @@ def test_unreadable_file_is_named_by_its_label(tmp_path):
             Rejects(),
             label="excerpts file",
         )
+
+
+def test_row_with_more_cells_than_the_header_is_listed_not_loaded_shifted(tmp_path):
+    """An unquoted comma in row 3's text shifts its cells: the coding would
+    get "I am tired" as text and " most days" as its code. The row is
+    listed, nothing of it is loaded (not even its document), and the rows
+    around it load."""
+    (tmp_path / "export.csv").write_text(
+        "File,Coded,Codename,FileVar_Participant\n"
+        "Interview A.docx,We walk.,Walking,A\n"
+        "Interview B.docx,I am tired, most days.,Energy,B\n"
+        "Interview A.docx,More walking.,Walking,A\n",
+        encoding="utf-8",
+    )
+    study = study_in(tmp_path, '{ path = "export.csv", format = "qualcoder" }')
+    rejects = Rejects()
+    project = read_segments(
+        tmp_path / "export.csv", study.input_spec("excerpts"), study.definition, rejects
+    )
+    assert [(c.ref, c.text, c.code) for c in project.codings] == [
+        ("2", "We walk.", "Walking"),
+        ("4", "More walking.", "Walking"),
+    ]
+    assert list(project.sources) == ["Interview A.docx"]
+    assert project.sources["Interview A.docx"].variables == {"Participant": "A"}
+    assert rejects.rows == [
+        reject("3", "row", "more cells than the header has columns (an unquoted comma?)")
+    ]
+    assert project.read_codings == 3
