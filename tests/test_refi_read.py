@@ -94,8 +94,11 @@ PROJECT = f"""<?xml version="1.0" encoding="utf-8"?>
 <PlainTextSelection guid="sel-h4" startPosition="30" endPosition="20">
 <Coding guid="cod-h4"><CodeRef targetGUID="c-energy"/></Coding>
 </PlainTextSelection>
-<PlainTextSelection guid="sel-h5" startPosition="3" endPosition="999">
+<PlainTextSelection guid="sel-h5" startPosition="0" endPosition="999">
 <Coding guid="cod-h5"><CodeRef targetGUID="c-energy"/></Coding>
+</PlainTextSelection>
+<PlainTextSelection guid="sel-h6" startPosition="999" endPosition="999">
+<Coding guid="cod-h6"><CodeRef targetGUID="c-energy"/></Coding>
 </PlainTextSelection>
 <Coding guid="cod-whole"><CodeRef targetGUID="c-walk"/></Coding>
 <VariableValue><VariableRef targetGUID="v-part"/><TextValue> A </TextValue></VariableValue>
@@ -237,6 +240,10 @@ def test_every_element_read_or_listed(tmp_path):
         + (False,),
     ]
     values = "TextSource s-henrik/VariableValue"
+    out_of_range = (
+        "selection positions are out of range or inside a character when counted as "
+        "code-points; not imported"
+    )
     assert rejects == [
         (at('name="Nameless guid"'), "Code", "code without guid or name; ignored"),
         (at('"Energy again"'), "Code c-energy", "duplicate code guid; the later code is ignored"),
@@ -262,16 +269,13 @@ def test_every_element_read_or_listed(tmp_path):
         + ("selection carries no coding; nothing to import",),
         (at('"cod-h4"'), "PlainTextSelection sel-h4")
         + ("selection positions are negative or reversed",),
-        (at('"cod-h5"'), "PlainTextSelection sel-h5")
-        + (
-            "selection positions are out of range or inside a character when counted as "
-            "code-points; not imported",
-        ),
+        (at('"cod-h5"'), "PlainTextSelection sel-h5", out_of_range),
+        (at('"cod-h6"'), "PlainTextSelection sel-h6", out_of_range),
         (at('"cod-h1"', 2), "PlainTextSelection sel-n2", "duplicate coding guid; ignored"),
         (at('"cod-r1"'), "PlainTextSelection sel-r1", rich_problem),
     ]
-    # 2 + 1 + 1 + 1 + 1 + 1 (Henrik), 4 (nurse), 2 (picture), 1 (rich)
-    assert (project.read_codings, project.read_sources, project.skipped_sources) == (14, 6, 1)
+    # 2 + 1 + 1 + 1 + 1 + 1 + 1 (Henrik), 4 (nurse), 2 (picture), 1 (rich)
+    assert (project.read_codings, project.read_sources, project.skipped_sources) == (15, 6, 1)
     assert project.codebook == ["Intervention", walk, present, "Context", energy]
     assert project.scheme == "code-points"
     assert project.scheme_evidence.startswith(
@@ -364,11 +368,14 @@ def test_archive_needs_exactly_one_project(tmp_path, members, problem):
 
 def test_root_element_must_be_project(tmp_path):
     fb.write_qdpx(tmp_path / "project.qdpx", "<Projekt/>", {})
+    study = definition(tmp_path)
     with pytest.raises(InputFileError) as raised:
-        read_refi(tmp_path / "project.qdpx", definition(tmp_path), Rejects(), label="the project")
-    assert (
-        str(raised.value) == "the project: root element is 'Projekt', expected 'Project' (REFI-QDA)"
-    )
+        read_refi(tmp_path / "project.qdpx", study, Rejects(), label="the project")
+    problem = "root element is 'Projekt', expected 'Project' (REFI-QDA)"
+    assert str(raised.value) == f"the project: {problem}"
+    with pytest.raises(InputFileError) as raised:  # no label: the path names the file
+        read_refi(tmp_path / "project.qdpx", study, Rejects())
+    assert str(raised.value) == f"{tmp_path / 'project.qdpx'}: {problem}"
 
 
 def test_bare_qde_beside_its_sources_folder(tmp_path):

@@ -1,0 +1,85 @@
+"""Where the REFI-QDA reader looks for a source's text file (relative://,
+absolute://, Windows paths, basePath) and where it never looks (the
+working folder, folders not allowed); and selections refused at their
+positions. Pure reader calls on small hand-written projects."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from test_refi_read import definition, small_project, texts
+from tests_support import format_builders
+
+from flows.readers.common import Rejects
+from flows.readers.refi import read_refi
+
+fb = format_builders()
+
+
+@pytest.fixture
+def study_folder(tmp_path: Path) -> Path:
+    """A study folder holding texts/t.txt ("tired") and by-name.txt ("weary")."""
+    folder = tmp_path / "study"
+    (folder / "texts").mkdir(parents=True)
+    (folder / "texts" / "t.txt").write_text("R: tired.\n", encoding="utf-8")
+    (folder / "by-name.txt").write_text("R: weary.\n", encoding="utf-8")
+    fb.write_qdpx(folder / "project.qdpx", small_project(), {})
+    return folder
+
+
+def read_with(folder: Path, path_attr: str, base: str = "", allowed=None) -> list[str]:
+    fb.write_qdpx(folder / "project.qdpx", small_project(path_attr, base), {})
+    project = read_refi(folder / "project.qdpx", definition(folder), Rejects(), allowed=allowed)
+    return texts(project)
+
+
+def test_windows_relative_path_with_backslashes(study_folder):
+    assert read_with(study_folder, 'plainTextPath="relative://texts\\t.txt"') == ["tired"]
+
+
+def test_file_name_starting_with_x_is_kept_whole(study_folder):
+    (study_folder / "Xavier.txt").write_text("R: Xavier walks.\n", encoding="utf-8")
+    project_text = small_project('plainTextPath="relative://Xavier.txt"').replace(
+        'startPosition="3" endPosition="8"', 'startPosition="3" endPosition="9"'
+    )
+    fb.write_qdpx(study_folder / "project.qdpx", project_text, {})
+    project = read_refi(study_folder / "project.qdpx", definition(study_folder), Rejects())
+    assert texts(project) == ["Xavier"]
+
+
+def test_search_goes_on_after_a_path_the_system_cannot_look_up(study_folder):
+    """A folder name longer than the system allows (ENAMETOOLONG): the next
+    candidate, the file by name in the study folder, is read."""
+    long = "x" * 300
+    assert read_with(study_folder, f'plainTextPath="relative://{long}/by-name.txt"') == ["weary"]
+
+
+def test_base_path_first_then_the_project_folder(study_folder, tmp_path):
+    """basePath names another allowed folder: its file wins over the one of
+    the same relative path in the project's folder."""
+    other = tmp_path / "moved"
+    (other / "texts").mkdir(parents=True)
+    (other / "texts" / "t.txt").write_text("R: spent.\n", encoding="utf-8")
+    allowed = (study_folder.resolve(), other.resolve())
+    path_attr = 'plainTextPath="relative://texts/t.txt"'
+    assert read_with(study_folder, path_attr, str(other), allowed) == ["spent"]
+    assert read_with(study_folder, path_attr, "", allowed) == ["tired"]
+    assert read_with(study_folder, path_attr, str(other)) == ["tired"]  # not allowed: skipped
+
+
+def test_relative_paths_never_resolved_against_the_working_folder(study_folder, monkeypatch):
+    """The working folder holds a file of the same relative path (inside the
+    allowed folder, even): the reader still reads the project's own."""
+    elsewhere = study_folder / "cwd"
+    (elsewhere / "texts").mkdir(parents=True)
+    (elsewhere / "texts" / "t.txt").write_text("R: wrong.\n", encoding="utf-8")
+    (elsewhere / "C:" / "x").mkdir(parents=True)
+    (elsewhere / "c:" / "x").mkdir(parents=True)
+    (elsewhere / "C:" / "x" / "by-name.txt").write_text("R: wrong.\n", encoding="utf-8")
+    (elsewhere / "c:" / "x" / "by-name.txt").write_text("R: wrong.\n", encoding="utf-8")
+    monkeypatch.chdir(elsewhere)
+    assert read_with(study_folder, 'plainTextPath="relative://texts/t.txt"') == ["tired"]
+    # a Windows drive path is not a relative path on this machine: found by name
+    assert read_with(study_folder, 'plainTextPath="absolute://C:/x/by-name.txt"') == ["weary"]
+    assert read_with(study_folder, 'plainTextPath="absolute://c:/x/by-name.txt"') == ["weary"]
