@@ -85,6 +85,7 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
         [
             "tests/test_refi_read.py",
             "tests/test_refi_paths.py",
+            "tests/test_refi_dialects.py",
             "tests/test_readers_refi.py",
             "tests/test_readers_hostile.py",
             "tests/test_readers_real.py",
