@@ -260,20 +260,23 @@ def test_several_people_or_roles_for_one_source(tmp_path):
 
 
 def test_every_source_not_loaded_is_listed_in_file_order():
-    sources = [source("b", row="12"), source("a", row="12"), source("c", row="3")]
+    """By row, then key: d (row 3) before b and a (row 7, a first)."""
+    sources = [source("b", row="7"), source("a", row="7"), source("c", row="2")]
+    sources.append(source("d", row="3"))
     infos = {
         "a": SourceInfo(problem="no person"),
         "b": SourceInfo(problem="two people"),
         "c": SourceInfo(person_id="A"),
+        "d": SourceInfo(problem="no text"),
     }
     rejects = Rejects()
     reject_sources(project(sources), infos, rejects)
-    assert rejects.rows == [
-        {"file": "project.qdpx", "row": "12", "element": "TextSource a"}
-        | {"reason": "source not loaded: no person"},
-        {"file": "project.qdpx", "row": "12", "element": "TextSource b"}
-        | {"reason": "source not loaded: two people"},
+    assert [(r["row"], r["element"], r["reason"]) for r in rejects.rows] == [
+        ("3", "TextSource d", "source not loaded: no text"),
+        ("7", "TextSource a", "source not loaded: no person"),
+        ("7", "TextSource b", "source not loaded: two people"),
     ]
+    assert {r["file"] for r in rejects.rows} == {"project.qdpx"}
 
 
 def test_interview_ids_number_a_persons_sources_by_name():
@@ -311,31 +314,53 @@ def test_codebook_report_lists_theme_paths_missing_and_codes_unmapped(tmp_path):
     under their highest unmapped folder ("Other" holds Weather and
     Weather/Rain: 3 codings); a folder above mapped codes ("Themes/Context")
     and the case folder are neither; a structural coding is not counted."""
-    qda = 'case = { from = "code_folder", folder = "Cases" }\ncode_prefix = " Themes "'
+    qda = 'case = { from = "code_folder", folder = "Cases" }\ncode_prefix = " Top / Themes "'
     definition = study(tmp_path, qda)
     codebook = [
-        "Themes/Intervention/Walking",
-        "Themes/Context",
-        "Themes/Context/Energy/Barrier",
-        "Themes/Other",
-        "Themes/Other/Weather",
-        "Themes/Other/Weather/Rain",
-        "Themes/Loose",
+        "Top/Themes/Intervention/Walking",
+        "Top/Themes/Context",
+        "Top/Themes/Context/Energy/Barrier",
+        "Top/Themes/Other",
+        "Top/Themes/Other/Weather",
+        "Top/Themes/Other/Weather/Rain",
+        "Top/Themes/Loose",
         "Cases",
         "Cases/A",
         "Elsewhere/X",
     ]
     codings = [
-        coding("1", "g", "Themes/Other/Weather"),
-        coding("2", "g", "Themes/Other/Weather/Rain"),
-        coding("3", "g", "Themes/Other/Weather/Rain"),
-        coding("4", "g", "Themes/Loose", structural=True),
+        coding("1", "g", "Top/Themes/Other/Weather"),
+        coding("2", "g", "Top/Themes/Other/Weather/Rain"),
+        coding("3", "g", "Top/Themes/Other/Weather/Rain"),
+        coding("4", "g", "Top/Themes/Loose", structural=True),
         coding("5", "g", None),
-        coding("6", "g", "Themes/Intervention/Walking"),
+        coding("6", "g", "Top/Themes/Intervention/Walking"),
     ]
     missing, unmapped = codebook_report(project([], codings, codebook=codebook), definition)
     assert missing == ["activity: Outcome/Activity"]
     assert unmapped == {"Loose": 0, "Other": 3}
+
+
+MOOD = """
+[[themes]]
+id = "mood"
+label = "Mood"
+components = ["context"]
+codes = ["Context/Low mood"]
+examples = { sad = ["sad"] }
+"""
+
+
+def test_codebook_report_without_a_prefix(tmp_path):
+    """No code_prefix: codes are read from the top; the case folder and its
+    codes are structure, in neither list; a theme path with a space in a
+    name ("Low mood") is found."""
+    definition = study(tmp_path, 'case = { from = "code_folder", folder = "Cases" }', MOOD)
+    codebook = ["Intervention/Walking", "Context/Low mood", "Cases", "Cases/A", "Other"]
+    codings = [coding("1", "g", "Other"), coding("2", "g", "Cases/A")]
+    missing, unmapped = codebook_report(project([], codings, codebook=codebook), definition)
+    assert missing == ["energy: Context/Energy", "activity: Outcome/Activity"]
+    assert unmapped == {"Other": 1}
 
 
 # ---------------------------------------------------------------- codings
