@@ -78,8 +78,17 @@ def test_relative_paths_never_resolved_against_the_working_folder(study_folder, 
     (elsewhere / "c:" / "x").mkdir(parents=True)
     (elsewhere / "C:" / "x" / "by-name.txt").write_text("R: wrong.\n", encoding="utf-8")
     (elsewhere / "c:" / "x" / "by-name.txt").write_text("R: wrong.\n", encoding="utf-8")
+    for drive in ("D:\\proj", "d:\\proj"):  # a folder of that name here, on POSIX
+        (elsewhere / drive / "elsewhere").mkdir(parents=True)
+        (elsewhere / drive / "elsewhere" / "by-name.txt").write_text(
+            "R: wrong.\n", encoding="utf-8"
+        )
     monkeypatch.chdir(elsewhere)
     assert read_with(study_folder, 'plainTextPath="relative://texts/t.txt"') == ["tired"]
+    # a Windows basePath is skipped, not read as a folder of the working folder
+    for base in ("D:\\proj", "d:\\proj"):
+        path_attr = 'plainTextPath="relative://elsewhere/by-name.txt"'
+        assert read_with(study_folder, path_attr, base) == ["weary"]
     # a Windows drive path is not a relative path on this machine: found by name
     assert read_with(study_folder, 'plainTextPath="absolute://C:/x/by-name.txt"') == ["weary"]
     assert read_with(study_folder, 'plainTextPath="absolute://c:/x/by-name.txt"') == ["weary"]
