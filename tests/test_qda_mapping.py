@@ -555,3 +555,21 @@ def test_roster_case_used_only_when_the_informant_has_exactly_one(tmp_path):
         ("2", "B.1", "B", "B", "Context/Energy", "energy", None, []),
     ]
     assert rejects == [("2", "Selection 2", PROGRAMME_LEVEL)]
+
+
+def test_patterns_apply_to_variables_and_code_folders(tmp_path):
+    """A pattern reads the id out of a variable's value or a code's leaf; a
+    variable the source lacks finds nothing (with a pattern too); the person
+    can come from a code folder ("People/P-A" -> A)."""
+    src = source("g1", variables={"Participant": "ID A (peer)"}, codes=["People/P-A", "X/Y"])
+    variable = Locator(source="variable", name="Participant", pattern=r"ID (\S+)")
+    assert source_values(variable, src, "/") == ["A"]
+    missing = Locator(source="variable", name="Other", pattern=r"ID (\S+)")
+    assert source_values(missing, src, "/") == []
+    folder = Locator(source="code_folder", folder="People", pattern=r"^P-(.+)$")
+    assert source_values(folder, src, "/") == ["A"]
+    selection = coding("1", "g1", "X/Y", selection_codes=["People/P-B"])
+    assert coding_cases(folder, selection, src, "/") == ["B"]
+    qda = 'person = { from = "code_folder", folder = "People", pattern = "^P-(.+)$" }'
+    infos = resolve_sources(project([src]), study(tmp_path, qda), PEOPLE)
+    assert (infos["g1"].person_id, infos["g1"].problem) == ("A", None)
