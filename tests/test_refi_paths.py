@@ -92,3 +92,40 @@ def test_relative_paths_never_resolved_against_the_working_folder(study_folder, 
     # a Windows drive path is not a relative path on this machine: found by name
     assert read_with(study_folder, 'plainTextPath="absolute://C:/x/by-name.txt"') == ["weary"]
     assert read_with(study_folder, 'plainTextPath="absolute://c:/x/by-name.txt"') == ["weary"]
+
+
+@pytest.mark.parametrize("name", ["sub/t.txt", "sub\\t.txt"])
+def test_internal_name_with_a_folder_is_refused(tmp_path, name):
+    """internal:// names a file directly in sources/: one naming a folder
+    is not looked up, though the archive holds sources/sub/t.txt."""
+    qde = small_project(f'plainTextPath="internal://{name}"')
+    fb.write_qdpx(tmp_path / "project.qdpx", qde, {"sub/t.txt": b"R: tired.\n"})
+    project = read_refi(tmp_path / "project.qdpx", definition(tmp_path), Rejects())
+    assert texts(project) == []
+    assert project.sources["s1"].problem.startswith("source text file not found")
+
+
+def test_bare_qde_reads_only_its_sources_folder(tmp_path):
+    """Beside the .qde, only a folder called sources (any case) is searched."""
+    (tmp_path / "project.qdpx").write_bytes(b"")
+    study = definition(tmp_path)
+    (tmp_path / "project.qde").write_text(small_project(), encoding="utf-8")
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "t.txt").write_text("R: wrong.\n", encoding="utf-8")
+    project = read_refi(tmp_path / "project.qde", study, Rejects())
+    assert texts(project) == []
+
+
+def test_coding_without_a_code_reference_has_no_code(tmp_path):
+    """A Coding without CodeRef, or with one lacking targetGUID, is read with
+    no code (the mapping lists it as an unknown code reference)."""
+    qde = small_project().replace(
+        '<Coding guid="k1"><CodeRef targetGUID="c2"/></Coding>',
+        '<Coding guid="k1"/>\n<Coding guid="k2"><CodeRef/></Coding>',
+    )
+    fb.write_qdpx(tmp_path / "project.qdpx", qde, {"t.txt": b"R: tired.\n"})
+    project = read_refi(tmp_path / "project.qdpx", definition(tmp_path), Rejects())
+    assert [(c.code, c.text, c.structural) for c in project.codings] == [
+        (None, "tired", False),
+        (None, "tired", False),
+    ]
