@@ -12,7 +12,7 @@ from pathlib import Path
 
 from flows.errors import InputFileError
 from flows.readers.common import Rejects
-from flows.readers.tables import read_table
+from flows.readers.tables import EXTRA_CELLS, read_table
 from flows.study import InputSpec
 
 
@@ -46,7 +46,7 @@ CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 def row_problem(row: dict[str, str]) -> tuple[str, str] | None:
     """(element, reason) when a native row has extra cells or control characters."""
     if row.get("__extra__"):
-        return "row", "more cells than the header has columns (an unquoted comma?)"
+        return "row", EXTRA_CELLS
     for column, value in row.items():
         found = CONTROL.search(value)
         if found:

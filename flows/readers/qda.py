@@ -419,13 +419,12 @@ def map_codings(
             and qda.no_case == "programme"
         ):
             rejects.add(file, coding.ref, coding.element, PROGRAMME_LEVEL)
-            if coding.text.strip() and len(coding.text) <= MAX_FIELD_CHARS:
-                theme_id, coded = parsed  # programme-level evidence: no case (index only)
-                mapped.append(
-                    MappedCoding(
-                        coding, excerpt_id, interview, info.person_id, code, theme_id, coded, []
-                    )
+            theme_id, coded = parsed  # programme-level evidence: no case (index only)
+            mapped.append(
+                MappedCoding(
+                    coding, excerpt_id, interview, info.person_id, code, theme_id, coded, []
                 )
+            )
             continue
         if not found:
             named = coding_cases(qda.case, coding, source, sep)

@@ -27,7 +27,7 @@ from flows.codes import SEPARATOR_CANDIDATES
 from flows.errors import InputFileError
 from flows.readers.common import Rejects, normalise_newlines
 from flows.readers.qda import QdaCoding, QdaProject, QdaSource
-from flows.readers.tables import read_table
+from flows.readers.tables import EXTRA_CELLS, read_table
 from flows.study import InputSpec, Study
 
 #: Per format: our field -> header names the tool writes (first found wins).
@@ -79,8 +79,14 @@ def _key(header: str) -> str:
     return " ".join(header.replace("_", " ").split()).lower()
 
 
-def _columns(fmt: str, header: list[str], study: Study) -> dict[str, str | None]:
-    """Our field -> the header that holds it (None if absent)."""
+def _cell(row: dict[str, str], column: str | None) -> str:
+    """A cell's text, stripped; "" without the column (every row holds every header)."""
+    return row[column].strip() if column else ""
+
+
+def _columns(fmt: str, header: list[str], study: Study, label: str) -> dict[str, str | None]:
+    """Our field -> the header that holds it (None if absent); a column the
+    study file's [segments] table names must exist."""
     by_key = {_key(h): h for h in header if h}
     chosen: dict[str, str | None] = {}
     overrides = study.segments
@@ -88,9 +94,9 @@ def _columns(fmt: str, header: list[str], study: Study) -> dict[str, str | None]
         override = getattr(overrides, name, None)
         if override:
             chosen[name] = by_key.get(_key(override))
-            if chosen[name] is None and name in REQUIRED + ("position", "coder", "case"):
+            if chosen[name] is None:
                 raise InputFileError(
-                    "", f"missing column {override!r} named by [segments] {name}", where="header"
+                    label, f"missing column {override!r} named by [segments] {name}", where="header"
                 )
             continue
         chosen[name] = next((by_key[_key(c)] for c in candidates if _key(c) in by_key), None)
@@ -107,7 +113,7 @@ def _detect_separator(
     the default (codes that then fail to map get a hint in their reject)."""
     if column is None or categories:
         return default
-    codes = {row.get(column, "") for _, row in table.rows}
+    codes = {row[column] for _, row in table.rows}
     found = [c for c in SEPARATOR_CANDIDATES if any(c in code for code in codes)]
     if default in found or not found:
         return default
@@ -136,10 +142,7 @@ def read_segments(
     table = read_table(
         path, encoding=spec.encoding, delimiter=spec.delimiter, sheet=spec.sheet, label=label
     )
-    try:
-        columns = _columns(fmt, table.header, study)
-    except InputFileError as exc:
-        raise InputFileError(label, exc.problem, where=exc.where) from None
+    columns = _columns(fmt, table.header, study, label)
     code_columns: list[tuple[str, str]] = []
     if fmt == "dedoose" and not study.segments.code:
         code_columns = [
@@ -157,10 +160,7 @@ def read_segments(
         raise InputFileError(
             label,
             "missing column(s) for "
-            + "; ".join(
-                f"{n} (expected {' or '.join(c) or 'a [segments] entry'})"
-                for n, c in expected.items()
-            ),
+            + "; ".join(f"{n} (expected {' or '.join(c)})" for n, c in expected.items()),
             where="header",
         )
     categories = (
@@ -176,20 +176,24 @@ def read_segments(
     file = path.name
     ordinal: dict[str, int] = {}
     for row_number, row in table.rows:
-        document = row.get(columns["document"] or "", "").strip()
+        if row.get("__extra__"):  # a cell beyond the header: the row's cells are shifted
+            project.read_codings += 1
+            rejects.add(file, row_number, "row", EXTRA_CELLS)
+            continue
+        document = _cell(row, columns["document"])
         if not document:
             n_codes = len(code_columns) or 1
             project.read_codings += n_codes
-            rejects.add(file, row_number, columns["document"] or "document", "empty document name")
+            rejects.add(file, row_number, columns["document"], "empty document name")
             continue
         source = project.sources.get(document)
         if source is None:
             source = QdaSource(key=document, name=document, row=row_number, element="document")
             project.sources[document] = source
             project.read_sources += 1
-        case = row.get(columns["case"] or "", "").strip() if columns["case"] else ""
+        case = _cell(row, columns["case"])
         for header, value in row.items():
-            if header in used or header == "__extra__" or not value:
+            if header in used or not value:
                 continue
             if header.lower().startswith("casevar_") and case:
                 project.case_variables.setdefault(case, {}).setdefault(header[8:], value)
@@ -202,21 +206,19 @@ def read_segments(
             codes = [
                 (header, name)
                 for header, name in code_columns
-                if row.get(header, "").strip().lower() in TRUE
+                if _cell(row, header).lower() in TRUE
             ]
             if not codes:
                 project.read_codings += 1
                 rejects.add(file, row_number, "codes", "no code applied to this excerpt")
                 continue
         else:
-            parts = [row.get(c, "").strip() for c in categories] + [
-                row.get(columns["code"] or "", "").strip()
-            ]
-            codes = [(columns["code"] or "code", code_sep.join(p for p in parts if p))]
+            parts = [_cell(row, c) for c in [*categories, columns["code"]]]
+            codes = [(columns["code"], code_sep.join(p for p in parts if p))]
         ordinal[document] = ordinal.get(document, 0) + 1
-        position = _first_int(row.get(columns["position"], "")) if columns["position"] else None
-        memo = row.get(columns["memo"] or "", "").strip() if columns["memo"] else ""
-        text = normalise_newlines(row.get(columns["text"] or "", "")).strip()
+        position = _first_int(_cell(row, columns["position"]))
+        memo = _cell(row, columns["memo"])
+        text = normalise_newlines(row[columns["text"]]).strip()
         for header, code in codes:
             project.read_codings += 1
             if not code:
@@ -229,12 +231,11 @@ def read_segments(
                     element=header,
                     source_key=document,
                     code=study_sep.join(p for p in path_parts if p),
-                    coder=row.get(columns["coder"] or "", "").strip() if columns["coder"] else "",
+                    coder=_cell(row, columns["coder"]),
                     position=position if position is not None else ordinal[document],
                     text=text,
                     order=(ordinal[document], int(row_number), code),
                     cases=[case] if case else [],
-                    selection_codes=[],
                     notes=[memo] if memo else [],
                 )
             )

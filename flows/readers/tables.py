@@ -21,6 +21,8 @@ from flows.readers.safe_zip import check_zip
 DELIMITERS = (",", ";", "\t")
 #: joins the cells beyond the header's columns in a row's `__extra__` entry
 EXTRA_SEPARATOR = "\x1f"
+#: the reject reason of such a row (its cells are shifted: nothing of it is loaded)
+EXTRA_CELLS = "more cells than the header has columns (an unquoted comma?)"
 
 
 @dataclass

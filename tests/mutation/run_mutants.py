@@ -48,8 +48,11 @@ ROOT = Path(__file__).resolve().parents[2]
 WORK = ROOT / ".cache" / "mutants"
 SURVIVORS = ROOT / "mutation-survivors.txt"
 BIN = Path(sys.executable).parent
+#: end to end through the dossier index (about 50 s a run, a third of the REFI
+#: files' time): the reader and mapping tests pin what it checks of the readers
+INDEX_RUN = ["--deselect", "tests/test_readers_refi.py::test_programme_level_evidence_in_the_index"]
 
-# module name -> (files mutmut mutates, test files that cover them)
+# module name -> (files mutmut mutates, test files that cover them; pytest options allowed)
 MODULES: dict[str, tuple[list[str], list[str]]] = {
     "audit": (
         ["flows/privacy/audit.py"],
@@ -79,7 +82,14 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
     ),
     "qda-cases": (
         ["flows/readers/qda.py"],
-        ["tests/test_offsets.py", "tests/test_readers_refi.py", "tests/test_readers_segments.py"],
+        [
+            "tests/test_qda_mapping.py",
+            "tests/test_readers_refi.py",
+            "tests/test_readers_segments.py",
+            "tests/test_readers_real.py",
+            "tests/test_study_labels.py",
+            *INDEX_RUN,
+        ],
     ),
     "refi": (
         [
@@ -90,9 +100,25 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
             "flows/readers/refi/project_xml.py",
             "flows/readers/refi/sources.py",
         ],
-        ["tests/test_readers_refi.py", "tests/test_readers_hostile.py"],
+        [
+            "tests/test_refi_read.py",
+            "tests/test_refi_paths.py",
+            "tests/test_refi_dialects.py",
+            "tests/test_readers_refi.py",
+            "tests/test_readers_hostile.py",
+            "tests/test_readers_real.py",
+            *INDEX_RUN,
+        ],
     ),
-    "segments": (["flows/readers/segments.py"], ["tests/test_readers_segments.py"]),
+    "segments": (
+        ["flows/readers/segments.py"],
+        [
+            "tests/test_segments_read.py",
+            "tests/test_readers_segments.py",
+            "tests/test_study_labels.py",
+            "tests/test_init_onboarding.py",
+        ],
+    ),
     "stages": (
         [
             "flows/stages.py",
