@@ -132,15 +132,17 @@ def export_tables(
     db_path: Path,
     ingested: Ingested,
     out_dir: Path,
-    cache_dir: Path | None = None,
-    keys: dict[str, str] | None = None,
+    cache_dir: Path | None,
+    keys: dict[str, str],
 ) -> list[str]:
     """CSV and XLSX exports beside the dossiers; returns their paths relative to out_dir.
 
     Exports with a row per case (first column case_id) are assembled from
     per-case fragments (`flows.render.fragments`), kept in `cache_dir` when
-    given so that a re-run recomputes only the changed cases' rows (`keys`:
-    `case_fingerprints(ingested)` when the caller has them)."""
+    given so that a re-run recomputes only the changed cases' rows. `keys`:
+    `case_fingerprints(ingested, nlp_model)` of this run, required: a key made
+    here could not know the NLP model, and a cached fragment redacted without
+    the model must never stand for one redacted with it."""
     from flows import incremental
     from flows.render import fragments
 
@@ -154,7 +156,6 @@ def export_tables(
         fixed = [c for c in columns if not c.endswith("_stance")]
         return fixed + [c for c in role_order if c in columns]
 
-    keys = keys or case_fingerprints(ingested)
     names = ingested.name_set()
     cache_path = cache_dir / "exports.marshal" if cache_dir else None
     cache = fragments.ExportCache.load(cache_path) if cache_path else fragments.ExportCache()

@@ -233,3 +233,15 @@ def test_rows_added_are_audited_and_a_hit_is_not_recorded_as_clean(tmp_path):
         "triangulate.duckdb:notes.note",
     }
     assert incremental.read_state(db)["names"] is None  # the next run reads every row again
+
+
+@pytest.mark.parametrize(
+    "stage", [stages.export_tables, stages.write_review_sheet, stages.update_warehouse]
+)
+def test_stages_that_reuse_cached_rows_require_the_runs_case_keys(stage):
+    """A key made inside the stage would leave the NLP model out (a fragment
+    redacted without the model could stand for one redacted with it)."""
+    import inspect
+
+    parameter = inspect.signature(stage).parameters["keys"]
+    assert parameter.default is inspect.Parameter.empty
