@@ -92,7 +92,8 @@ def _read_csv(path: Path, encoding: str, delimiter: str | None, label: str) -> T
                 )
             if len(stripped) < len(header):
                 stripped += [""] * (len(header) - len(stripped))
-            row = dict(zip(header, stripped))  # a repeated "" header: the last cell, as before
+            # extra cells beyond the header are not columns; a repeated "" header: the last cell
+            row = dict(zip(header, stripped, strict=False))
             if any(stripped[len(header) :]):
                 row["__extra__"] = EXTRA_SEPARATOR.join(cells[len(header) :])
             rows.append((str(line), row))
