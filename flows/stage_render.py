@@ -7,7 +7,6 @@ from __future__ import annotations
 import hashlib
 import os
 import platform
-import shutil
 from importlib import metadata
 from pathlib import Path
 
@@ -111,20 +110,22 @@ def render_through_store(
 ) -> tuple[list[dict], list[dossiers.CaseJob]]:
     """Like `render_cases`, through the content store of dossiers (one file per
     case fingerprint, `keys`): renders only the pages the store lacks, then
-    copies every case's page into out_dir/cases. Returns the records of the
+    places every case's page into out_dir/cases (`stage_publish.place_pages`:
+    hard links when owner-only). Returns the records of the
     pages rendered and every case's job."""
+    from flows.stage_publish import drop_altered, place_pages
+
     jobs = [dossiers.CaseJob(c, keys[c], str(store / f"{keys[c]}.html")) for c in cases]
-    todo = [j for j in jobs if not Path(j.path).exists()]
     store.mkdir(parents=True, exist_ok=True, mode=0o700)
+    drop_altered(store, jobs)
+    todo = [j for j in jobs if not Path(j.path).exists()]
     names = ingested.name_set()
     records = dossiers.render_all(
         db_path, ingested.study.definition, todo, prov, names, workers or default_workers()
     )
     for record in records:  # the cache stays owner-only
         Path(record["path"]).chmod(0o600)
-    (out_dir / "cases").mkdir(parents=True, exist_ok=True)
-    for job in jobs:
-        shutil.copyfile(job.path, out_dir / "cases" / case_filename(job.case_id))
+    place_pages(jobs, out_dir / "cases", store)
     return records, jobs
 
 

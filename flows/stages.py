@@ -61,7 +61,9 @@ from flows.stage_nlp import (  # noqa: F401 (stage API)
 from flows.stage_publish import (  # noqa: F401 (stage API)
     AuditLedger,
     annotation_cache,
+    drop_altered,
     manifest_text,
+    place_pages,
     prune_store,
     publish,
     staging_dir,

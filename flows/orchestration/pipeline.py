@@ -13,7 +13,6 @@ stored page is there. Chunks render in worker processes
 
 import contextlib
 import logging
-import shutil
 import time
 from collections.abc import Callable
 from concurrent.futures import Executor
@@ -304,10 +303,7 @@ def _triangulate(
                 db_path, quote(ingested), staging, stages.store_dir(out_dir), quote(keys)
             ),
         )
-        (staging / "cases").mkdir(exist_ok=True)
-        for job in jobs:
-            target = staging / "cases" / stages.case_filename(job.case_id)
-            shutil.copyfile(job.path, target)
+        stages.place_pages(jobs, staging / "cases", store)
         index_task(db_path, quote(ingested), staging, prov, exports, stages.store_dir(out_dir))
         if pdf:
             pdf_task(staging)
@@ -367,6 +363,8 @@ def _render_all(
     task per chunk, over worker processes, and run `meanwhile` in this thread
     while they render. Returns the records of the pages rendered, and what
     `meanwhile` returned."""
+    if jobs:
+        stages.drop_altered(Path(jobs[0].path).parent, jobs)
     todo = [j for j in jobs if j.case_id in rebuilt or not Path(j.path).exists()]
     total, ready = len(jobs), len(jobs) - len(todo)
     progress_id = create_progress_artifact(
