@@ -225,11 +225,13 @@ def render_index_page(
     prov: dict,
     exports: list[str],
     cache_dir: Path | None = None,
-) -> Path:
-    """index.html; with `cache_dir`, the per-case rows rendered by earlier runs
-    are reused (`flows.render.index_rows`)."""
+) -> set[str]:
+    """index.html; with `cache_dir`, the per-case rows rendered (and parsed for
+    the audit) by earlier runs are reused (`flows.render.index_rows`). The page
+    is audited as it is rendered: returns its SHA-256 when clean (the final
+    audit skips it), else nothing (the final audit finds and reports the hits)."""
     from flows import incremental
-    from flows.render.index_rows import RowCache
+    from flows.render.index_rows import RowCache, index_page
 
     env = pages.environment()
     with duckdb.connect(str(db_path), read_only=True) as con:
@@ -256,10 +258,11 @@ def render_index_page(
     if cache_dir is not None:
         state = incremental.read_state(incremental.cache_database(cache_dir))
         rows = RowCache(cache_dir / "index-rows.marshal", state["shared"] if state else "")
-    path = out_dir / "index.html"
-    path.write_text(pages.render_index(env, context, rows), encoding="utf-8")
+    page, hits = index_page(env, context, rows, screen_for(ingested.name_set()))
+    data = page.encode("utf-8")
+    (out_dir / "index.html").write_bytes(data)
     rows.save()
-    return path
+    return set() if hits else {hashlib.sha256(data).hexdigest()}
 
 
 def make_pdfs(out_dir: Path) -> list[Path]:

@@ -304,7 +304,9 @@ def _triangulate(
             ),
         )
         stages.place_pages(jobs, staging / "cases", store)
-        index_task(db_path, quote(ingested), staging, prov, exports, stages.store_dir(out_dir))
+        index_clean = index_task(
+            db_path, quote(ingested), staging, prov, exports, stages.store_dir(out_dir)
+        )
         if pdf:
             pdf_task(staging)
         lap("render")
@@ -328,7 +330,9 @@ def _triangulate(
         texts = artifacts.texts(summary, stages.case_overview(db_path))
         summary.update(run_id=run_id, started_utc=started.isoformat(), provenance=prov)
         audited = stages.AuditLedger(stages.store_dir(out_dir), names)
-        known_clean = audited.clean_digests(jobs, records) | getattr(exports, "clean", set())
+        known_clean = (
+            audited.clean_digests(jobs, records) | getattr(exports, "clean", set()) | index_clean
+        )
         extra_texts = {
             **texts,
             "log": "\n".join(log_lines),

@@ -8,19 +8,35 @@ data (and of the code and templates: the cache's salt is the warehouse's
 shared key). A re-run after a one-case change renders that case's rows and
 reuses the others; a cold run renders every row through the same macros, so
 the page is the same either way.
+
+The page is audited as it is rendered (`index_page`), from the rows' cached
+segments: it is rendered with a slot token in each row's place, the rows are
+put in the slots, and the page's segments are the skeleton's (parsed each run,
+a few kB) and the rows' (parsed once per distinct row, with the positions of
+the segments holding a title and a capitalised word) in page order. That is
+exactly `audit.html_segments` of the whole page when every seam falls between
+tags (`seams_hold`; else the whole page is parsed). The roster names are then
+searched in all segments read as one text, so a name split across two rows is
+still found.
 """
 
 from __future__ import annotations
 
 import hashlib
 import marshal
+import re
+import secrets
 from pathlib import Path
 
 import jinja2
 from markupsafe import Markup
 
+from flows.privacy import audit
+
 #: bumped when the cache's format changes (older caches are ignored)
-FORMAT = 1
+FORMAT = 2
+#: what may not be in a row for its segments to be read apart from the page's
+_SEAM_BREAKERS = re.compile(r"<!--|-->|</?(?:style|script|template)\b", re.I)
 TEMPLATE = "index_rows.html"
 KINDS = ("overview", "typology", "matrix")
 
@@ -33,6 +49,9 @@ class RowCache:
         self.path, self.salt = path, salt
         self.saved: dict[str, dict[str, str]] = {kind: {} for kind in KINDS}
         self.used: dict[str, dict[str, str]] = {kind: {} for kind in KINDS}
+        #: per row digest: its `audit.html_parts` and which of them hold a title
+        self.saved_parts: dict[str, tuple[list, list[int]]] = {}
+        self.used_parts: dict[str, tuple[list, list[int]]] = {}
         self.rendered = 0
         if path is None:
             return
@@ -41,7 +60,7 @@ class RowCache:
         except (OSError, EOFError, ValueError, TypeError):
             return
         if isinstance(data, dict) and (data.get("format"), data.get("salt")) == (FORMAT, salt):
-            self.saved = data["rows"]
+            self.saved, self.saved_parts = data["rows"], data["parts"]
 
     def row(self, env: jinja2.Environment, kind: str, data: dict) -> Markup:
         """The macro `kind` of templates/index_rows.html over `data`, rendered or reused."""
@@ -53,12 +72,24 @@ class RowCache:
         self.used[kind][digest] = html
         return Markup(html)
 
+    def parts(self, html: str, screen: audit.NameScreen) -> tuple[list, list[int]]:
+        """A row's `audit.html_parts` and the positions of those holding a title
+        and a capitalised word, worked out once per distinct row (the salt
+        holds the names they were searched for)."""
+        digest = hashlib.sha256(html.encode()).hexdigest()
+        found = self.used_parts.get(digest) or self.saved_parts.get(digest)
+        if found is None:
+            parts = audit.html_parts(html)
+            found = (parts, screen.titled_in([text for _, _, text in parts]))
+        self.used_parts[digest] = found
+        return found
+
     def save(self) -> None:
         """Keep the rows this page used (the others go)."""
         if self.path is None:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        data = {"format": FORMAT, "salt": self.salt, "rows": self.used}
+        data = {"format": FORMAT, "salt": self.salt, "rows": self.used, "parts": self.used_parts}
         self.path.write_bytes(marshal.dumps(data))
         self.path.chmod(0o600)
 
@@ -72,3 +103,63 @@ def case_rows(env: jinja2.Environment, context: dict, cache: RowCache | None = N
         "typology": {c["case_id"]: cache.row(env, "typology", c) for c in context["cases"]},
         "matrix": [cache.row(env, "matrix", row) for row in context["rows"]],
     }
+
+
+def index_page(
+    env: jinja2.Environment, context: dict, cache: RowCache, screen: audit.NameScreen
+) -> tuple[str, list[str]]:
+    """The index page (`templates/index.html`) and where names are in it
+    (`NameScreen.hits` of its `audit.html_segments`, worked out from the
+    rows' cached segments; see the module docstring)."""
+    rows = case_rows(env, context, cache)
+    htmls: list[str] = []
+    nonce = secrets.token_hex(8)  # a row's place: no text of the study can spell it
+
+    def slot(html: Markup) -> Markup:
+        htmls.append(str(html))
+        return Markup(f"\x00{nonce}:{len(htmls) - 1}\x00")
+
+    slotted = {
+        "overview": [slot(h) for h in rows["overview"]],
+        "typology": {case_id: slot(h) for case_id, h in rows["typology"].items()},
+        "matrix": [slot(h) for h in rows["matrix"]],
+    }
+    skeleton = env.get_template("index.html").render(case_rows=slotted, **context)
+    pieces = re.split(f"\x00{nonce}:(\\d+)\x00", skeleton)  # text, slot number, text, ...
+    page = "".join(p if i % 2 == 0 else htmls[int(p)] for i, p in enumerate(pieces))
+    if skeleton.count("\x00") != len(pieces) - 1 or not seams_hold(pieces, htmls, skeleton):
+        return page, screen.hits(audit.html_segments(page))
+    parts, titled, offset = [], [], 0
+    for i, piece in enumerate(pieces):
+        if i % 2 == 0:
+            found = audit.html_parts(piece)
+            marks = screen.titled_in([text for _, _, text in found])
+            text = piece
+        else:
+            text = htmls[int(piece)]
+            found, marks = cache.parts(text, screen)
+        titled += [len(parts) + m for m in marks]
+        parts += [(offset + at, attribute, raw) for at, attribute, raw in found]
+        offset += len(text)
+    segments = audit.located(page, parts)
+    return page, screen.hits(segments, [segments[i][0] for i in titled])
+
+
+def seams_hold(pieces: list[str], htmls: list[str], skeleton: str) -> bool:
+    """Whether the page's segments are its pieces' segments in order: every row
+    starts and ends at a tag (whitespace aside) and holds no comment, style or
+    script boundary; every slot sits between tags, with only whitespace
+    beside it, outside any comment, style or script of the skeleton."""
+    for html in htmls:
+        inner = html.strip()
+        if not (inner.startswith("<") and inner.endswith(">")) or _SEAM_BREAKERS.search(html):
+            return False
+    if any("\x00" in m.group() for m in audit.HIDDEN.finditer(skeleton)):
+        return False
+    texts = pieces[0::2]
+    for before, after in zip(texts, texts[1:], strict=False):
+        if before[before.rfind(">") + 1 :].strip() or before.rfind("<") > before.rfind(">"):
+            return False
+        if after[: after.find("<") if "<" in after else len(after)].strip():
+            return False
+    return True
