@@ -56,6 +56,18 @@ def _not_parsed_whole(text: str):
     raise AssertionError("the whole page was parsed: a seam did not hold")
 
 
+def _count_whole_parses(monkeypatch) -> list[str]:
+    """Pages parsed whole from now on (the real parse still runs)."""
+    parsed, real = [], audit.html_segments
+
+    def spy(text: str):
+        parsed.append(text)
+        return real(text)
+
+    monkeypatch.setattr(audit, "html_segments", spy)
+    return parsed
+
+
 @pytest.mark.parametrize(
     "notes, footer",
     [
@@ -71,27 +83,35 @@ def test_index_page_equals_a_plain_render_and_a_whole_page_audit(
     env, context = _env(), _context(notes, footer)
     expected = _plain(env, context)
     whole = SCREEN.hits(audit.html_segments(expected))
-    monkeypatch.setattr(audit, "html_segments", _not_parsed_whole)
+    parsed = _count_whole_parses(monkeypatch)
     cache_path = tmp_path / "rows.marshal"
-    for _ in range(2):  # rows and their segments rendered, then reused from the cache
+    for _ in range(2):  # rows and their texts made, then reused from the cache
         cache = index_rows.RowCache(cache_path, "salt")
         page, hits = index_rows.index_page(env, context, cache, SCREEN)
         cache.save()
         assert page == expected and hits == whole
+    # clean: never parsed whole; a hit: parsed whole to say where
+    assert len(parsed) == (2 if whole else 0)
 
 
 def test_a_name_split_across_two_rows_is_found(tmp_path, monkeypatch):
-    """One row ends with a first name, the next starts with the family name."""
+    """One row ends with a first name, the next starts with the family name;
+    only the roster search can find it (the title screen is switched off)."""
     index = INDEX.replace("<th>{{ case.case_id }}</th>", "")
     rows = ROWS.replace("<th>{{ case.case_id }}</th>", "")
     loader = jinja2.DictLoader({"index.html": index, index_rows.TEMPLATE: rows})
     env = jinja2.Environment(loader=loader, autoescape=True)
+    screen = audit.NameScreen(("Henrik Sørensen",))
+    monkeypatch.setattr(screen, "titled_in", lambda texts: [])
     context = _context(["Henrik", "Sørensen"])
-    whole = SCREEN.hits(audit.html_segments(_plain(env, context)))
+    whole = screen.hits(audit.html_segments(_plain(env, context)))
     assert whole  # a plain audit of the page finds it
-    monkeypatch.setattr(audit, "html_segments", _not_parsed_whole)
+    parsed = _count_whole_parses(monkeypatch)
     cache = index_rows.RowCache(tmp_path / "rows.marshal", "salt")
-    assert index_rows.index_page(env, context, cache, SCREEN)[1] == whole
+    assert index_rows.index_page(env, _context(["Henrik", "walks"]), cache, screen)[1] == []
+    assert not parsed  # the seams hold: read from the rows' texts
+    # the rows' texts read as one text find it (then the page is parsed to say where)
+    assert index_rows.index_page(env, context, cache, screen)[1] == whole and len(parsed) == 1
 
 
 def test_a_row_that_does_not_start_at_a_tag_falls_back_to_the_whole_page(tmp_path):
@@ -101,7 +121,9 @@ def test_a_row_that_does_not_start_at_a_tag_falls_back_to_the_whole_page(tmp_pat
     loader = jinja2.DictLoader({"index.html": INDEX, index_rows.TEMPLATE: rows})
     env = jinja2.Environment(loader=loader, autoescape=True)
     context = _context(["a", "b"], footer="")
-    assert not index_rows.seams_hold(["x>", "0", "<y"], ["Henrik <b>1</b>"], "")
+    assert not index_rows.seams_hold(["x>a", "0", "<y"], "")
+    assert not index_rows.seams_hold(["<!-- ", "0", " -->"], "<!-- \x00 -->")
+    assert index_rows.seams_hold(["<p>\n ", "0", " <q>"], "")
     page, hits = index_rows.index_page(env, context, index_rows.RowCache(), SCREEN)
     assert page == _plain(env, context) and hits == SCREEN.hits(audit.html_segments(page))
 

@@ -119,6 +119,11 @@ class NameScreen:
             titled = [segments[i][0] for i in self.titled_in([t for _, t in segments])]
         return list(dict.fromkeys([*self._roster_hits(segments), *titled]))
 
+    def holds_roster_name(self, text: str) -> bool:
+        """Whether `_roster_hits` finds a name in segments whose texts joined by
+        new lines are `text`."""
+        return bool(self.name_set) and self.may_hold(text) and bool(self.matcher.find(text))
+
     def titled_in(self, texts: list[str]) -> list[int]:
         """Positions of the texts holding a title followed by a capitalised word."""
         return [i for i, text in enumerate(texts) if self.unknown.search(text)]

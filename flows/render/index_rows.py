@@ -10,14 +10,15 @@ reuses the others; a cold run renders every row through the same macros, so
 the page is the same either way.
 
 The page is audited as it is rendered (`index_page`), from the rows' cached
-segments: it is rendered with a slot token in each row's place, the rows are
-put in the slots, and the page's segments are the skeleton's (parsed each run,
-a few kB) and the rows' (parsed once per distinct row, with the positions of
-the segments holding a title and a capitalised word) in page order. That is
-exactly `audit.html_segments` of the whole page when every seam falls between
-tags (`seams_hold`; else the whole page is parsed). The roster names are then
-searched in all segments read as one text, so a name split across two rows is
-still found.
+texts: it is rendered with a slot token in each row's place, the rows are put
+in the slots, and the page's segment texts are the skeleton's (parsed each
+run, a few kB) and the rows' (parsed once per distinct row, with whether one
+holds a title and a capitalised word) in page order. That is exactly what
+`audit.html_segments` reads in the whole page when every seam falls between
+tags (`seams_hold`, `RowCache.reading`; else the whole page is parsed). The
+roster names are searched in all of it read as one text, as `NameScreen.hits`
+does, so a name split across two rows is still found; a hit of either kind
+parses the whole page to say exactly where.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from markupsafe import Markup
 from flows.privacy import audit
 
 #: bumped when the cache's format changes (older caches are ignored)
-FORMAT = 2
+FORMAT = 3
 #: what may not be in a row for its segments to be read apart from the page's
 _SEAM_BREAKERS = re.compile(r"<!--|-->|</?(?:style|script|template)\b", re.I)
 TEMPLATE = "index_rows.html"
@@ -49,9 +50,10 @@ class RowCache:
         self.path, self.salt = path, salt
         self.saved: dict[str, dict[str, str]] = {kind: {} for kind in KINDS}
         self.used: dict[str, dict[str, str]] = {kind: {} for kind in KINDS}
-        #: per row digest: its `audit.html_parts` and which of them hold a title
-        self.saved_parts: dict[str, tuple[list, list[int]]] = {}
-        self.used_parts: dict[str, tuple[list, list[int]]] = {}
+        #: per distinct row (digest of its HTML): its text as the audit reads it,
+        #: whether a part holds a title and a capitalised word, whether its seams hold
+        self.saved_readings: dict[str, tuple[str, bool, bool]] = {}
+        self.used_readings: dict[str, tuple[str, bool, bool]] = {}
         self.rendered = 0
         if path is None:
             return
@@ -60,7 +62,7 @@ class RowCache:
         except (OSError, EOFError, ValueError, TypeError):
             return
         if isinstance(data, dict) and (data.get("format"), data.get("salt")) == (FORMAT, salt):
-            self.saved, self.saved_parts = data["rows"], data["parts"]
+            self.saved, self.saved_readings = data["rows"], data["readings"]
 
     def row(self, env: jinja2.Environment, kind: str, data: dict) -> Markup:
         """The macro `kind` of templates/index_rows.html over `data`, rendered or reused."""
@@ -72,16 +74,24 @@ class RowCache:
         self.used[kind][digest] = html
         return Markup(html)
 
-    def parts(self, html: str, screen: audit.NameScreen) -> tuple[list, list[int]]:
-        """A row's `audit.html_parts` and the positions of those holding a title
-        and a capitalised word, worked out once per distinct row (the salt
-        holds the names they were searched for)."""
+    def reading(self, html: str, screen: audit.NameScreen) -> tuple[str, bool, bool]:
+        """A row's `audit.html_parts` texts joined by new lines (as
+        `NameScreen.hits` reads them), whether one holds a title and a
+        capitalised word, and whether the row starts and ends at a tag with no
+        comment, style or script boundary inside; once per distinct row (the
+        salt holds the names searched for)."""
         digest = hashlib.sha256(html.encode()).hexdigest()
-        found = self.used_parts.get(digest) or self.saved_parts.get(digest)
+        found = self.used_readings.get(digest) or self.saved_readings.get(digest)
         if found is None:
-            parts = audit.html_parts(html)
-            found = (parts, screen.titled_in([text for _, _, text in parts]))
-        self.used_parts[digest] = found
+            texts = [text for _, _, text in audit.html_parts(html)]
+            inner = html.strip()
+            seams = inner.startswith("<") and inner.endswith(">")
+            found = (
+                "\n".join(texts),
+                bool(screen.titled_in(texts)),
+                seams and not _SEAM_BREAKERS.search(html),
+            )
+        self.used_readings[digest] = found
         return found
 
     def save(self) -> None:
@@ -89,7 +99,8 @@ class RowCache:
         if self.path is None:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        data = {"format": FORMAT, "salt": self.salt, "rows": self.used, "parts": self.used_parts}
+        data = {"format": FORMAT, "salt": self.salt, "rows": self.used}
+        data["readings"] = self.used_readings
         self.path.write_bytes(marshal.dumps(data))
         self.path.chmod(0o600)
 
@@ -127,33 +138,29 @@ def index_page(
     skeleton = env.get_template("index.html").render(case_rows=slotted, **context)
     pieces = re.split(f"\x00{nonce}:(\\d+)\x00", skeleton)  # text, slot number, text, ...
     page = "".join(p if i % 2 == 0 else htmls[int(p)] for i, p in enumerate(pieces))
-    if skeleton.count("\x00") != len(pieces) - 1 or not seams_hold(pieces, htmls, skeleton):
+    if skeleton.count("\x00") != len(pieces) - 1 or not seams_hold(pieces, skeleton):
         return page, screen.hits(audit.html_segments(page))
-    parts, titled, offset = [], [], 0
+    texts, titled = [], False
     for i, piece in enumerate(pieces):
         if i % 2 == 0:
-            found = audit.html_parts(piece)
-            marks = screen.titled_in([text for _, _, text in found])
-            text = piece
-        else:
-            text = htmls[int(piece)]
-            found, marks = cache.parts(text, screen)
-        titled += [len(parts) + m for m in marks]
-        parts += [(offset + at, attribute, raw) for at, attribute, raw in found]
-        offset += len(text)
-    segments = audit.located(page, parts)
-    return page, screen.hits(segments, [segments[i][0] for i in titled])
+            found = [text for _, _, text in audit.html_parts(piece)]
+            titled = titled or bool(screen.titled_in(found))
+            texts += found
+            continue
+        text, row_titled, row_seams = cache.reading(htmls[int(piece)], screen)
+        if not row_seams:
+            return page, screen.hits(audit.html_segments(page))
+        titled = titled or row_titled
+        texts += [text] if text else []
+    if titled or screen.holds_roster_name("\n".join(texts)):
+        return page, screen.hits(audit.html_segments(page))  # located exactly
+    return page, []
 
 
-def seams_hold(pieces: list[str], htmls: list[str], skeleton: str) -> bool:
-    """Whether the page's segments are its pieces' segments in order: every row
-    starts and ends at a tag (whitespace aside) and holds no comment, style or
-    script boundary; every slot sits between tags, with only whitespace
-    beside it, outside any comment, style or script of the skeleton."""
-    for html in htmls:
-        inner = html.strip()
-        if not (inner.startswith("<") and inner.endswith(">")) or _SEAM_BREAKERS.search(html):
-            return False
+def seams_hold(pieces: list[str], skeleton: str) -> bool:
+    """Whether every slot of the skeleton sits between tags, with only
+    whitespace beside it, outside any comment, style or script (the rows' own
+    seams: `RowCache.reading`)."""
     if any("\x00" in m.group() for m in audit.HIDDEN.finditer(skeleton)):
         return False
     texts = pieces[0::2]
