@@ -138,11 +138,12 @@ def apply_reviews(
     `original_texts` maps excerpt id to the excerpt's text as read (before
     pseudonymisation), which the fingerprint is taken over."""
     out = excerpts.copy()
-    keys = review_keys(out)
     ids = out["excerpt_id"].tolist()
     index: dict[tuple[str, str, str], list[int]] = {}
-    for i, key in enumerate(zip(keys, out["theme_id"], out["case_id"], strict=True)):
-        index.setdefault(key, []).append(i)
+    if len(reviews):  # no reviews: no excerpt's key is looked up
+        columns = (review_keys(out), out["theme_id"], out["case_id"])
+        for i, key in enumerate(zip(*(c.tolist() for c in columns), strict=True)):
+            index.setdefault(key, []).append(i)
     reviewed: list[str | None] = [None] * len(out)
     stale, rejects = [], []
     for review in reviews.itertuples(index=False):

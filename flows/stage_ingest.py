@@ -108,7 +108,7 @@ def read_stance_reviews(
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """The researcher's reviewed stances (`[inputs] stance_reviews`) as the
     excerpts' `reviewed_stance`; stale or invalid review rows go to the rejects."""
-    texts = dict(zip(excerpts["excerpt_id"], excerpts["text"], strict=True))
+    texts = dict(zip(excerpts["excerpt_id"].tolist(), excerpts["text"].tolist(), strict=True))
     relative = loaded.definition.inputs.stance_reviews
     reviews, bad = pd.DataFrame(columns=review.REVIEW_COLUMNS), []
     name = ""

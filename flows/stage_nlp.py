@@ -83,13 +83,13 @@ def review_sheet_path(out_dir: Path) -> Path:
 
 
 def write_review_sheet(
-    db_path: Path, ingested: Ingested, out_dir: Path, keys: dict[str, str] | None = None
+    db_path: Path, ingested: Ingested, out_dir: Path, keys: dict[str, str]
 ) -> list[Path]:
     """The stance review sheet (flows/review.py) for this run's machine readings,
-    made anew for the changed cases only (`flows.render.review_sheet`; `keys`:
-    `case_fingerprints(ingested)` when the caller has them)."""
+    made anew for the changed cases only (`flows.render.review_sheet`). `keys`:
+    this run's `case_fingerprints(ingested, nlp_model)`, required (a key made
+    here would leave the NLP model out)."""
     from flows import incremental
-    from flows.fingerprints import case_fingerprints
     from flows.render import review_sheet
 
     state = incremental.read_state(incremental.cache_database(store_dir(out_dir)))
@@ -99,7 +99,7 @@ def write_review_sheet(
         ingested.stale_reviews,
         ingested.study.definition,
         review_sheet_path(out_dir),
-        keys or case_fingerprints(ingested),
+        keys,
         store_dir(out_dir) / "review-sheet.marshal",
         state["shared"] if state else "",
     )

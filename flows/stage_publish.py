@@ -6,7 +6,9 @@ of audited outputs into place.
 from __future__ import annotations
 
 import json
+import os
 import shutil
+from collections.abc import Sequence
 from pathlib import Path
 
 from flows.privacy.audit import names_fingerprint, sha256_file
@@ -69,6 +71,70 @@ def prune_store(store: Path, jobs: list[dossiers.CaseJob]) -> int:
     for path in stale:
         path.unlink()
     return len(stale)
+
+
+def _placed_path(store: Path) -> Path:
+    """The stored pages' size and modification time when they were last placed
+    (beside the store, which holds pages only)."""
+    return store.with_name(f"{store.name}-placed.json")
+
+
+def drop_altered(store: Path, jobs: Sequence[dossiers.CaseJob]) -> int:
+    """Delete stored pages that are not as they were last placed (changed since,
+    e.g. edited through a published hard link, or never placed): they are
+    rendered again, never reused. Returns how many."""
+    try:
+        placed = json.loads(_placed_path(store).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        placed = {}
+    dropped = 0
+    for job in jobs:
+        page = Path(job.path)
+        try:
+            found = page.stat()
+        except FileNotFoundError:
+            continue
+        if placed.get(page.name) != [found.st_size, found.st_mtime_ns]:
+            page.unlink()
+            dropped += 1
+    return dropped
+
+
+def place_pages(jobs: Sequence[dossiers.CaseJob], cases_dir: Path, store: Path) -> None:
+    """Every case's stored page into `cases_dir` under its case's file name: a
+    hard link when a copy would be owner-only anyway (umask 077; same bytes,
+    same mode, no copy), else a copy (group-readable outputs). Notes each
+    page's size and modification time for `drop_altered`."""
+    from flows.render.pages import case_filename
+
+    cases_dir.mkdir(parents=True, exist_ok=True)
+    link = _umask() == 0o077
+    placed = {}
+    for job in jobs:
+        target = cases_dir / case_filename(job.case_id)
+        try:
+            if not link:
+                raise OSError("copy")
+            os.link(job.path, target)
+        except OSError:
+            shutil.copyfile(job.path, target)
+        found = os.stat(job.path)
+        placed[Path(job.path).name] = [found.st_size, found.st_mtime_ns]
+    path = _placed_path(store)
+    path.write_text(json.dumps(placed, sort_keys=True), encoding="utf-8")
+    path.chmod(0o600)
+
+
+def _umask() -> int | None:
+    """The process's umask, read without changing it (threads may be creating
+    files); None where /proc does not tell."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    return None
 
 
 def annotation_cache(out_dir: Path) -> Path:

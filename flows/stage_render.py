@@ -7,7 +7,6 @@ from __future__ import annotations
 import hashlib
 import os
 import platform
-import shutil
 from importlib import metadata
 from pathlib import Path
 
@@ -111,20 +110,22 @@ def render_through_store(
 ) -> tuple[list[dict], list[dossiers.CaseJob]]:
     """Like `render_cases`, through the content store of dossiers (one file per
     case fingerprint, `keys`): renders only the pages the store lacks, then
-    copies every case's page into out_dir/cases. Returns the records of the
+    places every case's page into out_dir/cases (`stage_publish.place_pages`:
+    hard links when owner-only). Returns the records of the
     pages rendered and every case's job."""
+    from flows.stage_publish import drop_altered, place_pages
+
     jobs = [dossiers.CaseJob(c, keys[c], str(store / f"{keys[c]}.html")) for c in cases]
-    todo = [j for j in jobs if not Path(j.path).exists()]
     store.mkdir(parents=True, exist_ok=True, mode=0o700)
+    drop_altered(store, jobs)
+    todo = [j for j in jobs if not Path(j.path).exists()]
     names = ingested.name_set()
     records = dossiers.render_all(
         db_path, ingested.study.definition, todo, prov, names, workers or default_workers()
     )
     for record in records:  # the cache stays owner-only
         Path(record["path"]).chmod(0o600)
-    (out_dir / "cases").mkdir(parents=True, exist_ok=True)
-    for job in jobs:
-        shutil.copyfile(job.path, out_dir / "cases" / case_filename(job.case_id))
+    place_pages(jobs, out_dir / "cases", store)
     return records, jobs
 
 
@@ -132,15 +133,17 @@ def export_tables(
     db_path: Path,
     ingested: Ingested,
     out_dir: Path,
-    cache_dir: Path | None = None,
-    keys: dict[str, str] | None = None,
+    cache_dir: Path | None,
+    keys: dict[str, str],
 ) -> list[str]:
     """CSV and XLSX exports beside the dossiers; returns their paths relative to out_dir.
 
     Exports with a row per case (first column case_id) are assembled from
     per-case fragments (`flows.render.fragments`), kept in `cache_dir` when
-    given so that a re-run recomputes only the changed cases' rows (`keys`:
-    `case_fingerprints(ingested)` when the caller has them)."""
+    given so that a re-run recomputes only the changed cases' rows. `keys`:
+    `case_fingerprints(ingested, nlp_model)` of this run, required: a key made
+    here could not know the NLP model, and a cached fragment redacted without
+    the model must never stand for one redacted with it."""
     from flows import incremental
     from flows.render import fragments
 
@@ -154,7 +157,6 @@ def export_tables(
         fixed = [c for c in columns if not c.endswith("_stance")]
         return fixed + [c for c in role_order if c in columns]
 
-    keys = keys or case_fingerprints(ingested)
     names = ingested.name_set()
     cache_path = cache_dir / "exports.marshal" if cache_dir else None
     cache = fragments.ExportCache.load(cache_path) if cache_path else fragments.ExportCache()
@@ -223,11 +225,13 @@ def render_index_page(
     prov: dict,
     exports: list[str],
     cache_dir: Path | None = None,
-) -> Path:
-    """index.html; with `cache_dir`, the per-case rows rendered by earlier runs
-    are reused (`flows.render.index_rows`)."""
+) -> set[str]:
+    """index.html; with `cache_dir`, the per-case rows rendered (and parsed for
+    the audit) by earlier runs are reused (`flows.render.index_rows`). The page
+    is audited as it is rendered: returns its SHA-256 when clean (the final
+    audit skips it), else nothing (the final audit finds and reports the hits)."""
     from flows import incremental
-    from flows.render.index_rows import RowCache
+    from flows.render.index_rows import RowCache, index_page
 
     env = pages.environment()
     with duckdb.connect(str(db_path), read_only=True) as con:
@@ -254,10 +258,11 @@ def render_index_page(
     if cache_dir is not None:
         state = incremental.read_state(incremental.cache_database(cache_dir))
         rows = RowCache(cache_dir / "index-rows.marshal", state["shared"] if state else "")
-    path = out_dir / "index.html"
-    path.write_text(pages.render_index(env, context, rows), encoding="utf-8")
+    page, hits = index_page(env, context, rows, screen_for(ingested.name_set()))
+    data = page.encode("utf-8")
+    (out_dir / "index.html").write_bytes(data)
     rows.save()
-    return path
+    return set() if hits else {hashlib.sha256(data).hexdigest()}
 
 
 def make_pdfs(out_dir: Path) -> list[Path]:

@@ -12,7 +12,7 @@ import duckdb
 import pandas as pd
 
 from flows import warehouse
-from flows.fingerprints import case_fingerprints, code_fingerprint
+from flows.fingerprints import code_fingerprint
 from flows.privacy.audit import names_fingerprint
 from flows.stage_ingest import Ingested
 from flows.stage_publish import store_dir
@@ -51,20 +51,20 @@ def update_warehouse(
     ingested: Ingested,
     excerpts: pd.DataFrame,
     out_dir: Path,
-    nlp_model: str | None = None,
-    keys: dict[str, str] | None = None,
+    nlp_model: str | None,
+    keys: dict[str, str],
 ):
     """Update the warehouse kept in the private cache (only the changed cases'
     rows, `flows.incremental`), then copy it to `db_path` to be published.
-    `keys`: `case_fingerprints(ingested)` when the caller has them. Returns
-    the `incremental.Update`."""
+    `keys`: this run's `case_fingerprints(ingested, nlp_model)` (required, like
+    every cache key that decides what is reused). Returns the `incremental.Update`."""
     from flows import incremental
 
     cache_db = incremental.cache_database(store_dir(out_dir))
     update = incremental.update_warehouse(
         cache_db,
         warehouse_frames(ingested, excerpts),
-        keys or case_fingerprints(ingested, nlp_model),
+        keys,
         shared_key(ingested, nlp_model),
         ingested.name_set(),
     )

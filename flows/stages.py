@@ -61,7 +61,9 @@ from flows.stage_nlp import (  # noqa: F401 (stage API)
 from flows.stage_publish import (  # noqa: F401 (stage API)
     AuditLedger,
     annotation_cache,
+    drop_altered,
     manifest_text,
+    place_pages,
     prune_store,
     publish,
     staging_dir,
@@ -120,11 +122,13 @@ def run_direct(
         store = store_dir(out_dir) / "dossiers"
         rendered, jobs = render_through_store(db_path, ingested, cases, staging, prov, store, keys)
         exports = export_tables(db_path, ingested, staging, store_dir(out_dir), keys)
-        render_index_page(db_path, ingested, staging, prov, exports, store_dir(out_dir))
+        index_clean = render_index_page(
+            db_path, ingested, staging, prov, exports, store_dir(out_dir)
+        )
         if pdf:
             make_pdfs(staging)
         ledger = AuditLedger(store_dir(out_dir), ingested.name_set())
-        clean = ledger.clean_digests(jobs, rendered) | exports.clean
+        clean = ledger.clean_digests(jobs, rendered) | exports.clean | index_clean
         manifest = {"run_id": run_id, "cases": len(cases), "rejected": len(ingested.data.rejects)}
         extra = {"manifest": manifest_text(manifest)}
         hits = audit(

@@ -233,3 +233,64 @@ def test_rows_added_are_audited_and_a_hit_is_not_recorded_as_clean(tmp_path):
         "triangulate.duckdb:notes.note",
     }
     assert incremental.read_state(db)["names"] is None  # the next run reads every row again
+
+
+@pytest.mark.parametrize(
+    "stage", [stages.export_tables, stages.write_review_sheet, stages.update_warehouse]
+)
+def test_stages_that_reuse_cached_rows_require_the_runs_case_keys(stage):
+    """A key made inside the stage would leave the NLP model out (a fragment
+    redacted without the model could stand for one redacted with it)."""
+    import inspect
+
+    parameter = inspect.signature(stage).parameters["keys"]
+    assert parameter.default is inspect.Parameter.empty
+
+
+def _stored_page(tmp_path: Path, text: str = "<p>page</p>\n"):
+    from flows.render import dossiers
+
+    store = tmp_path / "store"
+    store.mkdir(parents=True)
+    page = store / "k1.html"
+    page.write_text(text, encoding="utf-8")
+    page.chmod(0o600)
+    return store, [dossiers.CaseJob("P1", "k1", str(page))]
+
+
+@pytest.mark.parametrize(
+    "permissions, linked, mode", [("owner", True, 0o600), ("group", False, 0o640)]
+)
+def test_pages_are_linked_when_owner_only_and_copied_otherwise(tmp_path, permissions, linked, mode):
+    import stat
+
+    store, jobs = _stored_page(tmp_path)
+    with stages.private_files(permissions):
+        stages.place_pages(jobs, tmp_path / "cases", store)
+    placed = tmp_path / "cases" / "P1.html"
+    assert placed.read_bytes() == Path(jobs[0].path).read_bytes()
+    assert placed.samefile(jobs[0].path) is linked
+    assert stat.S_IMODE(placed.stat().st_mode) == mode
+
+
+def test_a_stored_page_changed_since_placed_is_dropped_not_reused(tmp_path):
+    store, jobs = _stored_page(tmp_path)
+    assert stages.drop_altered(store, jobs) == 1  # never placed: not trusted
+    store, jobs = _stored_page(tmp_path / "again")
+    with stages.private_files("owner"):
+        stages.place_pages(jobs, tmp_path / "cases", store)
+    assert stages.drop_altered(store, jobs) == 0
+    with (tmp_path / "cases" / "P1.html").open("a", encoding="utf-8") as handle:
+        handle.write("<p>edited in place</p>\n")  # through the hard link
+    assert stages.drop_altered(store, jobs) == 1 and not Path(jobs[0].path).exists()
+
+
+def test_a_published_page_edited_in_place_is_rendered_again(study, tmp_path):
+    out = tmp_path / "out"
+    stages.run_direct(study, out)
+    page = out / "cases" / "P3.html"
+    before = page.read_bytes()
+    with page.open("ab") as handle:
+        handle.write(b"<p>edited</p>")
+    stages.run_direct(study, out)
+    assert (out / "cases" / "P3.html").read_bytes() == before

@@ -75,6 +75,7 @@ def read_excerpts(
 ) -> list[dict]:
     excerpts: list[dict] = []
     seen: set[str] = set()
+    codes: dict[str, tuple[str, str | None] | None] = {}  # parse_code per distinct code
     for line, row in _rows(path, EXCERPT_COLUMNS, read_counts, rejects, spec):
         eid = row["excerpt_id"]
         if not eid or eid in seen:
@@ -98,7 +99,9 @@ def read_excerpts(
                 "case not among the cases this informant speaks about (roster case_ids)",
             )
             continue
-        parsed = parse_code(row["code"], study)
+        if row["code"] not in codes:
+            codes[row["code"]] = parse_code(row["code"], study)
+        parsed = codes[row["code"]]
         if parsed is None:
             rejects.add(path, line, "code", unmapped_reason(row["code"], study))
             continue

@@ -13,7 +13,6 @@ stored page is there. Chunks render in worker processes
 
 import contextlib
 import logging
-import shutil
 import time
 from collections.abc import Callable
 from concurrent.futures import Executor
@@ -304,11 +303,10 @@ def _triangulate(
                 db_path, quote(ingested), staging, stages.store_dir(out_dir), quote(keys)
             ),
         )
-        (staging / "cases").mkdir(exist_ok=True)
-        for job in jobs:
-            target = staging / "cases" / stages.case_filename(job.case_id)
-            shutil.copyfile(job.path, target)
-        index_task(db_path, quote(ingested), staging, prov, exports, stages.store_dir(out_dir))
+        stages.place_pages(jobs, staging / "cases", store)
+        index_clean = index_task(
+            db_path, quote(ingested), staging, prov, exports, stages.store_dir(out_dir)
+        )
         if pdf:
             pdf_task(staging)
         lap("render")
@@ -332,7 +330,9 @@ def _triangulate(
         texts = artifacts.texts(summary, stages.case_overview(db_path))
         summary.update(run_id=run_id, started_utc=started.isoformat(), provenance=prov)
         audited = stages.AuditLedger(stages.store_dir(out_dir), names)
-        known_clean = audited.clean_digests(jobs, records) | getattr(exports, "clean", set())
+        known_clean = (
+            audited.clean_digests(jobs, records) | getattr(exports, "clean", set()) | index_clean
+        )
         extra_texts = {
             **texts,
             "log": "\n".join(log_lines),
@@ -367,6 +367,8 @@ def _render_all(
     task per chunk, over worker processes, and run `meanwhile` in this thread
     while they render. Returns the records of the pages rendered, and what
     `meanwhile` returned."""
+    if jobs:
+        stages.drop_altered(Path(jobs[0].path).parent, jobs)
     todo = [j for j in jobs if j.case_id in rebuilt or not Path(j.path).exists()]
     total, ready = len(jobs), len(jobs) - len(todo)
     progress_id = create_progress_artifact(

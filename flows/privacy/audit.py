@@ -109,13 +109,24 @@ class NameScreen:
         found = bool(self.name_set) and bool(self.matcher.find(text))
         return found or self.unknown.search(text)
 
-    def hits(self, segments: Iterable[Segment]) -> list[str]:
+    def hits(self, segments: Iterable[Segment], titled: list[str] | None = None) -> list[str]:
         """Where names are, one entry per segment holding one. Segments are read
         as one text (a name split across two is found, at the first); a title
-        followed by a capitalised word is looked for in each segment."""
+        followed by a capitalised word is looked for in each segment (`titled`:
+        where `titled_in` found one, when the caller knows already)."""
         segments = list(segments)
-        titled = [where for where, text in segments if self.unknown.search(text)]
+        if titled is None:
+            titled = [segments[i][0] for i in self.titled_in([t for _, t in segments])]
         return list(dict.fromkeys([*self._roster_hits(segments), *titled]))
+
+    def holds_roster_name(self, text: str) -> bool:
+        """Whether `_roster_hits` finds a name in segments whose texts joined by
+        new lines are `text`."""
+        return bool(self.name_set) and self.may_hold(text) and bool(self.matcher.find(text))
+
+    def titled_in(self, texts: list[str]) -> list[int]:
+        """Positions of the texts holding a title followed by a capitalised word."""
+        return [i for i, text in enumerate(texts) if self.unknown.search(text)]
 
     def _roster_hits(self, segments: list[Segment]) -> list[str]:
         if not self.name_set:
@@ -253,12 +264,16 @@ def file_text(path: Path) -> str:
 READ_ATTRIBUTES = (
     "alt", "title", "aria-label", "aria-description", "placeholder", "value", "content", "label",
 )  # fmt: skip
-_HIDDEN = re.compile(r"<!--.*?-->|<(style|script|template)\b[^>]*>.*?</\1\s*>", re.S | re.I)
+HIDDEN = re.compile(r"<!--.*?-->|<(style|script|template)\b[^>]*>.*?</\1\s*>", re.S | re.I)
 _MARKUP = re.compile(r"<[^>]*>")
 _NEWLINE = re.compile("\n")
 _ATTRIBUTE = re.compile(
     r"\s(" + "|".join(READ_ATTRIBUTES) + r""")\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I
 )
+
+
+#: (offset in the page, attribute or "", text as a reader meets it)
+Part = tuple[int, str, str]
 
 
 def html_segments(text: str) -> list[Segment]:
@@ -267,8 +282,24 @@ def html_segments(text: str) -> list[Segment]:
 
     Regular expressions rather than an HTML parser: the pages are our own
     well-formed output, and this runs on every page as it is rendered."""
+    return located(text, html_parts(text))
+
+
+def located(text: str, parts: list[Part]) -> list[Segment]:
+    """`html_parts` of the page `text` as segments located by source line."""
+    newlines = [m.start() for m in _NEWLINE.finditer(text)]
+    return [
+        (f"line {bisect.bisect_left(newlines, offset) + 1}" + (f" ({attr})" if attr else ""), raw)
+        for offset, attr, raw in parts
+    ]
+
+
+def html_parts(text: str) -> list[Part]:
+    """The text content and read attributes of HTML `text` (see `html_segments`)
+    with their offsets: a text node's where its first visible character is, an
+    attribute's where its tag starts."""
     parts: list[tuple[int, str, str]] = []  # (source offset, attribute or "", raw text)
-    hidden = [(m.start(), m.end()) for m in _HIDDEN.finditer(text)]
+    hidden = [(m.start(), m.end()) for m in HIDDEN.finditer(text)]
     cursor, spans = 0, []
     for start, end in hidden:
         spans.append((cursor, start))
@@ -285,17 +316,14 @@ def html_segments(text: str) -> list[Segment]:
             position = tag.end()
         if finish > position:
             parts.append((position, "", text[position:finish]))
-    newlines = [m.start() for m in _NEWLINE.finditer(text)]
-    segments = []
+    found = []
     for offset, attribute, raw in parts:
         if not raw.strip():
             continue
         if not attribute:  # a text node's line is where its text starts, not its whitespace
             offset += len(raw) - len(raw.lstrip())
-        line = bisect.bisect_left(newlines, offset) + 1
-        where = f"line {line}" + (f" ({attribute})" if attribute else "")
-        segments.append((where, html.unescape(raw)))
-    return segments
+        found.append((offset, attribute, html.unescape(raw)))
+    return found
 
 
 def csv_segments(text: str) -> list[Segment]:

@@ -83,17 +83,20 @@ def _read_csv(path: Path, encoding: str, delimiter: str | None, label: str) -> T
             line = reader.line_num
             if len(rows) >= MAX_ROWS:
                 raise UnsafeInputError(label, f"more than {MAX_ROWS} rows; refused")
-            if not any(c.strip() for c in cells):
+            stripped = [c.strip() for c in cells]
+            if not any(stripped):
                 continue
-            for cell in cells:
-                if len(cell) > MAX_CELL_CHARS:
-                    raise UnsafeInputError(
-                        label,
-                        f"a field is longer than {MAX_CELL_CHARS} characters; refused",
-                        where=f"row {line}",
-                    )
-            row = {h: (cells[i].strip() if i < len(cells) else "") for i, h in enumerate(header)}
-            if any(c.strip() for c in cells[len(header) :]):
+            if max(map(len, cells)) > MAX_CELL_CHARS:
+                raise UnsafeInputError(
+                    label,
+                    f"a field is longer than {MAX_CELL_CHARS} characters; refused",
+                    where=f"row {line}",
+                )
+            if len(stripped) < len(header):
+                stripped += [""] * (len(header) - len(stripped))
+            # extra cells beyond the header are not columns; a repeated "" header: the last cell
+            row = dict(zip(header, stripped, strict=False))
+            if any(stripped[len(header) :]):
                 row["__extra__"] = EXTRA_SEPARATOR.join(cells[len(header) :])
             rows.append((str(line), row))
     except csv.Error as exc:

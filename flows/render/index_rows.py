@@ -8,19 +8,36 @@ data (and of the code and templates: the cache's salt is the warehouse's
 shared key). A re-run after a one-case change renders that case's rows and
 reuses the others; a cold run renders every row through the same macros, so
 the page is the same either way.
+
+The page is audited as it is rendered (`index_page`), from the rows' cached
+texts: it is rendered with a slot token in each row's place, the rows are put
+in the slots, and the page's segment texts are the skeleton's (parsed each
+run, a few kB) and the rows' (parsed once per distinct row, with whether one
+holds a title and a capitalised word) in page order. That is exactly what
+`audit.html_segments` reads in the whole page when every seam falls between
+tags (`seams_hold`, `RowCache.reading`; else the whole page is parsed). The
+roster names are searched in all of it read as one text, as `NameScreen.hits`
+does, so a name split across two rows is still found; a hit of either kind
+parses the whole page to say exactly where.
 """
 
 from __future__ import annotations
 
 import hashlib
 import marshal
+import re
+import secrets
 from pathlib import Path
 
 import jinja2
 from markupsafe import Markup
 
+from flows.privacy import audit
+
 #: bumped when the cache's format changes (older caches are ignored)
-FORMAT = 1
+FORMAT = 3
+#: what may not be in a row for its segments to be read apart from the page's
+_SEAM_BREAKERS = re.compile(r"<!--|-->|</?(?:style|script|template)\b", re.I)
 TEMPLATE = "index_rows.html"
 KINDS = ("overview", "typology", "matrix")
 
@@ -33,6 +50,10 @@ class RowCache:
         self.path, self.salt = path, salt
         self.saved: dict[str, dict[str, str]] = {kind: {} for kind in KINDS}
         self.used: dict[str, dict[str, str]] = {kind: {} for kind in KINDS}
+        #: per distinct row (digest of its HTML): its text as the audit reads it,
+        #: whether a part holds a title and a capitalised word, whether its seams hold
+        self.saved_readings: dict[str, tuple[str, bool, bool]] = {}
+        self.used_readings: dict[str, tuple[str, bool, bool]] = {}
         self.rendered = 0
         if path is None:
             return
@@ -41,7 +62,7 @@ class RowCache:
         except (OSError, EOFError, ValueError, TypeError):
             return
         if isinstance(data, dict) and (data.get("format"), data.get("salt")) == (FORMAT, salt):
-            self.saved = data["rows"]
+            self.saved, self.saved_readings = data["rows"], data["readings"]
 
     def row(self, env: jinja2.Environment, kind: str, data: dict) -> Markup:
         """The macro `kind` of templates/index_rows.html over `data`, rendered or reused."""
@@ -53,12 +74,33 @@ class RowCache:
         self.used[kind][digest] = html
         return Markup(html)
 
+    def reading(self, html: str, screen: audit.NameScreen) -> tuple[str, bool, bool]:
+        """A row's `audit.html_parts` texts joined by new lines (as
+        `NameScreen.hits` reads them), whether one holds a title and a
+        capitalised word, and whether the row starts and ends at a tag with no
+        comment, style or script boundary inside; once per distinct row (the
+        salt holds the names searched for)."""
+        digest = hashlib.sha256(html.encode()).hexdigest()
+        found = self.used_readings.get(digest) or self.saved_readings.get(digest)
+        if found is None:
+            texts = [text for _, _, text in audit.html_parts(html)]
+            inner = html.strip()
+            seams = inner.startswith("<") and inner.endswith(">")
+            found = (
+                "\n".join(texts),
+                bool(screen.titled_in(texts)),
+                seams and not _SEAM_BREAKERS.search(html),
+            )
+        self.used_readings[digest] = found
+        return found
+
     def save(self) -> None:
         """Keep the rows this page used (the others go)."""
         if self.path is None:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         data = {"format": FORMAT, "salt": self.salt, "rows": self.used}
+        data["readings"] = self.used_readings
         self.path.write_bytes(marshal.dumps(data))
         self.path.chmod(0o600)
 
@@ -72,3 +114,59 @@ def case_rows(env: jinja2.Environment, context: dict, cache: RowCache | None = N
         "typology": {c["case_id"]: cache.row(env, "typology", c) for c in context["cases"]},
         "matrix": [cache.row(env, "matrix", row) for row in context["rows"]],
     }
+
+
+def index_page(
+    env: jinja2.Environment, context: dict, cache: RowCache, screen: audit.NameScreen
+) -> tuple[str, list[str]]:
+    """The index page (`templates/index.html`) and where names are in it
+    (`NameScreen.hits` of its `audit.html_segments`, worked out from the
+    rows' cached segments; see the module docstring)."""
+    rows = case_rows(env, context, cache)
+    htmls: list[str] = []
+    nonce = secrets.token_hex(8)  # a row's place: no text of the study can spell it
+
+    def slot(html: Markup) -> Markup:
+        htmls.append(str(html))
+        return Markup(f"\x00{nonce}:{len(htmls) - 1}\x00")
+
+    slotted = {
+        "overview": [slot(h) for h in rows["overview"]],
+        "typology": {case_id: slot(h) for case_id, h in rows["typology"].items()},
+        "matrix": [slot(h) for h in rows["matrix"]],
+    }
+    skeleton = env.get_template("index.html").render(case_rows=slotted, **context)
+    pieces = re.split(f"\x00{nonce}:(\\d+)\x00", skeleton)  # text, slot number, text, ...
+    page = "".join(p if i % 2 == 0 else htmls[int(p)] for i, p in enumerate(pieces))
+    if skeleton.count("\x00") != len(pieces) - 1 or not seams_hold(pieces, skeleton):
+        return page, screen.hits(audit.html_segments(page))
+    texts, titled = [], False
+    for i, piece in enumerate(pieces):
+        if i % 2 == 0:
+            found = [text for _, _, text in audit.html_parts(piece)]
+            titled = titled or bool(screen.titled_in(found))
+            texts += found
+            continue
+        text, row_titled, row_seams = cache.reading(htmls[int(piece)], screen)
+        if not row_seams:
+            return page, screen.hits(audit.html_segments(page))
+        titled = titled or row_titled
+        texts += [text] if text else []
+    if titled or screen.holds_roster_name("\n".join(texts)):
+        return page, screen.hits(audit.html_segments(page))  # located exactly
+    return page, []
+
+
+def seams_hold(pieces: list[str], skeleton: str) -> bool:
+    """Whether every slot of the skeleton sits between tags, with only
+    whitespace beside it, outside any comment, style or script (the rows' own
+    seams: `RowCache.reading`)."""
+    if any("\x00" in m.group() for m in audit.HIDDEN.finditer(skeleton)):
+        return False
+    texts = pieces[0::2]
+    for before, after in zip(texts, texts[1:], strict=False):
+        if before[before.rfind(">") + 1 :].strip() or before.rfind("<") > before.rfind(">"):
+            return False
+        if after[: after.find("<") if "<" in after else len(after)].strip():
+            return False
+    return True
