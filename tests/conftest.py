@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-# Unit tests must never orchestrate by accident: without a harness, Prefect may
-# not start a temporary server (tests/test_flow.py brings its own harness).
+# Unit tests must never orchestrate by accident: Prefect may not start a temporary
+# server (tests/test_flow.py allows it, for its module only, and runs on that server).
 os.environ["PREFECT_SERVER_ALLOW_EPHEMERAL_MODE"] = "false"
 # Each test session gets its own Prefect home: cached task results (kept under
 # PREFECT_HOME/storage) must not leak from one session, or another checkout, into the next.
@@ -196,7 +196,7 @@ def tiny_roster() -> list[list[str]]:
 # The slowest files go first (SLOW_FIRST), so that neither worker is left with
 # a long file at the end while the other idles.
 JOINED = {
-    # checks the guard of this conftest holds again once test_flow's harness is gone
+    # checks the guard of this conftest holds again once test_flow's server is gone
     "tests/test_orchestration.py::test_ephemeral_guard_holds_outside_the_flow_harness": (
         "tests/test_flow.py"
     ),

@@ -1,31 +1,115 @@
-"""The Prefect flow end to end, under one module-scoped Prefect test harness."""
+"""The Prefect flow end to end, on the temporary server Prefect falls back to
+when no server is up (a user's run without `make ui`), shared by the module."""
 
 from __future__ import annotations
 
 import json
 import logging
+import os
 from pathlib import Path
 
 import pytest
+from tests_support import TWO_CASES
 
 from flows import stages
 from flows.errors import LeakError
 from flows.privacy.audit import NameScreen
 
 
+def _dead_port() -> int:
+    import socket
+
+    with socket.socket() as sock:  # a loopback port where nothing listens
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _drain_and_stop(server) -> None:
+    """Flush the log and event workers to the server, then stop it (as Prefect's
+    test harness does on exit)."""
+    import inspect
+
+    from prefect.events.worker import EventsWorker
+    from prefect.logging.handlers import APILogWorker
+    from prefect.utilities.asyncutils import run_coro_as_sync
+
+    async def drain() -> None:
+        try:
+            drained = APILogWorker.instance().drain()
+            if inspect.isawaitable(drained):
+                await drained
+        except RuntimeError:  # never started
+            pass
+        drained = EventsWorker.drain_all()
+        if inspect.isawaitable(drained):
+            await drained
+
+    run_coro_as_sync(drain())
+    server.stop()
+
+
 @pytest.fixture(scope="module")
-def prefect_harness():
-    """One Prefect server for this module only: when the module ends the harness
-    exits, and the guard of conftest (no temporary server, no API URL) holds again
+def prefect_server():
+    """The real path of a run with no `make ui` server, and the module's server:
+    settings.configure() (what importing the pipeline runs) probes the UI port,
+    nothing answers there, so no API URL is set and the project's defaults
+    (telemetry off) apply; the first flow then gets the temporary loopback server
+    Prefect starts for it. Every flow of this module reports to that one server
+    (its URL pinned, so Dask's worker processes find it too). On exit the server
+    stops and the guard of conftest (no temporary server, no API URL) holds again
     for every later test (test_orchestration checks it)."""
-    from prefect.testing.utilities import prefect_test_harness
+    from prefect import flow, get_client
+    from prefect.server.api.server import SubprocessASGIServer
+    from prefect.settings import (
+        PREFECT_API_URL,
+        PREFECT_SERVER_ALLOW_EPHEMERAL_MODE,
+        PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS,
+        temporary_settings,
+    )
 
-    with prefect_test_harness(server_startup_timeout=120):
-        yield
+    from flows.orchestration import settings
+
+    @flow
+    def where() -> str:
+        return str(get_client().api_url)
+
+    dead_port = _dead_port()
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("TRIANGULATE_UI_PROBE", "on")
+        env.setenv("UI_PORT", str(dead_port))
+        env.delenv("PREFECT_API_URL", raising=False)
+        env.delenv("PREFECT_SERVER_ANALYTICS_ENABLED", raising=False)
+        settings.configure()
+        seen = {"dead_port": dead_port, "api_url_set": "PREFECT_API_URL" in os.environ}
+        fallback = {PREFECT_SERVER_ALLOW_EPHEMERAL_MODE: True}
+        fallback[PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS] = 120  # 2 busy cores
+        with temporary_settings(updates=fallback):
+            seen["api"] = where()
+            server = SubprocessASGIServer._instances[None]
+            try:
+                environ = Path(f"/proc/{server.server_process.pid}/environ").read_bytes()
+                seen["server_env"] = dict(
+                    item.split("=", 1) for item in environ.decode().split("\0") if "=" in item
+                )
+                with temporary_settings(updates={PREFECT_API_URL: seen["api"]}):
+                    yield seen
+            finally:
+                _drain_and_stop(server)
+
+
+def test_without_a_server_runs_fall_back_to_a_temporary_one(prefect_server):
+    """No `make ui` server (nothing at the UI port): no API URL was set, and the
+    flow ran against a temporary server Prefect started on loopback, with the
+    project's defaults in its environment (telemetry off)."""
+    api = prefect_server["api"]
+    assert not prefect_server["api_url_set"]
+    assert api.startswith("http://127.0.0.1:") and api.rstrip("/").endswith("/api"), api
+    assert f":{prefect_server['dead_port']}/" not in api
+    assert prefect_server["server_env"]["PREFECT_SERVER_ANALYTICS_ENABLED"].lower() == "false"
 
 
 @pytest.fixture(scope="module")
-def flow_run(prefect_harness, demo_dir, tmp_path_factory):
+def flow_run(prefect_server, demo_dir, tmp_path_factory):
     from flows.orchestration.pipeline import triangulate_study
 
     out = tmp_path_factory.mktemp("flow") / "demo"
@@ -84,24 +168,25 @@ def test_flow_logs_hold_no_names_or_excerpt_text(flow_run, demo_dir):
     assert not [t for t in tasks if screen.holds_name(t)]
 
 
-def test_rerun_after_one_case_change_rerenders_only_that_case(prefect_harness, demo_dir, tmp_path):
+def test_rerun_after_one_case_change_rerenders_only_that_case(prefect_server, make_study, tmp_path):
+    """Five runs of a two-case study through the flow: the first renders both, the
+    second reuses both, a changed excerpt of B re-renders B alone, a cached page
+    whose stored file is gone is rebuilt, and `force` renders both again."""
     import csv
-    import shutil
 
     from flows.orchestration.pipeline import triangulate_study
 
-    study = tmp_path / "study"
-    shutil.copytree(demo_dir, study)
+    study = make_study(TWO_CASES)
     out = tmp_path / "out"
     # forced: other tests of this session may have cached these very dossiers already
     first = triangulate_study(study_dir=study, out_dir=out, force=True)
-    assert first["rendered"] == [f"P{i}" for i in range(1, 10)]
+    assert first["rendered"] == ["A", "B"]
 
     second = triangulate_study(study_dir=study, out_dir=out)
-    assert second["rendered"] == [] and len(second["reused"]) == 9
+    assert second["rendered"] == [] and second["reused"] == ["A", "B"]
 
     rows = list(csv.DictReader((study / "excerpts.csv").open(encoding="utf-8")))
-    target = next(r for r in rows if r["case_id"] == "P3")
+    target = next(r for r in rows if r["case_id"] == "B")
     target["text"] = target["text"] + " That is how it was."
     with (study / "excerpts.csv").open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
@@ -109,35 +194,41 @@ def test_rerun_after_one_case_change_rerenders_only_that_case(prefect_harness, d
         writer.writerows(rows)
     before = {p.name: p.read_bytes() for p in (out / "cases").glob("*.html")}
     third = triangulate_study(study_dir=study, out_dir=out)
-    assert third["rendered"] == ["P3"]
+    assert third["rendered"] == ["B"]
     after = {p.name: p.read_bytes() for p in (out / "cases").glob("*.html")}
-    assert [name for name in sorted(before) if before[name] != after[name]] == ["P3.html"]
-    # the cache holds exactly this run's pages (P3's old page is gone), owner-only
+    assert [name for name in sorted(before) if before[name] != after[name]] == ["B.html"]
+    # the cache holds exactly this run's pages (B's old page is gone), owner-only
     store = stages.store_dir(out)
     stored = sorted((store / "dossiers").glob("*"))
-    assert len(stored) == 9 and all(p.stat().st_mode & 0o777 == 0o600 for p in stored)
+    assert len(stored) == 2 and all(p.stat().st_mode & 0o777 == 0o600 for p in stored)
     assert (store / "annotations.parquet").stat().st_mode & 0o777 == 0o600
 
     # a cached dossier whose stored file is gone is rebuilt
     for stored in (stages.store_dir(out) / "dossiers").glob("*.html"):
         stored.unlink()
-    fourth = triangulate_study(study_dir=study, out_dir=out, rebuild_cases=["P1"])
+    fourth = triangulate_study(study_dir=study, out_dir=out, rebuild_cases=["A"])
     assert sorted(p.name for p in (out / "cases").glob("*.html")) == sorted(after)
-    assert "P1" in fourth["rendered"]
+    assert "A" in fourth["rendered"]
     assert {p.name: p.read_bytes() for p in (out / "cases").glob("*.html")} == after
 
     forced = triangulate_study(study_dir=study, out_dir=out, force=True)
-    assert len(forced["rendered"]) == 9
+    assert forced["rendered"] == ["A", "B"]
 
 
 def test_artifacts_hold_counts_not_names(flow_run, demo_dir):
+    """The demo run's artifacts (other runs of this module report to the same
+    server: only the flow run that published `flow_run`'s folder is read)."""
     import asyncio
 
     from prefect.client.orchestration import get_client
 
+    _, out, _ = flow_run
+
     async def read():
         async with get_client() as client:
-            return await client.read_artifacts()
+            runs = await client.read_flow_runs()
+            (run,) = [r for r in runs if r.parameters.get("out_dir") == str(out)]
+            return [a for a in await client.read_artifacts() if a.flow_run_id == run.id]
 
     found = {a.key: a for a in asyncio.run(read()) if a.key}
     assert {"run-summary", "case-classification", "render-progress"} <= set(found)
@@ -148,21 +239,29 @@ def test_artifacts_hold_counts_not_names(flow_run, demo_dir):
     assert "9 dossiers" in str(found["run-summary"].data)
 
 
-def test_dask_local_cluster_gives_identical_dossiers(prefect_harness, flow_run, demo_dir, tmp_path):
+def test_dask_cluster_gives_identical_dossiers(prefect_server, flow_run, demo_dir, tmp_path):
+    """The demo on a Dask cluster (one worker process: the per-case tasks are
+    pickled, run and returned across processes) gives the thread runner's bytes."""
+    from distributed import LocalCluster
+
     from flows.orchestration.pipeline import run_study
 
     _, threads_out, _ = flow_run
     out = tmp_path / "dask"
-    summary = run_study(demo_dir, out, force=True, runner="dask")
+    cluster = LocalCluster(
+        n_workers=1, threads_per_worker=2, processes=True, dashboard_address=None
+    )
+    with cluster:
+        summary = run_study(
+            demo_dir, out, force=True, runner="dask", dask_address=cluster.scheduler_address
+        )
     assert summary["rendered"] == [f"P{i}" for i in range(1, 10)]
     for path in threads_out.rglob("*"):
         if path.is_file() and path.suffix in (".html", ".csv"):
             assert path.read_bytes() == (out / path.relative_to(threads_out)).read_bytes(), path
 
 
-def test_flow_audits_its_log_lines_and_artifacts(
-    prefect_harness, make_study, tmp_path, monkeypatch
-):
+def test_flow_audits_its_log_lines_and_artifacts(prefect_server, make_study, tmp_path, monkeypatch):
     """A real flow run in which one log line and the run-summary artifact carry a
     roster name (planted by wrapping two of the flow's own steps): the audit
     names both places, the run fails and nothing is published or created."""
@@ -202,7 +301,7 @@ def _cli(*args: str):
     return result, " ".join(result.output.split())
 
 
-def test_cli_run_publishes_and_says_where(prefect_harness, make_study, tmp_path):
+def test_cli_run_publishes_and_says_where(prefect_server, make_study, tmp_path):
     """`triangulate run STUDY --out OUT` through the real command: two cases
     (A, B) published, the table of files read and loaded, where to open them."""
     rows = [["E1", "I1", "A", "Intervention/Walking/Present", "", "1", "AK", "We walk."]]
@@ -214,7 +313,7 @@ def test_cli_run_publishes_and_says_where(prefect_harness, make_study, tmp_path)
     assert sorted(p.name for p in (out / "cases").glob("*.html")) == ["A.html", "B.html"]
 
 
-def test_cli_run_failure_paragraph(prefect_harness, make_study, tmp_path, monkeypatch):
+def test_cli_run_failure_paragraph(prefect_server, make_study, tmp_path, monkeypatch):
     """An unexpected failure inside the flow (here the disk, while listing cases)
     ends the command with exit code 1 and one paragraph: what failed, that
     nothing was published and the previous dossiers stand, where the partial
@@ -238,7 +337,7 @@ def test_cli_run_failure_paragraph(prefect_harness, make_study, tmp_path, monkey
     assert (out / "index.html").read_text(encoding="utf-8") == "previous run"
 
 
-def test_cli_run_leak_is_a_clear_error(prefect_harness, make_study, tmp_path, tiny_roster):
+def test_cli_run_leak_is_a_clear_error(prefect_server, make_study, tmp_path, tiny_roster):
     """A name that reaches a page (a person id that is a first name, printed as a
     label) fails the command with exit code 2 and the audit's message."""
     for row in tiny_roster:

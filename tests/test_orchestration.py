@@ -1,5 +1,7 @@
-"""Orchestration pieces that need no flow run: server fallback, the deployment's
-form model, task runners, retries, the dossier server."""
+"""Orchestration pieces that need no flow run: the UI server probe, the
+deployment's form model, task runners, retries, the dossier server. (The
+fallback to a temporary server, when no server is up, is the server of
+tests/test_flow.py: its module fixture takes that path.)"""
 
 from __future__ import annotations
 
@@ -41,63 +43,6 @@ def test_runs_report_to_a_running_ui_server(monkeypatch, fake_prefect_server):
     import os
 
     assert os.environ["PREFECT_API_URL"] == f"http://127.0.0.1:{fake_prefect_server}/api"
-
-
-FALLBACK_RUN = """
-import os
-from flows.orchestration import pipeline  # importing the pipeline runs settings.configure()
-from prefect import flow, get_client
-
-assert "PREFECT_API_URL" not in os.environ, os.environ.get("PREFECT_API_URL")
-
-@flow
-def where() -> str:
-    return str(get_client().api_url)
-
-print("api", where())
-print("analytics", os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"])
-"""
-
-
-def test_without_a_server_prefect_falls_back_to_a_temporary_one(tmp_path):
-    """The real path of a run with no `make ui` server: a fresh process imports the
-    pipeline (which probes the UI port; nothing answers there), runs a flow, and
-    Prefect starts a temporary server on loopback for it; the project's defaults
-    (telemetry off) are in force. Its own Prefect home, so nothing is written to
-    the project's `.prefect/`."""
-    import os
-    import socket
-    import subprocess
-    import sys
-
-    with socket.socket() as sock:  # a loopback port where nothing listens
-        sock.bind(("127.0.0.1", 0))
-        dead_port = sock.getsockname()[1]
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith("PREFECT_") and key != "TRIANGULATE_UI_PROBE"
-    }
-    env.update(
-        PREFECT_HOME=str(tmp_path / "prefect-home"),
-        PREFECT_SERVER_ALLOW_EPHEMERAL_MODE="true",
-        UI_PORT=str(dead_port),
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", FALLBACK_RUN],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
-    lines = dict(line.split(" ", 1) for line in done.stdout.splitlines() if " " in line)
-    api = lines["api"]
-    assert api.startswith("http://127.0.0.1:") and api.rstrip("/").endswith("/api"), api
-    assert f":{dead_port}/" not in api
-    assert lines["analytics"] == "false"
-    assert (tmp_path / "prefect-home").is_dir()
 
 
 def test_deployment_form_is_a_typed_model():
@@ -204,9 +149,10 @@ def test_artifact_texts_hold_counts_only(demo_dir, demo_out):
 
 def test_ephemeral_guard_holds_outside_the_flow_harness():
     """conftest forbids a temporary Prefect server, so a flow started by accident
-    in a unit test fails at once. tests/test_flow.py's harness is module-scoped:
-    this test runs after it in a full run (files run in name order) and checks
-    that the harness left no API URL behind and the guard holds again."""
+    in a unit test fails at once. tests/test_flow.py's temporary server is
+    module-scoped: this test runs after that module in the same process (JOINED
+    in conftest) and checks that it left no API URL behind and the guard holds
+    again."""
     import os
 
     from prefect import flow

@@ -14,7 +14,6 @@ from __future__ import annotations
 import inspect
 import json
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -24,6 +23,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from tests_support import TWO_CASES
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -211,14 +211,16 @@ def test_ui_run_of_the_demo_completes_and_publishes(served, tmp_path):
     assert len(_published(out)) == DEMO_CASES
 
 
-def test_ui_run_of_a_custom_study_folder_with_force(served, tmp_path):
-    study = tmp_path / "my study"
-    shutil.copytree(ROOT / "data" / "demo", study)
+def test_ui_run_of_a_custom_study_folder_with_force(served, make_study, tmp_path):
+    """A study folder of the user's own (a path with a space; two cases), forced,
+    with a case to re-render."""
+    (tmp_path / "my study").mkdir()
+    study = make_study(TWO_CASES, base=tmp_path / "my study")
     out = tmp_path / "published"
-    request = {"study_dir": str(study), "out_dir": str(out), "force": True, "cases": ["P3"]}
+    request = {"study_dir": str(study), "out_dir": str(out), "force": True, "cases": ["B"]}
     run = _run_deployment(served, request)
     assert run["state"]["type"] == "COMPLETED", run["state"]
-    assert len(_published(out)) == DEMO_CASES
+    assert [p.name for p in _published(out)] == ["A.html", "B.html"]
     assert run["parameters"]["request"]["force"] is True
 
 
@@ -231,12 +233,14 @@ def test_ui_run_that_cannot_start_says_what_to_do(served, tmp_path):
     assert not (tmp_path / "x").exists()
 
 
-def test_custom_run_from_the_ui_form_in_chromium(served, tmp_path):
-    """Deployment page → Run → Custom run → fill the typed form → Submit → Completed."""
+def test_custom_run_from_the_ui_form_in_chromium(served, make_study, tmp_path):
+    """Deployment page → Run → Custom run → fill the typed form (a two-case study
+    in place of the default demo) → Submit → Completed."""
     from playwright.sync_api import sync_playwright
 
     from flows.render.pdf import launch
 
+    study = make_study(TWO_CASES)
     out = tmp_path / "from the form"
     deployment_id = served["deployment"]["id"]
     ARTIFACTS.mkdir(exist_ok=True)
@@ -255,12 +259,14 @@ def test_custom_run_from_the_ui_form_in_chromium(served, tmp_path):
                 and page.get_by_text("Output folder").count()
             )
             assert form.nth(0).input_value() == "data/demo"
+            form.nth(0).fill(str(study))
             form.nth(1).fill(str(out))
             page.get_by_role("switch").first.click()  # Re-render everything
             page.screenshot(path=str(ARTIFACTS / "prefect-custom-run-form.png"), full_page=True)
             page.get_by_role("button", name="Submit").click()
             run = _wait(lambda: _run_with_out_dir(served, str(out)), 60, "the submitted run")
             assert run["parameters"]["request"]["force"] is True
+            assert run["parameters"]["request"]["study_dir"] == str(study)
             run = _wait_for_run(served, run["id"], 300)
             assert run["state"]["type"] == "COMPLETED", run["state"]
             page.goto(f"{served['ui']}/runs/flow-run/{run['id']}")
@@ -268,4 +274,4 @@ def test_custom_run_from_the_ui_form_in_chromium(served, tmp_path):
             page.screenshot(path=str(ARTIFACTS / "prefect-custom-run-completed.png"))
         finally:
             browser.close()
-    assert len(_published(out)) == DEMO_CASES
+    assert [p.name for p in _published(out)] == ["A.html", "B.html"]

@@ -8,6 +8,14 @@ from types import ModuleType
 
 FORMATS = Path(__file__).resolve().parent / "fixtures" / "formats"
 
+# Two cases, A and B, of tests/conftest.py's tiny study (`make_study`): one coded
+# excerpt each, by the case's peer. For flow and server tests that need a whole
+# run but not the demo's nine cases.
+TWO_CASES = [
+    ["E1", "I1", "A", "Intervention/Walking/Present", "", "1", "AK", "We walk."],
+    ["E2", "I3", "B", "Context/Energy/Barrier", "", "1", "AK", "I am so tired."],
+]
+
 
 def replace_once(text: str, old: str, new: str) -> str:
     """Replace exactly one occurrence, so a test cannot silently edit nothing."""
