@@ -467,20 +467,35 @@ def test_each_coding_mapped_or_listed_with_its_reason(tmp_path):
 
 
 def test_structure_from_a_code_folder_is_counted_not_mapped(tmp_path):
-    qda = 'case = { from = "code_folder", folder = "Cases" }'
+    """Codes under the case folder are structure (two here), the folder
+    itself is a code of no theme; a theme coding whose selection carries no
+    case code (nor its source) is listed."""
+    qda = 'case = { from = "code_folder", folder = "Cases" }\ncode_prefix = " T / Sub "'
     definition = study(tmp_path, qda)
+    both = ["Cases/A", "Cases/B", "T/Sub/Context/Energy"]
     codings = [
-        coding("1", "n", "Cases/B", selection_codes=["Cases/B", "Context/Energy"]),
-        coding("2", "n", "Context/Energy", selection_codes=["Cases/B", "Context/Energy"]),
-        coding("3", "n", "Cases", selection_codes=["Cases"]),
+        coding("1", "n", "Cases/B", selection_codes=both, order=(1,)),
+        coding("2", "n", "T/Sub/Context/Energy", selection_codes=both, order=(2,)),
+        coding("3", "n", "Cases", selection_codes=["Cases"], order=(3,)),
+        coding("4", "n", "Cases/A", selection_codes=both, order=(4,)),
+        coding(
+            "5", "n", "T/Sub/Context/Energy", order=(5,), selection_codes=["T/Sub/Context/Energy"]
+        ),
     ]
     rows, cases, structural, rejects = run_map(
         definition, project([source("n")], codings), {"n": SourceInfo(person_id="N")}, {"n": "N"}
     )
-    assert structural == 1
-    assert rows == [("2", "N.2", "N", "N", "Context/Energy", "energy", None, ["B"])]
-    assert rejects == [("3", "Selection 3", unmapped_code("Cases"))]
-    assert cases == {"N": {"B"}}
+    assert structural == 2
+    assert rows == [("2", "N.2", "N", "N", "Context/Energy", "energy", None, ["A", "B"])]
+    no_case = (
+        "no case assigned to this selection (see [qda] case), and the informant has not "
+        'exactly one case in the roster (if by design: [qda] no_case = "programme")'
+    )
+    assert rejects == [
+        ("3", "Selection 3", "code outside the [qda] code_prefix folder"),
+        ("5", "Selection 5", no_case),
+    ]
+    assert cases == {"N": {"A", "B"}}
 
 
 @pytest.mark.parametrize("withdrawn", [False, True])
@@ -490,7 +505,7 @@ def test_programme_level_selection_is_listed_and_kept_without_case(tmp_path, wit
     still an error; a peer's (one roster case) lands on that case."""
     definition = study(tmp_path, 'no_case = "programme"')
     codings = [
-        coding("1", "n", "Context/Energy", order=(1,)),
+        coding("1", "n", "Context/Energy/Barrier", order=(1,)),
         coding("2", "n", "Context/Energy", cases=["Elsewhere"], order=(2,)),
         coding("3", "a", "Context/Energy", order=(3,)),
     ]
@@ -508,7 +523,7 @@ def test_programme_level_selection_is_listed_and_kept_without_case(tmp_path, wit
         return
     assert rows == [
         ("3", "A.1", "A", "A", "Context/Energy", "energy", None, ["A"]),
-        ("1", "N.1", "N", "N", "Context/Energy", "energy", None, []),
+        ("1", "N.1", "N", "N", "Context/Energy/Barrier", "energy", "barrier", []),
     ]
     assert rejects == [
         ("1", "Selection 1", PROGRAMME_LEVEL),
