@@ -174,3 +174,18 @@ def test_an_office_part_with_a_stray_byte_is_still_read(tmp_path):
         ("sheet1.xml cell B1", "Anne"),
     ]
     assert audit.audit(tmp_path, ROSTER) == [{"where": "book.xlsx", "at": "sheet1.xml cell B1"}]
+
+
+def test_a_cells_rich_text_runs_are_read_as_one_text(tmp_path):
+    """An inline-string cell written in two runs ("Hen" bold, "rik" plain) shows
+    "Henrik": the runs are joined as they are shown, and the name found there."""
+    path = tmp_path / "book.xlsx"
+    sheet = (
+        '<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is>'
+        "<r><rPr><b/></rPr><t>Hen</t></r><r><t>rik</t></r></is></c></row></sheetData></worksheet>"
+    )
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", sheet)
+    assert audit.xlsx_segments(path) == [("sheet1.xml cell A1", "Henrik")]
+    roster = [("P1", "peer", ["Henrik"])]
+    assert audit.audit(tmp_path, roster) == [{"where": "book.xlsx", "at": "sheet1.xml cell A1"}]
