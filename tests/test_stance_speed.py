@@ -1,7 +1,5 @@
 """The stance reader's speed changes read exactly what the slower code read.
 
-- `WordMatcher` finds what two spaCy PhraseMatchers (on LOWER, and on NORM with
-  each term as written) found, on dev rows and on runs of lexicon terms;
 - `StanceReader.annotate` parses a text read for several themes once, and reads
   each theme as if the text were read for it alone;
 - `FamilyModel.contributions_of` (indices) names the features `contributions`
@@ -12,53 +10,11 @@ The readings themselves are pinned in `test_stance_pinned.py`.
 
 from __future__ import annotations
 
-import random
-
 import pytest
-from spacy.matcher import PhraseMatcher
 
 from flows.nlp.corpus import SCHEME_THEMES, load_set
-from flows.nlp.lexicons import WordMatcher, load_words, shared_pipeline
 from flows.nlp.model import load_model
 from flows.nlp.reader import StanceReader, profile_for
-
-
-def _phrase_matchers(nlp, classes):
-    """What the reader found words with before the trie: two PhraseMatchers."""
-    lower = PhraseMatcher(nlp.vocab, attr="LOWER")
-    lemma = PhraseMatcher(nlp.vocab, attr="NORM")
-    for label, terms in classes.items():
-        lower.add(label, [nlp.make_doc(t) for t in terms if t.strip()])
-        docs = []
-        for term in (nlp.make_doc(t) for t in terms if t.strip()):
-            for token in term:
-                token.norm_ = token.lower_
-            docs.append(term)
-        lemma.add(label, docs)
-
-    def matches(doc) -> dict[str, list[tuple[int, int]]]:
-        found: dict[str, set[tuple[int, int]]] = {}
-        for key, start, end in (*lower(doc), *lemma(doc)):
-            found.setdefault(nlp.vocab.strings[key], set()).add((start, end))
-        return {label: sorted(spans) for label, spans in found.items()}
-
-    return matches
-
-
-@pytest.mark.parametrize("language", ["en", "da"])
-def test_word_matcher_finds_what_the_phrase_matchers_found(language):
-    nlp = shared_pipeline(language)
-    classes = load_words(language)
-    terms = [t for ts in classes.values() for t in ts]
-    rng = random.Random(7)
-    texts = [r.text for r in load_set("dev") if r.language == language][::5]
-    for _ in range(300):  # overlapping and nested terms, capitals, punctuation
-        parts = [rng.choice(terms) for _ in range(rng.randint(1, 6))]
-        parts = [p.upper() if rng.random() < 0.2 else p.capitalize() for p in parts]
-        texts.append(rng.choice([" ", ", ", ". "]).join(parts))
-    matcher, before = WordMatcher(nlp, classes), _phrase_matchers(nlp, classes)
-    for doc in nlp.pipe(texts):
-        assert matcher(doc) == before(doc), doc.text
 
 
 def test_contributions_by_index_are_those_by_name():

@@ -18,6 +18,7 @@ from typing import Any
 import spacy
 from spacy.attrs import LOWER, NORM
 from spacy.language import Language
+from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from flows.errors import TriangulateError
@@ -156,67 +157,40 @@ def pipeline_description(language: str) -> str:
 
 
 class WordMatcher:
-    """Finds every word class's terms in a document: class -> [(start, end)], sorted.
-
-    A term matches a run of tokens whose lower-case forms are the term's, or whose
-    lemmas (NORM) are the term's tokens as written, lower-cased (what two spaCy
-    PhraseMatchers on LOWER and NORM would find). The terms are kept in a trie over
-    their tokens' hashes: a document is read in one pass over its tokens' hashes."""
+    """Finds every word class's terms in a document: class -> [(start, end)]."""
 
     def __init__(self, nlp: Language, classes: dict[str, tuple[str, ...]]):
         self.nlp = nlp
         self.forms = Forms(nlp)
-        #: a trie over the terms' token hashes: hash -> [classes ending here, next tokens]
-        self.terms: dict[int, list] = {}
+        self._labels: dict[int, str] = {}
+        self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.lemma = PhraseMatcher(nlp.vocab, attr="NORM")
         for label, terms in classes.items():
-            for term in terms:
-                if not term.strip():
-                    continue
-                level, node = self.terms, None
-                for token in nlp.make_doc(term):
-                    if level is None:
-                        level = node[1] = {}
-                    node = level.setdefault(token.lower, [(), None])
-                    level = node[1]
-                if label not in node[0]:
-                    node[0] += (label,)
+            docs = [nlp.make_doc(t) for t in terms if t.strip()]
+            self.lower.add(label, docs)
+            lemma_docs = []
+            for doc in (nlp.make_doc(t) for t in terms if t.strip()):
+                for token in doc:
+                    token.norm_ = token.lower_  # the term as written is the lemma to match
+                lemma_docs.append(doc)
+            self.lemma.add(label, lemma_docs)
 
     def __call__(self, doc: Doc) -> dict[str, list[tuple[int, int]]]:
-        return self.read(doc)[2]
-
-    def read(self, doc: Doc) -> tuple[list[str], list[str], dict[str, list[tuple[int, int]]]]:
-        """Every token's lower-case form and lemma, and the terms found."""
-        lows, norms = self.forms.hashes(doc)
-        found: dict[str, set[tuple[int, int]]] = {}
-        terms = self.terms
-        for hashes in (lows, norms) if lows != norms else (lows,):
-            size = len(hashes)
-            for i in [i for i, h in enumerate(hashes) if h in terms]:
-                node = terms[hashes[i]]
-                end = i + 1
-                while True:
-                    labels, following = node
-                    for label in labels:
-                        spans = found.get(label)
-                        if spans is None:
-                            found[label] = {(i, end)}
-                        else:
-                            spans.add((i, end))
-                    if following is None or end >= size:
-                        break
-                    node = following.get(hashes[end])
-                    if node is None:
-                        break
-                    end += 1
-        lower, lemma = self.forms.strings_of(lows, norms)
-        return (
-            lower,
-            lemma,
-            {
-                label: sorted(spans) if len(spans) > 1 else [*spans]
-                for label, spans in found.items()
-            },
-        )
+        labels = self._labels
+        found: dict[str, list[tuple[int, int]]] = {}
+        for key, start, end in (*self.lower(doc), *self.lemma(doc)):
+            label = labels.get(key)
+            if label is None:
+                label = labels[key] = doc.vocab.strings[key]
+            spans = found.get(label)
+            if spans is None:
+                found[label] = [(start, end)]
+            else:
+                spans.append((start, end))
+        return {
+            label: spans if len(spans) == 1 else sorted(set(spans))
+            for label, spans in found.items()
+        }
 
 
 class Forms:
@@ -228,15 +202,8 @@ class Forms:
         self.cache: dict[int, str] = {}
 
     def __call__(self, doc: Doc) -> tuple[list[str], list[str]]:
-        return self.strings_of(*self.hashes(doc))
-
-    @staticmethod
-    def hashes(doc: Doc) -> tuple[list[int], list[int]]:
-        """The hashes of every token's lower-case form and NORM."""
         table = doc.to_array([LOWER, NORM])
-        return table[:, 0].tolist(), table[:, 1].tolist()
-
-    def strings_of(self, lows: list[int], norms: list[int]) -> tuple[list[str], list[str]]:
+        lows, norms = table[:, 0].tolist(), table[:, 1].tolist()
         cache = self.cache
         try:
             return [cache[h] for h in lows], [cache[h] for h in norms]

@@ -322,8 +322,8 @@ class StanceReader:
 
     # -- parsing --------------------------------------------------------------
     def parse(self, doc: Doc) -> Parsed:
-        lower, lemma, found = self.matcher.read(doc)
-        found = masked(found)
+        lower, lemma = self.matcher.forms(doc)
+        found = masked(self.matcher(doc))
         return Parsed(
             lower,
             lemma,
@@ -341,14 +341,16 @@ class StanceReader:
             self.order.gap_words,
         )
 
-    def find_examples(self, doc: Doc, theme_id: str) -> list[str]:
-        """The theme's examples the text names, sorted."""
+    def find_examples(
+        self, doc: Doc, theme_id: str, named: Iterable[str] | None = None
+    ) -> list[str]:
+        """The theme's examples the text names, sorted (`named`: what `self.examples`
+        found in the doc, when known)."""
         if not self.has_examples:
             return []
         prefix = f"{theme_id}|"
-        return sorted(
-            label[len(prefix) :] for label in self.examples(doc) if label.startswith(prefix)
-        )
+        found = self.examples(doc) if named is None else named
+        return sorted(label[len(prefix) :] for label in found if label.startswith(prefix))
 
     # -- reading --------------------------------------------------------------
     def read_doc(self, doc: Doc, theme_id: str, component: str | None = None) -> Reading:
@@ -499,6 +501,9 @@ class StanceReader:
             yield from self._answers([(docs[text], theme, kind) for text, kind, theme in batch])
 
     def _answers(self, batch: list[tuple[Doc, str, str | None]]):
+        named: dict[int, dict] = {}  # the examples of a doc read for several themes
         for (doc, theme_id, _), reading in zip(batch, self.read_docs(batch), strict=True):
             suggestion = Suggestion(reading.label, reading.confidence, reading.cues)
-            yield suggestion, self.find_examples(doc, theme_id)
+            if self.has_examples and id(doc) not in named:
+                named[id(doc)] = self.examples(doc)
+            yield suggestion, self.find_examples(doc, theme_id, named.get(id(doc)))
