@@ -118,10 +118,11 @@ def test_bare_qde_reads_only_its_sources_folder(tmp_path):
 
 def test_coding_without_a_code_reference_has_no_code(tmp_path):
     """A Coding without CodeRef, or with one lacking targetGUID, is read with
-    no code (the mapping lists it as an unknown code reference)."""
+    no code (the mapping lists it as an unknown code reference); two codings
+    without a guid are not duplicates of each other."""
     qde = small_project().replace(
         '<Coding guid="k1"><CodeRef targetGUID="c2"/></Coding>',
-        '<Coding guid="k1"/>\n<Coding guid="k2"><CodeRef/></Coding>',
+        "<Coding/>\n<Coding><CodeRef/></Coding>",
     )
     fb.write_qdpx(tmp_path / "project.qdpx", qde, {"t.txt": b"R: tired.\n"})
     project = read_refi(tmp_path / "project.qdpx", definition(tmp_path), Rejects())

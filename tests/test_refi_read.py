@@ -100,7 +100,7 @@ PROJECT = f"""<?xml version="1.0" encoding="utf-8"?>
 <PlainTextSelection guid="sel-h6" startPosition="999" endPosition="999">
 <Coding guid="cod-h6"><CodeRef targetGUID="c-energy"/></Coding>
 </PlainTextSelection>
-<Coding guid="cod-whole"><CodeRef targetGUID="c-walk"/></Coding>
+<Coding guid="cod-whole" creatingUser="u1"><CodeRef targetGUID="c-walk"/></Coding>
 <VariableValue><VariableRef targetGUID="v-part"/><TextValue> A </TextValue></VariableValue>
 <VariableValue><VariableRef targetGUID="v-age"/><IntegerValue>sixty</IntegerValue></VariableValue>
 <VariableValue><VariableRef targetGUID="v-cons"/><BooleanValue>1</BooleanValue></VariableValue>
@@ -134,6 +134,7 @@ PROJECT = f"""<?xml version="1.0" encoding="utf-8"?>
 <PlainTextSelection guid="sel-r1" startPosition="0" endPosition="3">
 <Coding guid="cod-r1"><CodeRef targetGUID="c-walk"/></Coding>
 </PlainTextSelection>
+<Coding guid="cod-r2"><CodeRef targetGUID="c-walk"/></Coding>
 </TextSource>
 </Sources>
 <Notes>
@@ -214,7 +215,14 @@ def test_every_element_read_or_listed(tmp_path):
         + ("TextSource s-henrik", henrik_vars, ["A"], ["Intervention/Walking"], None),
         "s-nurse": ("Nurse.docx", at('guid="s-nurse" name'), "TextSource s-nurse")
         + ({"Participant": "N", "Interviewed": "2024-03-01"}, [], [], None),
-        "s-rich": ("s-rich", at('guid="s-rich"'), "TextSource s-rich", {}, [], [])
+        "s-rich": (
+            "s-rich",
+            at('guid="s-rich"'),
+            "TextSource s-rich",
+            {},
+            [],
+            ["Intervention/Walking"],
+        )
         + (rich_problem,),
     }
     assert project.case_variables == {"A": {"Walking group": "Lakeside", "Age": "61"}, "B": {}}
@@ -227,7 +235,7 @@ def test_every_element_read_or_listed(tmp_path):
         + (1, "We walk", (h1, h1 + 7, present, "cod-h1"), [], [present, energy], h1_notes, False),
         (at('"cod-h1b"'), "PlainTextSelection sel-h1", "s-henrik", energy, "Coder A", 1)
         + ("We walk", (h1, h1 + 7, energy, "cod-h1b"), [], [present, energy], h1_notes, False),
-        (at('"cod-whole"'), "TextSource s-henrik/Coding", "s-henrik", walk, "", 1)
+        (at('"cod-whole"'), "TextSource s-henrik/Coding", "s-henrik", walk, "Coder A", 1)
         + (HENRIK.strip(), (0, len(HENRIK), walk, "cod-whole"), [], [walk], [], False),
         (at('"cod-n1"'), "PlainTextSelection sel-n1", "s-nurse", energy, "Coder A", 2)
         + ("Henrik walks", (n1, n1 + 12, energy, "cod-n1"), ["A"], [energy])
@@ -273,9 +281,10 @@ def test_every_element_read_or_listed(tmp_path):
         (at('"cod-h6"'), "PlainTextSelection sel-h6", out_of_range),
         (at('"cod-h1"', 2), "PlainTextSelection sel-n2", "duplicate coding guid; ignored"),
         (at('"cod-r1"'), "PlainTextSelection sel-r1", rich_problem),
+        (at('"cod-r2"'), "TextSource s-rich/Coding", rich_problem),
     ]
-    # 2 + 1 + 1 + 1 + 1 + 1 + 1 (Henrik), 4 (nurse), 2 (picture), 1 (rich)
-    assert (project.read_codings, project.read_sources, project.skipped_sources) == (15, 6, 1)
+    # 2 + 1 + 1 + 1 + 1 + 1 + 1 (Henrik), 4 (nurse), 2 (picture), 2 (rich)
+    assert (project.read_codings, project.read_sources, project.skipped_sources) == (16, 6, 1)
     assert project.codebook == ["Intervention", walk, present, "Context", energy]
     assert project.scheme == "code-points"
     assert project.scheme_evidence.startswith(
