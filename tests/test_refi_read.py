@@ -142,6 +142,7 @@ PROJECT = f"""<?xml version="1.0" encoding="utf-8"?>
 <Note guid="note-2" plainTextPath="internal://note2.txt"/>
 <Note guid="note-3"><PlainTextContent>Linked note.</PlainTextContent></Note>
 <Note guid="note-4" plainTextPath="internal://latin1.txt"/>
+<Note guid="note-5" plainTextPath="internal://gone.txt"/>
 </Notes>
 <Links>
 <Link originGUID="note-3" targetGUID="sel-n2"/>
@@ -258,6 +259,14 @@ def test_every_element_read_or_listed(tmp_path):
         (at('"Colour"'), "Variable v-bad", "unknown typeOfVariable; ignored"),
         (at('"Age again"'), "Variable v-age", "duplicate variable guid; ignored"),
         (at('"No guid"'), "Variable", "variable without guid or name; ignored"),
+        # a note whose text file is not UTF-8 is listed, not dropped silently
+        (at('"note-4"'), "Note note-4")
+        + ("its text file internal://latin1.txt is not UTF-8 text; ignored",),
+        (
+            at('"note-5"'),
+            "Note note-5",
+            "its text file internal://gone.txt is not in the project; ignored",
+        ),
         (at('"A twice"'), "Case k-a", "case without guid or with a duplicate guid; ignored"),
         (at('"k-unnamed2"'), "Case k-unnamed2", "unnamed case; ignored"),
         (at(">sixty<"), values, "not a valid Integer value; ignored"),

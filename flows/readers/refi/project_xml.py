@@ -129,10 +129,18 @@ class ProjectXml:
             path = note.get("plainTextPath", "")
             if text is None and path.startswith("internal://"):
                 data = container.internal(path[len("internal://") :])
+                if data is None:
+                    self.reject(
+                        note, f"Note {guid}", f"its text file {path} is not in the project; ignored"
+                    )
+                    continue
                 try:
-                    text = decode_text(data) if data is not None else None
+                    text = decode_text(data)
                 except UnicodeDecodeError:
-                    text = None
+                    self.reject(
+                        note, f"Note {guid}", f"its text file {path} is not UTF-8 text; ignored"
+                    )
+                    continue
             if guid and text:
                 notes[guid] = normalise_newlines(text).strip()
         return notes
