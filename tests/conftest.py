@@ -201,17 +201,23 @@ JOINED = {
         "tests/test_flow.py"
     ),
 }
-SLOW_FIRST = [  # xdist starts each worker on two units: flow + review, browser + pdf
-    "tests/test_flow.py",
-    "tests/test_browser.py",
-    "tests/test_review.py",
-    "tests/test_pdf.py",
+# Longest first, by measured cost (docs/testing.md, "Two workers"): the served
+# Prefect server with its four runs, then the flow module on its temporary server,
+# each alone on one worker at the start; the rest fill in as workers free up.
+SLOW_FIRST = [
     "tests/test_ui_run.py",
+    "tests/test_flow.py",
+    "tests/privacy/test_corpus.py",
     "tests/test_incremental.py",
-    "tests/test_orchestration.py",
+    "tests/test_browser.py",
+    "tests/test_review_sheet_fragments.py",
+    "tests/test_review.py",
+    "tests/test_privacy.py",
+    "tests/test_audit_outputs.py",
     "tests/test_bench_smoke.py",
     "tests/test_render.py",
-    "tests/test_audit_outputs.py",
+    "tests/test_readers_surveys.py",
+    "tests/test_pdf.py",
 ]
 
 

@@ -92,12 +92,11 @@ def test_warm_rerun_after_a_case_is_withdrawn_equals_a_cold_run(study, tmp_path)
     assert_same_outputs(warm, cold)
 
 
-def test_the_database_persists_in_the_private_cache(study, tmp_path):
-    out = tmp_path / "out"
-    stages.run_direct(study, out)
-    cache = incremental.cache_database(stages.store_dir(out))
-    assert cache.exists() and not cache.is_relative_to(out)
-    assert (out / stages.DB_NAME).exists()  # published as before
+def test_the_database_persists_in_the_private_cache(demo_out):
+    """The session's run of the demo (read only) kept its warehouse privately."""
+    cache = incremental.cache_database(stages.store_dir(demo_out))
+    assert cache.exists() and not cache.is_relative_to(demo_out)
+    assert (demo_out / stages.DB_NAME).exists()  # published as before
     assert oct(cache.stat().st_mode & 0o777) == oct(0o600)
 
 

@@ -91,15 +91,14 @@ def _fully_coded_copy(demo_dir: Path, target: Path, stances: dict[tuple[str, str
 
 
 @pytest.fixture(scope="module")
-def loop(tmp_path_factory, demo_dir):
+def loop(tmp_path_factory, demo_dir, demo_out):
     """The researcher's whole loop. The demo codes some stances and leaves the rest
-    to the machine; the reference is the demo with every excerpt coded: its own
-    coded stances, and for the rest the machine's reading confirmed by the
-    researcher, or `not_stated` where the reader abstained (`unclear` is no
-    stance a researcher codes)."""
+    to the machine (its readings are taken from the session's run, `demo_out`);
+    the reference is the demo with every excerpt coded: its own coded stances,
+    and for the rest the machine's reading confirmed by the researcher, or
+    `not_stated` where the reader abstained (`unclear` is no stance a
+    researcher codes)."""
     root = tmp_path_factory.mktemp("review-loop")
-    demo_out = root / "demo-out"
-    stages.run_direct(demo_dir, demo_out)
     read = dict(_query(demo_out, "select excerpt_id || '|' || case_id, stance from stg_excerpts"))
     kept = {k: ("not_stated" if v == "unclear" else v) for k, v in read.items()}
     coded_dir, coded_out = root / "coded", root / "coded-out"
