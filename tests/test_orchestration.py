@@ -138,6 +138,7 @@ def test_artifact_texts_hold_counts_only(demo_dir, demo_out):
         "partial agreement",
         "silence",
         "dissonance",
+        "dissonance held back for review",
         "provisional verdicts",
         "classification provisional",
         "stances reviewed / machine-read",

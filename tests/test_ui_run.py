@@ -19,6 +19,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -92,13 +93,22 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _api(url: str, body: dict | None = None, method: str | None = None):
+def _api(url: str, body: dict | None = None, method: str | None = None, attempts: int = 5):
+    """One call of the server's REST API. A 503 is retried: the Prefect server
+    answers 503 for the errors it calls retryable (`is_client_retryable_exception`,
+    e.g. its SQLite database busy on a loaded machine)."""
     data = None if body is None else json.dumps(body).encode()
-    request = urllib.request.Request(
-        url, data=data, method=method, headers={"Content-Type": "application/json"}
-    )
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return json.load(response)
+    for attempt in range(1, attempts + 1):
+        request = urllib.request.Request(
+            url, data=data, method=method, headers={"Content-Type": "application/json"}
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return json.load(response)
+        except urllib.error.HTTPError as error:
+            if error.code != 503 or attempt == attempts:
+                raise
+            time.sleep(attempt)
 
 
 def _wait(predicate, timeout: float, what: str):
