@@ -260,14 +260,16 @@ def test_several_people_or_roles_for_one_source(tmp_path):
 
 
 def test_every_source_not_loaded_is_listed_in_file_order():
-    """By row, then key: d (row 3) before b and a (row 7, a first)."""
+    """By row as a number, then key: d (row 3) before b and a (row 7, a first),
+    then e (row 12: "12" sorts before "3" as text, not as a line)."""
     sources = [source("b", row="7"), source("a", row="7"), source("c", row="2")]
-    sources.append(source("d", row="3"))
+    sources += [source("e", row="12"), source("d", row="3")]
     infos = {
         "a": SourceInfo(problem="no person"),
         "b": SourceInfo(problem="two people"),
         "c": SourceInfo(person_id="A"),
         "d": SourceInfo(problem="no text"),
+        "e": SourceInfo(problem="no text"),
     }
     rejects = Rejects()
     reject_sources(project(sources), infos, rejects)
@@ -275,6 +277,7 @@ def test_every_source_not_loaded_is_listed_in_file_order():
         ("3", "TextSource d", "source not loaded: no text"),
         ("7", "TextSource a", "source not loaded: no person"),
         ("7", "TextSource b", "source not loaded: two people"),
+        ("12", "TextSource e", "source not loaded: no text"),
     ]
     assert {r["file"] for r in rejects.rows} == {"project.qdpx"}
 

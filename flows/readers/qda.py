@@ -262,13 +262,18 @@ def codebook_report(project: QdaProject, study: Study) -> tuple[list[str], dict[
 def reject_sources(project: QdaProject, infos: dict[str, SourceInfo], rejects: Rejects) -> None:
     """List every source that does not become an interview, with why: a source
     read is either loaded or in the rejects (its codings are listed apart)."""
-    for key in sorted(infos, key=lambda k: (project.sources[k].row, k)):
+    for key in sorted(infos, key=lambda k: (_row_order(project.sources[k].row), k)):
         info = infos[key]
         if info.problem:
             source = project.sources[key]
             rejects.add(
                 project.file, source.row, source.element, f"source not loaded: {info.problem}"
             )
+
+
+def _row_order(row: str) -> tuple[int, int, str]:
+    """A row or line number in file order ("9" before "12"); other places after."""
+    return (0, int(row), "") if row.isdigit() else (1, 0, row)
 
 
 def interview_ids(project: QdaProject, infos: dict[str, SourceInfo]) -> dict[str, str]:
