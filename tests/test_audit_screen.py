@@ -57,6 +57,18 @@ def test_holds_name_finds_a_roster_name_alone_and_a_title_alone():
     assert empty.holds_name("we met Dr Hansen today")
 
 
+def test_holds_roster_name_is_the_roster_part_of_hits_on_joined_texts():
+    """`holds_roster_name` (the index audit's one search over its rows' texts
+    joined by new lines) finds a roster name, even split over two rows, and
+    nothing else: no title screen, no names when the roster is empty."""
+    assert ANNE.holds_roster_name("row one\nwe met anne today")
+    assert not ANNE.holds_roster_name("row one\nwe met annex today")
+    assert not ANNE.holds_roster_name("we met Dr Hansen today")  # titles: titled_in
+    split = audit.NameScreen(("Anne Berg",))
+    assert split.holds_roster_name("a row ending Anne\nBerg starts the next")
+    assert not audit.NameScreen(()).holds_roster_name("we met anne today")
+
+
 def test_hits_name_each_place_once_in_order():
     """A name in lines 1 and 3 and twice in line 4: three places, each once."""
     text = "Anne came\nnobody\nand ANNE\nanne, anne"

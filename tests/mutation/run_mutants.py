@@ -62,6 +62,7 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
             "tests/test_audit_segments.py",
             "tests/test_audit_screen.py",
             "tests/test_audit_files.py",
+            "tests/test_index_audit.py",
             "tests/test_unknown_names.py",
             "tests/test_privacy.py",
         ],
