@@ -200,7 +200,8 @@ def test_dedoose_one_coding_per_applied_code(tmp_path):
     """Each "Code: X Applied" column that holds a true value (True, yes, x, 1)
     is one coding of the row; a code column with an empty name is listed and
     the row's other codes still read; a row with no code applied is listed and
-    the rows after it read; the range's start is the position."""
+    the rows after it read; a row without a document is listed, its applied codes
+    counted as read; the range's start is the position."""
     header = ["Media Title", "Excerpt Creator", "Excerpt Range", "Excerpt Copy"]
     header += ["Code: Intervention/Walking Applied", "Code:  Applied"]
     header += ["Code: Context/Energy Applied", "Descriptor: Participant", "Memo"]
@@ -210,6 +211,7 @@ def test_dedoose_one_coding_per_applied_code(tmp_path):
         + ["A", "talk"],
         ["Henrik interview", "AK", "200-210", "Nothing coded.", "False", "", "0", "A", ""],
         ["Supporter interview", "JM", "15-36", "We walk together.", "1", "", "", "A-a", ""],
+        ["", "JM", "40-50", "No title.", "True", "", "yes", "A-a", ""],  # two codings
     ]
     project, rejects = read(tmp_path, "dedoose", rows)
     assert sources(project) == {
@@ -241,8 +243,10 @@ def test_dedoose_one_coding_per_applied_code(tmp_path):
     assert rejects == [
         reject("2", "Code:  Applied", "empty code"),
         reject("3", "codes", "no code applied to this excerpt"),
+        reject("5", "Media Title", "empty document name"),
     ]
-    assert (project.read_codings, project.read_sources) == (5, 2)
+    # 3 loaded, 1 empty code, 1 row with none applied, 2 on the untitled row
+    assert (project.read_codings, project.read_sources) == (7, 2)
     assert project.codebook == ["Intervention/Walking", "Context/Energy"]
 
 

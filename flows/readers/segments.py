@@ -182,8 +182,9 @@ def read_segments(
             continue
         document = _cell(row, columns["document"])
         if not document:
-            n_codes = len(code_columns) or 1
-            project.read_codings += n_codes
+            # the codings the row carries: its applied codes (Dedoose), else one
+            applied = [h for h, _ in code_columns if _cell(row, h).lower() in TRUE]
+            project.read_codings += len(applied) or 1
             rejects.add(file, row_number, columns["document"], "empty document name")
             continue
         source = project.sources.get(document)
