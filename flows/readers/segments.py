@@ -180,10 +180,11 @@ def read_segments(
             project.read_codings += 1
             rejects.add(file, row_number, "row", EXTRA_CELLS)
             continue
+        # Dedoose: the "Code: X Applied" columns that hold a true value
+        applied = [(h, name) for h, name in code_columns if _cell(row, h).lower() in TRUE]
         document = _cell(row, columns["document"])
         if not document:
             # the codings the row carries: its applied codes (Dedoose), else one
-            applied = [h for h, _ in code_columns if _cell(row, h).lower() in TRUE]
             project.read_codings += len(applied) or 1
             rejects.add(file, row_number, columns["document"], "empty document name")
             continue
@@ -204,11 +205,7 @@ def read_segments(
         if case and case not in source.cases:
             source.cases.append(case)
         if code_columns:
-            codes = [
-                (header, name)
-                for header, name in code_columns
-                if _cell(row, header).lower() in TRUE
-            ]
+            codes = applied
             if not codes:
                 project.read_codings += 1
                 rejects.add(file, row_number, "codes", "no code applied to this excerpt")
