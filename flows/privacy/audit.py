@@ -109,14 +109,12 @@ class NameScreen:
         found = bool(self.name_set) and bool(self.matcher.find(text))
         return found or self.unknown.search(text)
 
-    def hits(self, segments: Iterable[Segment], titled: list[str] | None = None) -> list[str]:
+    def hits(self, segments: Iterable[Segment]) -> list[str]:
         """Where names are, one entry per segment holding one. Segments are read
         as one text (a name split across two is found, at the first); a title
-        followed by a capitalised word is looked for in each segment (`titled`:
-        where `titled_in` found one, when the caller knows already)."""
+        followed by a capitalised word is looked for in each segment."""
         segments = list(segments)
-        if titled is None:
-            titled = [segments[i][0] for i in self.titled_in([t for _, t in segments])]
+        titled = [segments[i][0] for i in self.titled_in([t for _, t in segments])]
         return list(dict.fromkeys([*self._roster_hits(segments), *titled]))
 
     def holds_roster_name(self, text: str) -> bool:
