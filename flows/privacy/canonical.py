@@ -118,7 +118,9 @@ def fold_char(char: str) -> str:
         if part in _DASHES or part.isspace():
             out.append(" ")
             continue
-        for folded in part.casefold():
+        # casefold, then lower: casefold maps Cherokee small letters to capitals,
+        # which the lower-casing of `fold`'s plain stretches would undo
+        for folded in part.casefold().lower():
             folded = _SPELLED.get(folded, folded)
             out.append(_confusables().get(folded, folded))
     return "".join(out)
