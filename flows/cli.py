@@ -314,7 +314,9 @@ def synth(
 
 
 def _fail(exc: Exception) -> None:
-    console.print(f"[bold red]error:[/] {escape(str(exc))}")
+    # soft_wrap: rich would cut a long file path with a line break; the terminal
+    # wraps it instead, so the path can be copied whole
+    console.print(f"[bold red]error:[/] {escape(str(exc))}", soft_wrap=True)
     raise typer.Exit(2)
 
 
