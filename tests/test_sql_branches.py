@@ -727,6 +727,46 @@ def test_discordant_fit_on_one_machine_reading_is_held_back(con, con_one_reading
     assert pair == [("partial_agreement", False)]
 
 
+def test_stance_support_per_role_and_over_the_roles(con):
+    """int_stance_support, where decision 0137's rule is written (once): per
+    speaking role, and over the speaking roles together (source null, "*" here).
+    C19 walking: peer 1 coded present -> established; supporter 1 machine absent
+      (0.9) -> 1 < 2, not.
+    C22 walking: supporter 2 machine absent -> 2 >= 2, established.
+    C16 walking: supporter absent at 0.4, low confidence: counts as neither
+      (n_machine 0), not established.
+    C25 activity: peer and supporter 1 machine no_change each: neither role
+      establishes it alone; together 2 -> established (the consensus's support).
+    C24 activity: the peer alone, 1 machine no_change: not, alone or together."""
+    got = {
+        f"{c}/{s or '*'}/{st}": (conf, machine, est)
+        for c, s, st, conf, machine, est in rows(
+            con,
+            "select case_id, source, stance, n_confirmed, n_machine, established "
+            "from int_stance_support where case_id in ('C16', 'C19', 'C22', 'C24', 'C25')",
+        )
+    }
+    assert got == {
+        "C16/peer/present": (1, 0, True),
+        "C16/supporter/absent": (0, 0, False),
+        "C16/*/present": (1, 0, True),
+        "C16/*/absent": (0, 0, False),
+        "C19/peer/present": (1, 0, True),
+        "C19/supporter/absent": (0, 1, False),
+        "C19/*/present": (1, 0, True),
+        "C19/*/absent": (0, 1, False),
+        "C22/peer/present": (1, 0, True),
+        "C22/supporter/absent": (0, 2, True),
+        "C22/*/present": (1, 0, True),
+        "C22/*/absent": (0, 2, True),
+        "C24/peer/no_change": (0, 1, False),
+        "C24/*/no_change": (0, 1, False),
+        "C25/peer/no_change": (0, 1, False),
+        "C25/supporter/no_change": (0, 1, False),
+        "C25/*/no_change": (0, 2, True),
+    }
+
+
 def test_review_rank_and_verdict_basis(con):
     """verdict_basis, what each verdict rests on and which reading to review first:
     C19 walking: a dissonance held back for review (one machine reading; no

@@ -8,10 +8,11 @@
 -- a stance, the consensus is "not_stated" (a role spoke without a direction) or
 -- "unclear" (only readings the suggester abstained on): "mixed" only where
 -- readings really conflict. "not_stated" and "unclear" never vote.
--- few_machine_readings: the consensus stance is not established, i.e. no coded or
--- reviewed reading carries it and fewer than rules.min_machine_readings machine
--- suggestions (not low-confidence) do; a discordant fit on it is held back for
--- review (fit.sql, decision 0137).
+-- few_machine_readings: the consensus stance is not established by the speaking
+-- roles' readings together (int_stance_support's rule, over all of them: a
+-- coded or reviewed reading, or rules.min_machine_readings machine suggestions
+-- from any of the roles); a discordant fit on it is held back for review
+-- (fit.sql, decision 0137).
 with sources as (
     select * from int_source_stances
     where source_kind = 'informant'
@@ -93,23 +94,10 @@ role_counts as (
     group by all
 ),
 
-rules as (
-    select min_machine_readings from cfg_rules
-),
-
-stance_support as (
-    select
-        excerpts.case_id,
-        excerpts.theme_id,
-        excerpts.stance,
-        count(*) filter (where excerpts.basis in ('coded', 'reviewed')) as n_confirmed,
-        count(*) filter (where excerpts.basis = 'suggested' and not excerpts.low_confidence) as n_machine
-    from stg_excerpts as excerpts
-    inner join speaking
-        on speaking.case_id = excerpts.case_id
-        and speaking.theme_id = excerpts.theme_id
-        and speaking.source = excerpts.role
-    group by all
+support as (
+    select case_id, theme_id, stance, established
+    from int_stance_support
+    where source is null
 ),
 
 qualitative_consensus as (
@@ -128,15 +116,12 @@ qualitative_consensus as (
         role_counts.n_roles_present,
         role_counts.n_roles_absent,
         evidence.examples,
-        coalesce(top_stance.stance, 'mixed') <> 'mixed' and not (
-            coalesce(support.n_confirmed, 0) > 0
-            or coalesce(support.n_machine, 0) >= rules.min_machine_readings
-        ) as few_machine_readings
+        coalesce(top_stance.stance, 'mixed') <> 'mixed'
+        and not coalesce(support.established, false) as few_machine_readings
     from evidence
-    cross join rules
     left join top_stance using (case_id, theme_id)
     left join role_counts using (case_id, theme_id)
-    left join stance_support as support
+    left join support
         on support.case_id = evidence.case_id
         and support.theme_id = evidence.theme_id
         and support.stance = top_stance.stance

@@ -6,19 +6,12 @@
 -- only through suggestions below rules.min_suggestion_confidence (every reading
 -- of its stance is one; or, for "mixed", its readings conflict only through one);
 -- such a stance never creates a dissonance on its own (convergence_pairs).
--- few_machine_readings: the source's stance is not established. A stance is
--- established by a coded or reviewed reading, or by at least
--- rules.min_machine_readings machine suggestions (not low-confidence) that carry
--- it; a "mixed" stance needs two established stances to conflict. Coded and
--- reviewed stances are always established; such a stance holds back a dissonance
--- for review too (convergence_pairs), as a single misread excerpt would
--- otherwise publish one (decision 0137).
+-- few_machine_readings: the source's stance is not established (the rule is
+-- int_stance_support's, per role); a "mixed" stance needs two established
+-- stances to conflict. Such a stance holds back a dissonance for review
+-- (convergence_pairs, decision 0137).
 with excerpts as (
     select * from stg_excerpts
-),
-
-rules as (
-    select min_machine_readings from cfg_rules
 ),
 
 sources as (
@@ -45,30 +38,15 @@ counts as (
     group by all
 ),
 
-stance_support as (
-    select
-        case_id,
-        theme_id,
-        role as source,
-        stance,
-        count(*) filter (where basis in ('coded', 'reviewed')) as n_confirmed,
-        count(*) filter (where basis = 'suggested' and not low_confidence) as n_machine
-    from excerpts
-    where stance not in ('not_stated', 'unclear')
-    group by all
-),
-
-established as (
-    select
-        stance_support.*,
-        n_confirmed > 0 or n_machine >= rules.min_machine_readings as is_established
-    from stance_support
-    cross join rules
+support as (
+    select case_id, theme_id, source, stance, established
+    from int_stance_support
+    where source is not null
 ),
 
 n_established as (
-    select case_id, theme_id, source, count(*) filter (where is_established) as n_established_stances
-    from established
+    select case_id, theme_id, source, count(*) filter (where established) as n_established_stances
+    from support
     group by all
 ),
 
@@ -113,12 +91,12 @@ based as (
         end as low_confidence_only,
         case
             when sources.stance = 'mixed' then coalesce(n_established.n_established_stances, 0) <= 1
-            else established.stance is not null and not established.is_established
+            else support.stance is not null and not support.established
         end as few_machine_readings
     from sources
     left join counts using (case_id, theme_id, source)
     left join by_stance using (case_id, theme_id, source, stance)
-    left join established using (case_id, theme_id, source, stance)
+    left join support using (case_id, theme_id, source, stance)
     left join n_established using (case_id, theme_id, source)
 )
 

@@ -36,6 +36,7 @@ CONS = "sql/intermediate/int_qualitative_consensus.sql"
 DOM = "sql/intermediate/int_survey_domain_stances.sql"
 DELTA = "sql/intermediate/int_survey_item_deltas.sql"
 BASIS = "sql/intermediate/int_source_basis.sql"
+SUPPORT = "sql/intermediate/int_stance_support.sql"
 VBASIS = "sql/marts/verdict_basis.sql"
 
 MUTANTS: list[SqlMutant] = [
@@ -602,16 +603,17 @@ MUTANTS: list[SqlMutant] = [
         "else false",
         "a stance resting on low-confidence suggestions alone not held back",
     ),
+    # decision 0137's rule, written once in int_stance_support (more at the end)
     SqlMutant(
-        BASIS,
-        "n_confirmed > 0 or n_machine >= rules.min_machine_readings as is_established",
-        "n_confirmed > 0 or n_machine > rules.min_machine_readings as is_established",
+        SUPPORT,
+        "n_confirmed > 0 or n_machine >= rules.min_machine_readings as established",
+        "n_confirmed > 0 or n_machine > rules.min_machine_readings as established",
         "min_machine_readings machine readings not enough to establish a stance (off by one)",
     ),
     SqlMutant(
-        BASIS,
-        "n_confirmed > 0 or n_machine >= rules.min_machine_readings as is_established",
-        "n_machine >= rules.min_machine_readings as is_established",
+        SUPPORT,
+        "n_confirmed > 0 or n_machine >= rules.min_machine_readings as established",
+        "n_machine >= rules.min_machine_readings as established",
         "a coded or reviewed stance held back as resting on too few machine readings",
     ),
     SqlMutant(
@@ -622,21 +624,21 @@ MUTANTS: list[SqlMutant] = [
     ),
     SqlMutant(
         BASIS,
-        "else established.stance is not null and not established.is_established",
+        "else support.stance is not null and not support.established",
         "else false",
         "a stance resting on one machine reading not held back",
     ),
     SqlMutant(
         CONS,
-        "coalesce(top_stance.stance, 'mixed') <> 'mixed' and not (",
-        "false and not (",
+        "        coalesce(top_stance.stance, 'mixed') <> 'mixed'\n        and not",
+        "        false\n        and not",
         "an interviews' consensus on one machine reading taken as established",
     ),
     SqlMutant(
         CONS,
-        "or coalesce(support.n_machine, 0) >= rules.min_machine_readings",
-        "or coalesce(support.n_machine, 0) > rules.min_machine_readings",
-        "a consensus on min_machine_readings machine readings not established (off by one)",
+        "    where source is null\n",
+        "    where source is not null\n",
+        "a consensus established only by one role's readings alone, not the roles' together",
     ),
     SqlMutant(
         FIT,
@@ -794,5 +796,26 @@ MUTANTS: list[SqlMutant] = [
         "            else 'C'\n        end as outcome_code",
         "            else '0'\n        end as outcome_code",
         "contradictory configurations coded 0",
+    ),
+    # ---------------------------------------------------------------- stance support
+    # (more of int_stance_support's, after the two above; here so that the ids of
+    # the mutants before them stay as they were)
+    SqlMutant(
+        SUPPORT,
+        "n_confirmed > 0 or n_machine >= rules.min_machine_readings as established",
+        "n_confirmed > 0 as established",
+        "machine readings never establish a stance, however many",
+    ),
+    SqlMutant(
+        SUPPORT,
+        "count(*) filter (where basis = 'suggested' and not low_confidence) as n_machine",
+        "count(*) filter (where basis = 'suggested') as n_machine",
+        "low-confidence suggestions count towards min_machine_readings",
+    ),
+    SqlMutant(
+        SUPPORT,
+        "group by grouping sets ((case_id, theme_id, source, stance), (case_id, theme_id, stance))",
+        "group by grouping sets ((case_id, theme_id, source, stance))",
+        "no support over the roles together: every stated consensus held back",
     ),
 ]
