@@ -70,6 +70,8 @@ def run(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     from flows.errors import TriangulateError
+
+    server_ready = settings.start_temporary_server()  # boots while the pipeline is imported
     from flows.orchestration import pipeline
     from flows.study import load_study
 
@@ -85,6 +87,7 @@ def run(
     pipeline.progress_hook = lambda done, total: progress.update(
         task_id, completed=done, total=total
     )
+    server_ready()
     try:
         with progress:
             summary = pipeline.run_study(

@@ -11,8 +11,11 @@ Values already in the environment win, so `make ui` and a user's own server
 
 from __future__ import annotations
 
+import contextlib
 import os
+import threading
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -65,3 +68,31 @@ def server_is_up(api_url: str, timeout: float = 0.5) -> bool:
             return response.status == 200
     except OSError:
         return False
+
+
+def start_temporary_server() -> Callable[[], None]:
+    """Start the temporary Prefect server now, in a background thread, when runs
+    would go to one (no PREFECT_API_URL once `configure` has probed for `make ui`'s
+    server); returns a function that waits until it answers.
+
+    The server boots in its own process (6-8 s on two cores) while the caller
+    imports the pipeline and loads the study; the flow then finds it running
+    (Prefect keeps one temporary server per process). If the start fails, Prefect
+    starts it again when the flow begins and reports the error, as before."""
+    configure()
+    from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_ENABLED
+
+    if PREFECT_API_URL.value() or not PREFECT_SERVER_EPHEMERAL_ENABLED.value():
+        return lambda: None
+    # imported here, in the calling thread: the thread below only starts a process
+    from prefect.server.api.server import SubprocessASGIServer
+
+    server = SubprocessASGIServer()
+
+    def start() -> None:
+        with contextlib.suppress(Exception):  # the flow's own start reports it
+            server.start()
+
+    thread = threading.Thread(target=start, name="prefect-server-start", daemon=True)
+    thread.start()
+    return thread.join

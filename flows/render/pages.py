@@ -80,9 +80,28 @@ def _environment_for(templates_dir: Path) -> jinja2.Environment:
     return environment(templates_dir)
 
 
+#: what a plain dict has as attributes (its methods...): `row.items` in a template
+#: is the method, as in Jinja; any other `row.name` is the item
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
+class _Environment(jinja2.Environment):
+    """Jinja's environment, with `row.name` on a plain dict (every query row) looked
+    up as Jinja does, minus the AttributeError raised and caught per lookup (a
+    dossier makes about 5,000): the same value or the same undefined."""
+
+    def getattr(self, obj, attribute):
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                return self.undefined(obj=obj, name=attribute)
+        return super().getattr(obj, attribute)
+
+
 def environment(templates_dir: Path = TEMPLATES_DIR) -> jinja2.Environment:
     """The Jinja environment: autoescape everywhere, undefined names are errors."""
-    env = jinja2.Environment(
+    env = _Environment(
         loader=jinja2.FileSystemLoader(templates_dir),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -115,11 +134,20 @@ class _MacroCache(dict):
 
 
 class Badges:
-    """`badges.code[...]` and `badges.stance[...]` in templates."""
+    """`badges.code[...]`, `badges.stance[...]`, `badges.basis[...]` and
+    `badges.provisional` in templates: the macros `code_badge`, `stance_badge`,
+    `basis_note` and `provisional_mark`, rendered once per value and process (a
+    dossier shows about 150 marks and notes besides its badges)."""
 
     def __init__(self, env: jinja2.Environment):
+        self.env = env
         self.code = _MacroCache(env, "code_badge")
         self.stance = _MacroCache(env, "stance_badge")
+        self.basis = _MacroCache(env, "basis_note")
+
+    @functools.cached_property
+    def provisional(self):
+        return self.env.get_template("macros.html").module.provisional_mark()
 
 
 def format_number(value) -> str:
