@@ -161,8 +161,9 @@ def class_features(parsed: Parsed) -> list[str]:
     numbers = parsed.clause_numbers()
     last = len(clauses) - 1
     anchors_with_neg = set()
-    for label in PLACED:
-        for span in parsed.found.get(label, ()):
+    found = parsed.found
+    for label in [label for label in PLACED if label in found]:
+        for span in found[label]:
             n = numbers[span[0]]
             if n < 0:
                 continue

@@ -229,6 +229,8 @@ def number_change(
     """+1 / -1 / 0 for a count that rose / fell / stayed, turned for a thing of which
     less is better; None without a comparison of numbers."""
     found = counts(parsed, language)
+    if not found:
+        return None  # no number: nothing to compare (and no "nothing since" to look for)
     zero = _nothing_since(parsed, found)
     if len(found) < 2 and not (found and zero):
         return None

@@ -154,7 +154,15 @@ class Parsed:
 
     def clause_numbers_naming(self, words: frozenset[str]) -> list[bool]:
         """Per clause: whether it names one of the words (a token's form or lemma, or
-        two neighbouring forms)."""
+        two neighbouring forms); computed once per set of words (the theme's own
+        words are asked for by several parts of a reading). Callers only read it."""
+        cache = self.__dict__.setdefault("_naming", {})
+        named = cache.get(words)
+        if named is None:
+            named = cache[words] = self._clause_numbers_naming(words)
+        return named
+
+    def _clause_numbers_naming(self, words: frozenset[str]) -> list[bool]:
         numbers = self.clause_numbers()
         named = [False] * len(self.clauses)
         lower, lemma = self.lower, self.lemma
