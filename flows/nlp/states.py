@@ -365,6 +365,8 @@ def outcome_states(
 
 def in_plan(parsed: Parsed, position: int, clause: Clause) -> bool:
     """An intention or advice word stands before `position` in its clause."""
+    if not _plans_named(parsed):
+        return False
     return any(
         clause.start <= start < position
         for label in ("intention", "advice")
@@ -372,10 +374,17 @@ def in_plan(parsed: Parsed, position: int, clause: Clause) -> bool:
     )
 
 
+def _plans_named(parsed: Parsed) -> bool:
+    """The excerpt has an intention or advice word at all (most have neither)."""
+    return "intention" in parsed.found or "advice" in parsed.found
+
+
 def _planned(parsed: Parsed, state: State) -> State:
     """The state with `planned` set when an intention or advice word stands before its
     words in its clause ("she wants to start", "han vil begynde", "you should eat
     more"): a plan, not a state of the behaviour."""
+    if not _plans_named(parsed):
+        return state
     clause = parsed.clauses[state.clause]
     first = parsed.lower.index(state.cue.split(" ")[0], clause.start) if state.cue else clause.end
     for label in ("intention", "advice"):
