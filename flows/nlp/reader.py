@@ -521,9 +521,12 @@ class StanceReader:
         for at in range(0, len(items), batch_size):
             batch = items[at : at + batch_size]
             texts = list(dict.fromkeys(text for text, _, _ in batch))
-            with cycle_collector_paused():
+            with cycle_collector_paused():  # the batch is read whole, then handed out
                 docs = dict(zip(texts, self.nlp.pipe(texts, batch_size=batch_size), strict=True))
-            yield from self._answers([(docs[text], theme, kind) for text, kind, theme in batch])
+                answers = list(
+                    self._answers([(docs[text], theme, kind) for text, kind, theme in batch])
+                )
+            yield from answers
 
     def _answers(self, batch: list[tuple[Doc, str, str | None]]):
         named: dict[int, dict] = {}  # the examples of a doc read for several themes
