@@ -46,8 +46,8 @@ MARKERS = (
     "confirm",
 )
 
-#: (marker, its feature)
-_HAS = tuple((m, f"has={m}") for m in MARKERS)
+#: marker -> its feature
+_HAS = {m: f"has={m}" for m in MARKERS}
 
 
 def _sign(value: int | None) -> str:
@@ -198,7 +198,7 @@ def features(
     if reason:
         out.append(f"rule={rule_label}|{reason}")
     matched = parsed.found  # a class is in it only with a span
-    out += [name for m, name in _HAS if m in matched]
+    out += [_HAS[m] for m in matched if m in _HAS]
     if claim_contradicted(parsed):
         out.append("claim=contradicted")
     if states is not None:

@@ -425,7 +425,7 @@ class StanceReader:
         the row's known features, `FamilyModel.score_batch`)."""
         allowed = LABELS.get(component, family.labels)
         ranked = sorted(
-            (p, lab) for p, lab in zip(probs, family.labels, strict=True) if lab in allowed
+            [(p, lab) for p, lab in zip(probs, family.labels, strict=True) if lab in allowed]
         )
         confidence, label = ranked[-1]
         tie = len(ranked) > 1 and abs(ranked[-1][0] - ranked[-2][0]) < 1e-9
