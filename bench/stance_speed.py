@@ -33,7 +33,8 @@ def best(run, repeats: int = 3) -> float:
     return min(times)
 
 
-def main(folder: str) -> dict:
+def study_items(folder: str):
+    """The study's definition, and every excerpt as (text, kind, theme id)."""
     study = load_study(folder).definition
     by_code = {code: theme for theme in study.themes for code in theme.codes}
     with open(f"{folder}/excerpts.csv", encoding="utf-8", newline="") as handle:
@@ -44,6 +45,11 @@ def main(folder: str) -> dict:
         if theme is None:
             raise SystemExit(f"{folder}/excerpts.csv: no theme for code {row['code']!r}")
         items.append((row["text"], theme.kind, theme.id))
+    return study, items
+
+
+def main(folder: str) -> dict:
+    study, items = study_items(folder)
     texts = [text for text, _, _ in items]
     words = sum(len(text.split()) for text in texts)
     reader = study_reader(study, study.study.language)

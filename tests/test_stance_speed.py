@@ -42,3 +42,31 @@ def test_a_text_read_for_several_themes_reads_as_if_alone(language):
     shared = [(s.stance, s.confidence, s.cues) for s, _ in reader.annotate(items, 64)]
     alone = [reader.read(text, theme, kind) for text, kind, theme in items]
     assert shared == [(r.label, r.confidence, r.cues) for r in alone]
+
+
+def test_the_cycle_collector_is_paused_only_while_a_batch_is_read():
+    """`annotate` pauses Python's cycle collector while it reads a batch (decision
+    0150) and leaves it as it found it: on after the batch, off if it was off."""
+    import gc
+
+    from flows.nlp.reader import cycle_collector_paused
+
+    reader = StanceReader("en", {"eating": profile_for("eating", "en")})
+    seen = []
+    parse = reader.parse
+    reader.parse = lambda doc: seen.append(gc.isenabled()) or parse(doc)
+    items = [("I used to drink cola every day. Now it's water.", "outcome", "eating")]
+    assert gc.isenabled()
+    answers = reader.annotate(items * 3)
+    next(answers)
+    assert seen == [False] and gc.isenabled()  # handed out with the collector on
+    gc.disable()
+    try:
+        with cycle_collector_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    with pytest.raises(ZeroDivisionError), cycle_collector_paused():
+        raise ZeroDivisionError
+    assert gc.isenabled()

@@ -133,7 +133,11 @@ def clauses(
 
 def bare_time(found: dict[str, list[tuple[int, int]]], start: int, end: int) -> bool:
     """The clause is one anchor phrase and nothing else ("da vi startede")."""
-    return any((start, end) in found.get(anchor, ()) for anchor in ANCHORS)
+    for anchor in ANCHORS:
+        spans = found.get(anchor)
+        if spans and (start, end) in spans:
+            return True
+    return False
 
 
 def clause_of(clauses_: list[Clause], index: int) -> Clause | None:

@@ -46,8 +46,8 @@ MARKERS = (
     "confirm",
 )
 
-#: (marker, its feature)
-_HAS = tuple((m, f"has={m}") for m in MARKERS)
+#: marker -> its feature
+_HAS = {m: f"has={m}" for m in MARKERS}
 
 
 def _sign(value: int | None) -> str:
@@ -161,8 +161,9 @@ def class_features(parsed: Parsed) -> list[str]:
     numbers = parsed.clause_numbers()
     last = len(clauses) - 1
     anchors_with_neg = set()
-    for label in PLACED:
-        for span in parsed.found.get(label, ()):
+    found = parsed.found
+    for label in [label for label in PLACED if label in found]:
+        for span in found[label]:
             n = numbers[span[0]]
             if n < 0:
                 continue
@@ -197,7 +198,7 @@ def features(
     if reason:
         out.append(f"rule={rule_label}|{reason}")
     matched = parsed.found  # a class is in it only with a span
-    out += [name for m, name in _HAS if m in matched]
+    out += [_HAS[m] for m in matched if m in _HAS]
     if claim_contradicted(parsed):
         out.append("claim=contradicted")
     if states is not None:

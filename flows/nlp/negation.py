@@ -30,14 +30,15 @@ def negation_positions(
     inert_classes: tuple[str, ...] = ("uncertain", "hedge", "neutral"),
 ) -> list[int]:
     """Positions of the negations that negate something."""
+    candidates = [i for i, word in enumerate(lower) if word in negations or word.endswith("n't")]
+    if not candidates:
+        return candidates
     inert: set[int] = set()
     for label in inert_classes:
         for start, end in found.get(label, ()):
             inert.update(range(start, end))
     out = []
-    for i, word in enumerate(lower):
-        if word not in negations and (word[-1:] != "t" or not word.endswith("n't")):
-            continue
+    for i in candidates:
         if i in inert:
             continue
         nxt = lower[i + 1] if i + 1 < len(lower) else ""

@@ -22,6 +22,8 @@ for words).
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from flows.nlp.states import WITHOUT, Parsed, Profile, lower_objects
 
 NUMBER_WORDS = {
@@ -154,7 +156,8 @@ def counts(parsed: Parsed, language: str) -> list[tuple[int, float, int | None]]
     skip = -1
     in_hours = False
     # only a number word, digits or a one-token range ("to-tre", "3-4") can count
-    for i in [i for i, w in enumerate(lower) if w in words or w.isdigit() or "-" in w]:
+    countable = _countable(language)
+    for i in [i for i, w in enumerate(lower) if countable[w]]:
         if i <= skip:
             continue
         v = _value(lower[i], words)
@@ -188,6 +191,24 @@ def counts(parsed: Parsed, language: str) -> list[tuple[int, float, int | None]]
             v *= 60  # "two hours a week at baseline and around five at follow-up"
         out.append((i, v, unit))
     return out
+
+
+class _Countable(dict):
+    """word -> whether it can be a count (a number word of the language, digits, or a
+    one-token range), found once per word and kept: the words of a language recur."""
+
+    def __init__(self, words: dict[str, int]):
+        super().__init__()
+        self.words = words
+
+    def __missing__(self, word: str) -> bool:
+        value = self[word] = word in self.words or word.isdigit() or "-" in word
+        return value
+
+
+@lru_cache(maxsize=8)
+def _countable(language: str) -> _Countable:
+    return _Countable(NUMBER_WORDS.get(language, {}))
 
 
 def _nothing_since(
@@ -229,6 +250,8 @@ def number_change(
     """+1 / -1 / 0 for a count that rose / fell / stayed, turned for a thing of which
     less is better; None without a comparison of numbers."""
     found = counts(parsed, language)
+    if not found:
+        return None  # no number: nothing to compare (and no "nothing since" to look for)
     zero = _nothing_since(parsed, found)
     if len(found) < 2 and not (found and zero):
         return None

@@ -154,7 +154,15 @@ class Parsed:
 
     def clause_numbers_naming(self, words: frozenset[str]) -> list[bool]:
         """Per clause: whether it names one of the words (a token's form or lemma, or
-        two neighbouring forms)."""
+        two neighbouring forms); computed once per set of words (the theme's own
+        words are asked for by several parts of a reading). Callers only read it."""
+        cache = self.__dict__.setdefault("_naming", {})
+        named = cache.get(words)
+        if named is None:
+            named = cache[words] = self._clause_numbers_naming(words)
+        return named
+
+    def _clause_numbers_naming(self, words: frozenset[str]) -> list[bool]:
         numbers = self.clause_numbers()
         named = [False] * len(self.clauses)
         lower, lemma = self.lower, self.lemma
@@ -357,6 +365,8 @@ def outcome_states(
 
 def in_plan(parsed: Parsed, position: int, clause: Clause) -> bool:
     """An intention or advice word stands before `position` in its clause."""
+    if not _plans_named(parsed):
+        return False
     return any(
         clause.start <= start < position
         for label in ("intention", "advice")
@@ -364,10 +374,17 @@ def in_plan(parsed: Parsed, position: int, clause: Clause) -> bool:
     )
 
 
+def _plans_named(parsed: Parsed) -> bool:
+    """The excerpt has an intention or advice word at all (most have neither)."""
+    return "intention" in parsed.found or "advice" in parsed.found
+
+
 def _planned(parsed: Parsed, state: State) -> State:
     """The state with `planned` set when an intention or advice word stands before its
     words in its clause ("she wants to start", "han vil begynde", "you should eat
     more"): a plan, not a state of the behaviour."""
+    if not _plans_named(parsed):
+        return state
     clause = parsed.clauses[state.clause]
     first = parsed.lower.index(state.cue.split(" ")[0], clause.start) if state.cue else clause.end
     for label in ("intention", "advice"):
