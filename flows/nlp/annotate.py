@@ -333,25 +333,29 @@ def excerpt_keys(frame: pd.DataFrame, kinds: dict[str, str], salt: str) -> list[
         frame[c].tolist() if c in frame else [None] * n
         for c in ("text", "theme_id", "language", "case_id", "person_id")
     ]
+    columns.insert(2, [kinds.get(theme) for theme in columns[1]])  # the theme's kind
     salted = hashlib.sha256(salt.encode())
     keys = []
-    # the fields after the text repeat from row to row: each tail made once
-    tails: dict[tuple, str] = {}
-    for text, theme, language, case_id, person in zip(*columns, strict=True):
+    for fields in zip(*map(_encoded, columns), strict=True):
         digest = salted.copy()
-        tail_of = (theme, language, case_id, person)
-        # only strings and None as a dict key: 1, 1.0 and True are one key, not one field
-        plain = all(v is None or type(v) is str for v in tail_of)
-        tail = tails.get(tail_of) if plain else None
-        if tail is None:
-            fields = (theme, kinds.get(theme), language, case_id, person)
-            tail = "|".join(map(_field, fields))
-            if plain:
-                tails[tail_of] = tail
-        head = f"{len(text)}:{text}" if isinstance(text, str) else _field(text)
-        digest.update(f"{head}|{tail}".encode("utf-8", "surrogatepass"))
+        digest.update("|".join(fields).encode("utf-8", "surrogatepass"))
         keys.append(digest.hexdigest())
     return keys
+
+
+def _encoded(values: list) -> list[str]:
+    """`_field` of each value; a string once per distinct value (ids and themes repeat)."""
+    made: dict[str, str] = {}
+    out = []
+    for value in values:
+        if type(value) is str:
+            found = made.get(value)
+            if found is None:
+                found = made[value] = f"{len(value)}:{value}"
+            out.append(found)
+        else:
+            out.append(_field(value))
+    return out
 
 
 def _field(value: object) -> str:

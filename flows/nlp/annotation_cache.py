@@ -96,7 +96,7 @@ def read_cache(path: Path) -> Cached | None:
             ).fetchnumpy()
         columns = {c: found[c].tolist() for c in CACHE_COLUMNS}
         for column in ("suggestion_cues", "examples", "replaced"):
-            if not all(isinstance(v, str) for v in columns[column]):
+            if set(map(type, columns[column])) - {str}:
                 return None  # a cell `_results` could not decode: none of it is read
         for value in set(columns["suggestion_cues"]) | set(columns["examples"]):
             _decode_list(value)  # every distinct cell decodes (else ValueError: none read)
