@@ -103,9 +103,10 @@ def case_fingerprints(ingested: Ingested, nlp_model: str | None = None) -> dict[
             ("interviews", data.interviews),
         )
     }
+    person_ids = data.person_cases["person_id"].tolist()
     keys = {}
-    for case_id in data.cases["case_id"]:
-        people = sorted(data.person_cases["person_id"].iloc[people_of.get(case_id, [])])
+    for case_id in data.cases["case_id"].tolist():
+        people = sorted(person_ids[i] for i in people_of.get(case_id, []))
         digest = hashlib.sha256(base.encode())
         for key in ("excerpts", "survey", "context"):
             digest.update(f"\n#{key}\n".encode())

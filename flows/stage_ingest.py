@@ -28,6 +28,8 @@ class Ingested:
     stale_reviews: pd.DataFrame = field(default_factory=pd.DataFrame)
     #: the researcher's names-reviewed.csv: word -> "name" / "not a name"
     name_decisions: dict[str, str] = field(default_factory=dict)
+    #: the last `name_set()` and what it was made of (every stage asks for it)
+    _names: tuple = field(default=(), init=False, repr=False, compare=False)
 
     def audit_names(self) -> list[tuple[str, str, list[str]]]:
         """Every name the leak audit looks for: every name in the roster file (rows
@@ -41,11 +43,17 @@ class Ingested:
     def name_set(self) -> NameSet:
         """The names the audit searches for, with the study's language and common words."""
         study = self.study.definition
-        return NameSet(
-            distinct_names(self.audit_names()),
+        names = self.audit_names()
+        made_of = (
+            tuple((label, role, tuple(found)) for label, role, found in names),
             study.study.language,
             tuple(sorted(study.privacy.common_words)),
         )
+        if self._names and self._names[0] == made_of:
+            return self._names[1]  # the same names: made once (`distinct_names` is costly)
+        found = NameSet(distinct_names(names), made_of[1], made_of[2])
+        self._names = (made_of, found)
+        return found
 
 
 IDENTIFIER_KINDS = {"place": "[place]", "institution": "[institution]", "other": "[identifier]"}

@@ -54,6 +54,8 @@ def name_guard(ingested: Ingested) -> unknown_names.NameGuard:
 def check_unknown_names(ingested: Ingested, out_dir: Path) -> None:
     """`unknown_names = "review"`: stop before anything is written while possible
     names wait for the researcher (listed in the private review folder)."""
+    if ingested.study.definition.privacy.unknown_names != "review":
+        return  # nothing to list (`check_reviewed` would return too): no guard built
     excerpts = ingested.data.excerpts
     items = zip(excerpts["excerpt_id"], excerpts["text"], strict=True)
     unknown_names.check_reviewed(name_guard(ingested), items, review_dir(out_dir))

@@ -50,6 +50,38 @@ class AuditLedger:
         }
         return {r["sha256"] for r in records if r["clean"]} | reused
 
+    def linked_clean(
+        self, jobs: list[dossiers.CaseJob], records: list[dict], cases_dir: Path
+    ) -> dict[str, str]:
+        """Reused pages the final audit need not hash (`audit(known_files=...)`):
+        path relative to the staging folder -> the digest this ledger holds for
+        the page's key. Only a page placed as a hard link (`place_pages`) to
+        its stored page, whose size and modification time are still those
+        `place_pages` noted: the stored page was as placed by the run that
+        audited it (`drop_altered` deletes it otherwise), so its content is the
+        one audited. A copy, or anything changed, is hashed as before."""
+        from flows.render.pages import case_filename
+
+        rendered = {r["case_id"] for r in records}
+        try:
+            placed = json.loads(_placed_path(Path(jobs[0].path).parent).read_text("utf-8"))
+        except (IndexError, OSError, ValueError):
+            return {}
+        trusted = {}
+        for job in jobs:
+            digest = self.entries.get(job.key)
+            if digest is None or job.case_id in rendered:
+                continue
+            name = case_filename(job.case_id)
+            try:
+                page, stored = os.stat(cases_dir / name), os.stat(job.path)
+            except OSError:
+                continue
+            same = (page.st_dev, page.st_ino) == (stored.st_dev, stored.st_ino)
+            if same and placed.get(Path(job.path).name) == [page.st_size, page.st_mtime_ns]:
+                trusted[f"{cases_dir.name}/{name}"] = digest
+        return trusted
+
     def record(self, jobs: list[dossiers.CaseJob], records: list[dict]) -> None:
         """After a passed audit: every current page is clean (older entries go)."""
         digests = {r["case_id"]: r["sha256"] for r in records}

@@ -137,6 +137,7 @@ def run_direct(
             extra,
             known_clean=clean,
             skip_tables=update.audited_tables,
+            known_files=ledger.linked_clean(jobs, rendered, staging / "cases"),
         )
         check_audit(hits + update.hits)
         publish(staging, out_dir, manifest)

@@ -293,3 +293,43 @@ def test_a_published_page_edited_in_place_is_rendered_again(study, tmp_path):
         handle.write(b"<p>edited</p>")
     stages.run_direct(study, out)
     assert (out / "cases" / "P3.html").read_bytes() == before
+
+
+def test_the_final_audit_is_vouched_only_for_linked_pages_unchanged_since_placed(tmp_path):
+    """`AuditLedger.linked_clean`: a reused page placed as a hard link and unchanged
+    since is not hashed again; a page rendered this run, a copy, or a page
+    changed after it was placed is hashed (and searched unless its digest is clean)."""
+    from flows.privacy.audit import sha256_file
+
+    store, jobs = _stored_page(tmp_path)
+    digest = sha256_file(Path(jobs[0].path))
+    cases = tmp_path / "staging" / "cases"
+    with stages.private_files("owner"):
+        stages.place_pages(jobs, cases, store)
+    ledger = stages.AuditLedger(store, ("Henrik",))
+    assert ledger.linked_clean(jobs, [], cases) == {}  # the ledger holds nothing yet
+    ledger.entries = {"k1": digest}
+    assert ledger.linked_clean(jobs, [], cases) == {"cases/P1.html": digest}
+    rendered = [{"case_id": "P1", "sha256": digest, "clean": True}]
+    assert ledger.linked_clean(jobs, rendered, cases) == {}
+    with (cases / "P1.html").open("a", encoding="utf-8") as handle:
+        handle.write("<p>Henrik</p>\n")  # through the link, after placing
+    assert ledger.linked_clean(jobs, [], cases) == {}
+    hits = stages.audit(cases.parent, ("Henrik",), known_clean={digest})
+    assert [h["where"] for h in hits] == ["cases/P1.html"]
+    copied, jobs = _stored_page(tmp_path / "copy")
+    with stages.private_files("group"):
+        stages.place_pages(jobs, tmp_path / "copy" / "cases", copied)
+    assert ledger.linked_clean(jobs, [], tmp_path / "copy" / "cases") == {}
+
+
+def test_a_vouched_digest_stands_for_the_file_only_when_it_is_clean(tmp_path):
+    """`audit(known_files=...)` uses the digest given instead of hashing the file;
+    a digest not among `known_clean` leaves the file to be searched."""
+    page = tmp_path / "cases" / "P1.html"
+    page.parent.mkdir()
+    page.write_text("<p>Henrik was here</p>\n", encoding="utf-8")
+    vouched = {"cases/P1.html": "d" * 64}
+    assert stages.audit(tmp_path, ("Henrik",), known_clean={"d" * 64}, known_files=vouched) == []
+    hits = stages.audit(tmp_path, ("Henrik",), known_clean={"e" * 64}, known_files=vouched)
+    assert [h["where"] for h in hits] == ["cases/P1.html"]

@@ -22,53 +22,37 @@ run's excerpts (rows of withdrawn informants and deleted excerpts go): it is
 rewritten, through a temporary file and a rename, unless its rows are already
 those; it is owner-only (0600) either way. An unreadable cache is ignored and
 rewritten. Output (frame and counts) is the same with or without the cache.
+The file is read and written by `flows.nlp.annotation_cache`: as columns, each
+excerpt decoded from its row only when the run has it.
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
-import os
 from collections import Counter
 from collections.abc import Sequence
 from importlib import metadata, resources
 from pathlib import Path
-from typing import NamedTuple
 
-import duckdb
 import numpy as np
 import pandas as pd
 
+from flows.nlp.annotation_cache import (  # noqa: F401 (CACHE_COLUMNS and the list codec: API)
+    CACHE_COLUMNS,
+    CACHE_FORMAT,
+    Annotation,
+    Cached,
+    _decode_list,
+    _encode_list,
+    _results,
+    read_cache,
+    write_cache,
+)
 from flows.nlp.reader import StanceReader, profile_for
 from flows.privacy.pseudonymise import Carrier, Mention, Pseudonymiser, pseudonym_label
 from flows.privacy.unknown_names import NameGuard, alias_parts
 from flows.study import Study
-
-#: Changes whenever the cache's layout or meaning changes (part of the salt).
-CACHE_FORMAT = "annotations-1"
-CACHE_COLUMNS = (
-    "key",
-    "text",
-    "suggested_stance",
-    "suggestion_confidence",
-    "suggestion_cues",
-    "examples",
-    "names_replaced",
-    "replaced",
-)
-
-
-class Annotation(NamedTuple):
-    """What annotation produces for one excerpt."""
-
-    text: str
-    stance: str
-    confidence: float
-    cues: list[str]
-    examples: list[str]
-    names: int
-    replaced: tuple[tuple[str, int], ...]  # identifier / entity label -> count, sorted
 
 
 def roster_carriers(
@@ -137,37 +121,23 @@ def annotate_excerpts(
     people = roster_carriers(study, roster_names, person_cases)
     extra = list(extra_names or [])
     kinds = {t.id: t.kind for t in study.themes}
-    results: list[Annotation | None] = [None] * len(out)
+    rows: list[int | None] = [None] * len(out)  # each excerpt's row in the cache
     keys: list[str] = []
-    cached: dict[str, Annotation] | None = None
+    cached: Cached | None = None
     if cache_path is not None:
         salt = run_salt(study, people, extra, model) + (guard.fingerprint() if guard else "")
         keys = excerpt_keys(out, kinds, salt)
         cached = read_cache(Path(cache_path))
         if cached:
-            results = _hits(keys, cached)
-    misses = [i for i, found in enumerate(results) if found is None]
+            rows = [cached.rows.get(key) for key in keys]
+    misses = [i for i, row in enumerate(rows) if row is None]
+    fresh: dict[int, Annotation] = {}
     if misses:
-        fresh = _annotate(out.iloc[misses], study, people, extra, model, kinds, guard)
-        for i, annotation in zip(misses, fresh, strict=True):
-            results[i] = annotation
-    done: list[Annotation] = [r for r in results if r is not None]
+        made = _annotate(out.iloc[misses], study, people, extra, model, kinds, guard)
+        fresh = dict(zip(misses, made, strict=True))
     if cache_path is not None:
-        write_cache(Path(cache_path), keys, done, misses, cached)
-    return _assemble(out, done)
-
-
-def _hits(keys: list[str], cached: dict[str, Annotation]) -> list[Annotation | None]:
-    """The cached annotation of each key, or None; every row gets lists of its own
-    (identical excerpts share a key)."""
-    hits = [cached.get(key) for key in keys]
-    if len(set(keys)) < len(keys):
-        seen: set[str] = set()
-        for i, (key, hit) in enumerate(zip(keys, hits, strict=True)):
-            if hit is not None and key in seen:
-                hits[i] = hit._replace(cues=list(hit.cues), examples=list(hit.examples))
-            seen.add(key)
-    return hits
+        write_cache(Path(cache_path), keys, fresh, cached)
+    return _assemble(out, _results(rows, cached, fresh))
 
 
 # ---------------------------------------------------------------- annotating
@@ -363,14 +333,29 @@ def excerpt_keys(frame: pd.DataFrame, kinds: dict[str, str], salt: str) -> list[
         frame[c].tolist() if c in frame else [None] * n
         for c in ("text", "theme_id", "language", "case_id", "person_id")
     ]
+    columns.insert(2, [kinds.get(theme) for theme in columns[1]])  # the theme's kind
     salted = hashlib.sha256(salt.encode())
     keys = []
-    for text, theme, language, case_id, person in zip(*columns, strict=True):
+    for fields in zip(*map(_encoded, columns), strict=True):
         digest = salted.copy()
-        fields = (text, theme, kinds.get(theme), language, case_id, person)
-        digest.update("|".join(map(_field, fields)).encode("utf-8", "surrogatepass"))
+        digest.update("|".join(fields).encode("utf-8", "surrogatepass"))
         keys.append(digest.hexdigest())
     return keys
+
+
+def _encoded(values: list) -> list[str]:
+    """`_field` of each value; a string once per distinct value (ids and themes repeat)."""
+    made: dict[str, str] = {}
+    out = []
+    for value in values:
+        if type(value) is str:
+            found = made.get(value)
+            if found is None:
+                found = made[value] = f"{len(value)}:{value}"
+            out.append(found)
+        else:
+            out.append(_field(value))
+    return out
 
 
 def _field(value: object) -> str:
@@ -378,122 +363,3 @@ def _field(value: object) -> str:
     if isinstance(value, str):
         return f"{len(value)}:{value}"
     return "~" if value is None or value != value else f"={value!r}"
-
-
-def read_cache(path: Path) -> dict[str, Annotation] | None:
-    """The cached annotations by key; None when the file is missing or unreadable."""
-    if not path.is_file():
-        return None
-    try:
-        with duckdb.connect(config={"threads": 1}) as con:
-            found = con.execute(
-                f"select {', '.join(CACHE_COLUMNS)} from read_parquet(?)", [str(path)]
-            ).fetchnumpy()
-        columns = [found[c].tolist() for c in CACHE_COLUMNS]
-        return {
-            key: Annotation(
-                text,
-                stance,
-                confidence,
-                _decode_list(cues),
-                _decode_list(examples),
-                names,
-                tuple(tuple(pair) for pair in json.loads(replaced)) if replaced else (),
-            )
-            for key, text, stance, confidence, cues, examples, names, replaced in zip(
-                *columns, strict=True
-            )
-        }
-    except (duckdb.Error, KeyError, ValueError, TypeError):
-        return None
-
-
-#: Separates the items of a list of strings in one cache cell (JSON if an item holds it).
-_SEP = "\x1f"
-
-
-def _encode_list(values: Sequence[str]) -> str:
-    """A list of strings as one string: "" for none, else each item after `_SEP`
-    (or JSON when an item holds `_SEP`); `_decode_list` reverses it exactly."""
-    if not values:
-        return ""
-    if any(_SEP in v for v in values):
-        return json.dumps(list(values))
-    return _SEP + _SEP.join(values)
-
-
-def _decode_list(value: str) -> list[str]:
-    if not value:
-        return []
-    if value[0] == _SEP:
-        return value[1:].split(_SEP)
-    return json.loads(value)
-
-
-#: The cache's columns with their types (a frame of new rows may be empty).
-_TYPED = ", ".join(
-    f"{column}::{kind} as {column}"
-    for column, kind in zip(
-        CACHE_COLUMNS,
-        ("varchar", "varchar", "varchar", "double", "varchar", "varchar", "bigint", "varchar"),
-        strict=True,
-    )
-)
-
-
-def write_cache(
-    path: Path,
-    keys: list[str],
-    annotations: list[Annotation],
-    fresh: list[int],
-    previous: dict[str, Annotation] | None,
-) -> None:
-    """Replace the cache with exactly this run's excerpts (one row per distinct key):
-    the `fresh` positions' new annotations, and the other rows copied from the
-    previous file. Owner-only (0600); written to a temporary file, then renamed."""
-    current = set(keys)
-    if not fresh and previous is not None and set(previous) == current:
-        path.chmod(0o600)  # same rows: the file stays as it is
-        return
-    new: dict[str, Annotation] = {}
-    for i in fresh:
-        new.setdefault(keys[i], annotations[i])
-    rows = list(new.values())
-    frame = pd.DataFrame(
-        {
-            "key": pd.Series(list(new), dtype=object),
-            "text": pd.Series([a.text for a in rows], dtype=object),
-            "suggested_stance": pd.Series([a.stance for a in rows], dtype=object),
-            "suggestion_confidence": pd.Series([a.confidence for a in rows], dtype="float64"),
-            "suggestion_cues": pd.Series([_encode_list(a.cues) for a in rows], dtype=object),
-            "examples": pd.Series([_encode_list(a.examples) for a in rows], dtype=object),
-            "names_replaced": pd.Series([a.names for a in rows], dtype="int64"),
-            "replaced": pd.Series(
-                [json.dumps([list(p) for p in a.replaced]) if a.replaced else "" for a in rows],
-                dtype=object,
-            ),
-        }
-    )
-    kept = pd.DataFrame({"key": pd.Series(sorted(current - set(new)), dtype=object)})
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    partial = path.with_name(f".{path.name}.partial")
-    with contextlib.suppress(FileNotFoundError):
-        partial.unlink()
-    try:
-        with duckdb.connect() as con:
-            con.register("fresh", frame)
-            query = f"select {_TYPED} from fresh"
-            if previous is not None and len(kept):
-                con.register("kept", kept)
-                con.read_parquet(str(path)).create_view("previous")
-                query += (
-                    f" union all by name select {', '.join(CACHE_COLUMNS)} from previous"
-                    " semi join kept using (key)"
-                )
-            con.sql(f"select * from ({query}) order by key").write_parquet(str(partial))
-        partial.chmod(0o600)
-        os.replace(partial, path)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            partial.unlink()
-    path.chmod(0o600)

@@ -198,9 +198,10 @@ def audit_task(
     extra_texts: dict[str, str],
     known_clean: set[str],
     update=None,
+    known_files: dict[str, str] | None = None,
 ) -> None:
     skip = update.audited_tables if update else ()
-    hits = stages.audit(staging, ingested.name_set(), extra_texts, known_clean, skip)
+    hits = stages.audit(staging, ingested.name_set(), extra_texts, known_clean, skip, known_files)
     hits += update.hits if update else []
     get_run_logger().info("leak audit: %d hit(s)", len(hits))
     stages.check_audit(hits)
@@ -350,7 +351,10 @@ def _triangulate(
             "log": "\n".join(log_lines),
             "manifest": stages.manifest_text(summary),
         }
-        audit_task(staging, quote(ingested), extra_texts, quote(known_clean), quote(update))
+        linked = audited.linked_clean(jobs, records, staging / "cases")
+        audit_task(
+            staging, quote(ingested), extra_texts, quote(known_clean), quote(update), quote(linked)
+        )
         lap("audit")
         summary.update(finished_utc=datetime.now(UTC).isoformat(), timings_seconds=timings)
         stages.publish(staging, out_dir, summary)

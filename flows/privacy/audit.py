@@ -34,7 +34,7 @@ import html
 import json
 import re
 import zipfile
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from pathlib import Path
 
 import duckdb
@@ -199,6 +199,7 @@ def audit(
     extra_texts: dict[str, str] | None = None,
     known_clean: Collection[str] = (),
     skip_tables: Collection[str] = (),
+    known_files: Mapping[str, str] | None = None,
 ) -> list[dict]:
     """Find roster names in every output file, every text column of the database,
     and any extra texts (e.g. Prefect artifacts before they are created).
@@ -206,8 +207,12 @@ def audit(
     `known_clean`: SHA-256 digests of file contents already audited clean against
     these names (skipped: dossiers and exports). `skip_tables`: database
     tables already audited against these names (an incremental warehouse
-    audits the rows it adds as it adds them, `flows.incremental`). Returns
-    where each hit is (never the name itself)."""
+    audits the rows it adds as it adds them, `flows.incremental`).
+    `known_files`: path relative to `out_dir` (POSIX) -> the SHA-256 of its
+    content, vouched for by the caller (`AuditLedger.linked_clean`: a hard
+    link to a stored page unchanged since it was audited), used instead of
+    hashing the file; it is skipped only if that digest is in `known_clean`.
+    Returns where each hit is (never the name itself)."""
     screen = screen_for(as_name_set(names))
     if not screen.name_set:
         return []
@@ -218,9 +223,11 @@ def audit(
     for path in sorted(out_dir.rglob("*")):
         if not path.is_file() or path.suffix not in (*TEXT_SUFFIXES, *OFFICE_SUFFIXES, ".pdf"):
             continue
-        if known and path.suffix in KNOWN_CLEAN_SUFFIXES and sha256_file(path) in known:
-            continue
         where = str(path.relative_to(out_dir))
+        if known and path.suffix in KNOWN_CLEAN_SUFFIXES:
+            vouched = (known_files or {}).get(path.relative_to(out_dir).as_posix())
+            if (vouched or sha256_file(path)) in known:
+                continue
         hits += [{"where": where, "at": at} for at in screen.hits(file_segments(path))]
     db_path = out_dir / warehouse.DB_NAME
     if db_path.exists():
