@@ -211,9 +211,11 @@ def features(
         out += cue_features(found)
     out += class_features(parsed)
     out += word_features(parsed)
+    out = sorted(set(out))
     if family_of(component) == "presence":
         # mechanism, intervention and output share one model: each feature also
         # crossed with its component ("knows" is a present output, "helped" a present
-        # intervention), decision 0147
-        out += [f"{component}:{f}" for f in out]
-    return sorted(set(out))
+        # intervention), decision 0147; two sorted runs, so the sort is a merge
+        prefix = f"{component}:"
+        out = sorted([*out, *[prefix + f for f in out]])
+    return out
