@@ -69,10 +69,11 @@ def test_dossier_says_the_dissonance_is_held_back(demo_out):
 
 def test_index_and_exports_count_what_is_held_back(demo_out):
     index = (demo_out / "index.html").read_text(encoding="utf-8")
-    # P4 linkage and P7 physical activity. (P2 eating, P3 and P8 monitoring held
+    # P2 eating, P4 linkage and P7 physical activity. (P3 and P8 monitoring held
     # back too until the fourth pass, whose outcome threshold (decision 0131) reads
-    # the lone machine side `unclear`: no dissonance to hold back.)
-    assert index.count("(1 held back for review)") == 2
+    # the lone machine side `unclear`: no dissonance to hold back; P2 eating is back
+    # since the fifth pass, decision 0147.)
+    assert index.count("(1 held back for review)") == 3
     rows = _export(demo_out, "convergence", ("case_id", "theme"))
     pa = rows["P7", "physical_activity"]
     assert (pa["code"], pa["held_back"]) == ("agreement", "3")

@@ -15,7 +15,11 @@
   without the words, so it carries across writers;
 - the excerpt's words as lemmas, a word under a negation marked `~`
   (`~walk`). Pairs of neighbouring lemmas were dropped: leave-one-writer-out
-  they added nothing (macro-F1 0.801 with them, 0.800 without) and cost time.
+  they added nothing (macro-F1 0.801 with them, 0.800 without) and cost time;
+- for mechanism, intervention and output (one model family, presence), every
+  feature above once more with its component (`output:w=know`,
+  `intervention:cue=absent|neg`): the same words mean different things for the
+  three (decision 0147).
 
 Everything is lower-case; the features of an excerpt are a sorted set, so the
 model's sum does not depend on their order.
@@ -24,6 +28,7 @@ model's sum does not depend on their order.
 from __future__ import annotations
 
 from flows.nlp.cues import Cue, claim_contradicted
+from flows.nlp.model import family_of
 from flows.nlp.states import Parsed, State
 
 MARKERS = (
@@ -207,4 +212,11 @@ def features(
         out += cue_features(found)
     out += class_features(parsed)
     out += word_features(parsed)
-    return sorted(set(out))
+    out = sorted(set(out))
+    if family_of(component) == "presence":
+        # mechanism, intervention and output share one model: each feature also
+        # crossed with its component ("knows" is a present output, "helped" a present
+        # intervention), decision 0147; two sorted runs, so the sort is a merge
+        prefix = f"{component}:"
+        out = sorted([*out, *[prefix + f for f in out]])
+    return out
