@@ -206,3 +206,32 @@ def test_every_module_the_reader_imports_salts_the_cache():
     hashed = {path.name for path in annotate.reading_modules()}
     assert loaded - annotate.NOT_READING <= hashed
     assert {"numbers.py", "cues.py", "states.py", "decide.py", "model.py"} <= hashed
+
+
+def test_results_are_columns_of_cached_rows_with_fresh_ones_in_place():
+    """0165: `_results` picks the run's rows from the cache's columns (no object
+    per row) and puts each fresh annotation at its own position."""
+    from flows.nlp.annotation_cache import Annotation, Cached, _encode_list, _results
+
+    columns = {
+        "key": ["a", "b"],
+        "text": ["one [person]", "two"],
+        "suggested_stance": ["improved", "unclear"],
+        "suggestion_confidence": [0.9, 0.0],
+        "suggestion_cues": [_encode_list(["less", "now"]), ""],
+        "examples": [_encode_list(["walk"]), ""],
+        "names_replaced": [1, 0],
+        "replaced": ['[["[phone]", 2]]', ""],
+    }
+    cached = Cached({"a": 0, "b": 1}, columns)
+    fresh = Annotation("new", "worse", 0.7, ["more"], [], 3, (("[date]", 1),))
+    got = _results([1, None, 0, 0], cached, {1: fresh})
+    assert got.text == ["two", "new", "one [person]", "one [person]"]
+    assert got.stance == ["unclear", "worse", "improved", "improved"]
+    assert got.confidence == [0.0, 0.7, 0.9, 0.9]
+    assert got.cues == [[], ["more"], ["less", "now"], ["less", "now"]]
+    assert got.cues[2] is not got.cues[3] and got.cues[0] is not got.examples[0]
+    assert got.examples == [[], [], ["walk"], ["walk"]]
+    assert got.names == [0, 3, 1, 1]
+    assert got.replaced == [(), (("[date]", 1),), (("[phone]", 2),), (("[phone]", 2),)]
+    assert _results([], None, {}).text == []

@@ -336,3 +336,16 @@ def test_audit_reads_spreadsheet_cells_not_theme_fonts(tmp_path):
     assert stages.audit(tmp_path, roster) == []
     write_xlsx(pd.DataFrame({"a": ["met hans today"]}), tmp_path / "y.xlsx", sheet="y")
     assert [h["where"] for h in stages.audit(tmp_path, roster)] == ["y.xlsx"]
+
+
+def test_confusables_are_read_only_for_a_non_ascii_letter():
+    """0165: the confusables data (0.1 s to read) is read only when a letter
+    folds to something not ASCII; the forms are unchanged."""
+    from flows.privacy import canonical
+
+    canonical.fold_char.cache_clear()
+    canonical._confusables.cache_clear()
+    assert [canonical.fold_char(c) for c in "Aé-Øß"] == ["a", "e", " ", "o", "ss"]
+    assert canonical._confusables.cache_info().currsize == 0
+    assert canonical.fold_char("\u0430") == "a"  # Cyrillic a looks like a Latin one
+    assert canonical._confusables.cache_info().currsize == 1

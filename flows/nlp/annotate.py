@@ -43,6 +43,7 @@ from flows.nlp.annotation_cache import (  # noqa: F401 (CACHE_COLUMNS and the li
     CACHE_FORMAT,
     Annotation,
     Cached,
+    Results,
     _decode_list,
     _encode_list,
     _results,
@@ -224,21 +225,21 @@ def _objects(values: Sequence) -> np.ndarray:
     return array
 
 
-def _assemble(out: pd.DataFrame, results: list[Annotation]) -> tuple[pd.DataFrame, dict[str, int]]:
-    """The annotated frame and the run's counts, from one annotation per row."""
+def _assemble(out: pd.DataFrame, results: Results) -> tuple[pd.DataFrame, dict[str, int]]:
+    """The annotated frame and the run's counts, from the annotations' columns."""
     index = out.index
-    out["text"] = [r.text for r in results]
-    out["suggested_stance"] = pd.Series(_objects([r.stance for r in results]), index=index)
-    out["suggestion_confidence"] = pd.Series(_objects([r.confidence for r in results]), index=index)
-    out["suggestion_cues"] = pd.Series(_objects([r.cues for r in results]), index=index)
-    out["examples"] = pd.Series(_objects([r.examples for r in results]), index=index)
+    out["text"] = results.text
+    out["suggested_stance"] = pd.Series(_objects(results.stance), index=index)
+    out["suggestion_confidence"] = pd.Series(_objects(results.confidence), index=index)
+    out["suggestion_cues"] = pd.Series(_objects(results.cues), index=index)
+    out["examples"] = pd.Series(_objects(results.examples), index=index)
     out["suggestion_confidence"] = out["suggestion_confidence"].astype(float)
-    words = sum(len(r.text.split()) for r in results)
+    words = sum(len(text.split()) for text in results.text)
     counts: Counter = Counter()
-    for r in results:
-        for label, n in r.replaced:
-            counts[label] += n
-    stats = {"names_replaced": sum(r.names for r in results), "words": words}
+    for replaced, times in Counter(results.replaced).items():  # few distinct sets
+        for label, n in replaced:
+            counts[label] += n * times
+    stats = {"names_replaced": sum(results.names), "words": words}
     stats.update({f"replaced {label}": n for label, n in sorted(counts.items()) if n})
     return out, stats
 

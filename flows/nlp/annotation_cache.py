@@ -49,39 +49,72 @@ class Cached(NamedTuple):
     columns: dict[str, list]
 
 
+class Results(NamedTuple):
+    """One annotation per excerpt, as columns (what `annotate._assemble` consumes):
+    no per-row object is built for a cached row."""
+
+    text: list[str]
+    stance: list[str]
+    confidence: list[float]
+    cues: list[list[str]]
+    examples: list[list[str]]
+    names: list[int]
+    replaced: list[tuple[tuple[str, int], ...]]
+
+
 def _results(
     rows: list[int | None], cached: Cached | None, fresh: dict[int, Annotation]
-) -> list[Annotation]:
-    """One annotation per excerpt: `fresh[i]`, or the cache's row `rows[i]` decoded.
-    Every row gets lists of its own (identical excerpts share a key); a list
-    cell is decoded once per distinct value (few: cue and example sets repeat)."""
+) -> Results:
+    """One annotation per excerpt: `fresh[i]`, or the cache's row `rows[i]` decoded,
+    as columns picked straight from the cache's. Every row gets lists of its own
+    (identical excerpts share a key); a list or replacement cell is decoded once
+    per distinct value (few: cue, example and replacement sets repeat)."""
     columns = cached.columns if cached else {}
-    lists: dict[str, list[str]] = {"": []}
-
-    def decoded(value: str) -> list[str]:
-        found = lists.get(value)
-        if found is None:
-            found = lists[value] = _decode_list(value)
-        return list(found)
-
-    results = []
-    for i, row in enumerate(rows):
-        if row is None:
-            results.append(fresh[i])
-            continue
-        replaced = columns["replaced"][row]
-        results.append(
-            Annotation(
-                columns["text"][row],
-                columns["suggested_stance"][row],
-                columns["suggestion_confidence"][row],
-                decoded(columns["suggestion_cues"][row]),
-                decoded(columns["examples"][row]),
-                columns["names_replaced"][row],
-                tuple(tuple(pair) for pair in json.loads(replaced)) if replaced else (),
-            )
-        )
+    picked = {name: [columns[name][r] if r is not None else "" for r in rows] for name in _PICKED}
+    results = Results(
+        picked["text"],
+        picked["suggested_stance"],
+        picked["suggestion_confidence"],
+        _lists(picked["suggestion_cues"]),
+        _lists(picked["examples"]),
+        picked["names_replaced"],
+        _pairs(picked["replaced"]),
+    )
+    for i, annotation in fresh.items():  # the rows not in the cache ("" above)
+        for column, value in zip(results, annotation, strict=True):
+            column[i] = value
     return results
+
+
+#: the cache columns `_results` takes for a run's rows, in `Results` order
+_PICKED = CACHE_COLUMNS[1:]
+
+
+def _decoded(memo: dict[str, list[str]], value: str) -> list[str]:
+    found = memo.get(value)
+    if found is None:
+        found = memo[value] = _decode_list(value)
+    return found
+
+
+def _decoded_pairs(
+    memo: dict[str, tuple[tuple[str, int], ...]], value: str
+) -> tuple[tuple[str, int], ...]:
+    found = memo.get(value)
+    if found is None:
+        found = memo[value] = tuple(tuple(pair) for pair in json.loads(value))
+    return found
+
+
+def _lists(cells: list[str]) -> list[list[str]]:
+    """Each encoded list cell decoded, as a list of its own."""
+    memo: dict[str, list[str]] = {"": []}
+    return [list(_decoded(memo, cell)) for cell in cells]
+
+
+def _pairs(cells: list[str]) -> list[tuple[tuple[str, int], ...]]:
+    memo: dict[str, tuple[tuple[str, int], ...]] = {"": ()}
+    return [_decoded_pairs(memo, cell) for cell in cells]
 
 
 def read_cache(path: Path) -> Cached | None:

@@ -122,7 +122,9 @@ def fold_char(char: str) -> str:
         # which the lower-casing of `fold`'s plain stretches would undo
         for folded in part.casefold().lower():
             folded = _SPELLED.get(folded, folded)
-            out.append(_confusables().get(folded, folded))
+            if not folded.isascii():  # `_confusables` has no ASCII key: read it only here
+                folded = _confusables().get(folded, folded)
+            out.append(folded)
     return "".join(out)
 
 
