@@ -168,3 +168,43 @@ def test_ephemeral_guard_holds_outside_the_flow_harness():
 
     with pytest.raises(ValueError, match="No Prefect API URL"):
         accidental()
+
+
+def test_render_progress_calls_the_server_sparingly(monkeypatch):
+    """One chunk or none to render (a re-run): the artifact is created once, at the
+    end, with the final count. Several chunks: created at the start, updated at most
+    every INTERVAL seconds and at the end; the CLI's hook sees every chunk."""
+    from flows.orchestration import artifacts
+
+    calls, hooked = [], []
+
+    def create(progress, key, description):
+        calls.append(("create", progress, key))
+        return "id"
+
+    def update(artifact_id, progress):
+        calls.append(("update", progress))
+
+    def hook(done, total):
+        hooked.append(done)
+
+    rerun = artifacts.RenderProgress(999, 1000, False, create, update, hook)
+    rerun.advance(1)
+    rerun.finish()
+    assert calls == [("create", 100.0, "render-progress")]
+    assert hooked == [999, 1000]
+
+    calls.clear()
+    clock = iter([0.0, 0.5, 1.0, 5.0, 5.0, 5.5, 5.6])
+    monkeypatch.setattr(artifacts.RenderProgress, "clock", staticmethod(lambda: next(clock)))
+    cold = artifacts.RenderProgress(0, 100, True, create, update)
+    for _ in range(4):
+        cold.advance(25)
+    cold.finish()
+    assert calls == [("create", 0.0, "render-progress"), ("update", 75.0), ("update", 100.0)]
+
+    monkeypatch.undo()
+    calls.clear()
+    nothing = artifacts.RenderProgress(5, 5, False, create, update)
+    nothing.finish()
+    assert calls == [("create", 100.0, "render-progress")]

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import os
+import time
+from collections.abc import Callable
 
 import pandas as pd
 
@@ -116,3 +118,64 @@ def publish(artifact_texts: dict[str, str], create_markdown, create_table) -> No
         key="case-classification",
         description="Cases: classification and convergence counts",
     )
+
+
+class RenderProgress:
+    """The run's "render-progress" artifact, and the CLI's progress hook.
+
+    Each artifact call is a synchronous round trip with the server from the
+    flow's thread, so the artifact is created once and updated at most every
+    `INTERVAL` seconds, and at the end (the cold 1,000-case flow made 20
+    updates, 0.6-0.8 s of round trips). With at most one chunk to render (a
+    re-run after a few cases changed: `shown_early` false) it is created once,
+    at the end, with the final count: one call instead of two. `create` and
+    `update` are Prefect's progress-artifact functions; the hook sees every chunk.
+    """
+
+    INTERVAL = 2.0
+    clock = staticmethod(time.monotonic)
+
+    def __init__(
+        self,
+        ready: int,
+        total: int,
+        shown_early: bool,
+        create: Callable,
+        update: Callable,
+        hook: Callable[[int, int], None] | None = None,
+    ) -> None:
+        self.done, self.total = ready, total
+        self.create, self.update, self.hook = create, update, hook
+        self.artifact_id = None
+        self.shown: float | None = None
+        self.shown_at = 0.0
+        if shown_early:
+            self._show()
+        if hook is not None:
+            hook(ready, total)
+
+    def _percent(self) -> float:
+        return 100.0 * self.done / max(self.total, 1)
+
+    def _show(self) -> None:
+        percent = self._percent()
+        if self.artifact_id is None:
+            self.artifact_id = self.create(
+                progress=percent, key="render-progress", description="Dossiers ready"
+            )
+        elif percent != self.shown:
+            self.update(self.artifact_id, progress=percent)
+        self.shown, self.shown_at = percent, self.clock()
+
+    def advance(self, rendered: int) -> None:
+        """`rendered` more dossiers are ready."""
+        self.done += rendered
+        if self.hook is not None:
+            self.hook(self.done, self.total)
+        if self.artifact_id is not None and self.clock() - self.shown_at >= self.INTERVAL:
+            self._show()
+
+    def finish(self) -> None:
+        """Show the final count (creating the artifact if it was not yet)."""
+        if self.artifact_id is None or self.shown != self._percent():
+            self._show()

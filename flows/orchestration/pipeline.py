@@ -387,11 +387,6 @@ def _render_all(
         stages.drop_altered(Path(jobs[0].path).parent, jobs)
     todo = [j for j in jobs if j.case_id in rebuilt or not Path(j.path).exists()]
     total, ready = len(jobs), len(jobs) - len(todo)
-    progress_id = create_progress_artifact(
-        progress=100.0 * ready / max(total, 1), key="render-progress", description="Dossiers ready"
-    )
-    if progress_hook is not None:
-        progress_hook(ready, total)
     if todo:
         Path(todo[0].path).parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     workers = default_workers()
@@ -402,6 +397,14 @@ def _render_all(
         )
         for part in dossiers.chunked(todo, dossiers.chunk_size(len(todo), workers))
     ]
+    progress = artifacts.RenderProgress(
+        ready,
+        total,
+        shown_early=len(chunks) > 1,
+        create=create_progress_artifact,
+        update=update_progress_artifact,
+        hook=progress_hook,
+    )
     study = ingested.study.definition
     # worker processes under the thread runner; a Dask cluster has its own
     local = isinstance(getattr(FlowRunContext.get(), "task_runner", None), ThreadPoolTaskRunner)
@@ -419,13 +422,10 @@ def _render_all(
                 for record in chunk_records:  # the cache stays owner-only
                     Path(record["path"]).chmod(0o600)
                 records += chunk_records
-                update_progress_artifact(
-                    progress_id, progress=100.0 * (ready + len(records)) / total
-                )
-                if progress_hook is not None:
-                    progress_hook(ready + len(records), total)
+                progress.advance(len(chunk_records))
         finally:
             _render_pool.reset(token)
+    progress.finish()
     return records, result
 
 
