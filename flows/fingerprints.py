@@ -125,8 +125,10 @@ def _row_texts(frame: pd.DataFrame) -> list[bytes]:
     """Each row of a frame as bytes that change when any of its values does
     (the column names included), made once per frame, not once per case."""
     header = repr(list(frame.columns))
-    values = frame.astype(object).where(frame.notna(), None)
-    return [f"{header}{row!r}\n".encode() for row in values.itertuples(index=False, name=None)]
+    columns = pages.plain_columns(frame)
+    if not columns:  # rows without columns: `itertuples` gives an empty tuple per row
+        return [f"{header}()\n".encode()] * len(frame)
+    return [f"{header}{row!r}\n".encode() for row in zip(*columns, strict=True)]
 
 
 def _positions(frame: pd.DataFrame, column: str) -> dict[str, list[int]]:

@@ -381,15 +381,27 @@ def audit_tables(
     hits: list[dict] = []
     for table in tables:
         relation = con.table(table)
-        for column, kind in zip(relation.columns, relation.types, strict=True):
-            if str(kind) in NON_TEXT_TYPES or str(kind).startswith("DECIMAL"):
-                continue
-            as_text = duckdb.ColumnExpression(column).cast(duckdb.sqltypes.VARCHAR)
-            values = [v for (v,) in relation.select(as_text).distinct().fetchall() if v]
+        columns = [
+            column
+            for column, kind in zip(relation.columns, relation.types, strict=True)
+            if str(kind) not in NON_TEXT_TYPES and not str(kind).startswith("DECIMAL")
+        ]
+        if not columns:
+            continue
+        # one query per table (issue 16: a re-run audits a dozen small tables)
+        (found,) = relation.aggregate([_distinct_texts(c) for c in columns]).fetchall()
+        for column, distinct in zip(columns, found, strict=True):
+            values = [v for v in distinct or [] if v]
             if screen.hits([("", v) for v in values]):
                 name = table.split(".")[-1]  # temp.<table>: an incremental update's rows
                 hits.append({"where": f"{warehouse.DB_NAME}:{name}.{column}", "at": ""})
     return hits
+
+
+def _distinct_texts(column: str) -> duckdb.Expression:
+    """A column's distinct values as text, as a list (NULL for no rows)."""
+    as_text = duckdb.ColumnExpression(column).cast(duckdb.sqltypes.VARCHAR)
+    return duckdb.FunctionExpression("list_distinct", duckdb.FunctionExpression("list", as_text))
 
 
 _CELL = re.compile(r"<(?:\w+:)?c\b([^>]*)>(.*?)</(?:\w+:)?c>", re.S)

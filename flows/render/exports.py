@@ -84,9 +84,49 @@ def write_xlsx_rows(
 ) -> None:
     """The package around worksheet rows made by `xlsx_row` (the header first;
     `choices` as in `write_xlsx`)."""
-    last = f"{get_column_letter(max(n_columns, 1))}{len(rows)}"
-    worksheet = _WORKSHEET.format(last=last, rows="".join(rows), after=_validations(choices or {}))
-    parts = {
+    parts = _package(rows, len(rows), n_columns, sheet, choices)
+    parts["xl/worksheets/sheet1.xml"] = "".join(parts["xl/worksheets/sheet1.xml"])
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as target:
+        for name, text in parts.items():
+            info = zipfile.ZipInfo(name, date_time=FIXED_TIME.timetuple()[:6])
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o600 << 16
+            target.writestr(info, text.encode("utf-8"))
+
+
+def write_xlsx_pieces(
+    pieces: list[str],
+    n_rows: int,
+    n_columns: int,
+    path: Path,
+    sheet: str,
+    choices: dict | None,
+    cache: dict[bytes, bytes],
+    used: dict[bytes, bytes],
+) -> None:
+    """Like `write_xlsx_rows`, the rows given as pieces (each some whole rows,
+    `n_rows` in all) compressed one by one, reusing those in `cache`
+    (`flows.render.deflated`; `used`: every piece's compressed bytes)."""
+    from flows.render import deflated
+
+    parts = _package(pieces, n_rows, n_columns, sheet, choices)
+    members = []
+    for name, text in parts.items():
+        if isinstance(text, list):
+            packed = deflated.deflate_pieces([t.encode("utf-8") for t in text], cache, used)
+        else:
+            packed = deflated.deflate_whole(text.encode("utf-8"))
+        members.append((name, *packed))
+    deflated.write_zip(path, members)
+
+
+def _package(
+    rows: list[str], n_rows: int, n_columns: int, sheet: str, choices: dict | None
+) -> dict[str, str | list[str]]:
+    """The package's parts; the worksheet as pieces: its start, the rows, its end."""
+    last = f"{get_column_letter(max(n_columns, 1))}{n_rows}"
+    start, end = _WORKSHEET.split("{rows}")
+    return {
         "[Content_Types].xml": _CONTENT_TYPES,
         "_rels/.rels": _ROOT_RELS,
         "docProps/app.xml": _APP,
@@ -94,14 +134,12 @@ def write_xlsx_rows(
         "xl/workbook.xml": _WORKBOOK.format(sheet=escape(sheet[:31], _QUOTES)),
         "xl/_rels/workbook.xml.rels": _WORKBOOK_RELS,
         "xl/styles.xml": _STYLES,
-        "xl/worksheets/sheet1.xml": worksheet,
+        "xl/worksheets/sheet1.xml": [
+            start.format(last=last),
+            *rows,
+            end.format(after=_validations(choices or {})),
+        ],
     }
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as target:
-        for name, text in parts.items():
-            info = zipfile.ZipInfo(name, date_time=FIXED_TIME.timetuple()[:6])
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o600 << 16
-            target.writestr(info, text.encode("utf-8"))
 
 
 def _validations(choices: dict[str, list[str]]) -> str:

@@ -168,12 +168,45 @@ def _records(frame: pd.DataFrame | list[dict]) -> list[dict]:
     dicts, e.g. from `warehouse.query_rows`, is already that)."""
     if isinstance(frame, list):
         return frame
-    rows = frame.astype(object).where(frame.notna(), None).to_dict("records")
-    for row in rows:
-        for key, value in row.items():
-            if hasattr(value, "tolist") and not isinstance(value, str):
-                row[key] = value.tolist()
-    return rows
+    columns = frame.columns.tolist()
+    values = []
+    for column in plain_columns(frame):
+        if not all(type(v) in _PLAIN for v in column):
+            column = [_plain_value(v) for v in column]
+        values.append(column)
+    if not values:
+        return [{} for _ in range(len(frame))]
+    return [dict(zip(columns, row, strict=True)) for row in zip(*values, strict=True)]
+
+
+#: cell types `_records` passes on as they are
+_PLAIN = {str, int, float, bool, type(None)}
+
+
+def _plain_value(value):
+    """A cell as `DataFrame.to_dict` boxes it (numpy scalars as Python
+    values), arrays as lists."""
+    from pandas.core.dtypes.cast import maybe_box_native
+
+    value = maybe_box_native(value)
+    if hasattr(value, "tolist") and not isinstance(value, str):
+        return value.tolist()
+    return value
+
+
+def plain_columns(frame: pd.DataFrame) -> list[list]:
+    """Each column's values as objects with every missing value (NaN, NaT,
+    NA) as None: the columns of `frame.astype(object).where(frame.notna(),
+    None)`, made a column at a time (issue 16: a re-run's round trips)."""
+    made = []
+    for i in range(frame.shape[1]):
+        series = frame.iloc[:, i]
+        column = series.astype(object).tolist()
+        missing = series.isna().to_numpy()
+        if missing.any():
+            column = [None if gone else v for v, gone in zip(column, missing.tolist(), strict=True)]
+        made.append(column)
+    return made
 
 
 def case_context(

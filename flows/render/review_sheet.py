@@ -33,7 +33,9 @@ from flows.render.fragments import ROW_NUMBER, case_relation, csv_text
 from flows.study import Study
 
 #: bumped when the fragment format changes (older caches are ignored)
-FORMAT = 1
+FORMAT = 2
+#: cases per compressed piece of the worksheet (`write`)
+CASES_PER_PIECE = 32
 QUERY = "review_sheet"
 #: what a "decides" cell says -> the review_rank it came from (none: 5, the query's coalesce)
 _RANK_OF = {label: rank for rank, label in review.DECIDES.items()}
@@ -48,6 +50,8 @@ class SheetCache:
     shared: str = ""
     keys: dict[str, str] = field(default_factory=dict)
     rows: dict[str, list[Row]] = field(default_factory=dict)
+    #: the worksheet's compressed pieces by digest (`flows.render.deflated`)
+    pieces: dict[bytes, bytes] = field(default_factory=dict)
 
     @classmethod
     def load(cls, path: Path, shared: str) -> SheetCache:
@@ -60,11 +64,12 @@ class SheetCache:
             return cls(shared)
         if data.get("shared") != shared:
             return cls(shared)
-        return cls(shared, data["keys"], data["rows"])
+        return cls(shared, data["keys"], data["rows"], data["pieces"])
 
     def save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         data = {"format": FORMAT, "shared": self.shared, "keys": self.keys, "rows": self.rows}
+        data["pieces"] = self.pieces
         path.write_bytes(marshal.dumps(data))
         path.chmod(0o600)
 
@@ -111,29 +116,47 @@ def _plain(value):
     return None if isinstance(value, float) and value != value else value
 
 
-def assemble(rows: dict[str, list[Row]]) -> list[Row]:
-    """Every case's rows in the sheet's order: by group, then case, then query order."""
+def assemble(rows: dict[str, list[Row]]) -> list[tuple[tuple[bool, int], int, Row]]:
+    """Every case's rows in the sheet's order: by group, then case, then query
+    order; each with its group and its piece's number within the group (the
+    case's place in `case_id` order over `CASES_PER_PIECE`)."""
+    place = {case_id: i // CASES_PER_PIECE for i, case_id in enumerate(sorted(rows))}
     ordered = [
         (row[0], case_id, i, row)
         for case_id, case_rows in rows.items()
         for i, row in enumerate(case_rows)
     ]
     ordered.sort(key=lambda item: item[:3])
-    return [item[3] for item in ordered]
+    return [(item[0], place[item[1]], item[3]) for item in ordered]
 
 
-def write(rows: list[Row], study: Study, path: Path) -> list[Path]:
+def write(
+    rows: list[tuple[tuple[bool, int], int, Row]],
+    study: Study,
+    path: Path,
+    pieces: tuple[dict, dict] | None = None,
+) -> list[Path]:
     """`stances.xlsx` and `stances.csv` from assembled rows, as `review.write_sheet`
-    writes them from a frame (owner-only); returns both paths."""
+    writes them from a frame but for the worksheet's compression: in pieces of
+    a group's rows of `CASES_PER_PIECE` cases, each compressed on its own,
+    reused from `pieces[0]` when seen before (`pieces[1]`: every piece's
+    compressed bytes, for the cache). Owner-only; returns both paths."""
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     xlsx, csv = path.with_suffix(".xlsx"), path.with_suffix(".csv")
     with csv.open("w", encoding="utf-8", newline="") as handle:
         handle.write(csv_text([review.COLUMNS]))
-        handle.writelines(row[1] for row in rows)
-    lines = [exports.xlsx_row(1, review.COLUMNS, style=' s="1"')]
-    lines += [row[2].replace(ROW_NUMBER, str(n)) for n, row in enumerate(rows, 2)]
-    choices = review.sheet_choices([row[3] for row in rows], study)
-    exports.write_xlsx_rows(lines, len(review.COLUMNS), xlsx, "stances", choices)
+        handle.writelines(row[1] for _, _, row in rows)
+    texts = [exports.xlsx_row(1, review.COLUMNS, style=' s="1"')]
+    keys: list = [None]
+    for n, (group, place, row) in enumerate(rows, 2):
+        if keys[-1] != (group, place):
+            texts.append("")
+            keys.append((group, place))
+        texts[-1] += row[2].replace(ROW_NUMBER, str(n))
+    choices = review.sheet_choices([row[3] for _, _, row in rows], study)
+    exports.write_xlsx_pieces(
+        texts, len(rows) + 1, len(review.COLUMNS), xlsx, "stances", choices, *(pieces or ({}, {}))
+    )
     for written in (xlsx, csv):
         written.chmod(0o600)
     return [xlsx, csv]
@@ -170,6 +193,8 @@ def update_sheet(
         kept.pop(case_id, None)
     kept.update(fresh)
     cache.rows, cache.keys = kept, keys
-    written = write(assemble(kept), study, path)
+    used: dict[bytes, bytes] = {}
+    written = write(assemble(kept), study, path, (cache.pieces, used))
+    cache.pieces = used
     cache.save(cache_path)
     return written
