@@ -49,7 +49,7 @@ def test_the_cycle_collector_is_paused_only_while_a_batch_is_read():
     0150) and leaves it as it found it: on after the batch, off if it was off."""
     import gc
 
-    from flows.nlp.reader import cycle_collector_paused
+    from flows.collector import collector_paused
 
     reader = StanceReader("en", {"eating": profile_for("eating", "en")})
     seen = []
@@ -62,11 +62,11 @@ def test_the_cycle_collector_is_paused_only_while_a_batch_is_read():
     assert seen == [False] and gc.isenabled()  # handed out with the collector on
     gc.disable()
     try:
-        with cycle_collector_paused():
+        with collector_paused():
             pass
         assert not gc.isenabled()
     finally:
         gc.enable()
-    with pytest.raises(ZeroDivisionError), cycle_collector_paused():
+    with pytest.raises(ZeroDivisionError), collector_paused():
         raise ZeroDivisionError
     assert gc.isenabled()

@@ -23,14 +23,13 @@ the words the rules read, then the model's strongest features.
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 
 from spacy.tokens import Doc
 
+from flows.collector import collector_paused
 from flows.nlp import decide as rules
 from flows.nlp.anchors import clauses
 from flows.nlp.cues import claim_contradicted, cues, marks
@@ -292,24 +291,6 @@ def masked(found: dict[str, list[tuple[int, int]]]) -> dict[str, list[tuple[int,
     return out
 
 
-@contextmanager
-def cycle_collector_paused():
-    """Python's cycle collector paused for a batch of readings. A reading makes many
-    small objects (clauses, states, spans, feature lists) and no reference cycles:
-    they are freed as soon as they are dropped, while the collector, run every few
-    hundred new objects, would walk them (and every older object of the process)
-    again and again for nothing: about a sixth of the reading's time. It runs again,
-    as before, once the batch is read."""
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
-
-
 class StanceReader:
     """Reads excerpts of one language for the given theme profiles."""
 
@@ -379,7 +360,7 @@ class StanceReader:
     def read_docs(self, items: Sequence[tuple[Doc, str, str | None]]) -> list[Reading]:
         """Readings of many (doc, theme id, component) at once: the rules per excerpt,
         the model over each family's excerpts in one step."""
-        with cycle_collector_paused():
+        with collector_paused():
             return self._read_docs(items)
 
     def _read_docs(self, items: Sequence[tuple[Doc, str, str | None]]) -> list[Reading]:
@@ -521,7 +502,7 @@ class StanceReader:
         for at in range(0, len(items), batch_size):
             batch = items[at : at + batch_size]
             texts = list(dict.fromkeys(text for text, _, _ in batch))
-            with cycle_collector_paused():  # the batch is read whole, then handed out
+            with collector_paused():  # the batch is read whole, then handed out
                 docs = dict(zip(texts, self.nlp.pipe(texts, batch_size=batch_size), strict=True))
                 answers = list(
                     self._answers([(docs[text], theme, kind) for text, kind, theme in batch])

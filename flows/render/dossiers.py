@@ -12,7 +12,6 @@ worker processes start quickly.
 from __future__ import annotations
 
 import contextlib
-import gc
 import hashlib
 import math
 import multiprocessing
@@ -25,6 +24,7 @@ from pathlib import Path
 import duckdb
 
 from flows import warehouse
+from flows.collector import collector_paused
 from flows.privacy import audit
 from flows.render import pages
 from flows.study import Study
@@ -70,23 +70,6 @@ def render_chunk(
     written, and `clean` (no name found)."""
     with collector_paused():
         return _render_chunk(db_path, study, jobs, prov, names)
-
-
-@contextlib.contextmanager
-def collector_paused() -> Iterator[None]:
-    """Python's cycle collector off while a chunk renders. A chunk holds some
-    16,000 row dicts, and every full collection walked them all (queries and
-    templates allocate enough to trigger many): a third of the queries' CPU.
-    Rows and pages are freed by reference counting as before; what cycles
-    Jinja leaves are collected after the chunk."""
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 def _render_chunk(
