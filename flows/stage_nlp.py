@@ -136,7 +136,8 @@ def write_review_list(ingested: Ingested, excerpts: pd.DataFrame, out_dir: Path)
         if isinstance(saved, dict) and saved.get("salt") == salt:
             cache = saved["words"]
     rows = review_candidates(
-        zip(excerpts["excerpt_id"], excerpts["text"], strict=True),
+        # lists, not the columns: iterating a pandas string column costs a call per cell
+        zip(excerpts["excerpt_id"].tolist(), excerpts["text"].tolist(), strict=True),
         study_vocabulary(ingested),
         ingested.study.definition.study.language,
         cache,

@@ -124,7 +124,9 @@ def test_cache_is_owner_only_and_holds_no_roster_name(study, tmp_path):
     cache.chmod(0o644)
     run(study, cache_path=cache)
     assert stat.S_IMODE(cache.stat().st_mode) == 0o600
-    assert [p.name for p in tmp_path.iterdir()] == [cache.name]
+    # beside it only the stance readers' file (decision 0174; no name either)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [cache.name, "readers.pickle"]
+    assert stat.S_IMODE((tmp_path / "readers.pickle").stat().st_mode) == 0o600
     pattern = stages.name_pattern(study.data.roster_names)
     with duckdb.connect() as con:
         frame = con.execute("select * from read_parquet(?)", [str(cache)]).df()

@@ -31,13 +31,14 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from importlib import metadata, resources
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from flows.nlp import reader_store
 from flows.nlp.annotation_cache import (  # noqa: F401 (CACHE_COLUMNS and the list codec: API)
     CACHE_COLUMNS,
     CACHE_FORMAT,
@@ -125,16 +126,24 @@ def annotate_excerpts(
     rows: list[int | None] = [None] * len(out)  # each excerpt's row in the cache
     keys: list[str] = []
     cached: Cached | None = None
+    readers = None
     if cache_path is not None:
-        salt = run_salt(study, people, extra, model) + (guard.fingerprint() if guard else "")
+        shared = _shared_salt()
+        salt = run_salt(study, people, extra, model, shared)
+        salt += guard.fingerprint() if guard else ""
         keys = excerpt_keys(out, kinds, salt)
+        readers = reader_store.Readers(
+            reader_store.store_path(Path(cache_path)),
+            reader_store.key_for(reader_salt(study, shared)),
+            lambda language: study_reader(study, language),
+        )
         cached = read_cache(Path(cache_path))
         if cached:
             rows = [cached.rows.get(key) for key in keys]
     misses = [i for i, row in enumerate(rows) if row is None]
     fresh: dict[int, Annotation] = {}
     if misses:
-        made = _annotate(out.iloc[misses], study, people, extra, model, kinds, guard)
+        made = _annotate(out.iloc[misses], study, people, extra, model, kinds, guard, readers)
         fresh = dict(zip(misses, made, strict=True))
     if cache_path is not None:
         write_cache(Path(cache_path), keys, fresh, cached)
@@ -152,8 +161,10 @@ def _annotate(
     model: str | None,
     kinds: dict[str, str],
     guard: NameGuard | None = None,
+    readers: Callable[[str], StanceReader] | None = None,
 ) -> list[Annotation]:
-    """Pseudonymise, then suggest stances, for the rows of `frame` in order."""
+    """Pseudonymise, then suggest stances, for the rows of `frame` in order
+    (`readers`: a language's reader, `study_reader` when not given)."""
     pseudonymiser = Pseudonymiser(
         [*people, *extra],
         study.study.language,
@@ -174,7 +185,7 @@ def _annotate(
     for position, language in enumerate(frame["language"].tolist()):
         by_language.setdefault(str(language), []).append(position)
     for language in sorted(by_language):
-        reader = study_reader(study, language)
+        reader = readers(language) if readers else study_reader(study, language)
         group = by_language[language]
         items = ((texts[i], kinds.get(themes[i]), themes[i]) for i in group)
         for position, (suggestion, found) in zip(group, reader.annotate(items), strict=True):
@@ -282,13 +293,10 @@ def reading_modules() -> list[Path]:
     return sorted(p for p in folder.glob("*.py") if p.name not in NOT_READING)
 
 
-def run_salt(
-    study: Study,
-    people: list[tuple[Carrier, list[str]]],
-    extra: list[tuple[str, list[str]]],
-    model: str | None,
-) -> str:
-    """A hash of everything besides the excerpt itself that annotation depends on."""
+def _shared_salt() -> dict:
+    """What both the annotations and a stance reader are made with: the lexicon
+    files, the source of the reading and name-matching modules, the stance model
+    and the spaCy (and lookups) versions."""
     from flows.nlp import model as stance_model
     from flows.privacy import canonical, matching, pseudonymise
 
@@ -307,6 +315,26 @@ def run_salt(
     code["stance-model.json"] = _sha256(
         (Path(stance_model.__file__).with_name(stance_model.MODEL_FILE)).read_bytes()
     )
+    return {
+        "lexicons": lexicon_files,
+        "code": code,
+        "versions": {p: _version(p) for p in ("spacy", "spacy-lookups-data")},
+    }
+
+
+def _themes(study: Study) -> list:
+    return [[t.id, t.kind, t.examples, t.behaviour, t.better, t.label] for t in study.themes]
+
+
+def run_salt(
+    study: Study,
+    people: list[tuple[Carrier, list[str]]],
+    extra: list[tuple[str, list[str]]],
+    model: str | None,
+    shared: dict | None = None,
+) -> str:
+    """A hash of everything besides the excerpt itself that annotation depends on
+    (`shared`: `_shared_salt()`, when the caller has it)."""
     roster = sorted(
         [c.person_id, c.label, c.staff, sorted(c.cases), list(names)] for c, names in people
     )
@@ -316,14 +344,18 @@ def run_salt(
         "roster": roster,
         "identifiers": [[label, list(names)] for label, names in extra],
         "common_words": sorted(study.privacy.common_words),
-        "themes": [
-            [t.id, t.kind, t.examples, t.behaviour, t.better, t.label] for t in study.themes
-        ],
-        "lexicons": lexicon_files,
-        "code": code,
+        "themes": _themes(study),
         "model": [model, model_version(model)],
-        "versions": {p: _version(p) for p in ("spacy", "spacy-lookups-data")},
+        **(shared or _shared_salt()),
     }
+    return _sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode())
+
+
+def reader_salt(study: Study, shared: dict | None = None) -> str:
+    """A hash of everything a study's stance readers are built from (`study_reader`):
+    the themes, the lexicons, the reading code, the model, the versions; not the
+    roster, the identifiers or a redaction model (the pseudonymiser's)."""
+    payload = {"themes": _themes(study), **(shared or _shared_salt())}
     return _sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode())
 
 

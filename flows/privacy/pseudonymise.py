@@ -404,8 +404,8 @@ def review_candidates(
     items = list(items)
     digests = [hashlib.sha256(text.encode("utf-8")).hexdigest() for _, text in items]
     previous = cache.copy() if cache is not None else {}
-    todo = sorted({d: t for d, (_, t) in zip(digests, items, strict=True)}.items())
-    todo = [(d, t) for d, t in todo if d not in previous]
+    todo = {d: t for d, (_, t) in zip(digests, items, strict=True) if d not in previous}
+    todo = sorted(todo.items())
     words_of = {d: previous[d] for d in digests if d in previous}
     if todo:
         nlp = spacy.blank(language)

@@ -146,13 +146,14 @@ def write(
     with csv.open("w", encoding="utf-8", newline="") as handle:
         handle.write(csv_text([review.COLUMNS]))
         handle.writelines(row[1] for _, _, row in rows)
-    texts = [exports.xlsx_row(1, review.COLUMNS, style=' s="1"')]
+    parts: list[list[str]] = [[exports.xlsx_row(1, review.COLUMNS, style=' s="1"')]]
     keys: list = [None]
     for n, (group, place, row) in enumerate(rows, 2):
         if keys[-1] != (group, place):
-            texts.append("")
+            parts.append([])
             keys.append((group, place))
-        texts[-1] += row[2].replace(ROW_NUMBER, str(n))
+        parts[-1].append(row[2].replace(ROW_NUMBER, str(n)))
+    texts = ["".join(piece) for piece in parts]  # joined once (`+=` copied each piece over)
     choices = review.sheet_choices([row[3] for _, _, row in rows], study)
     exports.write_xlsx_pieces(
         texts, len(rows) + 1, len(review.COLUMNS), xlsx, "stances", choices, *(pieces or ({}, {}))
@@ -185,7 +186,9 @@ def update_sheet(
         rows = case_relation(con, QUERY, changed).df()
     ids = set(rows["excerpt_id"])
     texts = {
-        e: t for e, t in zip(excerpts["excerpt_id"], excerpts["text"], strict=True) if e in ids
+        e: t
+        for e, t in zip(excerpts["excerpt_id"].tolist(), excerpts["text"].tolist(), strict=True)
+        if e in ids
     }
     fresh = make_rows(rows, texts, stale)
     kept = {} if changed is None else cache.rows

@@ -1,0 +1,174 @@
+"""Stance readers kept between runs (decision 0174): a warm run loads the reader
+its key names and reads exactly as a built one; any change to what a reader is
+built from builds it anew; a file not the owner's own, or not this key's, is
+never loaded; the file holds no roster name and no excerpt text."""
+
+from __future__ import annotations
+
+import os
+import pickle
+
+import pandas as pd
+import pytest
+
+from flows import stages, synth
+from flows.nlp import annotate, lexicons, reader_store
+from flows.nlp.annotate import annotate_excerpts
+
+
+@pytest.fixture(scope="module")
+def study(tmp_path_factory) -> stages.Ingested:
+    folder = tmp_path_factory.mktemp("synth") / "s8"
+    synth.generate_study(8, folder, seed=5)
+    return stages.ingest(folder)
+
+
+@pytest.fixture
+def made(monkeypatch) -> list[reader_store.Readers]:
+    """Every `Readers` a run makes (what it loaded is in `.loaded`)."""
+    found: list[reader_store.Readers] = []
+    real = reader_store.Readers
+
+    def recording(*args, **kwargs):
+        found.append(real(*args, **kwargs))
+        return found[-1]
+
+    monkeypatch.setattr(reader_store, "Readers", recording)
+    return found
+
+
+def run(ingested: stages.Ingested, cache=None, excerpts=None, study=None):
+    return annotate_excerpts(
+        ingested.data.excerpts if excerpts is None else excerpts,
+        study or ingested.study.definition,
+        ingested.data.roster_names,
+        extra_names=ingested.identifiers,
+        person_cases=ingested.data.cases_by_person(),
+        cache_path=cache,
+    )
+
+
+def _changed(excerpts: pd.DataFrame) -> pd.DataFrame:
+    changed = excerpts.copy()
+    changed["text"] = changed["text"] + " She walks more now."
+    return changed
+
+
+def test_a_warm_run_loads_the_reader_and_reads_as_a_built_one(study, tmp_path, made):
+    cache = tmp_path / "annotations.parquet"
+    plain, plain_stats = run(study)
+    run(study, cache)  # cold: builds and keeps the reader
+    assert made[-1].loaded == [] and reader_store.store_path(cache).is_file()
+    # every excerpt changed: all read again, by the loaded reader
+    changed = _changed(study.data.excerpts)
+    warm, warm_stats = run(study, cache, changed)
+    assert made[-1].loaded == [study.study.definition.study.language]
+    fresh, fresh_stats = run(study, excerpts=changed)
+    pd.testing.assert_frame_equal(warm, fresh)
+    assert warm_stats == fresh_stats
+    assert not warm["suggested_stance"].equals(plain["suggested_stance"]) or len(plain)
+
+
+def test_a_changed_code_or_theme_builds_the_reader_anew(study, tmp_path, made, monkeypatch):
+    cache = tmp_path / "annotations.parquet"
+    run(study, cache)
+    first_key = made[-1].key
+    changed = _changed(study.data.excerpts)
+    # another version of the reading code
+    real = annotate._shared_salt
+    monkeypatch.setattr(
+        annotate, "_shared_salt", lambda: {**real(), "code": {"flows.nlp.reader": "edited"}}
+    )
+    run(study, cache, changed)
+    assert made[-1].loaded == [] and made[-1].key != first_key
+    monkeypatch.setattr(annotate, "_shared_salt", real)
+    # another theme label in the study file
+    definition = study.study.definition
+    themes = [definition.themes[0].model_copy(update={"label": "Other words"})]
+    edited = definition.model_copy(update={"themes": themes + list(definition.themes[1:])})
+    run(study, cache, _changed(changed), study=edited)
+    assert made[-1].loaded == [] and made[-1].key != first_key
+    # and the file now holds the last key's reader only
+    run(study, cache, _changed(_changed(changed)), study=edited)
+    assert made[-1].loaded == [definition.study.language]
+
+
+def test_a_withdrawal_still_vanishes_with_the_reader_loaded(demo_dir, tmp_path, made):
+    """The reader does not depend on the roster: a withdrawal after a run loads it,
+    the withdrawn person's excerpts are gone from every output, and the outputs are
+    a cold run's of the same inputs."""
+    import shutil
+
+    folder = tmp_path / "study"
+    shutil.copytree(demo_dir, folder)
+    out = tmp_path / "out"
+    stages.run_direct(folder, out)
+    roster = pd.read_csv(folder / "roster.csv", dtype=str, keep_default_na=False)
+    withdrawn = (roster["role"] == "peer") & (roster["case_ids"] == "P4")
+    assert withdrawn.sum() == 1
+    roster.loc[withdrawn, "status"] = "withdrawn"
+    roster.to_csv(folder / "roster.csv", index=False)
+    interviews = pd.read_csv(folder / "interviews.csv", dtype=str, keep_default_na=False)
+    person = roster["person_id"][withdrawn].iloc[0]
+    theirs = set(interviews["interview_id"][interviews["person_id"] == person])
+    excerpts = pd.read_csv(folder / "excerpts.csv", dtype=str, keep_default_na=False)
+    gone = excerpts[excerpts["interview_id"].isin(theirs)]
+    assert len(gone)
+    # one excerpt of another person changed, so something is read again
+    other = excerpts.index[~excerpts["interview_id"].isin(theirs)][0]
+    excerpts.loc[other, "text"] += " She walks more now."
+    excerpts.to_csv(folder / "excerpts.csv", index=False)
+    stages.run_direct(folder, out)
+    assert made[-1].loaded  # the reader came from the store
+    cold = tmp_path / "cold"
+    stages.run_direct(folder, cold)
+    assert not made[-1].loaded  # a fresh output folder: built
+    files = sorted(
+        p.relative_to(cold)
+        for p in cold.rglob("*")
+        if p.is_file() and p.name not in (stages.DB_NAME, "manifest.json")
+    )
+    assert files
+    for name in files:
+        assert (out / name).read_bytes() == (cold / name).read_bytes(), name
+        if name.suffix in (".csv", ".html"):
+            text = (out / name).read_text(encoding="utf-8")
+            for excerpt_id, words in zip(gone["excerpt_id"], gone["text"], strict=True):
+                assert words[:60] not in text, (name, excerpt_id)
+
+
+def test_a_file_not_owner_only_or_not_this_keys_is_not_loaded(study, tmp_path, made):
+    cache = tmp_path / "annotations.parquet"
+    run(study, cache)
+    path = reader_store.store_path(cache)
+    assert oct(path.stat().st_mode & 0o777) == oct(0o600)
+    changed = _changed(study.data.excerpts)
+    path.chmod(0o640)
+    run(study, cache, changed)
+    assert made[-1].loaded == []  # ignored, and replaced by an owner-only file
+    assert oct(path.stat().st_mode & 0o777) == oct(0o600)
+    key = made[-1].key
+    stored = pickle.loads(path.read_bytes())
+    path.write_bytes(pickle.dumps({**stored, "key": key + "x"}))
+    os.chmod(path, 0o600)
+    run(study, cache, _changed(changed))
+    assert made[-1].loaded == []
+    path.write_bytes(b"not a pickle")
+    run(study, cache, _changed(_changed(changed)))
+    assert made[-1].loaded == []
+    assert pickle.loads(path.read_bytes())["key"] == key
+
+
+def test_the_file_holds_no_roster_name_or_excerpt_text(study, tmp_path):
+    # the process's shared pipeline reads the raw excerpts first
+    nlp = lexicons.shared_pipeline(study.study.definition.study.language)
+    for text in study.data.excerpts["text"]:
+        nlp.make_doc(text)
+    cache = tmp_path / "annotations.parquet"
+    run(study, cache)
+    raw = reader_store.store_path(cache).read_bytes()
+    names = {n for _, _, found in study.data.roster_names for n in found}
+    words = {w for n in names for w in n.split() if len(w) > 3}
+    assert names and words
+    for word in words:
+        assert word.encode() not in raw, word
