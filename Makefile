@@ -89,11 +89,17 @@ format: $(STAMP) ## format the code with ruff
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# Exit 0 when the Prefect server answers its health check on UI_PORT.
+UI_UP = $(BIN)/python -c "import sys; from flows.orchestration.settings import server_is_up; sys.exit(0 if server_is_up('http://$(UI_HOST):$(UI_PORT)/api') else 1)"
+
 ui: $(STAMP) ## start the Prefect UI (127.0.0.1:4200) and the dossier server (127.0.0.1:8765)
-	@if $(BIN)/python -c "import sys; from flows.orchestration.settings import server_is_up; sys.exit(0 if server_is_up('http://$(UI_HOST):$(UI_PORT)/api') else 1)"; then \
+	@if $(UI_UP); then \
 		echo "Prefect UI already running"; \
 	else \
 		$(BIN)/prefect server start --host $(UI_HOST) --port $(UI_PORT) --background --analytics-off; \
+		echo "waiting for the Prefect server to answer (up to 120 s)"; \
+		for i in $$(seq 120); do $(UI_UP) && break; sleep 1; done; \
+		$(UI_UP) || { echo "the Prefect server did not answer on port $(UI_PORT): make ui-stop, then $(BIN)/prefect server start --port $(UI_PORT) shows why"; exit 1; }; \
 	fi
 	@mkdir -p $(PREFECT_HOME) out
 	@if [ -f $(PREFECT_HOME)/dossiers.pid ] && kill -0 $$(cat $(PREFECT_HOME)/dossiers.pid) 2>/dev/null; then \

@@ -145,7 +145,7 @@ def validate(
     """Check the study file and every input without building anything.
 
     Exits 0 when every record loads or the only ones that do not are those the
-    study file or the roster declares expected (`[qda] no_case = "programme"`,
+    study file or the roster declares expected (`\\[qda] no_case = "programme"`,
     a withdrawn informant's rows); 1 otherwise."""
     from flows.codes import WITHDRAWN_REASONS
     from flows.errors import TriangulateError

@@ -56,8 +56,9 @@ def stance_codings(excerpts: pd.DataFrame) -> list[tuple[str, str, str, bool]]:
     seen, out = set(), []
     ordered = excerpts.sort_values(["selection_id", "code", "case_id"], kind="stable")
     for row in ordered.itertuples(index=False):
-        if getattr(row, "coded_stance", None) or not isinstance(row.selection_id, str):
-            continue
+        coded = getattr(row, "coded_stance", None)
+        if (isinstance(coded, str) and coded) or not isinstance(row.selection_id, str):
+            continue  # coded (a missing stance is None or NaN: NaN is truthy)
         reviewed = getattr(row, "reviewed_stance", None)
         stance = reviewed if isinstance(reviewed, str) else row.suggested_stance
         if not isinstance(stance, str) or stance == "unclear":

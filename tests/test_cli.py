@@ -15,6 +15,13 @@ def test_help_explains_commands():
     assert "run" in result.output and "validate" in result.output
 
 
+def test_validate_help_shows_the_study_file_table():
+    """Rich markup would take `[qda]` for a style tag and drop it."""
+    result = runner.invoke(app, ["validate", "--help"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0
+    assert '[qda] no_case = "programme"' in result.output
+
+
 def test_validate_demo(demo_dir):
     result = runner.invoke(app, ["validate", str(demo_dir)])
     assert result.exit_code == 0, result.output

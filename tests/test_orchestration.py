@@ -107,6 +107,25 @@ def test_dossier_server_serves_loopback_only(tmp_path):
         server.server_close()
 
 
+def test_dossier_link_follows_the_dossier_port(tmp_path, monkeypatch):
+    """`make ui DOSSIER_PORT=...`: the run summary links to that server."""
+    from flows.orchestration import artifacts, servers
+
+    server = servers.make_server(tmp_path, 0)
+    port = server.server_address[1]
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    monkeypatch.delenv(artifacts.DOSSIER_URL_ENV, raising=False)
+    try:
+        monkeypatch.setenv("DOSSIER_PORT", str(port))
+        url = artifacts.dossier_index_url(str(tmp_path / "demo"))
+        assert url == f"http://127.0.0.1:{port}/demo/index.html"
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert artifacts.dossier_index_url(str(tmp_path / "demo")) is None  # nothing there now
+
+
 def test_artifact_texts_hold_counts_only(demo_dir, demo_out):
     from flows import stages
     from flows.orchestration import artifacts

@@ -292,3 +292,25 @@ def test_never_into_the_published_output(uncoded_study, tmp_path):
     (published / "index.html").write_text("")
     with pytest.raises(InputFileError, match="outside the published output"):
         qdpx_export.export_qdpx(uncoded_study, published / "exports" / "x.qdpx")
+
+
+def test_mixed_study_moves_its_machine_read_codings(tmp_path):
+    """The example as shipped: most selections carry a coded stance, two do not
+    (their missing stance reads as NaN, which is truthy). The reader's one
+    answer among them (W2's group walks, present) is exported; its abstention
+    (W4, unclear) and every coded selection are left alone."""
+    study = tmp_path / "study"
+    shutil.copytree(EXAMPLE, study)
+    excerpts, _ = stages.annotate(stages.ingest(study))
+    uncoded = excerpts[excerpts["coded_stance"].isna()]
+    assert len(uncoded) < len(excerpts)  # a mixed study
+    readable = uncoded[
+        uncoded["suggested_stance"].notna() & (uncoded["suggested_stance"] != "unclear")
+    ]
+    assert len(readable) >= 1
+    target = tmp_path / "with-stances.qdpx"
+    added = qdpx_export.export_qdpx(study, target)
+    assert added == len(readable.drop_duplicates(["selection_id", "code"]))
+    names = {code.get("name") for code in _qde(target).iter("{*}Code")}
+    for stance in readable["suggested_stance"]:
+        assert qdpx_export.stance_code_name(stance, True) in names

@@ -222,6 +222,13 @@ def test_ui_run_of_the_demo_completes_and_publishes(served, tmp_path):
     run = _run_deployment(served, {"study_dir": "data/demo", "out_dir": str(out)})
     assert run["state"]["type"] == "COMPLETED", run["state"]
     assert len(_published(out)) == DEMO_CASES
+    study_runs = _api(
+        f"{served['api']}/flow_runs/filter",
+        {"flow_runs": {"parent_flow_run_id": {"any_": [run["id"]]}}},
+        "POST",
+    )
+    assert [r["name"] for r in study_runs] == ["triangulate together-on-diabetes-demo"]
+    assert {"triangulate", "study:together-on-diabetes-demo"} <= set(study_runs[0]["tags"])
 
 
 def test_ui_run_of_a_custom_study_folder_with_force(served, make_study, tmp_path):

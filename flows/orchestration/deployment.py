@@ -12,7 +12,7 @@ went wrong and what to do (`failure_message`), as the command line says it.
 
 import traceback
 
-from prefect import get_run_logger
+from prefect import get_run_logger, tags
 from prefect.states import Failed, State
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -95,13 +95,16 @@ def triangulate_request(request: RunRequest) -> dict | State:
             if request.out_dir
             else settings.PROJECT_ROOT / "out" / study.definition.study.id
         )
-        return triangulate_study(
-            study_dir=study_dir,
-            out_dir=out_dir,
-            force=request.force,
-            rebuild_cases=request.cases or None,
-            pdf=request.pdf,
-        )
+        study_id = study.definition.study.id
+        named = triangulate_study.with_options(flow_run_name=f"triangulate {study_id}")
+        with tags("triangulate", f"study:{study_id}"):  # as `triangulate run` names and tags it
+            return named(
+                study_dir=study_dir,
+                out_dir=out_dir,
+                force=request.force,
+                rebuild_cases=request.cases or None,
+                pdf=request.pdf,
+            )
     except Exception as exc:  # the state message says what to do; the logs say where
         if not isinstance(exc, TriangulateError):
             log_where(exc)

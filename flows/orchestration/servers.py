@@ -97,12 +97,19 @@ def make_server(root: Path, port: int = DEFAULT_PORT) -> ThreadingHTTPServer:
     return ThreadingHTTPServer((HOST, port), handler)
 
 
-def base_url(port: int = DEFAULT_PORT) -> str:
-    return f"http://{HOST}:{port}"
+def configured_port() -> int:
+    """The port `make ui` serves the dossiers on: DOSSIER_PORT (the Makefile's
+    variable, in the environment when set for `make ui` and `make run`) or 8765."""
+    value = os.environ.get("DOSSIER_PORT", "").strip()
+    return int(value) if value.isdigit() else DEFAULT_PORT
 
 
-def is_up(port: int = DEFAULT_PORT, timeout: float = 0.3) -> bool:
-    """True when something answers http on 127.0.0.1:`port`."""
+def base_url(port: int | None = None) -> str:
+    return f"http://{HOST}:{configured_port() if port is None else port}"
+
+
+def is_up(port: int | None = None, timeout: float = 0.3) -> bool:
+    """True when something answers http on 127.0.0.1:`port` (default: `configured_port`)."""
     try:
         with urllib.request.urlopen(base_url(port) + "/", timeout=timeout) as response:  # noqa: S310
             return response.status < 500
