@@ -110,7 +110,9 @@ def run_direct(
         db_path = staging / DB_NAME
         ingested = ingest(Path(study_dir))
         check_unknown_names(ingested, out_dir)
-        excerpts, stats = annotate(ingested, nlp_model, annotation_cache(out_dir))
+        excerpts, stats = annotate(
+            ingested, nlp_model, annotation_cache(out_dir), default_workers()
+        )
         if nlp_model is None:
             write_review_list(ingested, excerpts, out_dir)
         keys = case_fingerprints(ingested, nlp_model)

@@ -114,7 +114,9 @@ def ingest_task(study_dir: Path) -> stages.Ingested:
 @task(name="pseudonymise and suggest stances", **PURE_TASK)
 def annotate_task(ingested: stages.Ingested, nlp_model: str | None, out_dir: Path):
     stages.check_unknown_names(ingested, out_dir)
-    excerpts, stats = stages.annotate(ingested, nlp_model, stages.annotation_cache(out_dir))
+    excerpts, stats = stages.annotate(
+        ingested, nlp_model, stages.annotation_cache(out_dir), _local_workers()
+    )
     if nlp_model is None:
         stages.write_review_list(ingested, excerpts, out_dir)
     get_run_logger().info(
@@ -146,6 +148,13 @@ def warehouse_task(
         qca["solutions"],
     )
     return update
+
+
+def _local_workers() -> int:
+    """Worker processes this run may start: the machine's cores under the thread
+    runner; none under a Dask cluster (which has its own processes)."""
+    runner = getattr(FlowRunContext.get(), "task_runner", None)
+    return default_workers() if isinstance(runner, ThreadPoolTaskRunner) else 1
 
 
 def _current_pool() -> Executor | None:
@@ -406,10 +415,8 @@ def _render_all(
         hook=progress_hook,
     )
     study = ingested.study.definition
-    # worker processes under the thread runner; a Dask cluster has its own
-    local = isinstance(getattr(FlowRunContext.get(), "task_runner", None), ThreadPoolTaskRunner)
     records: list[dict] = []
-    with dossiers.process_pool(workers if local else 1, len(todo)) as pool:
+    with dossiers.process_pool(_local_workers(), len(todo)) as pool:
         token = _render_pool.set(pool)
         try:
             futures = [
