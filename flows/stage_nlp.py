@@ -17,7 +17,7 @@ from flows.privacy import unknown_names
 from flows.render.exports import write_csv
 from flows.runs import private_dir
 from flows.stage_ingest import Ingested
-from flows.stage_publish import store_dir
+from flows.stage_publish import annotation_cache, store_dir
 from flows.stage_warehouse import case_overview, shared_key
 
 
@@ -47,6 +47,16 @@ def annotate(
         guard=name_guard(ingested),
         workers=workers,
     )
+
+
+def start_workers_early(study_dir: Path, out_dir: Path, workers: int) -> bool:
+    """Before ingest: start the NLP workers' fork server in the background if
+    this looks like a cold run of a large study (`flows.nlp.parallel.start_early`)."""
+    from flows.nlp import parallel
+    from flows.study import load_study
+
+    excerpts = load_study(study_dir).input_path("excerpts")
+    return parallel.start_early(excerpts, annotation_cache(out_dir), workers)
 
 
 def name_guard(ingested: Ingested) -> unknown_names.NameGuard:

@@ -54,6 +54,7 @@ from flows.stage_nlp import (  # noqa: F401 (stage API)
     review_counts,
     review_dir,
     review_sheet_path,
+    start_workers_early,
     study_vocabulary,
     write_review_list,
     write_review_sheet,
@@ -108,6 +109,7 @@ def run_direct(
         staging = staging_dir(out_dir, run_id)
         staging.mkdir(parents=True)
         db_path = staging / DB_NAME
+        start_workers_early(Path(study_dir), out_dir, default_workers())
         ingested = ingest(Path(study_dir))
         check_unknown_names(ingested, out_dir)
         excerpts, stats = annotate(

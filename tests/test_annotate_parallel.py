@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import pandas as pd
 import pytest
 
@@ -65,3 +67,24 @@ def test_few_misses_start_no_worker():
     assert not parallel.worth_it(parallel.MIN_PARALLEL_ROWS - 1, 8)
     assert not parallel.worth_it(10**6, 1)
     assert parallel.worth_it(parallel.MIN_PARALLEL_ROWS, 2)
+
+
+def test_fork_server_starts_early_only_for_a_cold_large_run(tmp_path, monkeypatch):
+    started: list[bool] = []
+    monkeypatch.setattr(parallel, "_ensure_fork_server", lambda: started.append(True))
+    big, small = tmp_path / "big.csv", tmp_path / "small.csv"
+    big.write_bytes(b"x" * parallel.EARLY_START_BYTES)
+    small.write_bytes(b"x" * (parallel.EARLY_START_BYTES - 1))
+    cache = tmp_path / "annotations.parquet"
+    assert not parallel.start_early(small, cache, 2)
+    assert not parallel.start_early(big, cache, 1)
+    assert not parallel.start_early(tmp_path / "missing.csv", cache, 2)
+    cache.write_bytes(b"")  # a warm re-run: the cache is there
+    assert not parallel.start_early(big, cache, 2)
+    assert started == []
+    cache.unlink()
+    assert parallel.start_early(big, cache, 2)
+    for thread in threading.enumerate():
+        if thread.name == "fork server":
+            thread.join()
+    assert started == [True]

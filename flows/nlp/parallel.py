@@ -18,7 +18,8 @@ once: the fork server's start (importing spaCy, about 1.2 s of CPU) and the
 workers' set-up overlap the caller's first chunks. A chunk a worker could not
 read (a worker killed, the pool broken) is read here after the others: the
 same rows, only later. A run with few misses (a warm re-run reads the changed
-excerpts) starts no process (`worth_it`).
+excerpts) starts no process (`worth_it`). The flow starts the fork server
+while it ingests, when a cold run of a large study is coming (`start_early`).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ import logging
 import multiprocessing
 import threading
 from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
 
 import pandas as pd
 
@@ -42,6 +44,10 @@ COLUMNS = ("text", "theme_id", "language", "case_id", "person_id")
 #: modules the fork server imports once, when this module starts it
 PRELOAD = ["flows.render.dossiers", "flows.nlp.parallel"]
 
+#: an excerpts file this large announces enough rows for workers (about 140
+#: bytes an excerpt in the synthetic studies: some 7,000 rows)
+EARLY_START_BYTES = 1_000_000
+
 log = logging.getLogger(__name__)
 
 _worker_annotator: Annotator | None = None
@@ -50,6 +56,32 @@ _worker_annotator: Annotator | None = None
 def worth_it(rows: int, workers: int) -> bool:
     """Whether `rows` misses are worth worker processes."""
     return workers >= 2 and rows >= MIN_PARALLEL_ROWS
+
+
+def start_early(excerpts_file: Path, cache: Path, workers: int) -> bool:
+    """Start the fork server (its imports take about 1.2 s of CPU) in the
+    background, beside ingest, when a cold run of a large study is coming: no
+    annotation cache yet and an excerpts file of `EARLY_START_BYTES` or more.
+    A warm re-run (the cache is there) starts nothing. Returns whether started."""
+    if workers < 2 or cache.exists():
+        return False
+    try:
+        if excerpts_file.stat().st_size < EARLY_START_BYTES:
+            return False
+    except OSError:
+        return False
+    multiprocessing.get_context("forkserver").set_forkserver_preload(PRELOAD)
+    threading.Thread(target=_ensure_fork_server, name="fork server", daemon=True).start()
+    return True
+
+
+def _ensure_fork_server() -> None:
+    from multiprocessing import forkserver
+
+    try:
+        forkserver.ensure_running()
+    except Exception as error:  # the pool's own start tries again, and reports
+        log.warning("fork server not started early (%s)", type(error))
 
 
 def _start_worker(setup: AnnotatorSetup) -> None:

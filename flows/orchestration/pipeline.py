@@ -311,6 +311,7 @@ def _triangulate(
     db_path = staging / stages.DB_NAME
     store = stages.store_dir(out_dir) / "dossiers"
 
+    stages.start_workers_early(study_dir, out_dir, _local_workers())
     with untagged_tasks():
         ingested = ingest_task(study_dir)
     study_id = ingested.study.definition.study.id
