@@ -116,6 +116,11 @@ class _Chunks:
             self.back -= 1
             return self.back
 
+    def close(self) -> None:
+        """Hand out no more chunks (the caller failed: the feeders stop)."""
+        with self.lock:
+            self.front = self.back
+
 
 def annotate_chunked(
     frame: pd.DataFrame,
@@ -159,5 +164,6 @@ def annotate_chunked(
             if done is None:  # a worker's chunk that failed
                 results[index] = local(parts[index])
     finally:
+        chunks.close()
         pool.shutdown(wait=True, cancel_futures=True)
     return [annotation for done in results for annotation in done]
