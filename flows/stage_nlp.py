@@ -17,20 +17,24 @@ from flows.privacy import unknown_names
 from flows.render.exports import write_csv
 from flows.runs import private_dir
 from flows.stage_ingest import Ingested
-from flows.stage_publish import store_dir
+from flows.stage_publish import annotation_cache, store_dir
 from flows.stage_warehouse import case_overview, shared_key
 
 
 def annotate(
-    ingested: Ingested, model: str | None = None, cache_path: Path | None = None
+    ingested: Ingested,
+    model: str | None = None,
+    cache_path: Path | None = None,
+    workers: int = 1,
 ) -> tuple[pd.DataFrame, dict[str, int]]:
     """De-identified excerpts with suggested stances and example claims.
 
     `model` names an installed trained spaCy pipeline used to redact entities
     too; `cache_path` keeps each excerpt's result for the next run
-    (`annotation_cache`). Programme-level excerpts (about no case) go through
-    the same pseudonymiser in the same call; they are the rows without a case
-    (`warehouse_frames` keeps them apart)."""
+    (`annotation_cache`); `workers` > 1 lets a cold run's many excerpts be read
+    over that many processes (`flows.nlp.parallel`, same rows). Programme-level
+    excerpts (about no case) go through the same pseudonymiser in the same call;
+    they are the rows without a case (`warehouse_frames` keeps them apart)."""
     frames = [ingested.data.excerpts, ingested.data.programme_excerpts]
     return annotate_excerpts(
         pd.concat([f for f in frames if len(f)] or frames[:1], ignore_index=True),
@@ -41,7 +45,18 @@ def annotate(
         person_cases=ingested.data.cases_by_person(),
         cache_path=cache_path,
         guard=name_guard(ingested),
+        workers=workers,
     )
+
+
+def start_workers_early(study_dir: Path, out_dir: Path, workers: int) -> bool:
+    """Before ingest: start the NLP workers' fork server in the background if
+    this looks like a cold run of a large study (`flows.nlp.parallel.start_early`)."""
+    from flows.nlp import parallel
+    from flows.study import load_study
+
+    excerpts = load_study(study_dir).input_path("excerpts")
+    return parallel.start_early(excerpts, annotation_cache(out_dir), workers)
 
 
 def name_guard(ingested: Ingested) -> unknown_names.NameGuard:

@@ -55,6 +55,7 @@ from flows.stage_nlp import (  # noqa: F401 (stage API)
     review_counts,
     review_dir,
     review_sheet_path,
+    start_workers_early,
     study_vocabulary,
     write_review_list,
     write_review_sheet,
@@ -131,9 +132,12 @@ def run_direct(
         staging = staging_dir(out_dir, run_id)
         staging.mkdir(parents=True)
         db_path = staging / DB_NAME
+        start_workers_early(Path(study_dir), out_dir, default_workers())
         ingested = ingest(Path(study_dir))
         check_unknown_names(ingested, out_dir)
-        excerpts, stats = annotate(ingested, nlp_model, annotation_cache(out_dir))
+        excerpts, stats = annotate(
+            ingested, nlp_model, annotation_cache(out_dir), default_workers()
+        )
         if nlp_model is None:
             write_review_list(ingested, excerpts, out_dir)
         keys = case_fingerprints(ingested, nlp_model)

@@ -34,6 +34,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from importlib import metadata, resources
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -108,6 +109,7 @@ def annotate_excerpts(
     person_cases: dict[str, list[str]] | None = None,
     cache_path: Path | None = None,
     guard: NameGuard | None = None,
+    workers: int = 1,
 ) -> tuple[pd.DataFrame, dict[str, int]]:
     """Excerpts with de-identified text, suggested stances, cues and examples.
 
@@ -116,6 +118,8 @@ def annotate_excerpts(
     case ids), to label shared names by the excerpt's case (see
     `flows.privacy.pseudonymise`). `cache_path` is the annotation cache (module
     docstring). `guard` replaces names nobody put on the roster (titles, gazetteer).
+    `workers` > 1 lets many misses be annotated in chunks over worker processes
+    as well as here (`flows.nlp.parallel`); the rows are the same either way.
     Returns the frame and counts (names and identifiers replaced,
     words).
     """
@@ -143,7 +147,9 @@ def annotate_excerpts(
     misses = [i for i, row in enumerate(rows) if row is None]
     fresh: dict[int, Annotation] = {}
     if misses:
-        made = _annotate(out.iloc[misses], study, people, extra, model, kinds, guard, readers)
+        made = _annotate(
+            out.iloc[misses], study, people, extra, model, kinds, guard, readers, workers
+        )
         fresh = dict(zip(misses, made, strict=True))
     if cache_path is not None:
         write_cache(Path(cache_path), keys, fresh, cached)
@@ -162,49 +168,92 @@ def _annotate(
     kinds: dict[str, str],
     guard: NameGuard | None = None,
     readers: Callable[[str], StanceReader] | None = None,
+    workers: int = 1,
 ) -> list[Annotation]:
-    """Pseudonymise, then suggest stances, for the rows of `frame` in order
-    (`readers`: a language's reader, `study_reader` when not given)."""
-    pseudonymiser = Pseudonymiser(
-        [*people, *extra],
-        study.study.language,
-        model=model,
-        common_words=study.privacy.common_words,
-    )
-    mentions = _mentions(frame)
-    texts, names, replaced = [], [], []
-    for item in pseudonymiser.deidentify(frame["text"].tolist(), mentions):
-        text, unknown = guard.replace(item.text) if guard else (item.text, 0)
-        texts.append(text)
-        names.append(item.names + unknown)
-        replaced.append(tuple(sorted(item.counts.items())))
+    """Pseudonymise, then suggest stances, for the rows of `frame` in order: here,
+    or in chunks here and in `workers - 1` worker processes when there are many
+    (`flows.nlp.parallel.annotate_chunked`). `readers`: a language's reader here
+    (`study_reader` when not given; workers build their own)."""
+    from flows.nlp import parallel
 
-    suggestions: dict[int, tuple] = {}
-    themes = frame["theme_id"].tolist()
-    by_language: dict[str, list[int]] = {}
-    for position, language in enumerate(frame["language"].tolist()):
-        by_language.setdefault(str(language), []).append(position)
-    for language in sorted(by_language):
-        reader = readers(language) if readers else study_reader(study, language)
-        group = by_language[language]
-        items = ((texts[i], kinds.get(themes[i]), themes[i]) for i in group)
-        for position, (suggestion, found) in zip(group, reader.annotate(items), strict=True):
-            suggestions[position] = (suggestion, found)
-    annotations = []
-    for i in range(len(frame)):
-        suggestion, found = suggestions[i]
-        annotations.append(
-            Annotation(
-                texts[i],
-                suggestion.stance,
-                float(suggestion.confidence),
-                list(suggestion.cues),
-                list(found),
-                names[i],
-                replaced[i],
-            )
+    setup = AnnotatorSetup(study, people, extra, model, kinds, guard)
+    if parallel.worth_it(len(frame), workers):
+        return parallel.annotate_chunked(frame, setup, workers, readers=readers)
+    return Annotator(setup, readers)(frame)
+
+
+class AnnotatorSetup(NamedTuple):
+    """What an `Annotator` is built from (picklable: sent once to each worker)."""
+
+    study: Study
+    people: list[tuple[Carrier, list[str]]]
+    extra: list[tuple[str, list[str]]]
+    model: str | None
+    kinds: dict[str, str]
+    guard: NameGuard | None = None
+
+
+class Annotator:
+    """The pseudonymiser and the stance readers of one run, built once and applied
+    to any rows of the run's excerpts: a row's annotation depends on the row
+    alone, so chunks annotated apart give the rows of one pass."""
+
+    def __init__(
+        self, setup: AnnotatorSetup, readers: Callable[[str], StanceReader] | None = None
+    ) -> None:
+        self.setup = setup
+        self.made = readers
+        self.pseudonymiser = Pseudonymiser(
+            [*setup.people, *setup.extra],
+            setup.study.study.language,
+            model=setup.model,
+            common_words=setup.study.privacy.common_words,
         )
-    return annotations
+        self.readers: dict[str, StanceReader] = {}
+
+    def reader(self, language: str) -> StanceReader:
+        if language not in self.readers:
+            made = self.made or (lambda lang: study_reader(self.setup.study, lang))
+            self.readers[language] = made(language)
+        return self.readers[language]
+
+    def __call__(self, frame: pd.DataFrame) -> list[Annotation]:
+        """Pseudonymise, then suggest stances, for the rows of `frame` in order."""
+        guard, kinds = self.setup.guard, self.setup.kinds
+        mentions = _mentions(frame)
+        texts, names, replaced = [], [], []
+        for item in self.pseudonymiser.deidentify(frame["text"].tolist(), mentions):
+            text, unknown = guard.replace(item.text) if guard else (item.text, 0)
+            texts.append(text)
+            names.append(item.names + unknown)
+            replaced.append(tuple(sorted(item.counts.items())))
+
+        suggestions: dict[int, tuple] = {}
+        themes = frame["theme_id"].tolist()
+        by_language: dict[str, list[int]] = {}
+        for position, language in enumerate(frame["language"].tolist()):
+            by_language.setdefault(str(language), []).append(position)
+        for language in sorted(by_language):
+            reader = self.reader(language)
+            group = by_language[language]
+            items = ((texts[i], kinds.get(themes[i]), themes[i]) for i in group)
+            for position, (suggestion, found) in zip(group, reader.annotate(items), strict=True):
+                suggestions[position] = (suggestion, found)
+        annotations = []
+        for i in range(len(frame)):
+            suggestion, found = suggestions[i]
+            annotations.append(
+                Annotation(
+                    texts[i],
+                    suggestion.stance,
+                    float(suggestion.confidence),
+                    list(suggestion.cues),
+                    list(found),
+                    names[i],
+                    replaced[i],
+                )
+            )
+        return annotations
 
 
 def study_reader(study: Study, language: str) -> StanceReader:

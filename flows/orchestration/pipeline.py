@@ -8,7 +8,8 @@ Dossiers are cached in a content store beside the output folder, one file per
 case named by its key (`stages.case_fingerprints`): a re-run after a change to
 one case renders that case only, and submits no task at all for a case whose
 stored page is there. Chunks render in worker processes
-(`dossiers.process_pool`) while the exports are written.
+(`dossiers.process_pool`) while the exports, the index page and the review
+files are written.
 """
 
 import contextlib
@@ -114,9 +115,9 @@ def ingest_task(study_dir: Path) -> stages.Ingested:
 @task(name="pseudonymise and suggest stances", **PURE_TASK)
 def annotate_task(ingested: stages.Ingested, nlp_model: str | None, out_dir: Path):
     stages.check_unknown_names(ingested, out_dir)
-    excerpts, stats = stages.annotate(ingested, nlp_model, stages.annotation_cache(out_dir))
-    if nlp_model is None:
-        stages.write_review_list(ingested, excerpts, out_dir)
+    excerpts, stats = stages.annotate(
+        ingested, nlp_model, stages.annotation_cache(out_dir), _local_workers()
+    )
     get_run_logger().info(
         "%d excerpts annotated, %d words, %d name mentions replaced",
         len(excerpts),
@@ -136,7 +137,6 @@ def warehouse_task(
     keys: dict[str, str],
 ):
     update = stages.update_warehouse(db_path, ingested, excerpts, out_dir, nlp_model, keys)
-    stages.write_review_sheet(db_path, ingested, out_dir, keys)
     qca = stages.analyse_cross_case(db_path)
     get_run_logger().info(
         "%s %d SQL models; QCA over %d conditions: %d solution(s)",
@@ -146,6 +146,29 @@ def warehouse_task(
         qca["solutions"],
     )
     return update
+
+
+@task(name="stance review sheet and words to check", **FILE_TASK)
+def review_task(
+    db_path: Path,
+    ingested: stages.Ingested,
+    excerpts,
+    out_dir: Path,
+    nlp_model: str | None,
+    keys: dict[str, str],
+) -> None:
+    """What a person reviews, in the private review folder: nothing later reads
+    it, so it is written while the dossiers render."""
+    if nlp_model is None:
+        stages.write_review_list(ingested, excerpts, out_dir)
+    stages.write_review_sheet(db_path, ingested, out_dir, keys)
+
+
+def _local_workers() -> int:
+    """Worker processes this run may start: the machine's cores under the thread
+    runner; none under a Dask cluster (which has its own processes)."""
+    runner = getattr(FlowRunContext.get(), "task_runner", None)
+    return default_workers() if isinstance(runner, ThreadPoolTaskRunner) else 1
 
 
 def _current_pool() -> Executor | None:
@@ -288,6 +311,7 @@ def _triangulate(
     db_path = staging / stages.DB_NAME
     store = stages.store_dir(out_dir) / "dossiers"
 
+    stages.start_workers_early(study_dir, out_dir, _local_workers())
     with untagged_tasks():
         ingested = ingest_task(study_dir)
     study_id = ingested.study.definition.study.id
@@ -305,21 +329,23 @@ def _triangulate(
         rebuilt = set(cases if force else (rebuild_cases or []))
         jobs = [dossiers.CaseJob(c, keys[c], str(store / f"{keys[c]}.html")) for c in cases]
         names = ingested.name_set()
-        records, exports = _render_all(
-            jobs,
-            db_path,
-            ingested,
-            prov,
-            names,
-            rebuilt,
-            meanwhile=lambda: export_task(
+
+        def meanwhile():
+            """The exports, the index page that links them and the review files
+            (none reads a dossier): in this thread while the workers render."""
+            exported = export_task(
                 db_path, quote(ingested), staging, stages.store_dir(out_dir), quote(keys)
-            ),
+            )
+            clean = index_task(
+                db_path, quote(ingested), staging, prov, exported, stages.store_dir(out_dir)
+            )
+            review_task(db_path, quote(ingested), quote(excerpts), out_dir, nlp_model, quote(keys))
+            return exported, clean
+
+        records, (exports, index_clean) = _render_all(
+            jobs, db_path, ingested, prov, names, rebuilt, meanwhile=meanwhile
         )
         stages.place_pages(jobs, staging / "cases", store)
-        index_clean = index_task(
-            db_path, quote(ingested), staging, prov, exports, stages.store_dir(out_dir)
-        )
         if pdf:
             pdf_task(staging)
         lap("render")
@@ -406,10 +432,8 @@ def _render_all(
         hook=progress_hook,
     )
     study = ingested.study.definition
-    # worker processes under the thread runner; a Dask cluster has its own
-    local = isinstance(getattr(FlowRunContext.get(), "task_runner", None), ThreadPoolTaskRunner)
     records: list[dict] = []
-    with dossiers.process_pool(workers if local else 1, len(todo)) as pool:
+    with dossiers.process_pool(_local_workers(), len(todo)) as pool:
         token = _render_pool.set(pool)
         try:
             futures = [
