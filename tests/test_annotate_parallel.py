@@ -26,9 +26,10 @@ def test_chunked_over_workers_gives_the_serial_rows(ingested, monkeypatch):
     calls: list[int] = []
     real = parallel.annotate_chunked
 
-    def counting(frame, setup, workers, chunk_rows=parallel.CHUNK_ROWS):
+    def counting(frame, setup, workers, chunk_rows=parallel.CHUNK_ROWS, readers=None):
         calls.append(workers)
-        return real(frame, setup, workers, chunk_rows=37)  # many chunks, a short last one
+        # many chunks, a short last one
+        return real(frame, setup, workers, chunk_rows=37, readers=readers)
 
     monkeypatch.setattr(parallel, "MIN_PARALLEL_ROWS", 1)
     monkeypatch.setattr(parallel, "annotate_chunked", counting)
