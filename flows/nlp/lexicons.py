@@ -193,6 +193,34 @@ class WordMatcher:
         }
 
 
+class TermLabels:
+    """Which labels' terms a text names, from its forms (`Forms`): the labels
+    `WordMatcher` would find, without its spans and without spaCy's matchers. For a
+    few terms (a study's examples) a dictionary of first words is cheaper than two
+    PhraseMatcher calls that mostly find nothing (decision 0171)."""
+
+    def __init__(self, nlp: Language, classes: dict[str, tuple[str, ...]]):
+        #: first word -> (the term's other words, label); a term is its tokens'
+        #: lower-case forms, as the matchers read it (on LOWER and on NORM alike)
+        self.first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        for label, terms in classes.items():
+            for term in terms:
+                if term.strip():
+                    words = tuple(t.lower_ for t in nlp.make_doc(term))
+                    self.first.setdefault(words[0], []).append((words[1:], label))
+
+    def __call__(self, lower: list[str], lemma: list[str]) -> set[str]:
+        first, out = self.first, set()
+        for forms in (lower, lemma):
+            if first.keys().isdisjoint(forms):
+                continue
+            for i in [i for i, w in enumerate(forms) if w in first]:
+                for rest, label in first[forms[i]]:
+                    if not rest or tuple(forms[i + 1 : i + 1 + len(rest)]) == rest:
+                        out.add(label)
+        return out
+
+
 class Forms:
     """Every token's lower-case form and lemma (its NORM: the lookup lemma, or the
     tokenizer exception's norm, "n't" -> "not"), the strings cached by hash."""
