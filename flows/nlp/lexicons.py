@@ -13,6 +13,8 @@ import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 import spacy
@@ -162,7 +164,7 @@ class WordMatcher:
     def __init__(self, nlp: Language, classes: dict[str, tuple[str, ...]]):
         self.nlp = nlp
         self.forms = Forms(nlp)
-        self._labels: dict[int, str] = {}
+        self._labels = _Strings(nlp.vocab.strings)
         self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.lemma = PhraseMatcher(nlp.vocab, attr="NORM")
         for label, terms in classes.items():
@@ -176,21 +178,32 @@ class WordMatcher:
             self.lemma.add(label, lemma_docs)
 
     def __call__(self, doc: Doc) -> dict[str, list[tuple[int, int]]]:
+        """Class -> its spans, sorted and distinct; the classes in the order the
+        matchers first name them (the lower-case forms' matches, then the lemmas')."""
+        matches = self.lower(doc) + self.lemma(doc)
+        if not matches:
+            return {}
+        # sorted by (key, start, end): each key's spans in one run, in order
+        spans = {key: list(map(_SPAN, run)) for key, run in groupby(sorted(set(matches)), _KEY)}
         labels = self._labels
-        found: dict[str, list[tuple[int, int]]] = {}
-        for key, start, end in (*self.lower(doc), *self.lemma(doc)):
-            label = labels.get(key)
-            if label is None:
-                label = labels[key] = doc.vocab.strings[key]
-            spans = found.get(label)
-            if spans is None:
-                found[label] = [(start, end)]
-            else:
-                spans.append((start, end))
-        return {
-            label: spans if len(spans) == 1 else sorted(set(spans))
-            for label, spans in found.items()
-        }
+        return {labels[key]: spans[key] for key in dict.fromkeys(map(_KEY, matches))}
+
+
+#: a match's key, and its (start, end)
+_KEY = itemgetter(0)
+_SPAN = itemgetter(1, 2)
+
+
+class _Strings(dict):
+    """hash -> string from a StringStore, each looked up once and kept."""
+
+    def __init__(self, strings):
+        super().__init__()
+        self.strings = strings
+
+    def __missing__(self, key: int) -> str:
+        value = self[key] = self.strings[key]
+        return value
 
 
 class TermLabels:
@@ -227,19 +240,12 @@ class Forms:
 
     def __init__(self, nlp: Language):
         self.strings = nlp.vocab.strings
-        self.cache: dict[int, str] = {}
+        self.cache = _Strings(self.strings)
 
     def __call__(self, doc: Doc) -> tuple[list[str], list[str]]:
         table = doc.to_array([LOWER, NORM])
-        lows, norms = table[:, 0].tolist(), table[:, 1].tolist()
-        cache = self.cache
-        try:
-            return [cache[h] for h in lows], [cache[h] for h in norms]
-        except KeyError:
-            for h in (*lows, *norms):
-                if h not in cache:
-                    cache[h] = self.strings[h]
-            return [cache[h] for h in lows], [cache[h] for h in norms]
+        get = self.cache.__getitem__
+        return list(map(get, table[:, 0].tolist())), list(map(get, table[:, 1].tolist()))
 
 
 def token_forms(doc: Doc) -> tuple[list[str], list[str]]:
