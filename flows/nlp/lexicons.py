@@ -13,7 +13,7 @@ import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from itertools import groupby
+from itertools import compress, groupby
 from operator import itemgetter
 from typing import Any
 
@@ -213,23 +213,29 @@ class TermLabels:
     PhraseMatcher calls that mostly find nothing (decision 0171)."""
 
     def __init__(self, nlp: Language, classes: dict[str, tuple[str, ...]]):
-        #: first word -> (the term's other words, label); a term is its tokens'
-        #: lower-case forms, as the matchers read it (on LOWER and on NORM alike)
+        #: a term is its tokens' lower-case forms, as the matchers read it (on LOWER
+        #: and on NORM alike): one-word terms by word, longer ones by their first word
+        self.single: dict[str, set[str]] = {}
         self.first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
         for label, terms in classes.items():
             for term in terms:
                 if term.strip():
                     words = tuple(t.lower_ for t in nlp.make_doc(term))
-                    self.first.setdefault(words[0], []).append((words[1:], label))
+                    if len(words) == 1:
+                        self.single.setdefault(words[0], set()).add(label)
+                    else:
+                        self.first.setdefault(words[0], []).append((words[1:], label))
 
     def __call__(self, lower: list[str], lemma: list[str]) -> set[str]:
-        first, out = self.first, set()
-        for forms in (lower, lemma):
+        single, first = self.single, self.first
+        named = single.keys() & {*lower, *lemma}
+        out = set().union(*map(single.__getitem__, named)) if named else set()
+        for forms in (lower, lemma) if first else ():
             if first.keys().isdisjoint(forms):
                 continue
-            for i in [i for i, w in enumerate(forms) if w in first]:
+            for i in compress(range(len(forms)), map(first.__contains__, forms)):
                 for rest, label in first[forms[i]]:
-                    if not rest or tuple(forms[i + 1 : i + 1 + len(rest)]) == rest:
+                    if tuple(forms[i + 1 : i + 1 + len(rest)]) == rest:
                         out.add(label)
         return out
 

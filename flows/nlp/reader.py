@@ -34,6 +34,7 @@ from flows.nlp import decide as rules
 from flows.nlp.anchors import clauses
 from flows.nlp.cues import claim_contradicted, cues, marks
 from flows.nlp.features import features
+from flows.nlp.frozen import quick_init
 from flows.nlp.lexicons import (
     TermLabels,
     WordMatcher,
@@ -61,6 +62,7 @@ UNCLEAR = rules.UNCLEAR
 LABELS = STANCES_BY_KIND
 
 
+@quick_init
 @dataclass(frozen=True)
 class Suggestion:
     """A suggested stance with its confidence and the cues behind it."""
@@ -70,6 +72,7 @@ class Suggestion:
     cues: tuple[str, ...]
 
 
+@quick_init
 @dataclass(frozen=True)
 class Reading:
     """The reader's answer, and the rules' verdict beside it."""
