@@ -28,6 +28,7 @@ model's sum does not depend on their order.
 from __future__ import annotations
 
 from operator import getitem, itemgetter
+from sys import intern
 
 from flows.nlp.cues import Cue, claim_contradicted
 from flows.nlp.model import family_of
@@ -132,7 +133,9 @@ _PLAIN = itemgetter(0)
 def _word_names(lemma: str) -> tuple[str, str]:
     if not any(ch.isalpha() for ch in lemma):
         return "", ""
-    return f"w={lemma}", f"w=~{lemma}"
+    # interned, as the model's feature names are: its lookup then finds the very
+    # string (`FamilyModel._compiled`)
+    return intern(f"w={lemma}"), intern(f"w=~{lemma}")
 
 
 #: word classes whose place (anchor, negation, last clause) the model sees
@@ -174,7 +177,7 @@ def class_features(parsed: Parsed) -> list[str]:
     last = len(clauses) - 1
     anchors_with_neg = set()
     found = parsed.found
-    for label in [label for label in PLACED if label in found]:
+    for label in filter(found.__contains__, PLACED):
         for span in found[label]:
             n = numbers[span[0]]
             if n < 0:
@@ -225,5 +228,5 @@ def features(
         # crossed with its component ("knows" is a present output, "helped" a present
         # intervention), decision 0147; two sorted runs, so the sort is a merge
         prefix = f"{component}:"
-        out = sorted([*out, *[prefix + f for f in out]])
+        out = sorted([*out, *map(prefix.__add__, out)])
     return out

@@ -22,6 +22,7 @@ from importlib import resources
 from itertools import chain
 from operator import is_not
 from pathlib import Path
+from sys import intern
 
 import numpy as np
 
@@ -68,7 +69,7 @@ class FamilyModel:
         unknown features), built once."""
         compiled = self.__dict__.get("_matrix")
         if compiled is None:
-            index = {f: i for i, f in enumerate(self.weights)}
+            index = {intern(f): i for i, f in enumerate(self.weights)}
             matrix = np.zeros((len(index) + 1, len(self.labels)), dtype=np.float64)
             for f, i in index.items():
                 matrix[i] = self.weights[f]
