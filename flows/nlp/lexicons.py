@@ -13,8 +13,7 @@ import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from itertools import compress, groupby
-from operator import itemgetter
+from itertools import compress
 from typing import Any
 
 import spacy
@@ -164,7 +163,7 @@ class WordMatcher:
     def __init__(self, nlp: Language, classes: dict[str, tuple[str, ...]]):
         self.nlp = nlp
         self.forms = Forms(nlp)
-        self._labels = _Strings(nlp.vocab.strings)
+        self._labels: dict[int, str] = {}
         self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.lemma = PhraseMatcher(nlp.vocab, attr="NORM")
         for label, terms in classes.items():
@@ -178,20 +177,21 @@ class WordMatcher:
             self.lemma.add(label, lemma_docs)
 
     def __call__(self, doc: Doc) -> dict[str, list[tuple[int, int]]]:
-        """Class -> its spans, sorted and distinct; the classes in the order the
-        matchers first name them (the lower-case forms' matches, then the lemmas')."""
-        matches = self.lower(doc) + self.lemma(doc)
-        if not matches:
-            return {}
-        # sorted by (key, start, end): each key's spans in one run, in order
-        spans = {key: list(map(_SPAN, run)) for key, run in groupby(sorted(set(matches)), _KEY)}
         labels = self._labels
-        return {labels[key]: spans[key] for key in dict.fromkeys(map(_KEY, matches))}
-
-
-#: a match's key, and its (start, end)
-_KEY = itemgetter(0)
-_SPAN = itemgetter(1, 2)
+        found: dict[str, list[tuple[int, int]]] = {}
+        for key, start, end in (*self.lower(doc), *self.lemma(doc)):
+            label = labels.get(key)
+            if label is None:
+                label = labels[key] = doc.vocab.strings[key]
+            spans = found.get(label)
+            if spans is None:
+                found[label] = [(start, end)]
+            else:
+                spans.append((start, end))
+        return {
+            label: spans if len(spans) == 1 else sorted(set(spans))
+            for label, spans in found.items()
+        }
 
 
 class _Strings(dict):
