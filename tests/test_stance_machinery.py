@@ -2,8 +2,7 @@
 
 - `TermLabels` (a study's examples found from a parse's forms) names the labels
   spaCy's two PhraseMatchers (`WordMatcher`) find, on dev texts and on random runs
-  of lexicon terms (one-word and longer terms, lemmas, overlaps);
-- `quick_init` makes the same frozen records as the dataclass `__init__`.
+  of lexicon terms (one-word and longer terms, lemmas, overlaps).
 
 The readings themselves are pinned in `test_stance_pinned.py`.
 """
@@ -11,14 +10,11 @@ The readings themselves are pinned in `test_stance_pinned.py`.
 from __future__ import annotations
 
 import random
-from dataclasses import FrozenInstanceError, dataclass, field, replace
 
 import pytest
 
 from flows.nlp.corpus import load_set
-from flows.nlp.frozen import quick_init
 from flows.nlp.lexicons import TermLabels, WordMatcher, load_words, shared_pipeline
-from flows.nlp.states import State
 
 
 @pytest.mark.parametrize("language", ["en", "da"])
@@ -48,24 +44,3 @@ def test_term_labels_of_a_studys_examples():
     ]:
         doc = nlp(text)
         assert labels(*matcher.forms(doc)) == set(matcher(doc)) == expected
-
-
-def test_quick_init_makes_the_dataclass_records():
-    state = State(0, "latest", 1, "up", "more", False, False, True, False)
-    assert state == State(0, "latest", 1, "up", "more", False, False, True, False, planned=False)
-    assert replace(state, planned=True).planned and not state.planned
-    assert hash(state) == hash(State(**{**vars(state)}))
-    assert State.__init__.__qualname__ == "State.__init__"
-    with pytest.raises(FrozenInstanceError):
-        state.value = -1  # type: ignore[misc]
-    with pytest.raises(TypeError):
-        State(0, "latest", 1)  # type: ignore[call-arg]
-
-
-def test_quick_init_refuses_what_it_cannot_make():
-    @dataclass(frozen=True)
-    class Listed:
-        items: list = field(default_factory=list)
-
-    with pytest.raises(TypeError):
-        quick_init(Listed)

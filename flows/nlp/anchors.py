@@ -28,15 +28,12 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import compress
 
-from flows.nlp.frozen import quick_init
-
 SENTENCE_END = frozenset({".", "!", "?", ";", "…", "..."})
 CLAUSE_PUNCT = frozenset({",", ":", "—", "–", "(", ")", '"', "-"})
 COMPARISON = frozenset({"than", "as", "like", "end", "som", "ligesom"})
 ANCHORS = ("baseline", "early", "latest")
 
 
-@quick_init
 @dataclass(frozen=True)
 class Clause:
     """A clause: its token range, sentence number, anchor and whether it follows a

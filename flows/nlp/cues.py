@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flows.nlp.frozen import quick_init
 from flows.nlp.states import Parsed, in_plan
 
 
@@ -25,7 +24,6 @@ def marks(parsed: Parsed, label: str) -> list[int]:
     return sorted({numbers[start] for start, _ in spans if numbers[start] >= 0})
 
 
-@quick_init
 @dataclass(frozen=True)
 class Cue:
     """A cue of a context or presence theme: its class, negated or not, and where."""

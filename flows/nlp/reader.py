@@ -34,7 +34,6 @@ from flows.nlp import decide as rules
 from flows.nlp.anchors import clauses
 from flows.nlp.cues import claim_contradicted, cues, marks
 from flows.nlp.features import features
-from flows.nlp.frozen import quick_init
 from flows.nlp.lexicons import (
     TermLabels,
     WordMatcher,
@@ -62,7 +61,6 @@ UNCLEAR = rules.UNCLEAR
 LABELS = STANCES_BY_KIND
 
 
-@quick_init
 @dataclass(frozen=True)
 class Suggestion:
     """A suggested stance with its confidence and the cues behind it."""
@@ -72,7 +70,6 @@ class Suggestion:
     cues: tuple[str, ...]
 
 
-@quick_init
 @dataclass(frozen=True)
 class Reading:
     """The reader's answer, and the rules' verdict beside it."""

@@ -36,7 +36,6 @@ from functools import lru_cache
 from itertools import compress
 
 from flows.nlp.anchors import COMPARISON, Clause, bare_time
-from flows.nlp.frozen import quick_init
 from flows.nlp.negation import negated
 
 DIRECTION_CLASSES = {
@@ -76,7 +75,6 @@ class Profile:
     good: frozenset[str] = frozenset()
 
 
-@quick_init
 @dataclass(frozen=True)
 class State:
     """One clause's statement about the behaviour."""
