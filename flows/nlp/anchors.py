@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from itertools import compress
 
 SENTENCE_END = frozenset({".", "!", "?", ";", "…", "..."})
 CLAUSE_PUNCT = frozenset({",", ":", "—", "–", "(", ")", '"', "-"})
@@ -56,7 +57,7 @@ def cut(
     spans: list[tuple[int, int, int]] = []
     start, sentence = 0, 0
     breaks = _breaks(clause_words, coordinators)
-    for i in [i for i, word in enumerate(lower) if word in breaks]:
+    for i in compress(range(len(lower)), map(breaks.__contains__, lower)):
         word = lower[i]
         if word in SENTENCE_END:
             if i > start:

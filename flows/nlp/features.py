@@ -27,6 +27,9 @@ model's sum does not depend on their order.
 
 from __future__ import annotations
 
+from operator import getitem, itemgetter
+from sys import intern
+
 from flows.nlp.cues import Cue, claim_contradicted
 from flows.nlp.model import family_of
 from flows.nlp.states import Parsed, State
@@ -98,34 +101,41 @@ def cue_features(found: list[Cue]) -> list[str]:
 
 def word_features(parsed: Parsed) -> list[str]:
     """Lemmas, negated ones marked `~`."""
-    names, lemmas = _WORD, parsed.lemma
-    for lemma in [lemma for lemma in lemmas if lemma not in names]:
-        names[lemma] = _word_names(lemma)
+    pairs = list(map(_WORD.__getitem__, parsed.lemma))
     if not parsed.negations:
-        return [name for lemma in lemmas if (name := names[lemma][0])]
-    negated = set()
+        return list(filter(None, map(_PLAIN, pairs)))
+    negated = [0] * len(pairs)  # 1 where a negation reaches the word
     numbers = parsed.clause_numbers()
     for n in parsed.negations:
         if numbers[n] >= 0:
             clause = parsed.clauses[numbers[n]]
-            negated.update(range(n + 1, clause.end))
+            negated[n + 1 : clause.end] = [1] * (clause.end - n - 1)
             if parsed.negation_after:
-                negated.update(range(max(clause.start, n - parsed.negation_after), n))
-    return [
-        pair[1] if i in negated else pair[0]
-        for i, lemma in enumerate(lemmas)
-        if (pair := names[lemma])[0]
-    ]
+                lo = max(clause.start, n - parsed.negation_after)
+                negated[lo:n] = [1] * (n - lo)
+    return list(filter(None, map(getitem, pairs, negated)))
 
 
-#: lemma -> ("w=lemma", "w=~lemma"), or ("", "") for a lemma with no letter
-_WORD: dict[str, tuple[str, str]] = {}
+class _WordNames(dict):
+    """lemma -> ("w=lemma", "w=~lemma"), or ("", "") for a lemma with no letter;
+    made once per lemma."""
+
+    def __missing__(self, lemma: str) -> tuple[str, str]:
+        value = self[lemma] = _word_names(lemma)
+        return value
+
+
+_WORD = _WordNames()
+#: a word's feature when not negated
+_PLAIN = itemgetter(0)
 
 
 def _word_names(lemma: str) -> tuple[str, str]:
     if not any(ch.isalpha() for ch in lemma):
         return "", ""
-    return f"w={lemma}", f"w=~{lemma}"
+    # interned, as the model's feature names are: its lookup then finds the very
+    # string (`FamilyModel._compiled`)
+    return intern(f"w={lemma}"), intern(f"w=~{lemma}")
 
 
 #: word classes whose place (anchor, negation, last clause) the model sees
@@ -167,7 +177,7 @@ def class_features(parsed: Parsed) -> list[str]:
     last = len(clauses) - 1
     anchors_with_neg = set()
     found = parsed.found
-    for label in [label for label in PLACED if label in found]:
+    for label in filter(found.__contains__, PLACED):
         for span in found[label]:
             n = numbers[span[0]]
             if n < 0:
@@ -218,5 +228,5 @@ def features(
         # crossed with its component ("knows" is a present output, "helped" a present
         # intervention), decision 0147; two sorted runs, so the sort is a merge
         prefix = f"{component}:"
-        out = sorted([*out, *[prefix + f for f in out]])
+        out = sorted([*out, *map(prefix.__add__, out)])
     return out

@@ -13,6 +13,7 @@ import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from itertools import compress
 from typing import Any
 
 import spacy
@@ -193,25 +194,64 @@ class WordMatcher:
         }
 
 
+class _Strings(dict):
+    """hash -> string from a StringStore, each looked up once and kept."""
+
+    def __init__(self, strings):
+        super().__init__()
+        self.strings = strings
+
+    def __missing__(self, key: int) -> str:
+        value = self[key] = self.strings[key]
+        return value
+
+
+class TermLabels:
+    """Which labels' terms a text names, from its forms (`Forms`): the labels
+    `WordMatcher` would find, without its spans and without spaCy's matchers. For a
+    few terms (a study's examples) a dictionary of first words is cheaper than two
+    PhraseMatcher calls that mostly find nothing (decision 0171)."""
+
+    def __init__(self, nlp: Language, classes: dict[str, tuple[str, ...]]):
+        #: a term is its tokens' lower-case forms, as the matchers read it (on LOWER
+        #: and on NORM alike): one-word terms by word, longer ones by their first word
+        self.single: dict[str, set[str]] = {}
+        self.first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        for label, terms in classes.items():
+            for term in terms:
+                if term.strip():
+                    words = tuple(t.lower_ for t in nlp.make_doc(term))
+                    if len(words) == 1:
+                        self.single.setdefault(words[0], set()).add(label)
+                    else:
+                        self.first.setdefault(words[0], []).append((words[1:], label))
+
+    def __call__(self, lower: list[str], lemma: list[str]) -> set[str]:
+        single, first = self.single, self.first
+        named = single.keys() & {*lower, *lemma}
+        out = set().union(*map(single.__getitem__, named)) if named else set()
+        for forms in (lower, lemma) if first else ():
+            if first.keys().isdisjoint(forms):
+                continue
+            for i in compress(range(len(forms)), map(first.__contains__, forms)):
+                for rest, label in first[forms[i]]:
+                    if tuple(forms[i + 1 : i + 1 + len(rest)]) == rest:
+                        out.add(label)
+        return out
+
+
 class Forms:
     """Every token's lower-case form and lemma (its NORM: the lookup lemma, or the
     tokenizer exception's norm, "n't" -> "not"), the strings cached by hash."""
 
     def __init__(self, nlp: Language):
         self.strings = nlp.vocab.strings
-        self.cache: dict[int, str] = {}
+        self.cache = _Strings(self.strings)
 
     def __call__(self, doc: Doc) -> tuple[list[str], list[str]]:
         table = doc.to_array([LOWER, NORM])
-        lows, norms = table[:, 0].tolist(), table[:, 1].tolist()
-        cache = self.cache
-        try:
-            return [cache[h] for h in lows], [cache[h] for h in norms]
-        except KeyError:
-            for h in (*lows, *norms):
-                if h not in cache:
-                    cache[h] = self.strings[h]
-            return [cache[h] for h in lows], [cache[h] for h in norms]
+        get = self.cache.__getitem__
+        return list(map(get, table[:, 0].tolist())), list(map(get, table[:, 1].tolist()))
 
 
 def token_forms(doc: Doc) -> tuple[list[str], list[str]]:

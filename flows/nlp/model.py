@@ -17,9 +17,12 @@ import json
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from importlib import resources
 from itertools import chain
+from operator import is_not
 from pathlib import Path
+from sys import intern
 
 import numpy as np
 
@@ -30,6 +33,8 @@ FAMILY_LABELS = {
     "presence": ("present", "absent", "not_stated"),
 }
 MODEL_FILE = "stance-model.json"
+#: a feature's index is known (not None); a filter that runs in C
+_KNOWN = partial(is_not, None)
 #: a row's features are weighted SCALE / sqrt(their number): long excerpts do not dominate
 SCALE = 3.0
 
@@ -64,7 +69,7 @@ class FamilyModel:
         unknown features), built once."""
         compiled = self.__dict__.get("_matrix")
         if compiled is None:
-            index = {f: i for i, f in enumerate(self.weights)}
+            index = {intern(f): i for i, f in enumerate(self.weights)}
             matrix = np.zeros((len(index) + 1, len(self.labels)), dtype=np.float64)
             for f, i in index.items():
                 matrix[i] = self.weights[f]
@@ -80,7 +85,7 @@ class FamilyModel:
         row's order) for `contributions_of`."""
         index, matrix, bias = self._compiled()
         get = index.get
-        known = [[i for i in map(get, feats) if i is not None] for feats in rows]
+        known = [list(filter(_KNOWN, map(get, feats))) for feats in rows]
         sizes = np.array([len(k) for k in known], dtype=np.int64)
         flat = np.array(list(chain.from_iterable(known)), dtype=np.int64)
         # rows with no known feature read the zero row

@@ -19,6 +19,9 @@ of the negations that reach a word decides.
 
 from __future__ import annotations
 
+from functools import lru_cache
+from itertools import compress
+
 TAG_FOLLOWERS = frozenset({"?", "!"})
 NOT_ONLY = frozenset({"only", "just", "kun", "bare"})
 
@@ -30,7 +33,7 @@ def negation_positions(
     inert_classes: tuple[str, ...] = ("uncertain", "hedge", "neutral"),
 ) -> list[int]:
     """Positions of the negations that negate something."""
-    candidates = [i for i, word in enumerate(lower) if word in negations or word.endswith("n't")]
+    candidates = list(compress(range(len(lower)), map(_candidates(negations).__getitem__, lower)))
     if not candidates:
         return candidates
     inert: set[int] = set()
@@ -74,3 +77,21 @@ def negated(
                 break
             i += 1
     return before % 2 == 1
+
+
+class _Candidate(dict):
+    """word -> whether it may be a negation (a negation word, or ending in "n't"),
+    found once per word and kept: the words of a language recur."""
+
+    def __init__(self, negations: frozenset[str]):
+        super().__init__()
+        self.negations = negations
+
+    def __missing__(self, word: str) -> bool:
+        value = self[word] = word in self.negations or word.endswith("n't")
+        return value
+
+
+@lru_cache(maxsize=8)
+def _candidates(negations: frozenset[str]) -> _Candidate:
+    return _Candidate(negations)

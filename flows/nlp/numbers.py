@@ -23,6 +23,7 @@ for words).
 from __future__ import annotations
 
 from functools import lru_cache
+from itertools import compress
 
 from flows.nlp.states import WITHOUT, Parsed, Profile, lower_objects
 
@@ -157,7 +158,7 @@ def counts(parsed: Parsed, language: str) -> list[tuple[int, float, int | None]]
     in_hours = False
     # only a number word, digits or a one-token range ("to-tre", "3-4") can count
     countable = _countable(language)
-    for i in [i for i, w in enumerate(lower) if countable[w]]:
+    for i in [*compress(range(len(lower)), map(countable.__getitem__, lower))]:
         if i <= skip:
             continue
         v = _value(lower[i], words)

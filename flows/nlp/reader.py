@@ -35,6 +35,7 @@ from flows.nlp.anchors import clauses
 from flows.nlp.cues import claim_contradicted, cues, marks
 from flows.nlp.features import features
 from flows.nlp.lexicons import (
+    TermLabels,
     WordMatcher,
     load_behaviours,
     load_word_order,
@@ -320,6 +321,7 @@ class StanceReader:
         }
         self.has_examples = bool(named_terms)
         self.examples = WordMatcher(self.nlp, named_terms)
+        self.example_labels = TermLabels(self.nlp, named_terms)
 
     # -- parsing --------------------------------------------------------------
     def parse(self, doc: Doc) -> Parsed:
@@ -350,7 +352,7 @@ class StanceReader:
         if not self.has_examples:
             return []
         prefix = f"{theme_id}|"
-        found = self.examples(doc) if named is None else named
+        found = self.example_labels(*self.matcher.forms(doc)) if named is None else named
         return sorted(label[len(prefix) :] for label in found if label.startswith(prefix))
 
     # -- reading --------------------------------------------------------------
@@ -363,9 +365,15 @@ class StanceReader:
         with collector_paused():
             return self._read_docs(items)
 
-    def _read_docs(self, items: Sequence[tuple[Doc, str, str | None]]) -> list[Reading]:
+    def _read_docs(
+        self,
+        items: Sequence[tuple[Doc, str, str | None]],
+        parses: dict[int, Parsed] | None = None,
+    ) -> list[Reading]:
+        """`read_docs`; `parses` (doc id -> its parse) is filled in for the caller."""
         ruled = []
-        parses: dict[int, Parsed] = {}  # a doc read for several themes is parsed once
+        if parses is None:
+            parses = {}  # a doc read for several themes is parsed once
         for doc, theme_id, component in items:
             profile = self.profiles.get(theme_id) or profile_for(theme_id, self.language, component)
             component = component or profile.component
@@ -510,9 +518,13 @@ class StanceReader:
             yield from answers
 
     def _answers(self, batch: list[tuple[Doc, str, str | None]]):
-        named: dict[int, dict] = {}  # the examples of a doc read for several themes
-        for (doc, theme_id, _), reading in zip(batch, self.read_docs(batch), strict=True):
+        """Called with the collector paused (`annotate`)."""
+        parses: dict[int, Parsed] = {}
+        readings = self._read_docs(batch, parses)
+        named: dict[int, set[str]] = {}  # the examples of a doc read for several themes
+        for (doc, theme_id, _), reading in zip(batch, readings, strict=True):
             suggestion = Suggestion(reading.label, reading.confidence, reading.cues)
             if self.has_examples and id(doc) not in named:
-                named[id(doc)] = self.examples(doc)
+                parsed = parses[id(doc)]  # its forms: no matcher run again
+                named[id(doc)] = self.example_labels(parsed.lower, parsed.lemma)
             yield suggestion, self.find_examples(doc, theme_id, named.get(id(doc)))

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from itertools import compress
 
 from flows.nlp.anchors import COMPARISON, Clause, bare_time
 from flows.nlp.negation import negated
@@ -168,8 +169,9 @@ class Parsed:
         lower, lemma = self.lower, self.lemma
         firsts = _two_word_firsts(words)
         pool = _words_and_firsts(words)
-        hits = [i for i, w in enumerate(lower) if w in pool]
-        hits += [i for i, w in enumerate(lemma) if w in words]
+        positions = range(len(lower))
+        hits = [*compress(positions, map(pool.__contains__, lower))]
+        hits += compress(positions, map(words.__contains__, lemma))
         for i in hits:
             n = numbers[i]
             if n < 0 or named[n]:
@@ -255,6 +257,8 @@ def lower_objects(
             and lemma[s[0]] not in profile.words
         )
     ]
+    if profile.lower.isdisjoint(lower) and profile.lower.isdisjoint(lemma):
+        return spans  # the common case, found without a loop in Python
     return spans + [
         (i, i + 1) for i, w in enumerate(lower) if w in profile.lower or lemma[i] in profile.lower
     ]
