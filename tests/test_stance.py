@@ -156,6 +156,28 @@ def test_training_is_deterministic():
     assert json.loads(first)["families"]["outcome"]["labels"][0] == "improved"
 
 
+def test_second_view_reads_the_clauses_naming_the_theme():
+    """The second view (decision 0168) takes the lemmas and lemma pairs of the
+    clauses that name the theme, not of a clause about another theme."""
+    reader = StanceReader("en", {"eating": profile_for("eating", "en")}, model=False)
+    text = "My walks are shorter, but I eat far more vegetables now."
+    view = {f for f in reader.read(text, "eating").features if f.startswith("t=")}
+    assert {"t=vegetable", "t=much_vegetable"} <= view  # lookup lemmas
+    assert not any("walk" in f for f in view)
+
+
+def test_second_view_is_learnt_only_from_two_writers():
+    rows = [
+        ("outcome", ["w=more", "t=cut_down"], "improved", 1.0),
+        ("outcome", ["w=more", "t=cut_down", "t=less_cola"], "improved", 1.0),
+        ("outcome", ["w=less", "t=less_cola"], "worsened", 1.0),
+    ]
+    one = train(rows, groups=["writer-a", "writer-a", "writer-b"]).families["outcome"]
+    assert "t=cut_down" not in one.weights  # twice, but by one writer
+    assert "t=less_cola" in one.weights and "w=more" in one.weights
+    assert "t=cut_down" in train(rows).families["outcome"].weights  # no writers given
+
+
 def test_lexicons_have_every_class_in_both_languages():
     for language in ("en", "da"):
         assert set(load_words(language)) >= REQUIRED_CLASSES

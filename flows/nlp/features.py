@@ -16,8 +16,11 @@
 - the excerpt's words as lemmas, a word under a negation marked `~`
   (`~walk`). Pairs of neighbouring lemmas were dropped: leave-one-writer-out
   they added nothing (macro-F1 0.801 with them, 0.800 without) and cost time;
+- a second view (decision 0168): the lemmas and lemma pairs of the clauses
+  that name the theme (`t=walk`, `t=walk_more`), learnt only where at least two
+  writers used them;
 - for mechanism, intervention and output (one model family, presence), every
-  feature above once more with its component (`output:w=know`,
+  feature above but the second view once more with its component (`output:w=know`,
   `intervention:cue=absent|neg`): the same words mean different things for the
   three (decision 0147).
 
@@ -200,6 +203,27 @@ def class_features(parsed: Parsed) -> list[str]:
     return out
 
 
+def topic_features(parsed: Parsed, naming: list[bool] | None) -> list[str]:
+    """The second view (decision 0168): the lemmas and pairs of neighbouring lemmas
+    of the clauses that name the theme (`t=walk`, `t=walk_more`), every clause
+    when none names it. Beside the named features it lets the model learn how
+    writers word a stance about the theme itself, not about the theme next to it;
+    the trainer keeps such a feature only where at least two writers used it
+    (`model.VIEW_MIN_WRITERS`)."""
+    clauses = parsed.clauses
+    if not clauses or naming is None:
+        return []
+    picked = naming if any(naming) else [True] * len(clauses)
+    lemmas, names = parsed.lemma, _WORD
+    out = []
+    for clause, on in zip(clauses, picked, strict=True):
+        if on:
+            words = [w for w in lemmas[clause.start : clause.end] if names.get(w, ("",))[0]]
+            out += ["t=" + w for w in words]
+            out += [f"t={a}_{b}" for a, b in zip(words, words[1:], strict=False)]
+    return out
+
+
 def features(
     parsed: Parsed,
     component: str,
@@ -207,6 +231,7 @@ def features(
     reason: str = "",
     states: list[State] | None = None,
     found: list[Cue] | None = None,
+    naming: list[bool] | None = None,
 ) -> list[str]:
     """The sorted, distinct features of one reading."""
     out = [f"rule={rule_label}", f"component={component}"]
@@ -223,10 +248,14 @@ def features(
     out += class_features(parsed)
     out += word_features(parsed)
     out = sorted(set(out))
+    topic = sorted(set(topic_features(parsed, naming)))
     if family_of(component) == "presence":
         # mechanism, intervention and output share one model: each feature also
         # crossed with its component ("knows" is a present output, "helped" a present
         # intervention), decision 0147; two sorted runs, so the sort is a merge
+        # (the second view is not crossed: decision 0168)
         prefix = f"{component}:"
-        out = sorted([*out, *map(prefix.__add__, out)])
+        out = sorted([*out, *topic, *map(prefix.__add__, out)])
+    elif topic:
+        out = sorted([*out, *topic])
     return out

@@ -182,6 +182,36 @@ def load_model(path: Path | None = None) -> StanceModel | None:
     return StanceModel.from_json(entry.read_text(encoding="utf-8"))
 
 
+#: a feature of the second view (the theme's clauses' lemmas, `features.topic_features`)
+#: is learnt only where it occurs in the rows of at least this many writers: one
+#: writer's phrasing is not learnt (decision 0168)
+VIEW_MIN_WRITERS = 2
+
+
+def is_view(feature: str) -> bool:
+    """A feature of the second view (`t=...`, `output:t=...`)."""
+    return feature.startswith("t=") or ":t=" in feature
+
+
+def _vocabulary(
+    rows: Sequence[tuple[list[str], str, float]],
+    min_count: int,
+    groups: Sequence[str] | None,
+) -> list[str]:
+    """The features seen in at least `min_count` rows; those of the second view also
+    in the rows of at least VIEW_MIN_WRITERS groups (writers), when groups are given."""
+    counts = Counter(f for feats, _, _ in rows for f in set(feats))
+    keep = {f for f, n in counts.items() if n >= min_count}
+    if groups is not None:
+        seen: dict[str, set[str]] = {}
+        for (feats, _, _), group in zip(rows, groups, strict=True):
+            for f in feats:
+                if is_view(f):
+                    seen.setdefault(f, set()).add(group)
+        keep -= {f for f, g in seen.items() if len(g) < VIEW_MIN_WRITERS}
+    return sorted(keep)
+
+
 def train_family(
     rows: Sequence[tuple[list[str], str, float]],
     labels: tuple[str, ...],
@@ -189,38 +219,50 @@ def train_family(
     l2: float = 0.0,
     steps: int = 400,
     rate: float = 0.5,
+    groups: Sequence[str] | None = None,
 ) -> FamilyModel:
     """Fit weights on (features, gold label, row weight) rows by full-batch gradient
-    descent. The fixed number of steps is the regularisation: with twelve writers an
-    L2 penalty on top of it (0.0002 until the fifth pass) only cost out of writer
-    (decision 0147)."""
-    counts = Counter(f for feats, _, _ in rows for f in set(feats))
-    vocab = sorted(f for f, n in counts.items() if n >= min_count)
+    descent (AdaGrad). The fixed number of steps is the regularisation: with twelve
+    writers an L2 penalty on top of it (0.0002 until the fifth pass) only cost out of
+    writer (decision 0147). `groups`: each row's writer, for the second view's
+    least number of writers. The rows are held sparse (row, feature) pairs; sums
+    run in a fixed order (`np.bincount`), so the same rows give the same weights."""
+    vocab = _vocabulary(rows, min_count, groups)
     index = {f: i for i, f in enumerate(vocab)}
-    x = np.zeros((len(rows), len(vocab)), dtype=np.float64)
-    y = np.zeros((len(rows), len(labels)), dtype=np.float64)
-    weight = np.array([[float(w)] for _, _, w in rows]) if rows else np.zeros((0, 1))
-    for r, (feats, gold, _) in enumerate(rows):
-        for f in feats:
-            i = index.get(f)
-            if i is not None:
-                x[r, i] = 1.0
-        y[r, labels.index(gold)] = 1.0
+    n_rows, n_labels = len(rows), len(labels)
+    pairs = [
+        (r, i)
+        for r, (feats, _, _) in enumerate(rows)
+        for i in sorted({index[f] for f in feats if f in index})
+    ]
+    at = np.array([r for r, _ in pairs], dtype=np.int64)
+    col = np.array([i for _, i in pairs], dtype=np.int64)
     # scale by row size: long excerpts do not dominate
-    norms = np.sqrt(np.maximum(x.sum(axis=1, keepdims=True), 1.0))
-    x = x / norms * SCALE
-    w = np.zeros((len(vocab), len(labels)))
-    b = np.zeros(len(labels))
+    sizes = np.bincount(at, minlength=n_rows).astype(np.float64)
+    value = (SCALE / np.sqrt(np.maximum(sizes, 1.0)))[at][:, None]
+    y = np.zeros((n_rows, n_labels), dtype=np.float64)
+    for r, (_, gold, _) in enumerate(rows):
+        y[r, labels.index(gold)] = 1.0
+    weight = np.array([[float(w)] for _, _, w in rows]) if rows else np.zeros((0, 1))
+    w = np.zeros((len(vocab), n_labels))
+    b = np.zeros(n_labels)
     g2w = np.full_like(w, 1e-8)
     g2b = np.full_like(b, 1e-8)
     n = max(float(weight.sum()), 1.0)
+
+    def by(where: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
+        return np.stack(
+            [np.bincount(where, weights=values[:, k], minlength=size) for k in range(n_labels)],
+            axis=1,
+        )
+
     for _ in range(steps):
-        scores = x @ w + b
+        scores = by(at, w[col] * value, n_rows) + b
         scores -= scores.max(axis=1, keepdims=True)
         p = np.exp(scores)
         p /= p.sum(axis=1, keepdims=True)
         grad = (p - y) * weight / n
-        gw = x.T @ grad + l2 * w
+        gw = by(col, grad[at] * value, len(vocab)) + l2 * w
         gb = grad.sum(axis=0)
         g2w += gw * gw
         g2b += gb * gb
@@ -231,12 +273,19 @@ def train_family(
 
 
 def train(
-    rows: Sequence[tuple[str, list[str], str, float]], meta: dict | None = None
+    rows: Sequence[tuple[str, list[str], str, float]],
+    meta: dict | None = None,
+    groups: Sequence[str] | None = None,
 ) -> StanceModel:
-    """One model per family from (family, features, gold, row weight) rows."""
+    """One model per family from (family, features, gold, row weight) rows; `groups`:
+    each row's writer (`train_family`)."""
     model = StanceModel(meta=meta or {})
     for family, labels in FAMILY_LABELS.items():
-        picked = [(f, g, w) for fam, f, g, w in rows if fam == family]
-        if picked:
-            model.families[family] = train_family(picked, labels)
+        index = [i for i, row in enumerate(rows) if row[0] == family]
+        if index:
+            model.families[family] = train_family(
+                [rows[i][1:] for i in index],
+                labels,
+                groups=None if groups is None else [groups[i] for i in index],
+            )
     return model

@@ -262,6 +262,11 @@ def _names_theme(cue: str, parsed: Parsed, profile: Profile) -> bool:
     return bool(lemmas & profile.words)
 
 
+def _features(parsed: Parsed, component: str, verdict, naming: list[bool], **parts) -> list[str]:
+    """The model's features of a reading (`features.features`) for the rules' verdict."""
+    return features(parsed, component, verdict.label, verdict.reason, naming=naming, **parts)
+
+
 def word_hyphens(doc: Doc) -> frozenset[int]:
     """Positions of hyphens inside a word ("check-ups", "follow-up", "3-4"): no space
     on either side."""
@@ -427,6 +432,8 @@ class StanceReader:
 
     def _rules(self, parsed: Parsed, profile: Profile, component: str):
         found = parsed.found
+        # the clauses naming the theme: the second view's words (features.topic_features)
+        naming = parsed.clause_numbers_naming(profile.words)
         plans = bool(found.get("intention")) or bool(found.get("advice"))
         if component == "outcome":
             others = self._others(profile)
@@ -448,7 +455,7 @@ class StanceReader:
                 bool(found.get("uncertain")),
                 any(c.anchor for c in parsed.clauses),
             )
-            feats = features(parsed, component, verdict.label, verdict.reason, states=states)
+            feats = _features(parsed, component, verdict, naming, states=states)
             extra = [f"then_now={then_now:+d}"] if then_now is not None else []
             if counted is not None:
                 extra.append(f"numbers={counted:+d}")
@@ -468,7 +475,7 @@ class StanceReader:
                 # the theme named, nothing said of what it did
                 verdict = verdict._replace(reason="theme_named")
             extra = [f"named={c.label}" for c in named]
-            feats = features(parsed, component, verdict.label, verdict.reason, found=found_cues)
+            feats = _features(parsed, component, verdict, naming, found=found_cues)
             return verdict, sorted({*feats, *extra})
         else:
             found_cues = cues(parsed, ("present", "absent"))
@@ -479,7 +486,7 @@ class StanceReader:
                 component,
                 claim_contradicted(parsed),
             )
-        return verdict, features(parsed, component, verdict.label, verdict.reason, found=found_cues)
+        return verdict, _features(parsed, component, verdict, naming, found=found_cues)
 
     def _others(self, profile: Profile) -> frozenset[str]:
         """Words of the other outcome themes (the study's, else the scheme's), once per

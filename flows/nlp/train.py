@@ -62,6 +62,7 @@ def fit(rows: Sequence[Row], feats: Sequence[list[str]], meta: dict | None = Non
             for r, f in zip(rows, feats, strict=True)
         ],
         meta,
+        [r.source for r in rows],
     )
 
 
