@@ -89,3 +89,13 @@ def test_files_are_owner_only(tmp_path):
     for f in [path, *(shard_path(path, shard) for shard in range(SHARDS))]:
         assert f.stat().st_mode & 0o077 == 0
     assert review_sheet.FORMAT == 3
+
+
+def test_a_case_without_rows_is_kept_by_key_alone(tmp_path):
+    path = tmp_path / "review-sheet.marshal"
+    cache = SheetCache("s")
+    cache.keys = {"C001": "k1", "C002": "k2"}
+    cache.rows = {"C001": rows_of("C001")}  # C002: no machine-read excerpt, no row
+    cache.save(path)
+    loaded = SheetCache.load(path, "s")
+    assert loaded.keys == cache.keys and loaded.rows == cache.rows

@@ -82,7 +82,7 @@ class SheetCache:
             if (
                 data is None
                 or data["keys"] != shard_keys
-                or data["rows"].keys() != shard_keys.keys()
+                or not data["rows"].keys() <= shard_keys.keys()
             ):
                 return cls(shared)
             rows.update(data["rows"])
@@ -104,7 +104,7 @@ class SheetCache:
         for shard, cases in sorted(by_shard.items()):
             data = {
                 "keys": {c: self.keys[c] for c in cases},
-                "rows": {c: self.rows[c] for c in cases},
+                "rows": {c: self.rows[c] for c in cases if c in self.rows},  # none: no rows
             }
             _write(shard_path(path, shard), self.shared, data)
         _write(path, self.shared, {"keys": self.keys, "pieces": self.pieces})
