@@ -103,6 +103,7 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
     "matching": (
         ["flows/privacy/matching.py"],
         [
+            "tests/test_matching.py",
             "tests/test_canonical.py",
             "tests/test_audit_screen.py",
             "tests/test_audit.py",
