@@ -73,6 +73,13 @@ def test_names_in_any_separator_and_case_leftmost_longest(text, names):
         ("will henrik", [("W", "will"), ("H", "henrik")]),  # beside a roster name part
         ("Henrik will", [("H", "Henrik"), ("W", "will")]),
         ("henrik. will", [("H", "henrik"), ("W", "will")]),
+        ("will henrik said", [("W", "will"), ("H", "henrik")]),
+        ("will go with henrik", [("H", "henrik")]),  # the last word is not beside it
+        ("Yes.Will you?", []),  # a sentence end right before it
+        ("Fine\nWill you come?", []),  # a line break ends a sentence
+        ("Fine\n \u200bWill you come?", []),
+        ("a Will you", [("W", "Will")]),  # one letter before it: inside a sentence
+        ("I said Will you", [("W", "Will")]),
     ],
 )
 def test_a_common_word_alias_only_where_it_reads_as_a_name(text, names):
