@@ -110,3 +110,12 @@ def test_folded_text_maps_each_token_back_to_its_original(text):
         start = folded.source(token.start())
         end = folded.source(token.end() - 1) + 1
         assert tokens(text[start:end]) == (token.group(),), (text, token.group())
+
+
+def test_each_canonical_character_points_at_its_original():
+    """An expansion ("ß" -> "ss", "Þ" -> "th") points at its one original
+    character throughout; the text after it is shifted back by the growth."""
+    folded = fold("aß bÞ2")
+    assert folded.text == "ass bth2"
+    assert [folded.source(i) for i in range(len(folded.text))] == [0, 1, 1, 2, 3, 4, 4, 5]
+    assert [fold("Øa").source(i) for i in range(2)] == [0, 1]
