@@ -40,6 +40,8 @@ def found(text: str, language: str = "en", roster=ROSTER) -> list[tuple[str, str
         ("AnneMarieBergs", [("A", "AnneMarieBergs")]),  # and its genitive
         ("Anne. Marie Berg", [("A", "Anne")]),  # punctuation parts the words
         ("Anne Marie", [("A", "Anne")]),
+        ("Anne Marie. Berg", [("A", "Anne")]),  # every gap is checked, the last too
+        ("Henrik. Sørensen", [("H", "Henrik")]),
         ("Henriks dog", [("H", "Henriks")]),
         ("HenrikSørensens", [("H", "HenrikSørensens")]),
         ("to Søren, Henrik and Jens", [("H", "Henrik"), ("J", "Jens")]),
@@ -136,6 +138,9 @@ def test_name_sets_and_their_matchers():
         (3, 12, 1, 2)
     ]
     assert matcher.language == "en" and "rose" in matcher.common
+    # the set's own common words reach its matcher
+    assert matcher_for(NameSet(("Bo",), "xx", ("Bo",))).find("Bo you") == []
+    assert len(matcher_for(NameSet(("Bo",), "xx")).find("Bo you")) == 1
 
 
 def test_a_form_keeps_the_first_key_given():
