@@ -218,6 +218,41 @@ def test_ordinary_words_and_the_gazetteer():
     assert gazetteer().kind("Zbig") is None
 
 
+def test_the_gazetteer_lists_are_read_from_the_package():
+    from flows.privacy.unknown_names import _read_list
+
+    names = _read_list("names.txt")
+    assert {"sofie", "jensen"} <= names and "" not in names
+    assert "brown" in _read_list("name-words.txt")
+
+
+def test_review_rows_most_frequent_first():
+    guard = NameGuard(ROSTER, VOCABULARY, mode="review")
+    rows = guard.review_rows(
+        [("E1", "Sofie and Jensen."), ("E2", "Jensen [peer A]"), ("E3", "Jensen")]
+    )
+    assert [(r["word"], r["occurrences"]) for r in rows] == [("Jensen", 3), ("Sofie", 1)]
+
+
+def test_check_reviewed_lists_words_privately_and_clears_the_list(tmp_path):
+    from flows.privacy.unknown_names import UNKNOWN_NAMES_FILE, check_reviewed
+
+    folder = tmp_path / "private" / "review"
+    guard = NameGuard(ROSTER, VOCABULARY, mode="review")
+    with pytest.raises(
+        NamesToReview, match=r"\(columns word, decision\) and run again; nothing was published$"
+    ):
+        check_reviewed(guard, [("E1", "Sofie came")], folder)
+    listed = folder / UNKNOWN_NAMES_FILE
+    assert listed.read_bytes() == b"word,occurrences,excerpts,decision\r\nSofie,1,E1,\r\n"
+    assert folder.stat().st_mode & 0o777 == 0o700 and listed.stat().st_mode & 0o777 == 0o600
+    check_reviewed(guard, [("E1", "Nobody here")], folder)  # nothing left: the list goes
+    assert not listed.exists()
+    check_reviewed(guard, [("E1", "Nobody here")], folder)  # and may already be gone
+    check_reviewed(NameGuard(ROSTER, VOCABULARY), [("E1", "Sofie came")], tmp_path / "x")
+    assert not (tmp_path / "x").exists()  # replace mode lists nothing
+
+
 # ---------------------------------------------------------------- end to end
 
 EXCERPTS = [
