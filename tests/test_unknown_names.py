@@ -246,6 +246,9 @@ def test_check_reviewed_lists_words_privately_and_clears_the_list(tmp_path):
     listed = folder / UNKNOWN_NAMES_FILE
     assert listed.read_bytes() == b"word,occurrences,excerpts,decision\r\nSofie,1,E1,\r\n"
     assert folder.stat().st_mode & 0o777 == 0o700 and listed.stat().st_mode & 0o777 == 0o600
+    with pytest.raises(NamesToReview):  # again, into the folder now there
+        check_reviewed(guard, [("E2", "Sofie came")], folder)
+    assert "Sofie,1,E2," in listed.read_text(encoding="utf-8")
     check_reviewed(guard, [("E1", "Nobody here")], folder)  # nothing left: the list goes
     assert not listed.exists()
     check_reviewed(guard, [("E1", "Nobody here")], folder)  # and may already be gone
