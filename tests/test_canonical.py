@@ -6,6 +6,7 @@ property a mutant broke."""
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import pytest
 
@@ -67,6 +68,11 @@ def test_every_ignorable_character_vanishes():
         ("\u00a8", " "),  # a spacing diaeresis: a space and a combining mark
         ("\u0430", "a"),
         ("\u13a0", "\uab70"),  # Cherokee: casefold, then lower (0164)
+        ("\u1c82", "o"),  # Cyrillic narrow o: only casefold makes it "о", which looks like "o"
+        ("ς", "o"),  # final sigma: casefold "σ", which looks like "o"
+        ("\u0149", "'n"),  # an apostrophe, then a letter
+        ("\u0e33", "\u0e32"),  # Thai sara am: a mark, then a letter
+        ("\u207b", " "),  # superscript minus: a dash after decomposition
         ("\uab70", "\uab70"),
     ],
 )
@@ -74,8 +80,19 @@ def test_fold_char(char, folded):
     assert fold_char(char) == folded
 
 
+@pytest.mark.parametrize(
+    "char", ["\u0149", "\u0e33", "\u0eb3", "\u3300", "\u2033", "ǖ", "\u01c4", "\ufdfb"]
+)
+def test_composed_and_decomposed_spellings_have_the_same_tokens(char):
+    """What follows a mark or an apostrophe in a decomposition is kept: a
+    precomposed letter and its decomposed spelling give the same tokens."""
+    text = f"Ka{char}na"
+    assert tokens(text) == tokens(unicodedata.normalize("NFKD", text))
+    assert tokens(text) == tokens(unicodedata.normalize("NFD", text))
+
+
 def test_is_joiner_is_white_space_dash_apostrophe_or_invisible():
-    assert all(map(is_joiner, " \t\n-–’'\u200b\u00ad\u00a8"))
+    assert all(map(is_joiner, " \t\n-–’'\u200b\u00ad\u00a8\u207b\u208b\ufe31"))
     assert not any(map(is_joiner, ".,;:/_&xø0"))
 
 

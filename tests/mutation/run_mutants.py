@@ -19,6 +19,11 @@ mutation-survivors.txt (ignored by git). docs/testing.md says how to read it.
 Usage: python tests/mutation/run_mutants.py [--only NAME ...] [--jobs N]
                                             [--mutants GLOB ...] [--survivors-only]
 
+`--only screens` names the four modules of the privacy screens (GROUPS). mutmut
+does not mutate decorated functions: the memoised ones listed in MEMOISED are
+written undecorated in the scratch copy, with the same cache assigned after them
+(decision 0182).
+
 To iterate on survivors in minutes rather than re-running a whole module:
 `--mutants GLOB ...` runs only the mutmut mutants whose names match (fnmatch,
 e.g. '*xlsx_segments*' or '*NameScreen*may_hold*'); `--survivors-only` runs
