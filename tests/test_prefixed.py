@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from flows.privacy import prefixed
@@ -79,6 +79,8 @@ def test_title_scan_finds_what_the_title_pattern_finds(text):
 
 
 @given(texts)
+@example(" s ")  # a one-letter literal: nothing after its first character
+@example("[S]ørensen S")
 def test_parts_scan_finds_what_the_plain_alternation_finds(text):
     fast = prefixed.anchored(
         [(p, True, "") for p in sorted({p.casefold() for p in PARTS}, key=lambda p: (-len(p), p))],
@@ -111,6 +113,26 @@ def test_first_characters_ask_re_for_ascii():
     assert not re.fullmatch(cls, "m") and re.fullmatch(cls, "\u212a")
 
 
+def test_first_characters_are_the_ascii_ones_once_then_all_of_non_ascii():
+    """The class holds only what can begin a match (each ASCII character once):
+    a wider class finds the same matches, but tries more positions (0157)."""
+    assert prefixed.first_characters([("k", True, ""), ("M", False, "")]) == (
+        "[KMk\x80-\U0010ffff]"
+    )
+    assert prefixed.first_characters([("ø", True, "")]) == "[\x80-\U0010ffff]"
+
+
+@pytest.mark.parametrize(
+    ("text", "spans"),
+    [("Miss Olsen, Missy", [(0, 4)]), ("miss Olsen", []), ("MISS", []), ("Mr. Olsen", [(0, 3)])],
+)
+def test_anchored_case_sensitive_literals_match_as_written(text, spans):
+    """Literals not in any case (the capitalised titles) match only as written,
+    and their suffix pattern follows them ("Mr.")."""
+    pattern = prefixed.anchored([("Miss", False, ""), ("Mr", False, r"\.?")], r"\w", r"(?!\w)")
+    assert _spans(pattern, text) == spans
+
+
 def test_anchored_refuses_empty_literals():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"^anchored needs non-empty literals$"):
         prefixed.anchored([("", True, "")], r"\w", "")

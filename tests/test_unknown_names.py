@@ -123,6 +123,139 @@ def test_audit_fails_on_a_title_left_in_an_output(tmp_path):
         audit.check_audit(hits)
 
 
+# ------------------------------------------- one rule at a time (mutation run)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Dr Zbig Wxyz Qrst Vwxy came", "[person] Vwxy came"),  # up to three words
+        ("Dr Zbig  Wxyz came", "[person]  Wxyz came"),  # one blank between them
+        ("Dr Zbig\tWxyz came", "[person] came"),
+        ("Dr zbig came", "Dr zbig came"),  # not capitalised: no name
+        ("Dr. May came", "Dr. May came"),  # a month
+        ("drZbig Wxyz", "drZbig Wxyz"),  # a title only as a word of its own
+        ("Mr Zbig Mr Wxyz", "[person]"),  # touching by one blank: one span
+        ("Then Rose came; Rose said", "Then [person] came; Rose said"),  # ";" ends a sentence
+        ("Then Rose came;Rose said", "Then [person] came;Rose said"),
+        ("Rose came", "Rose came"),  # the start of the text
+        ("A Rose came", "A [person] came"),  # one letter before it: not a sentence start
+        ("(Rose came)", "(Rose came)"),  # an opener at the start
+        ("Brown Sofie", "[person]"),  # a name-word beside a name, before it
+        ("Brown  Sofie", "Brown  [person]"),  # ... only one blank apart
+        ("Sofie Brown", "[person]"),  # ... or after it
+    ],
+)
+def test_titles_words_and_sentence_starts(text, expected):
+    guard = NameGuard(["Henrik Sørensen", "Rose Holm"], ["Energy"])
+    assert guard.replace(text)[0] == expected
+
+
+def test_title_patterns_any_case_unless_also_a_word_with_the_dot_of_abbreviations():
+    """The plain title pattern (`_TITLE`, the reference of tests/test_prefixed.py),
+    built at import, one title at a time."""
+    from flows.privacy.unknown_names import _title_pattern
+
+    assert _title_pattern("Dr") == r"(?i:Dr)\.?"
+    assert _title_pattern("Professor") == "(?i:Professor)"
+    assert _title_pattern("Miss") == "Miss"  # also a word: capitalised only
+    assert _title_pattern("Nurse") == "Nurse"
+
+
+def test_labels_are_kept_and_the_text_between_them_replaced():
+    guard = NameGuard(ROSTER, VOCABULARY)
+    assert guard.replace("[peer A] met Dr Zbig [nurse] and Sofie") == (
+        "[peer A] met [person] [nurse] and [person]",
+        2,
+    )
+    assert guard.replace("[peer A]") == ("[peer A]", 0)
+
+
+def test_decisions_and_vocabulary_decide_before_the_gazetteer():
+    guard = NameGuard(ROSTER, VOCABULARY, {"energy": "name", "brown": "not a name"})
+    assert guard.replace("Energy Sofie") == ("[person]", 1)  # decided: a name
+    assert guard.replace("Brown Sofie") == ("Brown [person]", 1)
+    assert guard.candidates("Sofie, Henrik, Energy, Jensen and sofie") == ["Sofie", "Jensen"]
+
+
+def test_guard_fingerprint_follows_mode_vocabulary_and_decisions():
+    base = NameGuard(ROSTER, VOCABULARY)
+    prints = {
+        base.fingerprint(),
+        NameGuard(ROSTER, VOCABULARY, mode="review").fingerprint(),
+        NameGuard(ROSTER, ["Energy"]).fingerprint(),
+        NameGuard(ROSTER, VOCABULARY, {"sofie": "name"}).fingerprint(),
+        NameGuard(ROSTER[:2], VOCABULARY).fingerprint(),
+    }
+    assert len(prints) == 5 and base.fingerprint() == NameGuard(ROSTER, VOCABULARY).fingerprint()
+
+
+def test_output_screen_without_name_parts_still_finds_titles():
+    screen = OutputScreen(["Rose Holm"])  # both parts are ordinary words
+    assert screen.parts is None
+    assert screen.search("met Dr Zbig")
+    assert not screen.search("rose holm and Dr [person]")
+    assert screen.lines("a\nDr Zbig\nb\nMrs Olsen") == [2, 4]
+    assert screen.lines("clean\ntext") == []
+
+
+def test_plain_names_take_the_fast_path():
+    from flows.privacy.unknown_names import _plain_name
+
+    assert _plain_name("Anne") == ["Anne", "", ""]
+    assert _plain_name("Anne Berg") == ["Anne", "Berg", ""]
+    assert _plain_name("Anne Marie Berg") == ["Anne", "Marie", "Berg", ""]
+    for name in ["Anne Marie Berg Holm", "Dr Anne", "Anne  Berg", "A Berg", "Anne van Berg"]:
+        assert _plain_name(name) is None, name
+
+
+def test_ordinary_words_and_the_gazetteer():
+    from flows.privacy.unknown_names import gazetteer, is_ordinary_word
+
+    assert is_ordinary_word("May") and is_ordinary_word("BROWN") and not is_ordinary_word("Sofie")
+    assert gazetteer().kind("SOFIE") == "name"
+    assert gazetteer().kind("Brown") == "word"
+    assert gazetteer().kind("Zbig") is None
+
+
+def test_the_gazetteer_lists_are_read_from_the_package():
+    from flows.privacy.unknown_names import _read_list
+
+    names = _read_list("names.txt")
+    assert {"sofie", "jensen"} <= names and "" not in names
+    assert "brown" in _read_list("name-words.txt")
+
+
+def test_review_rows_most_frequent_first():
+    guard = NameGuard(ROSTER, VOCABULARY, mode="review")
+    rows = guard.review_rows(
+        [("E1", "Sofie and Jensen."), ("E2", "Jensen [peer A]"), ("E3", "Jensen")]
+    )
+    assert [(r["word"], r["occurrences"]) for r in rows] == [("Jensen", 3), ("Sofie", 1)]
+
+
+def test_check_reviewed_lists_words_privately_and_clears_the_list(tmp_path):
+    from flows.privacy.unknown_names import UNKNOWN_NAMES_FILE, check_reviewed
+
+    folder = tmp_path / "private" / "review"
+    guard = NameGuard(ROSTER, VOCABULARY, mode="review")
+    with pytest.raises(
+        NamesToReview, match=r"\(columns word, decision\) and run again; nothing was published$"
+    ):
+        check_reviewed(guard, [("E1", "Sofie came")], folder)
+    listed = folder / UNKNOWN_NAMES_FILE
+    assert listed.read_bytes() == b"word,occurrences,excerpts,decision\r\nSofie,1,E1,\r\n"
+    assert folder.stat().st_mode & 0o777 == 0o700 and listed.stat().st_mode & 0o777 == 0o600
+    with pytest.raises(NamesToReview):  # again, into the folder now there
+        check_reviewed(guard, [("E2", "Sofie came")], folder)
+    assert "Sofie,1,E2," in listed.read_text(encoding="utf-8")
+    check_reviewed(guard, [("E1", "Nobody here")], folder)  # nothing left: the list goes
+    assert not listed.exists()
+    check_reviewed(guard, [("E1", "Nobody here")], folder)  # and may already be gone
+    check_reviewed(NameGuard(ROSTER, VOCABULARY), [("E1", "Sofie came")], tmp_path / "x")
+    assert not (tmp_path / "x").exists()  # replace mode lists nothing
+
+
 # ---------------------------------------------------------------- end to end
 
 EXCERPTS = [

@@ -1,0 +1,148 @@
+"""`flows.privacy.matching`: the one name matcher of the pseudonymiser and the
+leak audit, called directly. Written from the `matching` mutation run
+(tests/mutation/run_mutants.py): each test names a property of the matcher."""
+
+from __future__ import annotations
+
+import pytest
+
+from flows.privacy.matching import (
+    NameMatcher,
+    NameSet,
+    common_words,
+    genitive,
+    matcher_for,
+    person_forms,
+)
+
+ROSTER = [
+    ("A", ["Anne Marie Berg", "Anne"]),
+    ("H", ["Henrik Sørensen", "Henrik"]),
+    ("W", ["Will"]),
+    ("R", ["Rose"]),
+    ("J", ["Jens"]),
+]
+
+
+def found(text: str, language: str = "en", roster=ROSTER) -> list[tuple[str, str]]:
+    matcher = NameMatcher.build(roster, language)
+    return [(m.key, text[m.start : m.end]) for m in matcher.find(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("Anne Marie Berg came", [("A", "Anne Marie Berg")]),  # the longest form wins
+        ("Anne-Marie  Berg", [("A", "Anne-Marie  Berg")]),
+        ("ANNE–MARIE\nBERG", [("A", "ANNE–MARIE\nBERG")]),
+        ("Anne ’ Marie\u200b Berg", [("A", "Anne ’ Marie\u200b Berg")]),
+        ("AnneMarieBerg", [("A", "AnneMarieBerg")]),  # written as one
+        ("AnneMarieBergs", [("A", "AnneMarieBergs")]),  # and its genitive
+        ("Anne. Marie Berg", [("A", "Anne")]),  # punctuation parts the words
+        ("Anne Marie", [("A", "Anne")]),
+        ("Anne Marie. Berg", [("A", "Anne")]),  # every gap is checked, the last too
+        ("Henrik. Sørensen", [("H", "Henrik")]),
+        ("Henriks dog", [("H", "Henriks")]),
+        ("HenrikSørensens", [("H", "HenrikSørensens")]),
+        ("to Søren, Henrik and Jens", [("H", "Henrik"), ("J", "Jens")]),
+        ("Jenss", []),  # a name in -s has no genitive in -ss
+        ("xHenrik", []),
+        ("Henrik, Henrik.", [("H", "Henrik"), ("H", "Henrik")]),
+    ],
+)
+def test_names_in_any_separator_and_case_leftmost_longest(text, names):
+    assert found(text) == names
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("Will said so", [("W", "Will")]),  # capitalised at the start
+        ("I will go", []),  # a common word in lower case
+        ("Will you come?", []),  # a question
+        ("“Will you?”", []),
+        ("Will the bus come", []),
+        ("Will, you know", [("W", "Will")]),  # punctuation parts it from "you"
+        ("Will - you know", [("W", "Will")]),
+        ("Will said. Will you?", [("W", "Will")]),
+        ("I told Rose", [("R", "Rose")]),  # capitalised inside a sentence
+        ("I told Rose you", [("R", "Rose")]),
+        ("Rose", [("R", "Rose")]),  # alone: the start of a text, nothing after it
+        ("Yes. Rose said", [("R", "Rose")]),
+        ("Yes.\u200b Rose you", []),  # an invisible opener keeps it sentence-initial
+        ("(Will) you", [("W", "Will")]),
+        ("the rose bush", []),
+        ("will henrik", [("W", "will"), ("H", "henrik")]),  # beside a roster name part
+        ("Henrik will", [("H", "Henrik"), ("W", "will")]),
+        ("henrik. will", [("H", "henrik"), ("W", "will")]),
+        ("will henrik said", [("W", "will"), ("H", "henrik")]),
+        ("will go with henrik", [("H", "henrik")]),  # the last word is not beside it
+        ("Yes.Will you?", []),  # a sentence end right before it
+        ("Fine\nWill you come?", []),  # a line break ends a sentence
+        ("Fine\n \u200bWill you come?", []),
+        ("a Will you", [("W", "Will")]),  # one letter before it: inside a sentence
+        ("I said Will you", [("W", "Will")]),
+    ],
+)
+def test_a_common_word_alias_only_where_it_reads_as_a_name(text, names):
+    assert found(text) == names
+
+
+def test_the_sentence_rule_follows_the_language():
+    roster = [("B", ["Bo"]), ("K", ["Kim Holm"])]
+    assert found("Bo du her?", "da", roster) == []  # "du" makes it a question
+    assert found("Bo hjalp mig.", "da", roster) == [("B", "Bo")]
+    assert found("Bo you know", "da", roster) == [("B", "Bo")]  # "you" is English
+    # a language without its own list reads the English one
+    assert found("Bo you know", "xx", roster) == [("B", "Bo")]  # "bo" is no common word there
+    assert NameMatcher.build(roster, "xx", ["Bo"]).find("Bo you") == []
+
+
+def test_common_words_are_canonical_single_words():
+    words = common_words("en")
+    assert {"will", "may", "rose", "the"} <= words  # the module's list and spaCy's stop words
+    assert common_words("xx") == frozenset()  # an unknown language has none
+    assert common_words("xx", ("Sky Blue", "Bø", "")) == frozenset({"bo"})
+    assert all(w == w.lower() and " " not in w and w for w in common_words("da"))
+
+
+def test_person_forms_add_each_part_of_the_full_name():
+    assert person_forms(["Henrik Sørensen", "Henne", "", "J. 2 Bo"]) == [
+        "Henrik Sørensen",
+        "Henne",
+        "J. 2 Bo",
+        "henrik",
+        "sorensen",
+    ]
+    assert person_forms(["J. R. Ewing 2"]) == ["J. R. Ewing 2", "ewing"]
+    assert person_forms(["Bo", "bo"]) == ["Bo", "bo"]
+    assert person_forms([" ", ""]) == []
+
+
+def test_genitive():
+    assert genitive(("henrik",)) == ("henriks",)
+    assert genitive(("anne", "marie")) == ("anne", "maries")
+    assert genitive(("jens",)) is None
+    assert genitive(()) is None
+
+
+def test_name_sets_and_their_matchers():
+    names = NameSet(("Anne Berg", "anne"), "en", ("Rose",))
+    assert names and not NameSet(())
+    assert names.fingerprint != NameSet(("Anne Berg", "anne"), "da", ("Rose",)).fingerprint
+    assert names.fingerprint != NameSet(("Anne Berg",), "en", ("Rose",)).fingerprint
+    assert names.fingerprint != NameSet(("Anne Berg", "anne")).fingerprint
+    matcher = matcher_for(names)
+    assert matcher is matcher_for(names)
+    assert [(m.start, m.end, m.first_token, m.tokens) for m in matcher.find("to Anne Berg")] == [
+        (3, 12, 1, 2)
+    ]
+    assert matcher.language == "en" and "rose" in matcher.common
+    # the set's own common words reach its matcher
+    assert matcher_for(NameSet(("Bo",), "xx", ("Bo",))).find("Bo you") == []
+    assert len(matcher_for(NameSet(("Bo",), "xx")).find("Bo you")) == 1
+
+
+def test_a_form_keeps_the_first_key_given():
+    matcher = NameMatcher.build([("A", ["Anne"]), ("B", ["anne", "Bo Anne"])])
+    assert [m.key for m in matcher.find("Anne and Bo Anne")] == ["A", "B"]
