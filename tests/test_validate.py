@@ -16,6 +16,7 @@ from flows.init import init_study
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "data" / "example-qdpx"
+DEMO = ROOT / "data" / "demo"
 NVIVO = ROOT / "tests" / "fixtures" / "real-exports" / "nvivo12-oltas-excerpt.qdpx"
 
 
@@ -93,3 +94,21 @@ def test_errors_keep_their_brackets(tmp_path):
     assert result.exit_code == 2
     assert "[qda]dialect:" in squeezed(result.output)
     assert "dialect_override=true" in squeezed(result.output)
+
+
+def test_a_roster_row_without_a_name_is_named_in_a_note(tmp_path):
+    """A person whose name nobody wrote down cannot be found in the excerpts: the
+    draft still validates, but validate says which row (never a value) to fill in."""
+    folder = tmp_path / "s"
+    shutil.copytree(DEMO, folder)
+    roster = folder / "roster.csv"
+    lines = roster.read_text(encoding="utf-8").splitlines()
+    person, role, cases, name, aliases, status = lines[2].split(",")
+    lines[2] = ",".join([person, role, cases, "", "", status])
+    roster.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = validate(folder)
+    assert result.exit_code == 0, result.output
+    said = squeezed(result.output)
+    assert f"roster.csv:row3({person}):nonameandnoalias" in said
+    assert squeezed(name) not in said
+    assert "nonameandnoalias" not in squeezed(validate(DEMO).output)  # every demo row named

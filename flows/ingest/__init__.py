@@ -222,9 +222,23 @@ def ingest_study(loaded: LoadedStudy) -> StudyData:
             if e.person_id not in loaded_people
         ],
         withdrawn=sorted(roster.withdrawn),
-        notes=(project.notes if project is not None else []) + result.notes,
+        notes=(project.notes if project is not None else [])
+        + result.notes
+        + _nameless(roster_path.name, entries),
         **_codebook_fields(project, study),
     )
+
+
+def _nameless(file: str, entries: list[RosterEntry]) -> list[str]:
+    """A note per roster row with neither a name nor an alias: nothing can find that
+    person in the excerpts (only the unknown-names screen stands in; a draft from
+    `triangulate init` leaves every name to fill in). Names the row, never a value."""
+    return [
+        f"{file}: row {e.line} ({e.person_id}): no name and no alias, so their name "
+        "cannot be replaced in the excerpts; fill in the name as said in interviews"
+        for e in entries
+        if not e.names
+    ]
 
 
 def _codebook_fields(project: QdaProject | None, study: Study) -> dict:
