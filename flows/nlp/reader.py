@@ -325,7 +325,6 @@ class StanceReader:
             for example, terms in named.items()
         }
         self.has_examples = bool(named_terms)
-        self.examples = WordMatcher(self.nlp, named_terms)
         self.example_labels = TermLabels(self.nlp, named_terms)
 
     # -- parsing --------------------------------------------------------------
@@ -352,8 +351,8 @@ class StanceReader:
     def find_examples(
         self, doc: Doc, theme_id: str, named: Iterable[str] | None = None
     ) -> list[str]:
-        """The theme's examples the text names, sorted (`named`: what `self.examples`
-        found in the doc, when known)."""
+        """The theme's examples the text names, sorted (`named`: what
+        `self.example_labels` found in the doc, when known)."""
         if not self.has_examples:
             return []
         prefix = f"{theme_id}|"
