@@ -218,7 +218,7 @@ def topic_features(parsed: Parsed, naming: list[bool] | None) -> list[str]:
     out = []
     for clause, on in zip(clauses, picked, strict=True):
         if on:
-            words = [w for w in lemmas[clause.start : clause.end] if names.get(w, ("",))[0]]
+            words = [w for w in lemmas[clause.start : clause.end] if names[w][0]]  # a letter
             out += ["t=" + w for w in words]
             out += [f"t={a}_{b}" for a, b in zip(words, words[1:], strict=False)]
     return out
