@@ -189,3 +189,31 @@ def test_no_groups_and_no_recurring_words_keep_one_informant_role(tmp_path):
     drafted = tomllib.loads(path.read_text(encoding="utf-8"))
     assert [r["id"] for r in drafted["roles"]] == ["informant"]
     assert "role" not in drafted["qda"]
+
+
+def test_qualcoder_case_column_drafts_the_cases(tmp_path):
+    """A QualCoder report's Case column names QDA cases even without CaseVar_
+    columns: the draft reads cases from it, the roster holds those cases (not
+    each person as their own case) and a survey keyed by them needs no map."""
+    header = ["File", "Codename", "Coded", "Pos0", "Coder", "Case", "FileVar_Role"]
+    documents = [("Physio interview", "Physiotherapist", ["F1", "F2", "F3"])]
+    for case in ("F1", "F2", "F3"):
+        documents.append((f"{case} participant interview", "Participants", [case]))
+        documents.append((f"{case} volunteer interview", "Volunteers", [case]))
+    rows = [header]
+    for doc, role, cases in documents:
+        for n, case in enumerate(cases):
+            rows.append([doc, "Delivered", f"Segment {n} of it.", str(n), "AK", case, role])
+    export = write_csv(tmp_path / "report.csv", rows)
+    survey = [["id", "pre_tug", "post_tug", "pre_fes", "post_fes"]]
+    survey += [[c, "16", "12", "30", "28"] for c in ("F1", "F2", "F3")]
+    survey_file = write_csv(tmp_path / "survey.csv", survey)
+    path = init_study(tmp_path / "mine", segments=export, fmt="qualcoder", survey=survey_file)
+    text = path.read_text(encoding="utf-8")
+    drafted = tomllib.loads(text)
+    assert drafted["qda"]["case"] == {"from": "qda_case"}
+    assert "0 cases" not in text and "case_ids" not in drafted["survey"]
+    roster = roster_of(path.parent)
+    per_case = ["F1", "F2", "F3"] * 2  # participants' and volunteers'; the physio's empty
+    assert sorted(cases for _, cases in roster.values()) == ["", *sorted(per_case)]
+    assert {r["id"]: r["per_case"] for r in drafted["roles"]}["physiotherapist"] is False

@@ -194,6 +194,8 @@ def read_segments(
             project.sources[document] = source
             project.read_sources += 1
         case = _cell(row, columns["case"])
+        if case:  # a QDA case, as a REFI-QDA project's <Case>, with or without variables
+            project.case_variables.setdefault(case, {})
         for header, value in row.items():
             if header in used or not value:
                 continue
