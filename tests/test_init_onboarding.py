@@ -204,6 +204,8 @@ def test_qualcoder_case_column_drafts_the_cases(tmp_path):
     for doc, role, cases in documents:
         for n, case in enumerate(cases):
             rows.append([doc, "Delivered", f"Segment {n} of it.", str(n), "AK", case, role])
+    # the physio on the programme as a whole: about none of her three cases
+    rows.append(["Physio interview", "Delivered", "Across the programme.", "9", "AK", "", ""])
     export = write_csv(tmp_path / "report.csv", rows)
     survey = [["id", "pre_tug", "post_tug", "pre_fes", "post_fes"]]
     survey += [[c, "16", "12", "30", "28"] for c in ("F1", "F2", "F3")]
@@ -217,3 +219,7 @@ def test_qualcoder_case_column_drafts_the_cases(tmp_path):
     per_case = ["F1", "F2", "F3"] * 2  # participants' and volunteers'; the physio's empty
     assert sorted(cases for _, cases in roster.values()) == ["", *sorted(per_case)]
     assert {r["id"]: r["per_case"] for r in drafted["roles"]}["physiotherapist"] is False
+    data = stages.ingest(path.parent).data
+    assert "Across the programme." not in set(data.excerpts.text)
+    (reason,) = data.rejects[data.rejects.row == str(len(rows))].reason
+    assert "no case" in reason, reason

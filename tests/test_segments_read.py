@@ -148,8 +148,10 @@ def test_maxqda_rows_read_field_by_field(tmp_path):
 
 def test_qualcoder_categories_cases_and_variables(tmp_path):
     """Category + Codename make the path (a ":" inside a code name is no
-    separator: with categories the study's "/" joins); Case fills the
-    source's cases in order of appearance (an empty Case adds none);
+    separator: with categories the study's "/" joins); Case gives each
+    segment its case, and the document's (whole-source) case only when its
+    rows name one case: the nurse speaks about two, so her row without a
+    case is about neither (decision 0204);
     CaseVar_ columns are the case's variables, FileVar_ the document's;
     without Pos0 a segment is numbered within its document."""
     header = ["File", "Case", "Coder", "Coded", "Id", "Category", "Codename", "Coded_Memo"]
@@ -174,7 +176,7 @@ def test_qualcoder_categories_cases_and_variables(tmp_path):
             {"Id": "11", "Participant": "A"},
             ["A"],
         ),
-        "Nurse.docx": ("Nurse.docx", "4", "document", {"Id": "13", "Participant": "N"}, ["B", "A"]),
+        "Nurse.docx": ("Nurse.docx", "4", "document", {"Id": "13", "Participant": "N"}, []),
     }
     assert project.case_variables == {
         "A": {"Walking group": "Lakeside"},

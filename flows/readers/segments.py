@@ -175,6 +175,7 @@ def read_segments(
     project = QdaProject(file=path, notes=file_note, code_separator=code_sep)
     file = path.name
     ordinal: dict[str, int] = {}
+    row_cases: dict[str, set[str]] = {}  # document -> the cases its rows name
     for row_number, row in table.rows:
         if row.get("__extra__"):  # a cell beyond the header: the row's cells are shifted
             project.read_codings += 1
@@ -204,8 +205,7 @@ def read_segments(
                 continue
             name = header[8:] if header.lower().startswith("filevar_") else header
             source.variables.setdefault(name, value)
-        if case and case not in source.cases:
-            source.cases.append(case)
+        row_cases.setdefault(document, set()).add(case)
         if code_columns:
             codes = applied
             if not codes:
@@ -239,6 +239,12 @@ def read_segments(
                     notes=[memo] if memo else [],
                 )
             )
+    # a document is held whole by a case only when its rows name that one case; in a
+    # document about several cases, a row naming none (the programme as a whole) is
+    # about none of them, not about all
+    for document, cases in row_cases.items():
+        named = sorted(cases - {""})
+        project.sources[document].cases = named if len(named) == 1 else []
     # rows that code the same stretch of text are one selection with several codes
     groups: dict[tuple, list[QdaCoding]] = {}
     for coding in project.codings:
