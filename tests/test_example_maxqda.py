@@ -208,3 +208,14 @@ def test_no_name_is_published(run):
     page = (run / "cases" / "H1.html").read_text(encoding="utf-8")
     assert "Mrs [participant H1]" in page and "Dr [identifier]" in page
     assert "H4-c" not in (run / "cases" / "H4.html").read_text(encoding="utf-8")
+
+
+def test_no_demo_word_reaches_another_field(run):
+    """A study of another field sees its own roles and themes: no page or
+    export says the demo's roles or its field (a caption once said "peer")."""
+    demo = re.compile(r"\b(peers?|supporters?|nurses?|diabet\w*|project manager)\b", re.I)
+    texts = [p for p in run.rglob("*") if p.suffix in (".html", ".csv")]
+    assert len(texts) > 5
+    for path in texts:
+        found = demo.findall(path.read_text(encoding="utf-8"))
+        assert not found, f"{path.name}: {sorted(set(found))}"
