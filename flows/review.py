@@ -9,8 +9,8 @@ reviews that went stale. The `your stance` column offers the theme's stance
 labels in a drop-down.
 
 The study file points at a filled sheet (`[inputs] stance_reviews`). A row is
-keyed by the excerpt's id in the QDA tool (the selection GUID; the native
-excerpt id otherwise), its theme and case, plus a fingerprint of the
+keyed by its `excerpt id` (the excerpt id the sheet writes, or the selection
+GUID in the QDA tool), its theme and case, plus a fingerprint of the
 excerpt's original text. A row whose excerpt changed since (another
 fingerprint) or is gone is stale: never applied, listed in the rejects and on
 the next sheet. Applied reviews set `reviewed_stance`, which counts as coded.
@@ -141,9 +141,12 @@ def apply_reviews(
     ids = out["excerpt_id"].tolist()
     index: dict[tuple[str, str, str], list[int]] = {}
     if len(reviews):  # no reviews: no excerpt's key is looked up
-        columns = (review_keys(out), out["theme_id"], out["case_id"])
-        for i, key in enumerate(zip(*(c.tolist() for c in columns), strict=True)):
-            index.setdefault(key, []).append(i)
+        # a review names the excerpt by its QDA selection id or by its excerpt id
+        # (what the sheet's `excerpt id` column holds): either finds it
+        keys, themes, cases = review_keys(out).tolist(), out["theme_id"], out["case_id"]
+        for i, key in enumerate(zip(keys, ids, themes.tolist(), cases.tolist(), strict=True)):
+            for name in dict.fromkeys(key[:2]):
+                index.setdefault((name, key[2], key[3]), []).append(i)
     reviewed: list[str | None] = [None] * len(out)
     stale, rejects = [], []
     for review in reviews.itertuples(index=False):

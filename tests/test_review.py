@@ -11,6 +11,7 @@ from pathlib import Path
 
 import duckdb
 import openpyxl
+import pandas as pd
 import pytest
 
 from flows import review, stages
@@ -192,3 +193,51 @@ def test_review_sheet_rejects_a_stance_the_theme_does_not_allow(tmp_path, demo_d
     assert reviews.empty
     assert [(r["row"], r["element"]) for r in rejects] == [("2", "your stance"), ("3", "theme id")]
     assert "expected one of: present, absent" in rejects[0]["reason"]
+
+
+def test_a_review_keyed_as_the_sheet_writes_it_applies_to_a_qda_excerpt():
+    """The sheet's `excerpt id` column holds the excerpt id; an excerpt read
+    from a QDA project also has its selection's id. A review written in the
+    sheet applies to it (it went stale on every QDA study: docs/onboarding-walk.md)."""
+    text = "My balance is better now."
+    excerpts = pd.DataFrame(
+        {
+            "excerpt_id": ["S02.7", "S02.8"],
+            "selection_id": ["6F1A-GUID", ""],  # a REFI-QDA selection; a segment row
+            "theme_id": ["falls", "falls"],
+            "case_id": ["F1", "F1"],
+        }
+    )
+    reviews = pd.DataFrame(
+        [
+            ["S02.7", "falls", "F1", review.text_fingerprint(text), "improved", "2"],
+            ["S02.8", "falls", "F1", review.text_fingerprint(text), "worsened", "3"],
+        ],
+        columns=review.REVIEW_COLUMNS,
+    )
+    texts = {"S02.7": text, "S02.8": text}
+    out, stale, rejects = review.apply_reviews(excerpts, texts, reviews, "stances.csv")
+    assert out["reviewed_stance"].tolist() == ["improved", "worsened"]
+    assert stale.empty and not rejects
+    by_guid = reviews.assign(review_key=["6F1A-GUID", "S02.8"])  # a sheet keyed by the GUID
+    out, stale, _ = review.apply_reviews(excerpts, texts, by_guid, "stances.csv")
+    assert out["reviewed_stance"].tolist() == ["improved", "worsened"] and stale.empty
+
+
+def test_a_segment_row_has_no_selection_id_of_its_own():
+    """A coded-segment spreadsheet gives no id to a row: the excerpt id keys its
+    review (not the code path, which every row of a code shares)."""
+    from flows.ingest import selection_id
+    from flows.readers.qda import QdaCoding
+
+    row = QdaCoding(
+        ref="12",
+        element="Codename",
+        source_key="F1 participant interview",
+        code="Outcomes/Falls",
+        coder="ak",
+        position=3,
+        text="x",
+        order=(3, 12, "Outcomes/Falls"),
+    )
+    assert selection_id(row) == ""

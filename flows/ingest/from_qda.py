@@ -28,11 +28,14 @@ from flows.study import LoadedStudy, Study
 def selection_id(coding) -> str:
     """The QDA tool's own id of a coded passage: the selection's GUID (or the
     coding's, for a whole source coded). Stable across re-exports, unlike the
-    excerpt id, which numbers codings within an interview."""
+    excerpt id, which numbers codings within an interview. Empty for a row of
+    a coded-segment spreadsheet (the tools give rows no id)."""
     element = coding.element
     if element.startswith("PlainTextSelection "):
         return element.removeprefix("PlainTextSelection ")
-    return str(coding.order[-1]) if coding.order else coding.ref
+    if element.startswith("TextSource "):  # a whole source coded: the coding's GUID
+        return str(coding.order[-1]) if coding.order else coding.ref
+    return ""  # a segment spreadsheet's row has no id of its own: the excerpt id keys it
 
 
 def _read_project(loaded: LoadedStudy, rejects: Rejects) -> QdaProject:
