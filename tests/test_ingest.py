@@ -247,3 +247,14 @@ def test_roster_rows_of_one_person_that_conflict_say_how_to_write_them(make_stud
     assert "row 8: person_id: duplicate person_id N: rows 7, 8 differ in role." in message
     assert "all their cases in case_ids (e.g. P1;P2)" in message
     assert nurse[3] not in message  # never a name
+
+
+def test_a_case_no_per_case_informant_has_is_named_with_the_study_roles(make_study, tiny_roster):
+    """The reason names the study's own per-case roles (never the demo's)."""
+    tiny_roster[-1][2] = "A;B;Z"  # the nurse lists a case nobody else is in
+    _, rejects = rejects_for(make_study, [GOOD], roster=tiny_roster)
+    (reason,) = [r["reason"] for r in rejects if r["element"] == "case_ids"]
+    assert reason == (
+        "case id is not a case: no informant of a role interviewed per case (Peer, Peer supporter) "
+        "lists it"
+    )

@@ -192,8 +192,8 @@ class _Roster:
 
 
 def _index_role(study: Study) -> str | None:
-    """The role whose withdrawal withdraws the case's survey: the peer (or the
-    first role interviewed per case)."""
+    """The role whose withdrawal withdraws the case's survey: a role with the id
+    `peer` (the demo's), else the first role interviewed per case."""
     ids = [r.id for r in study.roles]
     if "peer" in ids:
         return "peer"
@@ -212,10 +212,15 @@ def _settle_cases(
         {pc["case_id"] for pc in person_cases if role[pc["person_id"]] in per_case_roles}
     )
     case_set = set(cases)
+    labels = ", ".join(r.label for r in study.roles if r.per_case)
     for pc in person_cases:
         if pc["case_id"] not in case_set:
             rejects.add(
-                roster_path, pc["person_id"], "case_ids", "case id has no peer or supporter"
+                roster_path,
+                pc["person_id"],
+                "case_ids",
+                f"case id is not a case: no informant of a role interviewed per case ({labels}) "
+                "lists it",
             )
     person_cases = [pc for pc in person_cases if pc["case_id"] in case_set]
     withdrawn = {e.person_id for e in entries if e.status == "withdrawn"}
