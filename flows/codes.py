@@ -16,6 +16,8 @@ WITHDRAWN_EXCERPT = "informant withdrew consent; excerpt excluded"
 WITHDRAWN_SURVEY_ROW = "participant withdrew consent; survey row excluded"
 #: rejects the roster declares (status = withdrawn): expected by `validate`
 WITHDRAWN_REASONS = (WITHDRAWN_EXCERPT, WITHDRAWN_SURVEY_ROW)
+#: How a reject the study file declares expected begins (`validate` exits 0 on these).
+EXPECTED = "expected ([qda] no_case"
 NOT_MAPPED = "code not mapped to any theme in study.toml"
 #: separators code paths are often joined with (MAXQDA writes " > " or "\\")
 SEPARATOR_CANDIDATES = (" > ", "\\", "/", "::", ":", ">")
@@ -75,3 +77,9 @@ def unmapped_reason(code: str, study: Study, file_separator: str = "") -> str:
                 "(or [study] code_separator for the themes' paths)"
             )
     return f"{NOT_MAPPED}: {code} (add it to a theme's codes; validate lists every such code)"
+
+
+def expected_rejects(reasons) -> int:
+    """How many of the rejects' reasons (`rejects.reason`) the roster or the study
+    file declares expected (a withdrawn person's rows, programme-level remarks)."""
+    return sum(1 for r in reasons if r in WITHDRAWN_REASONS or str(r).startswith(EXPECTED))

@@ -167,6 +167,24 @@ def test_artifact_texts_hold_counts_only(demo_dir, demo_out):
     )  # the demo leaves 16-20 unreviewed
 
 
+def test_expected_rejects_are_no_warning():
+    """A withdrawn participant's rows and programme-level remarks are expected:
+    the run summary counts them and warns only about the others."""
+    from flows.codes import WITHDRAWN_EXCERPT, expected_rejects
+    from flows.orchestration import artifacts
+    from flows.readers.qda import PROGRAMME_LEVEL
+
+    assert expected_rejects([WITHDRAWN_EXCERPT, PROGRAMME_LEVEL, "not a number"]) == 2
+    summary = {"study_id": "s", "cases": 1, "rendered": [], "reused": ["F1"], "loaded": {}}
+    summary |= {"read": {}, "words": 1, "names_replaced": 0, "out_dir": "/nowhere"}
+    expected = artifacts.summary_markdown(summary | {"rejected": 2, "expected_rejected": 2})
+    assert "**Rejected rows or cells**: 2, 2 expected (withdrawn in the roster" in expected
+    assert "Warning" not in expected
+    assert "Warning" in artifacts.summary_markdown(
+        summary | {"rejected": 3, "expected_rejected": 2}
+    )
+
+
 def test_ephemeral_guard_holds_outside_the_flow_harness():
     """conftest forbids a temporary Prefect server, so a flow started by accident
     in a unit test fails at once. tests/test_flow.py's temporary server is

@@ -60,6 +60,14 @@ def _count(row, name: str):
     return 0 if value is None or value != value else value
 
 
+def _expected(summary: dict) -> str:
+    """ ", 8 expected (...)" when some rejects are declared expected."""
+    expected = summary.get("expected_rejected", 0)
+    if not expected:
+        return ""
+    return f", {expected} expected (withdrawn in the roster, or declared in study.toml)"
+
+
 def summary_markdown(summary: dict) -> str:
     """The run summary: inputs loaded vs read, cases built, warnings, where the dossiers are."""
     lines = [
@@ -74,7 +82,8 @@ def summary_markdown(summary: dict) -> str:
         "",
         f"- **Cases**: {summary['cases']} dossiers "
         f"({len(summary['rendered'])} rendered, {len(summary['reused'])} reused from cache)",
-        f"- **Rejected rows or cells**: {summary['rejected']} (listed in `rejects.csv`)",
+        f"- **Rejected rows or cells**: {summary['rejected']}{_expected(summary)} "
+        "(listed in `rejects.csv`)",
         f"- **Excerpts' words processed**: {summary['words']}; "
         f"name mentions pseudonymised: {summary['names_replaced']}",
     ]
@@ -89,7 +98,7 @@ def summary_markdown(summary: dict) -> str:
             f"- **Stale reviews**: {summary['stale_reviews']} reviewed stance(s) not applied "
             "(the excerpt changed or is gone; listed in `rejects.csv` and the review sheet)"
         )
-    if summary["rejected"]:
+    if summary["rejected"] > summary.get("expected_rejected", 0):
         lines.append(
             "- **Warning**: some input was not loaded; read `rejects.csv` before the dossiers."
         )

@@ -40,6 +40,7 @@ from prefect.task_runners import ThreadPoolTaskRunner  # noqa: E402
 from prefect.utilities.annotations import quote  # noqa: E402
 
 from flows import stages  # noqa: E402
+from flows.codes import expected_rejects  # noqa: E402
 from flows.errors import TriangulateError  # noqa: E402
 from flows.orchestration import artifacts  # noqa: E402
 from flows.privacy.matching import NameSet  # noqa: E402
@@ -360,6 +361,7 @@ def _triangulate(
             "loaded": ingested.data.loaded_counts,
             "read": ingested.data.read_counts,
             "rejected": len(ingested.data.rejects),
+            "expected_rejected": expected_rejects(ingested.data.rejects["reason"]),
             "dialect": ingested.data.qda_dialect,
             "words": stats["words"],
             "names_replaced": stats["names_replaced"],

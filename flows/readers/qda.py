@@ -27,8 +27,6 @@ from flows.readers.common import MAX_FIELD_CHARS, Rejects
 from flows.study import Locator, Study
 
 _EXTENSION = re.compile(r"\.[A-Za-z0-9]{1,5}$")
-#: How a reject the study file declares expected begins (`validate` exits 0 on these).
-EXPECTED = "expected ([qda] no_case"
 PROGRAMME_LEVEL = (
     'expected ([qda] no_case = "programme"): a programme-level selection about no case; '
     "in no case dossier (shown in the index as programme-level evidence)"
