@@ -87,9 +87,11 @@ class RowCache:
             return None
         return kept
 
-    def keep(self, case_id: str, keys: dict[str, str] | None, achieved, htmls: tuple) -> None:
+    def keep(self, case: dict, keys: dict[str, str] | None, htmls: tuple) -> None:
+        """Keep a case's rows under its key in `keys` (none: nothing kept)."""
+        case_id = case["case_id"]
         if keys is not None and case_id in keys:
-            self.used_cases[case_id] = (keys[case_id], achieved, *map(str, htmls))
+            self.used_cases[case_id] = (keys[case_id], case["achieved"], *map(str, htmls))
 
     def row(self, env: jinja2.Environment, kind: str, data: dict) -> Markup:
         """The macro `kind` of templates/index_rows.html over `data`, rendered or reused."""
@@ -157,7 +159,7 @@ def case_rows(
             )
         else:
             htmls = tuple(Markup(html) for html in kept[2:])
-        cache.keep(case_id, keys, case["achieved"], htmls)
+        cache.keep(case, keys, htmls)
         rows["overview"].append(htmls[0])
         rows["typology"][case_id] = htmls[1]
         rows["matrix"].append(htmls[2])
