@@ -231,12 +231,24 @@ def render_index_page(
     is audited as it is rendered: returns its SHA-256 when clean (the final
     audit skips it), else nothing (the final audit finds and reports the hits)."""
     from flows import incremental
-    from flows.render.index_rows import RowCache, index_page
+    from flows.render.fragments import case_relation
+    from flows.render.index_rows import RowCache, index_page, with_reused
 
+    rows, keys = RowCache(), None
+    if cache_dir is not None:
+        state = incremental.read_state(incremental.cache_database(cache_dir))
+        rows = RowCache(cache_dir / "index-rows.marshal", state["shared"] if state else "")
+        keys = state["cases"] if state else None  # the cases' keys the warehouse holds
     env = pages.environment()
     with duckdb.connect(str(db_path), read_only=True) as con:
-        overview = warehouse.query(con, "case_overview")
-        matrix = warehouse.query(con, "cross_case_matrix")
+        ids = [
+            r[0]
+            for r in con.sql(warehouse.query_sql("case_overview")).project("case_id").fetchall()
+        ]
+        reused = rows.reusable(keys, ids)
+        todo = [c for c in ids if c not in reused] if reused else None
+        overview = case_relation(con, "case_overview", todo).df()
+        matrix = case_relation(con, "cross_case_matrix", todo).df()
         qca_frames = {
             name: warehouse.query(con, f"qca_{name}_export")
             for name in ("truth_table", "solutions", "parameters", "notes")
@@ -248,17 +260,15 @@ def render_index_page(
     context = pages.index_context(
         ingested.study.definition, overview, matrix, prov, exports, qca_frames
     )
+    if reused:
+        context = with_reused(context, ids, reused)
     context["programme"] = programme
     context["rejects"] = reject_summary(ingested.data.rejects)
     context["loaded"] = [
         {"file": name, "read": ingested.data.read_counts.get(name, 0), "loaded": n}
         for name, n in ingested.data.loaded_counts.items()
     ]
-    rows = RowCache()
-    if cache_dir is not None:
-        state = incremental.read_state(incremental.cache_database(cache_dir))
-        rows = RowCache(cache_dir / "index-rows.marshal", state["shared"] if state else "")
-    page, hits = index_page(env, context, rows, screen_for(ingested.name_set()))
+    page, hits = index_page(env, context, rows, screen_for(ingested.name_set()), keys)
     data = page.encode("utf-8")
     (out_dir / "index.html").write_bytes(data)
     rows.save()

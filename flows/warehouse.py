@@ -8,6 +8,7 @@ read queries used by rendering and export.
 
 from __future__ import annotations
 
+import functools
 import graphlib
 import hashlib
 import re
@@ -27,22 +28,34 @@ LAYERS = ("staging", "intermediate", "marts")
 
 def model_files(sql_dir: Path = SQL_DIR) -> list[Path]:
     """The model files in run order: layer by layer; within a layer, a model
-    runs after the models it reads from (found by name in its SQL)."""
+    runs after the models it reads from (found by name in its SQL). The order
+    is worked out once per process for the same files and texts (a re-run asks
+    for it several times; the regular expressions were most of its cost)."""
+    files = tuple(
+        (layer, path, path.read_text("utf-8"))
+        for layer in LAYERS
+        for path in sorted((sql_dir / layer).glob("*.sql"))
+    )
+    return list(_ordered(files))
+
+
+@functools.lru_cache(maxsize=8)
+def _ordered(files: tuple[tuple[str, Path, str], ...]) -> tuple[Path, ...]:
     ordered: list[Path] = []
     for layer in LAYERS:
-        files = {p.stem: p for p in sorted((sql_dir / layer).glob("*.sql"))}
-        texts = {name: _strip_comments(path.read_text("utf-8")) for name, path in files.items()}
+        paths = {path.stem: path for lay, path, _ in files if lay == layer}
+        texts = {path.stem: _strip_comments(text) for lay, path, text in files if lay == layer}
         graph = {
-            name: {o for o in files if o != name and re.search(rf"\b{re.escape(o)}\b", texts[name])}
-            for name in files
+            name: {o for o in paths if o != name and re.search(rf"\b{re.escape(o)}\b", texts[name])}
+            for name in paths
         }
         sorter = graphlib.TopologicalSorter(graph)
         sorter.prepare()
         while sorter.is_active():
             ready = sorted(sorter.get_ready())
-            ordered += [files[name] for name in ready]
+            ordered += [paths[name] for name in ready]
             sorter.done(*ready)
-    return ordered
+    return tuple(ordered)
 
 
 def _strip_comments(sql: str) -> str:

@@ -88,7 +88,7 @@ def test_files_are_owner_only(tmp_path):
     saved_cache(path, ["C001"])
     for f in [path, *(shard_path(path, shard) for shard in range(SHARDS))]:
         assert f.stat().st_mode & 0o077 == 0
-    assert review_sheet.FORMAT == 3
+    assert review_sheet.FORMAT == 4
 
 
 def test_a_case_without_rows_is_kept_by_key_alone(tmp_path):

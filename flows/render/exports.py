@@ -95,7 +95,7 @@ def write_xlsx_rows(
 
 
 def write_xlsx_pieces(
-    pieces: list[str],
+    pieces: list[str | tuple[bytes, int, int]],
     n_rows: int,
     n_columns: int,
     path: Path,
@@ -106,14 +106,16 @@ def write_xlsx_pieces(
 ) -> None:
     """Like `write_xlsx_rows`, the rows given as pieces (each some whole rows,
     `n_rows` in all) compressed one by one, reusing those in `cache`
-    (`flows.render.deflated`; `used`: every piece's compressed bytes)."""
+    (`flows.render.deflated`; `used`: every piece's compressed bytes); a piece
+    may be given compressed already (`deflated.pack`)."""
     from flows.render import deflated
 
     parts = _package(pieces, n_rows, n_columns, sheet, choices)
     members = []
     for name, text in parts.items():
         if isinstance(text, list):
-            packed = deflated.deflate_pieces([t.encode("utf-8") for t in text], cache, used)
+            texts = [t.encode("utf-8") if isinstance(t, str) else t for t in text]
+            packed = deflated.deflate_pieces(texts, cache, used)
         else:
             packed = deflated.deflate_whole(text.encode("utf-8"))
         members.append((name, *packed))

@@ -29,7 +29,7 @@ from flows.privacy.audit import NameScreen
 from flows.render import exports
 
 #: bumped when the fragment format changes (older caches are ignored)
-FORMAT = 2
+FORMAT = 3
 ROW_NUMBER = "\x00"  # where an XLSX row number goes (never in XML text: it is escaped)
 
 
@@ -61,26 +61,37 @@ class Fragment:
     xlsx: list[str]
     leak: bool = False
 
+    def digest(self) -> bytes:
+        return hashlib.blake2b(
+            marshal.dumps((self.csv, self.xlsx, self.leak)), digest_size=16
+        ).digest()
+
 
 @dataclass
 class ExportCache:
     """Every per-case export's header and fragments, with the keys they hold for.
 
-    Kept as a small state file (`path`: keys, headers) and, in the folder
-    `exports/` beside it, one file of fragments per export with a copy of the
-    files last assembled from them: a run rewrites only the exports whose
-    fragments changed (`dirty`) and copies the others."""
+    Kept as a small state file (`path`: keys, headers, each fragment's digest,
+    whether any holds a name, the digests of the files last assembled) and, in
+    the folder `exports/` beside it, one file of fragments per export with a
+    copy of the files last assembled from them. An export's fragments are read
+    only when it is assembled anew (`fragments_of`): a run rewrites only the
+    exports whose fragments changed (`dirty`) and copies the others."""
 
     shared: str = ""
     names: str = ""
     keys: dict[str, str] = field(default_factory=dict)
     headers: dict[str, list[str]] = field(default_factory=dict)
+    #: per export: the fragments read or made this run
     fragments: dict[str, dict[str, Fragment]] = field(default_factory=dict)
     #: the exports whose fragments this run changed (saved, assembled anew)
     dirty: set[str] = field(default_factory=set)
     #: per export: the SHA-256 of its last assembled CSV and XLSX (kept in `folder`)
     assembled: dict[str, tuple[str, str]] = field(default_factory=dict)
     folder: Path | None = None
+    #: per export: each case's `Fragment.digest`, and whether any fragment holds a name
+    digests: dict[str, dict[str, bytes]] = field(default_factory=dict)
+    leaks: dict[str, bool] = field(default_factory=dict)
 
     @classmethod
     def load(cls, path: Path) -> ExportCache:
@@ -89,17 +100,28 @@ class ExportCache:
             data = marshal.loads(path.read_bytes())
             if not isinstance(data, dict) or data.get("format") != FORMAT:
                 return cls(folder=folder)
-            fragments, assembled = {}, {}
-            for stem in data["stems"]:
-                saved = marshal.loads((folder / f"{stem}.marshal").read_bytes())
-                fragments[stem] = {case: Fragment(*parts) for case, parts in saved["cases"].items()}
-                assembled[stem] = saved["assembled"]
+            cache = cls(data["shared"], data["names"], data["keys"], data["headers"])
+            cache.assembled, cache.digests = data["assembled"], data["digests"]
+            cache.leaks, cache.folder = data["leaks"], folder
         except (OSError, EOFError, ValueError, TypeError, KeyError):
             return cls(folder=folder)
-        keys, headers = data["keys"], data["headers"]
-        return cls(
-            data["shared"], data["names"], keys, headers, fragments, set(), assembled, folder
-        )
+        return cache
+
+    def fragments_of(self, stem: str) -> dict[str, Fragment] | None:
+        """`stem`'s fragments, read from its file on first use; None when the
+        file is missing, unreadable or not what the state file says (then
+        every fragment is made again)."""
+        if stem in self.fragments:
+            return self.fragments[stem]
+        try:
+            saved = marshal.loads((self.folder / f"{stem}.marshal").read_bytes())
+            made = {case: Fragment(*parts) for case, parts in saved["cases"].items()}
+        except (OSError, EOFError, ValueError, TypeError, KeyError, AttributeError):
+            return None
+        if {case: f.digest() for case, f in made.items()} != self.digests.get(stem):
+            return None
+        self.fragments[stem] = made
+        return made
 
     def save(self, path: Path) -> None:
         """The changed exports' fragments first, then the state that points at them."""
@@ -107,15 +129,16 @@ class ExportCache:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         for stem in sorted(self.dirty):
             cases = {case: (f.csv, f.xlsx, f.leak) for case, f in self.fragments[stem].items()}
-            saved = {"cases": cases, "assembled": self.assembled.get(stem)}
-            (folder / f"{stem}.marshal").write_bytes(marshal.dumps(saved))
+            (folder / f"{stem}.marshal").write_bytes(marshal.dumps({"cases": cases}))
         data = {
             "format": FORMAT,
             "shared": self.shared,
             "names": self.names,
             "keys": self.keys,
             "headers": self.headers,
-            "stems": sorted(self.fragments),
+            "assembled": self.assembled,
+            "digests": self.digests,
+            "leaks": self.leaks,
         }
         path.write_bytes(marshal.dumps(data))
 
@@ -222,36 +245,59 @@ def update_exports(
     order_columns: Callable[[str, list[str]], list[str]] = lambda stem, columns: columns,
 ) -> tuple[list[Path], list[dict]]:
     """Write every per-case export of `queries` (file stem -> query name) from
-    fragments, recomputing those of the `changed` cases (None: all). Returns
-    the files written and the roster-name hits in their cell text."""
+    fragments, recomputing those of the `changed` cases (None: all). An export
+    whose changed cases' fragments are as before is copied as last assembled
+    (its other fragments not even read). Returns the files written and the
+    roster-name hits in their cell text."""
     written, hits = [], []
     for stem, query_name in queries.items():
-        stale = changed if stem in cache.fragments else None
-        columns, rows = query_cases(con, query_name, stale)
-        order = order_columns(stem, list(columns))
+        stale = changed if stem in cache.digests else None
+        order, fresh = _fresh(con, stem, query_name, stale, screen, order_columns)
         if stale is not None and order != cache.headers.get(stem):
             stale = None  # other columns: every fragment again
-            columns, rows = query_cases(con, query_name, None)
-        if order != list(columns):
-            positions = [list(columns).index(c) for c in order]
-            rows = [tuple(row[i] for i in positions) for row in rows]
-        fresh = make_fragments(rows, screen)
-        kept = {} if stale is None else cache.fragments[stem]
-        same = stale is not None and all(kept.get(c) == fresh.get(c) for c in stale)
-        for case_id in stale or []:
-            kept.pop(case_id, None)
-        kept.update(fresh)
-        cache.fragments[stem], cache.headers[stem] = kept, order
-        # case order: as the exports' "order by case_id" (code point order)
-        parts = [kept[c] for c in sorted(kept)]
+            order, fresh = _fresh(con, stem, query_name, None, screen, order_columns)
+        digests = cache.digests.get(stem, {})
+        same = stale is not None and all(
+            digests.get(c) == (fresh[c].digest() if c in fresh else None) for c in stale
+        )
         paths = cache.copy_assembled(stem, folder) if same else None
         if paths is None:
-            paths = write_export(stem, order, parts, folder)
+            kept = {} if stale is None else cache.fragments_of(stem)
+            if kept is None:  # its fragments unreadable: every fragment again
+                order, fresh = _fresh(con, stem, query_name, None, screen, order_columns)
+                kept, stale = {}, None
+            kept = dict(kept)
+            for case_id in stale or []:
+                kept.pop(case_id, None)
+            kept.update(fresh)
+            cache.fragments[stem] = kept
+            cache.digests[stem] = {c: f.digest() for c, f in kept.items()}
+            cache.leaks[stem] = any(f.leak for f in kept.values())
+            # case order: as the exports' "order by case_id" (code point order)
+            paths = write_export(stem, order, [kept[c] for c in sorted(kept)], folder)
             cache.dirty.add(stem)
             cache.keep_assembled(stem, paths)
+        cache.headers[stem] = order
         written += paths
         header_leak = screen.holds_name("\n".join(order))
-        if header_leak or any(part.leak for part in parts):
+        if header_leak or cache.leaks[stem]:
             hits += [{"where": f"exports/{p.name}", "line": 0} for p in paths]
     cache.keys = dict(case_keys)
     return written, hits
+
+
+def _fresh(
+    con: duckdb.DuckDBPyConnection,
+    stem: str,
+    query_name: str,
+    case_ids: list[str] | None,
+    screen: NameScreen,
+    order_columns: Callable[[str, list[str]], list[str]],
+) -> tuple[list[str], dict[str, Fragment]]:
+    """An export's columns in order and the fragments of `case_ids` (None: all)."""
+    columns, rows = query_cases(con, query_name, case_ids)
+    order = order_columns(stem, list(columns))
+    if order != list(columns):
+        positions = [list(columns).index(c) for c in order]
+        rows = [tuple(row[i] for i in positions) for row in rows]
+    return order, make_fragments(rows, screen)

@@ -7,7 +7,12 @@ macro is given, so it is kept in the private cache under a digest of that
 data (and of the code and templates: the cache's salt is the warehouse's
 shared key). A re-run after a one-case change renders that case's rows and
 reuses the others; a cold run renders every row through the same macros, so
-the page is the same either way.
+the page is the same either way. Each case's three rows are also kept under the
+case's fingerprint (`RowCache.kept`, the warehouse state's case keys): the
+overview and matrix rows of a case depend only on its rows of the per-case
+models, which change only with its key (decision 0080), so a re-run queries,
+builds and renders the context of the changed cases only (`with_reused`; the
+skeleton needs of the others only their id and whether they achieved).
 
 The page is audited as it is rendered (`index_page`), from the rows' cached
 texts: it is rendered with a slot token in each row's place, the rows are put
@@ -35,7 +40,7 @@ from markupsafe import Markup
 from flows.privacy import audit
 
 #: bumped when the cache's format changes (older caches are ignored)
-FORMAT = 3
+FORMAT = 4
 #: what may not be in a row for its segments to be read apart from the page's
 _SEAM_BREAKERS = re.compile(r"<!--|-->|</?(?:style|script|template)\b", re.I)
 TEMPLATE = "index_rows.html"
@@ -54,6 +59,9 @@ class RowCache:
         #: whether a part holds a title and a capitalised word, whether its seams hold
         self.saved_readings: dict[str, tuple[str, bool, bool]] = {}
         self.used_readings: dict[str, tuple[str, bool, bool]] = {}
+        #: per case: its key, whether it achieved, its overview, typology and matrix rows
+        self.saved_cases: dict[str, tuple] = {}
+        self.used_cases: dict[str, tuple] = {}
         self.rendered = 0
         if path is None:
             return
@@ -63,6 +71,27 @@ class RowCache:
             return
         if isinstance(data, dict) and (data.get("format"), data.get("salt")) == (FORMAT, salt):
             self.saved, self.saved_readings = data["rows"], data["readings"]
+            self.saved_cases = data["cases"]
+
+    def reusable(self, keys: dict[str, str] | None, case_ids: list[str]) -> dict[str, tuple]:
+        """The cases of `case_ids` whose rows were kept for their key in `keys`;
+        none unless `keys` holds exactly those cases."""
+        if not keys or sorted(keys) != sorted(case_ids):
+            return {}
+        return {c: kept for c in case_ids if (kept := self.kept(c, keys)) is not None}
+
+    def kept(self, case_id: str, keys: dict[str, str] | None) -> tuple | None:
+        """A case's kept entry (key, achieved, rows' HTML) if kept for its key in `keys`."""
+        kept = self.saved_cases.get(case_id)
+        if keys is None or kept is None or kept[0] != keys.get(case_id):
+            return None
+        return kept
+
+    def keep(self, case: dict, keys: dict[str, str] | None, htmls: tuple) -> None:
+        """Keep a case's rows under its key in `keys` (none: nothing kept)."""
+        case_id = case["case_id"]
+        if keys is not None and case_id in keys:
+            self.used_cases[case_id] = (keys[case_id], case["achieved"], *map(str, htmls))
 
     def row(self, env: jinja2.Environment, kind: str, data: dict) -> Markup:
         """The macro `kind` of templates/index_rows.html over `data`, rendered or reused."""
@@ -101,28 +130,67 @@ class RowCache:
         self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         data = {"format": FORMAT, "salt": self.salt, "rows": self.used}
         data["readings"] = self.used_readings
+        data["cases"] = self.used_cases
         self.path.write_bytes(marshal.dumps(data))
         self.path.chmod(0o600)
 
 
-def case_rows(env: jinja2.Environment, context: dict, cache: RowCache | None = None) -> dict:
+def case_rows(
+    env: jinja2.Environment,
+    context: dict,
+    cache: RowCache | None = None,
+    keys: dict[str, str] | None = None,
+) -> dict:
     """The rows `templates/index.html` places: overview and matrix rows in case
-    order, typology rows by case id (`context`: `pages.index_context`)."""
+    order, typology rows by case id (`context`: `pages.index_context`, or
+    `with_reused`). A case kept in `cache` for its key in `keys` (the case
+    fingerprints the warehouse was updated with) has its rows reused."""
     cache = cache or RowCache()
+    matrix = {row["case_id"]: row for row in context["rows"]}
+    rows: dict = {"overview": [], "typology": {}, "matrix": []}
+    for case in context["cases"]:
+        case_id = case["case_id"]
+        kept = cache.kept(case_id, keys)
+        if kept is None:
+            htmls = (
+                cache.row(env, "overview", case),
+                cache.row(env, "typology", case),
+                cache.row(env, "matrix", matrix[case_id]),
+            )
+        else:
+            htmls = tuple(Markup(html) for html in kept[2:])
+        cache.keep(case, keys, htmls)
+        rows["overview"].append(htmls[0])
+        rows["typology"][case_id] = htmls[1]
+        rows["matrix"].append(htmls[2])
+    return rows
+
+
+def with_reused(context: dict, case_ids: list[str], reused: dict[str, tuple]) -> dict:
+    """`context` (`pages.index_context` of the cases not in `reused`) with
+    every case of `case_ids` in that order: a reused case as its id and
+    whether it achieved, all the skeleton reads of it (its rows are kept)."""
+    fresh = {case["case_id"]: case for case in context["cases"]}
+    cases = [fresh[c] if c in fresh else {"case_id": c, "achieved": reused[c][1]} for c in case_ids]
     return {
-        "overview": [cache.row(env, "overview", case) for case in context["cases"]],
-        "typology": {c["case_id"]: cache.row(env, "typology", c) for c in context["cases"]},
-        "matrix": [cache.row(env, "matrix", row) for row in context["rows"]],
+        **context,
+        "cases": cases,
+        "achievers": [c for c in cases if c["achieved"]],
+        "non_achievers": [c for c in cases if not c["achieved"]],
     }
 
 
 def index_page(
-    env: jinja2.Environment, context: dict, cache: RowCache, screen: audit.NameScreen
+    env: jinja2.Environment,
+    context: dict,
+    cache: RowCache,
+    screen: audit.NameScreen,
+    keys: dict[str, str] | None = None,
 ) -> tuple[str, list[str]]:
     """The index page (`templates/index.html`) and where names are in it
     (`NameScreen.hits` of its `audit.html_segments`, worked out from the
-    rows' cached segments; see the module docstring)."""
-    rows = case_rows(env, context, cache)
+    rows' cached segments; see the module docstring). `keys`: as `case_rows`."""
+    rows = case_rows(env, context, cache, keys)
     htmls: list[str] = []
     nonce = secrets.token_hex(8)  # a row's place: no text of the study can spell it
 

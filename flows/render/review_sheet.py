@@ -30,12 +30,12 @@ import duckdb
 import pandas as pd
 
 from flows import review
-from flows.render import exports
+from flows.render import deflated, exports
 from flows.render.fragments import ROW_NUMBER, case_relation, csv_text
 from flows.study import Study
 
 #: bumped when the fragment format changes (older caches are ignored)
-FORMAT = 3
+FORMAT = 4
 #: files the rows are kept in (`SheetCache`)
 SHARDS = 32
 #: cases per compressed piece of the worksheet (`write`)
@@ -62,8 +62,8 @@ class SheetCache:
     shared: str = ""
     keys: dict[str, str] = field(default_factory=dict)
     rows: dict[str, list[Row]] = field(default_factory=dict)
-    #: the worksheet's compressed pieces by digest (`flows.render.deflated`)
-    pieces: dict[bytes, bytes] = field(default_factory=dict)
+    #: the worksheet's compressed pieces by `piece_key` (`flows.render.deflated.pack`)
+    pieces: dict[bytes, tuple] = field(default_factory=dict)
     #: the keys as loaded (their shards' files hold those cases' rows)
     loaded: dict[str, str] = field(default_factory=dict)
 
@@ -182,10 +182,10 @@ def _plain(value):
     return None if isinstance(value, float) and value != value else value
 
 
-def assemble(rows: dict[str, list[Row]]) -> list[tuple[tuple[bool, int], int, Row]]:
+def assemble(rows: dict[str, list[Row]]) -> list[tuple[tuple[bool, int], int, Row, str]]:
     """Every case's rows in the sheet's order: by group, then case, then query
-    order; each with its group and its piece's number within the group (the
-    case's place in `case_id` order over `CASES_PER_PIECE`)."""
+    order; each with its group, its piece's number within the group (the
+    case's place in `case_id` order over `CASES_PER_PIECE`) and its case."""
     place = {case_id: i // CASES_PER_PIECE for i, case_id in enumerate(sorted(rows))}
     ordered = [
         (row[0], case_id, i, row)
@@ -193,40 +193,67 @@ def assemble(rows: dict[str, list[Row]]) -> list[tuple[tuple[bool, int], int, Ro
         for i, row in enumerate(case_rows)
     ]
     ordered.sort(key=lambda item: item[:3])
-    return [(item[0], place[item[1]], item[3]) for item in ordered]
+    return [(item[0], place[item[1]], item[3], item[1]) for item in ordered]
 
 
 def write(
-    rows: list[tuple[tuple[bool, int], int, Row]],
+    rows: list[tuple[tuple[bool, int], int, Row, str]],
     study: Study,
     path: Path,
     pieces: tuple[dict, dict] | None = None,
+    keys: dict[str, str] | None = None,
 ) -> list[Path]:
     """`stances.xlsx` and `stances.csv` from assembled rows, as `review.write_sheet`
     writes them from a frame but for the worksheet's compression: in pieces of
-    a group's rows of `CASES_PER_PIECE` cases, each compressed on its own,
-    reused from `pieces[0]` when seen before (`pieces[1]`: every piece's
-    compressed bytes, for the cache). Owner-only; returns both paths."""
+    a group's rows of `CASES_PER_PIECE` cases, each compressed on its own.
+    With the cases' `keys`, a piece is kept compressed (`pieces[1]`, for the
+    cache) under its `piece_key` and taken from `pieces[0]` when seen before,
+    without making its text. Owner-only; returns both paths."""
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     xlsx, csv = path.with_suffix(".xlsx"), path.with_suffix(".csv")
     with csv.open("w", encoding="utf-8", newline="") as handle:
         handle.write(csv_text([review.COLUMNS]))
-        handle.writelines(row[1] for _, _, row in rows)
-    parts: list[list[str]] = [[exports.xlsx_row(1, review.COLUMNS, style=' s="1"')]]
-    keys: list = [None]
-    for n, (group, place, row) in enumerate(rows, 2):
-        if keys[-1] != (group, place):
-            parts.append([])
-            keys.append((group, place))
-        parts[-1].append(row[2].replace(ROW_NUMBER, str(n)))
-    texts = ["".join(piece) for piece in parts]  # joined once (`+=` copied each piece over)
-    choices = review.sheet_choices([row[3] for _, _, row in rows], study)
+        handle.writelines(row[1] for _, _, row, _ in rows)
+    saved, used = pieces or ({}, {})
+    parts: list = [exports.xlsx_row(1, review.COLUMNS, style=' s="1"')]
+    for start, end in _piece_bounds(rows):
+        key = None if keys is None else piece_key(rows, start, end, keys)
+        packed = saved.get(key) if key is not None else None
+        if packed is None:
+            text = "".join(  # joined once (`+=` copied each piece over)
+                rows[i][2][2].replace(ROW_NUMBER, str(i + 2)) for i in range(start, end)
+            )
+            packed = deflated.pack(text.encode("utf-8"))
+        if key is not None:
+            used[key] = packed
+        parts.append(packed)
+    choices = review.sheet_choices([row[3] for _, _, row, _ in rows], study)
     exports.write_xlsx_pieces(
-        texts, len(rows) + 1, len(review.COLUMNS), xlsx, "stances", choices, *(pieces or ({}, {}))
+        parts, len(rows) + 1, len(review.COLUMNS), xlsx, "stances", choices, {}, {}
     )
     for written in (xlsx, csv):
         written.chmod(0o600)
     return [xlsx, csv]
+
+
+def _piece_bounds(rows: list[tuple]) -> list[tuple[int, int]]:
+    """Where each piece (a group's rows of one place) starts and ends in `rows`."""
+    bounds: list[tuple[int, int]] = []
+    start = 0
+    for i in range(1, len(rows) + 1):
+        if i == len(rows) or rows[i][:2] != rows[start][:2]:
+            bounds.append((start, i))
+            start = i
+    return bounds
+
+
+def piece_key(rows: list[tuple], start: int, end: int, keys: dict[str, str]) -> bytes:
+    """What a piece's bytes are made of: its group and place, its first row
+    number and the keys of the cases whose rows it holds (a case's rows change
+    only with its key)."""
+    cases = list(dict.fromkeys(rows[i][3] for i in range(start, end)))
+    made_of = (rows[start][0], rows[start][1], start + 2, [(c, keys[c]) for c in cases])
+    return deflated.piece_key(repr(made_of).encode("utf-8"))
 
 
 def update_sheet(
@@ -262,8 +289,8 @@ def update_sheet(
         kept.pop(case_id, None)
     kept.update(fresh)
     cache.rows, cache.keys = kept, keys
-    used: dict[bytes, bytes] = {}
-    written = write(assemble(kept), study, path, (cache.pieces, used))
+    used: dict[bytes, tuple] = {}
+    written = write(assemble(kept), study, path, (cache.pieces, used), keys)
     cache.pieces = used
     cache.save(cache_path)
     return written
