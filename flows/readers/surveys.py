@@ -32,6 +32,7 @@ from flows.codes import WITHDRAWN_SURVEY_ROW
 from flows.errors import InputFileError
 from flows.readers.common import Rejects
 from flows.readers.stat_files import read_stat_file
+from flows.readers.survey_exports import qualtrics_header_rows
 from flows.readers.tables import Table, read_table
 from flows.study import InputSpec, Study, SurveyLayout
 
@@ -47,6 +48,10 @@ class SurveyTable:
     system_columns: set[str] = field(default_factory=set)
     #: column -> why the file's own metadata says it cannot hold a number
     not_numeric: dict[str, str] = field(default_factory=dict)
+    #: what the reader read otherwise than as answers (Qualtrics's header rows)
+    notes: list[str] = field(default_factory=list)
+    #: column -> its label from the file's own header rows (Qualtrics's question texts)
+    column_labels: dict[str, str] = field(default_factory=dict)
 
 
 # ---------------------------------------------------------------- reading
@@ -71,6 +76,17 @@ def read_survey_table(
         if dictionary is None:
             raise InputFileError(label, "a REDCap export needs its data dictionary")
         return _read_redcap(table, dictionary, spec, rejects, set(ignore))
+    extra = qualtrics_header_rows(table.header, table.rows)
+    if extra is not None:
+        count, note = extra
+        texts = {k: v for k, v in table.rows[0][1].items() if k in table.header and v}
+        return SurveyTable(
+            path,
+            table.header,
+            table.rows[count:],
+            notes=[f"{path.name}: {note}"],
+            column_labels=texts,
+        )
     return SurveyTable(path, table.header, table.rows)
 
 
@@ -94,6 +110,7 @@ DICT_COLUMNS = {
         "Text Validation Type OR Show Slider Number",
         "text_validation_type_or_show_slider_number",
     ),
+    "identifier": ("Identifier?", "identifier"),
 }
 REDCAP_SYSTEM = {
     "redcap_event_name": "Event Name",
@@ -320,7 +337,7 @@ def survey_values(
     else:
         result = _per_wave(table, study, layout, fmt, cases, withdrawn_cases, rejects)
     note = layout.layout_note(table.header)
-    result.notes = [note] if note else []
+    result.notes = table.notes + ([note] if note else [])
     return result
 
 
