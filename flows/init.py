@@ -397,7 +397,9 @@ def init_study(
             "init", "give exactly one of --qdpx FILE or --segments FILE --format F"
         )
     if segments is not None and fmt not in set(QDA_FORMATS) - {"refi-qda", "segments"}:
-        raise InputFileError(str(segments), "--format must be qualcoder, maxqda or dedoose")
+        raise InputFileError(
+            str(segments), "--format must be qualcoder, maxqda, dedoose or taguette"
+        )
     if dictionary is not None and survey is None:
         raise InputFileError(str(dictionary), "--dictionary goes with --survey FILE")
     out.mkdir(parents=True, exist_ok=True)

@@ -1,7 +1,8 @@
-"""Survey readers and `triangulate init` on real exports made by the tools
+"""Survey and segment readers and `triangulate init` on real exports made by the tools
 themselves (tests/fixtures/real-exports/, see its NOTICE.md): Qualtrics
 (current and legacy CSV), REDCap (longitudinal with arms; decimal comma),
-SPSS 25 and Stata 13 files with user-defined and extended missing values.
+SPSS 25 and Stata 13 files with user-defined and extended missing values,
+Taguette 1.5 highlights.
 The defects they showed (decision 0201): Qualtrics's header rows read as a
 respondent, personal-data columns drafted as context, a surname column taken
 for waves, a follow-up guessed in another arm."""
@@ -24,7 +25,8 @@ from flows.readers.common import Rejects
 from flows.readers.surveys import read_number, read_survey_table
 from flows.study import InputSpec, load_study
 
-REAL = Path(__file__).resolve().parent / "fixtures" / "real-exports"
+ROOT = Path(__file__).resolve().parent.parent
+REAL = ROOT / "tests" / "fixtures" / "real-exports"
 QUALTRICS = REAL / "qualtrics-sample-excerpt.csv"
 QUALTRICS_LEGACY = REAL / "qualtrics-legacy-excerpt.csv"
 REDCAP = REAL / "redcap-longitudinal-excerpt.csv"
@@ -164,3 +166,33 @@ def test_spss_user_missing_ranges_and_stata_extended_missing_stay_missing():
     (_, row), *_ = stata.rows
     assert [row[f"var{i}"] for i in range(1, 10)] == [""] * 8 + ["1"]
     assert math.isnan(read_number(row["var1"], {}, set())[0])
+
+
+TAGUETTE = REAL / "taguette-highlights.csv"
+
+
+def test_taguette_highlights_export_reads_tags_and_highlights():
+    """Taguette 1.5's highlights CSV: one row per highlight and tag (the same
+    `id` twice for a highlight with two tags), tag paths joined by `\\`, CRLF."""
+    from flows.readers.segments import read_segments
+
+    study = load_study(ROOT / "data" / "demo").definition
+    rejects = Rejects()
+    spec = InputSpec(path=TAGUETTE.name, format="taguette")
+    project = read_segments(TAGUETTE, spec, study, rejects)
+    assert rejects.rows == []
+    assert list(project.sources) == ["otherdoc"]
+    assert project.sources["otherdoc"].variables == {}  # the highlight id is no variable
+    got = [(c.code, c.position, c.text, c.selection_codes) for c in project.codings]
+    assert got == [
+        ("interesting/places", 1, "diff", ["interesting/places"]),
+        ("interesting", 2, "tent", ["interesting", "people"]),
+        ("people", 2, "tent", ["interesting", "people"]),
+    ]
+
+
+def test_init_drafts_a_study_from_a_taguette_export(tmp_path):
+    path = init_study(tmp_path / "draft", segments=TAGUETTE, fmt="taguette")
+    text = path.read_text(encoding="utf-8")
+    assert "excerpts = { path = " in text and 'format = "taguette" }' in text
+    assert '"interesting/places"' in text
