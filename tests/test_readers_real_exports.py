@@ -173,7 +173,8 @@ TAGUETTE = REAL / "taguette-highlights.csv"
 
 def test_taguette_highlights_export_reads_tags_and_highlights():
     """Taguette 1.5's highlights CSV: one row per highlight and tag (the same
-    `id` twice for a highlight with two tags), tag paths joined by `\\`, CRLF."""
+    `id` twice for a highlight with two tags), tag paths as written (the
+    separator found in the file: `\\` here), CRLF."""
     from flows.readers.segments import read_segments
 
     study = load_study(ROOT / "data" / "demo").definition

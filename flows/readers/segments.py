@@ -8,7 +8,7 @@ per code). The layouts, matched on header names (case and spacing aside):
 | `qualcoder` | File              | Category...* + Codename       | Coded           | Pos0 (if any)   | Coder             | Case   |
 | `maxqda`    | Document name     | Code (path joined by " > ")   | Segment         | Beginning       | Created by        |        |
 | `dedoose`   | Media Title       | every "Code: X Applied" true  | Excerpt Copy    | Excerpt Range   | Excerpt Creator   |        |
-| `taguette`  | document          | tag (path joined by "\\")     | content         |                 |                   |        |
+| `taguette`  | document          | tag                           | content         |                 |                   |        |
 | `segments`  | the study file's [segments] table names every column                                                |
 
 Every other column is a variable of the document (QualCoder's `FileVar_X`
@@ -82,7 +82,7 @@ LAYOUTS: dict[str, dict[str, tuple[str, ...]]] = {
     },
 }
 REQUIRED = ("document", "code", "text")
-SEPARATORS = {"maxqda": " > ", "taguette": "\\"}
+SEPARATORS = {"maxqda": " > "}
 DEDOOSE_CODE = re.compile(r"^code:\s*(.*?)\s*applied$", re.IGNORECASE)
 TRUE = {"true", "1", "yes", "x", "applied"}
 
