@@ -235,7 +235,11 @@ def draft_survey(path: Path, dictionary: Path | None = None) -> SurveyDraft:
     baseline = None if defaults else (waves[0] if waves else "baseline")
     same_arm = _one_arm(waves) if fmt == "redcap" else waves
     followup = None if defaults else (same_arm[-1] if waves else "followup")
-    first = waves[0] if waves else ""
+    skip = {case_column, wave_column, *table.system_columns, *personal}
+    pair = None if defaults else _best_pair(table.rows, wave_column, same_arm, skip)
+    if pair is not None:
+        baseline, followup = pair
+    first = baseline if pair is not None else (waves[0] if waves else "")
     cases = sorted({row.get(case_column, "").strip() for _, row in table.rows} - {""})
     draft = SurveyDraft(
         path, fmt, dictionary, case_column, wave_column, cases, waves, baseline, followup
@@ -271,6 +275,29 @@ def draft_survey(path: Path, dictionary: Path | None = None) -> SurveyDraft:
         else:
             draft.skipped.append(f"{column} (no answer at {first or 'the first wave'})")
     return draft
+
+
+def _best_pair(rows, wave_column: str, waves: list[str], skip: set[str]) -> tuple[str, str] | None:
+    """The two waves sharing the most columns answered with numbers (earliest
+    baseline, then latest follow-up, on ties), when that beats the first and
+    the last wave: a REDCap project asks its measures at visits, not at the
+    enrollment event."""
+    if len(waves) < 3:
+        return None
+    answered: dict[str, set[str]] = {w: set() for w in waves}
+    for _, row in rows:
+        wave = row.get(wave_column, "").strip()
+        if wave in answered:
+            answered[wave] |= {
+                c for c, v in row.items() if c not in skip and v.strip() and _number(v) is not None
+            }
+    best, best_key = None, (len(answered[waves[0]] & answered[waves[-1]]), 0, 0)
+    for i, first in enumerate(waves):
+        for j in range(len(waves) - 1, i, -1):
+            key = (len(answered[first] & answered[waves[j]]), -i, j)
+            if key[0] > best_key[0]:
+                best, best_key = (first, waves[j]), key
+    return best
 
 
 def _one_arm(events: list[str]) -> list[str]:

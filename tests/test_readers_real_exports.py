@@ -85,7 +85,8 @@ def test_init_never_drafts_personal_columns(path, dictionary, personal):
 
 def test_init_redcap_identifiers_and_arms(tmp_path):
     """The longitudinal REDCap dictionary flags first_name, last_name, phone,
-    e-mail and birth date as identifiers; its events run in two arms."""
+    e-mail and birth date as identifiers; its events run in two arms, and
+    its measures are asked at visits, not at enrollment."""
     data = tmp_path / "export.csv"
     shutil.copy(REDCAP, data)
     rows = data.read_text(encoding="utf-8").splitlines()
@@ -96,8 +97,12 @@ def test_init_redcap_identifiers_and_arms(tmp_path):
     )
     draft = draft_survey(data, REDCAP_DICT)
     assert draft.personal == ["first_name", "email"]
-    assert draft.baseline == "enrollment_arm_1"
-    assert draft.followup == "final_visit_arm_1"  # not the last event of arm 2
+    # the two visits asking the lab and morale forms, not enrollment and the
+    # last event of arm 2 (the first and the last event)
+    assert (draft.baseline, draft.followup) == ("visit_1_arm_1", "visit_2_arm_1")
+    assert [i.column for i in draft.items] == [f"vld{i}" for i in range(1, 6)] + [
+        f"pmq{i}" for i in range(1, 5)
+    ]
     path = init_study(tmp_path / "draft", qdpx=NVIVO, survey=data, dictionary=REDCAP_DICT)
     text = path.read_text(encoding="utf-8")
     assert 'ignore_columns = ["first_name", "email"]  # personal data' in text
