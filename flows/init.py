@@ -230,7 +230,7 @@ def _waves_in_columns_lines(survey: SurveyDraft) -> list[str]:
         lines.append(
             f"ignore_columns = [{', '.join(q(c) for c in survey.ignored + survey.personal)}]"
             "  # check: columns of waves not compared, or of context answered again"
-            + (", and personal data (never read)" if survey.personal else "")
+            + (", and personal data or free text (never read)" if survey.personal else "")
         )
     elif survey.personal:
         lines.append(_personal_line(survey))
@@ -238,11 +238,11 @@ def _waves_in_columns_lines(survey: SurveyDraft) -> list[str]:
 
 
 def _personal_line(survey: SurveyDraft) -> str:
-    """`ignore_columns` for columns holding personal data (decision 0201)."""
+    """`ignore_columns` for columns holding personal data or free text (decision 0201)."""
     return (
         f"ignore_columns = [{', '.join(q(c) for c in survey.personal)}]  # personal data "
         "(identifier fields, names, e-mail, phone, address, birth date, IP address, "
-        "location): never read, never drafted as context"
+        "location) or free text: never read, never drafted as context"
     )
 
 

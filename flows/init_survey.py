@@ -92,7 +92,8 @@ class SurveyDraft:
     all_tags: list[str] = field(default_factory=list)
     #: waves_in_columns: columns of the waves not compared (drafted as ignore_columns)
     ignored: list[str] = field(default_factory=list)
-    #: columns holding personal data, never drafted (in ignore_columns; decision 0201)
+    #: columns holding personal data or free text, never drafted (in ignore_columns;
+    #: decision 0201)
     personal: list[str] = field(default_factory=list)
     #: False: no column is named like a wave (`wave_column` is the format's default)
     wave_found: bool = True
@@ -212,6 +213,7 @@ def draft_survey(path: Path, dictionary: Path | None = None) -> SurveyDraft:
     case_column = _pick(header, CASE_COLUMNS)
     fields, identifiers = _redcap_labels(dictionary) if dictionary is not None else ({}, set())
     personal = personal_columns(header, identifiers, table.column_labels)
+    personal += [c for c in header if c in table.free_text and c not in personal]
     bookkeeping = {case_column, *REDCAP_SYSTEM, *table.system_columns}
     personal = [c for c in personal if c not in bookkeeping and c.lower() not in WAVE_COLUMNS]
     lowered = {h.strip().lower() for h in header}

@@ -70,7 +70,8 @@ def test_qualtrics_export_without_a_wave_is_refused_naming_the_column(make_study
             QUALTRICS,
             None,
             {"IPAddress", "RecipientLastName", "RecipientFirstName", "RecipientEmail"}
-            | {"LocationLatitude", "LocationLongitude"},
+            | {"LocationLatitude", "LocationLongitude"}
+            | {"Q2", "Q2 - Topics"},  # free text (import ids QID2_TEXT...)
         ),
         (QUALTRICS_LEGACY, None, {"V3", "V5", "V6", "LocationLatitude", "LocationLongitude"}),
         (COMMA, COMMA_DICT, {"name"}),
@@ -92,11 +93,11 @@ def test_init_redcap_identifiers_and_arms(tmp_path):
     rows = data.read_text(encoding="utf-8").splitlines()
     # the excerpt without the identifier columns: put one back, as a full export has it
     data.write_text(
-        "\n".join([rows[0] + ",first_name,email"] + [r + ",x,y" for r in rows[1:]]) + "\n",
+        "\n".join([rows[0] + ",first_name,email,vob7"] + [r + ",x,y,z" for r in rows[1:]]) + "\n",
         encoding="utf-8",
     )
     draft = draft_survey(data, REDCAP_DICT)
-    assert draft.personal == ["first_name", "email"]
+    assert draft.personal == ["first_name", "email", "vob7"]  # vob7: free text (notes)
     # the two visits asking the lab and morale forms, not enrollment and the
     # last event of arm 2 (the first and the last event)
     assert (draft.baseline, draft.followup) == ("visit_1_arm_1", "visit_2_arm_1")
@@ -105,7 +106,7 @@ def test_init_redcap_identifiers_and_arms(tmp_path):
     ]
     path = init_study(tmp_path / "draft", qdpx=NVIVO, survey=data, dictionary=REDCAP_DICT)
     text = path.read_text(encoding="utf-8")
-    assert 'ignore_columns = ["first_name", "email"]  # personal data' in text
+    assert 'ignore_columns = ["first_name", "email", "vob7"]  # personal data' in text
     assert 'id = "first_name"' not in text
 
 

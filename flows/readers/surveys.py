@@ -52,6 +52,9 @@ class SurveyTable:
     notes: list[str] = field(default_factory=list)
     #: column -> its label from the file's own header rows (Qualtrics's question texts)
     column_labels: dict[str, str] = field(default_factory=dict)
+    #: columns the file's own metadata says hold free text (REDCap notes,
+    #: Qualtrics text entry): `init` never drafts them as context
+    free_text: set[str] = field(default_factory=set)
 
 
 # ---------------------------------------------------------------- reading
@@ -80,12 +83,15 @@ def read_survey_table(
     if extra is not None:
         count, note = extra
         texts = {k: v for k, v in table.rows[0][1].items() if k in table.header and v}
+        ids = table.rows[count - 1][1] if count == 2 else {}
+        free = {k for k, v in ids.items() if k in table.header and "_TEXT" in v}
         return SurveyTable(
             path,
             table.header,
             table.rows[count:],
             notes=[f"{path.name}: {note}"],
             column_labels=texts,
+            free_text=free,
         )
     return SurveyTable(path, table.header, table.rows)
 
@@ -253,7 +259,8 @@ def _read_redcap(
                 table.file, "header", column, "column not in the REDCap data dictionary; ignored"
             )
             system.add(column)
-    return SurveyTable(table.file, header, rows, labels, system, not_numeric)
+    free = {name for name, info in fields.items() if info["type"] == "notes"}
+    return SurveyTable(table.file, header, rows, labels, system, not_numeric, free_text=free)
 
 
 # ---------------------------------------------------------------- mapping
