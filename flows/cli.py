@@ -207,7 +207,9 @@ def init(
     ] = None,
     fmt: Annotated[
         str | None,
-        typer.Option("--format", help="The segment export's tool: qualcoder, maxqda, dedoose."),
+        typer.Option(
+            "--format", help="The segment export's tool: qualcoder, maxqda, dedoose, taguette."
+        ),
     ] = None,
     survey: Annotated[
         Path | None,

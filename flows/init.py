@@ -177,13 +177,24 @@ def render_study(qda: QdaDraft, survey: SurveyDraft | None, out: Path, study_id:
             )
         if survey.layout == "waves_in_columns":
             lines += _waves_in_columns_lines(survey)
+        elif not survey.wave_found:
+            lines.append(
+                f"wave_column = {q(survey.wave_column)}  # check: no column is named like a wave "
+                "(an event, visit or time point): name the column telling baseline from "
+                "follow-up; a file per wave must be joined into one first"
+            )
         elif survey.wave_column != default_wave:
             lines.append(
                 f"wave_column = {q(survey.wave_column)}  # check: the column naming the wave"
             )
-        if survey.baseline is not None:
+        if survey.personal and survey.layout != "waves_in_columns":
+            lines.append(_personal_line(survey))
+        if survey.baseline is not None and survey.wave_found:
             events = ", ".join(survey.waves)
             lines.append(f"baseline = {q(survey.baseline)}  # check: waves found: {events}")
+            lines.append(f"followup = {q(survey.followup or '')}  # check")
+        elif survey.baseline is not None:
+            lines.append(f"baseline = {q(survey.baseline)}  # check")
             lines.append(f"followup = {q(survey.followup or '')}  # check")
         survey_ids, note = _survey_case_ids(survey, qda.cases)
         if survey_ids:
@@ -217,10 +228,22 @@ def _waves_in_columns_lines(survey: SurveyDraft) -> list[str]:
     ]
     if survey.ignored:
         lines.append(
-            f"ignore_columns = [{', '.join(q(c) for c in survey.ignored)}]  # check: columns of "
-            "waves not compared, or of context answered again"
+            f"ignore_columns = [{', '.join(q(c) for c in survey.ignored + survey.personal)}]"
+            "  # check: columns of waves not compared, or of context answered again"
+            + (", and personal data or free text (never read)" if survey.personal else "")
         )
+    elif survey.personal:
+        lines.append(_personal_line(survey))
     return lines
+
+
+def _personal_line(survey: SurveyDraft) -> str:
+    """`ignore_columns` for columns holding personal data or free text (decision 0201)."""
+    return (
+        f"ignore_columns = [{', '.join(q(c) for c in survey.personal)}]  # personal data "
+        "(identifier fields, names, e-mail, phone, address, birth date, IP address, "
+        "location) or free text: never read, never drafted as context"
+    )
 
 
 def _render_roles(qda: QdaDraft) -> list[str]:
@@ -374,7 +397,9 @@ def init_study(
             "init", "give exactly one of --qdpx FILE or --segments FILE --format F"
         )
     if segments is not None and fmt not in set(QDA_FORMATS) - {"refi-qda", "segments"}:
-        raise InputFileError(str(segments), "--format must be qualcoder, maxqda or dedoose")
+        raise InputFileError(
+            str(segments), "--format must be qualcoder, maxqda, dedoose or taguette"
+        )
     if dictionary is not None and survey is None:
         raise InputFileError(str(dictionary), "--dictionary goes with --survey FILE")
     out.mkdir(parents=True, exist_ok=True)

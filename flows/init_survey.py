@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from flows.readers.common import Rejects
+from flows.readers.survey_exports import personal_columns
 from flows.readers.surveys import (
     DICT_COLUMNS,
     REDCAP_SYSTEM,
@@ -30,7 +31,15 @@ from flows.readers.surveys import (
 from flows.readers.tables import read_table
 from flows.study import InputSpec, infer_format
 
-CASE_COLUMNS = ("record_id", "case_id", "case", "id", "participant_id", "respondent_id")
+CASE_COLUMNS = (
+    "record_id",
+    "case_id",
+    "case",
+    "id",
+    "participant_id",
+    "respondent_id",
+    "responseid",  # Qualtrics
+)
 WAVE_COLUMNS = ("redcap_event_name", "wave", "event", "timepoint", "time", "visit")
 
 
@@ -83,6 +92,11 @@ class SurveyDraft:
     all_tags: list[str] = field(default_factory=list)
     #: waves_in_columns: columns of the waves not compared (drafted as ignore_columns)
     ignored: list[str] = field(default_factory=list)
+    #: columns holding personal data or free text, never drafted (in ignore_columns;
+    #: decision 0201)
+    personal: list[str] = field(default_factory=list)
+    #: False: no column is named like a wave (`wave_column` is the format's default)
+    wave_found: bool = True
 
 
 def _number(text: str) -> float | None:
@@ -101,11 +115,13 @@ def _pick(header: list[str], wanted: tuple[str, ...]) -> str:
     return header[0] if wanted is CASE_COLUMNS else (header[1] if len(header) > 1 else header[0])
 
 
-def _redcap_labels(dictionary: Path) -> dict[str, tuple[str, str]]:
-    """Field name -> (label, field type) from a REDCap data dictionary."""
+def _redcap_labels(dictionary: Path) -> tuple[dict[str, tuple[str, str]], set[str]]:
+    """Field name -> (label, field type) from a REDCap data dictionary, and the
+    fields it flags as identifiers (`Identifier? = y`)."""
     meta = read_table(dictionary, label=str(dictionary))
     columns = {name: _dict_column(meta.header, name) for name in DICT_COLUMNS}
-    found = {}
+    flag = _dict_column(meta.header, "identifier")
+    found, identifiers = {}, set()
     for _, row in meta.rows:
         name = row.get(columns["name"] or "", "").strip()
         if name:
@@ -113,7 +129,9 @@ def _redcap_labels(dictionary: Path) -> dict[str, tuple[str, str]]:
                 row.get(columns["label"] or "", "").strip(),
                 row.get(columns["type"] or "", "").strip().lower(),
             )
-    return found
+            if flag and row.get(flag, "").strip().lower() in ("y", "yes", "1"):
+                identifiers.add(name)
+    return found, identifiers
 
 
 def _mcid(values: list[float]) -> tuple[float, str]:
@@ -193,12 +211,22 @@ def draft_survey(path: Path, dictionary: Path | None = None) -> SurveyDraft:
     table = read_survey_table(path, spec, Rejects(), dictionary)
     header = table.header
     case_column = _pick(header, CASE_COLUMNS)
+    fields, identifiers = _redcap_labels(dictionary) if dictionary is not None else ({}, set())
+    personal = personal_columns(header, identifiers, table.column_labels)
+    personal += [c for c in header if c in table.free_text and c not in personal]
+    bookkeeping = {case_column, *REDCAP_SYSTEM, *table.system_columns}
+    personal = [c for c in personal if c not in bookkeeping and c.lower() not in WAVE_COLUMNS]
     lowered = {h.strip().lower() for h in header}
     paired = None if lowered & set(WAVE_COLUMNS) else wave_columns(header)
     if paired is not None:
-        return _draft_waves_in_columns(table, fmt, dictionary, case_column, paired)
-    wave_column = _pick(header, WAVE_COLUMNS)
-    fields = _redcap_labels(dictionary) if dictionary is not None else {}
+        draft = _draft_waves_in_columns(table, fmt, dictionary, case_column, paired, personal)
+        draft.personal = personal
+        return draft
+    wave_found = bool(lowered & set(WAVE_COLUMNS))
+    if wave_found:
+        wave_column = _pick(header, WAVE_COLUMNS)
+    else:  # never a data column's values (a name, say) taken for waves
+        wave_column = "redcap_event_name" if fmt == "redcap" else "wave"
     waves: list[str] = []
     for _, row in table.rows:
         wave = row.get(wave_column, "").strip()
@@ -207,21 +235,34 @@ def draft_survey(path: Path, dictionary: Path | None = None) -> SurveyDraft:
     normalised = {_norm_wave(table.labels.get(wave_column, {}).get(w, w)) for w in waves}
     defaults = fmt in ("redcap", "spss", "stata") and {"baseline", "followup"} <= normalised
     baseline = None if defaults else (waves[0] if waves else "baseline")
-    followup = None if defaults else (waves[-1] if waves else "followup")
-    first = waves[0] if waves else ""
+    same_arm = _one_arm(waves) if fmt == "redcap" else waves
+    followup = None if defaults else (same_arm[-1] if waves else "followup")
+    skip = {case_column, wave_column, *table.system_columns, *personal}
+    pair = None if defaults else _best_pair(table.rows, wave_column, same_arm, skip)
+    if pair is not None:
+        baseline, followup = pair
+    first = baseline if pair is not None else (waves[0] if waves else "")
     cases = sorted({row.get(case_column, "").strip() for _, row in table.rows} - {""})
     draft = SurveyDraft(
         path, fmt, dictionary, case_column, wave_column, cases, waves, baseline, followup
     )
+    draft.personal, draft.wave_found = personal, wave_found
     used: set[str] = set()
     for column in header:
         if column in (case_column, wave_column) or column in table.system_columns:
             continue
-        if column in REDCAP_SYSTEM:
+        if column in REDCAP_SYSTEM or column in personal:
             continue
-        label, kind = fields.get(column, (column, ""))
-        at_start = [r.get(column, "").strip() for _, r in table.rows if r.get(wave_column) == first]
-        later = [r.get(column, "").strip() for _, r in table.rows if r.get(wave_column) != first]
+        label, kind = fields.get(column, (table.column_labels.get(column, column), ""))
+        in_first = [r.get(wave_column, "").strip() == first for _, r in table.rows]
+        at_start = [
+            r.get(column, "").strip() for (_, r), f in zip(table.rows, in_first, strict=True) if f
+        ]
+        later = [
+            r.get(column, "").strip()
+            for (_, r), f in zip(table.rows, in_first, strict=True)
+            if not f
+        ]
         numbers = [_number(v) for v in at_start if v]
         numeric = bool(numbers) and all(n is not None for n in numbers)
         ident = slug(column)
@@ -238,8 +279,38 @@ def draft_survey(path: Path, dictionary: Path | None = None) -> SurveyDraft:
     return draft
 
 
+def _best_pair(rows, wave_column: str, waves: list[str], skip: set[str]) -> tuple[str, str] | None:
+    """The two waves sharing the most columns answered with numbers (earliest
+    baseline, then latest follow-up, on ties), when that beats the first and
+    the last wave: a REDCap project asks its measures at visits, not at the
+    enrollment event."""
+    if len(waves) < 3:
+        return None
+    answered: dict[str, set[str]] = {w: set() for w in waves}
+    for _, row in rows:
+        wave = row.get(wave_column, "").strip()
+        if wave in answered:
+            answered[wave] |= {
+                c for c, v in row.items() if c not in skip and v.strip() and _number(v) is not None
+            }
+    best, best_key = None, (len(answered[waves[0]] & answered[waves[-1]]), 0, 0)
+    for i, first in enumerate(waves):
+        for j in range(len(waves) - 1, i, -1):
+            key = (len(answered[first] & answered[waves[j]]), -i, j)
+            if key[0] > best_key[0]:
+                best, best_key = (first, waves[j]), key
+    return best
+
+
+def _one_arm(events: list[str]) -> list[str]:
+    """REDCap events of the first event's arm (`visit_1_arm_1`): a follow-up is
+    guessed among them, not in another arm."""
+    arm = re.search(r"_arm_\d+[a-z]?$", events[0]) if events else None
+    return [e for e in events if e.endswith(arm.group(0))] if arm else events
+
+
 def _draft_waves_in_columns(
-    table, fmt: str, dictionary: Path | None, case_column: str, paired
+    table, fmt: str, dictionary: Path | None, case_column: str, paired, personal: list[str]
 ) -> SurveyDraft:
     """The draft of a file with one row per case and the waves in columns:
     a stem answered at the first and the last wave and holding numbers is an
@@ -256,7 +327,7 @@ def _draft_waves_in_columns(
     wave_of_column = {column(stem, tag): stem for stem in stems for tag in tags}
     used: set[str] = set()
     for name in table.header:
-        if name == case_column or name in table.system_columns:
+        if name == case_column or name in table.system_columns or name in personal:
             continue
         stem = wave_of_column.get(name)
         if stem is not None and name != column(stem, first):

@@ -8,13 +8,15 @@ per code). The layouts, matched on header names (case and spacing aside):
 | `qualcoder` | File              | Category...* + Codename       | Coded           | Pos0 (if any)   | Coder             | Case   |
 | `maxqda`    | Document name     | Code (path joined by " > ")   | Segment         | Beginning       | Created by        |        |
 | `dedoose`   | Media Title       | every "Code: X Applied" true  | Excerpt Copy    | Excerpt Range   | Excerpt Creator   |        |
+| `taguette`  | document          | tag                           | content         |                 |                   |        |
 | `segments`  | the study file's [segments] table names every column                                                |
 
 Every other column is a variable of the document (QualCoder's `FileVar_X`
 is variable `X`; `CaseVar_X` a variable of the row's case), so `[qda] person`,
 `role` and `case` can read them (MAXQDA's `Document group` too). Positions
 are the tool's (MAXQDA: paragraph; Dedoose: the range's start); without a
-position column, a segment's number within its document. The result is a
+position column, a segment's number within its document (Taguette: rows with
+the same highlight `id` are one highlight with several tags). The result is a
 `QdaProject`, mapped onto the study like a REFI-QDA project.
 """
 
@@ -58,6 +60,16 @@ LAYOUTS: dict[str, dict[str, tuple[str, ...]]] = {
         "coder": ("Excerpt Creator", "Creator"),
         "case": (),
         "memo": ("Memo", "Memos"),
+    },
+    "taguette": {  # highlights export (decision 0202)
+        "document": ("document",),
+        "code": ("tag",),
+        "text": ("content",),
+        "position": (),
+        "coder": (),
+        "case": (),
+        "memo": (),
+        "segment": ("id",),
     },
     "segments": {
         "document": (),
@@ -176,6 +188,7 @@ def read_segments(
     file = path.name
     ordinal: dict[str, int] = {}
     row_cases: dict[str, set[str]] = {}  # document -> the cases its rows name
+    seen_segment: dict[str, str] = {}  # document -> the segment id of its last row
     for row_number, row in table.rows:
         if row.get("__extra__"):  # a cell beyond the header: the row's cells are shifted
             project.read_codings += 1
@@ -215,7 +228,10 @@ def read_segments(
         else:
             parts = [_cell(row, c) for c in [*categories, columns["code"]]]
             codes = [(columns["code"], code_sep.join(p for p in parts if p))]
-        ordinal[document] = ordinal.get(document, 0) + 1
+        segment = _cell(row, columns.get("segment"))
+        if not segment or seen_segment.get(document) != segment:  # rows of one highlight
+            ordinal[document] = ordinal.get(document, 0) + 1
+        seen_segment[document] = segment
         position = _first_int(_cell(row, columns["position"]))
         memo = _cell(row, columns["memo"])
         text = normalise_newlines(row[columns["text"]]).strip()

@@ -32,6 +32,7 @@ from flows.codes import WITHDRAWN_SURVEY_ROW
 from flows.errors import InputFileError
 from flows.readers.common import Rejects
 from flows.readers.stat_files import read_stat_file
+from flows.readers.survey_exports import qualtrics_header_rows
 from flows.readers.tables import Table, read_table
 from flows.study import InputSpec, Study, SurveyLayout
 
@@ -47,6 +48,13 @@ class SurveyTable:
     system_columns: set[str] = field(default_factory=set)
     #: column -> why the file's own metadata says it cannot hold a number
     not_numeric: dict[str, str] = field(default_factory=dict)
+    #: what the reader read otherwise than as answers (Qualtrics's header rows)
+    notes: list[str] = field(default_factory=list)
+    #: column -> its label from the file's own header rows (Qualtrics's question texts)
+    column_labels: dict[str, str] = field(default_factory=dict)
+    #: columns the file's own metadata says hold free text (REDCap notes,
+    #: Qualtrics text entry): `init` never drafts them as context
+    free_text: set[str] = field(default_factory=set)
 
 
 # ---------------------------------------------------------------- reading
@@ -71,6 +79,20 @@ def read_survey_table(
         if dictionary is None:
             raise InputFileError(label, "a REDCap export needs its data dictionary")
         return _read_redcap(table, dictionary, spec, rejects, set(ignore))
+    extra = qualtrics_header_rows(table.header, table.rows)
+    if extra is not None:
+        count, note = extra
+        texts = {k: v for k, v in table.rows[0][1].items() if k in table.header and v}
+        ids = table.rows[count - 1][1] if count == 2 else {}
+        free = {k for k, v in ids.items() if k in table.header and "_TEXT" in v}
+        return SurveyTable(
+            path,
+            table.header,
+            table.rows[count:],
+            notes=[f"{path.name}: {note}"],
+            column_labels=texts,
+            free_text=free,
+        )
     return SurveyTable(path, table.header, table.rows)
 
 
@@ -94,6 +116,7 @@ DICT_COLUMNS = {
         "Text Validation Type OR Show Slider Number",
         "text_validation_type_or_show_slider_number",
     ),
+    "identifier": ("Identifier?", "identifier"),
 }
 REDCAP_SYSTEM = {
     "redcap_event_name": "Event Name",
@@ -236,7 +259,8 @@ def _read_redcap(
                 table.file, "header", column, "column not in the REDCap data dictionary; ignored"
             )
             system.add(column)
-    return SurveyTable(table.file, header, rows, labels, system, not_numeric)
+    free = {name for name, info in fields.items() if info["type"] == "notes"}
+    return SurveyTable(table.file, header, rows, labels, system, not_numeric, free_text=free)
 
 
 # ---------------------------------------------------------------- mapping
@@ -320,7 +344,7 @@ def survey_values(
     else:
         result = _per_wave(table, study, layout, fmt, cases, withdrawn_cases, rejects)
     note = layout.layout_note(table.header)
-    result.notes = [note] if note else []
+    result.notes = table.notes + ([note] if note else [])
     return result
 
 

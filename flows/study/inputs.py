@@ -15,8 +15,8 @@ from flows.study.strict import _Strict
 #: The formats each input may have (the first is the default for a .csv/.xlsx file).
 INPUT_FORMATS: dict[str, tuple[str, ...]] = {
     "roster": ("native",),
-    "interviews": ("native", "refi-qda", "qualcoder", "maxqda", "dedoose", "segments"),
-    "excerpts": ("native", "refi-qda", "qualcoder", "maxqda", "dedoose", "segments"),
+    "interviews": ("native", "refi-qda", "qualcoder", "maxqda", "dedoose", "taguette", "segments"),
+    "excerpts": ("native", "refi-qda", "qualcoder", "maxqda", "dedoose", "taguette", "segments"),
     "survey": ("native", "spss", "stata", "redcap"),
 }
 #: The file name endings each format reads.
@@ -26,6 +26,7 @@ FORMAT_SUFFIXES: dict[str, tuple[str, ...]] = {
     "qualcoder": (".csv", ".tsv", ".txt", ".xlsx"),
     "maxqda": (".csv", ".tsv", ".txt", ".xlsx"),
     "dedoose": (".csv", ".tsv", ".txt", ".xlsx"),
+    "taguette": (".csv", ".tsv", ".txt", ".xlsx"),
     "segments": (".csv", ".tsv", ".txt", ".xlsx"),
     "spss": (".sav", ".zsav"),
     "stata": (".dta",),
@@ -40,7 +41,7 @@ _SUFFIX_DEFAULTS = {
 }
 #: The two waves a survey compares (keys of per-wave tables).
 WAVES = ("baseline", "followup")
-QDA_FORMATS = ("refi-qda", "qualcoder", "maxqda", "dedoose", "segments")
+QDA_FORMATS = ("refi-qda", "qualcoder", "maxqda", "dedoose", "taguette", "segments")
 
 
 def infer_format(path: str) -> str:

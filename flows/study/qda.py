@@ -92,7 +92,7 @@ class QdaMapping(_Strict):
 
 class SegmentColumns(_Strict):
     """Columns of a coded-segment spreadsheet (format `segments`), or overrides
-    of a tool layout's column names (formats qualcoder, maxqda, dedoose)."""
+    of a tool layout's column names (formats qualcoder, maxqda, dedoose, taguette)."""
 
     document: str | None = None
     code: str | None = None
