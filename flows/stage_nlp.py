@@ -36,6 +36,8 @@ def annotate(
     excerpts (about no case) go through the same pseudonymiser in the same call;
     they are the rows without a case (`warehouse_frames` keeps them apart)."""
     frames = [ingested.data.excerpts, ingested.data.programme_excerpts]
+    if cache_path is not None:  # the cache's file before decision 0189: not read again
+        Path(cache_path).with_name("annotations.parquet").unlink(missing_ok=True)
     return annotate_excerpts(
         pd.concat([f for f in frames if len(f)] or frames[:1], ignore_index=True),
         ingested.study.definition,

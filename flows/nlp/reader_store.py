@@ -34,6 +34,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from flows.collector import collector_kept
 from flows.nlp import lexicons, reader
 from flows.nlp.reader import StanceReader
 
@@ -119,14 +120,16 @@ class Readers:
             self.stored = _load(self.path, self.key)
         found = None
         if language in self.stored:
-            with contextlib.suppress(Exception):  # any failure: build it anew
+            # any failure: build it anew; the collector as it was (spaCy turns it on)
+            with contextlib.suppress(Exception), collector_kept():
                 found = pickle.loads(self.stored[language])
             if not isinstance(found, StanceReader):
                 found = None
         if found is not None:
             self.loaded.append(language)
         else:
-            found = fresh_reader(self.build, language)
+            with collector_kept():
+                found = fresh_reader(self.build, language)
             self.stored[language] = pickle.dumps(found, protocol=pickle.HIGHEST_PROTOCOL)
             _save(self.path, self.key, self.stored)
         self.made[language] = found
