@@ -142,6 +142,7 @@ def write_review_list(ingested: Ingested, excerpts: pd.DataFrame, out_dir: Path)
     the roster missed. Written outside the published folder, owner-only."""
     import marshal
 
+    from flows.nlp import reader_store
     from flows.privacy.pseudonymise import review_candidates
 
     # the words found per text, kept in the private store for the next run
@@ -158,6 +159,8 @@ def write_review_list(ingested: Ingested, excerpts: pd.DataFrame, out_dir: Path)
         study_vocabulary(ingested),
         ingested.study.definition.study.language,
         cache,
+        # the tokenizer of the stance reader this run loaded, if any (no blank one made)
+        reader_store.pipeline_in_process(ingested.study.definition.study.language),
     )
     cache_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     cache_path.write_bytes(marshal.dumps({"salt": salt, "words": cache}))

@@ -197,3 +197,23 @@ def test_loading_a_reader_leaves_the_collector_as_it_was(study, tmp_path, made):
     assert gc.isenabled()
     reader_store.Readers(reader_store.store_path(cache), key, build)(language)
     assert gc.isenabled()
+
+
+def test_the_review_list_tokenises_with_the_loaded_readers_pipeline(study, tmp_path, made):
+    """0189: the review list takes the tokenizer of the reader the run loaded
+    (no blank pipeline made); its words are those of a blank pipeline's."""
+    from flows.privacy.pseudonymise import review_candidates
+
+    cache = tmp_path / "annotations.marshal"
+    language = study.study.definition.study.language
+    run(study, cache)
+    frame, _ = run(study, cache, _changed(study.data.excerpts))  # loads the reader
+    assert made[-1].loaded == [language]
+    nlp = reader_store.pipeline_in_process(language)
+    assert nlp is made[-1](language).nlp and not nlp.pipe_names
+    extra = [("X1", "Met Dr. Alma Berg. [peer P3] and Olsen said: Yes! Kim, Oslo..."), ("X2", "")]
+    items = [*zip(frame["excerpt_id"], frame["text"], strict=True), *extra]
+    vocabulary = stages.study_vocabulary(study)
+    blank = review_candidates(items, vocabulary, language)
+    assert review_candidates(items, vocabulary, language, nlp=nlp) == blank
+    assert any(row["excerpts"] == "X1" for row in blank)
