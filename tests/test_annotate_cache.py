@@ -240,9 +240,8 @@ def test_results_are_columns_of_cached_rows_with_fresh_ones_in_place():
 
 
 def test_cache_rows_follow_the_run_and_a_reordered_run_reads_them(study, tmp_path, annotated_rows):
-    """0189: the file keeps the rows in the order of the run that wrote it (so a
-    re-run copies its columns whole); a run in another order still picks each
-    excerpt's own row."""
+    """0189: the file keeps the rows in the order of the run that wrote it; a run
+    in another order still picks each excerpt's own row."""
     cache = tmp_path / "annotations.marshal"
     run(study, cache_path=cache)
     keys = cache_keys(cache)
@@ -256,7 +255,7 @@ def test_cache_rows_follow_the_run_and_a_reordered_run_reads_them(study, tmp_pat
     assert set(cache_keys(cache)) == set(keys)
 
 
-def test_results_in_place_gives_the_fresh_row_where_the_cache_held_another():
+def test_results_give_the_fresh_row_where_the_cache_held_another():
     from flows.nlp.annotation_cache import Annotation, Cached, _encode_list, _results
 
     columns = {
