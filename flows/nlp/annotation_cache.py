@@ -199,8 +199,10 @@ def write_cache(
     if not fresh and previous is not None and previous.rows.keys() == set(keys):
         path.chmod(0o600)  # same rows: the file stays as it is
         return
-    old = previous.columns if previous is not None else {}
-    out: dict[str, list] = {name: [] for name in CACHE_COLUMNS}
+    old = previous.columns if previous is not None else {name: [] for name in CACHE_COLUMNS}
+    base = len(old["key"])  # a fresh row's cells go after the previous file's rows
+    added: dict[str, list] = {name: [] for name in CACHE_COLUMNS}
+    source: list[int] = []  # per row of the new file: its row in old + added
     seen: set[str] = set()
     for i, key in enumerate(keys):
         if key in seen:
@@ -208,10 +210,9 @@ def write_cache(
         seen.add(key)
         annotation = fresh.get(i)
         if annotation is None:
-            row = previous.rows[key]  # not annotated this run: a hit
-            for name in CACHE_COLUMNS:
-                out[name].append(old[name][row])
+            source.append(previous.rows[key])  # not annotated this run: a hit
             continue
+        source.append(base + len(added["key"]))
         cells = (
             key,
             annotation.text,
@@ -223,7 +224,13 @@ def write_cache(
             json.dumps([list(p) for p in annotation.replaced]) if annotation.replaced else "",
         )
         for name, cell in zip(CACHE_COLUMNS, cells, strict=True):
-            out[name].append(cell)
+            added[name].append(cell)
+    out: dict[str, list] = {name: [] for name in CACHE_COLUMNS}
+    if source:  # each column picked in C (`operator.itemgetter`)
+        pick = itemgetter(*source)
+        for name in CACHE_COLUMNS:
+            found = pick([*old[name], *added[name]])
+            out[name] = list(found) if len(source) > 1 else [found]
     data = marshal.dumps({"format": CACHE_FORMAT, "columns": out})
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     partial = path.with_name(f".{path.name}.partial")
