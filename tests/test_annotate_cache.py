@@ -302,3 +302,12 @@ def test_a_cache_not_as_written_is_not_read(study, tmp_path, change, annotated_r
     assert stats == expected_stats
     assert annotated_rows == [len(frame)] * 3  # the broken cache: everything annotated again
     assert annotate.read_cache(cache) is not None  # and the file written anew
+
+
+def test_the_stage_removes_the_cache_file_of_the_old_format(study, tmp_path):
+    """0189: the Parquet cache of earlier versions is not read again, and goes."""
+    old = tmp_path / "annotations.parquet"
+    old.write_bytes(b"PAR1 old rows")
+    frame, _ = stages.annotate(study, None, tmp_path / "annotations.marshal")
+    assert not old.exists() and (tmp_path / "annotations.marshal").is_file()
+    assert len(frame) == len(study.data.excerpts) + len(study.data.programme_excerpts)
