@@ -26,3 +26,19 @@ def collector_paused() -> Iterator[None]:
         yield
     finally:
         gc.enable()
+
+
+@contextlib.contextmanager
+def collector_kept() -> Iterator[None]:
+    """The cycle collector left as it was before the block, whatever the block did:
+    spaCy's `from_bytes` (srsly's `msgpack_loads`) turns it on after every message,
+    which in a paused stage left it running for the rest of the stage (decision
+    0189: a warm re-run's annotation stage, after loading its stance reader)."""
+    enabled = gc.isenabled()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+        else:
+            gc.disable()

@@ -36,6 +36,8 @@ def annotate(
     excerpts (about no case) go through the same pseudonymiser in the same call;
     they are the rows without a case (`warehouse_frames` keeps them apart)."""
     frames = [ingested.data.excerpts, ingested.data.programme_excerpts]
+    if cache_path is not None:  # the cache's file before decision 0189: not read again
+        Path(cache_path).with_name("annotations.parquet").unlink(missing_ok=True)
     return annotate_excerpts(
         pd.concat([f for f in frames if len(f)] or frames[:1], ignore_index=True),
         ingested.study.definition,
@@ -140,6 +142,7 @@ def write_review_list(ingested: Ingested, excerpts: pd.DataFrame, out_dir: Path)
     the roster missed. Written outside the published folder, owner-only."""
     import marshal
 
+    from flows.nlp import reader_store
     from flows.privacy.pseudonymise import review_candidates
 
     # the words found per text, kept in the private store for the next run
@@ -156,6 +159,8 @@ def write_review_list(ingested: Ingested, excerpts: pd.DataFrame, out_dir: Path)
         study_vocabulary(ingested),
         ingested.study.definition.study.language,
         cache,
+        # the tokenizer of the stance reader this run loaded, if any (no blank one made)
+        reader_store.pipeline_in_process(ingested.study.definition.study.language),
     )
     cache_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     cache_path.write_bytes(marshal.dumps({"salt": salt, "words": cache}))

@@ -172,7 +172,7 @@ def _umask() -> int | None:
 def annotation_cache(out_dir: Path) -> Path:
     """The NLP stage's per-excerpt cache (pseudonymised text only), in the
     owner-only store beside the outputs: kept across runs, never published."""
-    return store_dir(out_dir) / "annotations.parquet"
+    return store_dir(out_dir) / "annotations.marshal"
 
 
 def publish(staging: Path, out_dir: Path, manifest: dict | None = None) -> None:

@@ -3,9 +3,9 @@ rewritten with exactly the run's excerpts, owner-only, no original names."""
 
 from __future__ import annotations
 
+import marshal
 import stat
 
-import duckdb
 import pandas as pd
 import pytest
 
@@ -56,15 +56,16 @@ def annotated_rows(monkeypatch) -> list[int]:
     return calls
 
 
+def cache_columns(path) -> dict[str, list]:
+    return marshal.loads(path.read_bytes())["columns"]
+
+
 def cache_keys(path) -> list[str]:
-    with duckdb.connect() as con:
-        return [
-            k for (k,) in con.execute("select key from read_parquet(?)", [str(path)]).fetchall()
-        ]
+    return cache_columns(path)["key"]
 
 
 def test_same_frame_and_counts_without_cache_cold_and_warm(study, tmp_path, annotated_rows):
-    cache = tmp_path / ".cache" / "annotations.parquet"
+    cache = tmp_path / ".cache" / "annotations.marshal"
     plain, plain_stats = run(study)
     cold, cold_stats = run(study, cache_path=cache)
     warm, warm_stats = run(study, cache_path=cache)
@@ -79,7 +80,7 @@ def test_same_frame_and_counts_without_cache_cold_and_warm(study, tmp_path, anno
 
 
 def test_one_changed_excerpt_is_the_only_one_annotated(study, tmp_path, annotated_rows):
-    cache = tmp_path / "annotations.parquet"
+    cache = tmp_path / "annotations.marshal"
     run(study, cache_path=cache)
     changed = study.data.excerpts.copy()
     changed.loc[5, "text"] = "I walk more now, and I cook a meal every day."
@@ -95,7 +96,7 @@ def test_one_changed_excerpt_is_the_only_one_annotated(study, tmp_path, annotate
 
 
 def test_cache_holds_exactly_the_runs_excerpts(study, tmp_path):
-    cache = tmp_path / "annotations.parquet"
+    cache = tmp_path / "annotations.marshal"
     run(study, cache_path=cache)
     assert len(set(cache_keys(cache))) == len(cache_keys(cache))
     kept = study.data.excerpts.iloc[::2].reset_index(drop=True)  # half withdrawn or deleted
@@ -119,7 +120,7 @@ def test_cache_holds_exactly_the_runs_excerpts(study, tmp_path):
 
 
 def test_cache_is_owner_only_and_holds_no_roster_name(study, tmp_path):
-    cache = tmp_path / "annotations.parquet"
+    cache = tmp_path / "annotations.marshal"
     cache.write_bytes(b"")
     cache.chmod(0o644)
     run(study, cache_path=cache)
@@ -128,8 +129,7 @@ def test_cache_is_owner_only_and_holds_no_roster_name(study, tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == [cache.name, "readers.pickle"]
     assert stat.S_IMODE((tmp_path / "readers.pickle").stat().st_mode) == 0o600
     pattern = stages.name_pattern(study.data.roster_names)
-    with duckdb.connect() as con:
-        frame = con.execute("select * from read_parquet(?)", [str(cache)]).df()
+    frame = pd.DataFrame(cache_columns(cache))
     for column in frame.columns:
         assert not frame[column].astype(str).str.contains(pattern).any(), column
     raw = cache.read_bytes().decode("utf-8", "replace")
@@ -139,7 +139,7 @@ def test_cache_is_owner_only_and_holds_no_roster_name(study, tmp_path):
 
 
 def test_roster_change_invalidates_every_entry(study, tmp_path, annotated_rows):
-    cache = tmp_path / "annotations.parquet"
+    cache = tmp_path / "annotations.marshal"
     run(study, cache_path=cache)
     pid, role, names = study.data.roster_names[0]
     renamed = [(pid, role, [*names, "Zebulon"]), *study.data.roster_names[1:]]
@@ -155,8 +155,8 @@ def test_roster_change_invalidates_every_entry(study, tmp_path, annotated_rows):
 
 
 def test_unreadable_cache_is_ignored_and_rewritten(study, tmp_path, annotated_rows):
-    cache = tmp_path / "annotations.parquet"
-    cache.write_bytes(b"not parquet at all")
+    cache = tmp_path / "annotations.marshal"
+    cache.write_bytes(b"not a marshalled cache at all")
     plain, plain_stats = run(study)
     frame, stats = run(study, cache_path=cache)
     pd.testing.assert_frame_equal(frame, plain)
@@ -176,7 +176,7 @@ def test_list_cells_round_trip(values):
 
 
 def test_identical_excerpts_share_a_row_but_not_their_lists(study, tmp_path):
-    cache = tmp_path / "annotations.parquet"
+    cache = tmp_path / "annotations.marshal"
     excerpts = study.data.excerpts
     twin = excerpts.iloc[[0]].assign(excerpt_id="twin")
     frame = pd.concat([excerpts, twin], ignore_index=True)
@@ -237,3 +237,77 @@ def test_results_are_columns_of_cached_rows_with_fresh_ones_in_place():
     assert got.names == [0, 3, 1, 1]
     assert got.replaced == [(), (("[date]", 1),), (("[phone]", 2),), (("[phone]", 2),)]
     assert _results([], None, {}).text == []
+
+
+def test_cache_rows_follow_the_run_and_a_reordered_run_reads_them(study, tmp_path, annotated_rows):
+    """0189: the file keeps the rows in the order of the run that wrote it; a run
+    in another order still picks each excerpt's own row."""
+    cache = tmp_path / "annotations.marshal"
+    run(study, cache_path=cache)
+    keys = cache_keys(cache)
+    assert len(keys) == len(study.data.excerpts) == len(set(keys))
+    shuffled = study.data.excerpts.sample(frac=1, random_state=1).reset_index(drop=True)
+    frame, stats = run(study, shuffled, cache_path=cache)
+    expected, expected_stats = run(study, shuffled)
+    pd.testing.assert_frame_equal(frame, expected)
+    assert stats == expected_stats
+    assert annotated_rows == [len(shuffled), len(shuffled)]  # the shuffled run read nothing
+    assert set(cache_keys(cache)) == set(keys)
+
+
+def test_results_give_the_fresh_row_where_the_cache_held_another():
+    from flows.nlp.annotation_cache import Annotation, Cached, _encode_list, _results
+
+    columns = {
+        "key": ["a", "b", "c"],
+        "text": ["one", "old two", "three"],
+        "suggested_stance": ["improved", "unclear", "worse"],
+        "suggestion_confidence": [0.9, 0.0, 0.5],
+        "suggestion_cues": [_encode_list(["less"]), "", _encode_list(["less"])],
+        "examples": ["", _encode_list(["walk"]), ""],
+        "names_replaced": [1, 2, 0],
+        "replaced": ['[["[phone]", 2]]', "", ""],
+    }
+    fresh = Annotation("new two", "worse", 0.7, ["more"], [], 3, (("[date]", 1),))
+    got = _results([0, None, 2], Cached({"a": 0, "b": 1, "c": 2}, columns), {1: fresh})
+    assert got.text == ["one", "new two", "three"]
+    assert got.cues == [["less"], ["more"], ["less"]] and got.cues[0] is not got.cues[2]
+    assert got.examples == [[], [], []]
+    assert got.names == [1, 3, 0]
+    assert got.replaced == [(("[phone]", 2),), (("[date]", 1),), ()]
+    assert columns["text"] == ["one", "old two", "three"]  # the cache's columns untouched
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda s: s.update(format="annotations-1"),
+        lambda s: s["columns"]["key"].append("extra"),  # columns of unequal length
+        lambda s: s["columns"]["key"].__setitem__(1, s["columns"]["key"][0]),  # a key twice
+        lambda s: s["columns"]["names_replaced"].__setitem__(0, "1"),  # a cell of another type
+        lambda s: s["columns"]["examples"].__setitem__(0, "[not json"),  # a cell not decoding
+        lambda s: s["columns"].pop("replaced"),
+    ],
+)
+def test_a_cache_not_as_written_is_not_read(study, tmp_path, change, annotated_rows):
+    cache = tmp_path / "annotations.marshal"
+    run(study, cache_path=cache)
+    stored = marshal.loads(cache.read_bytes())
+    change(stored)
+    cache.write_bytes(marshal.dumps(stored))
+    assert annotate.read_cache(cache) is None
+    frame, stats = run(study, cache_path=cache)
+    expected, expected_stats = run(study)
+    pd.testing.assert_frame_equal(frame, expected)
+    assert stats == expected_stats
+    assert annotated_rows == [len(frame)] * 3  # the broken cache: everything annotated again
+    assert annotate.read_cache(cache) is not None  # and the file written anew
+
+
+def test_the_stage_removes_the_cache_file_of_the_old_format(study, tmp_path):
+    """0189: the Parquet cache of earlier versions is not read again, and goes."""
+    old = tmp_path / "annotations.parquet"
+    old.write_bytes(b"PAR1 old rows")
+    frame, _ = stages.annotate(study, None, tmp_path / "annotations.marshal")
+    assert not old.exists() and (tmp_path / "annotations.marshal").is_file()
+    assert len(frame) == len(study.data.excerpts) + len(study.data.programme_excerpts)

@@ -76,7 +76,7 @@ def test_fork_server_starts_early_only_for_a_cold_large_run(tmp_path, monkeypatc
     big, small = tmp_path / "big.csv", tmp_path / "small.csv"
     big.write_bytes(b"x" * parallel.EARLY_START_BYTES)
     small.write_bytes(b"x" * (parallel.EARLY_START_BYTES - 1))
-    cache = tmp_path / "annotations.parquet"
+    cache = tmp_path / "annotations.marshal"
     assert not parallel.start_early(small, cache, 2)
     assert not parallel.start_early(big, cache, 1)
     assert not parallel.start_early(tmp_path / "missing.csv", cache, 2)

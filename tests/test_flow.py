@@ -201,7 +201,7 @@ def test_rerun_after_one_case_change_rerenders_only_that_case(prefect_server, ma
     store = stages.store_dir(out)
     stored = sorted((store / "dossiers").glob("*"))
     assert len(stored) == 2 and all(p.stat().st_mode & 0o777 == 0o600 for p in stored)
-    assert (store / "annotations.parquet").stat().st_mode & 0o777 == 0o600
+    assert (store / "annotations.marshal").stat().st_mode & 0o777 == 0o600
 
     # a cached dossier whose stored file is gone is rebuilt
     for stored in (stages.store_dir(out) / "dossiers").glob("*.html"):

@@ -55,7 +55,7 @@ def _changed(excerpts: pd.DataFrame) -> pd.DataFrame:
 
 
 def test_a_warm_run_loads_the_reader_and_reads_as_a_built_one(study, tmp_path, made):
-    cache = tmp_path / "annotations.parquet"
+    cache = tmp_path / "annotations.marshal"
     plain, plain_stats = run(study)
     run(study, cache)  # cold: builds and keeps the reader
     assert made[-1].loaded == [] and reader_store.store_path(cache).is_file()
@@ -70,7 +70,7 @@ def test_a_warm_run_loads_the_reader_and_reads_as_a_built_one(study, tmp_path, m
 
 
 def test_a_changed_code_or_theme_builds_the_reader_anew(study, tmp_path, made, monkeypatch):
-    cache = tmp_path / "annotations.parquet"
+    cache = tmp_path / "annotations.marshal"
     run(study, cache)
     first_key = made[-1].key
     changed = _changed(study.data.excerpts)
@@ -138,7 +138,7 @@ def test_a_withdrawal_still_vanishes_with_the_reader_loaded(demo_dir, tmp_path, 
 
 
 def test_a_file_not_owner_only_or_not_this_keys_is_not_loaded(study, tmp_path, made):
-    cache = tmp_path / "annotations.parquet"
+    cache = tmp_path / "annotations.marshal"
     run(study, cache)
     path = reader_store.store_path(cache)
     assert oct(path.stat().st_mode & 0o777) == oct(0o600)
@@ -164,7 +164,7 @@ def test_the_file_holds_no_roster_name_or_excerpt_text(study, tmp_path):
     nlp = lexicons.shared_pipeline(study.study.definition.study.language)
     for text in study.data.excerpts["text"]:
         nlp.make_doc(text)
-    cache = tmp_path / "annotations.parquet"
+    cache = tmp_path / "annotations.marshal"
     run(study, cache)
     raw = reader_store.store_path(cache).read_bytes()
     names = {n for _, _, found in study.data.roster_names for n in found}
@@ -172,3 +172,48 @@ def test_the_file_holds_no_roster_name_or_excerpt_text(study, tmp_path):
     assert names and words
     for word in words:
         assert word.encode() not in raw, word
+
+
+def test_loading_a_reader_leaves_the_collector_as_it_was(study, tmp_path, made):
+    """spaCy's `from_bytes` turns the cycle collector on (srsly's msgpack_loads):
+    a reader loaded or built inside a paused stage must leave it paused (0189),
+    and one loaded outside a pause leaves it on."""
+    import gc
+
+    from flows.collector import collector_paused
+
+    cache = tmp_path / "annotations.marshal"
+    language = study.study.definition.study.language
+    run(study, cache)  # keeps the reader
+    key = reader_store.key_for(annotate.reader_salt(study.study.definition))
+    build = lambda lang: annotate.study_reader(study.study.definition, lang)  # noqa: E731
+    with collector_paused():
+        readers = reader_store.Readers(reader_store.store_path(cache), key, build)
+        readers(language)
+        assert readers.loaded == [language] and not gc.isenabled()
+        other = reader_store.Readers(tmp_path / "elsewhere.pickle", key, build)
+        other(language)  # built (and kept)
+        assert other.loaded == [] and not gc.isenabled()
+    assert gc.isenabled()
+    reader_store.Readers(reader_store.store_path(cache), key, build)(language)
+    assert gc.isenabled()
+
+
+def test_the_review_list_tokenises_with_the_loaded_readers_pipeline(study, tmp_path, made):
+    """0189: the review list takes the tokenizer of the reader the run loaded
+    (no blank pipeline made); its words are those of a blank pipeline's."""
+    from flows.privacy.pseudonymise import review_candidates
+
+    cache = tmp_path / "annotations.marshal"
+    language = study.study.definition.study.language
+    run(study, cache)
+    frame, _ = run(study, cache, _changed(study.data.excerpts))  # loads the reader
+    assert made[-1].loaded == [language]
+    nlp = reader_store.pipeline_in_process(language)
+    assert nlp is made[-1](language).nlp and not nlp.pipe_names
+    extra = [("X1", "Met Dr. Alma Berg. [peer P3] and Olsen said: Yes! Kim, Oslo..."), ("X2", "")]
+    items = [*zip(frame["excerpt_id"], frame["text"], strict=True), *extra]
+    vocabulary = stages.study_vocabulary(study)
+    blank = review_candidates(items, vocabulary, language)
+    assert review_candidates(items, vocabulary, language, nlp=nlp) == blank
+    assert any(row["excerpts"] == "X1" for row in blank)

@@ -4,7 +4,8 @@ Pseudonymisation runs first, so that no later step (NLP, SQL, rendering,
 logging) ever sees a roster name.
 
 Annotation cache (`cache_path`). A re-run annotates only the excerpts it has
-not seen. The cache is one Parquet file with one row per excerpt: a key and
+not seen. The cache is one file (marshalled columns, in the order of the run
+that wrote it: decision 0189) with one row per excerpt: a key and
 the outputs (de-identified text, suggested stance, confidence, cues, examples,
 names replaced and identifier replacements by label). It never holds an
 original text or name: the key is a sha256 over the excerpt's original text,

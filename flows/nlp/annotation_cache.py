@@ -1,5 +1,6 @@
 """The annotation cache's file (`flows.nlp.annotate` explains what it holds and
-why it is safe to keep): one Parquet row per excerpt key, read as columns and
+why it is safe to keep): one row per excerpt key, kept as columns in one
+marshal file in the order of the run that wrote it (decision 0189), picked and
 decoded only for the run's excerpts, written owner-only through a rename.
 """
 
@@ -7,16 +8,15 @@ from __future__ import annotations
 
 import contextlib
 import json
+import marshal
 import os
 from collections.abc import Sequence
+from operator import itemgetter
 from pathlib import Path
 from typing import NamedTuple
 
-import duckdb
-import pandas as pd
-
 #: Changes whenever the cache's layout or meaning changes (part of the salt).
-CACHE_FORMAT = "annotations-1"
+CACHE_FORMAT = "annotations-2"
 CACHE_COLUMNS = (
     "key",
     "text",
@@ -66,11 +66,18 @@ def _results(
     rows: list[int | None], cached: Cached | None, fresh: dict[int, Annotation]
 ) -> Results:
     """One annotation per excerpt: `fresh[i]`, or the cache's row `rows[i]` decoded,
-    as columns picked straight from the cache's. Every row gets lists of its own
+    as columns picked straight from the cache's (by `operator.itemgetter`, in C;
+    a miss picks the "" put after each column). Every row gets lists of its own
     (identical excerpts share a key); a list or replacement cell is decoded once
     per distinct value (few: cue, example and replacement sets repeat)."""
     columns = cached.columns if cached else {}
-    picked = {name: [columns[name][r] if r is not None else "" for r in rows] for name in _PICKED}
+    end = len(columns["key"]) if columns else 0  # where each column's "" is
+    picked = {name: [""] * len(rows) for name in _PICKED}
+    if columns and rows:
+        pick = itemgetter(*[end if r is None else r for r in rows])
+        for name in _PICKED:
+            found = pick([*columns[name], ""])
+            picked[name] = list(found) if len(rows) > 1 else [found]
     results = Results(
         picked["text"],
         picked["suggested_stance"],
@@ -109,7 +116,13 @@ def _decoded_pairs(
 def _lists(cells: list[str]) -> list[list[str]]:
     """Each encoded list cell decoded, as a list of its own."""
     memo: dict[str, list[str]] = {"": []}
-    return [list(_decoded(memo, cell)) for cell in cells]
+    out = []
+    for cell in cells:
+        found = memo.get(cell)
+        if found is None:
+            found = memo[cell] = _decode_list(cell)
+        out.append(found.copy())
+    return out
 
 
 def _pairs(cells: list[str]) -> list[tuple[tuple[str, int], ...]]:
@@ -117,27 +130,38 @@ def _pairs(cells: list[str]) -> list[tuple[tuple[str, int], ...]]:
     return [_decoded_pairs(memo, cell) for cell in cells]
 
 
+#: each column's type in the file (`read_cache` takes a file only when every cell is so)
+_TYPES = dict(zip(CACHE_COLUMNS, (str, str, str, float, str, str, int, str), strict=True))
+
+
 def read_cache(path: Path) -> Cached | None:
     """The cached annotations (decoded by `_results`, for the run's excerpts
-    only); None when the file is missing or unreadable."""
-    if not path.is_file():
-        return None
+    only); None when the file is missing, unreadable, or not of this format."""
     try:
-        with duckdb.connect(config={"threads": 1}) as con:
-            found = con.execute(
-                f"select {', '.join(CACHE_COLUMNS)} from read_parquet(?)", [str(path)]
-            ).fetchnumpy()
-        columns = {c: found[c].tolist() for c in CACHE_COLUMNS}
-        for column in ("suggestion_cues", "examples", "replaced"):
-            if set(map(type, columns[column])) - {str}:
-                return None  # a cell `_results` could not decode: none of it is read
+        stored = marshal.loads(path.read_bytes())
+    except (OSError, EOFError, ValueError, TypeError):
+        return None
+    if not isinstance(stored, dict) or stored.get("format") != CACHE_FORMAT:
+        return None
+    columns = stored.get("columns")
+    if not isinstance(columns, dict) or set(columns) != set(CACHE_COLUMNS):
+        return None
+    n = len(columns["key"]) if isinstance(columns["key"], list) else -1
+    for name, kind in _TYPES.items():
+        column = columns[name]
+        if not isinstance(column, list) or len(column) != n or set(map(type, column)) - {kind}:
+            return None  # a cell `_results` could not use: none of it is read
+    try:
         for value in set(columns["suggestion_cues"]) | set(columns["examples"]):
-            _decode_list(value)  # every distinct cell decodes (else ValueError: none read)
+            _decode_list(value)  # every distinct cell decodes (else none is read)
         for value in set(columns["replaced"]) - {""}:
             _ = [tuple(pair) for pair in json.loads(value)]  # likewise
-        return Cached({key: row for row, key in enumerate(columns["key"])}, columns)
-    except (duckdb.Error, KeyError, ValueError, TypeError):
+    except (ValueError, TypeError):
         return None
+    rows = {key: row for row, key in enumerate(columns["key"])}
+    if len(rows) != n:
+        return None  # a key twice: not a file this module wrote
+    return Cached(rows, columns)
 
 
 #: Separates the items of a list of strings in one cache cell (JSON if an item holds it).
@@ -162,67 +186,60 @@ def _decode_list(value: str) -> list[str]:
     return json.loads(value)
 
 
-#: The cache's columns with their types (a frame of new rows may be empty).
-_TYPED = ", ".join(
-    f"{column}::{kind} as {column}"
-    for column, kind in zip(
-        CACHE_COLUMNS,
-        ("varchar", "varchar", "varchar", "double", "varchar", "varchar", "bigint", "varchar"),
-        strict=True,
-    )
-)
-
-
 def write_cache(
     path: Path,
     keys: list[str],
     fresh: dict[int, Annotation],
     previous: Cached | None,
 ) -> None:
-    """Replace the cache with exactly this run's excerpts (one row per distinct key):
-    the `fresh` annotations (by excerpt position), and the other rows copied from
-    the previous file. Owner-only (0600); written to a temporary file, then renamed."""
-    current = set(keys)
-    if not fresh and previous is not None and previous.rows.keys() == current:
+    """Replace the cache with exactly this run's excerpts, one row per distinct key
+    in the run's order (the first excerpt of each key): the `fresh` annotations
+    (by excerpt position), and the other rows copied from the previous file.
+    Owner-only (0600); written to a temporary file, then renamed."""
+    if not fresh and previous is not None and previous.rows.keys() == set(keys):
         path.chmod(0o600)  # same rows: the file stays as it is
         return
-    new: dict[str, Annotation] = {}
-    for i, annotation in fresh.items():
-        new.setdefault(keys[i], annotation)
-    rows = list(new.values())
-    frame = pd.DataFrame(
-        {
-            "key": pd.Series(list(new), dtype=object),
-            "text": pd.Series([a.text for a in rows], dtype=object),
-            "suggested_stance": pd.Series([a.stance for a in rows], dtype=object),
-            "suggestion_confidence": pd.Series([a.confidence for a in rows], dtype="float64"),
-            "suggestion_cues": pd.Series([_encode_list(a.cues) for a in rows], dtype=object),
-            "examples": pd.Series([_encode_list(a.examples) for a in rows], dtype=object),
-            "names_replaced": pd.Series([a.names for a in rows], dtype="int64"),
-            "replaced": pd.Series(
-                [json.dumps([list(p) for p in a.replaced]) if a.replaced else "" for a in rows],
-                dtype=object,
-            ),
-        }
-    )
-    kept = pd.DataFrame({"key": pd.Series(sorted(current - set(new)), dtype=object)})
+    old = previous.columns if previous is not None else {name: [] for name in CACHE_COLUMNS}
+    base = len(old["key"])  # a fresh row's cells go after the previous file's rows
+    added: dict[str, list] = {name: [] for name in CACHE_COLUMNS}
+    source: list[int] = []  # per row of the new file: its row in old + added
+    seen: set[str] = set()
+    for i, key in enumerate(keys):
+        if key in seen:
+            continue
+        seen.add(key)
+        annotation = fresh.get(i)
+        if annotation is None:
+            source.append(previous.rows[key])  # not annotated this run: a hit
+            continue
+        source.append(base + len(added["key"]))
+        cells = (
+            key,
+            annotation.text,
+            annotation.stance,
+            float(annotation.confidence),
+            _encode_list(annotation.cues),
+            _encode_list(annotation.examples),
+            int(annotation.names),
+            json.dumps([list(p) for p in annotation.replaced]) if annotation.replaced else "",
+        )
+        for name, cell in zip(CACHE_COLUMNS, cells, strict=True):
+            added[name].append(cell)
+    out: dict[str, list] = {name: [] for name in CACHE_COLUMNS}
+    if source:  # each column picked in C (`operator.itemgetter`)
+        pick = itemgetter(*source)
+        for name in CACHE_COLUMNS:
+            found = pick([*old[name], *added[name]])
+            out[name] = list(found) if len(source) > 1 else [found]
+    data = marshal.dumps({"format": CACHE_FORMAT, "columns": out})
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     partial = path.with_name(f".{path.name}.partial")
     with contextlib.suppress(FileNotFoundError):
         partial.unlink()
     try:
-        with duckdb.connect() as con:
-            con.register("fresh", frame)
-            query = f"select {_TYPED} from fresh"
-            if previous is not None and len(kept):
-                con.register("kept", kept)
-                con.read_parquet(str(path)).create_view("previous")
-                query += (
-                    f" union all by name select {', '.join(CACHE_COLUMNS)} from previous"
-                    " semi join kept using (key)"
-                )
-            con.sql(f"select * from ({query}) order by key").write_parquet(str(partial))
-        partial.chmod(0o600)
+        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
         os.replace(partial, path)
     finally:
         with contextlib.suppress(FileNotFoundError):

@@ -34,6 +34,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from flows.collector import collector_kept
 from flows.nlp import lexicons, reader
 from flows.nlp.reader import StanceReader
 
@@ -102,6 +103,18 @@ def fresh_reader(build: Callable[[str], StanceReader], language: str) -> StanceR
     return build(language)
 
 
+#: the pipeline of the last reader loaded or built in this process, by language
+_PIPELINES: dict[str, object] = {}
+
+
+def pipeline_in_process(language: str):
+    """The pipeline of a stance reader this process has loaded or built for the
+    language, or None: spaCy's blank tokenizer (its NORMs are lemmas, no
+    component), so the review list can tokenise with it rather than make a blank
+    pipeline of its own (about 0.1 s: the tokenizer's special cases)."""
+    return _PIPELINES.get(language)
+
+
 class Readers:
     """`readers(language)`: the study's stance reader for a language, loaded from
     the store when it holds one for this key, else built (and stored)."""
@@ -119,15 +132,18 @@ class Readers:
             self.stored = _load(self.path, self.key)
         found = None
         if language in self.stored:
-            with contextlib.suppress(Exception):  # any failure: build it anew
+            # any failure: build it anew; the collector as it was (spaCy turns it on)
+            with contextlib.suppress(Exception), collector_kept():
                 found = pickle.loads(self.stored[language])
             if not isinstance(found, StanceReader):
                 found = None
         if found is not None:
             self.loaded.append(language)
         else:
-            found = fresh_reader(self.build, language)
+            with collector_kept():
+                found = fresh_reader(self.build, language)
             self.stored[language] = pickle.dumps(found, protocol=pickle.HIGHEST_PROTOCOL)
             _save(self.path, self.key, self.stored)
         self.made[language] = found
+        _PIPELINES[language] = found.nlp
         return found

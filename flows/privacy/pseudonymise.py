@@ -386,6 +386,7 @@ def review_candidates(
     known_words: Iterable[str],
     language: str = "en",
     cache: dict[str, list[str]] | None = None,
+    nlp: Language | None = None,
 ) -> list[dict]:
     """Capitalised words, not sentence-initial, not known vocabulary: for a person to check.
 
@@ -400,7 +401,9 @@ def review_candidates(
 
     `cache` maps a text's SHA-256 to the words found in it, for texts seen
     before with the same `known_words` (the caller keeps it between runs); it
-    is updated in place, and keeps only the texts of this call."""
+    is updated in place, and keeps only the texts of this call. `nlp`: a
+    pipeline of the language whose tokenizer is spaCy's blank one and that has
+    no component (a stance reader's); else a blank pipeline is made."""
     items = list(items)
     digests = [hashlib.sha256(text.encode("utf-8")).hexdigest() for _, text in items]
     previous = cache.copy() if cache is not None else {}
@@ -408,7 +411,8 @@ def review_candidates(
     todo = sorted(todo.items())
     words_of = {d: previous[d] for d in digests if d in previous}
     if todo:
-        nlp = spacy.blank(language)
+        if nlp is None or nlp.lang != language or nlp.pipe_names:
+            nlp = spacy.blank(language)
         strings = nlp.vocab.strings
         known = {w.lower() for w in known_words} | COMMON_CAPITALISED
         qualifies: dict[int, bool] = {}
