@@ -131,10 +131,7 @@ WHAT: dict[str, str] = {
     "words (and the label's words) as the theme's topic words, and as its object where "
     '`better = "lower"`; keep words of what helps against that object in a group of their '
     'own (loneliness: company = ["friends", "club"] beside isolation = ["lonely", "alone"]: '
-    "a group with a help word and no hindrance word is a thing of which more is better), and "
-    "for a mechanism, intervention or output the words of what stands against it (confidence: "
-    'fear = ["panic", "frightened", "scared"]: a group with a hindrance word and no help word '
-    "reads as absent, negated as present)",
+    "a group with a help word and no hindrance word is a thing of which more is better)",
     "SurveyItem.id": "the item's id (and its column unless [survey.columns] says)",
     "SurveyItem.label": "shown on pages",
     "SurveyItem.domain": "the theme's survey_domain it measures",

@@ -204,39 +204,3 @@ def test_the_model_sees_an_own_objects_as_things_of_which_less_is_better():
         f.startswith("c=lower_is_better|")
         for f in reader("en").read("She walks less this winter.", "walking").features
     )
-
-
-FEAR = {
-    "en": {"fear": ["panic", "frightened", "scared", "afraid"], "control": ["cope", "in charge"]},
-    "da": {"frygt": ["bange", "utryg", "angst"], "styr": ["klare", "styr på"]},
-}
-
-
-@lru_cache(maxsize=2)
-def presence_reader(language: str) -> StanceReader:
-    examples = {"confidence": FEAR[language]}
-    profile = profile_for(
-        "confidence", language, "mechanism", FEAR[language], None, None, "Confidence"
-    )
-    return StanceReader(language, {"confidence": profile}, examples, model=False)
-
-
-@pytest.mark.parametrize(
-    ("language", "text", "label"),
-    [
-        # an example group of hindrance words (fear) names what stands against the theme
-        ("en", "She's frightened to go out in case it happens again.", "absent"),
-        ("en", "I'm not frightened of getting out of breath, I go out every day.", "present"),
-        ("da", "Hun er stadig bange for at gå ud alene.", "absent"),
-        ("da", "Han er ikke bange for at gå ud.", "present"),
-    ],
-)
-def test_a_presence_themes_hindrance_words_are_absent_cues(language, text, label):
-    assert presence_reader(language).read(text, "confidence").rule_label == label
-
-
-def test_hindrance_groups_only_where_no_help_is_named():
-    profile = profile_for("confidence", "en", "mechanism", FEAR["en"])
-    assert {"frightened", "panic"} <= profile.hinders and "cope" not in profile.hinders
-    outcome = profile_for("fear", "en", "outcome", FEAR["en"])
-    assert not outcome.hinders

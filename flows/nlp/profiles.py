@@ -17,7 +17,6 @@ from dataclasses import replace
 from functools import lru_cache
 
 from flows.nlp.anchors import Clause
-from flows.nlp.cues import Cue
 from flows.nlp.lexicons import load_behaviours, load_words, shared_pipeline
 from flows.nlp.numbers import UNITS
 from flows.nlp.states import Parsed, Profile, State, _planned
@@ -49,16 +48,15 @@ def profile_for(
         words |= {w.lower() for w in builtin.get(language, ())}
         lower |= {w.lower() for w in builtin.get("lower", ())}
     if better == "lower":
-        opposite = _words_of_groups(language, examples, helping_groups(language, examples), label)
+        helping = helping_groups(language, examples)
+        opposite = own_words(language, helping, None) - own_words(
+            language, {k: v for k, v in (examples or {}).items() if k not in helping}, label
+        )
         lower |= own - opposite
-    kind = component or (builtin["component"] if builtin is not None else "outcome")
-    hinders: set[str] = set()
-    if kind in PRESENCE:
-        hinders = _words_of_groups(language, examples, hindering_groups(language, examples), label)
     return Profile(
         theme_id,
         behaviour or theme_id,
-        kind,
+        component or (builtin["component"] if builtin is not None else "outcome"),
         frozenset(words),
         frozenset(lower),
         better or "higher",
@@ -67,59 +65,25 @@ def profile_for(
         else frozenset(),
         own=builtin is None,
         language=language,
-        hinders=frozenset(hinders),
     )
-
-
-#: the components read as present or absent
-PRESENCE = frozenset({"mechanism", "intervention", "output"})
 
 
 def helping_groups(language: str, examples: dict[str, list[str]] | None) -> dict[str, list[str]]:
     """The example groups of a theme that name what helps against its object, not the
-    object: a group with a word a lexicon reads as a help (`facilitator`: "friends",
+    object: a group with a word the lexicon reads as a help (`facilitator`: "friends",
     "club", "venner") and none it reads as a hindrance (`barrier`: "lonely",
     "isolated"). Loneliness's `company = ["friends", "group", "club"]` beside
     `isolation = ["lonely", "alone"]`: of company, more is better."""
-    return _groups(language, examples, "facilitator", "barrier")
-
-
-def hindering_groups(language: str, examples: dict[str, list[str]] | None) -> dict[str, list[str]]:
-    """The example groups of a theme that name what stands against it: a group with a
-    word a lexicon reads as a hindrance and none it reads as a help. Confidence's
-    `fear = ["panic", "frightened", "scared"]`: fear is no confidence."""
-    return _groups(language, examples, "barrier", "facilitator")
-
-
-#: the lexicons whose classes say what an example group names (a study's groups
-#: often hold words of both languages)
-GROUP_LANGUAGES = ("en", "da")
-
-
-def _groups(
-    language: str, examples: dict[str, list[str]] | None, side: str, other: str
-) -> dict[str, list[str]]:
-    """The example groups with a word of the class `side` and none of `other`, in any
-    of the lexicons (forms and lookup lemmas)."""
-    lexicons = [load_words(lang) for lang in GROUP_LANGUAGES]
-    wanted = {w for words in lexicons for w in words[side]}
-    unwanted = {w for words in lexicons for w in words[other]}
+    words = load_words(language)
+    helps, hinders = set(words["facilitator"]), set(words["barrier"])
     vocab = shared_pipeline(language).vocab
     out = {}
     for name, cues in (examples or {}).items():
         forms = {c.strip().lower() for c in cues}
         forms |= {vocab[f].norm_.lower() for f in forms if " " not in f}
-        if forms & wanted and not forms & unwanted:
+        if forms & helps and not forms & hinders:
             out[name] = cues
     return out
-
-
-def _words_of_groups(
-    language: str, examples: dict[str, list[str]] | None, groups: dict, label: str | None
-) -> set[str]:
-    """The own words of these groups that no other group or the label gives."""
-    rest = {k: v for k, v in (examples or {}).items() if k not in groups}
-    return own_words(language, groups, None) - own_words(language, rest, label)
 
 
 def own_words(language: str, examples: dict[str, list[str]] | None, label: str | None) -> set[str]:
@@ -257,45 +221,6 @@ def as_scheme(parsed: Parsed, profile: Profile, objects: list[tuple[int, int]]) 
         return parsed
     found = {**parsed.found, "lower_is_better": sorted([*known, *extra])}
     return replace(parsed, found=found)
-
-
-def with_hindrances(parsed: Parsed, profile: Profile) -> Parsed:
-    """The parse with the theme's hindrance words (`Profile.hinders`: "frightened",
-    "panic" for confidence) as `absent` cues, as the lexicon's own absent words are
-    ("I'm frightened to go out": absent; "not frightened any more": a negated absent
-    cue). A theme without such words: the parse as it is."""
-    if not profile.hinders:
-        return parsed
-    spans = _spans(parsed, profile.hinders)
-    known = parsed.found.get("absent", [])
-    extra = [s for s in spans if s not in known]
-    if not extra:
-        return parsed
-    return replace(parsed, found={**parsed.found, "absent": sorted([*known, *extra])})
-
-
-def hindrance_cues(parsed: Parsed, profile: Profile, found: list[Cue]) -> list[Cue]:
-    """The cues with each negated hindrance word of the theme as a `present` cue:
-    "I'm not frightened any more" says the confidence is there."""
-    if not profile.hinders:
-        return found
-    lemma = dict(zip(parsed.lower, parsed.lemma, strict=True))
-    return [
-        replace(c, label="present", negated=False)
-        if c.label == "absent"
-        and c.negated
-        and (c.cue in profile.hinders or lemma.get(c.cue) in profile.hinders)
-        else c
-        for c in found
-    ]
-
-
-def _spans(parsed: Parsed, words: frozenset[str]) -> list[tuple[int, int]]:
-    """Where the words stand: a token's form or lemma, or two neighbouring forms."""
-    lower, lemma = parsed.lower, parsed.lemma
-    out = [(i, i + 1) for i, w in enumerate(lower) if w in words or lemma[i] in words]
-    out += [(i, i + 2) for i in range(len(lower) - 1) if f"{lower[i]} {lower[i + 1]}" in words]
-    return sorted(out)
 
 
 def own_states(

@@ -45,14 +45,7 @@ from flows.nlp.lexicons import (
 from flows.nlp.model import FamilyModel, StanceModel, family_of, load_model
 from flows.nlp.negation import negation_positions
 from flows.nlp.numbers import number_change
-from flows.nlp.profiles import (  # noqa: F401 (own_words, profile_for: API)
-    as_scheme,
-    hindrance_cues,
-    own_states,
-    own_words,
-    profile_for,
-    with_hindrances,
-)
+from flows.nlp.profiles import as_scheme, own_states, own_words, profile_for  # noqa: F401
 from flows.nlp.states import (
     Parsed,
     Profile,
@@ -329,8 +322,7 @@ class StanceReader:
             feats = _features(parsed, component, verdict, naming, found=found_cues)
             return verdict, sorted({*feats, *extra})
         else:
-            parsed = with_hindrances(parsed, profile)
-            found_cues = hindrance_cues(parsed, profile, cues(parsed, ("present", "absent")))
+            found_cues = cues(parsed, ("present", "absent"))
             verdict = rules.decide_presence(
                 found_cues,
                 bool(found.get("uncertain")),

@@ -76,9 +76,6 @@ class Profile:
     #: read from what the study says of it (no scheme theme's profile)
     own: bool = False
     language: str = ""
-    #: presence themes: the study's words of what stands against the theme being
-    #: there (confidence: "frightened", "panic"), read as `absent` cues
-    hinders: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
