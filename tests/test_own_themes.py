@@ -195,12 +195,17 @@ def test_examples_naming_what_helps_are_no_objects():
     assert {"friends", "lonely"} <= profile.words
 
 
-def test_the_model_sees_an_own_objects_as_things_of_which_less_is_better():
-    """`c=lower_is_better|...`: the feature a scheme theme's "less cola" gives."""
-    text = "She's been in casualty less this winter."
-    features = reader("en").read(text, "emergency").features
-    assert any(f.startswith("c=lower_is_better|") for f in features)
-    assert not any(
-        f.startswith("c=lower_is_better|")
-        for f in reader("en").read("She walks less this winter.", "walking").features
-    )
+@pytest.mark.parametrize(
+    ("language", "own", "other"),
+    [
+        ("en", "She's been in casualty less this winter.", "She walks less this winter."),
+        ("da", "Hun har været mindre på skadestuen i år.", "Hun går mindre i år."),
+    ],
+)
+def test_the_model_sees_an_own_objects_as_things_of_which_less_is_better(language, own, other):
+    """`c=lower_is_better|...`: the feature a scheme theme's "less cola" gives; not for
+    a theme where higher is better."""
+    lower = reader(language).read(own, "emergency").features
+    assert any(f.startswith("c=lower_is_better|") for f in lower)
+    higher = reader(language).read(other, "walking").features
+    assert not any(f.startswith("c=lower_is_better|") for f in higher)
