@@ -49,6 +49,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from flows import review  # noqa: E402
+from flows.nlp.lexicons import load_behaviours  # noqa: E402
 from flows.stage_nlp import review_sheet_path  # noqa: E402
 from flows.stages import run_direct  # noqa: E402
 from flows.study import load_study  # noqa: E402
@@ -181,6 +182,40 @@ def _dissonances(codes: dict[str, dict], which: str) -> dict[str, list]:
     }
 
 
+def theme_groups(study_dir: Path) -> dict[str, tuple[str, str]]:
+    """theme id -> (its component, how it is read): `scheme` where its `behaviour`
+    (default: its id) names a scheme theme, else `own, better lower` / `own, better
+    higher` (an own theme without `better` is read as higher)."""
+    scheme = load_behaviours()
+    out = {}
+    for theme in load_study(study_dir).definition.themes:
+        read = (
+            "scheme"
+            if (theme.behaviour or theme.id) in scheme
+            else f"own, better {theme.better or 'higher'}"
+        )
+        out[theme.id] = (theme.kind, read)
+    return out
+
+
+def by_group(by_excerpt: dict, false_keys: list, groups: dict) -> list[tuple]:
+    """Per component, per way of reading, and per both: (group, excerpts, right,
+    answered, misread dissonances)."""
+    rows: dict[str, list[int]] = {}
+    for _, theme_id, _, gold, read in by_excerpt.values():
+        kind, how = groups[theme_id]
+        for key in (kind, how, f"{kind}, {how}"):
+            n = rows.setdefault(key, [0, 0, 0, 0])
+            n[0] += 1
+            n[1] += gold == read
+            n[2] += read not in ("unclear", "none", None)
+    for _, theme_id in false_keys:
+        kind, how = groups[theme_id]
+        for key in (kind, how, f"{kind}, {how}"):
+            rows[key][3] += 1
+    return [(key, *rows[key]) for key in sorted(rows)]
+
+
 def score(study_dir: Path, truth: dict[str, str], work: Path) -> dict:
     machine_db = run(study_dir, work / "machine-out")
     with_gold_stances(study_dir, truth, work / "gold-study")
@@ -274,6 +309,7 @@ def score(study_dir: Path, truth: dict[str, str], work: Path) -> dict:
         "class_agree": agree(classes, "machine"),
         "class_agree_reviewed": agree(classes, "reviewed"),
         "class_total": len(classes["gold"]),
+        "groups": by_group(by_excerpt, machine["false"], theme_groups(study_dir)),
     }
 
 
@@ -322,6 +358,18 @@ def report(name: str, s: dict) -> str:
             f"| {gold} | "
             + " | ".join(str(s["confusion"].get((gold, m), 0)) for m in labels)
             + " |"
+        )
+    lines += [
+        "",
+        "By component and by how the theme is read (its `behaviour` a scheme theme, or "
+        "its own with its `better`):",
+        "",
+        "| themes | excerpts | right | answered | right when answered | misread dissonances |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for key, n, right, answered, false in s["groups"]:
+        lines.append(
+            f"| {key} | {n} | {pct(right, n)} | {answered} | {pct(right, answered)} | {false} |"
         )
     if s["false_dissonance"]:
         lines += ["", "Machine dissonances not in the gold run, with the excerpts behind them:", ""]

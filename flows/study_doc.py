@@ -129,7 +129,9 @@ WHAT: dict[str, str] = {
     "Theme.examples": "example -> cue words: sources naming the same example agree; "
     "without a shared example agreement is at most partial; the stance reader takes the cue "
     "words (and the label's words) as the theme's topic words, and as its object where "
-    '`better = "lower"`',
+    '`better = "lower"`; keep words of what helps against that object in a group of their '
+    'own (loneliness: company = ["friends", "club"] beside isolation = ["lonely", "alone"]: '
+    "a group with a help word and no hindrance word is a thing of which more is better)",
     "SurveyItem.id": "the item's id (and its column unless [survey.columns] says)",
     "SurveyItem.label": "shown on pages",
     "SurveyItem.domain": "the theme's survey_domain it measures",

@@ -21,15 +21,41 @@ EXAMPLES = {
         "breathlessness": {"breath": ["breathless", "puffed", "breath", "wheezy"]},
         "smoking": {"cigarettes": ["cigarettes", "smoke", "fags"]},
         "walking": {"walks": ["walk", "stroll"]},
+        "loneliness": {
+            "isolation": ["lonely", "alone", "isolated"],
+            "company": ["friends", "group", "club"],
+        },
+        "mood": {"mood": ["mood", "low", "flat", "happier", "calmer"]},
+        "emergency": {"a_and_e": ["a&e", "casualty", "ambulance"]},
     },
     "da": {
         "breathlessness": {"åndenød": ["åndenød", "forpustet", "vejrtrækning"]},
         "smoking": {"cigaretter": ["cigaretter", "ryge", "smøger"]},
         "walking": {"gåture": ["gåtur", "gåture", "går"]},
+        "loneliness": {
+            "ensomhed": ["ensom", "alene", "isoleret"],
+            "samvær": ["venner", "klub", "forening"],
+        },
+        "mood": {"humør": ["humør", "nedtrykt", "gladere", "roligere"]},
+        "emergency": {"skadestue": ["skadestuen", "akutmodtagelsen", "ambulance"]},
     },
 }
-LABELS = {"breathlessness": "Breathlessness", "smoking": "Smoking", "walking": "Walking"}
-BETTER = {"breathlessness": "lower", "smoking": "lower", "walking": "higher"}
+LABELS = {
+    "breathlessness": "Breathlessness",
+    "smoking": "Smoking",
+    "walking": "Walking",
+    "loneliness": "Loneliness",
+    "mood": "Mood",
+    "emergency": "A&E visits",
+}
+BETTER = {
+    "breathlessness": "lower",
+    "smoking": "lower",
+    "walking": "higher",
+    "loneliness": "lower",
+    "mood": "higher",
+    "emergency": "lower",
+}
 
 
 @lru_cache(maxsize=2)
@@ -117,6 +143,29 @@ CASES = [
     ("en", "walking", "I walk less now.", "worsened"),
     ("da", "walking", "Jeg går mere nu.", "improved"),
     ("da", "walking", "Jeg går mindre end før.", "worsened"),
+    # examples that name the opposite of the object (loneliness: friends, club) are
+    # things of which more is better, not less
+    (
+        "en",
+        "loneliness",
+        "She's joined a group at the church and sees her friends more.",
+        "improved",
+    ),
+    ("en", "loneliness", "He's less isolated than when I met him.", "improved"),
+    ("en", "loneliness", "He sees his friends less since he moved.", "worsened"),
+    ("da", "loneliness", "Hun er begyndt i en klub og ser flere venner nu.", "improved"),
+    ("da", "loneliness", "Han ser færre venner end før.", "worsened"),
+    # comparatives of a theme's own word: of a hindrance or the object -1, of a
+    # help or a theme's word where higher is better +1
+    ("en", "loneliness", "If I'm not out I'm on my own. It's lonelier than it was.", "worsened"),
+    ("en", "mood", "She's calmer and happier these days.", "improved"),
+    ("en", "mood", "His mood is lower than when he started.", "worsened"),
+    ("da", "loneliness", "Det er ensommere end det var.", "worsened"),
+    ("da", "mood", "Hun er meget gladere og roligere nu.", "improved"),
+    # stable absence: "never" with nothing said of a time is no change
+    ("en", "emergency", "I've never been in A&E for the drink, touch wood.", "no_change"),
+    ("da", "emergency", "Jeg har aldrig været på skadestuen.", "no_change"),
+    ("en", "emergency", "I never go to casualty now.", "improved"),
 ]
 
 
@@ -136,3 +185,27 @@ def test_lower_is_better_makes_the_own_words_objects():
     assert "cigarettes" in profile.lower and "walk" in profile.good
     higher = profile_for("walking", "en", "outcome", {"w": ["walk"]})
     assert not higher.lower and not higher.good
+
+
+def test_examples_naming_what_helps_are_no_objects():
+    examples = EXAMPLES["en"]["loneliness"]
+    profile = profile_for("loneliness", "en", "outcome", examples, better="lower")
+    assert {"lonely", "alone"} <= profile.lower and "friends" not in profile.lower
+    assert {"friends", "club", "group"} <= profile.good
+    assert {"friends", "lonely"} <= profile.words
+
+
+@pytest.mark.parametrize(
+    ("language", "own", "other"),
+    [
+        ("en", "She's been in casualty less this winter.", "She walks less this winter."),
+        ("da", "Hun har været mindre på skadestuen i år.", "Hun går mindre i år."),
+    ],
+)
+def test_the_model_sees_an_own_objects_as_things_of_which_less_is_better(language, own, other):
+    """`c=lower_is_better|...`: the feature a scheme theme's "less cola" gives; not for
+    a theme where higher is better."""
+    lower = reader(language).read(own, "emergency").features
+    assert any(f.startswith("c=lower_is_better|") for f in lower)
+    higher = reader(language).read(other, "walking").features
+    assert not any(f.startswith("c=lower_is_better|") for f in higher)

@@ -44,7 +44,8 @@ from flows.nlp.lexicons import (
 )
 from flows.nlp.model import FamilyModel, StanceModel, family_of, load_model
 from flows.nlp.negation import negation_positions
-from flows.nlp.numbers import UNITS, number_change
+from flows.nlp.numbers import number_change
+from flows.nlp.profiles import as_scheme, own_states, own_words, profile_for  # noqa: F401
 from flows.nlp.states import (
     Parsed,
     Profile,
@@ -79,165 +80,6 @@ class Reading:
     cues: tuple[str, ...]
     rule_label: str
     features: tuple[str, ...]
-
-
-def profile_for(
-    theme_id: str,
-    language: str,
-    component: str | None = None,
-    examples: dict[str, list[str]] | None = None,
-    behaviour: str | None = None,
-    better: str | None = None,
-    label: str | None = None,
-) -> Profile:
-    """A theme's profile: the built-in one its behaviour names (default: its id), with
-    the study's example words added; else one read from what the study says of it.
-
-    The study's own words of a theme (its example cue words and the words of its
-    label) name the theme's object: they join the topic words, and where lower is
-    better (`better = "lower"`, e.g. breathlessness) they are things of which less is
-    better, so that quantity words next to them turn ("less puffed") and evaluative
-    words do not ("my breathing is better")."""
-    builtin = load_behaviours().get(behaviour or theme_id)
-    own = own_words(language, examples, label)
-    words = set(own)
-    lower: set[str] = set()
-    if builtin is not None:
-        words |= {w.lower() for w in builtin.get(language, ())}
-        lower |= {w.lower() for w in builtin.get("lower", ())}
-    if better == "lower":
-        lower |= own
-    return Profile(
-        theme_id,
-        behaviour or theme_id,
-        component or (builtin["component"] if builtin is not None else "outcome"),
-        frozenset(words),
-        frozenset(lower),
-        better or "higher",
-        _good_things(language, frozenset(words | lower)) if better == "lower" else frozenset(),
-    )
-
-
-def own_words(language: str, examples: dict[str, list[str]] | None, label: str | None) -> set[str]:
-    """The words a study gives a theme: its example cue words, the longer words of a
-    cue of several ("out of breath" -> "breath") and of its label, with their lookup
-    lemmas; words of the lexicon's state classes ("better", "reduction") and short
-    words left out, and times ("days", "night") unless a cue is the time itself."""
-    cues = [t.strip().lower() for ts in (examples or {}).values() for t in ts]
-    pieces = [w for t in cues if " " in t for w in t.split()]
-    pieces += (label or "").lower().replace("/", " ").split()
-    classed = _classed_words(language)
-    vocab = shared_pipeline(language).vocab
-    out: set[str] = set()
-    for word, least in [(c, 3) for c in cues] + [(p, PIECE_LENGTH) for p in pieces]:
-        word = word.strip(".,;:()")
-        if len(word) < least or word in classed or (least > 3 and word in TIME_WORDS):
-            continue
-        out.add(word)
-        if " " not in word:
-            out.add(vocab[word].norm_.lower())
-    return out
-
-
-#: a word taken from a cue of several words or from a label has at least this many
-#: letters ("breath", "work", not "of", "a")
-PIECE_LENGTH = 4
-#: times name no theme's object ("Missed work days", "dry night")
-TIME_WORDS = frozenset(UNITS) | frozenset(
-    {"night", "nights", "morning", "evening", "weekend", "aften", "nat", "morgen"}
-)
-
-
-@lru_cache(maxsize=4)
-def _classed_words(language: str) -> frozenset[str]:
-    """The single words of the lexicon's classes that read a state (directions, time,
-    negation), and short function words: they never name a theme's object."""
-    words = load_words(language)
-    return frozenset(
-        w for name in STATE_CLASSES for w in words.get(name, ()) if " " not in w
-    ) | frozenset(OWN_STOP_WORDS)
-
-
-#: the word classes that say how or when, not what
-STATE_CLASSES = (
-    "negation",
-    "up",
-    "down",
-    "start",
-    "stop",
-    "better",
-    "worse",
-    "same",
-    "relapse",
-    "baseline",
-    "early",
-    "latest",
-    "contrast",
-    "frequency",
-    "hedge",
-)
-
-
-#: label words that name no object ("Reduction of alcohol", "Brug af inhalator")
-OWN_STOP_WORDS = frozenset(
-    [
-        "and",
-        "the",
-        "use",
-        "with",
-        "for",
-        "out",
-        "off",
-        "from",
-        "into",
-        "over",
-        "what",
-        "that",
-        "this",
-        "have",
-        "been",
-        "like",
-        "just",
-        "only",
-        "most",
-        "some",
-        "much",
-        "many",
-        "very",
-        "og",
-        "med",
-        "brug",
-        "til",
-        "ud",
-        "fra",
-        "over",
-        "meget",
-        "mest",
-        "nogle",
-    ]
-)
-
-
-@lru_cache(maxsize=16)
-def _good_things(language: str, own: frozenset[str]) -> frozenset[str]:
-    """Things of which more is better: the scheme's activity words ("walk", "stairs",
-    "cykle") that are not things of which less is better, other than a theme's own
-    words. Beside them a quantity word is about them ("I can walk further"), not about
-    the theme's object. Eating words are left out (drink, sugar: more is not better),
-    and so are everyday verbs ("gå" in "gået fra tyve til fem")."""
-    activity = load_behaviours()[GOOD_BEHAVIOUR]
-    lower = set(activity.get("lower", ())) | set(load_words(language)["lower_is_better"])
-    return frozenset(
-        w
-        for w in activity.get(language, ())
-        if w not in lower and w not in own and w not in EVERYDAY_VERBS
-    )
-
-
-#: the scheme behaviour whose words are things of which more is better
-GOOD_BEHAVIOUR = "physical_activity"
-#: activity words that are also everyday verbs or nouns
-EVERYDAY_VERBS = frozenset({"gå", "have", "move", "bevæge", "garden"})
 
 
 @lru_cache(maxsize=4)
@@ -438,7 +280,9 @@ class StanceReader:
             others = self._others(profile)
             topical = topical_clauses(parsed, profile, others)
             objects = lower_objects(parsed, profile, others)
-            states = outcome_states(parsed, profile, topical, objects)
+            states = own_states(
+                parsed, profile, outcome_states(parsed, profile, topical, objects), topical
+            )
             then_now = then_and_now(parsed, profile, topical, objects)
             counted = number_change(parsed, profile, self.language, objects)
             verdict = rules.decide_outcome(
@@ -454,7 +298,8 @@ class StanceReader:
                 bool(found.get("uncertain")),
                 any(c.anchor for c in parsed.clauses),
             )
-            feats = _features(parsed, component, verdict, naming, states=states)
+            seen = as_scheme(parsed, profile, objects)
+            feats = _features(seen, component, verdict, naming, states=states)
             extra = [f"then_now={then_now:+d}"] if then_now is not None else []
             if counted is not None:
                 extra.append(f"numbers={counted:+d}")

@@ -73,6 +73,9 @@ class Profile:
     #: where lower is better: things of which more is better, beside which a
     #: quantity word is not about the theme's object ("I can walk further")
     good: frozenset[str] = frozenset()
+    #: read from what the study says of it (no scheme theme's profile)
+    own: bool = False
+    language: str = ""
 
 
 @dataclass(frozen=True)

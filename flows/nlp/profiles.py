@@ -1,0 +1,326 @@
+"""A theme's profile, and what the reader does for a theme that is no scheme theme
+(an own theme, read from what the study file says of it; issue #12).
+
+- `profile_for`: the built-in profile a theme's `behaviour` names, else one made
+  from its examples, label and `better`;
+- `own_words`: the words a study gives a theme; `helping_groups`: its example groups
+  that name what helps against its object ("friends" for loneliness);
+- `own_states`: states of an own theme no direction word says (a comparative of its
+  word: "lonelier", "gladere") and stable absence ("I've never been in A&E");
+- `as_scheme`: the parse as the trained model sees it for an own theme where lower
+  is better: its object words in the class of things of which less is better.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from functools import lru_cache
+
+from flows.nlp.anchors import Clause
+from flows.nlp.lexicons import load_behaviours, load_words, shared_pipeline
+from flows.nlp.numbers import UNITS
+from flows.nlp.states import Parsed, Profile, State, _planned
+
+
+def profile_for(
+    theme_id: str,
+    language: str,
+    component: str | None = None,
+    examples: dict[str, list[str]] | None = None,
+    behaviour: str | None = None,
+    better: str | None = None,
+    label: str | None = None,
+) -> Profile:
+    """A theme's profile: the built-in one its behaviour names (default: its id), with
+    the study's example words added; else one read from what the study says of it.
+
+    The study's own words of a theme (its example cue words and the words of its
+    label) name the theme's object: they join the topic words, and where lower is
+    better (`better = "lower"`, e.g. breathlessness) they are things of which less is
+    better, so that quantity words next to them turn ("less puffed") and evaluative
+    words do not ("my breathing is better")."""
+    builtin = load_behaviours().get(behaviour or theme_id)
+    own = own_words(language, examples, label)
+    words = set(own)
+    lower: set[str] = set()
+    opposite: set[str] = set()
+    if builtin is not None:
+        words |= {w.lower() for w in builtin.get(language, ())}
+        lower |= {w.lower() for w in builtin.get("lower", ())}
+    if better == "lower":
+        helping = helping_groups(language, examples)
+        opposite = own_words(language, helping, None) - own_words(
+            language, {k: v for k, v in (examples or {}).items() if k not in helping}, label
+        )
+        lower |= own - opposite
+    return Profile(
+        theme_id,
+        behaviour or theme_id,
+        component or (builtin["component"] if builtin is not None else "outcome"),
+        frozenset(words),
+        frozenset(lower),
+        better or "higher",
+        _good_things(language, frozenset(words | lower)) | frozenset(opposite)
+        if better == "lower"
+        else frozenset(),
+        own=builtin is None,
+        language=language,
+    )
+
+
+def helping_groups(language: str, examples: dict[str, list[str]] | None) -> dict[str, list[str]]:
+    """The example groups of a theme that name what helps against its object, not the
+    object: a group with a word the lexicon reads as a help (`facilitator`: "friends",
+    "club", "venner") and none it reads as a hindrance (`barrier`: "lonely",
+    "isolated"). Loneliness's `company = ["friends", "group", "club"]` beside
+    `isolation = ["lonely", "alone"]`: of company, more is better."""
+    words = load_words(language)
+    helps, hinders = set(words["facilitator"]), set(words["barrier"])
+    vocab = shared_pipeline(language).vocab
+    out = {}
+    for name, cues in (examples or {}).items():
+        forms = {c.strip().lower() for c in cues}
+        forms |= {vocab[f].norm_.lower() for f in forms if " " not in f}
+        if forms & helps and not forms & hinders:
+            out[name] = cues
+    return out
+
+
+def own_words(language: str, examples: dict[str, list[str]] | None, label: str | None) -> set[str]:
+    """The words a study gives a theme: its example cue words, the longer words of a
+    cue of several ("out of breath" -> "breath") and of its label, with their lookup
+    lemmas; words of the lexicon's state classes ("better", "reduction") and short
+    words left out, and times ("days", "night") unless a cue is the time itself."""
+    cues = [t.strip().lower() for ts in (examples or {}).values() for t in ts]
+    pieces = [w for t in cues if " " in t for w in t.split()]
+    pieces += (label or "").lower().replace("/", " ").split()
+    classed = _classed_words(language)
+    vocab = shared_pipeline(language).vocab
+    out: set[str] = set()
+    for word, least in [(c, 3) for c in cues] + [(p, PIECE_LENGTH) for p in pieces]:
+        word = word.strip(".,;:()")
+        if len(word) < least or word in classed or (least > 3 and word in TIME_WORDS):
+            continue
+        out.add(word)
+        if " " not in word:
+            out.add(vocab[word].norm_.lower())
+    return out
+
+
+#: a word taken from a cue of several words or from a label has at least this many
+#: letters ("breath", "work", not "of", "a")
+PIECE_LENGTH = 4
+#: times name no theme's object ("Missed work days", "dry night")
+TIME_WORDS = frozenset(UNITS) | frozenset(
+    {"night", "nights", "morning", "evening", "weekend", "aften", "nat", "morgen"}
+)
+
+
+@lru_cache(maxsize=4)
+def _classed_words(language: str) -> frozenset[str]:
+    """The single words of the lexicon's classes that read a state (directions, time,
+    negation), and short function words: they never name a theme's object."""
+    words = load_words(language)
+    return frozenset(
+        w for name in STATE_CLASSES for w in words.get(name, ()) if " " not in w
+    ) | frozenset(OWN_STOP_WORDS)
+
+
+#: the word classes that say how or when, not what
+STATE_CLASSES = (
+    "negation",
+    "up",
+    "down",
+    "start",
+    "stop",
+    "better",
+    "worse",
+    "same",
+    "relapse",
+    "baseline",
+    "early",
+    "latest",
+    "contrast",
+    "frequency",
+    "hedge",
+)
+
+
+#: label words that name no object ("Reduction of alcohol", "Brug af inhalator")
+OWN_STOP_WORDS = frozenset(
+    [
+        "and",
+        "the",
+        "use",
+        "with",
+        "for",
+        "out",
+        "off",
+        "from",
+        "into",
+        "over",
+        "what",
+        "that",
+        "this",
+        "have",
+        "been",
+        "like",
+        "just",
+        "only",
+        "most",
+        "some",
+        "much",
+        "many",
+        "very",
+        "og",
+        "med",
+        "brug",
+        "til",
+        "ud",
+        "fra",
+        "over",
+        "meget",
+        "mest",
+        "nogle",
+    ]
+)
+
+
+@lru_cache(maxsize=16)
+def _good_things(language: str, own: frozenset[str]) -> frozenset[str]:
+    """Things of which more is better: the scheme's activity words ("walk", "stairs",
+    "cykle") that are not things of which less is better, other than a theme's own
+    words. Beside them a quantity word is about them ("I can walk further"), not about
+    the theme's object. Eating words are left out (drink, sugar: more is not better),
+    and so are everyday verbs ("gå" in "gået fra tyve til fem")."""
+    activity = load_behaviours()[GOOD_BEHAVIOUR]
+    lower = set(activity.get("lower", ())) | set(load_words(language)["lower_is_better"])
+    return frozenset(
+        w
+        for w in activity.get(language, ())
+        if w not in lower and w not in own and w not in EVERYDAY_VERBS
+    )
+
+
+#: the scheme behaviour whose words are things of which more is better
+GOOD_BEHAVIOUR = "physical_activity"
+#: activity words that are also everyday verbs or nouns
+EVERYDAY_VERBS = frozenset({"gå", "have", "move", "bevæge", "garden"})
+
+
+def as_scheme(parsed: Parsed, profile: Profile, objects: list[tuple[int, int]]) -> Parsed:
+    """What the model sees of an own theme where lower is better: its object words
+    ("admissions", "puffed", "vægten") in the class of things of which less is better,
+    as a scheme theme's are ("cola", "skipped doses"), so that the trained model reads
+    "less puffed" as it reads "less cola". Any other theme: the parse as it is."""
+    if profile.better != "lower" or not profile.own:
+        return parsed
+    known = parsed.found.get("lower_is_better", [])
+    extra = [o for o in objects if o not in known]
+    if not extra:
+        return parsed
+    found = {**parsed.found, "lower_is_better": sorted([*known, *extra])}
+    return replace(parsed, found=found)
+
+
+def own_states(
+    parsed: Parsed, profile: Profile, states: list[State], topical: list[bool]
+) -> list[State]:
+    """An own theme's states (`states.outcome_states`) with what no direction word
+    says: a comparative of its words (`_comparatives`) and stable absence (a thing of
+    which less is better under "never", `_stable`). A scheme theme's states as they
+    are."""
+    if not profile.own:
+        return states
+    out = [_stable(parsed, s) for s in states]
+    for n, clause in enumerate(parsed.clauses):
+        out += [_planned(parsed, s) for s in _comparatives(parsed, profile, clause, n, topical[n])]
+    out.sort(key=lambda s: s.clause)
+    return out
+
+
+def _stable(parsed: Parsed, state: State) -> State:
+    """A negated thing of which less is better under "never" / "aldrig", in a clause
+    not anchored now: none then and none now, no change ("I've never been in A&E",
+    "det har aldrig været mit problem"); "I never get puffed now" stays +1."""
+    if state.label != "object" or not state.negated or state.anchor == "latest":
+        return state
+    clause = parsed.clauses[state.clause]
+    first = parsed.lower.index(state.cue.split(" ")[0], clause.start)
+    if not _never(parsed, (first, first + 1), clause):
+        return state
+    return replace(state, value=0, label="same")
+
+
+#: negations that speak of all time: with nothing said of a time, no change
+NEVER = frozenset({"never", "aldrig"})
+
+
+def _never(parsed: Parsed, span: tuple[int, int], clause: Clause) -> bool:
+    """The negation before `span` in its clause is "never" / "aldrig"."""
+    before = [i for i in parsed.negations if clause.start <= i < span[0]]
+    return bool(before) and parsed.lower[before[-1]] in NEVER
+
+
+def _comparative(form: str, lemma: str, language: str) -> bool:
+    """A comparative of its lemma: "lonelier" (lonely), "calmer", "slimmer",
+    "slankere" (slank), "ensommere" (ensom); not a plural ("venner") or a present
+    tense ("ryger")."""
+    if form == lemma or len(lemma) < 3:
+        return False
+    if language == "da":
+        return form in (lemma + "ere", lemma + lemma[-1] + "ere")
+    forms = {lemma + "er", lemma + lemma[-1] + "er"}
+    if lemma.endswith("y"):
+        forms.add(lemma[:-1] + "ier")
+    if lemma.endswith("e"):
+        forms.add(lemma + "r")
+    return form in forms
+
+
+def _comparatives(
+    parsed: Parsed, profile: Profile, clause: Clause, n: int, topical: bool
+) -> list[State]:
+    """An own theme's states said by a comparative of one of its words, which no
+    direction word says ("It's lonelier than it was", "he's calmer", "hun er
+    gladere"): the comparative of a word the lexicon reads as a hindrance
+    (`barrier`: lonely, low) or of the object of a theme where lower is better is
+    -1 (`worse`); of a help (`facilitator`: calm, happy, rolig), of what helps against
+    the object (`Profile.good`) or of a theme's word where higher is better, +1
+    (`better`). A theme's own example that is itself a comparative where lower is
+    better ("slankere" for weight) says no direction: which way it goes is not known.
+    Negated, it is no change ("not calmer")."""
+    out = []
+    hinder = parsed.in_clause("barrier", clause)
+    helps = parsed.in_clause("facilitator", clause)
+    for i in range(clause.start, clause.end):
+        form, lemma = parsed.lower[i], parsed.lemma[i]
+        if not _comparative(form, lemma, profile.language):
+            continue
+        if lemma in profile.good or form in profile.good:
+            value = 1
+        elif lemma not in profile.words and form not in profile.words:
+            continue
+        elif any(s <= i < e for s, e in hinder):
+            value = -1
+        elif any(s <= i < e for s, e in helps) or profile.better != "lower":
+            value = 1
+        elif form in profile.words:
+            continue
+        else:
+            value = -1
+        neg = parsed.is_negated((i, i + 1), clause)
+        out.append(
+            State(
+                n,
+                clause.anchor,
+                0 if neg else value,
+                "better" if value > 0 else "worse",
+                form,
+                neg,
+                False,
+                topical,
+                clause.contrast,
+            )
+        )
+    return out
