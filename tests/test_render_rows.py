@@ -1,4 +1,4 @@
-"""Dossier rows rendered once per distinct row and process (`pages.Badges`,
+"""Dossier rows rendered once per distinct row and process (`flows.render.badges`,
 decision 0195): a cached row is the macro's own output for that row, and
 rows that differ in anything the macro shows never share an entry."""
 
@@ -7,6 +7,7 @@ from __future__ import annotations
 import jinja2
 import pytest
 
+from flows.render import badges as badges_module
 from flows.render import pages
 
 CELL = {
@@ -75,4 +76,4 @@ def test_a_macro_reading_a_field_outside_its_key_fails():
     env, _ = _macros()
     badges = env.globals["badges"]
     with pytest.raises(jinja2.UndefinedError):
-        badges._row("matrix_cell", pages.Fields(("stance",)), (), CELL)
+        badges._row("matrix_cell", badges_module.Fields(("stance",)), (), CELL)
