@@ -77,3 +77,20 @@ def test_a_macro_reading_a_field_outside_its_key_fails():
     badges = env.globals["badges"]
     with pytest.raises(jinja2.UndefinedError):
         badges._row("matrix_cell", badges_module.Fields(("stance",)), (), CELL)
+
+
+def test_a_cached_diagram_is_the_macros_output_and_tells_1_from_1_0():
+    from flows.render import diagram
+
+    env, macros = _macros()
+    badges = env.globals["badges"]
+    laid = diagram.Diagram(
+        200,
+        100.5,
+        (diagram.Cluster(0, 0, 100, 50, "Activities"),),
+        (diagram.Box(10, 20, 80.5, 30, ("Visits", "(delivered)"), "on"),),
+        (diagram.Arrow(0, 0, 10, 10, "flow"),),
+    )
+    assert badges.diagram(laid) == badges.diagram(laid) == macros.icamo_diagram(laid)
+    whole = diagram.Diagram(1, 1, (), (), ())
+    assert badges.diagram(whole) != badges.diagram(diagram.Diagram(1.0, 1.0, (), (), ()))

@@ -64,6 +64,19 @@ class Badges:
         per distinct cell."""
         return Markup("").join(self._row("matrix_cell", MATRIX_CELL, (), cell) for cell in cells)
 
+    def diagram(self, diagram) -> Markup:
+        """The `icamo_diagram` macro of a case's laid-out diagram (a frozen
+        dataclass of numbers and texts; 404 distinct among 1,000 synthetic cases),
+        once per process; keyed by its `repr`, which tells 1 from 1.0 and True."""
+        key = ("icamo_diagram", repr(diagram))
+        rendered = self._rows.get(key)
+        if rendered is None:
+            if len(self._rows) >= MAX_CACHED_ROWS:
+                self._rows.clear()
+            module = self.env.get_template("macros.html").module
+            rendered = self._rows[key] = module.icamo_diagram(diagram)
+        return rendered
+
     def _row(self, macro: str, fields: Fields, before: tuple, row: dict) -> Markup:
         """`macro(*before, row)`, rendered once per process for what it reads of
         `row` (`fields`): it is given those fields alone, so reading another one
