@@ -8,7 +8,11 @@ roster name parts) finds nothing in a text that holds only "Anne"."""
 
 from __future__ import annotations
 
+import html
+
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from flows.privacy import audit
 from flows.privacy.matching import NameSet
@@ -136,3 +140,38 @@ def test_name_pattern_matches_each_name_as_written_whole_word_any_case():
 def test_name_pattern_finds_every_name(names):
     pattern = audit.name_pattern([("P1", "peer", list(names))])
     assert [pattern.search(f"said {n}.").group() for n in names] == list(names)
+
+
+#: a screen whose remembered clean pieces persist from example to example
+PIECES_SCREEN = audit.NameScreen(
+    audit.as_name_set([("P1", "peer", ["Henrik Sørensen", "Henke"]), ("P2", "nurse", ["Ib Kjær"])])
+)
+PAGE_PIECES = [
+    "Henrik", "henrik", "Sørensen", "S&oslash;rensen", "SØRENSEN", "Kjær", "kjaer", "Ib", "Henke",
+    "Dr", "dr.", "Nurse", "Hansen", "Olsen", "the", "Anne", "x", "3",
+    "<", ">", "<p>", "</p>", "<br>", '<img alt="', '">', "<style>", "</style>", "[", "]",
+    " ", "  ", "\t", "\n", ".", "-", "_", "'", '"', "=",
+    "&amp;", "&amp", "&lt;", "&gt;", "&gt", "&#110;", "&#62;", "&#x3c;", "&", "#", ";", "&no", "t",
+]  # fmt: skip
+
+
+def _whole_page_screen(screen: audit.NameScreen, text: str) -> bool:
+    """The quick page screen as it was before decision 0195: the whole page read."""
+    raw = html.unescape(text) if "&" in text else text
+    return bool((screen.name_set and screen.may_hold(raw)) or screen.unknown.search(raw))
+
+
+@settings(max_examples=400)
+@given(st.lists(st.sampled_from(PAGE_PIECES), max_size=16).map("".join))
+@example("<p>Dr <b>Hansen</b></p>")
+@example("<p>x&amp>Sørensen</p>")
+@example("Dr&gt;Hansen")
+@example("<td>Dr Hansen</td><td>Dr</td>")
+def test_page_screen_by_pieces_is_the_whole_page_screen(text):
+    """Reading a page as its distinct pieces between "<" and ">", and skipping
+    pieces found clean before, finds a possible name exactly when reading the
+    whole page does (decision 0195)."""
+    expected = _whole_page_screen(PIECES_SCREEN, text)
+    assert PIECES_SCREEN.may_hold_page(text) == expected
+    fresh = audit.NameScreen(PIECES_SCREEN.name_set)
+    assert fresh.may_hold_page(text) == expected

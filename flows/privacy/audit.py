@@ -93,6 +93,9 @@ def as_name_set(names: NameSet | tuple[str, ...] | RosterNames) -> NameSet:
 
 Segment = tuple[str, str]  # (where, text)
 
+#: at most this many clean pieces of pages are remembered per screen (a few MB)
+CLEAN_PIECES_MAX = 50_000
+
 
 class NameScreen:
     """Search segments of text for names; report where."""
@@ -104,6 +107,8 @@ class NameScreen:
         self.digit_first = any(key.isdigit() for key in self.matcher.index)
         #: names nobody listed: a title + capitalised word (flows.privacy.unknown_names)
         self.unknown = OutputScreen(self.name_set.names)
+        #: pieces of pages (`may_hold_page`) this screen found nothing in
+        self._clean_pieces: set[str] = set()
 
     def holds_name(self, text: str) -> bool:
         found = bool(self.name_set) and bool(self.matcher.find(text))
@@ -147,10 +152,30 @@ class NameScreen:
 
     def html_hits(self, text: str) -> list[str]:
         """Where names are in an HTML page (see `html_segments`)."""
-        raw = html.unescape(text) if "&" in text else text
-        if not (self.name_set and self.may_hold(raw)) and not self.unknown.search(raw):
+        if not self.may_hold_page(text):
             return []
         return self.hits(html_segments(text))
+
+    def may_hold_page(self, text: str) -> bool:
+        """A quick screen of a whole page, markup included, entities decoded: False
+        only when neither the name screen (`may_hold`) nor the unknown-name screen
+        finds anything in it. Read as its distinct pieces between "<" and ">"
+        (decision 0195): no name, part or title match can hold either character, and
+        every screen reads the two alike (not a letter, a blank, a word character
+        or "["), so the page holds a match exactly when one of its pieces does; an
+        entity never spans them either. Pieces found clean before by this screen
+        (the static text of every dossier) are not read again."""
+        pieces = set(text.replace(">", "<").split("<"))
+        pieces -= self._clean_pieces
+        if not pieces:
+            return False
+        raw = "<".join(html.unescape(p) if "&" in p else p for p in pieces)
+        if (self.name_set and self.may_hold(raw)) or self.unknown.search(raw):
+            return True
+        if len(self._clean_pieces) + len(pieces) > CLEAN_PIECES_MAX:
+            self._clean_pieces.clear()
+        self._clean_pieces |= pieces
+        return False
 
     def may_hold_html(self, text: str) -> bool:
         """A quick screen: False only when no name can start anywhere in the page.
@@ -179,8 +204,24 @@ def quick_words(text: str) -> set[str]:
         if token.isascii():
             found.add(token.decode("ascii"))
         else:
-            found.update(TOKEN.findall(canonical(token.decode("utf-8", "replace"))))
+            found.update(_folded_words(token))
     return found
+
+
+#: the canonical tokens of each non-ASCII byte token met (they repeat from page to
+#: page: quotation marks around cue words, arrows, badges' symbols)
+_FOLDED: dict[bytes, tuple[str, ...]] = {}
+_FOLDED_MAX = 65536
+
+
+def _folded_words(token: bytes) -> tuple[str, ...]:
+    """`TOKEN.findall(canonical(...))` of a byte token, once per token and process."""
+    words = _FOLDED.get(token)
+    if words is None:
+        if len(_FOLDED) >= _FOLDED_MAX:
+            _FOLDED.clear()
+        words = _FOLDED[token] = tuple(TOKEN.findall(canonical(token.decode("utf-8", "replace"))))
+    return words
 
 
 @functools.lru_cache(maxsize=2)

@@ -16,6 +16,7 @@ import jinja2
 import pandas as pd
 
 from flows.render import diagram
+from flows.render.badges import Badges
 from flows.study import Study
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
@@ -114,40 +115,6 @@ def environment(templates_dir: Path = TEMPLATES_DIR) -> jinja2.Environment:
     env.filters["number"] = format_number
     env.filters["claim"] = format_claim
     return env
-
-
-class _MacroCache(dict):
-    """`cache[value]`: the macro's output for `value`, rendered on first use.
-
-    For small macros whose output depends on their argument alone (badges),
-    so a page with a thousand badges calls the macro once per distinct value;
-    the markup still lives in templates/macros.html."""
-
-    def __init__(self, env: jinja2.Environment, macro: str):
-        super().__init__()
-        self.env, self.macro = env, macro
-
-    def __missing__(self, value):
-        rendered = getattr(self.env.get_template("macros.html").module, self.macro)(value)
-        self[value] = rendered
-        return rendered
-
-
-class Badges:
-    """`badges.code[...]`, `badges.stance[...]`, `badges.basis[...]` and
-    `badges.provisional` in templates: the macros `code_badge`, `stance_badge`,
-    `basis_note` and `provisional_mark`, rendered once per value and process (a
-    dossier shows about 150 marks and notes besides its badges)."""
-
-    def __init__(self, env: jinja2.Environment):
-        self.env = env
-        self.code = _MacroCache(env, "code_badge")
-        self.stance = _MacroCache(env, "stance_badge")
-        self.basis = _MacroCache(env, "basis_note")
-
-    @functools.cached_property
-    def provisional(self):
-        return self.env.get_template("macros.html").module.provisional_mark()
 
 
 def format_number(value) -> str:
