@@ -314,6 +314,8 @@ def _triangulate(
     stages.start_workers_early(study_dir, out_dir, _local_workers())
     with untagged_tasks():
         ingested = ingest_task(study_dir)
+    if stages.retract_withdrawn(out_dir, ingested.data.persons):
+        get_run_logger().info("published outputs withdrawn: they held a withdrawn participant")
     study_id = ingested.study.definition.study.id
     lap("ingest")
     with untagged_tasks():
@@ -383,7 +385,7 @@ def _triangulate(
         )
         lap("audit")
         summary.update(finished_utc=datetime.now(UTC).isoformat(), timings_seconds=timings)
-        stages.publish(staging, out_dir, summary)
+        stages.publish(staging, out_dir, summary, stages.active_people(ingested.data.persons))
         audited.record(jobs, records)
         stages.prune_store(store, jobs)
         artifacts.publish(texts, create_markdown_artifact, create_table_artifact)
@@ -469,6 +471,26 @@ def task_runner(kind: str = "threads", dask_address: str | None = None, workers:
     raise TriangulateError(f"unknown runner {kind!r}; expected threads or dask")
 
 
+def check_before_flow(study_dir, out_dir, rebuild_cases=None, nlp_model=None) -> None:
+    """What Prefect stores before the leak audit can look: the flow run's name and
+    tags (the study id) and its parameters. Stops on a roster name in any
+    (`flows.privacy.preflight`); the case and person ids are checked at ingestion."""
+    from flows.privacy import preflight
+    from flows.study import load_study
+
+    names = preflight.roster_names(Path(study_dir))
+    preflight.check_run_parameters(
+        names,
+        {
+            "study id": load_study(study_dir).definition.study.id,
+            "study folder": study_dir,
+            "output folder": out_dir,
+            "cases to rebuild": rebuild_cases,
+            "model": nlp_model,
+        },
+    )
+
+
 def run_study(
     study_dir: Path,
     out_dir: Path,
@@ -483,6 +505,7 @@ def run_study(
     from flows.study import load_study
 
     study_id = load_study(study_dir).definition.study.id
+    check_before_flow(study_dir, out_dir, rebuild_cases, nlp_model)
     flow_with_runner = triangulate_study.with_options(
         task_runner=task_runner(runner, dask_address), flow_run_name=f"triangulate {study_id}"
     )

@@ -219,19 +219,48 @@ def audit(
     hits = []
     for key, text in sorted((extra_texts or {}).items()):
         hits += [{"where": f"artifact:{key}", "at": w} for w in screen.hits(line_segments(text))]
-    known = set(known_clean)
-    for path in sorted(out_dir.rglob("*")):
-        if not path.is_file() or path.suffix not in (*TEXT_SUFFIXES, *OFFICE_SUFFIXES, ".pdf"):
-            continue
-        where = str(path.relative_to(out_dir))
-        if known and path.suffix in KNOWN_CLEAN_SUFFIXES:
-            vouched = (known_files or {}).get(path.relative_to(out_dir).as_posix())
-            if (vouched or sha256_file(path)) in known:
-                continue
-        hits += [{"where": where, "at": at} for at in screen.hits(file_segments(path))]
+    hits += _audit_files(out_dir, screen, set(known_clean), known_files or {})
     db_path = out_dir / warehouse.DB_NAME
     if db_path.exists():
         hits += audit_database(db_path, screen, skip_tables)
+    return [_withheld(screen, hit) for hit in hits]
+
+
+#: what a report says in place of a location that would repeat a name
+WITHHELD = "<withheld: holds a name>"
+
+
+def _withheld(screen: NameScreen, hit: dict) -> dict:
+    """A hit whose location (a file name from a case id, a JSON key, a column
+    named after a source) would repeat the name: that part withheld, so the
+    error names the place and never the name."""
+    where = "/".join(
+        WITHHELD if screen.holds_name(part) else part for part in hit["where"].split("/")
+    )
+    at = hit.get("at", "")
+    return {"where": where, "at": WITHHELD if at and screen.holds_name(at) else at}
+
+
+def _audit_files(
+    out_dir: Path, screen: NameScreen, known: set[str], known_files: Mapping[str, str]
+) -> list[dict]:
+    """Every output file a reader can open, and every file and folder name
+    (published names are read too: a case id or a source makes a file name)."""
+    hits = []
+    for path in sorted(out_dir.rglob("*")):
+        where = str(path.relative_to(out_dir))
+        if screen.hits([("", path.name)]):
+            hits.append({"where": where, "at": "its name"})
+        if not path.is_file() or path.name == warehouse.DB_NAME:  # the database: by table
+            continue
+        if path.suffix not in (*TEXT_SUFFIXES, *OFFICE_SUFFIXES, ".pdf"):
+            hits.append({"where": where, "at": "a file the audit cannot read"})
+            continue
+        if known and path.suffix in KNOWN_CLEAN_SUFFIXES:
+            vouched = known_files.get(path.relative_to(out_dir).as_posix())
+            if (vouched or sha256_file(path)) in known:
+                continue
+        hits += [{"where": where, "at": at} for at in screen.hits(file_segments(path))]
     return hits
 
 
@@ -381,6 +410,10 @@ def audit_tables(
     hits: list[dict] = []
     for table in tables:
         relation = con.table(table)
+        named = [c for c in relation.columns if screen.hits([("", c)])]
+        if named:  # a column named after a source or a condition of the study file
+            where = f"{warehouse.DB_NAME}:{table.split('.')[-1]}"
+            hits.append({"where": where, "at": f"{len(named)} column name(s)"})
         columns = [
             column
             for column, kind in zip(relation.columns, relation.types, strict=True)
