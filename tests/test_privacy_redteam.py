@@ -316,3 +316,55 @@ def test_two_concurrent_runs_publish_one_whole_output(make_study, tmp_path):
     assert manifest["run_id"]
     assert audit(out, stages.ingest(folder).name_set()) == []
     assert not (private_dir(out) / "previous").exists()
+
+
+# ----------------------------------------------------------- error messages
+
+
+def test_an_unexpected_errors_message_is_printed_only_without_a_name(make_study, tmp_path):
+    """The CLI prints an unexpected error's message (a full disk says so), but
+    not when it holds a roster name: an OSError quotes the path it failed on."""
+    from flows.privacy.preflight import error_detail
+
+    folder = make_study(BASE, SURVEY)
+    assert error_detail(OSError("No space left on device"), folder) == (
+        "OSError: No space left on device"
+    )
+    quoted = error_detail(FileNotFoundError(f"{folder}/Karen Lund 2021.txt"), folder)
+    assert quoted.startswith("FileNotFoundError; its message is withheld")
+    _no_name_in(quoted)
+    unreadable = error_detail(ValueError("x"), tmp_path / "nowhere")  # no roster to tell
+    assert "withheld" in unreadable
+
+
+# ------------------------------------------- names in the study file and survey
+
+PLACED = {
+    "role-label": {"toml": ('label = "Peer supporter"', 'label = "Henrik supporter"')},
+    "survey-item-label": {
+        "toml": ('label = "Hours sitting per day"', 'label = "Hours sitting with Karen"')
+    },
+    "context-variable-label": {"toml": ('label = "Sex"', 'label = "Sex (asked by Mette)"')},
+    "survey-column-header": {"header": "Henrik_rating"},
+}
+
+
+@pytest.mark.parametrize("placed", sorted(PLACED))
+def test_a_name_in_a_label_or_a_survey_header_publishes_nothing(make_study, tmp_path, placed):
+    """Places the pseudonymiser does not touch: the audit stops the run, the
+    message says where and not who."""
+    from conftest import SURVEY_HEADER
+
+    spec = PLACED[placed]
+    toml = TINY_STUDY.replace(*spec["toml"]) if "toml" in spec else TINY_STUDY
+    folder = make_study(BASE, SURVEY, None, toml)
+    if "header" in spec:
+        write_csv(
+            folder / "survey.csv",
+            [[*SURVEY_HEADER, spec["header"]], *[[*row, "3"] for row in SURVEY]],
+        )
+    out = tmp_path / "out" / "tiny"
+    with pytest.raises(LeakError) as e:
+        stages.run_direct(folder, out)
+    _no_name_in(str(e.value))
+    assert not out.exists()

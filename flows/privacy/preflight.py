@@ -124,3 +124,15 @@ def check_run_parameters(names: NameSet, parameters: dict[str, object]) -> None:
             f"the run's {', '.join(found)} hold(s) a roster name ({HINT}, as a run parameter); "
             "rename the folder or the case, or choose another output folder. Nothing was run."
         )
+
+
+def error_detail(error: Exception, study_dir: Path) -> str:
+    """An unexpected error as "Type: message" for the terminal, or the type alone
+    when the message holds a roster name (a path, a quoted cell) or the roster
+    cannot be read to tell."""
+    try:
+        if not _holds_name(roster_names(Path(study_dir)), str(error)):
+            return f"{type(error).__name__}: {error}"
+    except Exception:  # noqa: BLE001 - in doubt, withheld
+        pass
+    return f"{type(error).__name__}; its message is withheld: it may name a person"
