@@ -368,3 +368,23 @@ def test_a_name_in_a_label_or_a_survey_header_publishes_nothing(make_study, tmp_
         stages.run_direct(folder, out)
     _no_name_in(str(e.value))
     assert not out.exists()
+
+
+def test_the_audit_reads_sheet_names_and_comments_of_a_workbook(tmp_path):
+    import openpyxl
+    from openpyxl.comments import Comment
+
+    for change in ("title", "comment"):
+        out = tmp_path / change
+        out.mkdir()
+        book = openpyxl.Workbook()
+        sheet = book.active
+        sheet["A1"] = "agreement"
+        if change == "title":
+            sheet.title = "Karen Lund"
+        else:
+            sheet["A1"].comment = Comment("Henrik wrote this", "reviewer")
+        book.save(out / "table.xlsx")
+        hits = audit(out, _screen_names())
+        assert [h["where"] for h in hits] == ["table.xlsx"], change
+        _no_name_in(repr(hits))

@@ -442,18 +442,24 @@ _CELL_REF = re.compile(r'\br="([A-Z]+\d+)"')
 _CELL_TEXT = re.compile(r"<(?:\w+:)?[tv](?:\s[^>]*)?>([^<]*)</(?:\w+:)?[tv]>")
 _SHARED = re.compile(r"<(?:\w+:)?si\b[^>]*>(.*?)</(?:\w+:)?si>", re.S)
 _TAG = re.compile(r"<[^>]+>")
+_SHEET_NAME = re.compile(r"<(?:\w+:)?sheet\b[^>]*?\sname=\"([^\"]*)\"")
+_DEFINED = re.compile(r"<(?:\w+:)?definedName\b[^>]*>([^<]*)<")
 
 
 def xlsx_segments(path: Path) -> list[Segment]:
     """The text an Office file shows: each worksheet cell's text (sheet and cell),
-    each shared string, and the text of the document properties (not styles or
-    themes, whose font names, e.g. script="Hans", would match people's names)."""
+    each shared string, the sheet names, comments and the text of the document
+    properties (not styles or themes, whose font names, e.g. script="Hans",
+    would match people's names)."""
     with zipfile.ZipFile(path) as archive:
         segments: list[Segment] = []
         for part in sorted(n for n in archive.namelist() if _holds_content(n)):
             xml = archive.read(part).decode("utf-8", "replace")
-            if part.startswith("docProps/"):
+            if part.startswith("docProps/") or part.startswith("xl/comments"):
                 segments += [(part, html.unescape(t)) for t in _TAG.split(xml) if t.strip()]
+            elif part == "xl/workbook.xml":  # sheet names and defined names
+                names = _SHEET_NAME.findall(xml) + _DEFINED.findall(xml)
+                segments += [(f"{part} name", html.unescape(n)) for n in names if n.strip()]
             elif part == "xl/sharedStrings.xml":
                 for number, item in enumerate(_SHARED.findall(xml)):
                     text = "".join(_CELL_TEXT.findall(item))
@@ -470,9 +476,11 @@ def xlsx_segments(path: Path) -> list[Segment]:
 
 def _holds_content(part: str) -> bool:
     """Office parts that hold cell text or document properties."""
-    return part in ("xl/sharedStrings.xml", "docProps/core.xml", "docProps/app.xml") or (
-        part.startswith("xl/worksheets/") and part.endswith(".xml")
-    )
+    return part in (
+        "xl/sharedStrings.xml", "xl/workbook.xml", "docProps/core.xml", "docProps/app.xml"
+    ) or (
+        part.startswith(("xl/worksheets/", "xl/comments")) and part.endswith(".xml")
+    )  # fmt: skip
 
 
 def check_audit(hits: list[dict]) -> None:
