@@ -388,3 +388,28 @@ def test_the_audit_reads_sheet_names_and_comments_of_a_workbook(tmp_path):
         hits = audit(out, _screen_names())
         assert [h["where"] for h in hits] == ["table.xlsx"], change
         _no_name_in(repr(hits))
+
+
+def test_a_withdrawn_peers_survey_and_context_leave_every_table_on_a_warm_rerun(
+    make_study, tmp_path
+):
+    """B (Karen, the peer of case B) withdraws after a first run: no table of the
+    published database, nor of the private warehouse copy, keeps a survey
+    value, a delta or a context value of case B."""
+    folder = make_study([*BASE, excerpt("W1", "Tired but walking.", "I3", "B")], SURVEY)
+    out = tmp_path / "out" / "tiny"
+    stages.run_direct(folder, out)
+    _withdraw(folder, 3)
+    stages.run_direct(folder, out)
+    tables = {
+        "raw_survey": "true",
+        "raw_context": "true",
+        "stg_survey_values": "true",
+        # the case keeps a row per item, with no answer at either wave
+        "int_survey_item_deltas": "baseline is not null or followup is not null",
+    }
+    for db in (out / "triangulate.duckdb", private_dir(out) / "cache" / "warehouse.duckdb"):
+        with duckdb.connect(str(db), read_only=True) as con:
+            for table, held in tables.items():
+                query = f"select count(*) from {table} where case_id = 'B' and ({held})"
+                assert con.execute(query).fetchone() == (0,), (db.name, table)
