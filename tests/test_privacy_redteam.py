@@ -195,13 +195,16 @@ def test_a_withdrawn_participant_vanishes_from_every_file_after_a_warm_rerun(mak
     excerpt, decompressed and decoded (review sheet and its shards, the
     exports' fragments, the warehouse copy, the annotation cache, the reader
     store); the old publication is replaced, not kept beside."""
-    rows = [excerpt("W1", f"I walk {LAKE} on Sundays."), excerpt("W2", "Tired but walking.")]
+    machine_read = ["W3", "I2", "A", "Context/Energy", "", "2", "AK", f"So tired {LAKE} today."]
+    rows = [excerpt("W1", f"I walk {LAKE} on Sundays."), excerpt("W2", "Tired."), machine_read]
     folder = make_study([*BASE, *rows], SURVEY)
     out = tmp_path / "out" / "tiny"
     stages.run_direct(folder, out)
     before = json.loads((out / "manifest.json").read_text())["run_id"]
     kept = [p for p in [*out.rglob("*"), *private_dir(out).rglob("*")] if p.is_file()]
-    assert any(LAKE in deep_text(p) for p in kept)  # the reader finds it before
+    found = {p.name for p in kept if LAKE in deep_text(p)}  # the reader finds it before
+    assert {"stances.xlsx", "stances.csv", "annotations.parquet", "warehouse.duckdb"} <= found
+    assert any(name.endswith(".marshal") and name[:2].isdigit() for name in found), found
     _withdraw(folder, 2)
     stages.run_direct(folder, out)
     assert json.loads((out / "manifest.json").read_text())["run_id"] != before

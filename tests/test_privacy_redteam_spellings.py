@@ -143,3 +143,24 @@ def test_audit_finds_each_probe_left_in_a_page(sid, spelling):
     )
     page = f"<p>{AROUND[0]}{spelling}{AROUND[1]}</p>".replace("\n", "<br>\n")
     assert screen.html_hits(page), sid
+
+
+def test_the_private_caches_hold_no_roster_name_after_the_run(published):
+    """The caches need pseudonymised text only: read decompressed, none holds a
+    roster name. Left out: the review list, whose job is to show the words to
+    check, and the stance readers' lexicons (ordinary words such as "berg")."""
+    from test_privacy_redteam import deep_text
+
+    from flows.runs import private_dir
+
+    folder, out, _ = published
+    screen = NameScreen(stages.ingest(folder).name_set())
+    private = private_dir(out)
+    holding = [
+        str(p.relative_to(private))
+        for p in sorted(private.rglob("*"))
+        if p.is_file()
+        and p.name not in ("readers.pickle", "capitalised_words_to_check.csv")
+        and screen.holds_roster_name(deep_text(p))
+    ]
+    assert holding == []
