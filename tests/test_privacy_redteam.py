@@ -68,6 +68,7 @@ def test_a_run_whose_parameters_name_a_person_never_reaches_prefect(
     its name (the study id) are stored by Prefect when it starts: the check
     runs before, and no flow run is made."""
     from flows.orchestration import pipeline
+    from flows.privacy.preflight import check_before_flow
 
     folder = make_study(BASE, SURVEY)
     made = []
@@ -85,7 +86,7 @@ def test_a_run_whose_parameters_name_a_person_never_reaches_prefect(
     (tmp_path / "Mette").mkdir()
     named = make_study(BASE, SURVEY, base=tmp_path / "Mette")
     with pytest.raises(LeakError, match="study folder"):
-        pipeline.check_before_flow(named, tmp_path / "out")
+        check_before_flow(named, tmp_path / "out")
 
 
 # ------------------------------------------------------- what the audit reports

@@ -18,7 +18,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from flows.errors import LeakError, TriangulateError
 from flows.orchestration import settings
-from flows.orchestration.pipeline import check_before_flow, flow, triangulate_study
+from flows.orchestration.pipeline import flow, triangulate_study
+from flows.privacy.preflight import check_before_flow
 
 
 class RunRequest(BaseModel):

@@ -471,26 +471,6 @@ def task_runner(kind: str = "threads", dask_address: str | None = None, workers:
     raise TriangulateError(f"unknown runner {kind!r}; expected threads or dask")
 
 
-def check_before_flow(study_dir, out_dir, rebuild_cases=None, nlp_model=None) -> None:
-    """What Prefect stores before the leak audit can look: the flow run's name and
-    tags (the study id) and its parameters. Stops on a roster name in any
-    (`flows.privacy.preflight`); the case and person ids are checked at ingestion."""
-    from flows.privacy import preflight
-    from flows.study import load_study
-
-    names = preflight.roster_names(Path(study_dir))
-    preflight.check_run_parameters(
-        names,
-        {
-            "study id": load_study(study_dir).definition.study.id,
-            "study folder": study_dir,
-            "output folder": out_dir,
-            "cases to rebuild": rebuild_cases,
-            "model": nlp_model,
-        },
-    )
-
-
 def run_study(
     study_dir: Path,
     out_dir: Path,
@@ -502,10 +482,11 @@ def run_study(
     nlp_model: str | None = None,
 ) -> dict:
     """Run the flow with the chosen task runner, tagged with the study."""
+    from flows.privacy import preflight
     from flows.study import load_study
 
     study_id = load_study(study_dir).definition.study.id
-    check_before_flow(study_dir, out_dir, rebuild_cases, nlp_model)
+    preflight.check_before_flow(study_dir, out_dir, rebuild_cases, nlp_model)
     flow_with_runner = triangulate_study.with_options(
         task_runner=task_runner(runner, dask_address), flow_run_name=f"triangulate {study_id}"
     )

@@ -126,6 +126,24 @@ def check_run_parameters(names: NameSet, parameters: dict[str, object]) -> None:
         )
 
 
+def check_before_flow(study_dir, out_dir, rebuild_cases=None, nlp_model=None) -> None:
+    """What Prefect stores before the leak audit can look: the flow run's name and
+    tags (the study id) and its parameters. Stops on a roster name in any; the
+    case and person ids are checked at ingestion (`check_ingested`)."""
+    from flows.study import load_study
+
+    check_run_parameters(
+        roster_names(Path(study_dir)),
+        {
+            "study id": load_study(study_dir).definition.study.id,
+            "study folder": study_dir,
+            "output folder": out_dir,
+            "cases to rebuild": rebuild_cases,
+            "model": nlp_model,
+        },
+    )
+
+
 def error_detail(error: Exception, study_dir: Path) -> str:
     """An unexpected error as "Type: message" for the terminal, or the type alone
     when the message holds a roster name (a path, a quoted cell) or the roster
