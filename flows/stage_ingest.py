@@ -11,7 +11,7 @@ import pandas as pd
 
 from flows import review
 from flows.ingest import StudyData, ingest_study
-from flows.privacy import unknown_names
+from flows.privacy import preflight, unknown_names
 from flows.privacy.audit import distinct_names
 from flows.privacy.matching import NameSet
 from flows.study import LoadedStudy, load_study
@@ -108,7 +108,9 @@ def ingest(study_dir: Path) -> Ingested:
     identifiers, data.rejects = read_identifiers(loaded, data.rejects)
     data.excerpts, stale, data.rejects = read_stance_reviews(loaded, data.excerpts, data.rejects)
     reviewed = loaded.root / loaded.definition.privacy.names_reviewed
-    return Ingested(loaded, data, identifiers, stale, unknown_names.read_decisions(reviewed))
+    found = Ingested(loaded, data, identifiers, stale, unknown_names.read_decisions(reviewed))
+    preflight.check_ingested(found)  # ids name Prefect's task runs before the audit runs
+    return found
 
 
 def read_stance_reviews(

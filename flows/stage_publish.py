@@ -175,19 +175,66 @@ def annotation_cache(out_dir: Path) -> Path:
     return store_dir(out_dir) / "annotations.marshal"
 
 
-def publish(staging: Path, out_dir: Path, manifest: dict | None = None) -> None:
+def publish(
+    staging: Path,
+    out_dir: Path,
+    manifest: dict | None = None,
+    people: Sequence[str] | None = None,
+) -> None:
     """Move audited outputs into place, replacing the previous run's; the manifest
     is written into the staging folder first, so a published folder always has
     one. A run killed between the two renames leaves the previous outputs in
-    the private folder; the next run puts them back (`RunLock`)."""
+    the private folder; the next run puts them back (`RunLock`). `people`: the
+    ids of the active participants whose data the outputs hold, noted in the
+    private folder for `retract_withdrawn`."""
     if manifest is not None:
         write_manifest(staging, manifest)
     previous = private_dir(out_dir) / "previous"
     shutil.rmtree(previous, ignore_errors=True)
+    record = _published_path(out_dir)
+    record.unlink(missing_ok=True)  # until the new outputs are in place: no record, doubt
     if out_dir.exists():
         out_dir.rename(previous)
     staging.rename(out_dir)
     shutil.rmtree(previous, ignore_errors=True)
+    if people is not None:
+        record.parent.mkdir(parents=True, exist_ok=True)
+        record.write_text(json.dumps({"active": sorted(people)}), encoding="utf-8")
+        record.chmod(0o600)
+
+
+def _published_path(out_dir: Path) -> Path:
+    """Whose data the published outputs hold (person ids only; private)."""
+    return store_dir(out_dir) / "published.json"
+
+
+def active_people(persons) -> list[str]:
+    """The ids of a study's active participants (`StudyData.persons`)."""
+    return sorted(persons.loc[persons["status"] == "active", "person_id"].tolist())
+
+
+def retract_withdrawn(out_dir: Path, persons) -> bool:
+    """Withdraw the published outputs when they hold the data of someone who is
+    no longer an active participant (withdrawn, or their roster row deleted),
+    before this run does anything else: should it fail, nothing published
+    holds their data (fail closed). Without a record of whose data the outputs
+    hold (published by an older version) they are withdrawn when anyone is.
+    Returns whether outputs were withdrawn. Run under the run's lock."""
+    if not out_dir.exists():
+        return False
+    now = set(active_people(persons))
+    try:
+        before = set(json.loads(_published_path(out_dir).read_text("utf-8"))["active"])
+        gone = bool(before - now)
+    except (OSError, ValueError, KeyError, TypeError):
+        gone = bool(set(persons["person_id"]) - now)
+    if gone:
+        retracted = private_dir(out_dir) / "retracted"
+        shutil.rmtree(retracted, ignore_errors=True)
+        out_dir.rename(retracted)
+        shutil.rmtree(retracted, ignore_errors=True)
+        _published_path(out_dir).unlink(missing_ok=True)
+    return gone
 
 
 def write_manifest(out_dir: Path, manifest: dict) -> Path:

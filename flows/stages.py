@@ -62,12 +62,14 @@ from flows.stage_nlp import (  # noqa: F401 (stage API)
 )
 from flows.stage_publish import (  # noqa: F401 (stage API)
     AuditLedger,
+    active_people,
     annotation_cache,
     drop_altered,
     manifest_text,
     place_pages,
     prune_store,
     publish,
+    retract_withdrawn,
     staging_dir,
     store_dir,
     write_manifest,
@@ -134,6 +136,7 @@ def run_direct(
         db_path = staging / DB_NAME
         start_workers_early(Path(study_dir), out_dir, default_workers())
         ingested = ingest(Path(study_dir))
+        retract_withdrawn(out_dir, ingested.data.persons)
         check_unknown_names(ingested, out_dir)
         excerpts, stats = annotate(
             ingested, nlp_model, annotation_cache(out_dir), default_workers()
@@ -167,7 +170,7 @@ def run_direct(
             known_files=ledger.linked_clean(jobs, rendered, staging / "cases"),
         )
         check_audit(hits + update.hits)
-        publish(staging, out_dir, manifest)
+        publish(staging, out_dir, manifest, active_people(ingested.data.persons))
         ledger.record(jobs, rendered)
         prune_store(store, jobs)
     return {

@@ -338,8 +338,11 @@ def test_cli_run_failure_paragraph(prefect_server, make_study, tmp_path, monkeyp
 
 
 def test_cli_run_leak_is_a_clear_error(prefect_server, make_study, tmp_path, tiny_roster):
-    """A name that reaches a page (a person id that is a first name, printed as a
-    label) fails the command with exit code 2 and the audit's message."""
+    """A person id that is a first name (it would be printed as a label, and
+    names task runs) fails the command with exit code 2 at ingestion, before
+    anything is rendered; the message names the roster row, never the name
+    (privacy8: it used to be found by the audit, whose report quoted the page
+    "cases/<name>.html")."""
     for row in tiny_roster:
         if row[0] == "A":
             row[0], row[2] = "Henrik", "Henrik"
@@ -351,5 +354,6 @@ def test_cli_run_leak_is_a_clear_error(prefect_server, make_study, tmp_path, tin
     out = tmp_path / "out"
     result, text = _cli("run", str(folder), "--out", str(out), "--force")
     assert result.exit_code == 2, text
-    assert "error: leak audit found" in text and "nothing was published" in text
-    assert "cases/Henrik.html" in text and not out.exists()
+    assert "error: roster.csv: row 2: person_id holds a roster name" in text
+    assert "Nothing was written" in text and not out.exists()
+    assert "henrik" not in text.lower()

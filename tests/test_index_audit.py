@@ -4,6 +4,8 @@ same hits as parsing the whole page, and a name split across two rows is found."
 
 from __future__ import annotations
 
+import shutil
+
 import jinja2
 import pytest
 
@@ -145,4 +147,5 @@ def test_the_demo_index_is_vouched_clean_and_equals_a_plain_render(
     assert again == first and (tmp_path / "index.html").read_bytes() == page
     assert page == (demo_out / "index.html").read_bytes()
     monkeypatch.setattr(audit, "html_segments", plain_audit)
+    shutil.rmtree(tmp_path / "c")  # the private store, never in a published folder
     assert not audit.audit(tmp_path, ingested.name_set())

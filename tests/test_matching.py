@@ -113,6 +113,8 @@ def test_person_forms_add_each_part_of_the_full_name():
         "J. 2 Bo",
         "henrik",
         "sorensen",
+        "Henrik Soerensen",  # the two-letter spelling of ø (digraph_spellings)
+        "Soerensen",
     ]
     assert person_forms(["J. R. Ewing 2"]) == ["J. R. Ewing 2", "ewing"]
     assert person_forms(["Bo", "bo"]) == ["Bo", "bo"]

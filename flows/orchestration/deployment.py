@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from flows.errors import LeakError, TriangulateError
 from flows.orchestration import settings
 from flows.orchestration.pipeline import flow, triangulate_study
+from flows.privacy.preflight import check_before_flow
 
 
 class RunRequest(BaseModel):
@@ -96,6 +97,7 @@ def triangulate_request(request: RunRequest) -> dict | State:
             else settings.PROJECT_ROOT / "out" / study.definition.study.id
         )
         study_id = study.definition.study.id
+        check_before_flow(study_dir, out_dir, request.cases or None)
         named = triangulate_study.with_options(flow_run_name=f"triangulate {study_id}")
         with tags("triangulate", f"study:{study_id}"):  # as `triangulate run` names and tags it
             return named(

@@ -315,6 +315,8 @@ def _triangulate(
     stages.start_workers_early(study_dir, out_dir, _local_workers())
     with untagged_tasks():
         ingested = ingest_task(study_dir)
+    if stages.retract_withdrawn(out_dir, ingested.data.persons):
+        get_run_logger().info("published outputs withdrawn: they held a withdrawn participant")
     study_id = ingested.study.definition.study.id
     lap("ingest")
     with untagged_tasks():
@@ -385,7 +387,7 @@ def _triangulate(
         )
         lap("audit")
         summary.update(finished_utc=datetime.now(UTC).isoformat(), timings_seconds=timings)
-        stages.publish(staging, out_dir, summary)
+        stages.publish(staging, out_dir, summary, stages.active_people(ingested.data.persons))
         audited.record(jobs, records)
         stages.prune_store(store, jobs)
         artifacts.publish(texts, create_markdown_artifact, create_table_artifact)
@@ -482,9 +484,11 @@ def run_study(
     nlp_model: str | None = None,
 ) -> dict:
     """Run the flow with the chosen task runner, tagged with the study."""
+    from flows.privacy import preflight
     from flows.study import load_study
 
     study_id = load_study(study_dir).definition.study.id
+    preflight.check_before_flow(study_dir, out_dir, rebuild_cases, nlp_model)
     flow_with_runner = triangulate_study.with_options(
         task_runner=task_runner(runner, dask_address), flow_run_name=f"triangulate {study_id}"
     )

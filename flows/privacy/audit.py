@@ -260,19 +260,48 @@ def audit(
     hits = []
     for key, text in sorted((extra_texts or {}).items()):
         hits += [{"where": f"artifact:{key}", "at": w} for w in screen.hits(line_segments(text))]
-    known = set(known_clean)
-    for path in sorted(out_dir.rglob("*")):
-        if not path.is_file() or path.suffix not in (*TEXT_SUFFIXES, *OFFICE_SUFFIXES, ".pdf"):
-            continue
-        where = str(path.relative_to(out_dir))
-        if known and path.suffix in KNOWN_CLEAN_SUFFIXES:
-            vouched = (known_files or {}).get(path.relative_to(out_dir).as_posix())
-            if (vouched or sha256_file(path)) in known:
-                continue
-        hits += [{"where": where, "at": at} for at in screen.hits(file_segments(path))]
+    hits += _audit_files(out_dir, screen, set(known_clean), known_files or {})
     db_path = out_dir / warehouse.DB_NAME
     if db_path.exists():
         hits += audit_database(db_path, screen, skip_tables)
+    return [_withheld(screen, hit) for hit in hits]
+
+
+#: what a report says in place of a location that would repeat a name
+WITHHELD = "<withheld: holds a name>"
+
+
+def _withheld(screen: NameScreen, hit: dict) -> dict:
+    """A hit whose location (a file name from a case id, a JSON key, a column
+    named after a source) would repeat the name: that part withheld, so the
+    error names the place and never the name."""
+    where = "/".join(
+        WITHHELD if screen.holds_name(part) else part for part in hit["where"].split("/")
+    )
+    at = hit.get("at", "")
+    return {"where": where, "at": WITHHELD if at and screen.holds_name(at) else at}
+
+
+def _audit_files(
+    out_dir: Path, screen: NameScreen, known: set[str], known_files: Mapping[str, str]
+) -> list[dict]:
+    """Every output file a reader can open, and every file and folder name
+    (published names are read too: a case id or a source makes a file name)."""
+    hits = []
+    for path in sorted(out_dir.rglob("*")):
+        where = str(path.relative_to(out_dir))
+        if screen.hits([("", path.name)]):
+            hits.append({"where": where, "at": "its name"})
+        if not path.is_file() or path.name == warehouse.DB_NAME:  # the database: by table
+            continue
+        if path.suffix not in (*TEXT_SUFFIXES, *OFFICE_SUFFIXES, ".pdf"):
+            hits.append({"where": where, "at": "a file the audit cannot read"})
+            continue
+        if known and path.suffix in KNOWN_CLEAN_SUFFIXES:
+            vouched = known_files.get(path.relative_to(out_dir).as_posix())
+            if (vouched or sha256_file(path)) in known:
+                continue
+        hits += [{"where": where, "at": at} for at in screen.hits(file_segments(path))]
     return hits
 
 
@@ -422,6 +451,10 @@ def audit_tables(
     hits: list[dict] = []
     for table in tables:
         relation = con.table(table)
+        named = [c for c in relation.columns if screen.hits([("", c)])]
+        if named:  # a column named after a source or a condition of the study file
+            where = f"{warehouse.DB_NAME}:{table.split('.')[-1]}"
+            hits.append({"where": where, "at": f"{len(named)} column name(s)"})
         columns = [
             column
             for column, kind in zip(relation.columns, relation.types, strict=True)
@@ -450,18 +483,24 @@ _CELL_REF = re.compile(r'\br="([A-Z]+\d+)"')
 _CELL_TEXT = re.compile(r"<(?:\w+:)?[tv](?:\s[^>]*)?>([^<]*)</(?:\w+:)?[tv]>")
 _SHARED = re.compile(r"<(?:\w+:)?si\b[^>]*>(.*?)</(?:\w+:)?si>", re.S)
 _TAG = re.compile(r"<[^>]+>")
+_SHEET_NAME = re.compile(r"<(?:\w+:)?sheet\b[^>]*?\sname=\"([^\"]*)\"")
+_DEFINED = re.compile(r"<(?:\w+:)?definedName\b[^>]*>([^<]*)<")
 
 
 def xlsx_segments(path: Path) -> list[Segment]:
     """The text an Office file shows: each worksheet cell's text (sheet and cell),
-    each shared string, and the text of the document properties (not styles or
-    themes, whose font names, e.g. script="Hans", would match people's names)."""
+    each shared string, the sheet names, comments and the text of the document
+    properties (not styles or themes, whose font names, e.g. script="Hans",
+    would match people's names)."""
     with zipfile.ZipFile(path) as archive:
         segments: list[Segment] = []
         for part in sorted(n for n in archive.namelist() if _holds_content(n)):
             xml = archive.read(part).decode("utf-8", "replace")
-            if part.startswith("docProps/"):
+            if part.startswith("docProps/") or part.startswith("xl/comments"):
                 segments += [(part, html.unescape(t)) for t in _TAG.split(xml) if t.strip()]
+            elif part == "xl/workbook.xml":  # sheet names and defined names
+                names = _SHEET_NAME.findall(xml) + _DEFINED.findall(xml)
+                segments += [(f"{part} name", html.unescape(n)) for n in names if n.strip()]
             elif part == "xl/sharedStrings.xml":
                 for number, item in enumerate(_SHARED.findall(xml)):
                     text = "".join(_CELL_TEXT.findall(item))
@@ -478,9 +517,11 @@ def xlsx_segments(path: Path) -> list[Segment]:
 
 def _holds_content(part: str) -> bool:
     """Office parts that hold cell text or document properties."""
-    return part in ("xl/sharedStrings.xml", "docProps/core.xml", "docProps/app.xml") or (
-        part.startswith("xl/worksheets/") and part.endswith(".xml")
-    )
+    return part in (
+        "xl/sharedStrings.xml", "xl/workbook.xml", "docProps/core.xml", "docProps/app.xml"
+    ) or (
+        part.startswith(("xl/worksheets/", "xl/comments")) and part.endswith(".xml")
+    )  # fmt: skip
 
 
 def check_audit(hits: list[dict]) -> None:

@@ -28,6 +28,8 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import re
+import unicodedata
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 
@@ -215,7 +217,48 @@ def person_forms(names: Iterable[str]) -> list[str]:
     Parts of one letter (initials) and numbers are left out."""
     names = [n for n in names if n.strip()]
     parts = [t for t in tokens(names[0]) if len(t) > 1 and not t.isdigit()] if names else []
-    return [*names, *(p for p in parts if p not in names)]
+    forms = [*names, *(p for p in parts if p not in names)]
+    words = _WORD.findall(unicodedata.normalize("NFC", names[0])) if names else []
+    variants = [v for n in [*names, *words] for v in digraph_spellings(n)]
+    return [*forms, *dict.fromkeys(v for v in variants if v not in forms)]
+
+
+#: letters written with two ASCII letters where a keyboard lacks them ("Sørensen"
+#: as "Soerensen", "Åse" as "Aase", "Müller" as "Mueller"); `canonical` folds
+#: each to one letter ("o", "a", "u"), so the two-letter spelling is a form of its own
+DIGRAPHS = str.maketrans(
+    {"ø": "oe", "Ø": "Oe", "å": "aa", "Å": "Aa", "ö": "oe", "Ö": "Oe", "ä": "ae", "Ä": "Ae",
+     "ü": "ue", "Ü": "Ue"}
+)  # fmt: skip
+_BACK = re.compile("aa|oe|ue", re.IGNORECASE)
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def digraph_spellings(name: str) -> list[str]:
+    """The other spellings of `name` by the two-letter convention (`DIGRAPHS`):
+    its letters written as two ("Sørby" -> "Soerby"), and a name written with two
+    read as the one letter ("Aase" -> "Ase", matching "Åse"). A spelling with a
+    word of fewer than three letters, or a changed word that is an ordinary
+    English or Danish word, is left out ("Joe" is not also "Jo", "de Haan" not
+    also "de Han"): it would replace ordinary words."""
+    name = unicodedata.normalize("NFC", name)
+    found = [name.translate(DIGRAPHS), _BACK.sub(lambda m: m.group()[0], name)]
+    before = set(_WORD.findall(name))
+    return [
+        v
+        for v in dict.fromkeys(found)
+        if v != name
+        and all(len(w) > 2 for w in _WORD.findall(v))
+        and not any(_ordinary(w) for w in _WORD.findall(v) if w not in before)
+    ]
+
+
+def _ordinary(word: str) -> bool:
+    """An ordinary word of English or Danish, or a common word that is a name."""
+    from flows.privacy.unknown_names import is_ordinary_word
+
+    folded = canonical(word)
+    return is_ordinary_word(word) or folded in common_words("en") or folded in common_words("da")
 
 
 def genitive(form: tuple[str, ...]) -> tuple[str, ...] | None:

@@ -1,0 +1,156 @@
+"""Names where Prefect or a log line would meet them before the leak audit looks.
+
+The leak audit reads a run's outputs, artifacts and log lines at the end, and
+fails the run before anything is published. But Prefect stores some things as
+the run goes, in its own database, and the leak audit cannot take them back:
+the flow run's name and tags (the study id), its parameters (the study and
+output folders, the cases to rebuild, the model) and each task run's name
+(case ids, "render dossiers A to B"). So these are screened for roster names
+first, and a hit stops the run before Prefect sees it (fail closed), with a
+message naming the file and row, never the name.
+
+- `check_run_parameters`: before the flow starts (`run_study`), against the
+  roster's names (the only input read so far).
+- `check_ingested`: at ingestion, against every name the audit knows: the
+  study id, each case id and each person id (person ids make the labels
+  "[peer P3]" that replace names).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flows.errors import LeakError
+from flows.privacy.matching import NameSet
+
+HINT = "it would name a person in Prefect's database and the logs before the leak audit runs"
+
+
+def _holds_name(names: NameSet, text: str) -> bool:
+    from flows.privacy.audit import screen_for
+
+    return bool(text) and screen_for(names).holds_name(text)
+
+
+def check_ingested(ingested) -> None:
+    """Stop when the study id, a person id or a case id of an ingested study
+    (`flows.stage_ingest.Ingested`) holds a name the audit knows."""
+    names = ingested.name_set()
+    if not names:
+        return
+    loaded, data = ingested.study, ingested.data
+    roster = loaded.input_path("roster")
+    problems = []
+    if _holds_name(names, loaded.definition.study.id):
+        problems.append(f"{loaded.path.name}: [study] id holds a roster name")
+    people = sorted(set(data.persons["person_id"].tolist()) | set(data.person_cases["person_id"]))
+    flagged = [p for p in people if _holds_name(names, p)]
+    flagged += sorted(
+        {p for p, c in zip(*_columns(data.person_cases), strict=True) if _holds_name(names, c)}
+    )
+    lines = _roster_lines(roster) if flagged else {}
+    for person in dict.fromkeys(flagged):
+        row = f"row {lines[person]}" if person in lines else "a row"
+        what = "person_id" if _holds_name(names, person) else "case_ids: a case id"
+        problems.append(f"{roster.name}: {row}: {what} holds a roster name")
+    on_roster = set(data.person_cases["case_id"])
+    for number, case in enumerate(data.cases["case_id"].tolist(), 1):
+        if case not in on_roster and _holds_name(names, case):
+            problems.append(f"case {number} of the excerpts: its id holds a roster name")
+    if problems:
+        raise LeakError(
+            "; ".join(problems[:20])
+            + f" ({HINT}; choose ids that name no one). Nothing was written."
+        )
+
+
+def _columns(person_cases) -> tuple[list[str], list[str]]:
+    return person_cases["person_id"].tolist(), person_cases["case_id"].tolist()
+
+
+def _roster_lines(path: Path) -> dict[str, int]:
+    """Each person id's line in the roster file (header = 1), for the message."""
+    import csv
+
+    found: dict[str, int] = {}
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            reader = csv.DictReader(handle)
+            for row in reader:
+                found.setdefault((row.get("person_id") or "").strip(), reader.line_num)
+    except (OSError, UnicodeDecodeError, csv.Error):
+        pass
+    return found
+
+
+def roster_names(study_dir: Path) -> NameSet:
+    """The names of the roster and the identifiers file alone (what a run knows
+    before it ingests the rest): every row's, accepted or not."""
+    from flows.ingest.roster import read_roster
+    from flows.privacy.audit import distinct_names
+    from flows.readers.common import Rejects
+    from flows.stage_ingest import read_identifiers
+    from flows.study import load_study
+
+    loaded = load_study(study_dir)
+    study = loaded.definition
+    rejects = Rejects()
+    qda = loaded.input_spec("excerpts").format != "native"
+    entries, other = read_roster(
+        loaded.input_path("roster"), study, rejects, qda=qda, spec=loaded.input_spec("roster")
+    )
+    identifiers, _ = read_identifiers(loaded, rejects.frame())
+    found = [(e.person_id, e.role, e.names) for e in entries] + other
+    found += [(label, "identifier", names) for label, names in identifiers]
+    return NameSet(
+        distinct_names(found), study.study.language, tuple(sorted(study.privacy.common_words))
+    )
+
+
+def check_run_parameters(names: NameSet, parameters: dict[str, object]) -> None:
+    """Stop when a parameter of the flow run (a folder's path, a case to rebuild,
+    the model) holds a roster name; says which parameter, never the name."""
+    found = []
+    for key, value in parameters.items():
+        values = value if isinstance(value, list | tuple) else [value]
+        for item in values:
+            if item is None or isinstance(item, bool):
+                continue
+            if _holds_name(names, str(item)):
+                found.append(key)
+                break
+    if found:
+        raise LeakError(
+            f"the run's {', '.join(found)} hold(s) a roster name ({HINT}, as a run parameter); "
+            "rename the folder or the case, or choose another output folder. Nothing was run."
+        )
+
+
+def check_before_flow(study_dir, out_dir, rebuild_cases=None, nlp_model=None) -> None:
+    """What Prefect stores before the leak audit can look: the flow run's name and
+    tags (the study id) and its parameters. Stops on a roster name in any; the
+    case and person ids are checked at ingestion (`check_ingested`)."""
+    from flows.study import load_study
+
+    check_run_parameters(
+        roster_names(Path(study_dir)),
+        {
+            "study id": load_study(study_dir).definition.study.id,
+            "study folder": study_dir,
+            "output folder": out_dir,
+            "cases to rebuild": rebuild_cases,
+            "model": nlp_model,
+        },
+    )
+
+
+def error_detail(error: Exception, study_dir: Path) -> str:
+    """An unexpected error as "Type: message" for the terminal, or the type alone
+    when the message holds a roster name (a path, a quoted cell) or the roster
+    cannot be read to tell."""
+    try:
+        if not _holds_name(roster_names(Path(study_dir)), str(error)):
+            return f"{type(error).__name__}: {error}"
+    except Exception:  # noqa: BLE001 - in doubt, withheld
+        pass
+    return f"{type(error).__name__}; its message is withheld: it may name a person"
