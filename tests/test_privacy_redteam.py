@@ -204,7 +204,7 @@ def test_a_withdrawn_participant_vanishes_from_every_file_after_a_warm_rerun(mak
     before = json.loads((out / "manifest.json").read_text())["run_id"]
     kept = [p for p in [*out.rglob("*"), *private_dir(out).rglob("*")] if p.is_file()]
     found = {p.name for p in kept if LAKE in deep_text(p)}  # the reader finds it before
-    assert {"stances.xlsx", "stances.csv", "annotations.parquet", "warehouse.duckdb"} <= found
+    assert {"stances.xlsx", "stances.csv", "annotations.marshal", "warehouse.duckdb"} <= found
     assert any(name.endswith(".marshal") and name[:2].isdigit() for name in found), found
     _withdraw(folder, 2)
     stages.run_direct(folder, out)
