@@ -6,7 +6,7 @@ import zipfile
 
 import duckdb
 
-from flows.privacy import audit
+from flows.privacy import audit, output_text
 
 CORE = (
     '<?xml version="1.0" encoding="UTF-8"?>'
@@ -60,15 +60,15 @@ def test_xlsx_segments_are_cell_texts_shared_strings_and_properties(tmp_path):
 
 
 def test_only_content_parts_are_read():
-    assert audit._holds_content("xl/sharedStrings.xml")
-    assert audit._holds_content("docProps/core.xml")
-    assert audit._holds_content("docProps/app.xml")
-    assert audit._holds_content("xl/worksheets/sheet2.xml")
-    assert not audit._holds_content("xl/worksheets/_rels/sheet1.xml.rels")
-    assert not audit._holds_content("xl/styles.xml")
-    assert not audit._holds_content("xl/theme/theme1.xml")
-    assert not audit._holds_content("docProps/custom.xml")
-    assert not audit._holds_content("worksheets/sheet1.xml")
+    assert output_text.holds_content("xl/sharedStrings.xml")
+    assert output_text.holds_content("docProps/core.xml")
+    assert output_text.holds_content("docProps/app.xml")
+    assert output_text.holds_content("xl/worksheets/sheet2.xml")
+    assert not output_text.holds_content("xl/worksheets/_rels/sheet1.xml.rels")
+    assert not output_text.holds_content("xl/styles.xml")
+    assert not output_text.holds_content("xl/theme/theme1.xml")
+    assert not output_text.holds_content("docProps/custom.xml")
+    assert not output_text.holds_content("worksheets/sheet1.xml")
 
 
 def test_a_name_in_a_split_shared_string_is_found_at_its_place(tmp_path):
