@@ -387,3 +387,24 @@ def test_mutated_statistics_files_load_or_fail_clearly(survey_study, suffix, fli
         data[at % len(data)] = value
     path.write_bytes(bytes(data[: (cut % len(data)) or len(data)]))
     _load_or_clear_error(folder)
+
+
+def test_a_comma_before_three_digits_is_listed_not_guessed(survey_study):
+    """The value "1,234" is 1.234 with a decimal comma or 1234 with a thousands separator:
+    the value is missing and listed with the reason, never read as 1.234
+    (found by exports8); "1,5" and "0,125" stay decimal commas."""
+    folder = survey_study('"survey.csv"')
+    (folder / "survey.csv").write_text(
+        "case_id,wave,walk_min,sit_hours,sex\n"
+        'A,baseline,"1,234","1,5",male\n'
+        'A,followup,"12,500","0,125",\n',
+        encoding="utf-8",
+    )
+    data, rejects = ingest(folder)
+    got = values(data)
+    assert math.isnan(got[("A", "baseline", "walk_min")])
+    assert math.isnan(got[("A", "followup", "walk_min")])
+    assert got[("A", "baseline", "sit_hours")] == 1.5
+    assert got[("A", "followup", "sit_hours")] == 0.125
+    assert {(r["row"], r["element"]) for r in rejects} == {("2", "walk_min"), ("3", "walk_min")}
+    assert all("thousands separator" in r["reason"] for r in rejects)

@@ -291,6 +291,13 @@ def wave_of(
 
 NOT_A_NUMBER = "expected a number; value treated as missing"
 INFINITE = "infinite value; treated as missing"
+AMBIGUOUS_COMMA = (
+    "expected a number without a thousands separator: a comma before exactly three "
+    "digits (e.g. 1,234) is 1.234 with a decimal comma or 1234 with a thousands "
+    "separator; value treated as missing"
+)
+#: 1,234 or 12,500: a decimal comma or a thousands separator, which cannot be told apart
+_THOUSANDS_OR_DECIMAL = re.compile(r"[+-]?[1-9]\d{0,2},\d{3}")
 
 
 def read_number(raw: str, labels: dict[str, str], missing: set[str]) -> tuple[float, str | None]:
@@ -299,6 +306,8 @@ def read_number(raw: str, labels: dict[str, str], missing: set[str]) -> tuple[fl
     if not raw or raw in missing:
         return math.nan, None
     candidates = [raw] + [code for code, text in labels.items() if text == raw]
+    if _THOUSANDS_OR_DECIMAL.fullmatch(raw):
+        return math.nan, AMBIGUOUS_COMMA
     for candidate in candidates:
         try:
             number = float(candidate.replace(",", "."))
