@@ -155,6 +155,13 @@ def _wave_order(tag: str) -> tuple[int, int, str]:
     return rank, int(digits[-1]) if digits else 0, tag
 
 
+def _named_pair(first: str, second: str) -> bool:
+    """Two wave tags named as an early and a late wave (`pre_`/`post_`,
+    `_baseline`/`_followup`): one item answered at both is enough to go on."""
+    ranks = {_wave_order(first)[0], _wave_order(second)[0]}
+    return ranks == {0, 2}
+
+
 def _tag_stems(header: list[str], kind: str) -> dict[str, set[str]]:
     """Wave tag candidate -> the stems it ends (suffix) or starts (prefix)."""
     found: dict[str, set[str]] = {}
@@ -176,7 +183,8 @@ def wave_columns(header: list[str]) -> tuple[str, list[str], list[str], set[str]
     follow-up, every wave tag in order, the stems answered at both) when
     column names pair up by wave, else None. The pair of tags sharing the most
     stems wins (at least two stems, so `age_band` and `income_band` alone are
-    no waves); other tags ending most of those stems, or
+    no waves, or one where the tags name an early and a late wave: `pre_tug`,
+    `post_tug`); other tags ending most of those stems, or
     some and shaped alike (`_t2`), are further waves."""
     best: tuple[int, int, str, list[str], set[str]] | None = None
     for kind in ("suffix", "prefix"):
@@ -185,7 +193,7 @@ def wave_columns(header: list[str]) -> tuple[str, list[str], list[str], set[str]
         for a, first in enumerate(tags):
             for second in tags[a + 1 :]:
                 shared = stems[first] & stems[second]
-                if len(shared) < 2:
+                if len(shared) < 2 and not (shared and _named_pair(first, second)):
                     continue
                 key = (len(shared), -len(first + second))
                 if best is None or key > best[:2]:

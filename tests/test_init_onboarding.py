@@ -35,6 +35,9 @@ def write_csv(path: Path, rows: list[list[str]]) -> Path:
         (["id", "walk.2", "walk.1", "mood.2", "mood.1", "age"], ("suffix", [".1", ".2"])),
         (["id", "age_band", "income_band", "sex"], None),
         (["id", "walk_t0", "walk_t1", "sex"], None),  # one stem: too little to go on
+        (["id", "pre_tug", "post_tug", "sex"], ("prefix", ["pre_", "post_"])),  # named waves
+        (["id", "tug_baseline", "tug_followup"], ("suffix", ["_baseline", "_followup"])),
+        (["id", "age_band", "income_band"], None),
     ],
 )
 def test_wave_tags_found_in_column_names(header, expected):
