@@ -326,5 +326,16 @@ def _fail(exc: Exception) -> None:
     raise typer.Exit(2)
 
 
+def _one_line_summaries() -> None:
+    """Each command's summary in `triangulate --help` is its docstring's first
+    paragraph on one line (rich keeps the docstring's line breaks there)."""
+    for command in app.registered_commands:
+        if command.short_help is None and command.callback and command.callback.__doc__:
+            first = command.callback.__doc__.strip().split("\n\n")[0]
+            command.short_help = " ".join(first.split())
+
+
+_one_line_summaries()
+
 if __name__ == "__main__":
     app()

@@ -15,6 +15,15 @@ def test_help_explains_commands():
     assert "run" in result.output and "validate" in result.output
 
 
+def test_command_summaries_are_one_line_each():
+    """The list of commands shows each docstring's first paragraph reflowed, not
+    cut where the docstring's lines end (found by readme8's walk)."""
+    result = runner.invoke(app, ["--help"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0
+    assert "every guess is marked `# check:`. Then fill in" in result.output
+    assert "so links from the Prefect UI's artifacts" in result.output
+
+
 def test_validate_help_shows_the_study_file_table():
     """Rich markup would take `[qda]` for a style tag and drop it."""
     result = runner.invoke(app, ["validate", "--help"], env={"COLUMNS": "200"})
