@@ -268,17 +268,13 @@ def _ordinary(word: str) -> bool:
 
 @functools.cache
 def english_words() -> frozenset[str]:
-    """English word forms and lemmas of spaCy's lookup lemma table (the table the
-    stance reader loads anyway): "Age", Aage read with one letter, is a word, so
-    it is not a spelling of Aage (it would replace "age" in every excerpt and fail
-    every page with an "Age" row). Empty without spacy-lookups-data."""
-    from flows.nlp.lexicons import lemma_table
+    """The lemmas of spaCy's English lookup lemma table, canonical: "Age", Aage
+    read with one letter, is a word, so it is not a spelling of Aage (it would
+    replace "age" in every excerpt and fail every page with an "Age" row). Empty
+    without spacy-lookups-data."""
+    from flows.nlp.lexicons import lemma_words
 
-    table = lemma_table("en")
-    if table is None:
-        return frozenset()
-    values = (v if isinstance(v, str) else v[0] for v in table.values())
-    return frozenset(canonical(v) for v in values)
+    return frozenset(canonical(v) for v in lemma_words("en"))
 
 
 def genitive(form: tuple[str, ...]) -> tuple[str, ...] | None:
