@@ -24,6 +24,7 @@ folders of earlier versions (`.<out>.staging`, `.cache`, `.review`,
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -44,6 +45,24 @@ class RunLockedError(TriangulateError):
 def private_dir(out_dir: Path) -> Path:
     """The private folder of an output folder (see the module docstring)."""
     return out_dir.parent / PRIVATE / out_dir.name
+
+
+def write_private(path: Path, data: bytes) -> None:
+    """Write `data` to `path` whole or not at all, readable by the owner only:
+    into a hidden `.<name>.partial` created exclusively with mode 0600 (its
+    folder 0700), then renamed over `path`."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    partial = path.with_name(f".{path.name}.partial")
+    with contextlib.suppress(FileNotFoundError):
+        partial.unlink()
+    try:
+        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(partial, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            partial.unlink()
 
 
 def lock_path(out_dir: Path) -> Path:

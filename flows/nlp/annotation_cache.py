@@ -6,14 +6,14 @@ decoded only for the run's excerpts, written owner-only through a rename.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import marshal
-import os
 from collections.abc import Sequence
 from operator import itemgetter
 from pathlib import Path
 from typing import NamedTuple
+
+from flows.runs import write_private
 
 #: Changes whenever the cache's layout or meaning changes (part of the salt).
 CACHE_FORMAT = "annotations-2"
@@ -231,17 +231,5 @@ def write_cache(
         for name in CACHE_COLUMNS:
             found = pick([*old[name], *added[name]])
             out[name] = list(found) if len(source) > 1 else [found]
-    data = marshal.dumps({"format": CACHE_FORMAT, "columns": out})
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    partial = path.with_name(f".{path.name}.partial")
-    with contextlib.suppress(FileNotFoundError):
-        partial.unlink()
-    try:
-        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(partial, path)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            partial.unlink()
+    write_private(path, marshal.dumps({"format": CACHE_FORMAT, "columns": out}))
     path.chmod(0o600)

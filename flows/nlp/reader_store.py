@@ -37,6 +37,7 @@ from pathlib import Path
 from flows.collector import collector_kept
 from flows.nlp import lexicons, reader
 from flows.nlp.reader import StanceReader
+from flows.runs import write_private
 
 #: the file's layout (part of the key)
 STORE_FORMAT = "readers-1"
@@ -76,22 +77,8 @@ def _load(path: Path, key: str) -> dict[str, bytes]:
 
 
 def _save(path: Path, key: str, readers: dict[str, bytes]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    partial = path.with_name(f".{path.name}.partial")
-    with contextlib.suppress(FileNotFoundError):
-        partial.unlink()
-    try:
-        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            pickle.dump(
-                {"key": key, "readers": dict(sorted(readers.items()))},
-                handle,
-                protocol=pickle.HIGHEST_PROTOCOL,
-            )
-        os.replace(partial, path)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            partial.unlink()
+    stored = {"key": key, "readers": dict(sorted(readers.items()))}
+    write_private(path, pickle.dumps(stored, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def fresh_reader(build: Callable[[str], StanceReader], language: str) -> StanceReader:
