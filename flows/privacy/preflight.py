@@ -19,9 +19,13 @@ message naming the file and row, never the name.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flows.errors import LeakError
 from flows.privacy.matching import NameSet
+
+if TYPE_CHECKING:
+    from flows.study.loading import LoadedStudy
 
 HINT = "it would name a person in Prefect's database and the logs before the leak audit runs"
 
@@ -86,13 +90,18 @@ def _roster_lines(path: Path) -> dict[str, int]:
 def roster_names(study_dir: Path) -> NameSet:
     """The names of the roster and the identifiers file alone (what a run knows
     before it ingests the rest): every row's, accepted or not."""
+    from flows.study import load_study
+
+    return _roster_names(load_study(study_dir))
+
+
+def _roster_names(loaded: LoadedStudy) -> NameSet:
+    """`roster_names` of a loaded study."""
     from flows.ingest.roster import read_roster
     from flows.privacy.audit import distinct_names
     from flows.readers.common import Rejects
     from flows.stage_ingest import read_identifiers
-    from flows.study import load_study
 
-    loaded = load_study(study_dir)
     study = loaded.definition
     rejects = Rejects()
     qda = loaded.input_spec("excerpts").format != "native"
@@ -132,10 +141,11 @@ def check_before_flow(study_dir, out_dir, rebuild_cases=None, nlp_model=None) ->
     case and person ids are checked at ingestion (`check_ingested`)."""
     from flows.study import load_study
 
+    loaded = load_study(Path(study_dir))
     check_run_parameters(
-        roster_names(Path(study_dir)),
+        _roster_names(loaded),
         {
-            "study id": load_study(study_dir).definition.study.id,
+            "study id": loaded.definition.study.id,
             "study folder": study_dir,
             "output folder": out_dir,
             "cases to rebuild": rebuild_cases,
