@@ -74,6 +74,7 @@ def run(
     server_ready = settings.start_temporary_server()  # boots while the pipeline is imported
     from flows.orchestration import pipeline
     from flows.privacy import preflight
+    from flows.privacy.sealed_errors import original
     from flows.study import load_study
 
     try:
@@ -105,7 +106,7 @@ def run(
         _fail(exc)
     except Exception as exc:  # a bug or an environment problem: say where to look
         console.print(
-            f"[bold red]The run failed[/] ({escape(preflight.error_detail(exc, study_dir))}). "
+            f"[bold red]The run failed[/] ({escape(preflight.error_detail(original(exc), study_dir))}). "
             "Nothing was published: "
             f"the previous dossiers in {out_dir} are unchanged, and the partial outputs are in "
             f"{private_dir(out_dir.resolve()) / 'staging'} (private; the next run deletes them). "

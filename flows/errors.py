@@ -35,3 +35,26 @@ class UnsafeInputError(InputFileError):
 
 class LeakError(TriangulateError):
     """The leak audit found personal data in the outputs; nothing was published."""
+
+
+class WithheldError(TriangulateError):
+    """A researcher's error whose problem text was withheld before Prefect could
+    log it (`flows.privacy.sealed_errors`): it may quote a name. The file and
+    element stay; `triangulate validate` prints the problem in the terminal."""
+
+    def __init__(self, path: str | None, where: str | None, why: str):
+        self.path, self.where, self.why = path, where, why
+        place = ": ".join(str(p) for p in (path, where) if p) or "an input"
+        super().__init__(
+            f"{place}: the problem's text is withheld from Prefect and the logs ({why}); "
+            "`triangulate validate` prints it in your terminal"
+        )
+
+
+class UnexpectedError(RuntimeError):
+    """An exception that is not a researcher's error (a bug, a full disk), sealed
+    before Prefect logs it: its type and where it was raised, never its message."""
+
+    def __init__(self, type_name: str, where: str):
+        self.type_name, self.where = type_name, where
+        super().__init__(f"{type_name} raised at {where} (its message is withheld)")

@@ -357,3 +357,70 @@ def test_cli_run_leak_is_a_clear_error(prefect_server, make_study, tmp_path, tin
     assert "error: roster.csv: row 2: person_id holds a roster name" in text
     assert "Nothing was written" in text and not out.exists()
     assert "henrik" not in text.lower()
+
+
+def _stored_texts(flow_run_id) -> list[str]:
+    """What Prefect's server keeps of a flow run: its log lines and the state
+    messages of the run and its task runs (the log worker drained first)."""
+    import inspect
+
+    from prefect import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, LogFilter, LogFilterFlowRunId
+    from prefect.logging.handlers import APILogWorker
+    from prefect.utilities.asyncutils import run_coro_as_sync
+
+    async def read() -> list[str]:
+        drained = APILogWorker.instance().drain()
+        if inspect.isawaitable(drained):
+            await drained
+        async with get_client() as client:
+            logs = await client.read_logs(
+                LogFilter(flow_run_id=LogFilterFlowRunId(any_=[flow_run_id]))
+            )
+            run = await client.read_flow_run(flow_run_id)
+            tasks = await client.read_task_runs(
+                flow_run_filter=FlowRunFilter(id={"any_": [flow_run_id]})
+            )
+        return [log.message for log in logs] + [
+            state.message or "" for state in [run.state, *(t.state for t in tasks)]
+        ]
+
+    return run_coro_as_sync(read())
+
+
+@pytest.mark.parametrize("failure", ["unexpected", "researchers"])
+def test_a_failed_tasks_message_reaches_prefect_without_a_name(
+    prefect_server, make_study, tmp_path, monkeypatch, failure
+):
+    """A task that fails on an error quoting a roster name: what Prefect's server
+    stores of the run (log lines, tracebacks, state messages) names the error's
+    type and where it was raised, never the name (flows/privacy/sealed_errors.py).
+    Before sealing, Prefect logged "Task run failed with exception:
+    ValueError("cell 'Karen Lund' ...")" with the traceback and kept it as the
+    task's and the flow's state message."""
+    from flows.errors import InputFileError, UnexpectedError, WithheldError
+    from flows.orchestration import pipeline
+
+    def crash(*args, **kwargs):
+        if failure == "unexpected":
+            raise ValueError("cell 'Karen Lund' is odd")
+        raise InputFileError("survey.csv", "duplicate column 'henrik_rating'", where="header")
+
+    monkeypatch.setattr(stages, "annotate", crash)  # a task without retries
+    rows = [["E1", "I1", "A", "Intervention/Walking/Present", "", "1", "AK", "We walk."]]
+    state = pipeline.triangulate_study(
+        study_dir=make_study(rows), out_dir=tmp_path / "out", force=True, return_state=True
+    )
+    assert state.is_failed()
+    with pytest.raises(UnexpectedError if failure == "unexpected" else WithheldError):
+        state.result()
+    stored = _stored_texts(state.state_details.flow_run_id)
+    joined = "\n".join(stored)
+    said = {
+        "unexpected": "ValueError raised at tests/test_flow.py",
+        "researchers": "survey.csv: header: the problem's text is withheld",
+    }
+    assert said[failure] in joined and "Task run failed with exception" in joined
+    screen = NameScreen(stages.ingest(make_study(rows)).name_set())
+    assert not [text for text in stored if screen.holds_name(text)], joined
+    assert "henrik" not in joined.lower() and "karen" not in joined.lower()

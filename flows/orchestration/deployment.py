@@ -10,16 +10,15 @@ A run that fails ends in a Failed state whose message is one sentence: what
 went wrong and what to do (`failure_message`), as the command line says it.
 """
 
-import traceback
-
 from prefect import get_run_logger, tags
 from prefect.states import Failed, State
 from pydantic import BaseModel, ConfigDict, Field
 
-from flows.errors import LeakError, TriangulateError
+from flows.errors import LeakError, TriangulateError, UnexpectedError
 from flows.orchestration import settings
 from flows.orchestration.pipeline import flow, triangulate_study
 from flows.privacy.preflight import check_before_flow
+from flows.privacy.sealed_errors import names_known, seal
 
 
 class RunRequest(BaseModel):
@@ -56,9 +55,10 @@ class RunRequest(BaseModel):
 def failure_message(exc: Exception, study_dir: str) -> str:
     """One sentence for the failed run's state: what went wrong, and what to do.
 
-    A `TriangulateError` names the file and element at fault (never a person);
-    any other exception is a bug or an environment problem, so the sentence
-    points at the run's logs instead of repeating a message that may hold text."""
+    `exc` is sealed (`flows.privacy.sealed_errors.seal`): a `TriangulateError`
+    names the file and element at fault (never a person; its problem withheld
+    when it may quote one); any other exception is a bug or an environment
+    problem, named by its type and where it was raised, never its message."""
     if isinstance(exc, LeakError):
         return (
             f"Nothing was published: {exc} Add the missing names or aliases to the roster "
@@ -70,17 +70,11 @@ def failure_message(exc: Exception, study_dir: str) -> str:
             f"Nothing was published: {detail}. Correct this in {study_dir} "
             "(`triangulate validate` checks it) and start the run again."
         )
+    kind = exc.type_name if isinstance(exc, UnexpectedError) else type(exc).__name__
     return (
-        f"Nothing was published: the run stopped on an unexpected {type(exc).__name__}; "
+        f"Nothing was published: the run stopped on an unexpected {kind}; "
         "where it stopped is in this run's logs below (report it with them)."
     )
-
-
-def log_where(exc: Exception) -> None:
-    """Log where an unexpected exception stopped the run: its type and the code
-    frames only, never its message (which may quote an input cell)."""
-    frames = "".join(traceback.format_tb(exc.__traceback__))
-    get_run_logger().error("%s raised at:\n%s", type(exc).__name__, frames)
 
 
 @flow(name="triangulate (from the UI)")
@@ -88,6 +82,7 @@ def triangulate_request(request: RunRequest) -> dict | State:
     """The deployment's entry point: resolve the request, then run the study flow."""
     from flows.study import load_study
 
+    names = None  # the roster's names, once read: a failure's message is screened for them
     try:
         study_dir = (settings.PROJECT_ROOT / request.study_dir).resolve()
         study = load_study(study_dir)
@@ -97,9 +92,10 @@ def triangulate_request(request: RunRequest) -> dict | State:
             else settings.PROJECT_ROOT / "out" / study.definition.study.id
         )
         study_id = study.definition.study.id
-        check_before_flow(study_dir, out_dir, request.cases or None)
+        names = check_before_flow(study_dir, out_dir, request.cases or None)
         named = triangulate_study.with_options(flow_run_name=f"triangulate {study_id}")
-        with tags("triangulate", f"study:{study_id}"):  # as `triangulate run` names and tags it
+        # as `triangulate run` names and tags it; a failure's message is screened for names
+        with tags("triangulate", f"study:{study_id}"), names_known(names):
             return named(
                 study_dir=study_dir,
                 out_dir=out_dir,
@@ -108,9 +104,10 @@ def triangulate_request(request: RunRequest) -> dict | State:
                 pdf=request.pdf,
             )
     except Exception as exc:  # the state message says what to do; the logs say where
-        if not isinstance(exc, TriangulateError):
-            log_where(exc)
-        return Failed(message=failure_message(exc, request.study_dir))
+        sealed = seal(exc, names)
+        if not isinstance(sealed, TriangulateError):
+            get_run_logger().error("%s", sealed)  # its type and project frames, no message
+        return Failed(message=failure_message(sealed, request.study_dir))
 
 
 def serve_deployment() -> None:

@@ -44,6 +44,7 @@ from flows.codes import expected_rejects  # noqa: E402
 from flows.errors import TriangulateError  # noqa: E402
 from flows.orchestration import artifacts  # noqa: E402
 from flows.privacy.matching import NameSet  # noqa: E402
+from flows.privacy.sealed_errors import known_names, names_known, sealed, sealing  # noqa: E402
 from flows.render import dossiers  # noqa: E402
 from flows.runs import RunLock  # noqa: E402
 
@@ -74,6 +75,12 @@ FILE_TASK = {
 PURE_TASK = {"cache_policy": NO_CACHE, "persist_result": False}
 
 
+def stage_task(**options) -> Callable[[Callable[..., T]], Callable[..., T]]:
+    """A Prefect task whose exceptions reach Prefect's logs only sealed: never
+    a message that may quote an input (`flows.privacy.sealed_errors`)."""
+    return lambda function: task(**options)(sealed(function))
+
+
 @dataclass(frozen=True)
 class RenderChunk:
     """A chunk of dossiers for one task; `label` names it in the UI ("P01 to P40")."""
@@ -95,7 +102,7 @@ def input_role(ingested: stages.Ingested, file_name: str) -> str:
     return (roles[-1] if roles else "input") + part
 
 
-@task(name="ingest coded excerpts and surveys", **FILE_TASK)
+@stage_task(name="ingest coded excerpts and surveys", **FILE_TASK)
 def ingest_task(study_dir: Path) -> stages.Ingested:
     ingested = stages.ingest(study_dir)
     settings.protect_database()
@@ -113,7 +120,7 @@ def ingest_task(study_dir: Path) -> stages.Ingested:
     return ingested
 
 
-@task(name="pseudonymise and suggest stances", **PURE_TASK)
+@stage_task(name="pseudonymise and suggest stances", **PURE_TASK)
 def annotate_task(ingested: stages.Ingested, nlp_model: str | None, out_dir: Path):
     stages.check_unknown_names(ingested, out_dir)
     excerpts, stats = stages.annotate(
@@ -128,7 +135,7 @@ def annotate_task(ingested: stages.Ingested, nlp_model: str | None, out_dir: Pat
     return excerpts, stats
 
 
-@task(name="survey deltas, stances and convergence (DuckDB SQL)", **FILE_TASK)
+@stage_task(name="survey deltas, stances and convergence (DuckDB SQL)", **FILE_TASK)
 def warehouse_task(
     ingested: stages.Ingested,
     excerpts,
@@ -149,7 +156,7 @@ def warehouse_task(
     return update
 
 
-@task(name="stance review sheet and words to check", **FILE_TASK)
+@stage_task(name="stance review sheet and words to check", **FILE_TASK)
 def review_task(
     db_path: Path,
     ingested: stages.Ingested,
@@ -178,7 +185,7 @@ def _current_pool() -> Executor | None:
     return _render_pool.get()
 
 
-@task(name="render dossiers", task_run_name="render dossiers {chunk.label}", **FILE_TASK)
+@stage_task(name="render dossiers", task_run_name="render dossiers {chunk.label}", **FILE_TASK)
 def render_chunk_task(
     chunk: RenderChunk, db_path: str, study, prov: dict, names: NameSet
 ) -> list[dict]:
@@ -189,14 +196,14 @@ def render_chunk_task(
     return pool.submit(dossiers.render_chunk, db_path, study, chunk.jobs, prov, names).result()
 
 
-@task(name="export tables", **FILE_TASK)
+@stage_task(name="export tables", **FILE_TASK)
 def export_task(
     db_path: Path, ingested: stages.Ingested, out_dir: Path, cache_dir: Path, keys: dict
 ) -> list[str]:
     return stages.export_tables(db_path, ingested, out_dir, cache_dir, keys)
 
 
-@task(name="render cross-case index", **FILE_TASK)
+@stage_task(name="render cross-case index", **FILE_TASK)
 def index_task(
     db_path: Path,
     ingested: stages.Ingested,
@@ -208,14 +215,14 @@ def index_task(
     return stages.render_index_page(db_path, ingested, out_dir, prov, exports, cache_dir)
 
 
-@task(name="print PDFs (headless Chromium)", **FILE_TASK)
+@stage_task(name="print PDFs (headless Chromium)", **FILE_TASK)
 def pdf_task(staging: Path) -> int:
     written = stages.make_pdfs(staging)
     get_run_logger().info("%d PDFs printed", len(written))
     return len(written)
 
 
-@task(name="audit outputs for personal data", **PURE_TASK)
+@stage_task(name="audit outputs for personal data", **PURE_TASK)
 def audit_task(
     staging: Path,
     ingested: stages.Ingested,
@@ -249,12 +256,18 @@ def triangulate_study(
     `pdf` also prints every page to PDF; `nlp_model` names an installed trained
     spaCy pipeline whose entities are redacted too. Files are owner-only.
     """
+    from flows.privacy import preflight
     from flows.study import load_study
 
-    permissions = load_study(study_dir).definition.privacy.output_permissions
+    with sealing():
+        loaded = load_study(study_dir)
+        names = known_names()
+        names = preflight.names_of(loaded) if names is None else names
     out_dir = Path(out_dir).resolve()
     with (
-        stages.private_files(permissions),
+        names_known(names),
+        sealing(),  # a failure's message reaches Prefect only without a name
+        stages.private_files(loaded.definition.privacy.output_permissions),
         RunLock(out_dir) as run_id,
         _collect_logs() as log_lines,
     ):
@@ -488,11 +501,11 @@ def run_study(
     from flows.study import load_study
 
     study_id = load_study(study_dir).definition.study.id
-    preflight.check_before_flow(study_dir, out_dir, rebuild_cases, nlp_model)
+    names = preflight.check_before_flow(study_dir, out_dir, rebuild_cases, nlp_model)
     flow_with_runner = triangulate_study.with_options(
         task_runner=task_runner(runner, dask_address), flow_run_name=f"triangulate {study_id}"
     )
-    with tags("triangulate", f"study:{study_id}"):
+    with tags("triangulate", f"study:{study_id}"), names_known(names):
         return flow_with_runner(
             study_dir=study_dir,
             out_dir=out_dir,

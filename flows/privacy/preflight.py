@@ -92,10 +92,10 @@ def roster_names(study_dir: Path) -> NameSet:
     before it ingests the rest): every row's, accepted or not."""
     from flows.study import load_study
 
-    return _roster_names(load_study(study_dir))
+    return names_of(load_study(study_dir))
 
 
-def _roster_names(loaded: LoadedStudy) -> NameSet:
+def names_of(loaded: LoadedStudy) -> NameSet:
     """`roster_names` of a loaded study."""
     from flows.ingest.roster import read_roster
     from flows.privacy.audit import distinct_names
@@ -135,15 +135,17 @@ def check_run_parameters(names: NameSet, parameters: dict[str, object]) -> None:
         )
 
 
-def check_before_flow(study_dir, out_dir, rebuild_cases=None, nlp_model=None) -> None:
+def check_before_flow(study_dir, out_dir, rebuild_cases=None, nlp_model=None) -> NameSet:
     """What Prefect stores before the leak audit can look: the flow run's name and
     tags (the study id) and its parameters. Stops on a roster name in any; the
-    case and person ids are checked at ingestion (`check_ingested`)."""
+    case and person ids are checked at ingestion (`check_ingested`). Returns the
+    roster's names (for `sealed_errors.names_known`)."""
     from flows.study import load_study
 
     loaded = load_study(Path(study_dir))
+    names = names_of(loaded)
     check_run_parameters(
-        _roster_names(loaded),
+        names,
         {
             "study id": loaded.definition.study.id,
             "study folder": study_dir,
@@ -152,6 +154,7 @@ def check_before_flow(study_dir, out_dir, rebuild_cases=None, nlp_model=None) ->
             "model": nlp_model,
         },
     )
+    return names
 
 
 def error_detail(error: Exception, study_dir: Path) -> str:

@@ -1,0 +1,116 @@
+"""Errors sealed before Prefect can log them (flows/privacy/sealed_errors.py):
+pure logic, no Prefect. The flow test is in tests/test_flow.py."""
+
+from __future__ import annotations
+
+import traceback
+
+import pytest
+
+from flows.errors import InputFileError, StudyFileError, UnexpectedError, WithheldError
+from flows.privacy.audit import distinct_names
+from flows.privacy.matching import NameSet
+from flows.privacy.sealed_errors import names_known, original, seal, sealed, where_raised
+
+NAMES = NameSet(distinct_names([("B", "peer", ["Karen Lund"]), ("A", "peer", ["Henrik Sørensen"])]))
+
+
+def _raised(error: Exception) -> Exception:
+    try:
+        raise error
+    except Exception as caught:
+        return caught
+
+
+def _formatted(exc: BaseException) -> str:
+    return "".join(traceback.format_exception(exc))
+
+
+def test_an_unexpected_error_keeps_its_type_and_place_not_its_message():
+    sealed_error = seal(_raised(KeyError("Karen Lund")))
+    assert isinstance(sealed_error, UnexpectedError)
+    assert "Karen" not in str(sealed_error)
+    assert str(sealed_error).startswith("KeyError raised at tests/test_sealed_errors.py:")
+    assert "in _raised" in str(sealed_error) and "message is withheld" in str(sealed_error)
+    assert isinstance(original(sealed_error), KeyError)
+
+
+def test_a_researchers_error_without_a_name_passes_as_it_is():
+    error = InputFileError("survey.csv", "duplicate column 'q3'", where="header")
+    assert seal(error, NAMES) is error
+    with names_known(NAMES):
+        assert seal(error) is error
+    assert original(error) is error
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        InputFileError("survey.csv", "duplicate column 'karen_rating'", where="header"),
+        InputFileError("excerpts.csv", "speaker 'HENRIK' is not a role", where="row 7"),
+        StudyFileError("study.toml", "qda.role.values", "'Henrik Sorensen' maps to nothing"),
+    ],
+)
+def test_a_researchers_error_naming_a_person_keeps_file_and_place_only(error):
+    with names_known(NAMES):
+        sealed_error = seal(error)
+    assert isinstance(sealed_error, WithheldError) and original(sealed_error) is error
+    text = str(sealed_error).lower()
+    assert "karen" not in text and "henrik" not in text
+    assert text.startswith(f"{error.path}: ".lower())
+    assert "withheld" in text and "triangulate validate" in text
+    assert getattr(error, "where", None) in (None, sealed_error.where)
+
+
+def test_without_the_rosters_names_every_problem_text_is_withheld():
+    """In doubt (a thread where the roster is not known), withheld."""
+    error = InputFileError("survey.csv", "duplicate column 'q3'", where="header")
+    sealed_error = seal(error)
+    assert isinstance(sealed_error, WithheldError)
+    assert str(sealed_error).startswith("survey.csv: header: the problem's text is withheld")
+    assert "names could not be checked" in str(sealed_error)
+
+
+def test_sealing_is_idempotent():
+    once = seal(_raised(ValueError("Karen")))
+    assert seal(once) is once
+    withheld = seal(InputFileError("a.csv", "Karen"))
+    assert seal(withheld, NAMES) is withheld
+
+
+def test_a_sealed_function_raises_without_the_chain_that_quotes_the_input():
+    """What Prefect logs is the traceback: neither the message nor an exception
+    it chained (`during handling of ...`) may quote the input."""
+
+    @sealed
+    def read_cell():
+        try:
+            {}["Karen Lund"]
+        except KeyError:
+            raise InputFileError("excerpts.csv", "no such speaker", where="row 2")  # noqa: B904
+
+    @sealed
+    def crash():
+        raise ValueError("cell 'Henrik Sørensen' is odd")
+
+    with names_known(NAMES), pytest.raises(InputFileError) as passed:
+        read_cell()
+    assert "Karen" not in _formatted(passed.value)  # the KeyError's context is cut
+    assert str(passed.value) == "excerpts.csv: row 2: no such speaker"
+    with pytest.raises(UnexpectedError) as raised:
+        crash()
+    formatted = _formatted(raised.value)
+    assert "Henrik" not in formatted and "ValueError raised at" in formatted
+    assert "in crash" in formatted
+
+
+def test_where_raised_names_project_frames_only():
+    import json
+
+    try:
+        json.loads("{")
+    except ValueError as exc:
+        where = where_raised(exc)
+    assert where.startswith("tests/test_sealed_errors.py:")  # not json's own frames
+    assert "json/" not in where
+    assert where_raised(ValueError("never raised")) == "outside the project's code"
