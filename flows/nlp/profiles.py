@@ -8,7 +8,9 @@
 - `own_states`: states of an own theme no direction word says (a comparative of its
   word: "lonelier", "gladere") and stable absence ("I've never been in A&E");
 - `as_scheme`: the parse as the trained model sees it for an own theme where lower
-  is better: its object words in the class of things of which less is better.
+  is better: its object words in the class of things of which less is better;
+- `agreement_threshold`: where the model answers an own theme's outcome when it
+  agrees with the rules' comparison of states.
 """
 
 from __future__ import annotations
@@ -324,3 +326,28 @@ def _comparatives(
             )
         )
     return out
+
+
+#: an own theme's outcome: the model's label is taken from this probability on where
+#: it is the rules' verdict (decision 0225)
+OWN_AGREEMENT = 0.5
+#: the rules' outcome verdicts that come from comparing states (not `not_stated`,
+#: which says nothing was found, nor `unclear`)
+COMPARED = frozenset({"improved", "worsened", "no_change"})
+
+
+def agreement_threshold(profile: Profile, component: str, rule_label: str) -> float | None:
+    """The probability from which the model's label is taken when it is the rules'
+    verdict, for an own theme's outcome the rules read by comparing states; None
+    (the family's threshold) for anything else.
+
+    The model learnt its words on the scheme's themes: an own theme's words
+    ("falls", "indlagt", "GGT") are unknown to it or mean something else there, so
+    its probability is spread over labels even where the states are plain ("three
+    falls over the winter and none since"). Where the rules' comparison of the
+    states and the model's most likely label agree, the reading is taken at an
+    even chance or better; where they disagree, or the rules found nothing to
+    compare, the family's threshold holds."""
+    if profile.own and component == "outcome" and rule_label in COMPARED:
+        return OWN_AGREEMENT
+    return None
