@@ -48,6 +48,7 @@ from flows.nlp.numbers import number_change
 from flows.nlp.profiles import (  # noqa: F401
     agreement_threshold,
     as_scheme,
+    own_objects,
     own_states,
     own_words,
     profile_for,
@@ -293,9 +294,9 @@ class StanceReader:
         if component == "outcome":
             others = self._others(profile)
             topical = topical_clauses(parsed, profile, others)
-            objects = lower_objects(parsed, profile, others)
+            objects = lower_objects(parsed, profile, others) + own_objects(parsed, profile)
             states = own_states(
-                parsed, profile, outcome_states(parsed, profile, topical, objects), topical
+                parsed, profile, outcome_states(parsed, profile, topical, objects), topical, objects
             )
             then_now = then_and_now(parsed, profile, topical, objects)
             counted = number_change(parsed, profile, self.language, objects)
@@ -393,3 +394,4 @@ class StanceReader:
                 parsed = parses[id(doc)]  # its forms: no matcher run again
                 named[id(doc)] = self.example_labels(parsed.lower, parsed.lemma)
             yield suggestion, self.find_examples(doc, theme_id, named.get(id(doc)))
+
