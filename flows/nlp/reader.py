@@ -394,4 +394,3 @@ class StanceReader:
                 parsed = parses[id(doc)]  # its forms: no matcher run again
                 named[id(doc)] = self.example_labels(parsed.lower, parsed.lemma)
             yield suggestion, self.find_examples(doc, theme_id, named.get(id(doc)))
-
