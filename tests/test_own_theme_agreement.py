@@ -9,8 +9,9 @@ import math
 
 import pytest
 
+from flows.nlp.decide import Verdict
 from flows.nlp.model import FamilyModel, StanceModel
-from flows.nlp.profiles import OWN_AGREEMENT, agreement_threshold
+from flows.nlp.profiles import OWN_AGREEMENT, RULES_STAND, agreement_threshold
 from flows.nlp.reader import StanceReader, profile_for
 
 LABELS = ("improved", "no_change", "worsened", "not_stated")
@@ -63,8 +64,25 @@ def test_a_confident_model_is_answered_for_any_theme():
 def test_agreement_only_for_an_own_outcome_read_by_comparing_states():
     own = profile_for("puffed", "en", "outcome", {"b": ["puffed"]}, None, "lower")
     scheme = profile_for("physical_activity", "en", "outcome")
-    assert agreement_threshold(own, "outcome", "improved") == OWN_AGREEMENT
-    assert agreement_threshold(own, "outcome", "no_change") == OWN_AGREEMENT
-    assert agreement_threshold(own, "outcome", "not_stated") is None
-    assert agreement_threshold(own, "context", "barrier") is None
-    assert agreement_threshold(scheme, "outcome", "improved") is None
+
+    def threshold(profile, component, label, reason="latest"):
+        return agreement_threshold(profile, component, Verdict(label, 0.6, (), reason))
+
+    assert threshold(own, "outcome", "improved") == OWN_AGREEMENT
+    assert threshold(own, "outcome", "no_change") == OWN_AGREEMENT
+    assert threshold(own, "outcome", "worsened", "numbers") == RULES_STAND
+    assert threshold(own, "outcome", "not_stated", "plan") is None
+    assert threshold(own, "context", "barrier", "one_side") is None
+    assert threshold(scheme, "outcome", "improved") is None
+    assert threshold(scheme, "outcome", "improved", "numbers") is None
+
+
+def test_an_own_themes_counts_compared_across_time_are_the_answer():
+    """ "Three times in the year before, once since": the rules' numbers verdict,
+    though the model says otherwise (here: worsened at 0.95)."""
+    examples = {"casualty": {"a_and_e": ["casualty", "a&e"]}}
+    profile = profile_for("casualty", "en", "outcome", examples["casualty"], None, "lower")
+    reader = StanceReader("en", {"casualty": profile}, examples, model=_model("worsened", 0.95))
+    text = "I was in casualty three times in the year before, and once since."
+    reading = reader.read(text, "casualty")
+    assert (reading.rule_label, reading.label) == ("improved", "improved")

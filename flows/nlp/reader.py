@@ -46,6 +46,7 @@ from flows.nlp.model import FamilyModel, StanceModel, family_of, load_model
 from flows.nlp.negation import negation_positions
 from flows.nlp.numbers import number_change
 from flows.nlp.profiles import (  # noqa: F401
+    RULES_STAND,
     agreement_threshold,
     as_scheme,
     own_objects,
@@ -236,7 +237,7 @@ class StanceReader:
                 parsed = parses[id(doc)] = self.parse(doc)
             verdict, feats = self._rules(parsed, profile, component)
             ruled.append((component, verdict, feats))
-            agreeing.append(agreement_threshold(profile, component, verdict.label))
+            agreeing.append(agreement_threshold(profile, component, verdict))
         answers: list[tuple[str, float, tuple[str, ...]]] = [
             (v.label, v.confidence, v.cues) for _, v, _ in ruled
         ]
@@ -249,6 +250,8 @@ class StanceReader:
                 family = self.model.families[name]
                 probs, known = family.score_batch([ruled[n][2] for n in index])
                 for n, row, found in zip(index, probs.tolist(), known, strict=True):
+                    if agreeing[n] == RULES_STAND:
+                        continue  # the rules' verdict is the answer
                     answers[n] = self._decide(
                         family, ruled[n][0], row, ruled[n][1], found, agreeing[n]
                     )
