@@ -61,3 +61,16 @@ def test_validate_prints_the_hints_and_stays_valid():
     assert result.exit_code == 0, result.output
     output = " ".join(result.output.split())
     assert "hint: own theme 'drinking'" in output and "valid" in output
+
+
+def test_hints_read_with_the_pipeline_of_the_moment():
+    """The shared pipeline may be replaced between runs (`reader_store`); the hints
+    read with the one there is then, not one kept from before."""
+    from flows.nlp import lexicons, reader
+
+    excerpts = [("falls", "en", f"She went down on the {w}.") for w in ("ice", "stairs", "path")]
+    assert len(own_theme_hints([FALLS], excerpts)) == 1
+    lexicons.shared_pipeline.cache_clear()  # as `reader_store.fresh_reader` does
+    reader._matcher.cache_clear()
+    unseen = [(t, lang, text.replace("the", "the qzxv")) for t, lang, text in excerpts]
+    assert len(own_theme_hints([FALLS], unseen)) == 1

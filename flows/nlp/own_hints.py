@@ -15,10 +15,9 @@ theme, the language and the counts.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import lru_cache
 from typing import NamedTuple
 
-from flows.nlp.lexicons import WordMatcher, load_behaviours, load_words, shared_pipeline
+from flows.nlp.lexicons import Forms, load_behaviours, shared_pipeline
 from flows.nlp.profiles import profile_for
 
 LANGUAGES = {"en": "English", "da": "Danish"}
@@ -34,11 +33,6 @@ class Hint(NamedTuple):
     text: str
 
 
-@lru_cache(maxsize=4)
-def _matcher(language: str) -> WordMatcher:
-    return WordMatcher(shared_pipeline(language), load_words(language))
-
-
 def names_words(lower: list[str], lemma: list[str], words: frozenset[str]) -> bool:
     """Whether a text (its forms and lookup lemmas) holds one of the words: a form, a
     lemma or two neighbouring forms."""
@@ -48,11 +42,13 @@ def names_words(lower: list[str], lemma: list[str], words: frozenset[str]) -> bo
 
 
 def unnamed(language: str, texts: Iterable[str], words: frozenset[str]) -> int:
-    """How many of the texts name none of the words."""
-    matcher = _matcher(language)
+    """How many of the texts name none of the words (the pipeline asked for here:
+    the shared one may be replaced between runs, `reader_store`)."""
+    nlp = shared_pipeline(language)
+    forms = Forms(nlp)
     count = 0
-    for doc in shared_pipeline(language).pipe(texts):
-        lower, lemma = matcher.forms(doc)
+    for doc in nlp.pipe(texts):
+        lower, lemma = forms(doc)
         count += not names_words(lower, lemma, words)
     return count
 
