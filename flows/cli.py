@@ -154,6 +154,7 @@ def validate(
     a withdrawn informant's rows); 1 otherwise."""
     from flows.codes import expected_rejects
     from flows.errors import TriangulateError
+    from flows.nlp.own_hints import own_theme_hints
     from flows.stages import ingest
 
     try:
@@ -177,6 +178,13 @@ def validate(
         console.print("[yellow]codes mapped to no theme[/] (codings):")
         for code, count in data.unmapped_codes.items():
             console.print(f"  {escape(code)} ({count})")
+    for hint in own_theme_hints(
+        ingested.study.definition.themes,
+        zip(
+            data.excerpts["theme_id"], data.excerpts["language"], data.excerpts["text"], strict=True
+        ),
+    ):
+        console.print(f"[cyan]hint[/]: {escape(hint.text)}")
     rejects = data.rejects
     target = rejects_file or study_dir / "validate-rejects.csv"
     if len(rejects):

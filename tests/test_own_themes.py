@@ -26,7 +26,7 @@ EXAMPLES = {
             "company": ["friends", "group", "club"],
         },
         "mood": {"mood": ["mood", "low", "flat", "happier", "calmer"]},
-        "emergency": {"a_and_e": ["a&e", "casualty", "ambulance"]},
+        "emergency": {"a_and_e": ["a&e", "casualty", "ambulance", "been in"]},
     },
     "da": {
         "breathlessness": {"åndenød": ["åndenød", "forpustet", "vejrtrækning"]},
@@ -166,6 +166,28 @@ CASES = [
     ("en", "emergency", "I've never been in A&E for the drink, touch wood.", "no_change"),
     ("da", "emergency", "Jeg har aldrig været på skadestuen.", "no_change"),
     ("en", "emergency", "I never go to casualty now.", "improved"),
+    # a cue of several words is an object too ("been in")
+    ("en", "emergency", "I've not been in at all this winter.", "improved"),
+    # none then, a count now (decision 0226)
+    (
+        "en",
+        "emergency",
+        "I'd never been in casualty in my life, and I've been in twice since January.",
+        "worsened",
+    ),
+    (
+        "da",
+        "emergency",
+        "Jeg havde aldrig været på skadestuen, og nu har jeg været der to gange siden jul.",
+        "worsened",
+    ),
+    # no count of the object: stable absence still
+    (
+        "en",
+        "emergency",
+        "I've never been in A&E, and the ambulance crew at the day centre were lovely.",
+        "no_change",
+    ),
 ]
 
 

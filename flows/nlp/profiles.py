@@ -8,7 +8,9 @@
 - `own_states`: states of an own theme no direction word says (a comparative of its
   word: "lonelier", "gladere") and stable absence ("I've never been in A&E");
 - `as_scheme`: the parse as the trained model sees it for an own theme where lower
-  is better: its object words in the class of things of which less is better.
+  is better: its object words in the class of things of which less is better;
+- `agreement_threshold`: where the model answers an own theme's outcome when it
+  agrees with the rules' comparison of states.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from functools import lru_cache
 
 from flows.nlp.anchors import Clause
 from flows.nlp.lexicons import load_behaviours, load_words, shared_pipeline
-from flows.nlp.numbers import UNITS
+from flows.nlp.numbers import NUMBER_WORDS, UNITS
 from flows.nlp.states import Parsed, Profile, State, _planned
 
 
@@ -224,18 +226,89 @@ def as_scheme(parsed: Parsed, profile: Profile, objects: list[tuple[int, int]]) 
 
 
 def own_states(
-    parsed: Parsed, profile: Profile, states: list[State], topical: list[bool]
+    parsed: Parsed,
+    profile: Profile,
+    states: list[State],
+    topical: list[bool],
+    objects: list[tuple[int, int]] | None = None,
 ) -> list[State]:
     """An own theme's states (`states.outcome_states`) with what no direction word
-    says: a comparative of its words (`_comparatives`) and stable absence (a thing of
-    which less is better under "never", `_stable`). A scheme theme's states as they
-    are."""
+    says: a comparative of its words (`_comparatives`), stable absence (a thing of
+    which less is better under "never", `_stable`) and none then against some now
+    (`_none_then`; `objects`: the excerpt's things of which less is better). A scheme
+    theme's states as they are."""
     if not profile.own:
         return states
     out = [_stable(parsed, s) for s in states]
     for n, clause in enumerate(parsed.clauses):
         out += [_planned(parsed, s) for s in _comparatives(parsed, profile, clause, n, topical[n])]
+    out += [_planned(parsed, s) for s in _none_then(parsed, states, out, topical, objects or [])]
     out.sort(key=lambda s: s.clause)
+    return out
+
+
+def own_objects(parsed: Parsed, profile: Profile) -> list[tuple[int, int]]:
+    """The spans of an own theme's cues of several words where lower is better ("been
+    in", "in bed", "on the floor", "ligger ned"): a cue of one word is found by
+    `states.lower_objects`, a cue of several only here."""
+    if not profile.own or profile.better != "lower":
+        return []
+    phrases = [p.split(" ") for p in profile.lower if " " in p]
+    lower = parsed.lower
+    return [
+        (i, i + len(words))
+        for words in phrases
+        for i in range(len(lower) - len(words) + 1)
+        if lower[i : i + len(words)] == words
+    ]
+
+
+def _none_then(
+    parsed: Parsed,
+    states: list[State],
+    read: list[State],
+    topical: list[bool],
+    objects: list[tuple[int, int]],
+) -> list[State]:
+    """None then, some now: where an excerpt says there was none of an own theme's
+    object at the baseline or ever ("I'd never been in hospital in my life", "before
+    that I hadn't been in"), a clause neither negated nor anchored at the baseline
+    that counts the object (a number or a frequency word) and says nothing else of
+    it is the object now: -1 ("... and I've been in twice since January"); so is a
+    clause of the same sentence, after it, that counts and names nothing ("og nu har
+    jeg været der to gange"). `states`: as read, before `_stable`; `read`: every
+    state so far."""
+    nothing = {
+        s.clause
+        for s in states
+        if s.label == "object"
+        and s.negated
+        and (s.anchor == "baseline" or (s.anchor != "latest" and _stable(parsed, s) != s))
+    }
+    if not nothing:
+        return []
+    said = {s.clause for s in read}
+    numbers = parsed.clause_numbers()
+    named: dict[int, list[tuple[int, int]]] = {}
+    for span in sorted(objects):
+        named.setdefault(numbers[span[0]], []).append(span)
+    after = {
+        n
+        for n, clause in enumerate(parsed.clauses)
+        if n not in named
+        and any(m < n and parsed.clauses[m].sentence == clause.sentence for m in nothing)
+    }
+    out = []
+    for n, clause in enumerate(parsed.clauses):
+        if n in nothing or n in said or not topical[n] or not (n in named or n in after):
+            continue
+        if clause.anchor not in (None, "latest") or not counted(parsed, clause):
+            continue  # "the ambulance crew were lovely": no count of the object
+        spans = named.get(n) or [(clause.start, clause.end)]
+        if any(parsed.is_negated(span, clause) for span in spans):
+            continue
+        cue = parsed.words(spans[0]) if n in named else "counted"
+        out.append(State(n, clause.anchor, -1, "object", cue, False, True, True, clause.contrast))
     return out
 
 
@@ -324,3 +397,46 @@ def _comparatives(
             )
         )
     return out
+
+
+#: an own theme's outcome: the model's label is taken from this probability on where
+#: it is the rules' verdict (decision 0225)
+OWN_AGREEMENT = 0.5
+#: the rules' outcome verdicts that come from comparing states (not `not_stated`,
+#: which says nothing was found, nor `unclear`)
+COMPARED = frozenset({"improved", "worsened", "no_change"})
+#: `agreement_threshold` where the rules' verdict is the answer, whatever the model says
+RULES_STAND = -1.0
+
+
+def agreement_threshold(profile: Profile, component: str, verdict) -> float | None:
+    """For an own theme's outcome: `RULES_STAND` where the rules compared numbers of
+    the theme across time (verdict reason `numbers`), else the probability from
+    which the model's label is taken when it is the rules' verdict from compared
+    states; None (the family's threshold) for anything else.
+
+    The model learnt its words on the scheme's themes: an own theme's words
+    ("falls", "indlagt", "GGT") are unknown to it or mean something else there, so
+    its probability is spread over labels even where the states are plain. Where the
+    rules' comparison of the states and the model's most likely label agree, the
+    reading is taken at an even chance or better. Counts of the theme's own object
+    compared across time ("three admissions before, one since") are the reading that
+    owes least to the words of a field: there the rules' verdict is the answer (on
+    the development studies right 18 times of 19, the model 14)."""
+    if not profile.own or component != "outcome":
+        return None
+    if verdict.reason == "numbers":
+        return RULES_STAND
+    if verdict.label in COMPARED:
+        return OWN_AGREEMENT
+    return None
+
+
+def counted(parsed: Parsed, clause: Clause) -> bool:
+    """The clause counts something: a frequency word ("twice", "to gange") or a
+    number other than one ("four days", "3"); "one", "a" and "en" are too often no
+    count ("one of the nurses")."""
+    if parsed.in_clause("frequency", clause):
+        return True
+    words = {w for table in NUMBER_WORDS.values() for w, v in table.items() if v > 1}
+    return any(w in words or w.isdigit() for w in parsed.lower[clause.start : clause.end])

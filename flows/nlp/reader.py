@@ -45,7 +45,15 @@ from flows.nlp.lexicons import (
 from flows.nlp.model import FamilyModel, StanceModel, family_of, load_model
 from flows.nlp.negation import negation_positions
 from flows.nlp.numbers import number_change
-from flows.nlp.profiles import as_scheme, own_states, own_words, profile_for  # noqa: F401
+from flows.nlp.profiles import (  # noqa: F401
+    RULES_STAND,
+    agreement_threshold,
+    as_scheme,
+    own_objects,
+    own_states,
+    own_words,
+    profile_for,
+)
 from flows.nlp.states import (
     Parsed,
     Profile,
@@ -218,6 +226,7 @@ class StanceReader:
     ) -> list[Reading]:
         """`read_docs`; `parses` (doc id -> its parse) is filled in for the caller."""
         ruled = []
+        agreeing: list[float | None] = []  # `profiles.agreement_threshold` per item
         if parses is None:
             parses = {}  # a doc read for several themes is parsed once
         for doc, theme_id, component in items:
@@ -228,6 +237,7 @@ class StanceReader:
                 parsed = parses[id(doc)] = self.parse(doc)
             verdict, feats = self._rules(parsed, profile, component)
             ruled.append((component, verdict, feats))
+            agreeing.append(agreement_threshold(profile, component, verdict))
         answers: list[tuple[str, float, tuple[str, ...]]] = [
             (v.label, v.confidence, v.cues) for _, v, _ in ruled
         ]
@@ -240,7 +250,11 @@ class StanceReader:
                 family = self.model.families[name]
                 probs, known = family.score_batch([ruled[n][2] for n in index])
                 for n, row, found in zip(index, probs.tolist(), known, strict=True):
-                    answers[n] = self._decide(family, ruled[n][0], row, ruled[n][1], found)
+                    if agreeing[n] == RULES_STAND:
+                        continue  # the rules' verdict is the answer
+                    answers[n] = self._decide(
+                        family, ruled[n][0], row, ruled[n][1], found, agreeing[n]
+                    )
         return [
             Reading(
                 label,
@@ -255,16 +269,20 @@ class StanceReader:
         ]
 
     @staticmethod
-    def _decide(family: FamilyModel, component: str, probs, verdict, known):
+    def _decide(family: FamilyModel, component: str, probs, verdict, known, agreeing=None):
         """The model's label, or `unclear` under the threshold or on a tie (`known`:
-        the row's known features, `FamilyModel.score_batch`)."""
+        the row's known features, `FamilyModel.score_batch`; `agreeing`: the threshold
+        where the model's label is the rules' verdict, `profiles.agreement_threshold`)."""
         allowed = LABELS.get(component, family.labels)
         ranked = sorted(
             [(p, lab) for p, lab in zip(probs, family.labels, strict=True) if lab in allowed]
         )
         confidence, label = ranked[-1]
         tie = len(ranked) > 1 and abs(ranked[-1][0] - ranked[-2][0]) < 1e-9
-        if tie or confidence < family.threshold:
+        threshold = family.threshold
+        if agreeing is not None and label == verdict.label:
+            threshold = min(threshold, agreeing)
+        if tie or confidence < threshold:
             return UNCLEAR, confidence, verdict.cues
         return label, confidence, (*verdict.cues, *family.contributions_of(known, label))
 
@@ -279,9 +297,9 @@ class StanceReader:
         if component == "outcome":
             others = self._others(profile)
             topical = topical_clauses(parsed, profile, others)
-            objects = lower_objects(parsed, profile, others)
+            objects = lower_objects(parsed, profile, others) + own_objects(parsed, profile)
             states = own_states(
-                parsed, profile, outcome_states(parsed, profile, topical, objects), topical
+                parsed, profile, outcome_states(parsed, profile, topical, objects), topical, objects
             )
             then_now = then_and_now(parsed, profile, topical, objects)
             counted = number_change(parsed, profile, self.language, objects)
