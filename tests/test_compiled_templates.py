@@ -9,10 +9,10 @@ from pathlib import Path
 
 import jinja2
 import pytest
+from test_incremental import assert_same_outputs, change_one_excerpt
 
 from flows import stages
 from flows.render import compiled, pages
-from tests.test_incremental import assert_same_outputs, change_one_excerpt
 
 
 @pytest.fixture
