@@ -98,6 +98,12 @@ def render_cases(
     )
 
 
+def compiled_templates(cache_dir: Path) -> Path:
+    """Where compiled templates are kept between runs: in the private store
+    (`stage_publish.store_dir`), beside the dossiers' content store."""
+    return cache_dir / "templates"
+
+
 def render_through_store(
     db_path: Path,
     ingested: Ingested,
@@ -121,7 +127,13 @@ def render_through_store(
     todo = [j for j in jobs if not Path(j.path).exists()]
     names = ingested.name_set()
     records = dossiers.render_all(
-        db_path, ingested.study.definition, todo, prov, names, workers or default_workers()
+        db_path,
+        ingested.study.definition,
+        todo,
+        prov,
+        names,
+        workers or default_workers(),
+        compiled_templates(store.parent),
     )
     for record in records:  # the cache stays owner-only
         Path(record["path"]).chmod(0o600)
@@ -239,7 +251,7 @@ def render_index_page(
         state = incremental.read_state(incremental.cache_database(cache_dir))
         rows = RowCache(cache_dir / "index-rows.marshal", state["shared"] if state else "")
         keys = state["cases"] if state else None  # the cases' keys the warehouse holds
-    env = pages.environment()
+    env = pages.environment(compiled=compiled_templates(cache_dir) if cache_dir else None)
     with duckdb.connect(str(db_path), read_only=True) as con:
         ids = [
             r[0]

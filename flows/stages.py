@@ -77,6 +77,7 @@ from flows.stage_publish import (  # noqa: F401 (stage API)
 from flows.stage_render import (  # noqa: F401 (stage API)
     EXPORTS,
     Exported,
+    compiled_templates,
     default_workers,
     export_tables,
     make_pdfs,

@@ -163,3 +163,20 @@ def test_a_one_letter_spelling_that_is_an_english_word_is_no_form():
     screen = audit.screen_for(audit.as_name_set([("P1", "Aage Clausen Bisgaard", ["Aage"])]))
     assert screen.hits([("row", "Age"), ("text", "at my age, you know")]) == []
     assert screen.hits([("text", "Aage came"), ("x", "Aages bror")]) == ["text", "x"]
+
+
+def test_person_forms_are_made_once_per_roster_entry(monkeypatch):
+    """0231: the audit's names and the pseudonymiser ask for every person's forms;
+    the second ask reuses the first's, and a caller's change stays its own."""
+    from flows.privacy import matching
+
+    matching._person_forms.cache_clear()
+    made = []
+    real = matching.digraph_spellings
+    monkeypatch.setattr(matching, "digraph_spellings", lambda n: made.append(n) or real(n))
+    first = matching.person_forms(["Søren Aagaard", "Sørby"])
+    asked = len(made)
+    first.append("changed by a caller")
+    again = matching.person_forms(["Søren Aagaard", "Sørby"])
+    assert asked and len(made) == asked
+    assert again == first[:-1] and "Soeren" in again

@@ -187,13 +187,20 @@ def _current_pool() -> Executor | None:
 
 @stage_task(name="render dossiers", task_run_name="render dossiers {chunk.label}", **FILE_TASK)
 def render_chunk_task(
-    chunk: RenderChunk, db_path: str, study, prov: dict, names: NameSet
+    chunk: RenderChunk,
+    db_path: str,
+    study,
+    prov: dict,
+    names: NameSet,
+    compiled: str | None = None,
 ) -> list[dict]:
-    """Triangulate, render and audit a chunk of cases into the content store."""
+    """Triangulate, render and audit a chunk of cases into the content store
+    (`compiled`: where compiled templates are kept, `dossiers.render_chunk`)."""
     pool = _current_pool()
+    args = (db_path, study, chunk.jobs, prov, names, compiled)
     if pool is None:
-        return dossiers.render_chunk(db_path, study, chunk.jobs, prov, names)
-    return pool.submit(dossiers.render_chunk, db_path, study, chunk.jobs, prov, names).result()
+        return dossiers.render_chunk(*args)
+    return pool.submit(dossiers.render_chunk, *args).result()
 
 
 @stage_task(name="export tables", **FILE_TASK)
@@ -359,7 +366,14 @@ def _triangulate(
             return exported, clean
 
         records, (exports, index_clean) = _render_all(
-            jobs, db_path, ingested, prov, names, rebuilt, meanwhile=meanwhile
+            jobs,
+            db_path,
+            ingested,
+            prov,
+            names,
+            rebuilt,
+            meanwhile=meanwhile,
+            compiled=str(stages.compiled_templates(stages.store_dir(out_dir))),
         )
         stages.place_pages(jobs, staging / "cases", store)
         if pdf:
@@ -421,11 +435,12 @@ def _render_all(
     names: NameSet,
     rebuilt: set[str],
     meanwhile: Callable[[], T],
+    compiled: str | None = None,
 ) -> tuple[list[dict], T]:
     """Render the dossiers missing from the store (and those in `rebuilt`), one
     task per chunk, over worker processes, and run `meanwhile` in this thread
-    while they render. Returns the records of the pages rendered, and what
-    `meanwhile` returned."""
+    while they render (`compiled`: where compiled templates are kept). Returns
+    the records of the pages rendered, and what `meanwhile` returned."""
     if jobs:
         stages.drop_altered(Path(jobs[0].path).parent, jobs)
     todo = [j for j in jobs if j.case_id in rebuilt or not Path(j.path).exists()]
@@ -454,7 +469,7 @@ def _render_all(
         token = _render_pool.set(pool)
         try:
             futures = [
-                render_chunk_task.submit(chunk, str(db_path), study, prov, names)
+                render_chunk_task.submit(chunk, str(db_path), study, prov, names, compiled)
                 for chunk in chunks
             ]
             result = meanwhile()

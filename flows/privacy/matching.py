@@ -215,12 +215,19 @@ def person_forms(names: Iterable[str]) -> list[str]:
     """A person's names and aliases, plus each part of the full name (the first
     one) on its own: a surname alone ("Sørensen, Henrik") names a person too.
     Parts of one letter (initials) and numbers are left out."""
+    return list(_person_forms(tuple(names)))
+
+
+#: `person_forms` is asked twice a run for every person (the audit's names and the
+#: pseudonymiser's, decision 0231): made once per process and roster entry
+@functools.lru_cache(maxsize=32768)
+def _person_forms(names: tuple[str, ...]) -> tuple[str, ...]:
     names = [n for n in names if n.strip()]
     parts = [t for t in tokens(names[0]) if len(t) > 1 and not t.isdigit()] if names else []
     forms = [*names, *(p for p in parts if p not in names)]
     words = _WORD.findall(unicodedata.normalize("NFC", names[0])) if names else []
     variants = [v for n in [*names, *words] for v in digraph_spellings(n)]
-    return [*forms, *dict.fromkeys(v for v in variants if v not in forms)]
+    return (*forms, *dict.fromkeys(v for v in variants if v not in forms))
 
 
 #: letters written with two ASCII letters where a keyboard lacks them ("Sørensen"

@@ -62,18 +62,25 @@ def render_chunk(
     jobs: Sequence[CaseJob],
     prov: dict,
     names: tuple[str, ...] = (),
+    compiled: str | None = None,
 ) -> list[dict]:
     """Render, audit and write the dossiers of `jobs`.
 
     Each page is searched for `names` (the roster's, `audit.distinct_names`)
-    before it is written. Returns per case: case_id, path, sha256 of the bytes
-    written, and `clean` (no name found)."""
+    before it is written. `compiled`: a private folder where compiled templates
+    are kept between runs (`flows.render.compiled`). Returns per case: case_id,
+    path, sha256 of the bytes written, and `clean` (no name found)."""
     with collector_paused():
-        return _render_chunk(db_path, study, jobs, prov, names)
+        return _render_chunk(db_path, study, jobs, prov, names, compiled)
 
 
 def _render_chunk(
-    db_path: str, study: Study, jobs: Sequence[CaseJob], prov: dict, names: tuple[str, ...]
+    db_path: str,
+    study: Study,
+    jobs: Sequence[CaseJob],
+    prov: dict,
+    names: tuple[str, ...],
+    compiled: str | None,
 ) -> list[dict]:
     case_ids = [job.case_id for job in jobs]
     with duckdb.connect(str(db_path), read_only=True) as con:
@@ -83,7 +90,7 @@ def _render_chunk(
             for row in warehouse.query_rows(con, "case_overview")
             if row["case_id"] in rows
         }
-    env = pages.shared_environment()
+    env = pages.shared_environment(Path(compiled) if compiled else None)
     screen = audit.screen_for(names)
     written = []
     for job in jobs:
@@ -143,16 +150,21 @@ def render_all(
     prov: dict,
     names: tuple[str, ...] = (),
     workers: int = 1,
+    compiled: Path | None = None,
 ) -> list[dict]:
     """Render every job, in chunks, over `workers` processes when it pays
-    (`render_chunk`'s records, in job order)."""
+    (`render_chunk`'s records, in job order); `compiled` as for `render_chunk`."""
+    kept = str(compiled) if compiled else None
     parts = chunked(jobs, chunk_size(len(jobs), workers))
     with process_pool(workers, len(jobs)) as pool:
         if pool is None:
             return [
-                r for part in parts for r in render_chunk(str(db_path), study, part, prov, names)
+                r
+                for part in parts
+                for r in render_chunk(str(db_path), study, part, prov, names, kept)
             ]
         futures = [
-            pool.submit(render_chunk, str(db_path), study, part, prov, names) for part in parts
+            pool.submit(render_chunk, str(db_path), study, part, prov, names, kept)
+            for part in parts
         ]
         return [r for future in futures for r in future.result()]

@@ -70,15 +70,16 @@ def case_filename(case_id: str) -> str:
     return f"{slug}-{hashlib.sha256(case_id.encode()).hexdigest()[:8]}.html"
 
 
-def shared_environment() -> jinja2.Environment:
+def shared_environment(compiled: Path | None = None) -> jinja2.Environment:
     """One compiled environment per process and templates folder (templates are
-    compiled once, not once per dossier)."""
-    return _environment_for(TEMPLATES_DIR)
+    compiled once, not once per dossier); `compiled`: a folder of the private
+    store where compiled templates are kept between runs (`flows.render.compiled`)."""
+    return _environment_for(TEMPLATES_DIR, compiled)
 
 
 @functools.lru_cache(maxsize=4)
-def _environment_for(templates_dir: Path) -> jinja2.Environment:
-    return environment(templates_dir)
+def _environment_for(templates_dir: Path, compiled: Path | None) -> jinja2.Environment:
+    return environment(templates_dir, compiled)
 
 
 #: what a plain dict has as attributes (its methods...): `row.items` in a template
@@ -100,15 +101,29 @@ class _Environment(jinja2.Environment):
         return super().getattr(obj, attribute)
 
 
-def environment(templates_dir: Path = TEMPLATES_DIR) -> jinja2.Environment:
-    """The Jinja environment: autoescape everywhere, undefined names are errors."""
+#: the options every environment is made with (they shape the compiled code)
+ENVIRONMENT_OPTIONS = {
+    "autoescape": True,
+    "undefined": jinja2.StrictUndefined,
+    "trim_blocks": True,
+    "lstrip_blocks": True,
+    "keep_trailing_newline": True,
+}
+
+
+def environment(
+    templates_dir: Path = TEMPLATES_DIR, compiled: Path | None = None
+) -> jinja2.Environment:
+    """The Jinja environment: autoescape everywhere, undefined names are errors.
+    `compiled`: keep compiled templates in that private folder between runs."""
+    cache = None
+    if compiled is not None:
+        from flows.render.compiled import CompiledTemplates
+
+        options = f"{_Environment.__qualname__}|{sorted(ENVIRONMENT_OPTIONS.items())!r}"
+        cache = CompiledTemplates(compiled, options)
     env = _Environment(
-        loader=jinja2.FileSystemLoader(templates_dir),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
+        loader=jinja2.FileSystemLoader(templates_dir), bytecode_cache=cache, **ENVIRONMENT_OPTIONS
     )
     env.globals.update(code_labels=CODE_LABELS, stance_labels=STANCE_LABELS, fit_labels=FIT_LABELS)
     env.globals["badges"] = Badges(env)
