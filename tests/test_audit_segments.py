@@ -125,3 +125,34 @@ def test_audit_tables_reads_text_columns_only_and_names_the_table():
         {"where": "triangulate.duckdb:changed.label", "at": ""},
     ]
     assert audit.audit_tables(con, ["people"], audit.NameScreen(("Nobody",))) == []
+
+
+def test_audit_tables_reads_a_large_set_of_texts_once_per_call(monkeypatch):
+    """A column holding exactly the texts of a column found clean before (the
+    excerpt texts of raw_excerpts again in stg_excerpts) is not searched again;
+    a column of other texts is, and a name there is found (decision 0240)."""
+    monkeypatch.setattr(audit, "SCREENED_ONCE", 3)
+    con = duckdb.connect()
+    texts = [f"excerpt {i}" for i in range(5)]
+    for table in ("raw", "staged"):
+        con.execute(f"create table {table} (text varchar)")
+        con.executemany(f"insert into {table} values (?)", [[t] for t in texts])
+    con.execute("create table other (text varchar)")
+    con.executemany("insert into other values (?)", [[t] for t in [*texts, "met Mette"]])
+    screen = audit.NameScreen(("Mette",))
+    read: list[int] = []  # the cell searches (a column's name is searched alone)
+    hits = screen.hits
+
+    def counted(segments):
+        segments = list(segments)
+        if len(segments) > 1:
+            read.append(len(segments))
+        return hits(segments)
+
+    monkeypatch.setattr(screen, "hits", counted)
+    found = audit.audit_tables(con, ["raw", "staged", "other"], screen)
+    assert read == [5, 6]
+    assert found == [{"where": "triangulate.duckdb:other.text", "at": ""}]
+    read.clear()  # a hit is never taken as clean: the same texts again are searched again
+    assert len(audit.audit_tables(con, ["other", "other"], screen)) == 2
+    assert read == [6, 6]

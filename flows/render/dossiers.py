@@ -87,8 +87,7 @@ def _render_chunk(
         rows = case_rows(con, case_ids)
         overview = {
             row["case_id"]: row
-            for row in warehouse.query_rows(con, "case_overview")
-            if row["case_id"] in rows
+            for row in warehouse.query_rows(con, "case_overviews", case_ids=case_ids)
         }
     env = pages.shared_environment(Path(compiled) if compiled else None)
     screen = audit.screen_for(names)

@@ -164,32 +164,70 @@ _QUOTES = {'"': "&quot;"}
 _UNSAFE_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|_(?=x[0-9A-Fa-f]{4}_)")
 
 
+#: short texts escaped before (most cells repeat: codes, stances, labels), at most
+#: this many, each shorter than `ESCAPED_LENGTH` (long texts seldom repeat)
+_ESCAPED: dict[str, str] = {}
+_ESCAPED_MAX = 100_000
+ESCAPED_LENGTH = 200
+
+
 def _xml_text(value: str) -> str:
+    text = _ESCAPED.get(value)
+    if text is None:
+        text = _escaped_text(value)
+        if len(value) < ESCAPED_LENGTH and len(_ESCAPED) < _ESCAPED_MAX:
+            _ESCAPED[value] = text
+    return text
+
+
+def _escaped_text(value: str) -> str:
     text = escape(value)
     if _UNSAFE_XML.search(text):
         text = _UNSAFE_XML.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
     return text
 
 
+#: column letters of the first columns (A, B, ...), looked up per cell
+_LETTERS = tuple(get_column_letter(i + 1) for i in range(256))
+
+
 def xlsx_row(number: int | str, values, style: str = "") -> str:
-    """One worksheet row (`number` may be a placeholder replaced later)."""
+    """One worksheet row (`number` may be a placeholder replaced later).
+
+    Plain `str`, `int` and `float` cells (nearly all) take a path of their own;
+    anything else (numpy scalars, pandas' NA, ...) goes through `_typed_cell`."""
     cells = []
     for col, value in enumerate(values):
-        if hasattr(value, "item"):  # numpy scalar
-            value = value.item()
-        if value is None or value is pd.NA or (isinstance(value, float) and value != value):
-            continue
-        ref = f"{get_column_letter(col + 1)}{number}"
-        if isinstance(value, bool):
-            cells.append(f'<c r="{ref}"{style} t="b"><v>{int(value)}</v></c>')
-        elif isinstance(value, int | float) and math.isfinite(value):
-            cells.append(f'<c r="{ref}"{style}><v>{value!r}</v></c>')
-        else:
+        kind = type(value)
+        if kind is str:
+            ref = _LETTERS[col] if col < 256 else get_column_letter(col + 1)
             cells.append(
-                f'<c r="{ref}"{style} t="inlineStr"><is><t xml:space="preserve">'
-                f"{_xml_text(str(value))}</t></is></c>"
+                f'<c r="{ref}{number}"{style} t="inlineStr"><is><t xml:space="preserve">'
+                f"{_xml_text(value)}</t></is></c>"
             )
+        elif value is None:
+            continue
+        else:
+            made = _typed_cell(f"{get_column_letter(col + 1)}{number}", value, style)
+            if made:
+                cells.append(made)
     return f'<row r="{number}">{"".join(cells)}</row>'
+
+
+def _typed_cell(ref: str, value, style: str) -> str:
+    """A cell of any value but a plain `str` ("" for a missing value)."""
+    if hasattr(value, "item"):  # numpy scalar
+        value = value.item()
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, bool):
+        return f'<c r="{ref}"{style} t="b"><v>{int(value)}</v></c>'
+    if isinstance(value, int | float) and math.isfinite(value):
+        return f'<c r="{ref}"{style}><v>{value!r}</v></c>'
+    return (
+        f'<c r="{ref}"{style} t="inlineStr"><is><t xml:space="preserve">'
+        f"{_xml_text(str(value))}</t></is></c>"
+    )
 
 
 _XML = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'

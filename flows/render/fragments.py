@@ -33,9 +33,21 @@ FORMAT = 3
 ROW_NUMBER = "\x00"  # where an XLSX row number goes (never in XML text: it is escaped)
 
 
+#: short texts made cells before (codes, stances, labels repeat), at most this many
+_CELLS: dict[str, str] = {}
+_CELLS_MAX = 100_000
+
+
 def cell(value):
     """A value as an export cell (as `exports.safe_frame` makes it): None for
     missing, lists joined with "; ", decimals as floats, formulas neutralised."""
+    if type(value) is str:
+        made = _CELLS.get(value)
+        if made is None:
+            made = exports.neutralise(value)
+            if len(value) < exports.ESCAPED_LENGTH and len(_CELLS) < _CELLS_MAX:
+                _CELLS[value] = made
+        return made
     if value is None or (isinstance(value, float) and value != value):
         return None
     if isinstance(value, list | tuple):

@@ -1,7 +1,6 @@
 -- Per case of $case_ids: its baseline context profile (every variable, null where not recorded).
 select
     cases.case_id,
-    variables.variable_id,
     variables.label,
     context.value
 from (select unnest($case_ids) as case_id) as cases

@@ -1,8 +1,24 @@
 -- Per case of $case_ids: its excerpts, grouped by theme, then informant role, then informant.
+-- Only the columns a dossier reads.
 select
-    excerpts.*,
-    themes.theme_order,
-    roles.role_order,
+    excerpts.excerpt_id,
+    excerpts.interview_id,
+    excerpts.person_id,
+    excerpts.role,
+    excerpts.case_id,
+    excerpts.theme_id,
+    excerpts.code,
+    excerpts.stance,
+    excerpts.basis,
+    excerpts.stance_source,
+    excerpts.machine_read,
+    excerpts.low_confidence,
+    excerpts.suggestion_confidence,
+    excerpts.suggestion_cues,
+    excerpts.examples,
+    excerpts.position,
+    excerpts.coder,
+    excerpts.text,
     roles.label as role_label
 from stg_excerpts as excerpts
 inner join cfg_themes as themes using (theme_id)

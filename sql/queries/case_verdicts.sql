@@ -1,7 +1,16 @@
--- Per case of $case_ids: its verdict per theme (outcome rule inputs, activity delivery,
--- codes) and what each rests on (verdict_basis).
+-- Per case of $case_ids: its verdict per theme (outcome rule inputs, codes) and what each
+-- rests on (verdict_basis). Only the columns a dossier reads (each value fetched costs).
 select
-    verdicts.*,
+    verdicts.case_id,
+    verdicts.theme_id,
+    verdicts.label,
+    verdicts.kind,
+    verdicts.qualitative_stance,
+    verdicts.survey_stance,
+    verdicts.convergence_code,
+    verdicts.fit,
+    verdicts.outcome_achieved,
+    verdicts.outcome_reason,
     basis.basis,
     basis.n_machine_read,
     basis.n_held_back,
