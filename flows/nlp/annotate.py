@@ -211,6 +211,9 @@ class Annotator:
             common_words=setup.study.privacy.common_words,
         )
         self.readers: dict[str, StanceReader] = {}
+        #: per language, the answers of the items read so far in this run: a text
+        #: coded the same in several chunks is read once (`StanceReader.annotate`)
+        self.answers: dict[str, dict] = {}
 
     def reader(self, language: str) -> StanceReader:
         if language not in self.readers:
@@ -238,7 +241,9 @@ class Annotator:
             reader = self.reader(language)
             group = by_language[language]
             items = ((texts[i], kinds.get(themes[i]), themes[i]) for i in group)
-            for position, (suggestion, found) in zip(group, reader.annotate(items), strict=True):
+            answers = self.answers.setdefault(language, {})
+            read = reader.annotate(items, answers=answers)
+            for position, (suggestion, found) in zip(group, read, strict=True):
                 suggestions[position] = (suggestion, found)
         annotations = []
         for i in range(len(frame)):
