@@ -337,8 +337,9 @@ def model_version(model: str | None) -> str | None:
     return _sha256(b"".join(p.read_bytes() for p in parts if p.is_file()))
 
 
-#: modules of flows/nlp that never read an excerpt for a run (tools, corpora)
-NOT_READING = frozenset({"corpus.py", "evaluate.py", "train.py"})
+#: modules of flows/nlp that never read an excerpt for a run (tools, corpora), or
+#: choose which build of the same source runs (compiled.py, decision 0221)
+NOT_READING = frozenset({"compiled.py", "corpus.py", "evaluate.py", "train.py"})
 
 
 def reading_modules() -> list[Path]:
@@ -367,8 +368,9 @@ def _shared_salt() -> dict:
         for module in (pseudonymise, canonical, matching)
     }
     code |= {f"flows.nlp.{path.stem}": _sha256(path.read_bytes()) for path in reading_modules()}
+    # beside this module: model.py may load compiled from elsewhere (decision 0221)
     code["stance-model.json"] = _sha256(
-        (Path(stance_model.__file__).with_name(stance_model.MODEL_FILE)).read_bytes()
+        Path(__file__).with_name(stance_model.MODEL_FILE).read_bytes()
     )
     return {
         "lexicons": lexicon_files,
