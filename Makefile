@@ -28,7 +28,7 @@ AXE_VERSION := 4.14.1
 # pip here prints one warning per package about optional local mirrors; hide only those.
 PIP_QUIET := grep -v "is ignored: it is neither a file nor a directory" || true
 
-.PHONY: help venv system-deps run test mutants eval train-stance bench score-study lint format ui ui-stop serve clean
+.PHONY: help venv compiled system-deps run test mutants eval train-stance bench score-study lint format ui ui-stop serve clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
@@ -40,7 +40,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -c "import flows, prefect, duckdb, spacy, jinja2, pandas"
 	touch $(STAMP)
 
-venv: $(STAMP) ## create the virtual environment and install the project
+venv: $(STAMP) compiled ## create the virtual environment and install the project
+
+# The stance reader's hot modules compiled with Cython into .cache/compiled (about
+# 80 s of CPU, only for modules whose source changed); a module whose build is
+# missing or stale loads from its .py file (flows/nlp/compiled.py, decision 0221).
+compiled: $(STAMP) ## compile the stance reader's hot modules (Cython; the .py ones serve otherwise)
+	@$(BIN)/python -c "import sys; from flows.nlp.compiled import main; sys.exit(main())"
 
 system-deps: ## install Chromium and fonts with apt-get when missing
 	@missing=""; \
@@ -56,29 +62,29 @@ system-deps: ## install Chromium and fonts with apt-get when missing
 $(AXE):
 	npm install --prefix .cache/node --no-audit --no-fund --loglevel=error axe-core@$(AXE_VERSION) >/dev/null
 
-run: system-deps $(STAMP) ## run the pipeline on the demo study (STUDY=path for another)
+run: system-deps $(STAMP) compiled ## run the pipeline on the demo study (STUDY=path for another)
 	$(BIN)/triangulate run $(STUDY)
 
 # Two workers (pytest-xdist); each test file stays on one worker (tests/conftest.py).
 PYTEST_WORKERS ?= 2
 
-test: system-deps $(STAMP) $(AXE) ## run the test suite on two workers (browser tests included)
+test: system-deps $(STAMP) compiled $(AXE) ## run the test suite on two workers (browser tests included)
 	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder $(PYTEST_ARGS)
 
 mutants: $(STAMP) ## mutation testing (mutmut + SQL branch mutants), ~30-60 min; MUTANTS_ARGS="--only audit sql"
 	$(BIN)/python tests/mutation/run_mutants.py $(MUTANTS_ARGS)
 
-eval: $(STAMP) ## score the stance reader: leave-one-writer-out on data/eval/dev, old sets, speed
+eval: $(STAMP) compiled ## score the stance reader: leave-one-writer-out on data/eval/dev, old sets, speed
 	OMP_NUM_THREADS=1 $(BIN)/python -m flows.evaluate --set dev --cross-writer --speed
 	$(BIN)/python -m flows.evaluate --set heldout
 
-train-stance: $(STAMP) ## retrain flows/nlp/stance-model.json on data/eval/dev and data/eval/train
+train-stance: $(STAMP) compiled ## retrain flows/nlp/stance-model.json on data/eval/dev and data/eval/train
 	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 $(BIN)/python -m flows.nlp.train
 
-bench: system-deps $(STAMP) ## benchmark 9, 100 and 1,000 generated cases (BENCH_ARGS=--with-10k for 10,000)
+bench: system-deps $(STAMP) compiled ## benchmark 9, 100 and 1,000 generated cases (BENCH_ARGS=--with-10k for 10,000)
 	$(BIN)/python bench/run_bench.py $(BENCH_ARGS)
 
-score-study: $(STAMP) ## score a study end to end against an answer key: STUDY=dir TRUTH=truth.csv
+score-study: $(STAMP) compiled ## score a study end to end against an answer key: STUDY=dir TRUTH=truth.csv
 	$(BIN)/python bench/score_study.py --study $(STUDY) --truth $(TRUTH)
 
 lint: $(STAMP) ## ruff lint and format check

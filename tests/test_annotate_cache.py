@@ -196,12 +196,11 @@ def test_every_module_the_reader_imports_salts_the_cache():
     """A module of the stance reader left out of the salt would let a changed
     reading be served from the cache (numbers.py once was)."""
     import sys
-    from pathlib import Path
 
     import flows.nlp.reader  # noqa: F401
 
-    loaded = {
-        Path(module.__file__).name
+    loaded = {  # by source name: a module may load compiled (decision 0221)
+        f"{name.rsplit('.', 1)[-1]}.py"
         for name, module in sys.modules.items()
         if name.startswith("flows.nlp.") and getattr(module, "__file__", None)
     }

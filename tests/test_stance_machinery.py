@@ -44,3 +44,43 @@ def test_term_labels_of_a_studys_examples():
     ]:
         doc = nlp(text)
         assert labels(*matcher.forms(doc)) == set(matcher(doc)) == expected
+
+
+def _counting_reader():
+    """A reader of two scheme themes that counts the items it reads."""
+    from flows.nlp.reader import StanceReader, profile_for
+
+    reader = StanceReader("en", {t: profile_for(t, "en") for t in ("eating", "energy")})
+    read = []
+    answers = reader._answers
+
+    def counted(batch):
+        read.extend((doc.text, theme) for doc, theme, _ in batch)
+        return answers(batch)
+
+    reader._answers = counted
+    return reader, read
+
+
+def test_annotate_reads_an_item_once_per_call():
+    reader, read = _counting_reader()
+    texts = ["I drink less cola now.", "No energy at all.", "We eat more greens than before."]
+    items = [(t, None, theme) for t in texts for theme in ("eating", "energy")] * 5
+    answers = list(reader.annotate(items, batch_size=4))  # repeats across batches
+    assert len(read) == len(set(read)) == 6
+    fresh, _ = _counting_reader()
+    for item, answer in zip(items, answers, strict=True):
+        assert answer == next(fresh.annotate([item]))
+    answers[0][1].append("changed")  # each answer's examples its own list
+    assert "changed" not in next(reader.annotate(items[:1]))[1]
+
+
+def test_annotate_keeps_a_callers_answers_between_calls():
+    reader, read = _counting_reader()
+    kept: dict = {}
+    items = [("I drink less cola now.", None, "eating")]
+    first = list(reader.annotate(items, answers=kept))
+    assert list(reader.annotate(items, answers=kept)) == first
+    assert len(read) == 1 and len(kept) == 1
+    list(reader.annotate(items))  # no store given: read again
+    assert len(read) == 2

@@ -211,6 +211,9 @@ class Annotator:
             common_words=setup.study.privacy.common_words,
         )
         self.readers: dict[str, StanceReader] = {}
+        #: per language, the answers of the items read so far in this run: a text
+        #: coded the same in several chunks is read once (`StanceReader.annotate`)
+        self.answers: dict[str, dict] = {}
 
     def reader(self, language: str) -> StanceReader:
         if language not in self.readers:
@@ -238,7 +241,9 @@ class Annotator:
             reader = self.reader(language)
             group = by_language[language]
             items = ((texts[i], kinds.get(themes[i]), themes[i]) for i in group)
-            for position, (suggestion, found) in zip(group, reader.annotate(items), strict=True):
+            answers = self.answers.setdefault(language, {})
+            read = reader.annotate(items, answers=answers)
+            for position, (suggestion, found) in zip(group, read, strict=True):
                 suggestions[position] = (suggestion, found)
         annotations = []
         for i in range(len(frame)):
@@ -332,8 +337,9 @@ def model_version(model: str | None) -> str | None:
     return _sha256(b"".join(p.read_bytes() for p in parts if p.is_file()))
 
 
-#: modules of flows/nlp that never read an excerpt for a run (tools, corpora)
-NOT_READING = frozenset({"corpus.py", "evaluate.py", "train.py"})
+#: modules of flows/nlp that never read an excerpt for a run (tools, corpora), or
+#: choose which build of the same source runs (compiled.py, decision 0221)
+NOT_READING = frozenset({"compiled.py", "corpus.py", "evaluate.py", "train.py"})
 
 
 def reading_modules() -> list[Path]:
@@ -362,8 +368,9 @@ def _shared_salt() -> dict:
         for module in (pseudonymise, canonical, matching)
     }
     code |= {f"flows.nlp.{path.stem}": _sha256(path.read_bytes()) for path in reading_modules()}
+    # beside this module: model.py may load compiled from elsewhere (decision 0221)
     code["stance-model.json"] = _sha256(
-        (Path(stance_model.__file__).with_name(stance_model.MODEL_FILE)).read_bytes()
+        Path(__file__).with_name(stance_model.MODEL_FILE).read_bytes()
     )
     return {
         "lexicons": lexicon_files,
