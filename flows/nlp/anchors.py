@@ -18,8 +18,10 @@ A clause that is nothing but a time ("when we started", "da vi startede", "befor
 the programme") gives its anchor to the clause before it in its sentence when that
 one has none of its own ("Det gjorde han slet ikke, da vi startede").
 
-"than before" / "end før" and "as before" / "som før" compare with the baseline
-rather than describe it: they anchor nothing.
+"than before" / "end før" (also a few words apart: "less than I did even before")
+and "as before" / "som før" compare with the baseline rather than describe it: they
+anchor nothing. A clause that draws the speaker's conclusion ("so it's better", "så
+det er da bedre") takes no anchor from the clause before it.
 """
 
 from __future__ import annotations
@@ -32,6 +34,13 @@ SENTENCE_END = frozenset({".", "!", "?", ";", "…", "..."})
 CLAUSE_PUNCT = frozenset({",", ":", "—", "–", "(", ")", '"', "-"})
 COMPARISON = frozenset({"than", "as", "like", "end", "som", "ligesom"})
 ANCHORS = ("baseline", "early", "latest")
+#: "than" a few words before "before": a comparison with the baseline, no baseline
+THAN = frozenset({"than", "end"})
+#: a clause that draws the speaker's conclusion now ("..., so it's better", "så det er
+#: da bedre"): it takes no anchor from the clause before it
+CONCLUSIONS = frozenset(
+    {("so", "it", "'s"), ("so", "it", "is"), ("so", "that", "'s"), ("så", "det", "er")}
+)
 
 
 @dataclass(frozen=True)
@@ -92,6 +101,8 @@ def anchor_spans(found: dict[str, list[tuple[int, int]]], lower: list[str]) -> d
                 continue  # "than before", "som før": a comparison, not a time
             if start > 1 and lower[start - 2] in COMPARISON and lower[start - 1] in {"i", "jeg"}:
                 continue  # "than I used to"
+            if anchor == "baseline" and not THAN.isdisjoint(lower[max(0, start - 4) : start]):
+                continue  # "less than I did even before", "mindre end jeg gjorde før"
             at.setdefault(start, anchor)
     return at
 
@@ -113,7 +124,12 @@ def clauses(
         own = [anchor for i, anchor in placed if start <= i < end] if placed else ()
         # a clause naming two times ("before ... now") is read by its last one
         anchor = own[-1] if own else None
-        if anchor is None and previous is not None and previous.sentence == sentence:
+        if (
+            anchor is None
+            and previous is not None
+            and previous.sentence == sentence
+            and tuple(lower[start : start + 3]) not in CONCLUSIONS
+        ):
             anchor = previous.anchor
         contrast = lower[start] in contrast_words or bool(
             previous and previous.sentence == sentence and previous.contrast

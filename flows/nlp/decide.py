@@ -13,7 +13,7 @@ Outcomes (scheme: compare the baseline with the latest state):
    he's cut out cola, but the fridge ..."), is no_change.
 3a. No state, but a negation both at the baseline and now ("he wasn't active
    before, and he isn't now"): no_change.
-3b. No state now, but numbers compared (`numbers.py`: "from two to seven", "twice a
+3b. No state now (or only "still"), but numbers compared (`numbers.py`: "from two to seven", "twice a
    year before, five times at follow-up"): the sign of the change.
 3c. No state now, but the behaviour done at one time and not at the other
    (`states.then_and_now`: "Before, I didn't measure. Now I do it every morning"):
@@ -21,7 +21,8 @@ Outcomes (scheme: compare the baseline with the latest state):
 4. With no latest state: an old habit at the baseline set against a clause that
    speaks of now ("I used to forget them. Now I have the box") is the opposite of
    the old habit; an early gain alone is no verdict.
-5. Intentions, advice or uncertainty with no state: not_stated. A direction word in
+5. Someone else's habit only ("my sister gets a vegetable box every week",
+   `people.py`): not_stated. Intentions, advice or uncertainty with no state: not_stated. A direction word in
    the scope of an intention ("she wants to start walking") is a plan, no state.
    Nothing stated (no state, no time named): not_stated.
 6. States that disagree in the same last clause, or nothing that anchors a reading:
@@ -76,6 +77,7 @@ def decide_outcome(
     numbers: int | None = None,
     uncertain: bool = False,
     anchored: bool = True,
+    someone_else: bool = False,
 ) -> Verdict:
     """An outcome label from the states (module docstring)."""
     planned = [s for s in states if s.topical and s.planned]
@@ -89,6 +91,11 @@ def decide_outcome(
         return Verdict("no_change", 0.6, cues, "relapse")
     if contradicted and (not now or any(s.value == 1 for s in now)):
         return Verdict("no_change", 0.55, (*cues, "claim contradicted"), "contradicted")
+    if now and numbers is not None and all(s.value == 0 and s.cue in CONTINUING for s in now):
+        # "from once a month to three or four times a week now, and it still holds":
+        # "still" keeps the change the numbers give
+        label = {1: "improved", 0: "no_change", -1: "worsened"}[numbers]
+        return Verdict(label, 0.6, (*cues, "numbers"), "numbers")
     if now:
         last_clause = now[-1].clause
         if now[-1].value == 0 and now[-1].cue in CONTINUING:
@@ -119,6 +126,8 @@ def decide_outcome(
             return Verdict("improved", 0.6, cues, "old_habit")
         if value == 1:
             return Verdict("worsened", 0.5, cues, "old_habit")
+    if someone_else and not own:
+        return Verdict("not_stated", 0.5, ("someone else",), "someone_else")
     if plans or planned:
         return Verdict("not_stated", 0.55, cues or ("intention",), "plan")
     if uncertain and not own:

@@ -127,6 +127,11 @@ TO = frozenset({"to", "til"})
 UNIT_REACH = 4
 
 
+#: Danish articles that count one only right before "gang" ("en gang om måneden": once
+#: a month); anywhere else they are no number
+ONE_TIME = {"en": "gang", "et": "gang"}
+
+
 def _value(word: str, words: dict[str, int]) -> float | None:
     if word.isdigit():
         return float(word)
@@ -163,7 +168,10 @@ def counts(parsed: Parsed, language: str) -> list[tuple[int, float, int | None]]
             continue
         v = _value(lower[i], words)
         if v is None:
-            continue
+            if language != "da" or lower[i + 1 : i + 2] != [ONE_TIME.get(lower[i])]:
+                continue
+            v = 1.0  # "en gang om måneden": once a month
+
         # "twenty-two": tens, a hyphen and a unit make one number
         if v >= 20 and v % 10 == 0 and lower[i + 1 : i + 2] == ["-"]:
             unit_value = _value(lower[i + 2], words) if i + 2 < len(lower) else None
@@ -203,7 +211,7 @@ class _Countable(dict):
         self.words = words
 
     def __missing__(self, word: str) -> bool:
-        value = self[word] = word in self.words or word.isdigit() or "-" in word
+        value = self[word] = word in self.words or word.isdigit() or "-" in word or word in ONE_TIME
         return value
 
 

@@ -45,6 +45,7 @@ from flows.nlp.lexicons import (
 from flows.nlp.model import FamilyModel, StanceModel, family_of, load_model
 from flows.nlp.negation import negation_positions
 from flows.nlp.numbers import number_change
+from flows.nlp.people import someone_elses
 from flows.nlp.profiles import (  # noqa: F401
     RULES_STAND,
     agreement_threshold,
@@ -301,6 +302,9 @@ class StanceReader:
         if component == "outcome":
             others = self._others(profile)
             topical = topical_clauses(parsed, profile, others)
+            elsewhere = someone_elses(parsed)
+            if elsewhere:  # someone else's habit is no state of the peer's
+                topical = [t and n not in elsewhere for n, t in enumerate(topical)]
             objects = lower_objects(parsed, profile, others) + own_objects(parsed, profile)
             states = own_states(
                 parsed, profile, outcome_states(parsed, profile, topical, objects), topical, objects
@@ -319,6 +323,7 @@ class StanceReader:
                 counted,
                 bool(found.get("uncertain")),
                 any(c.anchor for c in parsed.clauses),
+                bool(elsewhere),
             )
             seen = as_scheme(parsed, profile, objects)
             feats = _features(seen, component, verdict, naming, states=states)
@@ -345,6 +350,10 @@ class StanceReader:
             return verdict, sorted({*feats, *extra})
         else:
             found_cues = cues(parsed, ("present", "absent"))
+            if component == "mechanism" and found_cues:
+                # the peer's response, not the wife's ("Min kone synes, det er dejligt")
+                elsewhere = someone_elses(parsed)
+                found_cues = [c for c in found_cues if c.clause not in elsewhere]
             verdict = rules.decide_presence(
                 found_cues,
                 bool(found.get("uncertain")),
