@@ -80,7 +80,7 @@ def offer(folders: list[Path], root: Path) -> Offer:
     id when it holds one. Positions, never text, say what was left out."""
     from flows.errors import TriangulateError
     from flows.privacy.audit import screen_for
-    from flows.privacy.preflight import names_of
+    from flows.privacy.preflight import names_of, roster_cases
     from flows.study import load_study
 
     loaded, left_out = [], []
@@ -112,27 +112,12 @@ def offer(folders: list[Path], root: Path) -> Offer:
             left_out.append(f"study {number}: offered already")
             continue
         studies[value] = folder
-        ids = sorted(set(_roster_cases(study)))
+        ids = sorted(set(roster_cases(study)))
         hidden = [case for case in ids if named(case)]
         cases.update(case for case in ids if case not in hidden)
         if hidden:
             left_out.append(f"study {number}: {len(hidden)} case id(s) hold a roster name")
     return Offer(studies, tuple(sorted(cases)), root, left_out)
-
-
-def _roster_cases(study) -> list[str]:
-    from flows.ingest.roster import read_roster
-    from flows.readers.common import Rejects
-
-    qda = study.input_spec("excerpts").format != "native"
-    entries, _ = read_roster(
-        study.input_path("roster"),
-        study.definition,
-        Rejects(),
-        qda=qda,
-        spec=study.input_spec("roster"),
-    )
-    return [case for entry in entries for case in entry.cases]
 
 
 def form_schema(schema: dict, offered: Offer) -> dict:
