@@ -297,12 +297,13 @@ def test_custom_run_from_the_ui_form_in_chromium(served):
             page.get_by_text("Custom run").first.click()
             page.wait_for_url("**/run**")
             page.get_by_text("Study folder").first.wait_for()
+            page.get_by_text("data/demo").first.wait_for()  # the form's values are in
             assert not page.get_by_text("Output folder").count()  # no free-text folder
             assert not page.locator("textarea").count()
             page.get_by_role("switch").first.click()  # Re-render everything
             page.screenshot(path=str(ARTIFACTS / "prefect-custom-run-form.png"), full_page=True)
             page.get_by_role("button", name="Submit").click()
-            run = _wait(lambda: _run_started_after(served, known), 60, "the submitted run")
+            run = _wait(lambda: _run_started_after(served, known), 120, "the submitted run")
             assert run["parameters"]["request"]["study_dir"] == "data/demo"
             assert run["parameters"]["request"]["force"] is True
             run = _wait_for_run(served, run["id"], 300)
