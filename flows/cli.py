@@ -292,20 +292,43 @@ def serve_dossiers(
 
 
 @app.command()
-def serve() -> None:
+def serve(
+    studies: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Study folders the form offers (default: data/demo)."),
+    ] = None,
+    out_root: Annotated[
+        Path | None,
+        typer.Option("--out-root", help="Runs publish to OUT_ROOT/<study id> (default: out/)."),
+    ] = None,
+) -> None:
     """Register the `triangulate` deployment with the Prefect server started by
-    `make ui` and serve it: start runs from the UI's form (Deployments → triangulate → Run)."""
+    `make ui` and serve it: start runs from the UI's form (Deployments → triangulate → Run).
+
+    The form offers the given study folders, and their cases, as choices: each
+    is checked for roster names first, and one that holds a name is left out
+    (reported by its position), so nothing typed in the form reaches Prefect."""
     import os
 
+    from flows.orchestration import offered
     from flows.orchestration import settings as prefect_settings
 
     url = os.environ.get("PREFECT_API_URL")
     if not url or not prefect_settings.server_is_up(url, timeout=10):
         _fail(RuntimeError("no Prefect server is up: run `make ui` first, then `make serve`"))
+    folders = studies or [prefect_settings.PROJECT_ROOT / "data" / "demo"]
+    choices = offered.offer(folders, (out_root or offered.out_root()).resolve())
+    for reason in choices.left_out:
+        console.print(f"left out of the form: {reason}")
+    if not choices.studies:
+        _fail(RuntimeError("no study can be offered in the form (see above)"))
     from flows.orchestration.deployment import serve_deployment
 
-    console.print(f"Serving the deployment `triangulate` to {url.removesuffix('/api')}")
-    serve_deployment()
+    console.print(
+        f"Serving the deployment `triangulate` to {url.removesuffix('/api')}: "
+        f"{len(choices.studies)} study(ies), {len(choices.cases)} case(s) in the form"
+    )
+    serve_deployment(choices)
 
 
 @app.command()

@@ -48,13 +48,34 @@ def parse_code(code: str, study: Study) -> tuple[str, str | None] | None:
     return None
 
 
+#: how a reject reason shows a code holding a frequent first name or surname
+CODE_WITHHELD = "<a code whose text is withheld: a word of it is a first name or surname>"
+
+
+def shown_code(code: str) -> str:
+    """A code as a reject reason (published in rejects.csv and the index) may quote
+    it: itself, or `CODE_WITHHELD` when a word of it is a gazetteer name ("Family/
+    Sofie"), which the leak audit, knowing roster names only, would let through."""
+    import re
+
+    from flows.privacy.unknown_names import gazetteer
+
+    names = gazetteer()
+    if any(names.kind(word) == "name" for word in re.findall(r"[^\W\d_]+", code)):
+        return CODE_WITHHELD
+    return code
+
+
 def unmapped_reason(code: str, study: Study, file_separator: str = "") -> str:
     """Why `parse_code` maps a code to nothing, with the key to set.
 
     A sub-code under a theme's code names no stance label: the reason names
     the sub-code and `stance_labels`. A code that would map with another path
     separator gets a hint about `code_separator`. Code names come from the
-    codebook, never from excerpt text."""
+    codebook, never from excerpt text; one holding a first name or surname is
+    withheld (`shown_code`)."""
+    if shown_code(code) != code:
+        return f"{NOT_MAPPED}: {CODE_WITHHELD} (add it to a theme's codes)"
     sep = study.study.code_separator
     path = sep.join(part.strip() for part in code.split(sep))
     parent, _, leaf = path.rpartition(sep)

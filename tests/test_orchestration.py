@@ -53,7 +53,7 @@ def test_deployment_form_is_a_typed_model():
     schema = parameter_schema(triangulate_request).model_dump_for_openapi()
     assert list(schema["properties"]) == ["request"]
     model = schema["definitions"]["RunRequest"]["properties"]
-    assert set(model) == {"study_dir", "out_dir", "cases", "force", "pdf"}
+    assert set(model) == {"study_dir", "cases", "force", "pdf"}  # no free-text output folder
     assert model["force"]["type"] == "boolean"
     assert RunRequest().study_dir == "data/demo"
     with pytest.raises(ValueError):

@@ -11,6 +11,7 @@ sentence that says what to do.
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import json
 import os
@@ -130,10 +131,11 @@ def _stop(process: subprocess.Popen) -> None:
             os.killpg(process.pid, signal.SIGKILL)
 
 
-@pytest.fixture(scope="module")
-def served(tmp_path_factory):
-    """A Prefect server and `triangulate serve`, as `make ui` and `make serve` start them."""
-    home = tmp_path_factory.mktemp("prefect-home")
+@contextlib.contextmanager
+def served_deployment(home: Path, *studies: Path, out_root: Path):
+    """A Prefect server and `triangulate serve STUDIES --out-root OUT_ROOT`, as
+    `make ui` and `make serve` start them (Prefect's home and the logs in `home`);
+    yields the API's URL and the registered deployment."""
     port = _free_port()
     api = f"http://127.0.0.1:{port}/api"
     env = {
@@ -160,7 +162,7 @@ def served(tmp_path_factory):
     try:
         _wait(lambda: _up(api), 120, "the Prefect server")
         serve = subprocess.Popen(
-            [BIN / "triangulate", "serve"],
+            [BIN / "triangulate", "serve", *studies, "--out-root", out_root],
             env=env,
             cwd=ROOT,
             stdout=(logs / "serve.log").open("w"),
@@ -173,11 +175,37 @@ def served(tmp_path_factory):
             "the triangulate deployment",
         )
         assert deployment["name"] == "triangulate"
-        yield {"api": api, "ui": api.removesuffix("/api"), "deployment": deployment, "logs": logs}
+        yield api, deployment
     finally:
         if serve is not None:
             _stop(serve)
         _stop(server)
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """The deployment offering the demo, a study of the user's own (a path with a
+    space; two cases) and one that breaks after it is offered."""
+    from conftest import TINY_STUDY
+    from tests_support import tiny_study
+
+    home = tmp_path_factory.mktemp("prefect-home")
+    base = tmp_path_factory.mktemp("studies")
+    own = tiny_study(base / "my study", TWO_CASES)
+    broken = tiny_study(base / "broken", TWO_CASES, TINY_STUDY.replace('"tiny"', '"broken"'))
+    out_root = base / "published"
+    studies = (ROOT / "data/demo", own, broken)
+    with served_deployment(home, *studies, out_root=out_root) as (api, deployment):
+        (broken / "excerpts.csv").unlink()  # offered, then broken
+        yield {
+            "api": api,
+            "ui": api.removesuffix("/api"),
+            "deployment": deployment,
+            "logs": home / "logs",
+            "own": own,
+            "broken": broken,
+            "out": out_root,
+        }
 
 
 def _up(api: str) -> bool:
@@ -204,11 +232,9 @@ def _wait_for_run(served, run_id: str, timeout: float) -> dict:
     return _wait(finished, timeout, f"flow run {run_id}")
 
 
-def _run_with_out_dir(served, out_dir: str) -> dict | None:
+def _run_started_after(served, known: set[str]) -> dict | None:
     runs = _api(f"{served['api']}/flow_runs/filter", {"sort": "EXPECTED_START_TIME_DESC"}, "POST")
-    return next(
-        (r for r in runs if r["parameters"].get("request", {}).get("out_dir") == out_dir), None
-    )
+    return next((r for r in runs if r["id"] not in known and "request" in r["parameters"]), None)
 
 
 def _published(out: Path) -> list[Path]:
@@ -217,9 +243,9 @@ def _published(out: Path) -> list[Path]:
     return sorted((out / "cases").glob("*.html"))
 
 
-def test_ui_run_of_the_demo_completes_and_publishes(served, tmp_path):
-    out = tmp_path / "demo"
-    run = _run_deployment(served, {"study_dir": "data/demo", "out_dir": str(out)})
+def test_ui_run_of_the_demo_completes_and_publishes(served):
+    out = served["out"] / "together-on-diabetes-demo"
+    run = _run_deployment(served, {"study_dir": "data/demo"})
     assert run["state"]["type"] == "COMPLETED", run["state"]
     assert len(_published(out)) == DEMO_CASES
     study_runs = _api(
@@ -231,35 +257,35 @@ def test_ui_run_of_the_demo_completes_and_publishes(served, tmp_path):
     assert {"triangulate", "study:together-on-diabetes-demo"} <= set(study_runs[0]["tags"])
 
 
-def test_ui_run_of_a_custom_study_folder_with_force(served, make_study, tmp_path):
+def test_ui_run_of_a_custom_study_folder_with_force(served):
     """A study folder of the user's own (a path with a space; two cases), forced,
-    with a case to re-render."""
-    (tmp_path / "my study").mkdir()
-    study = make_study(TWO_CASES, base=tmp_path / "my study")
-    out = tmp_path / "published"
-    request = {"study_dir": str(study), "out_dir": str(out), "force": True, "cases": ["B"]}
+    with a case to re-render; published to OUT_ROOT/<study id>."""
+    out = served["out"] / "tiny"
+    request = {"study_dir": str(served["own"]), "force": True, "cases": ["B"]}
     run = _run_deployment(served, request)
     assert run["state"]["type"] == "COMPLETED", run["state"]
     assert [p.name for p in _published(out)] == ["A.html", "B.html"]
     assert run["parameters"]["request"]["force"] is True
 
 
-def test_ui_run_that_cannot_start_says_what_to_do(served, tmp_path):
-    run = _run_deployment(served, {"study_dir": "no/such/study", "out_dir": str(tmp_path / "x")})
+def test_ui_run_that_cannot_start_says_what_to_do(served):
+    run = _run_deployment(served, {"study_dir": str(served["broken"])})
     assert run["state"]["type"] == "FAILED"
     message = run["state"]["message"]
-    assert message.startswith("Nothing was published: ") and "no/such/study" in message
-    assert "start the run again" in message
-    assert not (tmp_path / "x").exists()
+    assert message.startswith("Nothing was published: ") and str(served["broken"]) in message
+    assert "study.toml" in message and "start the run again" in message
+    assert not (served["out"] / "broken").exists()
 
 
-def test_custom_run_from_the_ui_form_in_chromium(served, tmp_path):
-    """Deployment page → Run → Custom run → fill the typed form → Submit → Completed."""
+def test_custom_run_from_the_ui_form_in_chromium(served):
+    """Deployment page → Run → Custom run → the typed form (the study chosen from
+    a list) → Submit → Completed."""
     from playwright.sync_api import sync_playwright
 
     from flows.render.pdf import launch
 
-    out = tmp_path / "from the form"
+    out = served["out"] / "together-on-diabetes-demo"
+    known = {r["id"] for r in _api(f"{served['api']}/flow_runs/filter", {}, "POST")}
     deployment_id = served["deployment"]["id"]
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as playwright:
@@ -270,18 +296,15 @@ def test_custom_run_from_the_ui_form_in_chromium(served, tmp_path):
             page.get_by_role("button", name="Run", exact=True).click()
             page.get_by_text("Custom run").first.click()
             page.wait_for_url("**/run**")
-            form = page.locator("textarea")
-            form.first.wait_for()
-            assert (
-                page.get_by_text("Study folder").count()
-                and page.get_by_text("Output folder").count()
-            )
-            assert form.nth(0).input_value() == "data/demo"
-            form.nth(1).fill(str(out))
+            page.get_by_text("Study folder").first.wait_for()
+            page.get_by_text("data/demo").first.wait_for()  # the form's values are in
+            assert not page.get_by_text("Output folder").count()  # no free-text folder
+            assert not page.locator("textarea").count()
             page.get_by_role("switch").first.click()  # Re-render everything
             page.screenshot(path=str(ARTIFACTS / "prefect-custom-run-form.png"), full_page=True)
             page.get_by_role("button", name="Submit").click()
-            run = _wait(lambda: _run_with_out_dir(served, str(out)), 60, "the submitted run")
+            run = _wait(lambda: _run_started_after(served, known), 120, "the submitted run")
+            assert run["parameters"]["request"]["study_dir"] == "data/demo"
             assert run["parameters"]["request"]["force"] is True
             run = _wait_for_run(served, run["id"], 300)
             assert run["state"]["type"] == "COMPLETED", run["state"]

@@ -69,3 +69,18 @@ def minimal_pdf(*pages: str) -> bytes:
         xref,
     )
     return body
+
+
+def tiny_study(base: Path, rows: list[list[str]], study_toml: str | None = None) -> Path:
+    """conftest's `make_study` outside a test (a module fixture): the tiny study
+    with these excerpt rows in BASE/study."""
+    from conftest import EXCERPT_HEADER, INTERVIEWS, ROSTER, SURVEY_HEADER, TINY_STUDY, write_csv
+
+    folder = base / "study"
+    folder.mkdir(parents=True)
+    (folder / "study.toml").write_text(study_toml or TINY_STUDY, encoding="utf-8")
+    write_csv(folder / "roster.csv", ROSTER)
+    write_csv(folder / "interviews.csv", INTERVIEWS)
+    write_csv(folder / "excerpts.csv", [EXCERPT_HEADER, *rows])
+    write_csv(folder / "survey.csv", [SURVEY_HEADER])
+    return folder

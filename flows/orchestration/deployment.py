@@ -1,6 +1,10 @@
 """The `triangulate` deployment: start runs from the Prefect UI's form.
 
 The flow's one parameter is a pydantic model, so the UI builds a typed form.
+The form has no free text: the study and the cases are chosen from the lists
+`triangulate serve` checked for names (`flows.orchestration.offered`), and the
+server refuses any other value before it stores a run; the output folder is
+`out/<study id>` (or `--out-root`/<study id>), never typed.
 No module that defines a flow uses `from __future__ import annotations`: a
 served run validates each flow's parameters in a fresh process, from the
 function's globals as Prefect pickled them, where string annotations such as
@@ -15,7 +19,7 @@ from prefect.states import Failed, State
 from pydantic import BaseModel, ConfigDict, Field
 
 from flows.errors import LeakError, TriangulateError, UnexpectedError
-from flows.orchestration import settings
+from flows.orchestration import offered, settings
 from flows.orchestration.pipeline import flow, triangulate_study
 from flows.privacy.preflight import check_before_flow
 from flows.privacy.sealed_errors import names_known, seal
@@ -29,13 +33,8 @@ class RunRequest(BaseModel):
     study_dir: str = Field(
         default="data/demo",
         title="Study folder",
-        description="The folder holding study.toml: relative to the project, or absolute.",
-    )
-    out_dir: str = Field(
-        default="",
-        title="Output folder",
-        description="Where the dossiers are published; leave empty for out/STUDY-ID "
-        "(the study's id from study.toml).",
+        description="One of the studies `triangulate serve` offers; the dossiers are "
+        "published to out/STUDY-ID (the study's id from study.toml).",
     )
     cases: list[str] = Field(
         default_factory=list,
@@ -77,21 +76,26 @@ def failure_message(exc: Exception, study_dir: str) -> str:
     )
 
 
+UNOFFERED = (
+    "Nothing was run: the study or a case is not one the form offers (sent with "
+    '"Validate parameters" off?). Choose them in the form and start the run again.'
+)
+
+
 @flow(name="triangulate (from the UI)")
 def triangulate_request(request: RunRequest) -> dict | State:
     """The deployment's entry point: resolve the request, then run the study flow."""
     from flows.study import load_study
 
     names = None  # the roster's names, once read: a failure's message is screened for them
+    if not offered.is_offered(request.study_dir, request.cases):
+        # sent with "Validate parameters" off: Prefect has stored it; repeat none of it
+        return Failed(message=UNOFFERED)
     try:
         study_dir = (settings.PROJECT_ROOT / request.study_dir).resolve()
         study = load_study(study_dir)
-        out_dir = (
-            (settings.PROJECT_ROOT / request.out_dir).resolve()
-            if request.out_dir
-            else settings.PROJECT_ROOT / "out" / study.definition.study.id
-        )
         study_id = study.definition.study.id
+        out_dir = offered.out_root() / study_id
         names = check_before_flow(study_dir, out_dir, request.cases or None)
         named = triangulate_study.with_options(flow_run_name=f"triangulate {study_id}")
         # as `triangulate run` names and tags it; a failure's message is screened for names
@@ -110,11 +114,22 @@ def triangulate_request(request: RunRequest) -> dict | State:
         return Failed(message=failure_message(sealed, request.study_dir))
 
 
-def serve_deployment() -> None:
-    """Register the `triangulate` deployment with the running server and serve it."""
-    triangulate_request.serve(
+def serve_deployment(choices: offered.Offer) -> None:
+    """Register the `triangulate` deployment with the running server and serve it,
+    its form offering `choices` only (the server enforces them: a run whose study
+    or case is not offered is refused before it is stored)."""
+    from prefect import serve
+    from prefect.utilities.callables import ParameterSchema
+
+    default = RunRequest(study_dir=next(iter(choices.studies))).model_dump()
+    deployment = triangulate_request.to_deployment(
         name="triangulate",
         tags=["triangulate"],
-        description="Run triangulate on a study folder; fill in the form and press Run.",
-        parameters={"request": RunRequest().model_dump()},
+        description="Run triangulate on a study; choose it in the form and press Run.",
+        parameters={"request": default},
+        enforce_parameter_schema=True,
     )
+    schema = deployment._parameter_openapi_schema.model_dump()
+    deployment._parameter_openapi_schema = ParameterSchema(**offered.form_schema(schema, choices))
+    offered.hand_down(choices)  # the runner's runs find them in their environment
+    serve(deployment)

@@ -135,11 +135,40 @@ def check_run_parameters(names: NameSet, parameters: dict[str, object]) -> None:
         )
 
 
+def roster_cases(loaded: LoadedStudy) -> list[str]:
+    """The case ids the roster gives its (accepted) rows."""
+    from flows.ingest.roster import read_roster
+    from flows.readers.common import Rejects
+
+    qda = loaded.input_spec("excerpts").format != "native"
+    spec = loaded.input_spec("roster")
+    entries, _ = read_roster(
+        loaded.input_path("roster"), loaded.definition, Rejects(), qda=qda, spec=spec
+    )
+    return [case for entry in entries for case in entry.cases]
+
+
+def check_cases_to_rebuild(loaded: LoadedStudy, rebuild_cases) -> None:
+    """Stop when a case to rebuild (`--case`) is not a case id of the roster: a
+    value that is no case id may be anything typed, a name nobody listed
+    ("Sofie") included, and Prefect would store it as a run parameter. Says
+    which value by its position, never its text."""
+    known = set(roster_cases(loaded))
+    unknown = [n for n, case in enumerate(rebuild_cases or [], 1) if case not in known]
+    if unknown:
+        raise LeakError(
+            f"the run's cases to rebuild: value(s) {', '.join(map(str, unknown))} are not case "
+            f"ids of the roster ({HINT}, as a run parameter, whatever they hold); give the "
+            "roster's case ids, or --force to re-render every case. Nothing was run."
+        )
+
+
 def check_before_flow(study_dir, out_dir, rebuild_cases=None, nlp_model=None) -> NameSet:
     """What Prefect stores before the leak audit can look: the flow run's name and
-    tags (the study id) and its parameters. Stops on a roster name in any; the
-    case and person ids are checked at ingestion (`check_ingested`). Returns the
-    roster's names (for `sealed_errors.names_known`)."""
+    tags (the study id) and its parameters. Stops on a roster name in any, and on
+    a case to rebuild that is not a roster case id; the case and person ids are
+    checked at ingestion (`check_ingested`). Returns the roster's names (for
+    `sealed_errors.names_known`)."""
     from flows.study import load_study
 
     loaded = load_study(Path(study_dir))
@@ -154,6 +183,7 @@ def check_before_flow(study_dir, out_dir, rebuild_cases=None, nlp_model=None) ->
             "model": nlp_model,
         },
     )
+    check_cases_to_rebuild(loaded, rebuild_cases)
     return names
 
 

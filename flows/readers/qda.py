@@ -35,8 +35,10 @@ PROGRAMME_LEVEL = (
 
 def unmapped_code(code: str) -> str:
     """The reject reason for a coding whose code is under no theme's code path."""
+    from flows.codes import shown_code
+
     return (
-        f"code not mapped to any theme in study.toml: {code} "
+        f"code not mapped to any theme in study.toml: {shown_code(code)} "
         "(add it to a theme's codes; validate lists every such code)"
     )
 

@@ -1,0 +1,58 @@
+"""Everything a Prefect server stored, read back over its REST API as texts.
+
+For the red-team tests: flow runs (names, parameters, tags, state messages),
+task runs, log lines, artifacts, events, deployments (their parameter schema
+and defaults), variables and block documents; each record as its JSON text,
+so a name in any field of any record is found."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+
+COLLECTIONS = (
+    "flow_runs",
+    "task_runs",
+    "logs",
+    "artifacts",
+    "deployments",
+    "flows",
+    "variables",
+    "block_documents",
+)
+
+
+def call(api: str, path: str, body: dict | None = None):
+    """One POST (with `body`) or GET of the API (503s retried, test_ui_run._api)."""
+    from test_ui_run import _api
+
+    return _api(f"{api}/{path}", body, None if body is None else "POST")
+
+
+def _all(api: str, collection: str) -> list[dict]:
+    found, offset = [], 0
+    while True:
+        page = call(api, f"{collection}/filter", {"limit": 200, "offset": offset})
+        found += page
+        if len(page) < 200:
+            return found
+        offset += 200
+
+
+def _events(api: str) -> list[dict]:
+    page = call(api, "events/filter", {"limit": 50, "filter": {"order": "ASC"}})
+    found = list(page.get("events", []))
+    while page.get("next_page"):
+        with urllib.request.urlopen(page["next_page"], timeout=30) as response:
+            page = json.load(response)
+        found += page.get("events", [])
+    return found
+
+
+def stored_texts(api: str) -> list[tuple[str, str]]:
+    """(collection, the record's JSON) for every record the server holds."""
+    texts = []
+    for collection in COLLECTIONS:
+        texts += [(collection, json.dumps(r, ensure_ascii=False)) for r in _all(api, collection)]
+    texts += [("events", json.dumps(e, ensure_ascii=False)) for e in _events(api)]
+    return texts
