@@ -114,8 +114,8 @@ ui-stop: ## stop the Prefect UI and the dossier server started by make ui
 	-$(BIN)/prefect server stop
 	@if [ -f $(PREFECT_HOME)/dossiers.pid ]; then kill $$(cat $(PREFECT_HOME)/dossiers.pid) 2>/dev/null || true; rm -f $(PREFECT_HOME)/dossiers.pid; fi
 
-serve: $(STAMP) ## serve the `triangulate` deployment to the UI (needs make ui): start runs from a form
-	PREFECT_API_URL=http://$(UI_HOST):$(UI_PORT)/api $(BIN)/triangulate serve
+serve: $(STAMP) ## serve the `triangulate` deployment to the UI (needs make ui): start runs from a form (STUDY=path fills it in)
+	PREFECT_API_URL=http://$(UI_HOST):$(UI_PORT)/api $(BIN)/triangulate serve "$(STUDY)"
 
 clean: ## remove outputs, the Prefect home and the environment
 	rm -rf out .prefect .cache $(VENV) .pytest_cache .ruff_cache *.egg-info test-artifacts

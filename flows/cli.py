@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 from typing import Annotated
 
@@ -236,7 +237,8 @@ def init(
     console.print(
         f"[bold green]Drafted[/] {escape(str(path))} and {escape(str(out / 'roster.csv'))}: "
         f"{checks} guesses marked `# check:`. Fill in every name and alias in roster.csv, "
-        f"then: triangulate validate {escape(str(out))}"
+        f"then: triangulate validate {escape(shlex.quote(str(out)))}",
+        soft_wrap=True,
     )
 
 
@@ -283,20 +285,38 @@ def serve_dossiers(
 
 
 @app.command()
-def serve() -> None:
+def serve(
+    study_dir: Annotated[
+        str,
+        typer.Argument(
+            help="The study the run form offers (relative to the project, or absolute)."
+        ),
+    ] = "data/demo",
+) -> None:
     """Register the `triangulate` deployment with the Prefect server started by
-    `make ui` and serve it: start runs from the UI's form (Deployments → triangulate → Run)."""
+    `make ui` and serve it: start runs from the UI's form (Deployments → triangulate → Run),
+    its study folder filled in with STUDY_DIR (`make serve STUDY=...`; default: the demo)."""
     import os
 
     from flows.orchestration import settings as prefect_settings
 
+    if not (prefect_settings.PROJECT_ROOT / study_dir / "study.toml").is_file():
+        _fail(
+            FileNotFoundError(
+                f"{study_dir}: no study.toml there; give the folder holding your study.toml "
+                "(relative to the project, or absolute), e.g. make serve STUDY=path/to/study"
+            )
+        )
     url = os.environ.get("PREFECT_API_URL")
     if not url or not prefect_settings.server_is_up(url, timeout=10):
         _fail(RuntimeError("no Prefect server is up: run `make ui` first, then `make serve`"))
     from flows.orchestration.deployment import serve_deployment
 
-    console.print(f"Serving the deployment `triangulate` to {url.removesuffix('/api')}")
-    serve_deployment()
+    console.print(
+        f"Serving the deployment `triangulate` to {url.removesuffix('/api')}; "
+        f"its run form offers {escape(study_dir)}"
+    )
+    serve_deployment(study_dir)
 
 
 @app.command()

@@ -32,6 +32,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from flows.init_direction import better_of, direction_stance
 from flows.init_roles import RoleGuess, role_from_names, role_from_variable, role_label
 from flows.init_survey import slug
 from flows.readers.common import Rejects
@@ -84,9 +85,9 @@ STANCE_GUESSES: dict[str, tuple[str, ...]] = {
         "ikke leveret",
         "ikke gennemført",
     ),
-    "improved": ("better", "improved", "more", "yes", "bedre", "forbedret", "ja"),
+    "improved": ("better", "improved", "yes", "bedre", "forbedret", "ja"),
     "no_change": ("same", "unchanged", "no change", "as before", "uændret", "samme"),
-    "worsened": ("worse", "worsened", "less", "dårligere", "forværret"),
+    "worsened": ("worse", "worsened", "dårligere", "forværret"),
     "not_stated": ("not said", "not stated", "unclear", "ikke nævnt", "uklart"),
     "facilitator": ("helped", "helps", "helping", "enabler", "hjalp", "fremmer"),
     "barrier": ("hindered", "hinders", "held back", "holds back", "obstacle", "hæmmer", "barriere"),
@@ -123,6 +124,10 @@ class DraftTheme:
     labels: dict[str, str] = field(default_factory=dict)
     #: leaf sub-codes whose names read as no stance (kept in codes, to check)
     unread: list[str] = field(default_factory=list)
+    #: outcomes: which direction is better, guessed from the label (to check)
+    better: str = "higher"
+    #: sub-codes naming a direction ("Less", "More") -> stance for this theme alone
+    direction_labels: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -193,11 +198,20 @@ def _themes(draft: QdaDraft, codes: list[str], counts: Counter) -> None:
         stances = STANCES_BY_KIND[component]
         family = [code]
         labels: dict[str, str] = {}
+        directions: dict[str, str] = {}
+        label = code.rpartition(sep)[2]
+        better = better_of(label) if component == "outcome" else "higher"
         stack = list(children.get(code, []))
         while stack:
             child = stack.pop(0)
             leaf = child.rpartition(sep)[2]
             if _stance_word(leaf) in stances and child.rpartition(sep)[0] in family:
+                covered.add(child)
+                continue
+            own = child.rpartition(sep)[0] == code and not children.get(child)
+            moved = direction_stance(leaf, better) if component == "outcome" else None
+            if own and moved is not None:
+                directions[leaf] = moved
                 covered.add(child)
                 continue
             read_as = guess_stance(leaf, component) if child.rpartition(sep)[0] == code else None
@@ -210,17 +224,27 @@ def _themes(draft: QdaDraft, codes: list[str], counts: Counter) -> None:
         unread = [
             c.rpartition(sep)[2]
             for c in family
-            if labels and c.rpartition(sep)[0] == code and not children.get(c)
+            if (labels or directions) and c.rpartition(sep)[0] == code and not children.get(c)
         ]
         covered.update(family)
-        label = code.rpartition(sep)[2]
         ident = slug(label, "theme")
         while ident in used_ids:
             ident += "_2"
         used_ids.add(ident)
         codings = sum(counts[c] for c in covered if c == code or c.startswith(code + sep))
         draft.themes.append(
-            DraftTheme(ident, label, component, family, codings, guessed, labels, unread)
+            DraftTheme(
+                ident,
+                label,
+                component,
+                family,
+                codings,
+                guessed,
+                labels,
+                unread,
+                better,
+                directions,
+            )
         )
 
     tops = children.get("", [])

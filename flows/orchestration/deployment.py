@@ -41,7 +41,8 @@ class RunRequest(BaseModel):
     cases: list[str] = Field(
         default_factory=list,
         title="Cases to re-render",
-        description="Case ids to re-render even if cached (e.g. P3); empty means as needed.",
+        description="Case ids (as in the roster's case_ids) to re-render even if cached; "
+        "empty means as needed.",
     )
     force: bool = Field(
         default=False, title="Re-render everything", description="Ignore the dossier cache."
@@ -113,11 +114,18 @@ def triangulate_request(request: RunRequest) -> dict | State:
         return Failed(message=failure_message(exc, request.study_dir))
 
 
-def serve_deployment() -> None:
-    """Register the `triangulate` deployment with the running server and serve it."""
+def deployment_parameters(study_dir: str) -> dict:
+    """The run form's defaults: the study `make serve STUDY=...` names (the demo
+    without one), the output folder empty (out/STUDY-ID)."""
+    return {"request": RunRequest(study_dir=study_dir).model_dump()}
+
+
+def serve_deployment(study_dir: str = "data/demo") -> None:
+    """Register the `triangulate` deployment with the running server and serve it,
+    its form filled in for `study_dir`."""
     triangulate_request.serve(
         name="triangulate",
         tags=["triangulate"],
         description="Run triangulate on a study folder; fill in the form and press Run.",
-        parameters={"request": RunRequest().model_dump()},
+        parameters=deployment_parameters(study_dir),
     )
