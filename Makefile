@@ -96,7 +96,8 @@ ui: $(STAMP) ## start the Prefect UI (127.0.0.1:4200) and the dossier server (12
 	@if $(UI_UP); then \
 		echo "Prefect UI already running"; \
 	else \
-		$(BIN)/prefect server start --host $(UI_HOST) --port $(UI_PORT) --background --analytics-off; \
+		PREFECT_UI_API_URL=http://$(UI_HOST):$(UI_PORT)/api \
+			$(BIN)/prefect server start --host $(UI_HOST) --port $(UI_PORT) --background --analytics-off; \
 		echo "waiting for the Prefect server to answer (up to 120 s)"; \
 		for i in $$(seq 120); do $(UI_UP) && break; sleep 1; done; \
 		$(UI_UP) || { echo "the Prefect server did not answer on port $(UI_PORT): make ui-stop, then $(BIN)/prefect server start --port $(UI_PORT) shows why"; exit 1; }; \

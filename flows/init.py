@@ -147,7 +147,13 @@ def render_study(qda: QdaDraft, survey: SurveyDraft | None, out: Path, study_id:
             f"# check: each informant's role from {qda.role_evidence}; documents without "
             'one are "informant"'
         )
-    if qda.cases:
+    if qda.case_folder:
+        lines.append(
+            f'case = {{ from = "code_folder", folder = {q(qda.case_folder)} }}  # check: the '
+            f"codes under {qda.case_folder} name the case a passage is about "
+            f"({len(qda.cases)} found); a source without them speaks about its one roster case"
+        )
+    elif qda.cases:
         values = {k: v for k, v in qda.case_values.items() if k != v}
         mapped = f", values = {inline(values)}" if values else ""
         lines.append(
@@ -394,7 +400,7 @@ def roster_rows(qda: QdaDraft) -> list[list[str]]:
     for person in sorted(qda.people):
         entry = qda.people[person]
         per_case = qda.per_case.get(entry["role"], True)
-        cases = ";".join(sorted(entry["cases"])) if per_case else ""
+        cases = ";".join(sorted(entry["cases"])) if per_case or qda.case_folder else ""
         rows.append([person, entry["role"], cases, "", "", "active"])
     return rows
 

@@ -107,3 +107,55 @@ def test_serve_refuses_a_folder_without_study_file(tmp_path):
     result = CliRunner().invoke(app, ["serve", str(tmp_path / "nothing")])
     assert result.exit_code == 2
     assert "no study.toml there" in result.output and "make serve STUDY=" in result.output
+
+
+STAFF = [
+    ("L1 peer leader interview", "Outcomes\\Knee pain\\Less", "Her pain went down."),
+    ("L1 peer leader interview", "Case\\K1", "Her pain went down."),
+    ("L1 peer leader interview", "Outcomes\\Knee pain\\Same", "His pain stayed."),
+    ("L1 peer leader interview", "Case\\K2", "His pain stayed."),
+    ("L2 peer leader interview", "Outcomes\\Knee pain\\Less", "Less pain for him."),
+    ("L2 peer leader interview", "Case\\K3", "Less pain for him."),
+    ("K3 participant interview", "Outcomes\\Knee pain\\Less", "Less pain."),
+    ("K4 participant interview", "Outcomes\\Knee pain\\Same", "Same pain."),
+]
+
+
+def test_case_codes_and_ids_in_document_names_drafted(tmp_path):
+    """Taguette has no cases: a staff member's highlight carries a second tag
+    `Case\\K2`. init used to draft each informant their own case (`S07` ->
+    case `S07`) and list the case tags as codes mapped to no theme."""
+    export = tmp_path / "h.csv"
+    with export.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\r\n")
+        writer.writerow(["id", "document", "tag", "content"])
+        ids = {}
+        for document, tag, text in STAFF:  # the case tag rides on its highlight
+            number = ids.setdefault((document, text), len(ids) + 1)
+            writer.writerow([number, document, tag, text])
+    path = init_study(tmp_path / "draft", segments=export, fmt="taguette")
+    text = path.read_text(encoding="utf-8")
+    assert 'case = { from = "code_folder", folder = "Case" }' in text
+    assert "Case/K1" not in text  # not listed as a code mapped to no theme
+    drafted = tomllib.loads(text)
+    assert drafted["qda"]["person"]["values"]["L1 peer leader interview"] == "L1"
+    with (path.parent / "roster.csv").open(encoding="utf-8") as handle:
+        roster = {r["person_id"]: (r["role"], r["case_ids"]) for r in csv.DictReader(handle)}
+    assert roster == {
+        "K3": ("participant", "K3"),
+        "K4": ("participant", "K4"),
+        "L1": ("peer_leader", "K1;K2"),
+        "L2": ("peer_leader", "K3"),
+    }
+
+
+def test_make_ui_tells_the_prefect_ui_where_its_api_is():
+    """`make ui UI_PORT=4291` served the UI on 4291, whose page then called the
+    API on 4200 ("Can't connect to Server API at http://127.0.0.1:4200/api")."""
+    import subprocess
+
+    root = Path(__file__).resolve().parent.parent
+    dry = subprocess.run(
+        ["make", "-n", "ui", "UI_PORT=4291"], cwd=root, capture_output=True, text=True, check=True
+    ).stdout
+    assert "PREFECT_UI_API_URL=http://127.0.0.1:4291/api" in dry
