@@ -159,3 +159,19 @@ def test_make_ui_tells_the_prefect_ui_where_its_api_is():
         ["make", "-n", "ui", "UI_PORT=4291"], cwd=root, capture_output=True, text=True, check=True
     ).stdout
     assert "PREFECT_UI_API_URL=http://127.0.0.1:4291/api" in dry
+
+
+def test_dossier_without_context_variables_says_so(make_study, tmp_path):
+    """A study declaring no context variables showed an empty table under
+    "Context profile (baseline)": a header row and nothing else."""
+    from conftest import TINY_STUDY
+    from tests_support import TWO_CASES, replace_once
+
+    from flows import stages
+
+    toml = replace_once(TINY_STUDY, '[[context_variables]]\nid = "sex"\nlabel = "Sex"\n', "")
+    out = tmp_path / "out"
+    stages.run_direct(make_study(TWO_CASES, study_toml=toml), out)
+    page = (out / "cases" / "A.html").read_text(encoding="utf-8")
+    assert "the study file declares no context variables" in page
+    assert "Baseline characteristics of case" not in page
