@@ -102,7 +102,8 @@ ui: $(STAMP) ## start the Prefect UI (127.0.0.1:4200) and the dossier server (12
 	@if $(UI_UP); then \
 		echo "Prefect UI already running"; \
 	else \
-		$(BIN)/prefect server start --host $(UI_HOST) --port $(UI_PORT) --background --analytics-off; \
+		PREFECT_UI_API_URL=http://$(UI_HOST):$(UI_PORT)/api \
+			$(BIN)/prefect server start --host $(UI_HOST) --port $(UI_PORT) --background --analytics-off; \
 		echo "waiting for the Prefect server to answer (up to 120 s)"; \
 		for i in $$(seq 120); do $(UI_UP) && break; sleep 1; done; \
 		$(UI_UP) || { echo "the Prefect server did not answer on port $(UI_PORT): make ui-stop, then $(BIN)/prefect server start --port $(UI_PORT) shows why"; exit 1; }; \
@@ -120,7 +121,10 @@ ui-stop: ## stop the Prefect UI and the dossier server started by make ui
 	-$(BIN)/prefect server stop
 	@if [ -f $(PREFECT_HOME)/dossiers.pid ]; then kill $$(cat $(PREFECT_HOME)/dossiers.pid) 2>/dev/null || true; rm -f $(PREFECT_HOME)/dossiers.pid; fi
 
-serve: $(STAMP) ## serve the `triangulate` deployment to the UI (needs make ui); STUDIES="a b" offers those study folders
+# `make serve STUDY=path` offers that study; STUDIES="a b" several; neither: the demo.
+STUDIES ?= $(if $(filter command line environment,$(origin STUDY)),$(STUDY))
+
+serve: $(STAMP) ## serve the `triangulate` deployment to the UI (needs make ui); STUDY=path or STUDIES="a b" offers those study folders
 	PREFECT_API_URL=http://$(UI_HOST):$(UI_PORT)/api $(BIN)/triangulate serve $(STUDIES)
 
 clean: ## remove outputs, the Prefect home and the environment

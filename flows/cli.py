@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 from typing import Annotated
 
@@ -245,7 +246,8 @@ def init(
     console.print(
         f"[bold green]Drafted[/] {escape(str(path))} and {escape(str(out / 'roster.csv'))}: "
         f"{checks} guesses marked `# check:`. Fill in every name and alias in roster.csv, "
-        f"then: triangulate validate {escape(str(out))}"
+        f"then: triangulate validate {escape(shlex.quote(str(out)))}",
+        soft_wrap=True,
     )
 
 
@@ -313,6 +315,15 @@ def serve(
     from flows.orchestration import offered
     from flows.orchestration import settings as prefect_settings
 
+    for number, folder in enumerate(studies or [], 1):  # by position: a path may hold a name
+        if not (prefect_settings.PROJECT_ROOT / folder / "study.toml").is_file():
+            _fail(
+                FileNotFoundError(
+                    f"study folder {number}: no study.toml there; give the folder holding your "
+                    "study.toml (relative to the project, or absolute), e.g. make serve "
+                    "STUDY=path/to/study"
+                )
+            )
     url = os.environ.get("PREFECT_API_URL")
     if not url or not prefect_settings.server_is_up(url, timeout=10):
         _fail(RuntimeError("no Prefect server is up: run `make ui` first, then `make serve`"))

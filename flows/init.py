@@ -14,9 +14,11 @@ import csv
 import json
 import os
 import re
+import shlex
 from pathlib import Path
 
 from flows.errors import InputFileError
+from flows.init_direction import better_of
 from flows.init_qda import DraftTheme, QdaDraft, draft_qda
 from flows.init_survey import SurveyDraft, draft_survey, slug
 from flows.study import QDA_FORMATS
@@ -96,7 +98,7 @@ def render_study(qda: QdaDraft, survey: SurveyDraft | None, out: Path, study_id:
         + (f" and {survey.path.name}" if survey else "")
         + ".",
         "# Every guess is marked `# check:`. Change what is wrong, fill in roster.csv, then run",
-        f"# `triangulate validate {out.name}`. Every key is described in docs/study-file.md.",
+        f"# `triangulate validate {shlex.quote(str(out))}`. Every key is described in docs/study-file.md.",
         "",
         "[study]",
         f"id = {q(study_id)}  # check: a short id (lowercase letters, digits, -)",
@@ -145,7 +147,13 @@ def render_study(qda: QdaDraft, survey: SurveyDraft | None, out: Path, study_id:
             f"# check: each informant's role from {qda.role_evidence}; documents without "
             'one are "informant"'
         )
-    if qda.cases:
+    if qda.case_folder:
+        lines.append(
+            f'case = {{ from = "code_folder", folder = {q(qda.case_folder)} }}  # check: the '
+            f"codes under {qda.case_folder} name the case a passage is about "
+            f"({len(qda.cases)} found); a source without them speaks about its one roster case"
+        )
+    elif qda.cases:
         values = {k: v for k, v in qda.case_values.items() if k != v}
         mapped = f", values = {inline(values)}" if values else ""
         lines.append(
@@ -291,11 +299,20 @@ def _render_themes(qda: QdaDraft, survey: SurveyDraft | None) -> list[str]:
             f"codes = [{', '.join(q(c) for c in theme.codes)}]",
         ]
         own = {k: v for k, v in theme.labels.items() if shared.get(theme.component, {}).get(k) != v}
+        own |= dict(sorted(theme.direction_labels.items()))
         if own:
+            why = "sub-code names read as stances"
+            if theme.direction_labels:
+                why += (
+                    f"; {', '.join(theme.direction_labels)} read with better = "
+                    f"{q(theme.better)}: swap them if the other direction is better"
+                )
             lines.append(
                 f"stance_labels = {{ {', '.join(f'{q(k)} = {q(v)}' for k, v in own.items())} }}"
-                "  # check: sub-code names read as stances"
+                f"  # check: {why}"
             )
+        if theme.component == "outcome" and (theme.better == "lower" or theme.direction_labels):
+            lines.append(f"better = {q(theme.better)}  # check: {_better_note(theme.better)}")
         if theme.unread:
             lines.append(
                 f"# check: sub-codes read as no stance: {', '.join(theme.unread)}; give them a "
@@ -313,6 +330,12 @@ def _render_themes(qda: QdaDraft, survey: SurveyDraft | None) -> list[str]:
         lines += ["", "# check: codes mapped to no theme (codings): add them to a theme's codes"]
         lines += [f"#   {code} ({n})" for code, n in sorted(qda.unmapped.items())]
     return lines
+
+
+def _better_note(better: str) -> str:
+    if better == "lower":
+        return "less is better (a guess: the label names something to reduce)"
+    return "higher or lower is better (a guess)"
 
 
 def shared_stance_labels(qda: QdaDraft) -> dict[str, dict[str, str]]:
@@ -345,7 +368,7 @@ def _render_items(qda: QdaDraft, survey: SurveyDraft | None, taken: set[str]) ->
                 f"id = {q(item.id)}",
                 f"label = {q(item.label)}",
                 f"domain = {q(domain)}  # check: the outcome theme it measures ({how})",
-                'better = "higher"  # check: higher or lower is better',
+                f"better = {q(better_of(item.label))}  # check: {_better_note(better_of(item.label))}",
                 f"mcid = {item.mcid:g}  # check: the smallest change that counts ({item.mcid_note}); "
                 "prefer a published value",
                 "# check: example = one of the theme's examples this item measures (its change "
@@ -377,7 +400,7 @@ def roster_rows(qda: QdaDraft) -> list[list[str]]:
     for person in sorted(qda.people):
         entry = qda.people[person]
         per_case = qda.per_case.get(entry["role"], True)
-        cases = ";".join(sorted(entry["cases"])) if per_case else ""
+        cases = ";".join(sorted(entry["cases"])) if per_case or qda.case_folder else ""
         rows.append([person, entry["role"], cases, "", "", "active"])
     return rows
 

@@ -32,6 +32,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from flows.init_direction import better_of, direction_stance
 from flows.init_roles import RoleGuess, role_from_names, role_from_variable, role_label
 from flows.init_survey import slug
 from flows.readers.common import Rejects
@@ -57,6 +58,13 @@ COMPONENT_WORDS = {
 MODE_WORDS = re.compile(r"\bmode\b|medium|format", re.IGNORECASE)
 LANGUAGE_WORDS = re.compile(r"language|sprog", re.IGNORECASE)
 PLAIN_ID = re.compile(r"^[A-Za-z]{0,3}[-_]?[0-9]{1,4}[A-Za-z]?$")
+#: A document name's first word read as its person's id ("H1-c interview", "PT
+#: interview"): letters, digits, - and _ with a digit, or two or three capitals;
+#: never a word that could be a first name
+ID_WORD = re.compile(r"^(?=[^\s]*\d)[A-Za-z0-9][A-Za-z0-9_-]{0,9}$|^[A-Z]{2,3}$")
+#: A top-level code folder whose sub-codes name cases (`Case\K1`, Taguette's and
+#: MAXQDA's way of saying which case a staff member's passage is about).
+CASE_FOLDER_WORDS = {"case", "cases", "case id", "sag", "sager"}
 
 
 #: Sub-code names init reads as stances (English and Danish), per stance.
@@ -84,9 +92,9 @@ STANCE_GUESSES: dict[str, tuple[str, ...]] = {
         "ikke leveret",
         "ikke gennemført",
     ),
-    "improved": ("better", "improved", "more", "yes", "bedre", "forbedret", "ja"),
+    "improved": ("better", "improved", "yes", "bedre", "forbedret", "ja"),
     "no_change": ("same", "unchanged", "no change", "as before", "uændret", "samme"),
-    "worsened": ("worse", "worsened", "less", "dårligere", "forværret"),
+    "worsened": ("worse", "worsened", "dårligere", "forværret"),
     "not_stated": ("not said", "not stated", "unclear", "ikke nævnt", "uklart"),
     "facilitator": ("helped", "helps", "helping", "enabler", "hjalp", "fremmer"),
     "barrier": ("hindered", "hinders", "held back", "holds back", "obstacle", "hæmmer", "barriere"),
@@ -123,6 +131,10 @@ class DraftTheme:
     labels: dict[str, str] = field(default_factory=dict)
     #: leaf sub-codes whose names read as no stance (kept in codes, to check)
     unread: list[str] = field(default_factory=list)
+    #: outcomes: which direction is better, guessed from the label (to check)
+    better: str = "higher"
+    #: sub-codes naming a direction ("Less", "More") -> stance for this theme alone
+    direction_labels: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -140,6 +152,7 @@ class QdaDraft:
     roles: dict[str, str] = field(default_factory=dict)  # role id -> label
     per_case: dict[str, bool] = field(default_factory=dict)
     case_values: dict[str, str] = field(default_factory=dict)  # QDA case -> case id
+    case_folder: str | None = None  # a code folder naming the cases (from = code_folder)
     cases: list[str] = field(default_factory=list)
     case_variables: dict[str, str] = field(default_factory=dict)  # id -> QDA variable
     mode_variable: str | None = None
@@ -193,11 +206,20 @@ def _themes(draft: QdaDraft, codes: list[str], counts: Counter) -> None:
         stances = STANCES_BY_KIND[component]
         family = [code]
         labels: dict[str, str] = {}
+        directions: dict[str, str] = {}
+        label = code.rpartition(sep)[2]
+        better = better_of(label) if component == "outcome" else "higher"
         stack = list(children.get(code, []))
         while stack:
             child = stack.pop(0)
             leaf = child.rpartition(sep)[2]
             if _stance_word(leaf) in stances and child.rpartition(sep)[0] in family:
+                covered.add(child)
+                continue
+            own = child.rpartition(sep)[0] == code and not children.get(child)
+            moved = direction_stance(leaf, better) if component == "outcome" else None
+            if own and moved is not None:
+                directions[leaf] = moved
                 covered.add(child)
                 continue
             read_as = guess_stance(leaf, component) if child.rpartition(sep)[0] == code else None
@@ -210,17 +232,27 @@ def _themes(draft: QdaDraft, codes: list[str], counts: Counter) -> None:
         unread = [
             c.rpartition(sep)[2]
             for c in family
-            if labels and c.rpartition(sep)[0] == code and not children.get(c)
+            if (labels or directions) and c.rpartition(sep)[0] == code and not children.get(c)
         ]
         covered.update(family)
-        label = code.rpartition(sep)[2]
         ident = slug(label, "theme")
         while ident in used_ids:
             ident += "_2"
         used_ids.add(ident)
         codings = sum(counts[c] for c in covered if c == code or c.startswith(code + sep))
         draft.themes.append(
-            DraftTheme(ident, label, component, family, codings, guessed, labels, unread)
+            DraftTheme(
+                ident,
+                label,
+                component,
+                family,
+                codings,
+                guessed,
+                labels,
+                unread,
+                better,
+                directions,
+            )
         )
 
     tops = children.get("", [])
@@ -264,11 +296,15 @@ def _people(draft: QdaDraft, project: QdaProject) -> dict[str, str]:
     if best and best[0] * 2 > len(sources) and best[1] == len(sources):
         draft.person_variable = best[2]
         return {key: value for key, value in variables[best[2]].items()}
-    names = sorted({s.name for s in sources.values()})
-    draft.person_values = {
-        re.sub(r"\.[A-Za-z0-9]{1,5}$", "", n.strip()): f"S{i:02d}"
-        for i, n in enumerate(names, start=1)
-    }
+    names = [
+        re.sub(r"\.[A-Za-z0-9]{1,5}$", "", n.strip())
+        for n in sorted({s.name for s in sources.values()})
+    ]
+    firsts = [n.split()[0] if n.split() else "" for n in names]
+    if len(set(firsts)) == len(names) and all(ID_WORD.match(f) for f in firsts):
+        draft.person_values = dict(zip(names, firsts, strict=True))  # "K1 participant interview"
+    else:
+        draft.person_values = {n: f"S{i:02d}" for i, n in enumerate(names, start=1)}
     return {
         key: draft.person_values[re.sub(r"\.[A-Za-z0-9]{1,5}$", "", s.name.strip())]
         for key, s in sources.items()
@@ -306,6 +342,7 @@ def draft_qda(path: Path, fmt: str) -> QdaDraft:
     plain = all(PLAIN_ID.match(c) or re.fullmatch("[A-Z]", c) for c in qda_cases)
     draft.case_values = {c: (c if plain else f"C{i:02d}") for i, c in enumerate(qda_cases, 1)}
     draft.cases = [draft.case_values[c] for c in qda_cases]
+    coded_cases = {} if qda_cases else _case_folder(draft, codes, project)
     for name in sorted({n for v in project.case_variables.values() for n in v}):
         if any(v.get(name, "").strip() for v in project.case_variables.values()):
             draft.case_variables[slug(name)] = name
@@ -315,20 +352,58 @@ def draft_qda(path: Path, fmt: str) -> QdaDraft:
             continue
         entry = draft.people.setdefault(person, {"role": "", "cases": set(), "whole": True})
         entry["role"] = guess.of_source.get(key, "informant") if guess else "informant"
-        if not qda_cases:  # a guess the study file asks to check: each person their own case
+        if key in coded_cases:  # the case codes on its passages
+            entry["cases"].update(coded_cases[key])
+        elif draft.case_folder:  # its one case: the case its id is or begins with (H1-c: H1)
+            entry["cases"].add(_own_case(person, [*draft.cases, *person_of.values()]))
+        elif not qda_cases:  # a guess the study file asks to check: each person their own case
             entry["cases"].add(person)
         whole = [draft.case_values.get(c, c) for c in source.cases]
         entry["cases"].update(whole)
         entry["whole"] = entry["whole"] and (len(whole) == 1 or not qda_cases)
+        entry["whole"] = entry["whole"] and len(coded_cases.get(key, ())) <= 1
+    if draft.case_folder:  # cases no staff member coded (H4) are the cases of their own
+        draft.cases = sorted({c for e in draft.people.values() for c in e["cases"]})
     for entry in draft.people.values():
         if entry["role"]:
             draft.per_case.setdefault(entry["role"], True)
             draft.per_case[entry["role"]] = draft.per_case[entry["role"]] and entry["whole"]
     draft.roles = {e["role"]: role_label(e["role"]) for e in draft.people.values() if e["role"]}
     draft.roles = dict(sorted(draft.roles.items())) or {"informant": "Informant"}
-    if guess is not None and not qda_cases:
+    if guess is not None and not draft.cases:
         _single_person_roles(draft)
     return draft
+
+
+def _own_case(person: str, cases: list[str]) -> str:
+    """The case a person id names ("H1" or "H1-c": H1), else the id itself."""
+    found = (c for c in cases if re.fullmatch(rf"{re.escape(c)}[-_.].+", person))
+    return next(found, person)
+
+
+def _case_folder(draft: QdaDraft, codes: list[str], project: QdaProject) -> dict[str, set]:
+    """Without QDA cases: a top-level folder of case codes (`Case/K1`...) whose
+    sub-codes all read as ids says which case each passage is about. Sets the
+    draft's cases and takes the folder out of the unmapped codes; returns each
+    source's case codes."""
+    sep = draft.separator
+    for top in (c for c in codes if sep not in c):
+        kids = [c.rpartition(sep)[2] for c in codes if c.rpartition(sep)[0] == top]
+        if top.strip().casefold() not in CASE_FOLDER_WORDS or not kids:
+            continue
+        if not all(PLAIN_ID.match(k) for k in kids):
+            continue
+        draft.case_folder, draft.cases = top, sorted(kids)
+        draft.case_values = {k: k for k in draft.cases}
+        for code in list(draft.unmapped):
+            if code == top or code.startswith(top + sep):
+                del draft.unmapped[code]
+        found: dict[str, set] = {}
+        for coding in project.codings:
+            if coding.code and coding.code.startswith(top + sep):
+                found.setdefault(coding.source_key, set()).add(coding.code.rpartition(sep)[2])
+        return found
+    return {}
 
 
 def _roles(draft: QdaDraft, project: QdaProject, variables: dict) -> RoleGuess | None:

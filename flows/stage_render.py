@@ -67,8 +67,10 @@ def provenance(ingested: Ingested, model: str | None = None) -> dict:
             f"roster names, identifier patterns and the trained spaCy pipeline {model!r} "
             f"(entities PERSON, GPE, LOC, ORG, FAC)"
             if model
-            else "rule-only: roster names and aliases, e-mail, phone, CPR, address and date "
-            "patterns; no trained model (capitalised words were listed for a person to review)"
+            else "rule-only: roster names and aliases; e-mail addresses, phone numbers, "
+            "Danish personal identity (CPR) numbers, street addresses and exact dates by "
+            "pattern (in every study); no trained model (capitalised words were listed for "
+            "a person to review)"
         ),
     }
 

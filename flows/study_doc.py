@@ -79,6 +79,7 @@ WHAT: dict[str, str] = {
     "SurveyLayout.case_ids": "survey id -> case id, when the survey uses its own ids",
     "SurveyLayout.missing_codes": "values loaded as missing (never as numbers)",
     "SurveyLayout.ignore_columns": "columns the study does not use: not listed as rejects",
+    "SurveyLayout.context_wave": "long and stacked: the wave whose rows hold the context variables, when not the baseline (e.g. a REDCap enrolment event); its rows give context only",
     "QdaMapping.dialect": "how positions were counted; auto detects (see validate)",
     "QdaMapping.dialect_override": "keep a set dialect the file's origin or positions contradict",
     "QdaMapping.person": "which roster person speaks in each source",

@@ -122,7 +122,9 @@ def test_maxqda_document_groups_draft_the_roles(tmp_path):
     assert sorted(role for role, _ in roster.values()) == ["coach"] * 5 + ["participant"] * 5 + [
         "physiotherapist"
     ]
-    assert roster["S11"] == ("physiotherapist", "")  # its cases left to fill in
+    # the cases her segments' `Cases\H...` codes name (walk 9; before: left to fill in)
+    assert roster["PT"] == ("physiotherapist", "H1;H2;H3;H5")  # ids from document names
+    assert drafted["qda"]["case"] == {"from": "code_folder", "folder": "Cases"}
     data = stages.ingest(path.parent).data  # loads as it is: the roles agree
     reasons = set(data.rejects.reason)
     assert not any("role" in reason for reason in reasons), reasons

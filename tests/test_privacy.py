@@ -160,6 +160,7 @@ def test_rule_only_review_list_is_private_and_said(run_with_mentions):
     assert not review.is_relative_to(run_with_mentions)
     html = (run_with_mentions / "cases" / "A.html").read_text(encoding="utf-8")
     assert "rule-only" in html
+    assert "Danish personal identity (CPR) numbers" in html  # not just "CPR"
 
 
 def test_review_candidates_skip_sentence_starts_labels_and_vocabulary():

@@ -120,7 +120,8 @@ def test_init_never_takes_a_name_column_for_waves(tmp_path):
     assert "# check: no column is named like a wave" in text
 
 
-def test_redcap_longitudinal_export_loads_or_lists_every_row(make_study, tmp_path):
+def redcap_study(make_study, tmp_path, extra: str = "") -> Path:
+    """The tiny study reading the longitudinal REDCap excerpt (visits 1 and 2)."""
     toml = replace_once(
         TINY_STUDY,
         'survey = "survey.csv"',
@@ -131,11 +132,15 @@ def test_redcap_longitudinal_export_loads_or_lists_every_row(make_study, tmp_pat
         'followup = "visit_2_arm_1"\ncase_ids = { "100" = "A", "220" = "B" }\n'
         'columns = { walk_min = "vld1", sit_hours = "vld2" }\n'
         'ignore_columns = ["vld3", "vld4", "vld5", "pmq1", "pmq2", "pmq3", "pmq4"]\n'
-    )
+    ) + extra
     folder = make_study([], study_toml=toml, base=fresh_dir(tmp_path))
     shutil.copy(REDCAP, folder / "export.csv")
     shutil.copy(REDCAP_DICT, folder / "dictionary.csv")
-    data = ingest_study(load_study(folder))
+    return folder
+
+
+def test_redcap_longitudinal_export_loads_or_lists_every_row(make_study, tmp_path):
+    data = ingest_study(load_study(redcap_study(make_study, tmp_path)))
     got = {(r.case_id, r.wave, r.item_id): r.value for r in data.survey.itertuples()}
     assert got[("A", "baseline", "walk_min")] == 5.6
     assert got[("A", "followup", "walk_min")] == 0.423  # REDCap writes `.423`
@@ -203,3 +208,25 @@ def test_init_drafts_a_study_from_a_taguette_export(tmp_path):
     text = path.read_text(encoding="utf-8")
     assert "excerpts = { path = " in text and 'format = "taguette" }' in text
     assert '"interesting/places"' in text
+
+
+def test_redcap_context_asked_at_enrollment_is_read_with_context_wave(make_study, tmp_path):
+    """Onboarding walk 9: a longitudinal REDCap project asks sex at the enrollment
+    event, before the baseline visit. `[survey] context_wave` reads the context
+    from that event's rows; they are no longer listed as an unknown wave."""
+    # TINY_STUDY's context variable `sex` is REDCap's `sex`, asked at enrollment
+    folder = redcap_study(make_study, tmp_path, 'context_wave = "enrollment_arm_1"\n')
+    data = ingest_study(load_study(folder))
+    context = {(r.case_id, r.variable_id) for r in data.context.itertuples()}
+    assert context == {("A", "sex"), ("B", "sex")}
+    got = {(r.case_id, r.wave, r.item_id): r.value for r in data.survey.itertuples()}
+    assert got[("A", "baseline", "walk_min")] == 5.6  # the waves read as before
+    rows = [r for r in data.rejects.to_dict("records") if r["row"] != "header"]
+    enrollment = [line for line, row in read_redcap_rows() if row == "enrollment_arm_1"]
+    assert enrollment and not {r["row"] for r in rows} & set(enrollment)
+
+
+def read_redcap_rows() -> list[tuple[str, str]]:
+    """(CSV line, event) of each data row of the longitudinal excerpt."""
+    lines = REDCAP.read_text(encoding="utf-8").splitlines()[1:]
+    return [(str(n), line.split(",")[1]) for n, line in enumerate(lines, start=2)]

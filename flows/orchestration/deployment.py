@@ -39,7 +39,8 @@ class RunRequest(BaseModel):
     cases: list[str] = Field(
         default_factory=list,
         title="Cases to re-render",
-        description="Case ids to re-render even if cached (e.g. P3); empty means as needed.",
+        description="Case ids (as in the roster's case_ids) to re-render even if cached; "
+        "empty means as needed.",
     )
     force: bool = Field(
         default=False, title="Re-render everything", description="Ignore the dossier cache."

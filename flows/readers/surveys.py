@@ -275,18 +275,33 @@ def _norm_wave(label: str) -> str:
 def wave_of(
     raw: str, table: SurveyTable, column: str, layout: SurveyLayout, fmt: str
 ) -> str | None:
-    """'baseline', 'followup' or None for a value of the wave column."""
-    waves = {layout.baseline: "baseline", layout.followup: "followup"}
+    """'baseline', 'followup', 'context' (`context_wave`) or None for a value of
+    the wave column."""
+    waves = {layout.context_wave: "context"} if layout.context_wave else {}
+    waves |= {layout.baseline: "baseline", layout.followup: "followup"}
     labelled = table.labels.get(column, {}).get(raw)
     for value in (labelled, raw):
         if value is not None and value in waves:
             return waves[value]
     if fmt in ("redcap", "spss", "stata"):
-        wanted = {_norm_wave(layout.baseline): "baseline", _norm_wave(layout.followup): "followup"}
+        wanted = {_norm_wave(k): v for k, v in waves.items()}
         for value in (labelled, raw):
             if value is not None and _norm_wave(value) in wanted:
                 return wanted[_norm_wave(value)]
     return None
+
+
+AT_CONTEXT_WAVE = (
+    "a survey item at the context wave ([survey] context_wave): only baseline and "
+    "follow-up are compared"
+)
+
+
+def context_wave(layout: SurveyLayout) -> str:
+    """The wave (as `wave_of` names it) whose rows give the context variables."""
+    if layout.context_wave and layout.context_wave != layout.baseline:
+        return "context"
+    return "baseline"
 
 
 NOT_A_NUMBER = "expected a number; value treated as missing"
@@ -391,6 +406,7 @@ def _per_wave(table, study, layout, fmt, cases, withdrawn_cases, rejects) -> Sur
             rejects.add(table.file, "header", column[item], table.not_numeric[column[item]])
     missing = set(layout.missing_codes)
     values, context, seen = [], [], set()
+    context_at = context_wave(layout)
     for line, row in table.rows:
         keyed = _case_and_wave(row, line, table, layout, fmt, cases, withdrawn_cases, rejects)
         if keyed is None:
@@ -400,13 +416,13 @@ def _per_wave(table, study, layout, fmt, cases, withdrawn_cases, rejects) -> Sur
             rejects.add(table.file, line, "row", f"duplicate row for this case at wave {wave}")
             continue
         seen.add((case_id, wave))
-        for item in items:
+        for item in items if wave != "context" else ():
             name = column[item]
             number, problem = read_number(row.get(name, ""), table.labels.get(name, {}), missing)
             if problem:
                 rejects.add(table.file, line, name, problem)
             values.append({"case_id": case_id, "wave": wave, "item_id": item, "value": number})
-        if wave == "baseline":
+        if wave == context_at:
             for variable in variables:
                 raw = row.get(column[variable], "").strip()
                 if raw and raw not in missing:
@@ -448,7 +464,9 @@ def _case_and_wave(
             table.file,
             line,
             layout.wave_column,
-            f"unknown wave; expected {sorted([layout.baseline, layout.followup])}",
+            f"unknown wave; expected {sorted([layout.baseline, layout.followup])} (a wave "
+            "whose rows hold context variables, such as an enrolment event: [survey] "
+            "context_wave)",
         )
         return None
     return case_id, wave
@@ -464,6 +482,7 @@ def _stacked(table, study, layout, fmt, cases, withdrawn_cases, rejects) -> Surv
     missing = set(layout.missing_codes)
     found: dict[tuple[str, str], dict[str, float]] = {}
     context, seen, loaded = [], set(), 0
+    context_at = context_wave(layout)
     for line, row in table.rows:
         keyed = _case_and_wave(row, line, table, layout, fmt, cases, withdrawn_cases, rejects)
         if keyed is None:
@@ -486,9 +505,12 @@ def _stacked(table, study, layout, fmt, cases, withdrawn_cases, rejects) -> Surv
         labels = table.labels.get(layout.value_column, {})
         if item in variables:
             loaded += 1
-            if wave == "baseline" and raw and raw not in missing:
+            if wave == context_at and raw and raw not in missing:
                 value = context_value(raw, labels)
                 context.append({"case_id": case_id, "variable_id": item, "value": value})
+            continue
+        if wave == "context":
+            rejects.add(table.file, line, layout.wave_column, AT_CONTEXT_WAVE)
             continue
         number, problem = read_number(raw, labels, missing)
         if problem:

@@ -183,6 +183,9 @@ class SurveyLayout(_Strict):
     missing_codes: list[str] = Field(default_factory=list)
     #: columns the survey holds but the study does not use (not listed as rejects)
     ignore_columns: list[str] = Field(default_factory=list)
+    #: long and stacked: the wave whose rows hold the context variables when that
+    #: is not the baseline (a REDCap enrolment event); its rows give context only
+    context_wave: str | None = None
 
     @model_validator(mode="after")
     def _waves_in_columns(self) -> SurveyLayout:
