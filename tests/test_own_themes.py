@@ -181,6 +181,15 @@ CASES = [
         "Jeg havde aldrig været på skadestuen, og nu har jeg været der to gange siden jul.",
         "worsened",
     ),
+    # a plan word elsewhere in the excerpt: the counted state has no cue word to
+    # place the plan against (blind-11 crashed here at the eighth pass's merge)
+    (
+        "en",
+        "emergency",
+        "I'd never been in casualty in my life, and now it's twice since January. "
+        "I want to stay out of there.",
+        "worsened",
+    ),
     # no count of the object: stable absence still
     (
         "en",

@@ -31,6 +31,8 @@ something else (a distractor): its states are marked `topical=False`.
 
 from __future__ import annotations
 
+import contextlib
+
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import compress
@@ -393,7 +395,10 @@ def _planned(parsed: Parsed, state: State) -> State:
     if not _plans_named(parsed):
         return state
     clause = parsed.clauses[state.clause]
-    first = parsed.lower.index(state.cue.split(" ")[0], clause.start) if state.cue else clause.end
+    first = clause.end
+    if state.cue:
+        with contextlib.suppress(ValueError):  # a cue that is no word ("counted")
+            first = parsed.lower.index(state.cue.split(" ")[0], clause.start)
     for label in ("intention", "advice"):
         for start, _ in parsed.found.get(label, ()):
             if clause.start <= start < min(first, clause.end):
