@@ -32,7 +32,6 @@ something else (a distractor): its states are marked `topical=False`.
 from __future__ import annotations
 
 import contextlib
-
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import compress
