@@ -6,9 +6,11 @@ from __future__ import annotations
 import json
 import logging
 import os
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from prefect_readback import stored_texts
 from tests_support import TWO_CASES
 
 from flows import stages
@@ -24,9 +26,9 @@ def _dead_port() -> int:
         return sock.getsockname()[1]
 
 
-def _drain_and_stop(server) -> None:
-    """Flush the log and event workers to the server, then stop it (as Prefect's
-    test harness does on exit)."""
+def _drain() -> None:
+    """Flush the log and event workers to the server (as Prefect's test harness
+    does on exit)."""
     import inspect
 
     from prefect.events.worker import EventsWorker
@@ -45,6 +47,11 @@ def _drain_and_stop(server) -> None:
             await drained
 
     run_coro_as_sync(drain())
+
+
+def _drain_and_stop(server) -> None:
+    """Flush the log and event workers to the server, then stop it."""
+    _drain()
     server.stop()
 
 
@@ -359,35 +366,6 @@ def test_cli_run_leak_is_a_clear_error(prefect_server, make_study, tmp_path, tin
     assert "henrik" not in text.lower()
 
 
-def _stored_texts(flow_run_id) -> list[str]:
-    """What Prefect's server keeps of a flow run: its log lines and the state
-    messages of the run and its task runs (the log worker drained first)."""
-    import inspect
-
-    from prefect import get_client
-    from prefect.client.schemas.filters import FlowRunFilter, LogFilter, LogFilterFlowRunId
-    from prefect.logging.handlers import APILogWorker
-    from prefect.utilities.asyncutils import run_coro_as_sync
-
-    async def read() -> list[str]:
-        drained = APILogWorker.instance().drain()
-        if inspect.isawaitable(drained):
-            await drained
-        async with get_client() as client:
-            logs = await client.read_logs(
-                LogFilter(flow_run_id=LogFilterFlowRunId(any_=[flow_run_id]))
-            )
-            run = await client.read_flow_run(flow_run_id)
-            tasks = await client.read_task_runs(
-                flow_run_filter=FlowRunFilter(id={"any_": [flow_run_id]})
-            )
-        return [log.message for log in logs] + [
-            state.message or "" for state in [run.state, *(t.state for t in tasks)]
-        ]
-
-    return run_coro_as_sync(read())
-
-
 @pytest.mark.parametrize("failure", ["unexpected", "researchers"])
 def test_a_failed_tasks_message_reaches_prefect_without_a_name(
     prefect_server, make_study, tmp_path, monkeypatch, failure
@@ -408,19 +386,22 @@ def test_a_failed_tasks_message_reaches_prefect_without_a_name(
 
     monkeypatch.setattr(stages, "annotate", crash)  # a task without retries
     rows = [["E1", "I1", "A", "Intervention/Walking/Present", "", "1", "AK", "We walk."]]
+    study = make_study(rows)
+    since = datetime.now(UTC)
     state = pipeline.triangulate_study(
-        study_dir=make_study(rows), out_dir=tmp_path / "out", force=True, return_state=True
+        study_dir=study, out_dir=tmp_path / "out", force=True, return_state=True
     )
     assert state.is_failed()
     with pytest.raises(UnexpectedError if failure == "unexpected" else WithheldError):
         state.result()
-    stored = _stored_texts(state.state_details.flow_run_id)
+    _drain()
+    stored = [text for _, text in stored_texts(prefect_server["api"].rstrip("/"), since)]
     joined = "\n".join(stored)
     said = {
         "unexpected": "ValueError raised at tests/test_flow.py",
         "researchers": "survey.csv: header: the problem's text is withheld",
     }
     assert said[failure] in joined and "Task run failed with exception" in joined
-    screen = NameScreen(stages.ingest(make_study(rows)).name_set())
+    screen = NameScreen(stages.ingest(study).name_set())
     assert not [text for text in stored if screen.holds_name(text)], joined
     assert "henrik" not in joined.lower() and "karen" not in joined.lower()

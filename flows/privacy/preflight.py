@@ -30,7 +30,8 @@ if TYPE_CHECKING:
 HINT = "it would name a person in Prefect's database and the logs before the leak audit runs"
 
 
-def _holds_name(names: NameSet, text: str) -> bool:
+def holds_name(names: NameSet, text: str) -> bool:
+    """Whether `text` holds one of `names`, in any spelling the audit's screen knows."""
     from flows.privacy.audit import screen_for
 
     return bool(text) and screen_for(names).holds_name(text)
@@ -45,21 +46,21 @@ def check_ingested(ingested) -> None:
     loaded, data = ingested.study, ingested.data
     roster = loaded.input_path("roster")
     problems = []
-    if _holds_name(names, loaded.definition.study.id):
+    if holds_name(names, loaded.definition.study.id):
         problems.append(f"{loaded.path.name}: [study] id holds a roster name")
     people = sorted(set(data.persons["person_id"].tolist()) | set(data.person_cases["person_id"]))
-    flagged = [p for p in people if _holds_name(names, p)]
+    flagged = [p for p in people if holds_name(names, p)]
     flagged += sorted(
-        {p for p, c in zip(*_columns(data.person_cases), strict=True) if _holds_name(names, c)}
+        {p for p, c in zip(*_columns(data.person_cases), strict=True) if holds_name(names, c)}
     )
     lines = _roster_lines(roster) if flagged else {}
     for person in dict.fromkeys(flagged):
         row = f"row {lines[person]}" if person in lines else "a row"
-        what = "person_id" if _holds_name(names, person) else "case_ids: a case id"
+        what = "person_id" if holds_name(names, person) else "case_ids: a case id"
         problems.append(f"{roster.name}: {row}: {what} holds a roster name")
     on_roster = set(data.person_cases["case_id"])
     for number, case in enumerate(data.cases["case_id"].tolist(), 1):
-        if case not in on_roster and _holds_name(names, case):
+        if case not in on_roster and holds_name(names, case):
             problems.append(f"case {number} of the excerpts: its id holds a roster name")
     if problems:
         raise LeakError(
@@ -125,7 +126,7 @@ def check_run_parameters(names: NameSet, parameters: dict[str, object]) -> None:
         for item in values:
             if item is None or isinstance(item, bool):
                 continue
-            if _holds_name(names, str(item)):
+            if holds_name(names, str(item)):
                 found.append(key)
                 break
     if found:
@@ -192,7 +193,7 @@ def error_detail(error: Exception, study_dir: Path) -> str:
     when the message holds a roster name (a path, a quoted cell) or the roster
     cannot be read to tell."""
     try:
-        if not _holds_name(roster_names(Path(study_dir)), str(error)):
+        if not holds_name(roster_names(Path(study_dir)), str(error)):
             return f"{type(error).__name__}: {error}"
     except Exception:  # noqa: BLE001 - in doubt, withheld
         pass

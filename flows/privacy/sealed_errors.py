@@ -31,6 +31,7 @@ from typing import TypeVar
 
 from flows.errors import TriangulateError, UnexpectedError, WithheldError
 from flows.privacy.matching import NameSet
+from flows.privacy.preflight import holds_name
 
 F = TypeVar("F", bound=Callable)
 
@@ -66,12 +67,6 @@ def where_raised(exc: BaseException, frames: int = 3) -> str:
     return " <- ".join(found) or "outside the project's code"
 
 
-def _holds_name(names: NameSet, text: str) -> bool:
-    from flows.privacy.audit import screen_for
-
-    return bool(text) and bool(names) and screen_for(names).holds_name(text)
-
-
 def seal(exc: Exception, names: NameSet | None = None) -> Exception:
     """`exc` itself when safe to store, else its sealed stand-in (see the module);
     its message is screened against `names`, by default those `names_known` set."""
@@ -79,7 +74,7 @@ def seal(exc: Exception, names: NameSet | None = None) -> Exception:
         return exc
     if isinstance(exc, TriangulateError):
         names = _names.get() if names is None else names
-        if names is not None and not _holds_name(names, str(exc)):
+        if names is not None and not holds_name(names, str(exc)):
             return exc
         sealed = WithheldError(
             getattr(exc, "path", None),
