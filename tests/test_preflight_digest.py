@@ -31,13 +31,18 @@ def roster(change=None):
 def screened(monkeypatch):
     """How many texts the screen looked at."""
     calls = []
-    real = preflight.holds_name
+    real = preflight.screening
 
-    def counting(names, text):
-        calls.append(text)
-        return real(names, text)
+    def counting(names):
+        holds = real(names)
 
-    monkeypatch.setattr(preflight, "holds_name", counting)
+        def counted(text):
+            calls.append(text)
+            return holds(text)
+
+        return counted
+
+    monkeypatch.setattr(preflight, "screening", counting)
     return calls
 
 
@@ -108,3 +113,20 @@ def test_the_digest_covers_the_screening_code(make_study, tmp_path, screened, mo
     screened.clear()
     stages.ingest(folder, store=store)
     assert len(screened) >= 7
+
+
+def test_the_screen_is_looked_up_once_per_check(make_study, monkeypatch):
+    """`screen_for` is memoised by the name set, whose hash is made of every name:
+    looked up once for all ids, not once per id (decision 0268)."""
+    from flows.privacy import audit
+
+    lookups = []
+    real = audit.screen_for
+
+    def counting(names):
+        lookups.append(names)
+        return real(names)
+
+    monkeypatch.setattr(audit, "screen_for", counting)
+    stages.ingest(make_study(GOOD))
+    assert len(lookups) == 1
