@@ -101,15 +101,19 @@ def read_identifiers(loaded: LoadedStudy, rejects: pd.DataFrame) -> tuple[list, 
     return found, rejects
 
 
-def ingest(study_dir: Path) -> Ingested:
-    """Load and validate the study file, then every input it names."""
-    loaded = load_study(study_dir)
+def ingest(
+    study_dir: Path, loaded: LoadedStudy | None = None, store: Path | None = None
+) -> Ingested:
+    """Load and validate the study file (unless the caller has: `loaded`), then
+    every input it names. `store`: the output's private store, where the ids'
+    name screen leaves the digest of a pass (`preflight.check_ingested`)."""
+    loaded = loaded if loaded is not None else load_study(study_dir)
     data = ingest_study(loaded)
     identifiers, data.rejects = read_identifiers(loaded, data.rejects)
     data.excerpts, stale, data.rejects = read_stance_reviews(loaded, data.excerpts, data.rejects)
     reviewed = loaded.root / loaded.definition.privacy.names_reviewed
     found = Ingested(loaded, data, identifiers, stale, unknown_names.read_decisions(reviewed))
-    preflight.check_ingested(found)  # ids name Prefect's task runs before the audit runs
+    preflight.check_ingested(found, store)  # ids name Prefect's task runs before the audit runs
     return found
 
 

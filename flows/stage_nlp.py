@@ -19,6 +19,7 @@ from flows.runs import private_dir
 from flows.stage_ingest import Ingested
 from flows.stage_publish import annotation_cache, store_dir
 from flows.stage_warehouse import case_overview, shared_key
+from flows.study import LoadedStudy
 
 
 def annotate(
@@ -51,14 +52,15 @@ def annotate(
     )
 
 
-def start_workers_early(study_dir: Path, out_dir: Path, workers: int) -> bool:
+def start_workers_early(study: Path | LoadedStudy, out_dir: Path, workers: int) -> bool:
     """Before ingest: start the NLP workers' fork server in the background if
-    this looks like a cold run of a large study (`flows.nlp.parallel.start_early`)."""
+    this looks like a cold run of a large study (`flows.nlp.parallel.start_early`).
+    `study`: the study folder, or the study file the run has loaded already."""
     from flows.nlp import parallel
     from flows.study import load_study
 
-    excerpts = load_study(study_dir).input_path("excerpts")
-    return parallel.start_early(excerpts, annotation_cache(out_dir), workers)
+    loaded = study if isinstance(study, LoadedStudy) else load_study(study)
+    return parallel.start_early(loaded.input_path("excerpts"), annotation_cache(out_dir), workers)
 
 
 def name_guard(ingested: Ingested) -> unknown_names.NameGuard:

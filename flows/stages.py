@@ -129,14 +129,14 @@ def run_direct(
     """The whole pipeline in one process without Prefect (tests, benchmarks).
 
     Same stages, same outputs as the `triangulate study` flow."""
-    permissions = load_study(study_dir).definition.privacy.output_permissions
+    loaded = load_study(study_dir)  # once: the stages below take it
     out_dir = Path(out_dir).resolve()
-    with private_files(permissions), RunLock(out_dir) as run_id:
+    with private_files(loaded.definition.privacy.output_permissions), RunLock(out_dir) as run_id:
         staging = staging_dir(out_dir, run_id)
         staging.mkdir(parents=True)
         db_path = staging / DB_NAME
-        start_workers_early(Path(study_dir), out_dir, default_workers())
-        ingested = ingest(Path(study_dir))
+        start_workers_early(loaded, out_dir, default_workers())
+        ingested = ingest(Path(study_dir), loaded, store_dir(out_dir))
         retract_withdrawn(out_dir, ingested.data.persons)
         check_unknown_names(ingested, out_dir)
         excerpts, stats = annotate(

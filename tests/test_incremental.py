@@ -92,6 +92,38 @@ def test_warm_rerun_after_a_case_is_withdrawn_equals_a_cold_run(study, tmp_path)
     assert_same_outputs(warm, cold)
 
 
+def test_warm_reruns_through_the_ingest_caches_equal_cold_runs(study, tmp_path):
+    """Decisions 0268-0269: the ids' screen skipped by its digest, the excerpts read
+    as columns or, once a row is rejected, row by row; a roster change re-screens.
+    Each warm re-run equals a cold run of the same inputs."""
+    from flows.privacy import preflight
+
+    warm = tmp_path / "warm"
+    stages.run_direct(study, warm)
+    digest = stages.store_dir(warm) / preflight.SCREENED
+    first = digest.read_bytes()
+    # a row to reject (a repeated id): the excerpts file read row by row
+    path = study / "excerpts.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join([*lines, lines[1]]), encoding="utf-8")
+    stages.run_direct(study, warm)
+    assert digest.read_bytes() == first  # same names and ids: not screened again
+    cold = tmp_path / "cold"
+    stages.run_direct(study, cold)
+    assert_same_outputs(warm, cold)
+    assert "duplicate excerpt_id" in (warm / "rejects.csv").read_text(encoding="utf-8")
+    # a roster name changed (an alias added): screened again, every case key changes
+    roster = pd.read_csv(study / "roster.csv", dtype=str, keep_default_na=False)
+    roster.loc[0, "aliases"] = ";".join(filter(None, [roster.loc[0, "aliases"], "Bodil"]))
+    roster.to_csv(study / "roster.csv", index=False)
+    path.write_text("".join(lines), encoding="utf-8")  # and the file as it was
+    stages.run_direct(study, warm)
+    assert digest.read_bytes() != first
+    cold_again = tmp_path / "cold-again"  # a new folder: no private store
+    stages.run_direct(study, cold_again)
+    assert_same_outputs(warm, cold_again)
+
+
 def test_the_database_persists_in_the_private_cache(demo_out):
     """The session's run of the demo (read only) kept its warehouse privately."""
     cache = incremental.cache_database(stages.store_dir(demo_out))

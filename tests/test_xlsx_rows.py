@@ -69,3 +69,24 @@ def test_an_export_cell_of_a_text_is_the_neutralised_text_every_time(text):
     expected = exports.neutralise(text)
     assert fragments.cell(text) == expected
     assert fragments.cell(text) == expected  # short texts now made before
+
+
+def test_column_letters_are_openpyxls_and_a_run_does_not_import_openpyxl():
+    """`exports.get_column_letter` spares every run openpyxl's import (decision 0268)."""
+    import subprocess
+    import sys
+
+    import pytest
+
+    letters = exports.get_column_letter
+    assert [letters(i) for i in range(1, 18279)] == [get_column_letter(i) for i in range(1, 18279)]
+    for outside in (0, 18279):
+        with pytest.raises(ValueError):
+            letters(outside)
+    imported = subprocess.run(
+        [sys.executable, "-c", "import sys, flows.stages; print('openpyxl' in sys.modules)"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert imported.stdout.strip() == "False"

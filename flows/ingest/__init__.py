@@ -31,7 +31,13 @@ import pandas as pd
 
 from flows.codes import SUGGESTED_SUFFIX, parse_code, unmapped_reason
 from flows.ingest.from_qda import _ingest_qda, _qda_context, selection_id
-from flows.ingest.native import EXCERPT_COLUMNS, INTERVIEW_COLUMNS, read_excerpts, read_interviews
+from flows.ingest.native import (
+    EXCERPT_COLUMNS,
+    INTERVIEW_COLUMNS,
+    excerpt_columns,
+    read_excerpts,
+    read_interviews,
+)
 from flows.ingest.roster import (
     ROSTER_COLUMNS,
     STATUSES,
@@ -164,19 +170,16 @@ def ingest_study(loaded: LoadedStudy) -> StudyData:
             spec=loaded.input_spec("interviews"),
         )
         excerpts_path = loaded.input_path("excerpts")
-        excerpts = read_excerpts(
-            excerpts_path,
-            study,
-            {i["interview_id"]: i for i in interviews},
-            roster.role,
-            roster.cases_of(),
-            roster.withdrawn,
-            rejects,
-            read_counts=read,
-            spec=loaded.input_spec("excerpts"),
-        )
+        by_id = {i["interview_id"]: i for i in interviews}
+        known = (by_id, roster.role, roster.cases_of(), roster.withdrawn)
+        spec = loaded.input_spec("excerpts")
+        # every row loads (the usual case): read as columns; else row by row, with rejects
+        excerpts = excerpt_columns(excerpts_path, study, known, read, spec)
+        if excerpts is None:
+            excerpts = read_excerpts(excerpts_path, study, *known, rejects, read, spec)
+        loaded_rows = excerpts["excerpt_id"] if isinstance(excerpts, dict) else excerpts
         counts = {
-            "loaded": {interviews_path.name: len(interviews), excerpts_path.name: len(excerpts)},
+            "loaded": {interviews_path.name: len(interviews), excerpts_path.name: len(loaded_rows)},
             "read": {},
         }
     loaded_counts[roster_path.name] = len(entries)

@@ -8,11 +8,13 @@ position or text.
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 from flows.codes import WITHDRAWN_EXCERPT, parse_code, unmapped_reason
 from flows.ingest.rows import _rows
 from flows.readers.common import MAX_FIELD_CHARS, Rejects
+from flows.readers.tables import plain_columns
 from flows.study import InputSpec, Study
 
 INTERVIEW_COLUMNS = ("interview_id", "person_id", "mode", "language")
@@ -143,3 +145,74 @@ def read_excerpts(
             }
         )
     return excerpts
+
+
+def excerpt_columns(
+    path: Path,
+    study: Study,
+    known: tuple[dict[str, dict], dict[str, str], dict[str, set[str]], set[str]],
+    read_counts: dict[str, int] | None = None,
+    spec: InputSpec | None = None,
+) -> dict[str, list] | None:
+    """`read_excerpts` of a file whose every row loads, as the excerpt frame's
+    columns, made a column at a time (decision 0269);
+    None when any row would be rejected, or the file is not a plain CSV table
+    (`plain_columns`): `read_excerpts` then reads it row by row and rejects as
+    ever. Each check is `read_excerpts`' own, applied to every row. `known`:
+    `read_excerpts`' interviews, person roles, person cases and withdrawn people."""
+    interviews, person_role, person_cases, withdrawn = known
+    table = plain_columns(
+        path,
+        EXCERPT_COLUMNS,
+        encoding=spec.encoding if spec else "utf-8",
+        delimiter=spec.delimiter if spec else None,
+    )
+    if table is None:
+        return None
+    n, cells = table
+    if not n:
+        return None  # nothing to load: the frame of no rows is made as ever
+    ids, interview_ids, case_ids, codes = (cells[c] for c in EXCERPT_COLUMNS[:4])
+    if not all(ids) or len(set(ids)) != n:
+        return None  # an empty or repeated id
+    found = [interviews.get(i) for i in interview_ids]
+    if any(i is None for i in found):
+        return None
+    people = [i["person_id"] for i in found]
+    if not withdrawn.isdisjoint(people):
+        return None
+    if not all(c in person_cases.get(p, ()) for p, c in zip(people, case_ids, strict=True)):
+        return None
+    parsed = {code: parse_code(code, study) for code in dict.fromkeys(codes)}
+    if any(p is None for p in parsed.values()):
+        return None
+    themes = [parsed[code][0] for code in codes]
+    coded = [parsed[code][1] for code in codes]
+    stances = [s.lower().replace(" ", "_") for s in cells["stance"]]
+    allowed = {t: study.theme(t).stances for t in dict.fromkeys(themes)}
+    if not all(not s or s in allowed[t] for s, t in zip(stances, themes, strict=True)):
+        return None
+    try:
+        positions = list(map(int, cells["position"]))
+    except ValueError:
+        return None
+    texts = cells["text"]
+    if not all(texts) or max(map(len, texts), default=0) > MAX_FIELD_CHARS:
+        return None
+    if read_counts is not None:
+        read_counts[path.name] = n
+    return {
+        "excerpt_id": ids,
+        "interview_id": interview_ids,
+        "person_id": people,
+        "role": [person_role[p] for p in people],
+        "case_id": case_ids,
+        "code": codes,
+        "theme_id": themes,
+        "coded_stance": [s or c for s, c in zip(stances, coded, strict=True)],
+        "position": positions,
+        "coder": cells["coder"],
+        "language": [i["language"] for i in found],
+        "text": texts,
+        "selection_id": [math.nan] * n,  # native rows have none (`read_excerpts`' frame: NaN)
+    }

@@ -7,12 +7,11 @@ a control character in a cell (such rows go to the rejects, never loaded).
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from flows.errors import InputFileError
 from flows.readers.common import Rejects
-from flows.readers.tables import EXTRA_CELLS, read_table
+from flows.readers.tables import CONTROL, EXTRA_CELLS, read_table
 from flows.study import InputSpec
 
 
@@ -37,10 +36,6 @@ def read_csv_rows(
             f"header: missing column(s) {', '.join(missing)}; expected {', '.join(required)}",
         )
     return [(int(line), row) for line, row in table.rows]
-
-
-#: control characters a text cell may not hold (tab, new line and carriage return may)
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def row_problem(row: dict[str, str]) -> tuple[str, str] | None:

@@ -103,8 +103,8 @@ def input_role(ingested: stages.Ingested, file_name: str) -> str:
 
 
 @stage_task(name="ingest coded excerpts and surveys", **FILE_TASK)
-def ingest_task(study_dir: Path) -> stages.Ingested:
-    ingested = stages.ingest(study_dir)
+def ingest_task(study_dir: Path, loaded=None, store: Path | None = None) -> stages.Ingested:
+    ingested = stages.ingest(study_dir, loaded, store)
     settings.protect_database()
     logger = get_run_logger()
     # inputs by their role in the study file, never by file name (names can hold a person's)
@@ -280,7 +280,7 @@ def triangulate_study(
     ):
         get_run_logger().info("run %s holds the output folder", run_id)
         return _triangulate(
-            study_dir, out_dir, force, rebuild_cases, pdf, nlp_model, log_lines, run_id
+            study_dir, out_dir, force, rebuild_cases, pdf, nlp_model, log_lines, run_id, loaded
         )
 
 
@@ -314,7 +314,7 @@ def untagged_tasks():
 
 
 def _triangulate(
-    study_dir, out_dir, force, rebuild_cases, pdf, nlp_model, log_lines, run_id
+    study_dir, out_dir, force, rebuild_cases, pdf, nlp_model, log_lines, run_id, loaded
 ) -> dict:
     started = datetime.now(UTC)
     timings: dict[str, float] = {}
@@ -332,9 +332,9 @@ def _triangulate(
     db_path = staging / stages.DB_NAME
     store = stages.store_dir(out_dir) / "dossiers"
 
-    stages.start_workers_early(study_dir, out_dir, _local_workers())
-    with untagged_tasks():
-        ingested = ingest_task(study_dir)
+    stages.start_workers_early(loaded, out_dir, _local_workers())
+    with untagged_tasks():  # the study file as loaded by the flow: read once a run
+        ingested = ingest_task(study_dir, quote(loaded), stages.store_dir(out_dir))
     if stages.retract_withdrawn(out_dir, ingested.data.persons):
         get_run_logger().info("published outputs withdrawn: they held a withdrawn participant")
     study_id = ingested.study.definition.study.id
@@ -515,8 +515,9 @@ def run_study(
     from flows.privacy import preflight
     from flows.study import load_study
 
-    study_id = load_study(study_dir).definition.study.id
-    names = preflight.check_before_flow(study_dir, out_dir, rebuild_cases, nlp_model)
+    loaded = load_study(study_dir)
+    study_id = loaded.definition.study.id
+    names = preflight.check_before_flow(study_dir, out_dir, rebuild_cases, nlp_model, loaded)
     flow_with_runner = triangulate_study.with_options(
         task_runner=task_runner(runner, dask_address), flow_run_name=f"triangulate {study_id}"
     )
