@@ -75,6 +75,8 @@ class Update:
     audited_tables: list[str] = field(default_factory=list)
     #: roster names found in the rows this run added ({"where", "line"} like `audit.audit`)
     hits: list[dict] = field(default_factory=list)
+    #: the QCA's counts (`stage_warehouse.analyse_cross_case`), set by the stage
+    qca: dict = field(default_factory=dict)
 
     @property
     def full(self) -> bool:
