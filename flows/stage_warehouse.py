@@ -66,9 +66,13 @@ def update_warehouse(
     cache_db = incremental.cache_database(store_dir(out_dir))
     shared = shared_key(ingested, nlp_model)
     update = incremental.update_warehouse(
-        cache_db, warehouse_frames(ingested, excerpts), keys, shared, ingested.name_set()
+        cache_db,
+        warehouse_frames(ingested, excerpts),
+        keys,
+        shared,
+        ingested.name_set(),
+        analyse=lambda con: analyse_in(con, cache_db, kept=shared),
     )
-    update.qca = analyse_cross_case(cache_db, kept=shared)
     incremental.publish_copy(cache_db, db_path)
     return update
 
@@ -98,7 +102,15 @@ QCA_TABLES = ("qca_parameters", "qca_solutions", "qca_solution_terms", "qca_note
 
 
 def analyse_cross_case(db_path: Path, kept: str | None = None) -> dict:
-    """Crisp-set QCA over the marts' truth table; stores its solutions as tables.
+    """Crisp-set QCA over the marts' truth table; stores its solutions as tables
+    (`analyse_in` on a connection of its own)."""
+    with duckdb.connect(str(db_path)) as con:
+        return analyse_in(con, Path(db_path), kept)
+
+
+def analyse_in(con: duckdb.DuckDBPyConnection, db_path: Path, kept: str | None = None) -> dict:
+    """`analyse_cross_case` on an open connection to the database at `db_path`;
+    returns the counts of conditions, solutions and notes.
 
     `kept`: the warehouse's shared key (`shared_key`), for the database kept in
     the private cache: when its QCA tables were made from inputs with the same
@@ -106,29 +118,27 @@ def analyse_cross_case(db_path: Path, kept: str | None = None) -> dict:
     and nothing is analysed again (decision 0272)."""
     from flows import qca
 
-    record = Path(db_path).with_name("qca.json") if kept is not None else None
-    with duckdb.connect(str(db_path)) as con:
-        digest = _qca_inputs_digest(con, kept) if record is not None else None
-        if digest is not None and _qca_kept(con, record) == digest:
-            return json.loads(record.read_text("utf-8"))["counts"]
-        if record is not None:
-            record.unlink(missing_ok=True)  # the tables change: no record until they are in
-        result = qca.analyse(
-            warehouse.query(con, "qca_inputs_conditions"),
-            warehouse.query(con, "qca_inputs_truth_table"),
-            settings=qca.Settings.from_frame(warehouse.query(con, "qca_inputs_settings")),
-        )
-        diversity = qca.Diversity.from_frame(warehouse.query(con, "qca_inputs_diversity"))
-        result = qca.withhold_solutions(result, diversity)
-        warehouse.load_tables(con, result.tables())
-        counts = {
-            "conditions": len(result.conditions),
-            "solutions": len(result.solutions),
-            "notes": len(result.notes),
-        }
-        if record is not None:
-            con.execute("checkpoint")
-            record.write_text(json.dumps({"inputs": digest, "counts": counts}), "utf-8")
+    record = db_path.with_name("qca.json") if kept is not None else None
+    digest = _qca_inputs_digest(con, kept) if kept is not None else None
+    if record is not None and _qca_kept(con, record) == digest:
+        return json.loads(record.read_text("utf-8"))["counts"]
+    if record is not None:
+        record.unlink(missing_ok=True)  # the tables change: no record until they are in
+    result = qca.analyse(
+        warehouse.query(con, "qca_inputs_conditions"),
+        warehouse.query(con, "qca_inputs_truth_table"),
+        settings=qca.Settings.from_frame(warehouse.query(con, "qca_inputs_settings")),
+    )
+    diversity = qca.Diversity.from_frame(warehouse.query(con, "qca_inputs_diversity"))
+    result = qca.withhold_solutions(result, diversity)
+    warehouse.load_tables(con, result.tables())
+    counts = {
+        "conditions": len(result.conditions),
+        "solutions": len(result.solutions),
+        "notes": len(result.notes),
+    }
+    if record is not None:  # the tables are committed (the write-ahead log holds them)
+        record.write_text(json.dumps({"inputs": digest, "counts": counts}), "utf-8")
     return counts
 
 
