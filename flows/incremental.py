@@ -37,6 +37,7 @@ import hashlib
 import json
 import re
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -75,6 +76,8 @@ class Update:
     audited_tables: list[str] = field(default_factory=list)
     #: roster names found in the rows this run added ({"where", "line"} like `audit.audit`)
     hits: list[dict] = field(default_factory=list)
+    #: what `update_warehouse`'s `analyse` returned (the QCA's counts)
+    qca: dict = field(default_factory=dict)
 
     @property
     def full(self) -> bool:
@@ -114,12 +117,16 @@ def update_warehouse(
     names: tuple[str, ...] = (),
     sql_dir: Path = warehouse.SQL_DIR,
     full_rebuild_share: float = FULL_REBUILD_SHARE,
+    analyse: Callable[[duckdb.DuckDBPyConnection], dict] | None = None,
 ) -> Update:
     """Bring the persistent database at `db_path` up to date with `frames`.
 
     `case_keys`: each case's fingerprint; `shared_key`: a key of everything
     the cases share (a change rebuilds all). `names`: the roster names
-    (`audit.distinct_names`) the rows added are searched for."""
+    (`audit.distinct_names`) the rows added are searched for. `analyse`: called
+    with the open connection once the tables are current, before the database
+    is checkpointed (the QCA, `stage_warehouse.analyse_in`); what it returns is
+    the update's `qca`."""
     from flows.privacy.audit import names_fingerprint
 
     db_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -139,8 +146,10 @@ def update_warehouse(
         with duckdb.connect(str(db_path)) as con:
             update.audited_tables = _case_tables(frames, sql_dir)
             update.hits = _audit(con, update.audited_tables, names)
+            update.qca = analyse(con) if analyse else {}
+            con.execute("checkpoint")
     else:
-        update = _update_cases(db_path, frames, changed, names, sql_dir, audited)
+        update = _update_cases(db_path, frames, changed, names, sql_dir, audited, analyse)
     _write_state(
         db_path,
         {
@@ -189,6 +198,7 @@ def _update_cases(
     names: tuple[str, ...],
     sql_dir: Path,
     audited: bool,
+    analyse: Callable[[duckdb.DuckDBPyConnection], dict] | None = None,
 ) -> Update:
     """Recompute the per-case models for `changed` and rebuild the cross-case ones.
     The rows added are audited for `names` (every row, unless the others were
@@ -239,8 +249,10 @@ def _update_cases(
                 warehouse.run_model(con, path, sql_dir)
                 built.append(path.stem)
         con.execute("commit")
+        qca = analyse(con) if analyse else {}
         con.execute("checkpoint")  # all in the file before it is copied to be published
-    return Update([p.stem for p in files if p.stem in built], changed, new_tables, hits=hits)
+    models = [p.stem for p in files if p.stem in built]
+    return Update(models, changed, new_tables, hits=hits, qca=qca)
 
 
 def _replace_rows(con: duckdb.DuckDBPyConnection, main: str, table: str) -> None:

@@ -6,6 +6,7 @@ cross-case QCA stored beside the marts.
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 
 import duckdb
@@ -55,18 +56,22 @@ def update_warehouse(
     keys: dict[str, str],
 ):
     """Update the warehouse kept in the private cache (only the changed cases'
-    rows, `flows.incremental`), then copy it to `db_path` to be published.
+    rows, `flows.incremental`), analyse it (QCA, `analyse_cross_case`, kept
+    when its inputs did not change), then copy it to `db_path` to be published.
     `keys`: this run's `case_fingerprints(ingested, nlp_model)` (required, like
-    every cache key that decides what is reused). Returns the `incremental.Update`."""
+    every cache key that decides what is reused). Returns the `incremental.Update`,
+    with the QCA's counts as its `qca`."""
     from flows import incremental
 
     cache_db = incremental.cache_database(store_dir(out_dir))
+    shared = shared_key(ingested, nlp_model)
     update = incremental.update_warehouse(
         cache_db,
         warehouse_frames(ingested, excerpts),
         keys,
-        shared_key(ingested, nlp_model),
+        shared,
         ingested.name_set(),
+        analyse=lambda con: analyse_in(con, cache_db, kept=shared),
     )
     incremental.publish_copy(cache_db, db_path)
     return update
@@ -90,24 +95,70 @@ def shared_key(ingested: Ingested, nlp_model: str | None = None) -> str:
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
-def analyse_cross_case(db_path: Path) -> dict:
-    """Crisp-set QCA over the marts' truth table; stores its solutions as tables."""
+#: the QCA's input queries (sql/queries/qca_inputs_<name>.sql)
+QCA_INPUTS = ("conditions", "truth_table", "settings", "diversity")
+#: the tables `analyse_cross_case` stores (`QCAResult.tables`)
+QCA_TABLES = ("qca_parameters", "qca_solutions", "qca_solution_terms", "qca_notes")
+
+
+def analyse_cross_case(db_path: Path, kept: str | None = None) -> dict:
+    """Crisp-set QCA over the marts' truth table; stores its solutions as tables
+    (`analyse_in` on a connection of its own)."""
+    with duckdb.connect(str(db_path)) as con:
+        return analyse_in(con, Path(db_path), kept)
+
+
+def analyse_in(con: duckdb.DuckDBPyConnection, db_path: Path, kept: str | None = None) -> dict:
+    """`analyse_cross_case` on an open connection to the database at `db_path`;
+    returns the counts of conditions, solutions and notes.
+
+    `kept`: the warehouse's shared key (`shared_key`), for the database kept in
+    the private cache: when its QCA tables were made from inputs with the same
+    rows under the same key (`qca.json` beside it), they are kept as they are
+    and nothing is analysed again (decision 0272)."""
     from flows import qca
 
-    with duckdb.connect(str(db_path)) as con:
-        result = qca.analyse(
-            warehouse.query(con, "qca_inputs_conditions"),
-            warehouse.query(con, "qca_inputs_truth_table"),
-            settings=qca.Settings.from_frame(warehouse.query(con, "qca_inputs_settings")),
-        )
-        diversity = qca.Diversity.from_frame(warehouse.query(con, "qca_inputs_diversity"))
-        result = qca.withhold_solutions(result, diversity)
-        warehouse.load_tables(con, result.tables())
-    return {
+    record = db_path.with_name("qca.json") if kept is not None else None
+    digest = _qca_inputs_digest(con, kept) if kept is not None else None
+    if record is not None and _qca_kept(con, record) == digest:
+        return json.loads(record.read_text("utf-8"))["counts"]
+    if record is not None:
+        record.unlink(missing_ok=True)  # the tables change: no record until they are in
+    result = qca.analyse(
+        warehouse.query(con, "qca_inputs_conditions"),
+        warehouse.query(con, "qca_inputs_truth_table"),
+        settings=qca.Settings.from_frame(warehouse.query(con, "qca_inputs_settings")),
+    )
+    diversity = qca.Diversity.from_frame(warehouse.query(con, "qca_inputs_diversity"))
+    result = qca.withhold_solutions(result, diversity)
+    warehouse.load_tables(con, result.tables())
+    counts = {
         "conditions": len(result.conditions),
         "solutions": len(result.solutions),
         "notes": len(result.notes),
     }
+    if record is not None:  # the tables are committed (the write-ahead log holds them)
+        record.write_text(json.dumps({"inputs": digest, "counts": counts}), "utf-8")
+    return counts
+
+
+def _qca_inputs_digest(con: duckdb.DuckDBPyConnection, shared: str) -> str:
+    """A digest of the shared key and the QCA's input rows (columns, types, values)."""
+    digest = hashlib.sha256(shared.encode())
+    for name in QCA_INPUTS:
+        relation = con.sql(warehouse.query_sql(f"qca_inputs_{name}"))
+        digest.update(repr((name, relation.columns, relation.types, relation.fetchall())).encode())
+    return digest.hexdigest()
+
+
+def _qca_kept(con: duckdb.DuckDBPyConnection, record: Path) -> str | None:
+    """The input digest the stored QCA tables were made from (None: not all there)."""
+    try:
+        digest = json.loads(record.read_text("utf-8"))["inputs"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    tables = {t for (t,) in con.execute("select table_name from duckdb_tables()").fetchall()}
+    return digest if tables.issuperset(QCA_TABLES) else None
 
 
 def case_overview(db_path: Path) -> pd.DataFrame:

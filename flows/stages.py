@@ -147,7 +147,6 @@ def run_direct(
         keys = case_fingerprints(ingested, nlp_model)
         update = update_warehouse(db_path, ingested, excerpts, out_dir, nlp_model, keys)
         write_review_sheet(db_path, ingested, out_dir, keys)
-        analyse_cross_case(db_path)
         prov = provenance(ingested, nlp_model)
         cases = case_ids(db_path)
         store = store_dir(out_dir) / "dossiers"

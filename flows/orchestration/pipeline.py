@@ -145,7 +145,7 @@ def warehouse_task(
     keys: dict[str, str],
 ):
     update = stages.update_warehouse(db_path, ingested, excerpts, out_dir, nlp_model, keys)
-    qca = stages.analyse_cross_case(db_path)
+    qca = update.qca
     get_run_logger().info(
         "%s %d SQL models; QCA over %d conditions: %d solution(s)",
         "built" if update.full else f"updated for {len(update.changed)} changed case(s)",
