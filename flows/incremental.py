@@ -141,6 +141,8 @@ def update_warehouse(
             update.hits = _audit(con, update.audited_tables, names)
     else:
         update = _update_cases(db_path, frames, changed, names, sql_dir, audited)
+        if changed:  # rows were deleted: their freed blocks still hold them (0285)
+            compact(db_path)
     _write_state(
         db_path,
         {
@@ -152,6 +154,27 @@ def update_warehouse(
         },
     )
     return update
+
+
+def compact(db_path: Path) -> None:
+    """Rewrite the database into a fresh file holding its live rows only (decision
+    0285). An update deletes the changed cases' rows and replaces the cross-case
+    tables; DuckDB frees their blocks but does not clear them, so a deleted
+    excerpt's text (a passage removed at a participant's request, a name edited
+    out) stayed in the file's bytes, and in the published copy. `COPY FROM
+    DATABASE` into a new file, which then replaces the old one (owner-only)."""
+    fresh = db_path.with_name(f"{db_path.name}.compact")
+    fresh.unlink(missing_ok=True)
+    Path(f"{fresh}.wal").unlink(missing_ok=True)
+    with duckdb.connect(str(db_path)) as con:
+        (catalog,) = con.execute("select current_database()").fetchone()
+        target = str(fresh).replace("'", "''")
+        con.execute(f"attach '{target}' as _compact")
+        con.execute(f'copy from database "{catalog}" to _compact')
+        con.execute("detach _compact")
+    fresh.chmod(0o600)
+    fresh.replace(db_path)
+    Path(f"{db_path}.wal").unlink(missing_ok=True)
 
 
 def frames_schema(frames: dict[str, pd.DataFrame]) -> str:
