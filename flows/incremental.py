@@ -140,8 +140,10 @@ def update_warehouse(
             update.audited_tables = _case_tables(frames, sql_dir)
             update.hits = _audit(con, update.audited_tables, names)
     else:
+        with duckdb.connect(str(db_path)) as con:
+            loses = loses_text(con, frames, changed)
         update = _update_cases(db_path, frames, changed, names, sql_dir, audited)
-        if changed:  # rows were deleted: their freed blocks still hold them (0285)
+        if loses:  # the freed blocks would hold text no live row holds (0285)
             compact(db_path)
     _write_state(
         db_path,
@@ -154,6 +156,38 @@ def update_warehouse(
         },
     )
     return update
+
+
+def loses_text(con: duckdb.DuckDBPyConnection, frames: dict[str, pd.DataFrame], changed) -> bool:
+    """Whether updating the database `con` to `frames` (the `changed` cases' rows,
+    and the tables without a case, replaced) drops a text that no new row holds,
+    whole or inside a longer text: an excerpt taken out, a passage cut from one,
+    an interview's mode edited. Then the freed blocks would keep what the live
+    rows no longer tell, and `compact` must follow. A text only added to (a
+    sentence appended) or kept loses nothing; derived tables hold what their
+    inputs' texts hold."""
+    for name, frame in frames.items():
+        keyed = "case_id" in frame.columns
+        if keyed and not changed:
+            continue
+        rows = frame[frame["case_id"].isin(changed)] if keyed else frame
+        texts = con.execute(
+            "select column_name from duckdb_columns() where schema_name = 'main' "
+            "and table_name = ? and data_type = 'VARCHAR'",
+            [name],
+        ).fetchall()
+        for (column,) in texts:
+            if column not in frame.columns:
+                return True  # a column gone: its values too
+            where = "where list_contains(?::varchar[], case_id)" if keyed else ""
+            old = con.execute(
+                f'select distinct "{column}" from main."{name}" {where}', [changed] if keyed else []
+            ).fetchall()
+            new = set(rows[column].dropna().astype(str))
+            gone = [v for (v,) in old if v and v not in new]
+            if any(not any(v in n for n in new) for v in gone):
+                return True
+    return False
 
 
 def compact(db_path: Path) -> None:

@@ -243,6 +243,32 @@ def test_a_passage_deleted_between_runs_leaves_no_byte_in_any_file(make_study, t
         assert con.execute("select count(*) from raw_excerpts").fetchone() == (len(kept) + 2,)
 
 
+def test_an_update_compacts_only_when_a_text_is_lost(tmp_path):
+    """`loses_text` decides whether the update must rewrite the file: a text taken
+    out or cut is lost; one kept, or only added to, is not (the warm re-run of a
+    corrected excerpt, the bench's case, pays no copy)."""
+    import pandas as pd
+
+    from flows.incremental import loses_text
+
+    def frames(texts: list[str], mode: str = "in person") -> dict[str, pd.DataFrame]:
+        return {
+            "raw_excerpts": pd.DataFrame({"case_id": ["A"] * len(texts), "text": texts}),
+            "raw_interviews": pd.DataFrame({"interview_id": ["I1"], "mode": [mode]}),
+        }
+
+    with duckdb.connect(str(tmp_path / "w.duckdb")) as con:
+        for name, frame in frames(["We walk.", f"By the {LAKE}."]).items():
+            con.execute(f"create table {name} as select * from frame")
+        kept = frames(["We walk.", f"By the {LAKE}."])
+        assert not loses_text(con, kept, ["A"])
+        assert not loses_text(con, frames(["We walk. Daily.", f"By the {LAKE}."]), ["A"])
+        assert not loses_text(con, frames(["We walk."]), [])  # case A not updated
+        assert loses_text(con, frames(["We walk."]), ["A"])
+        assert loses_text(con, frames(["We walk.", "By the lake."]), ["A"])
+        assert loses_text(con, frames(["We walk.", f"By the {LAKE}."], "at home"), [])
+
+
 def test_every_private_and_published_file_is_owner_only(make_study, tmp_path):
     folder = make_study([*BASE, excerpt("W1", "We walk.")], SURVEY)
     out = tmp_path / "out" / "tiny"
