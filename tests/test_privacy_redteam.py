@@ -259,7 +259,9 @@ def test_an_update_compacts_only_when_a_text_is_lost(tmp_path):
 
     with duckdb.connect(str(tmp_path / "w.duckdb")) as con:
         for name, frame in frames(["We walk.", f"By the {LAKE}."]).items():
-            con.execute(f"create table {name} as select * from frame")
+            con.register("_frame", frame)
+            con.execute(f"create table {name} as select * from _frame")
+            con.unregister("_frame")
         kept = frames(["We walk.", f"By the {LAKE}."])
         assert not loses_text(con, kept, ["A"])
         assert not loses_text(con, frames(["We walk. Daily.", f"By the {LAKE}."]), ["A"])
