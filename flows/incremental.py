@@ -149,7 +149,11 @@ def update_warehouse(
             update.qca = analyse(con) if analyse else {}
             con.execute("checkpoint")
     else:
+        with duckdb.connect(str(db_path)) as con:
+            loses = loses_text(con, frames, changed)
         update = _update_cases(db_path, frames, changed, names, sql_dir, audited, analyse)
+        if loses:  # the freed blocks would hold text no live row holds (0285)
+            compact(db_path)
     _write_state(
         db_path,
         {
@@ -161,6 +165,59 @@ def update_warehouse(
         },
     )
     return update
+
+
+def loses_text(con: duckdb.DuckDBPyConnection, frames: dict[str, pd.DataFrame], changed) -> bool:
+    """Whether updating the database `con` to `frames` (the `changed` cases' rows,
+    and the tables without a case, replaced) drops a text that no new row holds,
+    whole or inside a longer text: an excerpt taken out, a passage cut from one,
+    an interview's mode edited. Then the freed blocks would keep what the live
+    rows no longer tell, and `compact` must follow. A text only added to (a
+    sentence appended) or kept loses nothing; derived tables hold what their
+    inputs' texts hold."""
+    for name, frame in frames.items():
+        keyed = "case_id" in frame.columns
+        if keyed and not changed:
+            continue
+        rows = frame[frame["case_id"].isin(changed)] if keyed else frame
+        texts = con.execute(
+            "select column_name from duckdb_columns() where schema_name = 'main' "
+            "and table_name = ? and data_type = 'VARCHAR'",
+            [name],
+        ).fetchall()
+        for (column,) in texts:
+            if column not in frame.columns:
+                return True  # a column gone: its values too
+            where = "where list_contains(?::varchar[], case_id)" if keyed else ""
+            old = con.execute(
+                f'select distinct "{column}" from main."{name}" {where}', [changed] if keyed else []
+            ).fetchall()
+            new = set(rows[column].dropna().astype(str))
+            gone = [v for (v,) in old if v and v not in new]
+            if any(not any(v in n for n in new) for v in gone):
+                return True
+    return False
+
+
+def compact(db_path: Path) -> None:
+    """Rewrite the database into a fresh file holding its live rows only (decision
+    0285). An update deletes the changed cases' rows and replaces the cross-case
+    tables; DuckDB frees their blocks but does not clear them, so a deleted
+    excerpt's text (a passage removed at a participant's request, a name edited
+    out) stayed in the file's bytes, and in the published copy. `COPY FROM
+    DATABASE` into a new file, which then replaces the old one (owner-only)."""
+    fresh = db_path.with_name(f"{db_path.name}.compact")
+    fresh.unlink(missing_ok=True)
+    Path(f"{fresh}.wal").unlink(missing_ok=True)
+    with duckdb.connect(str(db_path)) as con:
+        (catalog,) = con.execute("select current_database()").fetchone()
+        target = str(fresh).replace("'", "''")
+        con.execute(f"attach '{target}' as _compact")
+        con.execute(f'copy from database "{catalog}" to _compact')
+        con.execute("detach _compact")
+    fresh.chmod(0o600)
+    fresh.replace(db_path)
+    Path(f"{db_path}.wal").unlink(missing_ok=True)
 
 
 def frames_schema(frames: dict[str, pd.DataFrame]) -> str:

@@ -35,10 +35,27 @@ def warehouse_frames(ingested: Ingested, excerpts: pd.DataFrame) -> dict[str, pd
         # pseudonymised like every excerpt; about no case: shown in the index only
         "raw_programme_excerpts": excerpts[excerpts["case_id"].isna()].reset_index(drop=True),
         "raw_survey": data.survey,
-        "raw_context": data.context,
+        "raw_context": screened_context(ingested),
         "raw_rejects": data.rejects,
         **warehouse.config_frames(ingested.study.definition),
     }
+
+
+def screened_context(ingested: Ingested) -> pd.DataFrame:
+    """The context values (a survey's or a QDA project's case variables) with the
+    names nobody put on the roster replaced by `[person]`, as in excerpt text
+    (`stage_nlp.name_guard`: titles, parts of roster names, the gazetteer;
+    decision 0286). A free-text variable ("lives with daughter Sofie", a walking
+    group named after its leader) was published as typed, and the audit searches
+    for roster names only. A roster name there still fails the audit."""
+    from flows.stage_nlp import name_guard
+
+    context = ingested.data.context
+    if context.empty:
+        return context
+    guard = name_guard(ingested)
+    values = [v if not isinstance(v, str) else guard.replace(v)[0] for v in context["value"]]
+    return context.assign(value=pd.Series(values, index=context.index, dtype=object))
 
 
 def build_warehouse(db_path: Path, frames: dict[str, pd.DataFrame]) -> list[str]:

@@ -158,7 +158,8 @@ def test_a_one_letter_spelling_that_is_an_english_word_is_no_form():
     from flows.privacy.matching import digraph_spellings
 
     assert digraph_spellings("Aage") == []
-    assert digraph_spellings("Aage Clausen Bisgaard") == []
+    # the whole name read with one letter holds "Age"; a mix that keeps "Aage" does not
+    assert digraph_spellings("Aage Clausen Bisgaard") == ["Aage Clausen Bisgard"]
     assert digraph_spellings("Aase") == ["Ase"]
     screen = audit.screen_for(audit.as_name_set([("P1", "Aage Clausen Bisgaard", ["Aage"])]))
     assert screen.hits([("row", "Age"), ("text", "at my age, you know")]) == []
@@ -180,3 +181,25 @@ def test_person_forms_are_made_once_per_roster_entry(monkeypatch):
     again = matching.person_forms(["Søren Aagaard", "Sørby"])
     assert asked and len(made) == asked
     assert again == first[:-1] and "Soeren" in again
+
+
+def test_a_name_with_two_such_places_is_matched_in_each_mix():
+    """0283: "Aagaard" was a form as written and read with one letter at both
+    places ("Agard", matching "Ågård"), not in a mix: "Ågaard", "Aagård" and
+    "Agaard" (the ring dropped) were neither replaced nor found by the audit."""
+    from flows.privacy import audit
+    from flows.privacy.canonical import canonical
+    from flows.privacy.matching import MAX_SITES, digraph_spellings
+
+    found = {canonical(v) for v in digraph_spellings("Aagaard")}
+    assert found == {canonical(v) for v in ("Agaard", "Aagard", "Agard")}
+    assert len(digraph_spellings("Søgaard")) == 3  # Søgard, Soegaard, Soegard
+    screen = audit.screen_for(audit.as_name_set([("P1", "peer", ["Søren Aagaard", "Søren"])]))
+    for spelling in ("Ågaard", "Aagård", "Agaard", "Soeren Ågård", "SOEREN AAGÅRD"):
+        assert screen.hits([("text", f"then {spelling} came")]) == ["text"], spelling
+    # past MAX_SITES places, two: each letter as two letters, each pair as one
+    long = "Åb" + "aab" * MAX_SITES + "rup"
+    assert digraph_spellings(long) == [
+        "Aab" + "aab" * MAX_SITES + "rup",
+        "Åb" + "ab" * MAX_SITES + "rup",
+    ]

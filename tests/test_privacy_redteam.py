@@ -15,7 +15,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import ROSTER, TINY_STUDY, write_csv
+from conftest import EXCERPT_HEADER, ROSTER, TINY_STUDY, write_csv
 from privacy.test_corpus import BASE, SURVEY, excerpt
 
 from flows import stages
@@ -214,6 +214,61 @@ def test_a_withdrawn_participant_vanishes_from_every_file_after_a_warm_rerun(mak
     assert holding == []
     assert sorted(p.name for p in out.parent.iterdir()) == [".triangulate-private", "tiny"]
     assert not (private_dir(out) / "previous").exists()
+
+
+def test_a_passage_deleted_between_runs_leaves_no_byte_in_any_file(make_study, tmp_path):
+    """privacy10 (decision 0285): a participant asks for one passage to be taken
+    out, or the researcher edits a name out of an excerpt, and re-runs. The warm
+    run updates the warehouse in place (DELETE + INSERT of the changed case):
+    DuckDB freed the old rows' blocks without clearing them, so the published
+    `triangulate.duckdb` (a copy of the private warehouse) still held the text in
+    its bytes, where `strings` finds it although no query does."""
+    mark = "Zanzibarquokka"
+    kept = [excerpt(f"M{i}", f"We walk {i} times a week.", "I3", "B") for i in range(12)]
+    rows = [excerpt("W1", f"I walk by the {mark} lake on Sundays."), *kept]
+    folder = make_study([*BASE, *rows], SURVEY)
+    out = tmp_path / "out" / "tiny"
+    stages.run_direct(folder, out)
+    assert mark.encode() in (out / "triangulate.duckdb").read_bytes()
+    write_csv(folder / "excerpts.csv", [EXCERPT_HEADER, *BASE, *kept])  # W1 taken out
+    stages.run_direct(folder, out)
+    files = [p for p in [*out.rglob("*"), *private_dir(out).rglob("*")] if p.is_file()]
+    holding = [
+        str(p.relative_to(out.parent))
+        for p in files
+        if mark.encode() in p.read_bytes() or mark in deep_text(p)
+    ]
+    assert holding == []
+    with duckdb.connect(str(out / "triangulate.duckdb"), read_only=True) as con:
+        assert con.execute("select count(*) from raw_excerpts").fetchone() == (len(kept) + 2,)
+
+
+def test_an_update_compacts_only_when_a_text_is_lost(tmp_path):
+    """`loses_text` decides whether the update must rewrite the file: a text taken
+    out or cut is lost; one kept, or only added to, is not (the warm re-run of a
+    corrected excerpt, the bench's case, pays no copy)."""
+    import pandas as pd
+
+    from flows.incremental import loses_text
+
+    def frames(texts: list[str], mode: str = "in person") -> dict[str, pd.DataFrame]:
+        return {
+            "raw_excerpts": pd.DataFrame({"case_id": ["A"] * len(texts), "text": texts}),
+            "raw_interviews": pd.DataFrame({"interview_id": ["I1"], "mode": [mode]}),
+        }
+
+    with duckdb.connect(str(tmp_path / "w.duckdb")) as con:
+        for name, frame in frames(["We walk.", f"By the {LAKE}."]).items():
+            con.register("_frame", frame)
+            con.execute(f"create table {name} as select * from _frame")
+            con.unregister("_frame")
+        kept = frames(["We walk.", f"By the {LAKE}."])
+        assert not loses_text(con, kept, ["A"])
+        assert not loses_text(con, frames(["We walk. Daily.", f"By the {LAKE}."]), ["A"])
+        assert not loses_text(con, frames(["We walk."]), [])  # case A not updated
+        assert loses_text(con, frames(["We walk."]), ["A"])
+        assert loses_text(con, frames(["We walk.", "By the lake."]), ["A"])
+        assert loses_text(con, frames(["We walk.", f"By the {LAKE}."], "at home"), [])
 
 
 def test_every_private_and_published_file_is_owner_only(make_study, tmp_path):

@@ -22,6 +22,7 @@ EXTRA_PEOPLE = [
     ["A-b", "supporter", "A", "Anne-Marie Holm-Jensen", "Annie", "active"],
     ["B-c", "supporter", "B", "Åse Bæk Sørby", "", "active"],
     ["B-d", "supporter", "B", "Lars Rose", "Rose;Bo", "active"],
+    ["B-e", "supporter", "B", "Søren Aagaard", "", "active"],
 ]
 
 #: (id, spelling): each names someone of ROSTER + EXTRA_PEOPLE
@@ -57,6 +58,12 @@ PROBES = [
     ("line-break-between", "Anne-Marie\nHolm-Jensen"),
     ("hyphenated-over-line-break", "Holm-\nJensen"),
     ("combining-stroke-o", "So\u0338rby"),
+    # privacy10 (decision 0283): a name with two places spelt either way, mixed
+    ("aa-mixed-ring-first", "Ågaard"),
+    ("aa-mixed-ring-second", "Aagård"),
+    ("aa-ring-dropped-once", "Agaard"),
+    ("oe-with-one-letter-aa", "Soeren Ågård"),
+    ("danish-genitive-mixed", "Ågaards"),
 ]
 
 #: spellings knowingly not caught (docs/data-protection.md, "What is not guaranteed"):

@@ -49,6 +49,7 @@ from flows.ingest.roster import (
     roster_cell_names,
 )
 from flows.ingest.rows import read_csv_rows, row_problem
+from flows.privacy.coders import label_coders
 from flows.readers.common import MAX_FIELD_CHARS, Rejects
 from flows.readers.qda import QdaProject, codebook_report
 from flows.readers.surveys import read_survey_table, survey_values
@@ -182,6 +183,7 @@ def ingest_study(loaded: LoadedStudy) -> StudyData:
             "loaded": {interviews_path.name: len(interviews), excerpts_path.name: len(loaded_rows)},
             "read": {},
         }
+    label_coders(excerpts, programme)  # a researcher's account name is no output (0284)
     loaded_counts[roster_path.name] = len(entries)
     loaded_counts.update(counts["loaded"])
     read.update(counts["read"])

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import re
 import unicodedata
 from collections.abc import Hashable, Iterable
@@ -237,27 +238,55 @@ DIGRAPHS = str.maketrans(
     {"ø": "oe", "Ø": "Oe", "å": "aa", "Å": "Aa", "ö": "oe", "Ö": "Oe", "ä": "ae", "Ä": "Ae",
      "ü": "ue", "Ü": "Ue"}
 )  # fmt: skip
-_BACK = re.compile("aa|oe|ue", re.IGNORECASE)
+#: where a name may be spelt either way: one of `DIGRAPHS`' letters, or two
+#: letters that may stand for one ("aa" for "å")
+_SITE = re.compile("[øåöäü]|aa|oe|ue", re.IGNORECASE)
+#: a name with more such places than this gets two spellings only: every letter
+#: written as two, every pair read as one (else 2**6 spellings at most per name)
+MAX_SITES = 6
 _WORD = re.compile(r"[^\W\d_]+")
 
 
 def digraph_spellings(name: str) -> list[str]:
     """The other spellings of `name` by the two-letter convention (`DIGRAPHS`):
-    its letters written as two ("Sørby" -> "Soerby"), and a name written with two
-    read as the one letter ("Aase" -> "Ase", matching "Åse"). A spelling with a
-    word of fewer than three letters, or a changed word that is an ordinary
-    English or Danish word, is left out ("Joe" is not also "Jo", "de Haan" not
-    also "de Han"): it would replace ordinary words."""
+    its letters written as two ("Sørby" -> "Soerby"), a name written with two
+    read as the one letter ("Aase" -> "Ase", matching "Åse"), and each mix of the
+    two where a name has several such places ("Aagaard" -> "Ågaard", "Aagård":
+    decision 0283). A spelling with a word of fewer than three letters, or a
+    changed word that is an ordinary English or Danish word, is left out ("Joe"
+    is not also "Jo", "de Haan" not also "de Han"): it would replace ordinary
+    words. One spelling per canonical form."""
     name = unicodedata.normalize("NFC", name)
-    found = [name.translate(DIGRAPHS), _BACK.sub(lambda m: m.group()[0], name)]
+    sites = list(_SITE.finditer(name))
+    if not sites:
+        return []
+    ways = [(m.group(), _other_way(m.group())) for m in sites]
+    if len(sites) > MAX_SITES:  # its letters all written as two; its pairs all read as one
+        picks = [tuple(w[len(w[0]) == 1] for w in ways), tuple(w[len(w[0]) == 2] for w in ways)]
+    else:
+        picks = list(itertools.product(*ways))[1:]  # the first keeps every place
     before = set(_WORD.findall(name))
-    return [
-        v
-        for v in dict.fromkeys(found)
-        if v != name
-        and all(len(w) > 2 for w in _WORD.findall(v))
-        and not any(_ordinary(w) for w in _WORD.findall(v) if w not in before)
-    ]
+    seen = {canonical(name)}
+    found = []
+    for pick in picks:
+        spelt, end = [], 0
+        for m, part in zip(sites, pick, strict=True):
+            spelt += [name[end : m.start()], part]
+            end = m.end()
+        variant = "".join([*spelt, name[end:]])
+        words = _WORD.findall(variant)
+        if canonical(variant) in seen or any(len(w) < 3 for w in words):
+            continue
+        if any(_ordinary(w) for w in words if w not in before):
+            continue
+        seen.add(canonical(variant))
+        found.append(variant)
+    return found
+
+
+def _other_way(spelt: str) -> str:
+    """A letter of `DIGRAPHS` as its two letters; two letters as the first."""
+    return spelt.translate(DIGRAPHS) if len(spelt) == 1 else spelt[0]
 
 
 def _ordinary(word: str) -> bool:

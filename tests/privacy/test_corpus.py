@@ -154,6 +154,7 @@ MISTAKES = {
     },
     "name-in-theme-label": {"toml": ('label = "Energy"', 'label = "Energy of Karen"')},
     "name-in-coder-column": {
+        # a coder that is not initials is published as "#1" (decision 0284)
         "excerpt": [
             "X1",
             "I2",
@@ -163,7 +164,8 @@ MISTAKES = {
             "1",
             "Mette Krogh",
             "We walk.",
-        ]
+        ],
+        "published": True,
     },
     "name-as-excerpt-id": {
         "excerpt": ["Henrik", "I2", "A", "Intervention/Walking/Present", "", "1", "AK", "We walk."]
