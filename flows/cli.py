@@ -234,7 +234,7 @@ def init(
     """Draft study.toml and a roster template from your exports; every guess is
     marked `# check:`. Then fill in the roster's names and run `validate`."""
     from flows.errors import TriangulateError
-    from flows.init import init_study
+    from flows.init import command_name, init_study
 
     try:
         path = init_study(
@@ -246,7 +246,7 @@ def init(
     console.print(
         f"[bold green]Drafted[/] {escape(str(path))} and {escape(str(out / 'roster.csv'))}: "
         f"{checks} guesses marked `# check:`. Fill in every name and alias in roster.csv, "
-        f"then: triangulate validate {escape(shlex.quote(str(out)))}",
+        f"then: {escape(command_name())} validate {escape(shlex.quote(str(out)))}",
         soft_wrap=True,
     )
 

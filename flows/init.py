@@ -15,6 +15,8 @@ import json
 import os
 import re
 import shlex
+import shutil
+import sys
 from pathlib import Path
 
 from flows.errors import InputFileError
@@ -50,6 +52,19 @@ def _domain(label: str, outcomes: list[DraftTheme]) -> tuple[str, bool]:
     ]
     best = max(scored)
     return best[2], best[0] > 0
+
+
+def command_name(argv0: str | None = None) -> str:
+    """`triangulate` as the researcher can type it again: the bare name when
+    the shell finds this very program by it, else the path it was started by
+    (`.venv/bin/triangulate`: the README's commands, no activated venv)."""
+    argv0 = sys.argv[0] if argv0 is None else argv0
+    if Path(argv0).name != "triangulate":
+        return "triangulate"
+    found = shutil.which("triangulate")
+    if found and Path(found).resolve() == Path(argv0).resolve():
+        return "triangulate"
+    return shlex.quote(os.path.relpath(argv0) if os.path.isabs(argv0) else argv0)
 
 
 def _rel(path: Path, out: Path) -> str:
@@ -98,7 +113,7 @@ def render_study(qda: QdaDraft, survey: SurveyDraft | None, out: Path, study_id:
         + (f" and {survey.path.name}" if survey else "")
         + ".",
         "# Every guess is marked `# check:`. Change what is wrong, fill in roster.csv, then run",
-        f"# `triangulate validate {shlex.quote(str(out))}`. Every key is described in docs/study-file.md.",
+        f"# `{command_name()} validate {shlex.quote(str(out))}`. Every key is described in docs/study-file.md.",
         "",
         "[study]",
         f"id = {q(study_id)}  # check: a short id (lowercase letters, digits, -)",
@@ -430,7 +445,7 @@ def init_study(
         if (out / name).exists():
             raise InputFileError(str(out / name), "exists already; init never overwrites")
     qda = draft_qda(qdpx or segments, "refi-qda" if qdpx else fmt)
-    drafted_survey = draft_survey(survey, dictionary) if survey is not None else None
+    drafted_survey = draft_survey(survey, dictionary, qda.cases) if survey is not None else None
     if drafted_survey is None:
         (out / "survey.csv").write_text("case_id,wave\n", encoding="utf-8")
     study_id = slug(out.resolve().name).replace("_", "-")

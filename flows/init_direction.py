@@ -34,8 +34,8 @@ DIRECTION_WORDS: dict[str, str] = {
 LOWER_IS_BETTER = re.compile(
     r"\b(pain\w*|aches?|fear\w*|afraid|anxi\w*|worr\w*|depress\w*|falls?|falling|lonel\w*|"
     r"isolation|stiff\w*|fatigue|tired\w*|breathless\w*|smok\w*|cigarettes?|alcohol|"
-    r"admissions?|readmissions?|hospitali[sz]\w*|emergency|kinesiophobia|symptoms?|distress|"
-    r"disability|hba1c|smerte\w*|angst|frygt|fald|ensomhed|træthed|indlæggelse\w*)\b",
+    r"admissions?|readmissions?|hospitali[sz]\w*|emergency|a&e|casualty|kinesiophobia|symptoms?|distress|"
+    r"disability|hba1c|smerte\w*|angst|frygt|fald|ensomhed|træthed|indlæggelse\w*|skadestue\w*|akutmodtagelse\w*)\b",
     re.IGNORECASE,
 )
 

@@ -115,8 +115,12 @@ def _stance_word(name: str) -> str:
 
 
 def _component(name: str) -> str | None:
+    """The ICAMO component a folder's name says, by its first or last word
+    ("Outcomes", "Activities of the navigators", "Navigator activities")."""
     words = re.sub(r"[^a-z]+", " ", name.lower()).split()
-    return COMPONENT_WORDS.get(words[0]) if words else None
+    if not words:
+        return None
+    return COMPONENT_WORDS.get(words[0]) or COMPONENT_WORDS.get(words[-1])
 
 
 @dataclass
@@ -290,7 +294,9 @@ def _people(draft: QdaDraft, project: QdaProject) -> dict[str, str]:
     candidates = [
         (len(set(values.values())), len(values), name)
         for name, values in variables.items()
-        if name not in per_case and all(len(v) <= 24 for v in values.values())
+        if name not in per_case
+        and name not in project.group_variables
+        and all(len(v) <= 24 for v in values.values())
     ]
     best = max(candidates, default=None)
     if best and best[0] * 2 > len(sources) and best[1] == len(sources):
@@ -368,7 +374,12 @@ def draft_qda(path: Path, fmt: str) -> QdaDraft:
         if entry["role"]:
             draft.per_case.setdefault(entry["role"], True)
             draft.per_case[entry["role"]] = draft.per_case[entry["role"]] and entry["whole"]
-    draft.roles = {e["role"]: role_label(e["role"]) for e in draft.people.values() if e["role"]}
+    found = {ident: value for value, ident in (guess.values if guess else {}).items()}
+    draft.roles = {
+        e["role"]: role_label(e["role"], found.get(e["role"]))
+        for e in draft.people.values()
+        if e["role"]
+    }
     draft.roles = dict(sorted(draft.roles.items())) or {"informant": "Informant"}
     if guess is not None and not draft.cases:
         _single_person_roles(draft)

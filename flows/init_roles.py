@@ -77,7 +77,14 @@ def role_id(value: str) -> str:
     return f"{head}_{last}" if head else last
 
 
-def role_label(ident: str) -> str:
+def role_label(ident: str, found: str | None = None) -> str:
+    """A role's label: the group or word it was found as, in the singular and
+    as written ("GP receptionists" -> "GP receptionist"), else its id in words."""
+    words = (found or "").split()
+    last = ident.rpartition("_")[2]
+    if words and role_id(found or "") == ident and words[-1].lower().startswith(last):
+        label = " ".join([*words[:-1], words[-1][: len(last)]])
+        return label[0].upper() + label[1:]
     return ident.replace("_", " ").capitalize()
 
 

@@ -212,17 +212,34 @@ def wave_columns(header: list[str]) -> tuple[str, list[str], list[str], set[str]
     return kind, pair, sorted(group, key=_wave_order), shared
 
 
-def draft_survey(path: Path, dictionary: Path | None = None) -> SurveyDraft:
-    """Read a survey export and guess its layout, items and context variables."""
+def _case_column(table, cases: list[str]) -> str:
+    """The column holding the QDA project's case ids (a Qualtrics embedded data
+    field `client_id`, say): the one whose values are most often case ids, if
+    any is; else the first column named like a case or record id."""
+    wanted = set(cases)
+    best = (0, "")
+    for column in table.header if wanted else []:
+        values = {row.get(column, "").strip() for _, row in table.rows} - {""}
+        hits = len(values & wanted)
+        if hits * 2 >= len(values) and hits > best[0]:
+            best = (hits, column)
+    return best[1] or _pick(table.header, CASE_COLUMNS)
+
+
+def draft_survey(
+    path: Path, dictionary: Path | None = None, cases: list[str] | None = None
+) -> SurveyDraft:
+    """Read a survey export and guess its layout, items and context variables;
+    `cases`: the QDA project's case ids, to find the column holding them."""
     fmt = "redcap" if dictionary is not None else infer_format(str(path))
     spec = InputSpec(path=path.name, format=fmt, dictionary=dictionary.name if dictionary else None)
     table = read_survey_table(path, spec, Rejects(), dictionary)
     header = table.header
-    case_column = _pick(header, CASE_COLUMNS)
+    case_column = _case_column(table, cases or [])
     fields, identifiers = _redcap_labels(dictionary) if dictionary is not None else ({}, set())
     personal = personal_columns(header, identifiers, table.column_labels)
     personal += [c for c in header if c in table.free_text and c not in personal]
-    bookkeeping = {case_column, *REDCAP_SYSTEM, *table.system_columns}
+    bookkeeping = {case_column, *REDCAP_SYSTEM}
     personal = [c for c in personal if c not in bookkeeping and c.lower() not in WAVE_COLUMNS]
     lowered = {h.strip().lower() for h in header}
     paired = None if lowered & set(WAVE_COLUMNS) else wave_columns(header)

@@ -186,7 +186,9 @@ def test_shared_sample(name):
     assert project.read_sources == 5 and project.skipped_sources == 4
     (source,) = project.sources.values()
     assert source.name == "Interview 1.txt"
-    assert source.variables == {"Age": "34", "Consented": "true"}
+    # its set "Diet-related" (codes and this source) is a document group (decision 0288)
+    assert source.variables == {"Age": "34", "Consented": "true", "Document group": "Diet-related"}
+    assert project.group_variables == {"Document group"}
     assert source.cases == ["Participant 1"]
     assert project.case_variables == {"Participant 1": {"Age": "34", "Consented": "true"}}
     (coding,) = project.codings

@@ -4,6 +4,7 @@ the background while it imports the pipeline, only when runs would go to one."""
 from __future__ import annotations
 
 import prefect.server.api.server as prefect_server
+import pytest
 from prefect.settings import (
     PREFECT_API_URL,
     PREFECT_SERVER_EPHEMERAL_ENABLED,
@@ -51,3 +52,78 @@ def test_nothing_started_with_a_server_configured_or_ephemeral_mode_off(monkeypa
     with temporary_settings({PREFECT_SERVER_EPHEMERAL_ENABLED: False, PREFECT_API_URL: ""}):
         settings.start_temporary_server()()
     assert FakeServer.started == []
+
+
+class FakeProcess:
+    """A server process: running until terminated (or `exits`)."""
+
+    def __init__(self):
+        self.code = None
+        self.signals: list[str] = []
+
+    def poll(self):
+        return self.code
+
+    def terminate(self):
+        self.signals.append("terminate")
+        self.code = -15
+
+    def kill(self):
+        self.signals.append("kill")
+        self.code = -9
+
+    def wait(self, timeout=None):
+        return self.code
+
+
+class LateServer:
+    """Prefect's start timing out on a loaded machine: its process keeps running."""
+
+    api_url = "http://127.0.0.1:9/api"
+
+    def __init__(self):
+        self.running = False
+        self.server_process = None
+
+    def start(self, timeout=None):
+        self.server_process = FakeProcess()
+        raise RuntimeError("Timed out while attempting to connect to ephemeral Prefect API server.")
+
+
+def test_a_server_answering_after_the_timeout_is_the_server(monkeypatch):
+    """Walk 10, load 20: the first start timed out, the flow's own start started a
+    second server on the same port (an `address already in use` traceback), and
+    the first was left running after the run. Now a late answer is waited for:
+    the server is marked running, so the flow does not start another, and
+    Prefect's exit hook stops this one."""
+    server = LateServer()
+    answers = iter([False, False, True])
+    monkeypatch.setattr(settings, "server_is_up", lambda url: next(answers))
+    monkeypatch.setattr(settings.time, "sleep", lambda seconds: None)
+    with pytest.raises(RuntimeError):
+        server.start()
+    settings._settle_failed_start(server, patience=60)
+    assert server.running is True
+    assert server.server_process.signals == []  # kept: it is the server
+
+
+def test_a_server_never_answering_is_stopped_not_orphaned(monkeypatch):
+    server = LateServer()
+    monkeypatch.setattr(settings, "server_is_up", lambda url: False)
+    with pytest.raises(RuntimeError):
+        server.start()
+    process = server.server_process
+    settings._settle_failed_start(server, patience=0.01)
+    assert process.signals == ["terminate"]
+    assert server.server_process is None and server.running is False
+
+
+def test_the_background_start_settles_a_timed_out_start(monkeypatch):
+    server = LateServer()
+    monkeypatch.setattr(prefect_server, "SubprocessASGIServer", lambda: server)
+    monkeypatch.setattr(settings, "configure", lambda: None)
+    monkeypatch.setattr(settings, "server_is_up", lambda url: False)
+    monkeypatch.setattr(settings, "LATE_START_SECONDS", 0.01)
+    with temporary_settings({PREFECT_SERVER_EPHEMERAL_ENABLED: True, PREFECT_API_URL: ""}):
+        settings.start_temporary_server()()
+    assert server.server_process is None  # stopped: the flow starts its own

@@ -11,9 +11,10 @@ Values already in the environment win, so `make ui` and a user's own server
 
 from __future__ import annotations
 
-import contextlib
 import os
+import subprocess
 import threading
+import time
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
@@ -77,7 +78,8 @@ def start_temporary_server() -> Callable[[], None]:
 
     The server boots in its own process (6-8 s on two cores) while the caller
     imports the pipeline and loads the study; the flow then finds it running
-    (Prefect keeps one temporary server per process). If the start fails, Prefect
+    (Prefect keeps one temporary server per process). If the start fails, the
+    process it left is waited for or stopped (`_settle_failed_start`), and Prefect
     starts it again when the flow begins and reports the error, as before."""
     configure()
     from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_ENABLED
@@ -90,9 +92,44 @@ def start_temporary_server() -> Callable[[], None]:
     server = SubprocessASGIServer()
 
     def start() -> None:
-        with contextlib.suppress(Exception):  # the flow's own start reports it
+        try:
             server.start()
+        except Exception:  # the flow's own start reports it
+            _settle_failed_start(server)
 
     thread = threading.Thread(target=start, name="prefect-server-start", daemon=True)
     thread.start()
     return thread.join
+
+
+#: how long a server whose start timed out may still take to answer
+LATE_START_SECONDS = 180.0
+
+
+def _settle_failed_start(server, patience: float | None = None) -> None:
+    """After a start that failed, leave no server process behind (walk 10).
+
+    Prefect's start gives up after PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS
+    but leaves the process it started running; the flow's own start then started
+    a second one on the same port, which failed to bind (a traceback in the
+    console), was answered by the first, and stopped at exit in its place: the
+    first stayed, orphaned. So: a process still running is waited for a while
+    longer; if it answers it is the server (the flow's start finds it running and
+    Prefect stops it at exit), otherwise it is stopped and the flow starts its own."""
+    process = getattr(server, "server_process", None)
+    if process is None:
+        return
+    deadline = time.monotonic() + (LATE_START_SECONDS if patience is None else patience)
+    while process.poll() is None and time.monotonic() < deadline:
+        if server_is_up(server.api_url):
+            server.running = True
+            return
+        time.sleep(0.5)
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    server.server_process = None

@@ -91,6 +91,9 @@ class QdaProject:
     notes: list[str] = field(default_factory=list)
     #: the separator a segment export's code column joins paths with
     code_separator: str = ""
+    #: source variables that are document groups (ATLAS.ti's `Sets`): shared by
+    #: documents, never a person's id
+    group_variables: set[str] = field(default_factory=set)
 
 
 @dataclass

@@ -5,6 +5,9 @@
   (`{"ImportId":"QID1"}`); the legacy format has column names `V1`, `V2`, ...
   and the question texts in row 2. `qualtrics_header_rows` finds those rows,
   so they are read as headers (with a note), never as a respondent.
+  `qualtrics_own_columns` names the columns Qualtrics adds to every export
+  (start and end dates, status, progress, duration, response id, language...),
+  which are neither answers nor context (decision 0289).
 - Columns holding personal data (REDCap fields the data dictionary flags as
   identifiers; names, e-mail, phone, address, birth date, IP address and
   location by their column names, Qualtrics's recipient and location columns)
@@ -16,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-IMPORT_ID = re.compile(r'^\{\s*"ImportId"\s*:\s*".*"\s*\}$')
+IMPORT_ID = re.compile(r'^\{\s*"ImportId"\s*:\s*"(.*)"\s*\}$')
 LEGACY_FIRST = ("ResponseID", "ResponseSet")
 
 #: column names (lower case, letters and digits only) that hold personal data
@@ -91,6 +94,49 @@ def qualtrics_header_rows(
                 "read row 2 as the legacy Qualtrics header row (question texts), not as answers",
             )
     return None
+
+
+#: Qualtrics's own columns: their import ids (the export's third header row),
+#: which are also their names (lower case, letters and digits only) in the
+#: exports that have no import-id row
+QUALTRICS_OWN = {
+    "startdate",
+    "enddate",
+    "status",
+    "ipaddress",
+    "progress",
+    "duration",
+    "durationinseconds",
+    "finished",
+    "recordeddate",
+    "recordid",
+    "responseid",
+    "recipientlastname",
+    "recipientfirstname",
+    "recipientemail",
+    "externaldatareference",
+    "externalreference",
+    "locationlatitude",
+    "locationlongitude",
+    "distributionchannel",
+    "userlanguage",
+    "qrecaptchascore",
+    "qrelevantidduplicate",
+    "qrelevantidduplicatescore",
+    "qrelevantidfraudscore",
+    "qrelevantidlaststartdate",
+}
+
+
+def qualtrics_own_columns(header: list[str], import_ids: dict[str, str]) -> set[str]:
+    """The columns of a Qualtrics export that Qualtrics adds itself, by their
+    import id (`{"ImportId":"startDate"}`) or, without one, by their name."""
+    own = set()
+    for column in header:
+        found = IMPORT_ID.match(import_ids.get(column, "").strip())
+        if _squash(found.group(1) if found else column) in QUALTRICS_OWN:
+            own.add(column)
+    return own
 
 
 def _squash(name: str) -> str:

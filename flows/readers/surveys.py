@@ -32,7 +32,7 @@ from flows.codes import WITHDRAWN_SURVEY_ROW
 from flows.errors import InputFileError
 from flows.readers.common import Rejects
 from flows.readers.stat_files import read_stat_file
-from flows.readers.survey_exports import qualtrics_header_rows
+from flows.readers.survey_exports import qualtrics_header_rows, qualtrics_own_columns
 from flows.readers.tables import Table, read_table
 from flows.study import InputSpec, Study, SurveyLayout
 
@@ -92,6 +92,7 @@ def read_survey_table(
             notes=[f"{path.name}: {note}"],
             column_labels=texts,
             free_text=free,
+            system_columns=qualtrics_own_columns(table.header, ids),
         )
     return SurveyTable(path, table.header, table.rows)
 

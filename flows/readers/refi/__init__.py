@@ -15,6 +15,9 @@ What is read (REFI-QDA 1.5, `Project.xsd`):
 - `PlainTextSelection`s with their `Coding`s (code and coder) and notes
   (`NoteRef`s, and `Link`s between a note and the selection); whole-source
   `Coding`s;
+- `Sets` of `MemberSource`s (ATLAS.ti's document groups) as source
+  variables: "Site::London" gives `Site` = `London`, another group's name is
+  the value of `Document group`;
 - dialects: positions counted as code points, UTF-16 units or CRLF-as-1
   (see `offsets`), detected or set by `[qda] dialect`; NVivo's cases
   duplicated as codes (a coding of a case's guid assigns the selection to
@@ -93,6 +96,7 @@ class RefiReader(ProjectXml, CaseAssignment, SourceTexts, SelectionCodings):
             self.notes = self.read_notes(self.child(root, "Notes"), container)
             self.read_cases(self.child(root, "Cases"))
             texts = self.read_sources(self.child(root, "Sources"), container)
+            self.read_document_groups(self.child(root, "Sets"))
             self.check_case_refs()
             self.note_links = self.read_links(self.child(root, "Links"))
             self.read_selections(texts)

@@ -1,6 +1,8 @@
 """Case assignment: the project's `Cases`, their variables, and the sources
 (`SourceRef`) and selections (`SelectionRef`) each case holds; MAXQDA's and
-Quirkos' unnamed cases carrying one source's variables.
+Quirkos' unnamed cases carrying one source's variables; document groups
+(`Sets` of `MemberSource`s, how ATLAS.ti exports its document groups) as
+source variables.
 
 `CaseAssignment` is the part of `RefiReader` (flows.readers.refi) that reads them.
 """
@@ -8,6 +10,9 @@ Quirkos' unnamed cases carrying one source's variables.
 from __future__ import annotations
 
 from xml.etree.ElementTree import Element
+
+#: The source variable a plain document group's name is the value of.
+DOCUMENT_GROUP = "Document group"
 
 
 class CaseAssignment:
@@ -55,6 +60,33 @@ class CaseAssignment:
                 merged = self.source_variables.setdefault(source, {})
                 for key, value in variables.items():
                     merged.setdefault(key, value)
+
+    def read_document_groups(self, parent: Element | None) -> None:
+        """Document groups as source variables (decision 0288). ATLAS.ti exports
+        its document groups as `Set`s of `MemberSource`s: a group named
+        "Site::London" (ATLAS.ti's way of writing a variable and its value)
+        gives the variable `Site` = `London`; any other group's name is the
+        value of `Document group` ("Peer navigators"). A document in several
+        groups of one variable holds their names joined by "; ". Sets of codes
+        are not read."""
+        found: dict[str, dict[str, list[str]]] = {}  # source key -> variable -> values
+        for group in self.children(parent, "Set"):
+            name = (group.get("name") or "").strip()
+            variable, sep, value = name.partition("::")
+            variable, value = (variable.strip(), value.strip()) if sep else (DOCUMENT_GROUP, name)
+            if not variable or not value:
+                continue
+            for member in self.children(group, "MemberSource"):
+                key = member.get("targetGUID", "")
+                if key in self.project.sources:
+                    values = found.setdefault(key, {}).setdefault(variable, [])
+                    values.extend([] if value in values else [value])
+        for key, groups in found.items():
+            variables = self.project.sources[key].variables
+            for variable, values in groups.items():
+                if variable not in variables:  # a real variable of that name wins
+                    variables[variable] = "; ".join(values)
+                    self.project.group_variables.add(variable)
 
     def check_case_refs(self) -> None:
         for ref, case_guid, kind, target in self.case_refs:
