@@ -192,3 +192,64 @@ def test_an_error_message_reaches_the_terminal_only_without_a_name(make_study, t
     withheld = "KeyError; its message is withheld: it may name a person"
     assert error_detail(KeyError("Mette Krogh"), folder) == withheld
     assert error_detail(KeyError("x"), tmp_path / "nowhere") == withheld
+
+
+def test_a_qda_studys_roster_read_as_its_spec_says(tmp_path):
+    """A QDA study's roster may leave case_ids empty (the project assigns them),
+    and may be written in another encoding: the names and the case ids are
+    read as `triangulate run` reads them, or the check would fail (or miss)."""
+    from tests_support import format_builders
+
+    fb = format_builders()
+    toml = fb.QDA_STUDY.format(
+        excerpts='{ path = "coded.csv", format = "qualcoder" }',
+        qda='person = { from = "variable", name = "Participant" }',
+    ).replace('roster = "roster.csv"', 'roster = { path = "roster.csv", encoding = "latin-1" }')
+    tmp_path.joinpath("study.toml").write_text(toml, encoding="utf-8")
+    rows = [list(r) for r in fb.QDA_ROSTER]
+    rows[3][3] = "Karen Sølund"
+    text = "".join(",".join(r) + "\n" for r in rows)
+    tmp_path.joinpath("roster.csv").write_bytes(text.encode("latin-1"))
+    for other in ("coded.csv", "survey.csv"):
+        tmp_path.joinpath(other).write_text("", encoding="utf-8")
+    loaded = load_study(tmp_path)
+    assert roster_cases(loaded) == ["A", "A", "B"]  # N: no case id, accepted
+    names = names_of(loaded)
+    assert {"Karen Sølund", "Lone Berg"} <= set(names.names)
+    assert holds_name(names, "sølund")
+
+
+def test_identifiers_are_names_as_given_not_by_part(make_study):
+    toml = TINY_STUDY + '\n[privacy]\nidentifiers = "identifiers.csv"\n'
+    folder = make_study(BASE, study_toml=toml)
+    write_csv(
+        folder / "identifiers.csv",
+        [["kind", "name", "aliases"], ["institution", "Sandvig Skole", ""], ["x", "Bad", ""]],
+    )
+    names = names_of(load_study(folder))
+    assert "Sandvig Skole" in names.names
+    assert holds_name(names, "Sandvig Skole") and not holds_name(names, "Skole")
+    assert holds_name(names, "Sørensen")  # a person is searched by part
+
+
+def test_a_name_spelled_with_a_zero_width_space_in_a_list_parameter_is_found():
+    """Each item of a list parameter is screened as it is, not the list's repr
+    (which escapes the zero-width space, so "Ka\\u200bren" would pass)."""
+    with pytest.raises(LeakError, match="cases to rebuild"):
+        check_run_parameters(NAMES, {"cases to rebuild": ["A", "Ka\u200bren"]})
+    with pytest.raises(LeakError, match="output folder"):
+        check_run_parameters(NAMES, {"output folder": ("out", "Hen\u200brik")})
+
+
+def test_flags_and_missing_parameters_are_no_text_to_screen():
+    names = NameSet(distinct_names([("T", "peer", ["True Nelson", "True"])]))
+    check_run_parameters(names, {"force": True, "model": None, "quiet": [False, None]})
+    with pytest.raises(LeakError):
+        check_run_parameters(names, {"model": "true-model"})
+
+
+def test_check_before_flow_names_a_study_folder_holding_a_name(make_study, tmp_path):
+    (tmp_path / "Mette Krogh").mkdir()
+    folder = make_study(BASE, base=tmp_path / "Mette Krogh")
+    with pytest.raises(LeakError, match=r"^the run's study folder hold\(s\) a roster name"):
+        check_before_flow(folder, tmp_path / "out")
