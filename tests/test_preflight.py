@@ -253,3 +253,14 @@ def test_check_before_flow_names_a_study_folder_holding_a_name(make_study, tmp_p
     folder = make_study(BASE, base=tmp_path / "Mette Krogh")
     with pytest.raises(LeakError, match=r"^the run's study folder hold\(s\) a roster name"):
         check_before_flow(folder, tmp_path / "out")
+
+
+def test_a_native_studys_roster_row_without_case_ids_stops_the_check(make_study, tmp_path):
+    """Only a QDA study may leave case_ids empty: a native study's roster is read
+    as ingestion reads it, so the run stops here, before Prefect, naming the row."""
+    from flows.ingest.roster import RosterError
+
+    loaded = load_study(make_study(BASE, roster=_roster((6, 2, ""))))
+    for check in (names_of, roster_cases):
+        with pytest.raises(RosterError, match=r"row 7: case_ids: no case ids"):
+            check(loaded)

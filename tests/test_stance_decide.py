@@ -36,6 +36,16 @@ def test_a_plan_never_carried_out_is_no_change_unless_a_gain_holds_now():
     assert outcome(now, nonaction=True) == ("improved", 0.7, ("same", "walks"), "latest")
 
 
+def test_a_plan_never_carried_out_stands_beside_a_state_now_that_is_no_gain():
+    for value, cue in [(0, "same"), (-1, "less")]:
+        assert outcome([s(0, "latest", value, cue)], nonaction=True) == (
+            "no_change",
+            0.6,
+            (cue,),
+            "nonaction",
+        )
+
+
 def test_only_the_themes_own_unplanned_states_count():
     others = [s(0, "latest", 1, "x", topical=False), s(1, "latest", 1, "y", planned=True)]
     assert outcome(others, nonaction=True) == (
@@ -104,6 +114,22 @@ def test_the_last_clause_decides_and_still_keeps_the_change_before_it():
     assert outcome(later) == ("worsened", 0.7, ("more", "less"), "latest")
 
 
+def test_only_a_word_that_keeps_a_change_looks_back_past_its_clause():
+    # "the same" at the end is no change now; only "still" keeps the earlier change
+    same = [s(1, "latest", 1, "more"), s(2, "latest", 0, "the same")]
+    assert outcome(same) == ("no_change", 0.7, ("more", "the same"), "latest")
+    # the change kept is the last one before "still", and not one in its own clause
+    kept = [s(1, "latest", 1, "more"), s(2, "latest", -1, "less"), s(2, "latest", 0, "still")]
+    assert outcome(kept) == ("improved", 0.63, ("more", "less", "still"), "latest")
+    three = [
+        s(0, "latest", -1, "less"),
+        s(1, "latest", 1, "more"),
+        s(2, "latest", -1, "worse"),
+        s(3, "latest", 0, "still"),
+    ]
+    assert outcome(three) == ("worsened", 0.7, ("less", "more", "worse", "still"), "latest")
+
+
 def test_states_at_the_baseline_or_early_are_not_now():
     states = [s(0, "baseline", -1, "never"), s(1, "early", 1, "at first"), s(2, None, 1, "now")]
     assert outcome(states) == ("improved", 0.9, ("never", "at first", "now"), "latest")
@@ -144,6 +170,16 @@ def test_an_old_habit_set_against_now_is_its_opposite():
     assert outcome(flat, latest_words=True) == (UNCLEAR, 0.2, ("ok",), "none")
     unknown = [s(0, "baseline", None, "changed")]
     assert outcome(unknown, latest_words=True)[3] == "none"
+    # the old habit is the last baseline state of known sign; an early state is none
+    early = [s(0, "baseline", -1, "forgot"), s(1, "early", 1, "at first")]
+    assert outcome(early, latest_words=True) == (
+        "improved",
+        0.6,
+        ("forgot", "at first"),
+        "old_habit",
+    )
+    signless = [s(0, "baseline", -1, "forgot"), s(1, "baseline", None, "changed")]
+    assert outcome(signless, latest_words=True)[:2] == ("improved", 0.6)
 
 
 def test_what_no_state_says_is_not_stated():
@@ -261,6 +297,13 @@ def test_present_and_absent_words_with_their_negations():
         "conflict",
     )
     assert decide_presence([present, negated], False, False, "output")[3] == "conflict"
+    # an absence word and a negated presence agree
+    assert decide_presence([absent, negated], False, False, "output") == (
+        "absent",
+        0.7,
+        ("skipped", "came"),
+        "one_side",
+    )
     assert decide_presence([c("other", "x")], False, False, "output") == (
         UNCLEAR,
         0.2,
