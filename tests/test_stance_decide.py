@@ -375,3 +375,18 @@ def test_agreement_with_the_rules_lowers_the_threshold_for_their_label_only():
 @pytest.mark.parametrize(("gap", "label"), [(0.0, UNCLEAR), (4e-10, UNCLEAR), (1e-6, "present")])
 def test_a_tie_is_within_a_billionth(gap, label):
     assert decide([0.5 - gap, 0.0, 0.5 + gap, 0.0])[0] == label
+
+
+def test_a_tie_is_between_the_two_labels_the_component_can_take():
+    """An outcome family scored for intervention labels too: only the outcome's
+    labels rank, so two of them can tie, and one alone cannot."""
+    family = FamilyModel(("present", "improved", "worsened"), [0.0] * 3, {}, threshold=0.3)
+    verdict = Verdict("improved", 0.7, ("more",), "latest")
+    two = StanceReader._decide(family, "outcome", [0.0, 0.5, 0.5], verdict, [])
+    assert two == (UNCLEAR, 0.5, ("more",))
+    one = FamilyModel(("present", "improved"), [0.0] * 2, {}, threshold=0.3)
+    assert StanceReader._decide(one, "outcome", [0.6, 0.4], verdict, []) == (
+        "improved",
+        0.4,
+        ("more",),
+    )

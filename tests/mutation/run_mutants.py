@@ -19,7 +19,8 @@ mutation-survivors.txt (ignored by git). docs/testing.md says how to read it.
 Usage: python tests/mutation/run_mutants.py [--only NAME ...] [--jobs N]
                                             [--mutants GLOB ...] [--survivors-only]
 
-`--only screens` names the four modules of the privacy screens (GROUPS). mutmut
+`--only screens` names the four modules of the privacy screens, `--only guards`
+the five added in the mutants10 pass (GROUPS). mutmut
 does not mutate decorated functions: the memoised ones listed in MEMOISED are
 written undecorated in the scratch copy, with the same cache assigned after them
 (decision 0182).
@@ -216,7 +217,10 @@ MEMOISED = {
     "flows/privacy/unknown_names.py": ["_name_parts"],
 }
 #: names for several modules at once (`--only screens`)
-GROUPS = {"screens": ["prefixed", "canonical", "matching", "unknown-names"]}
+GROUPS = {
+    "screens": ["prefixed", "canonical", "matching", "unknown-names"],
+    "guards": ["sealed-errors", "preflight", "offered", "codes", "stance-decide"],
+}
 SQL_TESTS = [  # the quickest to fail first: one build for the whole module
     "tests/test_sql_branches.py",
     "tests/test_sql.py",
