@@ -114,3 +114,63 @@ def test_where_raised_names_project_frames_only():
     assert where.startswith("tests/test_sealed_errors.py:")  # not json's own frames
     assert "json/" not in where
     assert where_raised(ValueError("never raised")) == "outside the project's code"
+
+
+def test_withheld_messages_word_for_word():
+    """What Prefect stores in place of the problem: the file, the element and why."""
+    named = seal(InputFileError("survey.csv", "column 'karen'", where="header"), NAMES)
+    assert str(named) == (
+        "survey.csv: header: the problem's text is withheld from Prefect and the logs "
+        "(it may name a person); `triangulate validate` prints it in your terminal"
+    )
+    unknown = seal(StudyFileError("study.toml", "roles", "'Karen'"))
+    assert str(unknown) == (
+        "study.toml: the problem's text is withheld from Prefect and the logs "
+        "(names could not be checked here); `triangulate validate` prints it in your terminal"
+    )
+
+
+def test_an_error_without_a_file_is_withheld_too():
+    """A `LeakError` has no file or element: sealing it must not fail on them."""
+    from flows.errors import LeakError
+
+    sealed_error = seal(LeakError("the audit found Karen Lund"), NAMES)
+    assert isinstance(sealed_error, WithheldError)
+    assert str(sealed_error).startswith("an input: the problem's text is withheld")
+    assert sealed_error.path is None and sealed_error.where is None
+    assert seal(LeakError("the audit found 3 names"), NAMES).args == ("the audit found 3 names",)
+
+
+def _deep(levels: int):
+    if levels == 0:
+        raise ValueError("Karen")
+    _deep(levels - 1)
+
+
+def test_where_raised_gives_the_three_innermost_project_frames_joined():
+    try:
+        _deep(4)
+    except ValueError as exc:
+        where = where_raised(exc)
+        two = where_raised(exc, frames=2)
+    parts = where.split(" <- ")
+    assert len(parts) == 3 and all(p.endswith(" in _deep") for p in parts)
+    assert all(p.startswith("tests/test_sealed_errors.py:") for p in parts)
+    assert two == " <- ".join(parts[:2])
+
+
+def test_where_raised_skips_the_projects_hidden_folders(tmp_path):
+    """A frame in the project's .venv (a package's code) is no place in the project."""
+    from flows.privacy import sealed_errors
+
+    package = sealed_errors._ROOT / ".venv" / "lib" / "package.py"
+    namespace: dict = {}
+    exec(compile("def boom():\n    raise KeyError('x')\n", str(package), "exec"), namespace)
+    try:
+        namespace["boom"]()
+    except KeyError as exc:
+        where = where_raised(exc)
+    assert ".venv" not in where and "boom" not in where
+    assert where.startswith("tests/test_sealed_errors.py:") and where.endswith(
+        "in test_where_raised_skips_the_projects_hidden_folders"
+    )

@@ -19,7 +19,8 @@ mutation-survivors.txt (ignored by git). docs/testing.md says how to read it.
 Usage: python tests/mutation/run_mutants.py [--only NAME ...] [--jobs N]
                                             [--mutants GLOB ...] [--survivors-only]
 
-`--only screens` names the four modules of the privacy screens (GROUPS). mutmut
+`--only screens` names the four modules of the privacy screens, `--only guards`
+the five added in the mutants10 pass (GROUPS). mutmut
 does not mutate decorated functions: the memoised ones listed in MEMOISED are
 written undecorated in the scratch copy, with the same cache assigned after them
 (decision 0182).
@@ -186,6 +187,26 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
         ],
         ["tests/test_sql.py", "tests/test_sql_branches.py", "tests/test_privacy.py"],
     ),
+    # what keeps names out of Prefect (decisions 0207, 0245, 0246, 0250): pure tests;
+    # the real-server read-backs (test_flow.py, test_privacy_redteam_*.py) are left
+    # out (a Prefect server per mutant); the direct tests pin what they check
+    "sealed-errors": (["flows/privacy/sealed_errors.py"], ["tests/test_sealed_errors.py"]),
+    "preflight": (
+        ["flows/privacy/preflight.py"],
+        ["tests/test_preflight.py", "tests/test_sealed_errors.py"],
+    ),
+    "offered": (["flows/orchestration/offered.py"], ["tests/test_offered.py"]),
+    # unmapped codes, a first name withheld (decision 0247)
+    "codes": (
+        ["flows/codes.py"],
+        ["tests/test_codes.py", "tests/test_study_labels.py", "tests/test_qda_mapping.py"],
+    ),
+    # the rules' reading: where a reading becomes `unclear` (the model's own
+    # abstention, `StanceReader._decide`, is tested in tests/test_stance_decide.py too)
+    "stance-decide": (
+        ["flows/nlp/decide.py"],
+        ["tests/test_stance_decide.py", "tests/test_stance_constructions.py"],
+    ),
 }
 #: memoised functions (file -> names): mutmut leaves decorated functions alone, so in
 #: the scratch copy `@functools.cache def f` is written `def f ...; f = functools.cache(f)`
@@ -196,7 +217,10 @@ MEMOISED = {
     "flows/privacy/unknown_names.py": ["_name_parts"],
 }
 #: names for several modules at once (`--only screens`)
-GROUPS = {"screens": ["prefixed", "canonical", "matching", "unknown-names"]}
+GROUPS = {
+    "screens": ["prefixed", "canonical", "matching", "unknown-names"],
+    "guards": ["sealed-errors", "preflight", "offered", "codes", "stance-decide"],
+}
 SQL_TESTS = [  # the quickest to fail first: one build for the whole module
     "tests/test_sql_branches.py",
     "tests/test_sql.py",
