@@ -21,6 +21,7 @@ from functools import lru_cache
 from flows.nlp.anchors import Clause
 from flows.nlp.lexicons import load_behaviours, load_words, shared_pipeline
 from flows.nlp.numbers import NUMBER_WORDS, UNITS
+from flows.nlp.own_times import OWN_TIMES, both_times
 from flows.nlp.states import Parsed, Profile, State, _planned
 
 
@@ -239,7 +240,7 @@ def own_states(
     theme's states as they are."""
     if not profile.own:
         return states
-    out = [_stable(parsed, s) for s in states]
+    out = [_stable(parsed, s) for s in both_times(parsed, profile, states)]
     for n, clause in enumerate(parsed.clauses):
         out += [_planned(parsed, s) for s in _comparatives(parsed, profile, clause, n, topical[n])]
     out += [_planned(parsed, s) for s in _none_then(parsed, states, out, topical, objects or [])]
@@ -425,7 +426,7 @@ def agreement_threshold(profile: Profile, component: str, verdict) -> float | No
     the development studies right 18 times of 19, the model 14)."""
     if not profile.own or component != "outcome":
         return None
-    if verdict.reason == "numbers":
+    if verdict.reason in ("numbers", OWN_TIMES):
         return RULES_STAND
     if verdict.label in COMPARED:
         return OWN_AGREEMENT

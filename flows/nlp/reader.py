@@ -45,6 +45,7 @@ from flows.nlp.lexicons import (
 from flows.nlp.model import FamilyModel, StanceModel, family_of, load_model
 from flows.nlp.negation import negation_positions
 from flows.nlp.numbers import number_change
+from flows.nlp.own_times import OWN_TIMES, since_start, stands
 from flows.nlp.people import someone_elses
 from flows.nlp.profiles import (  # noqa: F401
     RULES_STAND,
@@ -311,6 +312,7 @@ class StanceReader:
             )
             then_now = then_and_now(parsed, profile, topical, objects)
             counted = number_change(parsed, profile, self.language, objects)
+            states = since_start(parsed, profile, states, objects, counted)
             verdict = rules.decide_outcome(
                 states,
                 plans,
@@ -332,6 +334,8 @@ class StanceReader:
                 extra.append(f"numbers={counted:+d}")
             if extra:
                 feats = sorted({*feats, *extra})
+            if stands(verdict, states):  # an own theme's both times or since the start
+                verdict = verdict._replace(reason=OWN_TIMES)
             return verdict, feats
         if component == "context":
             found_cues = cues(parsed, ("barrier", "facilitator", "gone"))
