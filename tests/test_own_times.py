@@ -127,3 +127,51 @@ def test_a_scheme_theme_and_an_own_theme_where_higher_is_better_read_as_before()
     assert counted.rule_label != "worsened"
     both = higher.read(text, "ae_visits")
     assert "either before or during" not in both.cues
+
+
+@pytest.mark.parametrize(
+    ("language", "theme", "text", "rules"),
+    [
+        # a past season against now: its counts are the baseline's
+        (
+            "da",
+            "ae_visits",
+            "Sidste vinter var jeg på akutmodtagelsen to gange, og siden sommer har jeg "
+            "ikke været der en eneste gang.",
+            "improved",
+        ),
+        (
+            "en",
+            "ae_visits",
+            "I was in A&E last winter with my wrist. Nothing like that now, thank God.",
+            "improved",
+        ),
+        (
+            "en",
+            "falls",
+            "Back in the autumn he fell every week, and now he hardly falls.",
+            "improved",
+        ),
+        # "since the summer" is the latest time, not the baseline
+        (
+            "en",
+            "falls",
+            "He has fallen twice since the summer, and now he uses a frame.",
+            "worsened",
+        ),
+    ],
+)
+def test_a_past_season_is_the_baseline_of_an_own_theme(language, theme, text, rules):
+    assert _reader(language).read(text, theme).rule_label == rules
+
+
+def test_a_season_anchors_nothing_without_a_clause_of_now():
+    from flows.nlp.own_times import seasons
+
+    reader = _reader("en")
+    profile = reader.profiles["ae_visits"]
+    parsed = reader.parse(reader.nlp("Last winter he was in A&E twice."))
+    assert seasons(parsed, profile) is parsed
+    now = reader.parse(reader.nlp("Last winter he was in A&E twice, and now never."))
+    assert [c.anchor for c in seasons(now, profile).clauses][0] == "baseline"
+    assert seasons(now, reader.profiles["healthcare_use"]) is now

@@ -199,3 +199,70 @@ def stands(verdict, states: list[State]) -> bool:
         return False
     last = now[-1].clause
     return all(s.label in OWN_LABELS for s in now if s.clause == last)
+
+
+#: seasons: "last winter", "back in the autumn", "sidste vinter", "i vinter", "om
+#: vinteren", "vinteren før" name a time before the latest one
+SEASONS = frozenset(
+    {
+        "winter",
+        "autumn",
+        "spring",
+        "summer",
+        "vinter",
+        "vinteren",
+        "efterår",
+        "efteråret",
+        "forår",
+        "foråret",
+        "sommer",
+        "sommeren",
+    }
+)
+#: the words before a season that put it in the past ("last winter", "back in the
+#: autumn", "sidste vinter", "i vinter", "om vinteren")
+PAST_SEASON = frozenset({"last", "sidste", "i", "om"})
+#: after a season: "the winter before", "vinteren før"
+SEASON_BEFORE = frozenset({"before", "før"})
+
+
+def seasons(parsed: Parsed, profile: Profile) -> Parsed:
+    """For an own theme where lower is better, an excerpt that speaks of now (a clause
+    anchored at the latest state) and of a past season ("last winter", "back in the
+    autumn", "sidste vinter", "i vinter", "vinteren før"): the season's clause, when
+    no anchor of its own, is at the baseline, and so are the clauses after it in its
+    sentence that have none ("Last winter he was in A&E three times, and since the
+    group once"). The lexicons anchor "last year" so; a season is anchored only here,
+    for the health-service-use themes other fields bring, which are counted by winter."""
+    if not applies(profile) or not any(c.anchor == "latest" for c in parsed.clauses):
+        return parsed
+    lower = parsed.lower
+    numbers = parsed.clause_numbers()
+    past = set()
+    for i, word in enumerate(lower):
+        if word not in SEASONS or numbers[i] < 0:
+            continue
+        before = lower[max(0, i - 3) : i]
+        if any(w in SINCE for w in before):
+            continue  # "since the summer", "siden sommer": the latest time
+        after = lower[i + 1 : i + 2]
+        if (
+            (before and before[-1] in PAST_SEASON)
+            or "back" in before
+            or (after and after[0] in SEASON_BEFORE)
+        ):
+            past.add(numbers[i])
+    if not past:
+        return parsed
+    clauses = list(parsed.clauses)
+    for n in sorted(past):
+        if clauses[n].anchor is not None:
+            continue
+        clauses[n] = replace(clauses[n], anchor="baseline")
+        m = n + 1
+        while m < len(clauses) and clauses[m].sentence == clauses[n].sentence:
+            if clauses[m].anchor is not None:
+                break
+            clauses[m] = replace(clauses[m], anchor="baseline")
+            m += 1
+    return replace(parsed, clauses=clauses)

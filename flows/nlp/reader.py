@@ -45,7 +45,7 @@ from flows.nlp.lexicons import (
 from flows.nlp.model import FamilyModel, StanceModel, family_of, load_model
 from flows.nlp.negation import negation_positions
 from flows.nlp.numbers import number_change
-from flows.nlp.own_times import OWN_TIMES, since_start, stands
+from flows.nlp.own_times import OWN_TIMES, seasons, since_start, stands
 from flows.nlp.people import someone_elses
 from flows.nlp.profiles import (  # noqa: F401
     RULES_STAND,
@@ -301,6 +301,7 @@ class StanceReader:
         naming = parsed.clause_numbers_naming(profile.words)
         plans = bool(found.get("intention")) or bool(found.get("advice"))
         if component == "outcome":
+            parsed = seasons(parsed, profile)  # an own theme's "last winter": the baseline
             others = self._others(profile)
             topical = topical_clauses(parsed, profile, others)
             elsewhere = someone_elses(parsed)
