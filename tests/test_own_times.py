@@ -18,10 +18,12 @@ EXAMPLES = {
     "en": {
         "ae_visits": {"a_and_e": ["a&e", "emergency", "ambulance", "admission", "admitted"]},
         "falls": {"falls": ["fall", "fell", "fallen"]},
+        "sick_days": {"sick_leave": ["sick leave", "signed off", "sickness absence"]},
     },
     "da": {
         "ae_visits": {"akut": ["akutmodtagelsen", "akutten", "skadestuen", "indlagt"]},
         "falls": {"fald": ["falde", "faldt", "faldet"]},
+        "sick_days": {"syg": ["sygemeldt", "sygemelding", "sygedag"]},
     },
 }
 
@@ -175,3 +177,21 @@ def test_a_season_anchors_nothing_without_a_clause_of_now():
     now = reader.parse(reader.nlp("Last winter he was in A&E twice, and now never."))
     assert [c.anchor for c in seasons(now, profile).clauses][0] == "baseline"
     assert seasons(now, reader.profiles["healthcare_use"]) is now
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "rules"),
+    [
+        ("da", "Han er gået fra fuld sygemelding til delvis raskmelding.", "improved"),
+        ("en", "He's gone from full sickness absence to a partial return.", "improved"),
+        ("en", "She went from part-time at the school to fully signed off.", "worsened"),
+        # a degree of something the excerpt does not call the object: nothing read
+        ("en", "She went from part-time at the school to full-time teaching.", "not worsened"),
+    ],
+)
+def test_how_much_of_an_own_object_then_and_now(language, text, rules):
+    reading = _reader(language).read(text, "sick_days")
+    if rules == "not worsened":
+        assert reading.rule_label != "worsened"
+    else:
+        assert reading.rule_label == rules

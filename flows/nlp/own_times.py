@@ -266,3 +266,108 @@ def seasons(parsed: Parsed, profile: Profile) -> Parsed:
             clauses[m] = replace(clauses[m], anchor="baseline")
             m += 1
     return replace(parsed, clauses=clauses)
+
+
+#: how much of a thing: all of it (2) or part of it (1): "fully signed off", "fra fuld
+#: sygemelding til delvis raskmelding", "from part-time to fully signed off"
+DEGREES = {
+    "full": 2,
+    "fully": 2,
+    "completely": 2,
+    "totally": 2,
+    "entirely": 2,
+    "fuld": 2,
+    "fuldt": 2,
+    "fuldtid": 2,
+    "helt": 2,
+    "fuldstændig": 2,
+    "fuldstændigt": 2,
+    "partial": 1,
+    "partly": 1,
+    "partially": 1,
+    "half": 1,
+    "delvis": 1,
+    "delvist": 1,
+    "deltid": 1,
+    "halv": 1,
+    "halvt": 1,
+    "halvtid": 1,
+}
+#: "part-time", "full-time", "half-time" (three tokens)
+DEGREE_PAIRS = {"part": 1, "full": 2, "half": 1}
+FROM = frozenset({"from", "fra"})
+TO = frozenset({"to", "til"})
+DEGREE = "degree"
+
+
+def _degrees(lower: list[str], start: int, end: int) -> list[tuple[int, int]]:
+    """(position, degree) of the degree words in a range."""
+    out = []
+    for i in range(start, end):
+        word = lower[i]
+        if word in DEGREE_PAIRS and lower[i + 1 : i + 3] in (["-", "time"], ["-", "timer"]):
+            out.append((i, DEGREE_PAIRS[word]))
+        elif word in DEGREES:
+            out.append((i, DEGREES[word]))
+    return out
+
+
+def degrees(
+    parsed: Parsed, profile: Profile, states: list[State], objects: list[tuple[int, int]]
+) -> list[State]:
+    """Where nothing is read of an own object now, how much of it then and now: "gone
+    from full sickness benefit to a partial return", "fra fuld sygemelding til delvis
+    raskmelding" (less of the object: +1), "from part-time at the school to fully
+    signed off" (more: -1); in two clauses, a clause of now that names the object with
+    a degree and a baseline clause with another ("She's now fully on sick leave. When
+    she was referred she was still managing part-time work"). The object must be named
+    in the sentence of the degree of now."""
+    if not applies(profile) or not objects:
+        return states
+    if any(
+        s.topical
+        and not s.planned
+        and s.anchor not in ("baseline", "early")
+        and s.value is not None
+        for s in states
+    ):
+        return states
+    numbers = parsed.clause_numbers()
+    named = {parsed.clauses[numbers[o[0]]].sentence for o in objects if numbers[o[0]] >= 0}
+    lower = parsed.lower
+    found = _degrees(lower, 0, len(lower))
+    if len(found) < 2:
+        return states
+    change = None
+    for (i, first), (j, second) in zip(found, found[1:], strict=False):
+        n, m = numbers[i], numbers[j]
+        if n < 0 or m < 0 or parsed.clauses[m].sentence not in named:
+            continue
+        between = lower[i:j]
+        if any(w in FROM for w in lower[max(0, i - 3) : i]) and any(w in TO for w in between):
+            change = (m, second - first, f"{lower[i]} … {lower[j]}")
+    if change is None:
+        change = _then_and_now(parsed, found, named)
+    if change is None or change[1] == 0:
+        return states
+    m, more, cue = change
+    value = -1 if more > 0 else 1  # more of a thing of which less is better is worse
+    state = State(m, None, value, DEGREE, cue, False, True, True, parsed.clauses[m].contrast)
+    return sorted([*states, state], key=lambda s: s.clause)
+
+
+def _then_and_now(parsed: Parsed, found, named: set[int]):
+    """A degree in a clause of now naming the object's sentence against one in a
+    baseline clause: (clause of now, change, cue)."""
+    numbers = parsed.clause_numbers()
+    then = [(i, d) for i, d in found if parsed.clauses[numbers[i]].anchor == "baseline"]
+    now = [
+        (i, d)
+        for i, d in found
+        if parsed.clauses[numbers[i]].anchor in ("latest", None)
+        and parsed.clauses[numbers[i]].sentence in named
+    ]
+    if len(then) != 1 or len(now) != 1:
+        return None
+    (i, first), (j, second) = then[0], now[0]
+    return numbers[j], second - first, f"{parsed.lower[j]} … {parsed.lower[i]}"
