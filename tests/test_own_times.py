@@ -195,3 +195,22 @@ def test_how_much_of_an_own_object_then_and_now(language, text, rules):
         assert reading.rule_label != "worsened"
     else:
         assert reading.rule_label == rules
+
+
+@pytest.mark.parametrize(
+    ("text", "rules"),
+    [
+        ("Der er kommet fald til, som hun ikke havde ved henvisningen.", "worsened"),
+        ("De her fald er kommet til hen over foråret.", "worsened"),
+        # "til" before a place: no particle
+        ("Hun er faldet, da hun kom til lægen.", "not worsened"),
+        # negated
+        ("Der er ikke kommet nye fald til.", "not worsened"),
+    ],
+)
+def test_danish_kommet_til_is_an_own_object_now(text, rules):
+    reading = _reader("da").read(text, "falls")
+    if rules == "not worsened":
+        assert reading.rule_label != "worsened"
+    else:
+        assert reading.rule_label == rules

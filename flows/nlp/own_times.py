@@ -7,14 +7,22 @@ that is no scheme theme and where lower is better.
   from A&E either before or since", "hverken før eller nu": none then and none now,
   no change. The negated object of such a sentence, and any negated object after it
   that no clause anchors now, says no change (not the +1 a negated object is).
+- `seasons`: "last winter", "sidste vinter" is the baseline where the excerpt
+  speaks of now;
+- `degrees`: how much of the object then and now ("from full sick leave to a partial
+  return");
+- `appeared`: Danish "Der er kommet panikanfald til": the object now, none before;
 - `since_start`: "she's been readmitted again, that makes twice since she started",
   "er faldet to gange, siden vi startede", "det var anden gang, siden hun startede",
   "Det var første gang": the object counted since the start (or a first time), with
   nothing else said of it, is the object now where there was none of it: -1.
 
-Both give states (`states.State`) the rules decide on as any other; their label says
-which construction read them (`BOTH_TIMES`, `SINCE_START`), and `stands` tells the
-reader that the rules' verdict rests on one of them.
+Each gives states (`states.State`) the rules decide on as any other (`seasons` gives
+clauses their anchor); a state's label says which construction read it, and
+`stands` tells the reader that the rules' verdict rests on `both_times`,
+`since_start` or `appeared` (the reader then answers with it, as for numbers
+compared across time: decision 0225). `degrees` and `appeared` and `since_start`
+read only where nothing else is read of the object now.
 """
 
 from __future__ import annotations
@@ -44,7 +52,8 @@ FIRST = frozenset({"første", "first"})
 #: the labels of the states read here
 BOTH_TIMES = "both_times"
 SINCE_START = "since_start"
-OWN_LABELS = frozenset({BOTH_TIMES, SINCE_START})
+APPEARED = "appeared"
+OWN_LABELS = frozenset({BOTH_TIMES, SINCE_START, APPEARED})
 
 
 def applies(profile: Profile) -> bool:
@@ -371,3 +380,39 @@ def _then_and_now(parsed: Parsed, found, named: set[int]):
         return None
     (i, first), (j, second) = then[0], now[0]
     return numbers[j], second - first, f"{parsed.lower[j]} … {parsed.lower[i]}"
+
+
+#: Danish "er kommet til" (have appeared: "Der er kommet panikanfald til", "De her
+#: angstanfald er kommet til hen over foråret")
+COME = frozenset({"kommet", "kommer", "kom"})
+#: what may follow the particle "til" (no place: "kommet til lægen")
+PARTICLE_AFTER = frozenset(
+    {",", ".", "hen", "i", "igen", "siden", "nu", "efter", "under", "og", "men", "som", "da"}
+)
+
+
+def appeared(
+    parsed: Parsed, profile: Profile, states: list[State], objects: list[tuple[int, int]]
+) -> list[State]:
+    """Where nothing else is read of an own object now, a clause naming it in which it
+    "er kommet til" (appeared) is the object now where there was none: -1."""
+    if not applies(profile) or not objects or "til" not in parsed.lower:
+        return states
+    if any(s.topical and not s.planned and s.anchor not in ("baseline", "early") for s in states):
+        return states
+    numbers = parsed.clause_numbers()
+    lower = parsed.lower
+    named = {numbers[o[0]] for o in objects if numbers[o[0]] >= 0}
+    for i, word in enumerate(lower):
+        if word not in COME or numbers[i] not in named:
+            continue
+        n = numbers[i]
+        for j in range(i + 1, min(i + 4, parsed.clauses[n].end)):
+            after = lower[j + 1] if j + 1 < len(lower) else "."
+            if lower[j] == "til" and after in PARTICLE_AFTER:
+                if any(parsed.clauses[n].start <= k < j for k in parsed.negations):
+                    break
+                cue = f"{word} … til"
+                state = State(n, None, -1, APPEARED, cue, False, True, True, False)
+                return sorted([*states, state], key=lambda s: s.clause)
+    return states

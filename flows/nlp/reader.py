@@ -45,7 +45,14 @@ from flows.nlp.lexicons import (
 from flows.nlp.model import FamilyModel, StanceModel, family_of, load_model
 from flows.nlp.negation import negation_positions
 from flows.nlp.numbers import number_change
-from flows.nlp.own_times import OWN_TIMES, degrees, seasons, since_start, stands
+from flows.nlp.own_times import (
+    OWN_TIMES,
+    appeared,
+    degrees,
+    seasons,
+    since_start,
+    stands,
+)
 from flows.nlp.people import someone_elses
 from flows.nlp.profiles import (  # noqa: F401
     RULES_STAND,
@@ -314,7 +321,7 @@ class StanceReader:
             then_now = then_and_now(parsed, profile, topical, objects)
             counted = number_change(parsed, profile, self.language, objects)
             states = since_start(parsed, profile, states, objects, counted)
-            states = degrees(parsed, profile, states, objects)
+            states = appeared(parsed, profile, degrees(parsed, profile, states, objects), objects)
             verdict = rules.decide_outcome(
                 states,
                 plans,
