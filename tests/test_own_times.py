@@ -214,3 +214,9 @@ def test_danish_kommet_til_is_an_own_object_now(text, rules):
         assert reading.rule_label != "worsened"
     else:
         assert reading.rule_label == rules
+
+
+def test_none_then_and_a_count_now_stands_whatever_the_model_says():
+    text = "I'd never been in A&E in my life, and I've been in twice since January."
+    reading = _reader("en", _model("improved", 0.99)).read(text, "ae_visits")
+    assert (reading.label, reading.rule_label) == ("worsened", "worsened")

@@ -53,7 +53,9 @@ FIRST = frozenset({"første", "first"})
 BOTH_TIMES = "both_times"
 SINCE_START = "since_start"
 APPEARED = "appeared"
-OWN_LABELS = frozenset({BOTH_TIMES, SINCE_START, APPEARED})
+#: none then, a count now (`profiles._none_then`, decision 0226)
+NONE_THEN = "none_then"
+OWN_LABELS = frozenset({BOTH_TIMES, SINCE_START, APPEARED, NONE_THEN})
 
 
 def applies(profile: Profile) -> bool:

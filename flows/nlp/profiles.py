@@ -21,7 +21,7 @@ from functools import lru_cache
 from flows.nlp.anchors import Clause
 from flows.nlp.lexicons import load_behaviours, load_words, shared_pipeline
 from flows.nlp.numbers import NUMBER_WORDS, UNITS
-from flows.nlp.own_times import OWN_TIMES, both_times
+from flows.nlp.own_times import NONE_THEN, OWN_TIMES, both_times
 from flows.nlp.states import Parsed, Profile, State, _planned
 
 
@@ -352,7 +352,7 @@ def _none_then(
         if any(parsed.is_negated(span, clause) for span in spans):
             continue
         cue = parsed.words(spans[0]) if n in named else "counted"
-        out.append(State(n, clause.anchor, -1, "object", cue, False, True, True, clause.contrast))
+        out.append(State(n, clause.anchor, -1, NONE_THEN, cue, False, True, True, clause.contrast))
     return out
 
 
