@@ -118,7 +118,7 @@ WHAT: dict[str, str] = {
     "Theme.counts_as_outcome": "false: an outcome theme shown per case but left out of "
     "rules.min_outcome_themes (e.g. healthcare use)",
     "Theme.behaviour": "which built-in stance profile reads this theme (a theme id of docs/stance-scheme.md, e.g. medication_adherence); default: the theme's id, and a theme that is no scheme theme is read from its examples and `better`",
-    "Theme.better": "outcomes: which direction of the behaviour is better. `lower` (breathlessness, smoking, readmissions) makes the theme's example and label words things of which less is better: QUANTITY words about them turn (more/less, fewer, cut down, quit, gone up, numbers rising or falling: 'more breathless' is worsened, 'from twenty a day to five' improved), EVALUATIVE words never do ('my breathing is better', 'easier', 'worse', 'sværere' keep their sense); beside an activity ('I can walk further') a quantity word is about the activity (docs/nlp-evaluation.md, Own themes); an own outcome theme without it is read as higher is better, and `triangulate validate` says so in a hint",
+    "Theme.better": "outcomes: which direction of the behaviour is better. `lower` (breathlessness, smoking, readmissions) makes the theme's example and label words things of which less is better: QUANTITY words about them turn (more/less, fewer, cut down, quit, gone up, numbers rising or falling: 'more breathless' is worsened, 'from twenty a day to five' improved), EVALUATIVE words never do ('my breathing is better', 'easier', 'worse', 'sværere' keep their sense); beside an activity ('I can walk further') a quantity word is about the activity (docs/nlp-evaluation.md, Own themes); an own theme's excerpts are read at both times too: 'none, either before or since' is no change, a count since the start ('twice since she started', 'to gange, siden vi startede') or a first time is worsened, a past season ('last winter', 'sidste vinter') is the baseline, 'from full sick leave to a partial return' is improved (docs/nlp-evaluation.md, Own themes, ninth pass); an own outcome theme without it is read as higher is better, and `triangulate validate` says so in a hint",
     "Theme.survey_domain": "the survey domain compared with the interviews on this theme",
     "Theme.stance_labels": "sub-code name -> stance for this theme (before [stance_labels])",
     "StanceLabelsByComponent.intervention": "e.g. Delivered = present, Not delivered = absent",
@@ -132,11 +132,13 @@ WHAT: dict[str, str] = {
     "words (and the label's words) as the theme's topic words, and as its object where "
     '`better = "lower"`; keep words of what helps against that object in a group of their '
     'own (loneliness: company = ["friends", "club"] beside isolation = ["lonely", "alone"]: '
-    "a group with a help word and no hindrance word is a thing of which more is better); "
+    "a group with a help word and no hindrance word is a thing of which more is better, and "
+    'so is a group of what the object lacks: sleep = ["sleep", "søvn"] beside sleepless = '
+    '["sleepless", "søvnløs"], or a label "Nights without sleep"; validate names such groups); '
     "give each language's forms (`fall`, `fell`, `faldt`, `faldet`), compounds and the "
     "everyday words informants use, and phrases of several words (`in bed`, `been in`); "
     "`triangulate validate` hints at an own theme whose excerpts in a language often name "
-    "none of these words (docs/nlp-evaluation.md, Own themes, eighth pass)",
+    "none of these words (docs/nlp-evaluation.md, Own themes, eighth and ninth pass)",
     "SurveyItem.id": "the item's id (and its column unless [survey.columns] says)",
     "SurveyItem.label": "shown on pages",
     "SurveyItem.domain": "the theme's survey_domain it measures",

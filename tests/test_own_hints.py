@@ -74,3 +74,17 @@ def test_hints_read_with_the_pipeline_of_the_moment():
     reader._matcher.cache_clear()
     unseen = [(t, lang, text.replace("the", "the qzxv")) for t, lang, text in excerpts]
     assert len(own_theme_hints([FALLS], unseen)) == 1
+
+
+def test_a_group_read_as_what_helps_is_named_in_a_hint():
+    sleep = _theme(
+        "nights",
+        examples={"sleepless": ["sleepless", "søvnløs"], "sleep": ["sleep", "søvn"]},
+        label="Nights without sleep",
+    )
+    hints = [h for h in own_theme_hints([sleep], []) if "helps" in h.text]
+    assert [(h.theme_id, h.language) for h in hints] == [("nights", None)]
+    assert "group(s) sleep read as what helps" in hints[0].text
+    assert [h for h in own_theme_hints([FALLS], []) if "helps" in h.text] == []
+    higher = _theme("nights", examples=sleep.examples, better="higher")
+    assert [h for h in own_theme_hints([higher], []) if "helps" in h.text] == []

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from typing import NamedTuple
 
 from flows.nlp.lexicons import Forms, load_behaviours, shared_pipeline
-from flows.nlp.profiles import profile_for
+from flows.nlp.profiles import helping_groups, profile_for
 
 LANGUAGES = {"en": "English", "da": "Danish"}
 #: a theme whose excerpts name none of its words this often (or more) gets a hint
@@ -74,6 +74,7 @@ def own_theme_hints(themes, excerpts: Iterable[tuple[str, str, str]]) -> list[Hi
                     "admissions, pain)",
                 )
             )
+        hints += _helping_hints(theme)
         for language in sorted(LANGUAGES):
             texts = by_theme.get((theme.id, language), [])
             if not texts:
@@ -101,3 +102,26 @@ def own_theme_hints(themes, excerpts: Iterable[tuple[str, str, str]]) -> list[Hi
                     )
                 )
     return hints
+
+
+def _helping_hints(theme) -> list[Hint]:
+    """An own outcome where lower is better: which of its example groups the reader
+    takes as what helps against the object (more of it is better: a help word, or
+    what the object lacks, decision 0279), so that a researcher sees it and can move
+    a word; the group ids only."""
+    if theme.kind != "outcome" or theme.better != "lower" or len(theme.examples or {}) < 2:
+        return []
+    helping = sorted(
+        {g for language in LANGUAGES for g in helping_groups(language, theme.examples, theme.label)}
+    )
+    if not helping:
+        return []
+    return [
+        Hint(
+            theme.id,
+            None,
+            f"own theme {theme.id!r}: example group(s) {', '.join(helping)} read as what helps "
+            "against the theme (more of it is better), the other groups as the thing of which "
+            "less is better",
+        )
+    ]

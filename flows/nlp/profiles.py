@@ -21,6 +21,7 @@ from functools import lru_cache
 from flows.nlp.anchors import Clause
 from flows.nlp.lexicons import load_behaviours, load_words, shared_pipeline
 from flows.nlp.numbers import NUMBER_WORDS, UNITS
+from flows.nlp.own_times import NONE_THEN, OWN_TIMES, both_times
 from flows.nlp.states import Parsed, Profile, State, _planned
 
 
@@ -50,10 +51,10 @@ def profile_for(
         words |= {w.lower() for w in builtin.get(language, ())}
         lower |= {w.lower() for w in builtin.get("lower", ())}
     if better == "lower":
-        helping = helping_groups(language, examples)
-        opposite = own_words(language, helping, None) - own_words(
-            language, {k: v for k, v in (examples or {}).items() if k not in helping}, label
-        )
+        helping = helping_groups(language, examples, label)
+        rest = {k: v for k, v in (examples or {}).items() if k not in helping}
+        named = own_words(language, None, label) - lacking(language, examples, label)
+        opposite = own_words(language, helping, None) - own_words(language, rest, None) - named
         lower |= own - opposite
     return Profile(
         theme_id,
@@ -70,22 +71,65 @@ def profile_for(
     )
 
 
-def helping_groups(language: str, examples: dict[str, list[str]] | None) -> dict[str, list[str]]:
+def helping_groups(
+    language: str, examples: dict[str, list[str]] | None, label: str | None = None
+) -> dict[str, list[str]]:
     """The example groups of a theme that name what helps against its object, not the
     object: a group with a word the lexicon reads as a help (`facilitator`: "friends",
     "club", "venner") and none it reads as a hindrance (`barrier`: "lonely",
     "isolated"). Loneliness's `company = ["friends", "group", "club"]` beside
-    `isolation = ["lonely", "alone"]`: of company, more is better."""
+    `isolation = ["lonely", "alone"]`: of company, more is better. So is a group that
+    names what the object lacks (`lacking`: `sleep = ["sleep", "søvn"]` beside
+    `sleepless = ["sleepless", "søvnløs"]`, or a label "Nights without sleep") and
+    none of the lacking words themselves (decision 0279)."""
     words = load_words(language)
     helps, hinders = set(words["facilitator"]), set(words["barrier"])
+    lacks = lacking(language, examples, label)
     vocab = shared_pipeline(language).vocab
     out = {}
     for name, cues in (examples or {}).items():
         forms = {c.strip().lower() for c in cues}
         forms |= {vocab[f].norm_.lower() for f in forms if " " not in f}
-        if forms & helps and not forms & hinders:
+        if forms & hinders or any(_stem_lacking(f) for f in forms):
+            continue
+        if forms & helps or forms & lacks:
             out[name] = cues
     return out
+
+
+#: words before what an object lacks: "Nights without sleep", "uden søvn", "lack of"
+LACKING_BEFORE = frozenset({"without", "uden", "lack", "mangel"})
+#: privative endings: "sleepless" (sleep), "søvnløs", "søvnløse" (søvn)
+PRIVATIVE = ("lessness", "less", "løshed", "løse", "løst", "løs")
+
+
+def _stem_lacking(word: str) -> str | None:
+    """The stem of a privative word ("sleepless" -> "sleep", "søvnløse" -> "søvn")."""
+    for ending in PRIVATIVE:
+        if word.endswith(ending) and len(word) - len(ending) >= 4:
+            return word[: -len(ending)]
+    return None
+
+
+def lacking(language: str, examples: dict[str, list[str]] | None, label: str | None) -> set[str]:
+    """What an own theme's object lacks, from its example cues and label: the stem of a
+    privative word ("sleepless", "søvnløs") and the word after "without" / "uden" /
+    "lack of" / "mangel på" ("Nights without sleep"), with lookup lemmas."""
+    phrases = [c.strip().lower() for cues in (examples or {}).values() for c in cues]
+    phrases.append((label or "").lower())
+    vocab = shared_pipeline(language).vocab
+    out: set[str] = set()
+    for phrase in phrases:
+        words = [w.strip(".,;:()") for w in phrase.replace("/", " ").split()]
+        for i, word in enumerate(words):
+            stem = _stem_lacking(word)
+            if stem:
+                out.add(stem)
+            if word in LACKING_BEFORE and i + 1 < len(words):
+                after = words[i + 2] if words[i + 1] in ("of", "på") else words[i + 1]
+                if i + 2 < len(words) or words[i + 1] not in ("of", "på"):
+                    out.add(after)
+    return out | {vocab[w].norm_.lower() for w in out}
 
 
 def own_words(language: str, examples: dict[str, list[str]] | None, label: str | None) -> set[str]:
@@ -239,7 +283,7 @@ def own_states(
     theme's states as they are."""
     if not profile.own:
         return states
-    out = [_stable(parsed, s) for s in states]
+    out = [_stable(parsed, s) for s in both_times(parsed, profile, states)]
     for n, clause in enumerate(parsed.clauses):
         out += [_planned(parsed, s) for s in _comparatives(parsed, profile, clause, n, topical[n])]
     out += [_planned(parsed, s) for s in _none_then(parsed, states, out, topical, objects or [])]
@@ -308,7 +352,7 @@ def _none_then(
         if any(parsed.is_negated(span, clause) for span in spans):
             continue
         cue = parsed.words(spans[0]) if n in named else "counted"
-        out.append(State(n, clause.anchor, -1, "object", cue, False, True, True, clause.contrast))
+        out.append(State(n, clause.anchor, -1, NONE_THEN, cue, False, True, True, clause.contrast))
     return out
 
 
@@ -425,7 +469,7 @@ def agreement_threshold(profile: Profile, component: str, verdict) -> float | No
     the development studies right 18 times of 19, the model 14)."""
     if not profile.own or component != "outcome":
         return None
-    if verdict.reason == "numbers":
+    if verdict.reason in ("numbers", OWN_TIMES):
         return RULES_STAND
     if verdict.label in COMPARED:
         return OWN_AGREEMENT

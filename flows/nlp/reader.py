@@ -45,6 +45,14 @@ from flows.nlp.lexicons import (
 from flows.nlp.model import FamilyModel, StanceModel, family_of, load_model
 from flows.nlp.negation import negation_positions
 from flows.nlp.numbers import number_change
+from flows.nlp.own_times import (
+    OWN_TIMES,
+    appeared,
+    degrees,
+    seasons,
+    since_start,
+    stands,
+)
 from flows.nlp.people import someone_elses
 from flows.nlp.profiles import (  # noqa: F401
     RULES_STAND,
@@ -300,6 +308,7 @@ class StanceReader:
         naming = parsed.clause_numbers_naming(profile.words)
         plans = bool(found.get("intention")) or bool(found.get("advice"))
         if component == "outcome":
+            parsed = seasons(parsed, profile)  # an own theme's "last winter": the baseline
             others = self._others(profile)
             topical = topical_clauses(parsed, profile, others)
             elsewhere = someone_elses(parsed)
@@ -311,6 +320,8 @@ class StanceReader:
             )
             then_now = then_and_now(parsed, profile, topical, objects)
             counted = number_change(parsed, profile, self.language, objects)
+            states = since_start(parsed, profile, states, objects, counted)
+            states = appeared(parsed, profile, degrees(parsed, profile, states, objects), objects)
             verdict = rules.decide_outcome(
                 states,
                 plans,
@@ -332,6 +343,8 @@ class StanceReader:
                 extra.append(f"numbers={counted:+d}")
             if extra:
                 feats = sorted({*feats, *extra})
+            if stands(verdict, states):  # an own theme's both times or since the start
+                verdict = verdict._replace(reason=OWN_TIMES)
             return verdict, feats
         if component == "context":
             found_cues = cues(parsed, ("barrier", "facilitator", "gone"))
