@@ -105,7 +105,8 @@ DB_NAME = warehouse.DB_NAME
 #: reference cycles (about ten objects per stage at 1,000 cases), so the collector
 #: would only walk the process's large heap again and again: about a fifth of
 #: a warm re-run's CPU. Wrapped here, so the flow's tasks (which call
-#: `stages.<name>`) and `run_direct` both run them so.
+#: `stages.<name>`) and `run_direct` both run them so. The QCA runs inside
+#: `update_warehouse` (decision 0272).
 PAUSED_STAGES = (
     "ingest",
     "annotate",
@@ -113,7 +114,6 @@ PAUSED_STAGES = (
     "case_fingerprints",
     "update_warehouse",
     "write_review_sheet",
-    "analyse_cross_case",
     "export_tables",
     "render_index_page",
     "audit",
