@@ -60,6 +60,27 @@ def cues(parsed: Parsed, labels: tuple[str, ...]) -> list[Cue]:
     return out
 
 
+#: word classes that tell what a condition did, or how things went: with one of them
+#: an event is more than told
+_CHANGE = ("up", "down", "start", "stop", "better", "worse", "relapse", "nonaction", "gone")
+_EFFECT = ("effect", "no_effect", "intention", "advice", "uncertain", "consequence")
+CONSEQUENCE = (*_CHANGE, *_EFFECT, "lower_is_better")
+
+
+def events_only(parsed: Parsed, found: list[Cue]) -> bool:
+    """Every barrier or facilitator cue is an event or a clinical fact (`event`: "fell",
+    "broke", "døde", "indlagt", "COPD"), and nothing else is said: no negation, no word
+    of change, effect or consequence (`consequence`: "after that", "derefter", "so I
+    can", "ligegyldigt"; a thing of which less is better: "cancelled") ("He had a fall in the bathroom in November. Broke
+    his wrist."; the scheme: mentioned with no effect stated is not_stated)."""
+    events = parsed.found.get("event")
+    if not events or parsed.negations or any(parsed.found.get(c) for c in CONSEQUENCE):
+        return False
+    words = {parsed.words(span) for span in events}
+    sides = [c for c in found if c.label in ("barrier", "facilitator")]
+    return bool(sides) and all(c.cue in words for c in sides)
+
+
 def claim_contradicted(parsed: Parsed) -> bool:
     """`_claim_contradicted`, computed once per excerpt."""
     value = parsed.__dict__.get("_contradicted")

@@ -35,6 +35,10 @@ negated effect verb ("it doesn't seem to have affected", "har ikke ændret noget
 and "I can't say" (`uncertain`) are not_stated; disagreeing cues are decided by the one after
 a contrast word ("it's hard, but I manage"), else unclear.
 
+Context, ninth pass: a fact or an event told alone ("He had a fall in the bathroom
+in November. Broke his wrist.": every cue an `event` word, no negation, no word of
+change, effect or consequence) is not_stated.
+
 Mechanism, intervention, output: presence and absence words, a negated presence
 being an absence; for an intervention, a presence word in the scope of a plan
 ("we talked about going to the dietitian together") is no delivery; a claim the speaker contradicts ("he says we cooked together.
@@ -137,12 +141,18 @@ def decide_outcome(
     return Verdict(UNCLEAR, 0.2, cues, "none")
 
 
-def decide_context(found: list[Cue], no_effect: bool, uncertain: bool = False) -> Verdict:
-    """facilitator / barrier / not_stated from context cues."""
+def decide_context(
+    found: list[Cue], no_effect: bool, uncertain: bool = False, event_only: bool = False
+) -> Verdict:
+    """facilitator / barrier / not_stated from context cues; `event_only`: every cue is
+    an event or a clinical fact told with nothing of what it did (`reader.events_only`:
+    "He had a fall in the bathroom in November. Broke his wrist."), not_stated."""
     if no_effect:
         return Verdict("not_stated", 0.6, ("no difference",), "no_effect")
     if uncertain:
         return Verdict("not_stated", 0.55, ("uncertain",), "uncertain")
+    if event_only:
+        return Verdict("not_stated", 0.5, tuple(dict.fromkeys(c.cue for c in found)), "event_only")
     votes: dict[str, list[Cue]] = {}
     for cue in found:
         if cue.label not in ("barrier", "facilitator"):

@@ -8,15 +8,17 @@ peer's state (not_stated). A clause is someone else's when another person
 and no reported word ("my wife says I walk more" is a claim about the peer); the clauses
 after it in its sentence are that person's too ("Min søster, hun er gået helt amok
 med grønt, hun får en grøntsagskasse"), until one speaks in the first person ("I",
-"jeg") or opens with a contrast ("but me, I ...").
+"jeg", "we", "vi") or opens with a contrast ("but me, I ...").
 """
 
 from __future__ import annotations
 
 from flows.nlp.states import Parsed
 
-#: first-person words: a clause with one speaks of the speaker again
-FIRST_PERSON = frozenset({"i", "me", "myself", "jeg", "mig"})
+#: first-person words: a clause with one speaks of the speaker again; "we"/"vi" too,
+#: the peer with the other person ("My wife cooks differently now, so we both eat
+#: better": the peer's eating as well, ninth pass)
+FIRST_PERSON = frozenset({"i", "me", "myself", "we", "us", "jeg", "mig", "vi", "os"})
 #: words that may stand before the person at the head of a clause
 JOINING = frozenset({"and", "but", "so", "well", "og", "men", "så", "nå"})
 

@@ -18,7 +18,8 @@ The parts, each readable on its own:
 The reader's answer is the model's label when its probability reaches the family's
 threshold, else `unclear`: the reader abstains rather than take a default. Without
 a shipped model it answers with the rules' verdict. Every reading carries its cues:
-the words the rules read, then the model's strongest features.
+the words the rules read, then the words of the model's strongest features, as
+they stand in the excerpt (`cue_words.py`: no feature names reach a researcher).
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ from spacy.tokens import Doc
 from flows.collector import collector_paused
 from flows.nlp import decide as rules
 from flows.nlp.anchors import clauses
-from flows.nlp.cues import claim_contradicted, cues, marks
+from flows.nlp.cue_words import text_words
+from flows.nlp.cues import claim_contradicted, cues, events_only, marks
 from flows.nlp.features import features
 from flows.nlp.lexicons import (
     TermLabels,
@@ -265,9 +267,15 @@ class StanceReader:
                 for n, row, found in zip(index, probs.tolist(), known, strict=True):
                     if agreeing[n] == RULES_STAND:
                         continue  # the rules' verdict is the answer
-                    answers[n] = self._decide(
+                    label, confidence, shown = self._decide(
                         family, ruled[n][0], row, ruled[n][1], found, agreeing[n]
                     )
+                    if len(shown) > len(ruled[n][1].cues):  # the model's cues as words
+                        parsed = parses[id(items[n][0])]
+                        own = shown[: len(ruled[n][1].cues)]
+                        extra = text_words(shown[len(own) :], parsed.lower, parsed.lemma)
+                        shown = (*own, *extra)
+                    answers[n] = (label, confidence, shown)
         return [
             Reading(
                 label,
@@ -352,7 +360,12 @@ class StanceReader:
             no_effect = bool(found.get("no_effect")) or any(
                 c.negated for c in cues(parsed, ("effect",))
             )
-            verdict = rules.decide_context(found_cues, no_effect, bool(found.get("uncertain")))
+            verdict = rules.decide_context(
+                found_cues,
+                no_effect,
+                bool(found.get("uncertain")),
+                events_only(parsed, found_cues),
+            )
             named = [c for c in found_cues if _names_theme(c.cue, parsed, profile)]
             if verdict.reason == "one_side" and len(named) == len(found_cues):
                 # "Energy is one of the things we look at", "on the pension since":

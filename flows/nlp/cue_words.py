@@ -1,0 +1,45 @@
+"""The model's cues as words of the excerpt, for the researcher.
+
+A reading's cues are the words the rules read, then the model's strongest features
+(`FamilyModel.contributions_of`). Those are internal names: `w=than`, `t=of_it`,
+`output:w=go`, `has=baseline`, `c=same|latest|pos`. A researcher reads the cue
+text in the dossier, the review list and `--predictions`, so each word feature is
+shown as the excerpt's own word or words (`w=than` -> "than", `t=of_it` -> "of
+it", a negated `w=~walk` -> "walk"), and a feature that names no word of the text
+(a word class, an anchor, the rules' verdict) is left out: the rules' cues before
+it already say what was read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+#: the features that name lemmas of the text: `w=` (a lemma, `~` when negated) and
+#: `t=` (the second view: a lemma or two joined by `_`)
+WORD_PREFIXES = ("w=", "t=")
+
+
+def text_words(features: Iterable[str], lower: Sequence[str], lemma: Sequence[str]) -> list[str]:
+    """The excerpt's words behind each word feature (first occurrence), in the
+    features' order; features that name no word of the text are dropped."""
+    out = []
+    for name in features:
+        _, _, bare = name.rpartition(":")  # "output:w=go": crossed with its component
+        if not bare.startswith(WORD_PREFIXES):
+            continue
+        wanted = bare[2:].lstrip("~")
+        words = _find(wanted.split("_") if bare.startswith("t=") else [wanted], lower, lemma)
+        if words:
+            out.append(words)
+    return out
+
+
+def _find(lemmas: list[str], lower: Sequence[str], lemma: Sequence[str]) -> str:
+    """The forms of the first run of tokens whose lemmas are `lemmas`, or ""."""
+    k = len(lemmas)
+    for i in range(len(lemma) - k + 1):
+        if list(lemma[i : i + k]) == lemmas:
+            return " ".join(lower[i : i + k])
+    # a pair whose words are read apart ("of_it" across a skipped token): the
+    # first lemma alone
+    return _find(lemmas[:1], lower, lemma) if k > 1 else ""
