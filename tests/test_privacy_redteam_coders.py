@@ -14,7 +14,7 @@ from test_privacy_redteam import deep_text
 from test_privacy_redteam_qdpx import _plant
 
 from flows import stages
-from flows.privacy.coders import coder_labels, shows_as_initials
+from flows.privacy.coders import coder_labels, label_coders, shows_as_initials
 from flows.readers.refi import read_refi
 
 PLANTED = ("Anders", "Jeppesen", "a.jeppesen@sdu.dk")
@@ -28,6 +28,17 @@ def test_initials_show_and_anything_else_is_numbered():
     assert [v for v in withheld if shows_as_initials(v)] == []
     labels = coder_labels(["floriansipos", "AK", "", "Gergo", "floriansipos", " AK "])
     assert labels == {"": "", "AK": "AK", " AK ": "AK", "Gergo": "#1", "floriansipos": "#2"}
+
+
+def test_rows_and_columns_share_one_numbering():
+    """The excerpts come as rows or, when every row loads, as columns (0269):
+    both are relabelled in place, numbered over all the tables together."""
+    rows = [{"coder": "Anders Jeppesen"}, {"coder": "AK"}, {"coder": None}]
+    columns = {"excerpt_id": ["e1", "e2", "e3"], "coder": ["AK", "a.jeppesen@sdu.dk", ""]}
+    label_coders(columns, rows)
+    assert [r["coder"] for r in rows] == ["#1", "AK", ""]
+    assert columns["coder"] == ["AK", "#2", ""]
+    assert columns["excerpt_id"] == ["e1", "e2", "e3"]
 
 
 def test_the_real_nvivo_exports_users_are_named():

@@ -44,10 +44,21 @@ def coder_labels(values: Iterable[str]) -> dict[str, str]:
     return {"": "", **labels}
 
 
-def label_coders(*row_lists: list[dict]) -> None:
-    """Replace the `coder` of every row (dicts with a `coder` key) in place,
-    one numbering over all the lists."""
-    labels = coder_labels(str(r.get("coder") or "") for rows in row_lists for r in rows)
-    for rows in row_lists:
-        for row in rows:
-            row["coder"] = labels[str(row.get("coder") or "")]
+def label_coders(*tables: list[dict] | dict[str, list]) -> None:
+    """Replace the `coder` of every row in place, one numbering over all the
+    tables: each a list of rows (dicts with a `coder` key) or, as the excerpts
+    read as columns (decision 0269), a dict of columns with a `coder` list."""
+
+    def cells(table: list[dict] | dict[str, list]) -> list[str]:
+        if isinstance(table, dict):
+            return [str(v or "") for v in table.get("coder", ())]
+        return [str(r.get("coder") or "") for r in table]
+
+    labels = coder_labels(v for table in tables for v in cells(table))
+    for table in tables:
+        if isinstance(table, dict):
+            if "coder" in table:
+                table["coder"] = [labels[v] for v in cells(table)]
+        else:
+            for row in table:
+                row["coder"] = labels[str(row.get("coder") or "")]
