@@ -43,7 +43,7 @@ CONCLUSIONS = frozenset(
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Clause:
     """A clause: its token range, sentence number, anchor and whether it follows a
     contrast word ("but", "men") in its sentence."""
@@ -53,6 +53,13 @@ class Clause:
     sentence: int
     anchor: str | None
     contrast: bool
+
+    def __init__(self, start: int, end: int, sentence: int, anchor: str | None, contrast: bool):
+        # the dataclass's own __init__ (frozen: object.__setattr__ per field), written
+        # out so that the compiled module runs it in C (decision 0263)
+        self.__dict__.update(
+            start=start, end=end, sentence=sentence, anchor=anchor, contrast=contrast
+        )
 
 
 def cut(

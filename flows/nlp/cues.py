@@ -24,7 +24,7 @@ def marks(parsed: Parsed, label: str) -> list[int]:
     return sorted({numbers[start] for start, _ in spans if numbers[start] >= 0})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Cue:
     """A cue of a context or presence theme: its class, negated or not, and where."""
 
@@ -34,6 +34,21 @@ class Cue:
     clause: int
     contrast: bool
     planned: bool = False  # an intention or advice word before it in its clause
+
+    def __init__(
+        self,
+        label: str,
+        cue: str,
+        negated: bool,
+        clause: int,
+        contrast: bool,
+        planned: bool = False,
+    ):
+        # the dataclass's own __init__ (frozen: object.__setattr__ per field), written
+        # out so that the compiled module runs it in C (decision 0263)
+        self.__dict__.update(
+            label=label, cue=cue, negated=negated, clause=clause, contrast=contrast, planned=planned
+        )
 
 
 def cues(parsed: Parsed, labels: tuple[str, ...]) -> list[Cue]:

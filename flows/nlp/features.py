@@ -224,7 +224,12 @@ def topic_features(parsed: Parsed, naming: list[bool] | None) -> list[str]:
     return out
 
 
-def features(
+def features(*parts, **named) -> list[str]:
+    """The sorted, distinct features of one reading (`feature_bag`'s arguments)."""
+    return sorted(feature_bag(*parts, **named))
+
+
+def feature_bag(
     parsed: Parsed,
     component: str,
     rule_label: str,
@@ -233,7 +238,9 @@ def features(
     found: list[Cue] | None = None,
     naming: list[bool] | None = None,
 ) -> list[str]:
-    """The sorted, distinct features of one reading."""
+    """`features` in no particular order: what the model sums needs no sorted names
+    (`FamilyModel.score_batch` sorts the row's feature ids), so a reading sorts the
+    strings only when they are asked for (decision 0263)."""
     out = [f"rule={rule_label}", f"component={component}"]
     if reason:
         out.append(f"rule={rule_label}|{reason}")
@@ -247,15 +254,12 @@ def features(
         out += cue_features(found)
     out += class_features(parsed)
     out += word_features(parsed)
-    out = sorted(set(out))
-    topic = sorted(set(topic_features(parsed, naming)))
+    out = set(out)
+    topic = set(topic_features(parsed, naming))
     if family_of(component) == "presence":
         # mechanism, intervention and output share one model: each feature also
         # crossed with its component ("knows" is a present output, "helped" a present
-        # intervention), decision 0147; two sorted runs, so the sort is a merge
-        # (the second view is not crossed: decision 0168)
+        # intervention), decision 0147 (the second view is not crossed: decision 0168)
         prefix = f"{component}:"
-        out = sorted([*out, *topic, *map(prefix.__add__, out)])
-    elif topic:
-        out = sorted([*out, *topic])
-    return out
+        return [*out, *topic, *map(prefix.__add__, out)]
+    return [*out, *topic]

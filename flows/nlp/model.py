@@ -66,10 +66,11 @@ class FamilyModel:
 
     def _compiled(self) -> tuple[dict[str, int], np.ndarray, np.ndarray]:
         """The weights as a matrix (one row per feature, a last row of zeros for
-        unknown features), built once."""
+        unknown features), built once. A feature's index is its rank by name, so that
+        a row's indices sorted are its names sorted (`score_batch`)."""
         compiled = self.__dict__.get("_matrix")
         if compiled is None:
-            index = {intern(f): i for i, f in enumerate(self.weights)}
+            index = {intern(f): i for i, f in enumerate(sorted(self.weights))}
             matrix = np.zeros((len(index) + 1, len(self.labels)), dtype=np.float64)
             for f, i in index.items():
                 matrix[i] = self.weights[f]
@@ -81,11 +82,13 @@ class FamilyModel:
         return self.score_batch(rows)[0]
 
     def score_batch(self, rows: Sequence[Sequence[str]]) -> tuple[np.ndarray, list[list[int]]]:
-        """`probabilities_batch`, and each row's known features as indices (in the
-        row's order) for `contributions_of`."""
+        """`probabilities_batch`, and each row's known features as indices for
+        `contributions_of`. A row's features may come in any order: the weights are
+        summed in the order of their names (as indices sorted, `_compiled`), so the
+        same features give the same floats however they were listed (decision 0263)."""
         index, matrix, bias = self._compiled()
         get = index.get
-        known = [list(filter(_KNOWN, map(get, feats))) for feats in rows]
+        known = [sorted(filter(_KNOWN, map(get, feats))) for feats in rows]
         sizes = np.array([len(k) for k in known], dtype=np.int64)
         flat = np.array(list(chain.from_iterable(known)), dtype=np.int64)
         # rows with no known feature read the zero row
@@ -118,8 +121,8 @@ class FamilyModel:
         rank by (-weight, name), built once."""
         ranked = self.__dict__.get("_ranked_by_label")
         if ranked is None:
-            names = list(self.weights)
-            rows = list(self.weights.values())
+            names = sorted(self.weights)  # by index (`_compiled`)
+            rows = [self.weights[name] for name in names]
             weights = [[w[k] for w in rows] for k in range(len(self.labels))]
             ranks = []
             for column in weights:

@@ -35,7 +35,7 @@ from flows.nlp import decide as rules
 from flows.nlp.anchors import clauses
 from flows.nlp.cue_words import text_words
 from flows.nlp.cues import claim_contradicted, cues, events_only, marks
-from flows.nlp.features import features
+from flows.nlp.features import feature_bag
 from flows.nlp.lexicons import (
     TermLabels,
     WordMatcher,
@@ -81,7 +81,7 @@ UNCLEAR = rules.UNCLEAR
 LABELS = STANCES_BY_KIND
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Suggestion:
     """A suggested stance with its confidence and the cues behind it."""
 
@@ -89,12 +89,17 @@ class Suggestion:
     confidence: float
     cues: tuple[str, ...]
 
+    def __init__(self, stance: str, confidence: float, cues: tuple[str, ...]):
+        # the dataclass's own __init__ (frozen: object.__setattr__ per field), written
+        # out so that the compiled module runs it in C (decision 0263)
+        self.__dict__.update(stance=stance, confidence=confidence, cues=cues)
+
 
 #: what `StanceReader.annotate` answers for an item: the suggestion and the examples named
 Answer = tuple[Suggestion, list[str]]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Reading:
     """The reader's answer, and the rules' verdict beside it."""
 
@@ -103,6 +108,20 @@ class Reading:
     cues: tuple[str, ...]
     rule_label: str
     features: tuple[str, ...]
+
+    def __init__(
+        self,
+        label: str,
+        confidence: float,
+        cues: tuple[str, ...],
+        rule_label: str,
+        features: tuple[str, ...],
+    ):
+        # the dataclass's own __init__ (frozen: object.__setattr__ per field), written
+        # out so that the compiled module runs it in C (decision 0263)
+        self.__dict__.update(
+            label=label, confidence=confidence, cues=cues, rule_label=rule_label, features=features
+        )
 
 
 @lru_cache(maxsize=4)
@@ -128,8 +147,9 @@ def _names_theme(cue: str, parsed: Parsed, profile: Profile) -> bool:
 
 
 def _features(parsed: Parsed, component: str, verdict, naming: list[bool], **parts) -> list[str]:
-    """The model's features of a reading (`features.features`) for the rules' verdict."""
-    return features(parsed, component, verdict.label, verdict.reason, naming=naming, **parts)
+    """The model's features of a reading for the rules' verdict, in no particular order
+    (`features.feature_bag`; sorted, they are `features.features`)."""
+    return feature_bag(parsed, component, verdict.label, verdict.reason, naming=naming, **parts)
 
 
 def word_hyphens(doc: Doc) -> frozenset[int]:
@@ -238,8 +258,11 @@ class StanceReader:
         self,
         items: Sequence[tuple[Doc, str, str | None]],
         parses: dict[int, Parsed] | None = None,
+        with_features: bool = True,
     ) -> list[Reading]:
-        """`read_docs`; `parses` (doc id -> its parse) is filled in for the caller."""
+        """`read_docs`; `parses` (doc id -> its parse) is filled in for the caller;
+        without `with_features` the readings' `features` are left empty (`annotate`
+        answers without them: no sorting of their names)."""
         ruled = []
         agreeing: list[float | None] = []  # `profiles.agreement_threshold` per item
         if parses is None:
@@ -282,7 +305,7 @@ class StanceReader:
                 round(float(confidence), 3),
                 tuple(dict.fromkeys(cue_words)),
                 verdict.label,
-                tuple(feats),
+                tuple(sorted(feats)) if with_features else (),
             )
             for (label, confidence, cue_words), (_, verdict, feats) in zip(
                 answers, ruled, strict=True
@@ -350,7 +373,7 @@ class StanceReader:
             if counted is not None:
                 extra.append(f"numbers={counted:+d}")
             if extra:
-                feats = sorted({*feats, *extra})
+                feats = [*{*feats, *extra}]
             if stands(verdict, states):  # an own theme's both times or since the start
                 verdict = verdict._replace(reason=OWN_TIMES)
             return verdict, feats
@@ -373,7 +396,7 @@ class StanceReader:
                 verdict = verdict._replace(reason="theme_named")
             extra = [f"named={c.label}" for c in named]
             feats = _features(parsed, component, verdict, naming, found=found_cues)
-            return verdict, sorted({*feats, *extra})
+            return verdict, [*{*feats, *extra}]
         else:
             found_cues = cues(parsed, ("present", "absent"))
             if component == "mechanism" and found_cues:
@@ -439,7 +462,7 @@ class StanceReader:
     def _answers(self, batch: list[tuple[Doc, str, str | None]]):
         """Called with the collector paused (`annotate`)."""
         parses: dict[int, Parsed] = {}
-        readings = self._read_docs(batch, parses)
+        readings = self._read_docs(batch, parses, with_features=False)
         named: dict[int, set[str]] = {}  # the examples of a doc read for several themes
         for (doc, theme_id, _), reading in zip(batch, readings, strict=True):
             suggestion = Suggestion(reading.label, reading.confidence, reading.cues)

@@ -79,7 +79,7 @@ class Profile:
     language: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class State:
     """One clause's statement about the behaviour."""
 
@@ -93,6 +93,14 @@ class State:
     topical: bool
     contrast: bool
     planned: bool = False  # in the scope of an intention or advice ("wants to start")
+
+    def __init__(
+        self, clause, anchor, value, label, cue, negated, turned, topical, contrast, planned=False
+    ):
+        # the dataclass's own __init__ (frozen: object.__setattr__ per field), written
+        # out so that the compiled module runs it in C (decision 0263)
+        values = (clause, anchor, value, label, cue, negated, turned, topical, contrast, planned)
+        self.__dict__.update(zip(State.__dataclass_fields__, values, strict=True))
 
 
 @dataclass
