@@ -344,15 +344,20 @@ RULES = Verdict("present", 0.7, ("came",), "one_side")
 
 
 def decide(probs, known=(), agreeing=None, verdict=RULES, component="intervention"):
-    return StanceReader._decide(FAMILY, component, probs, verdict, list(known), agreeing)
+    """`known` names the row's features the model knows; the reader passes their
+    ids (a feature's id is its rank by name, decision 0263)."""
+    ids = FAMILY._compiled()[0]
+    return StanceReader._decide(
+        FAMILY, component, probs, verdict, [ids[f] for f in known], agreeing
+    )
 
 
 def test_the_model_abstains_under_its_threshold_and_on_a_tie():
-    assert decide([0.1, 0.2, 0.7, 0.0], known=[0, 1]) == ("present", 0.7, ("came", "w", "v"))
+    assert decide([0.1, 0.2, 0.7, 0.0], known=["w", "v"]) == ("present", 0.7, ("came", "w", "v"))
     assert decide([0.3, 0.2, 0.5, 0.0]) == ("present", 0.5, ("came",))
     assert decide([0.25, 0.26, 0.49, 0.0]) == (UNCLEAR, 0.49, ("came",))
     assert decide([0.45, 0.1, 0.45, 0.0]) == (UNCLEAR, 0.45, ("came",))
-    assert decide([0.6, 0.4, 0.0, 0.0], known=[1]) == ("absent", 0.6, ("came", "v"))
+    assert decide([0.6, 0.4, 0.0, 0.0], known=["v"]) == ("absent", 0.6, ("came", "v"))
 
 
 def test_labels_the_component_cannot_take_are_not_chosen():
