@@ -149,11 +149,7 @@ def update_warehouse(
             update.qca = analyse(con) if analyse else {}
             con.execute("checkpoint")
     else:
-        with duckdb.connect(str(db_path)) as con:
-            loses = loses_text(con, frames, changed)
         update = _update_cases(db_path, frames, changed, names, sql_dir, audited, analyse)
-        if loses:  # the freed blocks would hold text no live row holds (0285)
-            compact(db_path)
     _write_state(
         db_path,
         {
@@ -259,7 +255,8 @@ def _update_cases(
 ) -> Update:
     """Recompute the per-case models for `changed` and rebuild the cross-case ones.
     The rows added are audited for `names` (every row, unless the others were
-    `audited` against the same names before)."""
+    `audited` against the same names before). When the update drops a text no
+    new row holds, the file is rewritten afterwards (`loses_text`, `compact`)."""
     keyed = {name: frame for name, frame in frames.items() if "case_id" in frame.columns}
     whole = {name: frame for name, frame in frames.items() if name not in keyed}
     files = warehouse.model_files(sql_dir)
@@ -268,6 +265,7 @@ def _update_cases(
     with duckdb.connect(str(db_path)) as con:
         (catalog,) = con.execute("select current_database()").fetchone()
         main = f'"{catalog}".main'
+        loses = loses_text(con, frames, changed)
         con.execute("begin transaction")
         con.register("_changed_frame", pd.DataFrame({"case_id": changed}, dtype=object))
         con.execute(
@@ -308,6 +306,8 @@ def _update_cases(
         con.execute("commit")
         qca = analyse(con) if analyse else {}
         con.execute("checkpoint")  # all in the file before it is copied to be published
+    if loses:  # the freed blocks would hold text no live row holds (0285)
+        compact(db_path)
     models = [p.stem for p in files if p.stem in built]
     return Update(models, changed, new_tables, hits=hits, qca=qca)
 
