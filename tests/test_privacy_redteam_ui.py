@@ -45,6 +45,7 @@ def served(tmp_path_factory):
             "clean": clean,
             "named": named,
             "out": out,
+            "base": base,
             "logs": home / "logs",
             "screen": NameScreen(stages.ingest(clean).name_set()),
         }
@@ -82,16 +83,20 @@ def test_the_form_offers_only_studies_and_cases_that_name_no_one(served):
     [
         {"study_dir": "NAMED"},  # a study folder whose path holds a roster name
         {"study_dir": "CLEAN", "cases": ["Karen"]},  # a case to rebuild typed as a name
-        {"study_dir": "CLEAN", "out_dir": "/tmp/Henrik Sørensen"},  # an output folder typed
-        {"study_dir": "/home/henrik/study"},  # any folder nobody offered
+        {"study_dir": "CLEAN", "out_dir": "BASE/Henrik Sørensen"},  # an output folder typed
+        {"study_dir": "BASE/henrik/study"},  # any folder nobody offered
     ],
     ids=["named-folder", "named-case", "named-out-dir", "unoffered-folder"],
 )
 def test_a_name_typed_in_the_form_is_refused_before_prefect_stores_it(served, request_):
-    request = {
-        key: str(served[value.lower()]) if value in ("NAMED", "CLEAN") else value
-        for key, value in request_.items()
-    }
+    # folders typed in the form lie in the test's own temporary folder (BASE), so
+    # that a form that wrongly accepted one writes nowhere else on the machine
+    def typed(value):
+        if value in ("NAMED", "CLEAN"):
+            return str(served[value.lower()])
+        return value.replace("BASE", str(served["base"])) if isinstance(value, str) else value
+
+    request = {key: typed(value) for key, value in request_.items()}
     with pytest.raises(urllib.error.HTTPError) as refused:
         _create(served, request)
     assert refused.value.code == 409
