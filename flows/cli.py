@@ -155,6 +155,7 @@ def validate(
     a withdrawn informant's rows); 1 otherwise."""
     from flows.codes import expected_rejects
     from flows.errors import TriangulateError
+    from flows.language_notes import language_notes
     from flows.nlp.own_hints import own_theme_hints
     from flows.stages import ingest
 
@@ -179,6 +180,15 @@ def validate(
         console.print("[yellow]codes mapped to no theme[/] (codings):")
         for code, count in data.unmapped_codes.items():
             console.print(f"  {escape(code)} ({count})")
+    for note in language_notes(
+        zip(
+            data.excerpts["language"],
+            data.excerpts["text"],
+            data.excerpts["coded_stance"],
+            strict=True,
+        )
+    ):
+        console.print(f"[yellow]note[/]: {escape(note)}")
     for hint in own_theme_hints(
         ingested.study.definition.themes,
         zip(

@@ -52,7 +52,10 @@ def provenance(ingested: Ingested, model: str | None = None) -> dict:
     versions["python"] = platform.python_version()
     lexicon = hashlib.sha256(
         (
-            Path(__file__).parent / "nlp" / "lexicons" / f"{loaded.definition.study.language}.toml"
+            Path(__file__).parent
+            / "nlp"
+            / "lexicons"
+            / f"{loaded.definition.study.tool_language}.toml"
         ).read_bytes()
     ).hexdigest()[:12]
     return {
@@ -61,7 +64,7 @@ def provenance(ingested: Ingested, model: str | None = None) -> dict:
         "inputs": inputs,
         "versions": versions,
         "sql_sha256": warehouse.sql_fingerprint(),
-        "nlp": f"{pipeline_description(loaded.definition.study.language)} ({lexicon}, "
+        "nlp": f"{pipeline_description(loaded.definition.study.tool_language)} ({lexicon}, "
         f"model {model_digest()})",
         "deidentification": (
             f"roster names, identifier patterns and the trained spaCy pipeline {model!r} "
