@@ -134,6 +134,24 @@ def run(
         f"({len(summary['rendered'])} rendered, {len(summary['reused'])} reused)"
     )
     console.print(f"Open {out_dir / 'index.html'}")
+    line = review_line(summary, out_dir)
+    if line:
+        console.print(line)
+
+
+def review_line(summary: dict, out_dir: Path) -> str | None:
+    """Where the review sheet is, when verdicts rest on unreviewed machine readings
+    (walk 11: `--out DIR` puts it beside DIR, where the README did not say)."""
+    from flows.stages import review_sheet_path
+
+    if not summary.get("provisional_verdicts"):
+        return None
+    return (
+        f"{summary['provisional_verdicts']} provisional verdicts in "
+        f"{summary['provisional_cases']} cases rest on {summary['machine_read']} machine "
+        f"readings: review them in {review_sheet_path(out_dir)} (or .csv), then add it "
+        "to your study as [inputs] stance_reviews (README, Reviewing the machine's readings)"
+    )
 
 
 @app.command()

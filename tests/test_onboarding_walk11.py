@@ -387,7 +387,10 @@ def test_excerpts_in_a_language_without_a_reader_are_unclear(synth_study):
     norwegian = out["language"] == "nb"
     assert (out.loc[norwegian, "suggested_stance"] == "unclear").all()
     assert (out.loc[norwegian, "suggestion_confidence"] == 0.0).all()
-    assert all(cues == [] for cues in out.loc[norwegian, "suggestion_cues"])
+    assert all(
+        list(cues) == ["not read: no stance reader for Norwegian bokmål (nb)"]
+        for cues in out.loc[norwegian, "suggestion_cues"]
+    )
     assert (english.loc[norwegian, "suggested_stance"] != "unclear").any()  # read if English
     pd.testing.assert_series_equal(
         out.loc[~norwegian, "suggested_stance"], english.loc[~norwegian, "suggested_stance"]
@@ -420,3 +423,14 @@ def test_scandinavian_words_init_reads():
     )
     assert role_label("stottemor", "Støttemor") == "Støttemor"
     assert role_label("peer_navigator", "Peer navigators") == "Peer navigator"
+
+
+def test_the_run_says_where_the_review_sheet_is(tmp_path):
+    from flows.cli import review_line
+
+    summary = {"provisional_verdicts": 4, "provisional_cases": 3, "machine_read": 7}
+    line = review_line(summary, tmp_path / "out-sammen")
+    expected = tmp_path / ".triangulate-private" / "out-sammen" / "review" / "stances.xlsx"
+    assert line.startswith("4 provisional verdicts in 3 cases rest on 7 machine readings")
+    assert str(expected) in line
+    assert review_line({**summary, "provisional_verdicts": 0}, tmp_path) is None

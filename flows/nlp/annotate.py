@@ -57,7 +57,7 @@ from flows.nlp.reader import UNCLEAR, StanceReader, Suggestion, profile_for
 from flows.privacy.pseudonymise import Carrier, Mention, Pseudonymiser, pseudonym_label
 from flows.privacy.unknown_names import NameGuard, alias_parts
 from flows.study import Study
-from flows.study.languages import has_reader
+from flows.study.languages import has_reader, language_name
 
 
 def roster_carriers(
@@ -241,8 +241,9 @@ class Annotator:
         for language in sorted(by_language):
             group = by_language[language]
             if not has_reader(language):  # not read: unclear until reviewed (decision 0330)
+                why = (f"not read: no stance reader for {language_name(language)}",)
                 for position in group:
-                    suggestions[position] = (Suggestion(UNCLEAR, 0.0, ()), [])
+                    suggestions[position] = (Suggestion(UNCLEAR, 0.0, why), [])
                 continue
             reader = self.reader(language)
             items = ((texts[i], kinds.get(themes[i]), themes[i]) for i in group)
