@@ -134,6 +134,24 @@ def run(
         f"({len(summary['rendered'])} rendered, {len(summary['reused'])} reused)"
     )
     console.print(f"Open {out_dir / 'index.html'}")
+    line = review_line(summary, out_dir)
+    if line:
+        console.print(line)
+
+
+def review_line(summary: dict, out_dir: Path) -> str | None:
+    """Where the review sheet is, when verdicts rest on unreviewed machine readings
+    (walk 11: `--out DIR` puts it beside DIR, where the README did not say)."""
+    from flows.stages import review_sheet_path
+
+    if not summary.get("provisional_verdicts"):
+        return None
+    return (
+        f"{summary['provisional_verdicts']} provisional verdicts in "
+        f"{summary['provisional_cases']} cases rest on {summary['machine_read']} machine "
+        f"readings: review them in {review_sheet_path(out_dir)} (or .csv), then add it "
+        "to your study as [inputs] stance_reviews (README, Reviewing the machine's readings)"
+    )
 
 
 @app.command()
@@ -155,6 +173,7 @@ def validate(
     a withdrawn informant's rows); 1 otherwise."""
     from flows.codes import expected_rejects
     from flows.errors import TriangulateError
+    from flows.language_notes import language_notes
     from flows.nlp.own_hints import own_theme_hints
     from flows.stages import ingest
 
@@ -179,6 +198,15 @@ def validate(
         console.print("[yellow]codes mapped to no theme[/] (codings):")
         for code, count in data.unmapped_codes.items():
             console.print(f"  {escape(code)} ({count})")
+    for note in language_notes(
+        zip(
+            data.excerpts["language"],
+            data.excerpts["text"],
+            data.excerpts["coded_stance"],
+            strict=True,
+        )
+    ):
+        console.print(f"[yellow]note[/]: {escape(note)}")
     for hint in own_theme_hints(
         ingested.study.definition.themes,
         zip(

@@ -37,11 +37,16 @@ def inline(mapping: dict[str, str]) -> str:
 
 # ---------------------------------------------------------------- writing the draft
 
-STOPWORDS = {"the", "and", "per", "last", "week", "day", "days", "of", "in", "with", "from"}
+STOPWORDS = {
+    "the", "and", "per", "last", "week", "day", "days", "of", "in", "with", "from",
+    # Norwegian and Danish
+    "med", "og", "siste", "sidste", "uker", "uger", "dag", "dager", "dage", "fra", "for",
+}  # fmt: skip
 
 
 def _words(text: str) -> set[str]:
-    return {w for w in re.findall(r"[a-z]{3,}", text.lower()) if w not in STOPWORDS}
+    """A label's words, spelt as ids are (`Søvn` and `sovn` match)."""
+    return {w for w in re.findall(r"[a-z]{3,}", slug(text)) if w not in STOPWORDS}
 
 
 def _domain(label: str, outcomes: list[DraftTheme]) -> tuple[str, bool]:
@@ -118,7 +123,7 @@ def render_study(qda: QdaDraft, survey: SurveyDraft | None, out: Path, study_id:
         "[study]",
         f"id = {q(study_id)}  # check: a short id (lowercase letters, digits, -)",
         f"title = {q(study_id.replace('-', ' ').capitalize())}  # check: the study's title",
-        'language = "en"  # check: the interviews\' language, en or da',
+        f"language = {q(qda.language)}  # check: the interviews' language ({qda.language_note})",
         f"code_separator = {q(qda.separator)}",
         "",
         "[inputs]",
@@ -213,7 +218,10 @@ def render_study(qda: QdaDraft, survey: SurveyDraft | None, out: Path, study_id:
         if survey.personal and survey.layout != "waves_in_columns":
             lines.append(_personal_line(survey))
         if survey.baseline is not None and survey.wave_found:
-            events = ", ".join(survey.waves)
+            events = ", ".join(
+                f"{w} ({survey.wave_labels[w]})" if w in survey.wave_labels else w
+                for w in survey.waves
+            )
             lines.append(f"baseline = {q(survey.baseline)}  # check: waves found: {events}")
             lines.append(f"followup = {q(survey.followup or '')}  # check")
         elif survey.baseline is not None:
@@ -290,7 +298,7 @@ def _render_themes(qda: QdaDraft, survey: SurveyDraft | None) -> list[str]:
     outcomes = [t for t in qda.themes if t.component == "outcome"]
     domains = set()
     if survey is not None and outcomes:
-        domains = {_domain(i.label, outcomes)[0] for i in survey.items}
+        domains = {_domain(f"{i.label} {i.column}", outcomes)[0] for i in survey.items}
     shared = shared_stance_labels(qda)
     lines = []
     if any(shared.values()):
@@ -326,7 +334,7 @@ def _render_themes(qda: QdaDraft, survey: SurveyDraft | None) -> list[str]:
                 f"stance_labels = {{ {', '.join(f'{q(k)} = {q(v)}' for k, v in own.items())} }}"
                 f"  # check: {why}"
             )
-        if theme.component == "outcome" and (theme.better == "lower" or theme.direction_labels):
+        if theme.component == "outcome":  # an own outcome theme without it gets a hint
             lines.append(f"better = {q(theme.better)}  # check: {_better_note(theme.better)}")
         if theme.unread:
             lines.append(
@@ -375,7 +383,7 @@ def _render_items(qda: QdaDraft, survey: SurveyDraft | None, taken: set[str]) ->
     outcomes = [t for t in qda.themes if t.component == "outcome"]
     if survey is not None:
         for item in survey.items if outcomes else []:
-            domain, matched = _domain(item.label, outcomes)
+            domain, matched = _domain(f"{item.label} {item.column}", outcomes)
             how = "its label shares words with the theme" if matched else "a guess"
             lines += [
                 "",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-#: Sub-code names that say a direction (English and Danish) -> which way.
+#: Sub-code names that say a direction (English, Danish, Norwegian, Swedish) -> which way.
 DIRECTION_WORDS: dict[str, str] = {
     "more": "higher",
     "increased": "higher",
@@ -19,6 +19,11 @@ DIRECTION_WORDS: dict[str, str] = {
     "up": "higher",
     "mere": "higher",
     "øget": "higher",
+    "mer": "higher",
+    "flere": "higher",
+    "økt": "higher",
+    "fler": "higher",
+    "ökad": "higher",
     "less": "lower",
     "fewer": "lower",
     "decreased": "lower",
@@ -28,6 +33,9 @@ DIRECTION_WORDS: dict[str, str] = {
     "mindre": "lower",
     "færre": "lower",
     "nedsat": "lower",
+    "redusert": "lower",
+    "färre": "lower",
+    "minskad": "lower",
 }
 
 #: Words of a label naming something of which less is better.
@@ -35,7 +43,11 @@ LOWER_IS_BETTER = re.compile(
     r"\b(pain\w*|aches?|fear\w*|afraid|anxi\w*|worr\w*|depress\w*|falls?|falling|lonel\w*|"
     r"isolation|stiff\w*|fatigue|tired\w*|breathless\w*|smok\w*|cigarettes?|alcohol|"
     r"admissions?|readmissions?|hospitali[sz]\w*|emergency|a&e|casualty|kinesiophobia|symptoms?|distress|"
-    r"disability|hba1c|smerte\w*|angst|frygt|fald|ensomhed|træthed|indlæggelse\w*|skadestue\w*|akutmodtagelse\w*)\b",
+    r"disability|hba1c|smerte\w*|angst|frygt|fald|ensomhed|træthed|indlæggelse\w*|skadestue\w*|akutmodtagelse\w*|"
+    # Norwegian and Swedish; screening scores of depression and anxiety
+    r"depresjon\w*|depression\w*|nedstemt\w*|nedstämd\w*|ensomhet|ensamhet|tretthet|trötthet|"
+    r"utmattelse|smärta|oro|ångest|bekymring\w*|frykt|innleggelse\w*|legevakt\w*|akuttmottak\w*|"
+    r"søvnløs\w*|sømnløys\w*|epds|phq\W?\d*|gad\W?\d*|hads)\b",
     re.IGNORECASE,
 )
 

@@ -33,81 +33,33 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from flows.init_direction import better_of, direction_stance
-from flows.init_roles import RoleGuess, role_from_names, role_from_variable, role_label
+from flows.init_roles import (
+    ROLE_NAMES,
+    RoleGuess,
+    role_from_names,
+    role_from_variable,
+    role_label,
+)
 from flows.init_survey import slug
+from flows.init_words import (  # noqa: F401 (guess_stance: API)
+    CASE_FOLDER_WORDS,
+    COMPONENT_WORDS,
+    LANGUAGE_WORDS,
+    MODE_WORDS,
+    STANCE_GUESSES,
+    guess_stance,
+)
+from flows.language_notes import guess_language
 from flows.readers.common import Rejects
 from flows.readers.qda import QdaProject
 from flows.study import STANCES_BY_KIND, Study
+from flows.study.languages import has_reader, language_code, language_name
 
-COMPONENT_WORDS = {
-    "intervention": "intervention",
-    "interventions": "intervention",
-    "activity": "intervention",
-    "activities": "intervention",
-    "context": "context",
-    "contexts": "context",
-    "actor": "actor",
-    "actors": "actor",
-    "mechanism": "mechanism",
-    "mechanisms": "mechanism",
-    "output": "output",
-    "outputs": "output",
-    "outcome": "outcome",
-    "outcomes": "outcome",
-}
-MODE_WORDS = re.compile(r"\bmode\b|medium|format", re.IGNORECASE)
-LANGUAGE_WORDS = re.compile(r"language|sprog", re.IGNORECASE)
 PLAIN_ID = re.compile(r"^[A-Za-z]{0,3}[-_]?[0-9]{1,4}[A-Za-z]?$")
 #: A document name's first word read as its person's id ("H1-c interview", "PT
 #: interview"): letters, digits, - and _ with a digit, or two or three capitals;
 #: never a word that could be a first name
 ID_WORD = re.compile(r"^(?=[^\s]*\d)[A-Za-z0-9][A-Za-z0-9_-]{0,9}$|^[A-Z]{2,3}$")
-#: A top-level code folder whose sub-codes name cases (`Case\K1`, Taguette's and
-#: MAXQDA's way of saying which case a staff member's passage is about).
-CASE_FOLDER_WORDS = {"case", "cases", "case id", "sag", "sager"}
-
-
-#: Sub-code names init reads as stances (English and Danish), per stance.
-STANCE_GUESSES: dict[str, tuple[str, ...]] = {
-    "present": (
-        "delivered",
-        "yes",
-        "done",
-        "given",
-        "received",
-        "happened",
-        "ja",
-        "leveret",
-        "gennemført",
-        "til stede",
-    ),
-    "absent": (
-        "not delivered",
-        "no",
-        "not done",
-        "not given",
-        "not received",
-        "did not happen",
-        "nej",
-        "ikke leveret",
-        "ikke gennemført",
-    ),
-    "improved": ("better", "improved", "yes", "bedre", "forbedret", "ja"),
-    "no_change": ("same", "unchanged", "no change", "as before", "uændret", "samme"),
-    "worsened": ("worse", "worsened", "dårligere", "forværret"),
-    "not_stated": ("not said", "not stated", "unclear", "ikke nævnt", "uklart"),
-    "facilitator": ("helped", "helps", "helping", "enabler", "hjalp", "fremmer"),
-    "barrier": ("hindered", "hinders", "held back", "holds back", "obstacle", "hæmmer", "barriere"),
-}
-
-
-def guess_stance(name: str, component: str) -> str | None:
-    """The stance a sub-code name reads as for a component, or None."""
-    key = " ".join(name.replace("_", " ").replace("-", " ").split()).casefold()
-    for stance in STANCES_BY_KIND[component]:
-        if key == stance.replace("_", " ") or key in STANCE_GUESSES.get(stance, ()):
-            return stance
-    return None
 
 
 def _stance_word(name: str) -> str:
@@ -117,7 +69,7 @@ def _stance_word(name: str) -> str:
 def _component(name: str) -> str | None:
     """The ICAMO component a folder's name says, by its first or last word
     ("Outcomes", "Activities of the navigators", "Navigator activities")."""
-    words = re.sub(r"[^a-z]+", " ", name.lower()).split()
+    words = re.findall(r"[^\W\d_]+", name.lower())
     if not words:
         return None
     return COMPONENT_WORDS.get(words[0]) or COMPONENT_WORDS.get(words[-1])
@@ -161,6 +113,9 @@ class QdaDraft:
     case_variables: dict[str, str] = field(default_factory=dict)  # id -> QDA variable
     mode_variable: str | None = None
     language_variable: str | None = None
+    #: the interviews' language (most sources'), and how it was found
+    language: str = "en"
+    language_note: str = "no source's words read as a language; en or da are machine-read"
     people: dict[str, dict] = field(default_factory=dict)  # person id -> role, cases
     separator: str = "/"
     scheme_evidence: str = ""
@@ -296,6 +251,9 @@ def _people(draft: QdaDraft, project: QdaProject) -> dict[str, str]:
         for name, values in variables.items()
         if name not in per_case
         and name not in project.group_variables
+        # a variable named like a role ("Informant", "Rolle") holding the same value for
+        # two sources is their role, not who speaks (a small project: 3 roles, 4 sources)
+        and not (ROLE_NAMES.search(name) and len(set(values.values())) < len(values))
         and all(len(v) <= 24 for v in values.values())
     ]
     best = max(candidates, default=None)
@@ -341,9 +299,10 @@ def draft_qda(path: Path, fmt: str) -> QdaDraft:
         elif (
             draft.language_variable is None
             and LANGUAGE_WORDS.search(name)
-            and values <= {"en", "da"}
+            and all(language_code(v) for v in values)
         ):
             draft.language_variable = name
+    _language(draft, project, variables)
     qda_cases = sorted(project.case_variables)
     plain = all(PLAIN_ID.match(c) or re.fullmatch("[A-Z]", c) for c in qda_cases)
     draft.case_values = {c: (c if plain else f"C{i:02d}") for i, c in enumerate(qda_cases, 1)}
@@ -384,6 +343,46 @@ def draft_qda(path: Path, fmt: str) -> QdaDraft:
     if guess is not None and not draft.cases:
         _single_person_roles(draft)
     return draft
+
+
+def _language(draft: QdaDraft, project: QdaProject, variables: dict) -> None:
+    """The study's language: most sources' by the language variable, else by the
+    words of their coded passages (decision 0330); the note says what was found."""
+    found: Counter = Counter()
+    if draft.language_variable:
+        for value in variables[draft.language_variable].values():
+            found[language_code(value)] += 1
+        how = f"the variable {draft.language_variable!r}"
+    else:
+        texts: dict[str, list[str]] = {}
+        for coding in project.codings:
+            texts.setdefault(coding.source_key, []).append(coding.text)
+        for parts in texts.values():
+            guessed = guess_language(" ".join(parts))
+            found[guessed.split("/")[0] if guessed else None] += 1
+        found.pop(None, None)
+        how = "their words"
+    if not found:
+        return
+    draft.language = max(sorted(found), key=lambda code: found[code])
+    counts = ", ".join(f"{n} {language_name(c)}" for c, n in found.most_common())
+    unread = (
+        ""
+        if has_reader(draft.language)
+        else (
+            "; the stance reader reads en and da only: the others are loaded and their "
+            "uncoded excerpts left unclear for review"
+        )
+    )
+    mixed = (
+        ""
+        if len(found) == 1 or draft.language_variable
+        else (
+            "; interviews in several languages: give each its language in a source variable "
+            "and set [qda] language_variable"
+        )
+    )
+    draft.language_note = f"sources by {how}: {counts}{unread}{mixed}"
 
 
 def _own_case(person: str, cases: list[str]) -> str:

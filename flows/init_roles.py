@@ -82,9 +82,12 @@ def role_label(ident: str, found: str | None = None) -> str:
     as written ("GP receptionists" -> "GP receptionist"), else its id in words."""
     words = (found or "").split()
     last = ident.rpartition("_")[2]
-    if words and role_id(found or "") == ident and words[-1].lower().startswith(last):
-        label = " ".join([*words[:-1], words[-1][: len(last)]])
-        return label[0].upper() + label[1:]
+    if words and role_id(found or "") == ident:
+        # the last word cut to the singular as written ("Støttemødre" stays, "Peers": "Peer")
+        cut = next((n for n in range(1, len(words[-1]) + 1) if slug(words[-1][:n]) == last), None)
+        if cut is not None:
+            label = " ".join([*words[:-1], words[-1][:cut]])
+            return label[0].upper() + label[1:]
     return ident.replace("_", " ").capitalize()
 
 

@@ -40,13 +40,56 @@ CASE_COLUMNS = (
     "respondent_id",
     "responseid",  # Qualtrics
 )
-WAVE_COLUMNS = ("redcap_event_name", "wave", "event", "timepoint", "time", "visit")
+WAVE_COLUMNS = (
+    "redcap_event_name",
+    "wave",
+    "event",
+    "timepoint",
+    "time",
+    "visit",
+    # Norwegian, Danish, Swedish
+    "tidspunkt",
+    "maletidspunkt",
+    "måletidspunkt",
+    "tidpunkt",
+    "mättillfälle",
+    "maling",
+    "måling",
+    "bolge",
+    "bølge",
+    "runde",
+)
+
+
+#: letters NFKD leaves without an ASCII base
+SPELT_OUT = str.maketrans(
+    {
+        "ø": "o",
+        "Ø": "O",
+        "æ": "ae",
+        "Æ": "Ae",
+        "ß": "ss",
+        "œ": "oe",
+        "Œ": "Oe",
+        "đ": "d",
+        "Đ": "D",
+        "ł": "l",
+        "Ł": "L",
+        "þ": "th",
+        "Þ": "Th",
+        "ð": "d",
+        "Ð": "D",
+        "ı": "i",
+    }
+)
 
 
 def slug(text: str, prefix: str = "v") -> str:
     """A study-file id (`^[a-z][a-z0-9_]*$`) made from any label."""
     import unicodedata
 
+    # letters with no decomposition spelt as their languages do (støttemor: stottemor)
+    text = text.translate(SPELT_OUT)
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     value = re.sub(r"[^a-z0-9]+", "_", ascii_text.lower()).strip("_")
     if not value or not value[0].isalpha():
@@ -97,6 +140,8 @@ class SurveyDraft:
     personal: list[str] = field(default_factory=list)
     #: False: no column is named like a wave (`wave_column` is the format's default)
     wave_found: bool = True
+    #: the wave column's value labels (SPSS, Stata: 1 -> "Baseline (6 uker)")
+    wave_labels: dict[str, str] = field(default_factory=dict)
 
 
 def _number(text: str) -> float | None:
@@ -248,8 +293,11 @@ def draft_survey(
         draft.personal = personal
         return draft
     wave_found = bool(lowered & set(WAVE_COLUMNS))
+    repeated = None if wave_found or paired is not None else _repeat_column(table, case_column)
     if wave_found:
         wave_column = _pick(header, WAVE_COLUMNS)
+    elif repeated is not None:  # named otherwise, but it tells each case's rows apart
+        wave_column, wave_found = repeated, True
     else:  # never a data column's values (a name, say) taken for waves
         wave_column = "redcap_event_name" if fmt == "redcap" else "wave"
     waves: list[str] = []
@@ -272,6 +320,7 @@ def draft_survey(
         path, fmt, dictionary, case_column, wave_column, cases, waves, baseline, followup
     )
     draft.personal, draft.wave_found = personal, wave_found
+    draft.wave_labels = dict(table.labels.get(wave_column, {}))
     used: set[str] = set()
     for column in header:
         if column in (case_column, wave_column) or column in table.system_columns:
@@ -294,7 +343,13 @@ def draft_survey(
         while ident in used:
             ident += "_2"
         used.add(ident)
-        if kind != "checkbox" and numeric and any(later) and len(waves) > 1:
+        if (
+            kind != "checkbox"
+            and numeric
+            and any(later)
+            and len(waves) > 1
+            and not _constant(table.rows, case_column, wave_column, first, column)
+        ):
             mcid, note = _mcid([n for n in numbers if n is not None])
             draft.items.append(DraftItem(ident, column, label or column, mcid, note))
         elif any(at_start):
@@ -302,6 +357,41 @@ def draft_survey(
         else:
             draft.skipped.append(f"{column} (no answer at {first or 'the first wave'})")
     return draft
+
+
+def _constant(rows, case_column: str, wave_column: str, first: str, column: str) -> bool:
+    """Whether every case answered a column the same at every wave it answered it
+    (age at enrolment, municipality, a coded gender): context, not an item."""
+    start: dict[str, str] = {}
+    for _, row in rows:
+        if row.get(wave_column, "").strip() == first:
+            start[row.get(case_column, "").strip()] = row.get(column, "").strip()
+    later = [
+        (row.get(case_column, "").strip(), row.get(column, "").strip())
+        for _, row in rows
+        if row.get(wave_column, "").strip() != first and row.get(column, "").strip()
+    ]
+    return bool(later) and all(start.get(case) == value for case, value in later)
+
+
+def _repeat_column(table, case_column: str) -> str | None:
+    """A column named like no wave that tells each case's rows apart (`tidspunkt`
+    1/2, say): with the case it names every row once, it takes two to six values,
+    and the case alone repeats. The one with the fewest values; a column of value
+    labels first."""
+    keys = [row.get(case_column, "").strip() for _, row in table.rows]
+    if len(set(keys)) == len(keys):
+        return None
+    found = []
+    for column in table.header:
+        if column == case_column or column in table.system_columns:
+            continue
+        values = [row.get(column, "").strip() for _, row in table.rows]
+        if "" in values or not 2 <= len(set(values)) <= 6:
+            continue
+        if len(set(zip(keys, values, strict=True))) == len(keys):
+            found.append((column not in table.labels, len(set(values)), column))
+    return min(found)[2] if found else None
 
 
 def _best_pair(rows, wave_column: str, waves: list[str], skip: set[str]) -> tuple[str, str] | None:

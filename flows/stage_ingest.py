@@ -46,7 +46,7 @@ class Ingested:
         names = self.audit_names()
         made_of = (
             tuple((label, role, tuple(found)) for label, role, found in names),
-            study.study.language,
+            study.study.tool_language,
             tuple(sorted(study.privacy.common_words)),
         )
         if self._names and self._names[0] == made_of:

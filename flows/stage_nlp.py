@@ -159,10 +159,10 @@ def write_review_list(ingested: Ingested, excerpts: pd.DataFrame, out_dir: Path)
         # lists, not the columns: iterating a pandas string column costs a call per cell
         zip(excerpts["excerpt_id"].tolist(), excerpts["text"].tolist(), strict=True),
         study_vocabulary(ingested),
-        ingested.study.definition.study.language,
+        ingested.study.definition.study.tool_language,
         cache,
         # the tokenizer of the stance reader this run loaded, if any (no blank one made)
-        reader_store.pipeline_in_process(ingested.study.definition.study.language),
+        reader_store.pipeline_in_process(ingested.study.definition.study.tool_language),
     )
     cache_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     cache_path.write_bytes(marshal.dumps({"salt": salt, "words": cache}))

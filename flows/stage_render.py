@@ -22,6 +22,7 @@ from flows.render import dossiers, pages
 from flows.render.exports import safe_frame, write_csv, write_xlsx
 from flows.render.pages import case_filename
 from flows.stage_ingest import Ingested
+from flows.study.languages import has_reader, language_name
 
 #: Exported tables: file stem -> query in sql/queries/; each is written as CSV and XLSX.
 EXPORTS = {
@@ -52,7 +53,10 @@ def provenance(ingested: Ingested, model: str | None = None) -> dict:
     versions["python"] = platform.python_version()
     lexicon = hashlib.sha256(
         (
-            Path(__file__).parent / "nlp" / "lexicons" / f"{loaded.definition.study.language}.toml"
+            Path(__file__).parent
+            / "nlp"
+            / "lexicons"
+            / f"{loaded.definition.study.tool_language}.toml"
         ).read_bytes()
     ).hexdigest()[:12]
     return {
@@ -61,8 +65,8 @@ def provenance(ingested: Ingested, model: str | None = None) -> dict:
         "inputs": inputs,
         "versions": versions,
         "sql_sha256": warehouse.sql_fingerprint(),
-        "nlp": f"{pipeline_description(loaded.definition.study.language)} ({lexicon}, "
-        f"model {model_digest()})",
+        "nlp": f"{pipeline_description(loaded.definition.study.tool_language)} ({lexicon}, "
+        f"model {model_digest()})" + _unread_language(loaded.definition.study.language),
         "deidentification": (
             f"roster names, identifier patterns and the trained spaCy pipeline {model!r} "
             f"(entities PERSON, GPE, LOC, ORG, FAC)"
@@ -295,3 +299,14 @@ def make_pdfs(out_dir: Path) -> list[Path]:
 
     pages = [out_dir / "index.html", *sorted((out_dir / "cases").glob("*.html"))]
     return print_pdfs(pages, out_dir / "pdf")
+
+
+def _unread_language(language: str) -> str:
+    """What the provenance line adds for a study in a language the stance reader
+    does not read (decision 0330)."""
+    if has_reader(language):
+        return ""
+    return (
+        f"; the study's language, {language_name(language)}, has no stance reader: its "
+        "excerpts are not machine-read (unclear until coded or reviewed)"
+    )

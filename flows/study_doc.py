@@ -45,7 +45,9 @@ TABLES: list[tuple[str, type[BaseModel], str]] = [
 WHAT: dict[str, str] = {
     "StudyInfo.id": "names the output folder (`out/<id>`) and the Prefect run",
     "StudyInfo.title": "the title of every page",
-    "StudyInfo.language": "the language of interviews without their own (stance rules: en or da)",
+    "StudyInfo.language": "the language of interviews without their own: a code or name "
+    "(en, da, nb, sv, Norsk, English...); en and da are machine-read, excerpts in any other "
+    "language are loaded and stay unclear until coded or reviewed (decision 0330)",
     "StudyInfo.code_separator": "joins codebook paths (`Outcome/Eating habits`)",
     "Inputs.roster": "people, roles, cases, names and aliases (names only drive pseudonymisation)",
     "Inputs.interviews": "interviews (native layout); left out when a QDA file gives them",
@@ -85,7 +87,8 @@ WHAT: dict[str, str] = {
     "QdaMapping.person": "which roster person speaks in each source",
     "QdaMapping.role": "each informant's role from the project (values matched to role ids or labels)",
     "QdaMapping.case": "which case each coded selection speaks about",
-    "QdaMapping.language_variable": "source variable giving an interview's language",
+    "QdaMapping.language_variable": "source variable giving an interview's language (a code "
+    "or a name: en, Norsk, Engelsk, dansk...)",
     "QdaMapping.mode_variable": "source variable giving an interview's mode",
     "QdaMapping.no_case": 'selections about no case: "reject", or "programme" (expected by '
     "validate, shown in the index as programme-level evidence)",

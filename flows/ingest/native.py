@@ -16,6 +16,7 @@ from flows.ingest.rows import _rows
 from flows.readers.common import MAX_FIELD_CHARS, Rejects
 from flows.readers.tables import plain_columns
 from flows.study import InputSpec, Study
+from flows.study.languages import language_code
 
 INTERVIEW_COLUMNS = ("interview_id", "person_id", "mode", "language")
 EXCERPT_COLUMNS = (
@@ -48,9 +49,14 @@ def read_interviews(
         if row["person_id"] not in person_ids:
             rejects.add(path, line, "person_id", "person_id not in the roster")
             continue
-        language = row["language"] or study.study.language
-        if language not in ("en", "da"):
-            rejects.add(path, line, "language", "expected en or da")
+        language = language_code(row["language"]) if row["language"] else study.study.language
+        if language is None:
+            rejects.add(
+                path,
+                line,
+                "language",
+                "expected a two-letter language code (en, da, nb...) or a name (English, Norsk...)",
+            )
             continue
         seen.add(iid)
         interviews.append(

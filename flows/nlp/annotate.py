@@ -53,10 +53,11 @@ from flows.nlp.annotation_cache import (  # noqa: F401 (CACHE_COLUMNS and the li
     read_cache,
     write_cache,
 )
-from flows.nlp.reader import StanceReader, profile_for
+from flows.nlp.reader import UNCLEAR, StanceReader, Suggestion, profile_for
 from flows.privacy.pseudonymise import Carrier, Mention, Pseudonymiser, pseudonym_label
 from flows.privacy.unknown_names import NameGuard, alias_parts
 from flows.study import Study
+from flows.study.languages import has_reader, language_name
 
 
 def roster_carriers(
@@ -95,7 +96,7 @@ def build_pseudonymiser(
     people = roster_carriers(study, roster_names, person_cases)
     return Pseudonymiser(
         [*people, *(extra_names or [])],
-        study.study.language,
+        study.study.tool_language,
         model=model,
         common_words=study.privacy.common_words,
     )
@@ -206,7 +207,7 @@ class Annotator:
         self.made = readers
         self.pseudonymiser = Pseudonymiser(
             [*setup.people, *setup.extra],
-            setup.study.study.language,
+            setup.study.study.tool_language,
             model=setup.model,
             common_words=setup.study.privacy.common_words,
         )
@@ -238,8 +239,13 @@ class Annotator:
         for position, language in enumerate(frame["language"].tolist()):
             by_language.setdefault(str(language), []).append(position)
         for language in sorted(by_language):
-            reader = self.reader(language)
             group = by_language[language]
+            if not has_reader(language):  # not read: unclear until reviewed (decision 0330)
+                why = (f"not read: no stance reader for {language_name(language)}",)
+                for position in group:
+                    suggestions[position] = (Suggestion(UNCLEAR, 0.0, why), [])
+                continue
+            reader = self.reader(language)
             items = ((texts[i], kinds.get(themes[i]), themes[i]) for i in group)
             answers = self.answers.setdefault(language, {})
             read = reader.annotate(items, answers=answers)

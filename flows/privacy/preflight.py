@@ -184,7 +184,7 @@ def names_of(loaded: LoadedStudy) -> NameSet:
     found = [(e.person_id, e.role, e.names) for e in entries] + other
     found += [(label, "identifier", names) for label, names in identifiers]
     return NameSet(
-        distinct_names(found), study.study.language, tuple(sorted(study.privacy.common_words))
+        distinct_names(found), study.study.tool_language, tuple(sorted(study.privacy.common_words))
     )
 
 

@@ -25,6 +25,7 @@ from pathlib import Path
 from flows.errors import InputFileError
 from flows.readers.common import MAX_FIELD_CHARS, Rejects
 from flows.study import Locator, Study
+from flows.study.languages import language_code
 
 _EXTENSION = re.compile(r"\.[A-Za-z0-9]{1,5}$")
 PROGRAMME_LEVEL = (
@@ -207,11 +208,15 @@ def resolve_sources(
                 continue
             info.role = roles.pop() if roles else None
         if qda.language_variable:
-            language = source.variables.get(qda.language_variable, "").strip().lower()
-            if language and language not in ("en", "da"):
-                info.problem = "language variable is not en or da"
+            value = source.variables.get(qda.language_variable, "").strip()
+            language = language_code(value) if value else None
+            if value and language is None:
+                info.problem = (
+                    f"language variable {qda.language_variable!r} holds no language: give a "
+                    "two-letter code (en, da, nb...) or a name (English, Dansk, Norsk...)"
+                )
                 continue
-            info.language = language or None
+            info.language = language
         if qda.mode_variable:
             info.mode = source.variables.get(qda.mode_variable, "")
     return infos

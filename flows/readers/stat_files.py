@@ -24,8 +24,9 @@ KINDS = {"spss": "SPSS", "stata": "Stata"}
 
 def read_stat_file(
     path: Path, fmt: str, label: str
-) -> tuple[list[str], list[list[str]], dict[str, dict[str, str]]]:
-    """Header, rows of text cells, and value labels (column -> code -> label)."""
+) -> tuple[list[str], list[list[str]], dict[str, dict[str, str]], dict[str, str]]:
+    """Header, rows of text cells, value labels (column -> code -> label) and
+    variable labels (column -> label, "EPDS totalskår (0-30)")."""
     from flows.readers.common import MAX_FILE_BYTES
 
     kind = KINDS[fmt]
@@ -56,7 +57,7 @@ def read_stat_file(
         raise InputFileError(label, f"not a readable {kind} file (the reader failed)") from None
     if "error" in result:
         raise InputFileError(label, f"not a readable {kind} file ({result['error']})")
-    return result["header"], result["rows"], result["labels"]
+    return result["header"], result["rows"], result["labels"], result.get("column_labels", {})
 
 
 def _read(fmt: str, path: str) -> dict:
@@ -75,7 +76,12 @@ def _read(fmt: str, path: str) -> dict:
         str(column): {cell_text(code): str(text) for code, text in mapping.items()}
         for column, mapping in (meta.variable_value_labels or {}).items()
     }
-    return {"header": header, "rows": rows, "labels": labels}
+    column_labels = {
+        str(column): str(text)
+        for column, text in zip(columns, meta.column_labels or [], strict=False)
+        if text
+    }
+    return {"header": header, "rows": rows, "labels": labels, "column_labels": column_labels}
 
 
 def main(argv: list[str]) -> int:

@@ -98,12 +98,12 @@ def read_survey_table(
 
 
 def _read_stat(path: Path, fmt: str, label: str) -> SurveyTable:
-    header, cells, labels = read_stat_file(path, fmt, label)
+    header, cells, labels, column_labels = read_stat_file(path, fmt, label)
     rows = [
         (str(number), dict(zip(header, record, strict=True)))
         for number, record in enumerate(cells, start=1)
     ]
-    return SurveyTable(path, header, rows, labels)
+    return SurveyTable(path, header, rows, labels, column_labels=column_labels)
 
 
 # REDCap data dictionary columns: CSV download names, and API (metadata) names.

@@ -11,6 +11,7 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 
 from flows.study.inputs import Inputs, SurveyLayout
+from flows.study.languages import language_code, tool_language
 from flows.study.qda import QdaMapping, SegmentColumns
 from flows.study.strict import _Strict
 from flows.study.themes import (
@@ -28,8 +29,26 @@ from flows.study.themes import (
 class StudyInfo(_Strict):
     id: str = Field(pattern=r"^[a-z0-9-]+$")
     title: str
-    language: Literal["en", "da"] = "en"
+    #: the interviews' language: en and da are machine-read; any other (nb, sv...)
+    #: is loaded and shown, its uncoded excerpts unclear until reviewed (decision 0330)
+    language: str = "en"
     code_separator: str = "/"
+
+    @field_validator("language")
+    @classmethod
+    def _language(cls, value: str) -> str:
+        code = language_code(value)
+        if code is None:
+            raise ValueError(
+                f"{value!r} is no language: give its two-letter code (en, da, nb, sv, de...) "
+                "or its name (English, Dansk, Norsk...)"
+            )
+        return code
+
+    @property
+    def tool_language(self) -> str:
+        """The word lists' language (pseudonymiser, tokenizer): `languages.tool_language`."""
+        return tool_language(self.language)
 
 
 class Rules(_Strict):
