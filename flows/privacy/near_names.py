@@ -44,11 +44,20 @@ _LETTERS = r"[^\W\d_]"
 #: any word of letters
 _WORD = re.compile(rf"{_LETTERS}+")
 #: two pieces of a word broken by a hyphen: "Jen-\nsen", "Jen- sen", "Jen-sen"
-_HYPHENATED = re.compile(rf"(?<!{_LETTERS})({_LETTERS}+)[ \t]*[-‐‑­]\s{{0,8}}({_LETTERS}+)")
+_HYPHENATED = re.compile(rf"(?<!{_LETTERS})({_LETTERS}+)[ \t]*[-‐‑]\s{{0,8}}({_LETTERS}+)")
 #: three or more single letters one blank apart: "H e n r i k"
 _SPACED = re.compile(rf"(?<!{_LETTERS})(?:{_LETTERS}[ \t]){{2,}}{_LETTERS}(?!{_LETTERS})")
 #: a capital after a small letter inside a word starts a piece ("Interview|Karen")
 _INNER_CAPITAL = re.compile(r"(?<=[^\W\d_A-ZÆØÅ])(?=[^\W\d_a-zæøå])")
+
+
+_GENITIVE = re.compile(r"(?:['’]s?|(?<=[^\W\d_s])s)$", re.IGNORECASE)
+
+
+def ungenitive(word: str) -> str:
+    """A word without the ending of a genitive: "Graham's", "Grahams'", "Grahams"
+    -> "Graham" (Danish writes the genitive without an apostrophe)."""
+    return _GENITIVE.sub("", word) if len(word) > 3 else word
 
 
 def _deletions(word: str) -> set[str]:

@@ -53,6 +53,7 @@ from nameparser.config import CONSTANTS
 
 from flows.errors import InputFileError, TriangulateError
 from flows.privacy import near_names, prefixed
+from flows.privacy.near_names import ungenitive
 
 PERSON = "[person]"
 
@@ -298,17 +299,29 @@ class NameGuard:
         return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
     def _is_name(self, text: str, match: re.Match) -> bool:
-        """A capitalised word that is a name here (class 1 or 3 of the docstring)."""
+        """A capitalised word that is a name here (class 1 or 3 of the docstring),
+        also in the genitive ("Graham's", "Grahams": decision 0328)."""
         word = match.group()
         folded = word.casefold()
-        decision = self.decisions.get(folded)
+        decision = self.decisions.get(folded) or self.decisions.get(ungenitive(folded))
         if decision is not None:
             return decision == "name"
         if not _capitalised(word) or folded in self.known and folded not in self.word_parts:
             return False
         if folded in self.word_parts:
             return not sentence_initial(text, match.start())
-        return self.gazetteer.kind(word) == "name"
+        return self.gazetteer_name(word)
+
+    def gazetteer_name(self, word: str) -> bool:
+        """A plain gazetteer name, or its genitive outside the study's own words."""
+        if self.gazetteer.kind(word) == "name":
+            return True
+        stem = ungenitive(word)
+        return (
+            stem != word
+            and stem.casefold() not in self.known
+            and self.gazetteer.kind(stem) == "name"
+        )
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         """Character spans of the names to replace, merged, in text order."""
@@ -353,7 +366,7 @@ class NameGuard:
             word = match.group()
             if word.casefold() in self.decisions or word.casefold() in self.known:
                 continue
-            if _capitalised(word) and self.gazetteer.kind(word) == "name":
+            if _capitalised(word) and self.gazetteer_name(word):
                 found.append(word)
         return found
 
