@@ -22,6 +22,7 @@ from test_flow import _cli, prefect_server  # noqa: F401 - the module's Prefect 
 from flows import stages
 from flows.codes import CODE_WITHHELD, NOT_MAPPED, unmapped_reason
 from flows.errors import LeakError
+from flows.privacy.matching import NameSet
 from flows.privacy.preflight import check_before_flow
 from flows.readers.qda import unmapped_code
 
@@ -108,3 +109,26 @@ def test_an_unmapped_code_holding_a_first_name_is_withheld(make_study, tmp_path)
     assert "sofie" not in text.lower()
     rejects = (out / "rejects.csv").read_text(encoding="utf-8")
     assert f"excerpts.csv,{len(BASE) + 2},code,{NOT_MAPPED}: {CODE_WITHHELD}" in rejects
+
+
+@pytest.mark.parametrize(
+    ("run_name", "tags", "holds"),
+    [
+        ("wise-robin", ["triangulate"], False),  # Prefect's own name
+        ("rerun after the withdrawal", ["triangulate", "study:tiny"], False),
+        ("Karen Lund follow-up", [], True),  # a roster name
+        ("SOERENSEN rerun", [], True),  # in a spelling the audit knows
+        ("rerun", ["Henrk"], True),  # misspelt (decision 0326)
+        ("interview with Dr Madsen", [], True),  # a name nobody listed, after a title
+        ("Sofie's case", [], True),  # a gazetteer name
+    ],
+)
+def test_a_run_name_or_tag_holding_a_name_is_found(run_name, tags, holds):
+    """Decision 0327: the check the UI's runs make of their own name and tags."""
+    from conftest import ROSTER
+
+    from flows.privacy.audit import distinct_names
+    from flows.privacy.preflight import run_label_holds_name
+
+    names = NameSet(distinct_names([(r[0], r[1], [r[3], *r[4].split(";")]) for r in ROSTER[1:]]))
+    assert run_label_holds_name(names, run_name, tags) is holds

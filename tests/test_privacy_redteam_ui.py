@@ -137,3 +137,38 @@ def test_with_validate_parameters_off_the_run_repeats_nothing_it_was_sent(served
     assert stored["parameters"] == {"request": request}
     del stored["parameters"]
     assert not screen.holds_name(json.dumps(stored, ensure_ascii=False))
+
+
+def test_a_run_named_after_a_participant_refuses_and_is_renamed(served):
+    """privacy11 (decision 0327): the custom-run page's free "Run Name" field (and
+    its tags) with a participant's name, the parameters valid. Before, the run
+    went on, published, and the name stayed in its record and every event and
+    log line naming the run. Now it stops before any task, publishes nothing,
+    and renames itself; what Prefect stored before any project code ran keeps
+    the name: the events of its first states and the engine's "Beginning flow
+    run" log line. Runs after the validate-off test: it reads only what is made
+    from its start."""
+    from datetime import UTC, datetime
+
+    since = datetime.now(UTC)
+    published = served["out"] / "tiny" / "manifest.json"
+    before = published.read_bytes() if published.exists() else None
+    path = f"deployments/{served['deployment']['id']}/create_flow_run"
+    body = {
+        "parameters": {"request": {"study_dir": str(served["clean"]), "force": True}},
+        "name": "Karen Lund follow-up",
+        "tags": ["interview with Dr Madsen"],
+    }
+    run = _wait_for_run(served, call(served["api"], path, body)["id"], 300)
+    assert run["state"]["type"] == "FAILED"
+    assert run["state"]["message"].startswith("Nothing was run: the run's name or a tag")
+    assert run["name"] == "triangulate tiny (refused)" and run["tags"] == ["triangulate"]
+    assert (published.read_bytes() if published.exists() else None) == before
+    texts = stored_texts(served["api"], since)
+    assert not [c for c, t in texts if c == "task_runs"]  # no task ran
+    screen = served["screen"]
+    held = [(c, t) for c, t in texts if screen.holds_name(t) or "Madsen" in t]
+    logs = [json.loads(t)["message"] for c, t in held if c == "logs"]
+    assert sorted({c for c, _ in held}) == ["events", "logs"], held
+    # Prefect's engine logs the run's name as it starts, before the flow's code runs
+    assert logs == [f"Beginning flow run '{body['name']}' for flow 'triangulate (from the UI)'"]

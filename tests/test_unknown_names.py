@@ -309,3 +309,23 @@ def test_review_mode_refuses_until_every_name_is_decided(make_study, tmp_path):
     assert not listed.exists()
     published = _texts(out)
     assert not any(name in published for name in ("Hansen", "Sofie", "Olsen"))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("I met Graham's wife.", "I met [person] wife."),
+        ("I met Graham’s wife.", "I met [person] wife."),
+        ("Jeg så Sofies mor.", "Jeg så [person] mor."),
+        ("The Marks were good, Hopes too.", "The Marks were good, Hopes too."),  # name-words
+    ],
+)
+def test_a_gazetteer_name_in_the_genitive_is_replaced(text, expected):
+    """privacy11 (decision 0328): "Graham's" was one word to the gazetteer, and no
+    entry; 102 such genitives in the development texts were kept."""
+    assert NameGuard().replace(text)[0] == expected
+
+
+def test_a_decision_on_a_name_holds_for_its_genitive():
+    guard = NameGuard(decisions={"graham": "not a name"})
+    assert guard.replace("Graham's wife")[0] == "Graham's wife"

@@ -15,13 +15,14 @@ went wrong and what to do (`failure_message`), as the command line says it.
 """
 
 from prefect import get_run_logger, tags
+from prefect.runtime import flow_run
 from prefect.states import Failed, State
 from pydantic import BaseModel, ConfigDict, Field
 
 from flows.errors import LeakError, TriangulateError, UnexpectedError
 from flows.orchestration import offered, settings
 from flows.orchestration.pipeline import flow, triangulate_study
-from flows.privacy.preflight import check_before_flow
+from flows.privacy.preflight import check_before_flow, run_label_holds_name
 from flows.privacy.sealed_errors import names_known, seal
 
 
@@ -77,6 +78,11 @@ def failure_message(exc: Exception, study_dir: str) -> str:
     )
 
 
+RUN_NAMED = (
+    "Nothing was run: the run's name or a tag names a person (typed in the custom-run "
+    "page?); it was renamed. Start the run again without a name or tag of your own."
+)
+
 UNOFFERED = (
     "Nothing was run: the study or a case is not one the form offers (sent with "
     '"Validate parameters" off?). Choose them in the form and start the run again.'
@@ -98,6 +104,9 @@ def triangulate_request(request: RunRequest) -> dict | State:
         study_id = study.definition.study.id
         out_dir = offered.out_root() / study_id
         names = check_before_flow(study_dir, out_dir, request.cases or None)
+        if run_label_holds_name(names, flow_run.name or "", flow_run.tags):
+            _rename_this_run(study_id)  # Prefect has stored it: keep it in no record we can
+            return Failed(message=RUN_NAMED)
         named = triangulate_study.with_options(flow_run_name=f"triangulate {study_id}")
         # as `triangulate run` names and tags it; a failure's message is screened for names
         with tags("triangulate", f"study:{study_id}"), names_known(names):
@@ -113,6 +122,16 @@ def triangulate_request(request: RunRequest) -> dict | State:
         if not isinstance(sealed, TriangulateError):
             get_run_logger().error("%s", sealed)  # its type and project frames, no message
         return Failed(message=failure_message(sealed, request.study_dir))
+
+
+def _rename_this_run(study_id: str) -> None:
+    """Give the current flow run a neutral name and only the deployment's tags."""
+    from prefect.client.orchestration import get_client
+
+    with get_client(sync_client=True) as client:
+        client.update_flow_run(
+            flow_run.id, name=f"triangulate {study_id} (refused)", tags=["triangulate"]
+        )
 
 
 def serve_deployment(choices: offered.Offer) -> None:

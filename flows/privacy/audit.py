@@ -102,6 +102,10 @@ def as_name_set(names: NameSet | tuple[str, ...] | RosterNames) -> NameSet:
     return NameSet(distinct_names(names))
 
 
+#: a hyphen after a letter, then markup before the next letter: a word broken over
+#: two lines of a page, which no piece between "<" and ">" holds whole
+_BROKEN_BY_MARKUP = re.compile(r"[^\W\d_][-‐‑][ \t]*(?:<[^<>]*>\s*)+[^\W\d_<]")
+
 #: at most this many clean pieces of pages are remembered per screen (a few MB)
 CLEAN_PIECES_MAX = 50_000
 
@@ -129,7 +133,21 @@ class NameScreen:
         followed by a capitalised word is looked for in each segment."""
         segments = list(segments)
         titled = [segments[i][0] for i in self.titled_in([t for _, t in segments])]
-        return list(dict.fromkeys([*self._roster_hits(segments), *titled]))
+        near = self._near_hits(segments) if len(segments) > 1 else []
+        return list(dict.fromkeys([*self._roster_hits(segments), *titled, *near]))
+
+    def _near_hits(self, segments: list[Segment]) -> list[str]:
+        """Where a roster name broken by a hyphen over two segments is ("Jen-" at
+        the end of one line, "sen" on the next: decision 0326), at the first."""
+        starts, offset = [], 0
+        for _, text in segments:
+            starts.append(offset)
+            offset += len(text) + 1
+        text = "\n".join(t for _, t in segments)
+        return [
+            segments[bisect.bisect_right(starts, found.start) - 1][0]
+            for found in self.unknown.near.find(text)
+        ]
 
     def holds_roster_name(self, text: str) -> bool:
         """Whether `_roster_hits` finds a name in segments whose texts joined by
@@ -174,6 +192,8 @@ class NameScreen:
         or "["), so the page holds a match exactly when one of its pieces does; an
         entity never spans them either. Pieces found clean before by this screen
         (the static text of every dossier) are not read again."""
+        if _BROKEN_BY_MARKUP.search(text):
+            return True  # a word broken by a hyphen before a tag ("Jen-<br>sen")
         pieces = set(text.replace(">", "<").split("<"))
         pieces -= self._clean_pieces
         if not pieces:

@@ -23,7 +23,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -260,6 +260,19 @@ def check_before_flow(
     )
     check_cases_to_rebuild(loaded, rebuild_cases)
     return names
+
+
+def run_label_holds_name(names: NameSet, run_name: str, tags: Iterable[str]) -> bool:
+    """Whether a flow run's name or a tag, typed in the Prefect UI's custom-run page
+    (its free "Run Name" field and tags), holds a roster name in any spelling the
+    audit knows, or a name nobody listed (a title and a capitalised word, a
+    capitalised gazetteer name, decision 0327). Prefect's own run names
+    ("wise-robin") are lower case, so only a roster name in them counts."""
+    from flows.privacy.unknown_names import NameGuard
+
+    guard = NameGuard()
+    holds = screening(names)
+    return any(holds(text) or guard.spans(text) for text in [run_name, *tags] if text)
 
 
 def error_detail(error: Exception, study_dir: Path) -> str:

@@ -52,7 +52,8 @@ from nameparser import HumanName
 from nameparser.config import CONSTANTS
 
 from flows.errors import InputFileError, TriangulateError
-from flows.privacy import prefixed
+from flows.privacy import near_names, prefixed
+from flows.privacy.near_names import ungenitive
 
 PERSON = "[person]"
 
@@ -276,11 +277,12 @@ class NameGuard:
     mode: str = "replace"
 
     def __post_init__(self) -> None:
-        self.known = {w.casefold() for w in self.vocabulary} | {
-            w.casefold() for n in self.roster_names for w in WORD.findall(n)
-        }
+        vocabulary = {w.casefold() for w in self.vocabulary}
+        self.known = vocabulary | {w.casefold() for n in self.roster_names for w in WORD.findall(n)}
         self.word_parts = word_parts(self.roster_names)
         self.gazetteer = gazetteer()
+        #: roster names misspelt, hyphenated, spaced out or joined (decision 0326)
+        self.near = near_names.NearNames(self.roster_names, vocabulary)
 
     def fingerprint(self) -> str:
         """What the replacements depend on besides the text (for the annotation cache)."""
@@ -290,23 +292,36 @@ class NameGuard:
             "",
             *sorted(f"{w}={d}" for w, d in self.decisions.items()),
             Path(__file__).read_text(encoding="utf-8"),
+            Path(near_names.__file__).read_text(encoding="utf-8"),
             *sorted(self.gazetteer.names),
             *sorted(self.gazetteer.name_words),
         ]
         return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
     def _is_name(self, text: str, match: re.Match) -> bool:
-        """A capitalised word that is a name here (class 1 or 3 of the docstring)."""
+        """A capitalised word that is a name here (class 1 or 3 of the docstring),
+        also in the genitive ("Graham's", "Grahams": decision 0328)."""
         word = match.group()
         folded = word.casefold()
-        decision = self.decisions.get(folded)
+        decision = self.decisions.get(folded) or self.decisions.get(ungenitive(folded))
         if decision is not None:
             return decision == "name"
         if not _capitalised(word) or folded in self.known and folded not in self.word_parts:
             return False
         if folded in self.word_parts:
             return not sentence_initial(text, match.start())
-        return self.gazetteer.kind(word) == "name"
+        return self.gazetteer_name(word)
+
+    def gazetteer_name(self, word: str) -> bool:
+        """A plain gazetteer name, or its genitive outside the study's own words."""
+        if self.gazetteer.kind(word) == "name":
+            return True
+        stem = ungenitive(word)
+        return (
+            stem != word
+            and stem.casefold() not in self.known
+            and self.gazetteer.kind(stem) == "name"
+        )
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         """Character spans of the names to replace, merged, in text order."""
@@ -327,6 +342,7 @@ class NameGuard:
                 and _next_to(words, flagged, i, text)
             ):
                 spans.append(word.span())  # "Anne Brown": a name-word beside a name
+        spans += [(found.start, found.end) for found in self.near.find(text)]
         return _merge(spans)
 
     def replace(self, text: str) -> tuple[str, int]:
@@ -350,7 +366,7 @@ class NameGuard:
             word = match.group()
             if word.casefold() in self.decisions or word.casefold() in self.known:
                 continue
-            if _capitalised(word) and self.gazetteer.kind(word) == "name":
+            if _capitalised(word) and self.gazetteer_name(word):
                 found.append(word)
         return found
 
@@ -431,15 +447,18 @@ def _outside_labels(text: str, replace) -> tuple[str, int]:
 
 #: part of the audit's fingerprint: a page audited clean before this screen
 #: changed is audited again
-SCREEN_VERSION = "unknown-names-1"
+SCREEN_VERSION = "unknown-names-2"
 
 
 class OutputScreen:
     """What the leak audit looks for besides the full names (`flows.privacy.audit`):
-    a title followed by a capitalised word, and the parts of roster names that are
-    not ordinary words, whole word and in any case."""
+    a title followed by a capitalised word, the parts of roster names that are
+    not ordinary words, whole word and in any case, and roster names misspelt,
+    broken by a hyphen, spaced out or joined to another word (decision 0326)."""
 
     def __init__(self, names: Iterable[str]):
+        names = list(names)
+        self.near = near_names.NearNames(names)
         parts = sorted({p.casefold() for p in alias_parts(names)}, key=lambda p: (-len(p), p))
         # (?<!\w)(?:part|part...)(?!\w) in any case, scanned fast (flows.privacy.prefixed)
         self.parts = (
@@ -449,6 +468,8 @@ class OutputScreen:
     def search(self, text: str) -> bool:
         """True when `text` holds a title + capitalised word or a roster name part."""
         if self.parts is not None and self.parts.search(text):
+            return True
+        if self.near.search(text):
             return True
         return any(_names_after(text, m.end()) is not None for m in _TITLE_SCAN.finditer(text))
 

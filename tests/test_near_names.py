@@ -1,0 +1,86 @@
+"""Roster names misspelt, broken by a hyphen, spaced out or joined (decision 0326)."""
+
+from __future__ import annotations
+
+import pytest
+
+from flows.privacy.near_names import NearNames, one_edit
+from flows.privacy.unknown_names import NameGuard, OutputScreen
+
+ROSTER = ["Henrik Sørensen", "Henrik", "Henne", "Karen Lund", "Karen", "Mette Krogh", "Ole Dam"]
+
+
+@pytest.fixture(scope="module")
+def near() -> NearNames:
+    return NearNames(ROSTER)
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "expected"),
+    [
+        ("henrik", "henrk", True),  # left out
+        ("henrik", "hnerik", True),  # swapped
+        ("henrik", "henrek", True),  # changed
+        ("henrik", "henrikk", True),  # added
+        ("henrik", "henrik", False),
+        ("henrik", "hnerk", False),  # two edits
+        ("henrik", "nehrik", False),  # swapped, not neighbours
+    ],
+)
+def test_one_edit(a, b, expected):
+    assert one_edit(a, b) is expected
+    assert one_edit(b, a) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "shape", "found"),
+    [
+        ("Yesterday Henrk came.", "misspelt", "Henrk"),
+        ("Hnerik came.", "misspelt", "Hnerik"),
+        ("and Sørensn said", "misspelt", "Sørensn"),
+        ("HENRK said", "misspelt", "HENRK"),
+        ("Henrks bike", "misspelt", "Henrks"),
+        ("she met Søren-\nsen there", "hyphenated", "Søren-\nsen"),
+        ("Kar-  en", "hyphenated", "Kar-  en"),
+        ("Hen-\nrk", "hyphenated", "Hen-\nrk"),
+        ("H e n r i k was there", "spaced", "H e n r i k"),
+        ("InterviewKaren.docx", "joined", "InterviewKaren"),
+        ("Karenfamilien", "joined", "Karenfamilien"),
+        ("mødeHenrk", "joined", "mødeHenrk"),
+    ],
+)
+def test_each_shape_is_found(near, text, shape, found):
+    assert [(f.shape, text[f.start : f.end]) for f in near.find(text)] == [(shape, found)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kagen er spist, og Karensdag er slut.",  # Danish words one edit from Karen
+        "Det meste af tiden.",  # lower case
+        "The Element of it, a maxWidth, a Mete out.",
+        "Oel came.",  # one edit from Ole: under five letters
+        "Hnerk came.",  # two edits
+        "Lu-\nnd and R o s e",  # parts that are ordinary words
+        "Henrik and Karen",  # the names themselves: the roster pass's
+        "Henne",
+        "I am a b c",
+    ],
+)
+def test_ordinary_text_is_kept(near, text):
+    assert near.find(text) == []
+
+
+def test_the_studys_own_words_are_no_misspelling():
+    assert NearNames(["Camilla Berg"]).find("Camila said")
+    assert NearNames(["Camilla Berg"], known=["camila"]).find("Camila said") == []
+
+
+def test_the_guard_replaces_them_and_the_audit_finds_them():
+    guard = NameGuard(ROSTER)
+    text, count = guard.replace("Henrk and Lu- nd met H e n r i k at InterviewKaren.")
+    assert text == "[person] and Lu- nd met [person] at [person]."
+    assert count == 3
+    screen = OutputScreen(ROSTER)
+    assert screen.search("page: Hnerik") and screen.search("Søren-\nsen")
+    assert not screen.search("Kagen og det meste")
