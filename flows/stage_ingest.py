@@ -30,6 +30,9 @@ class Ingested:
     name_decisions: dict[str, str] = field(default_factory=dict)
     #: the last `name_set()` and what it was made of (every stage asks for it)
     _names: tuple = field(default=(), init=False, repr=False, compare=False)
+    #: the last `stage_nlp.name_guard` and what it was made of (annotation and the
+    #: warehouse's context values both ask for it)
+    _guard: tuple = field(default=(), init=False, repr=False, compare=False)
 
     def audit_names(self) -> list[tuple[str, str, list[str]]]:
         """Every name the leak audit looks for: every name in the roster file (rows

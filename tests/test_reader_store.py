@@ -217,3 +217,68 @@ def test_the_review_list_tokenises_with_the_loaded_readers_pipeline(study, tmp_p
     blank = review_candidates(items, vocabulary, language)
     assert review_candidates(items, vocabulary, language, nlp=nlp) == blank
     assert any(row["excerpts"] == "X1" for row in blank)
+
+
+def test_a_loaded_readers_tokenizer_adds_only_the_special_cases_its_texts_hold(
+    study, tmp_path, made, monkeypatch
+):
+    """0319: a reader is kept without its tokenizer's special cases; loaded, it adds
+    before each text those whose string the text holds, so every text gets the
+    whole tokenizer's tokens; past ALL_RULES_AFTER texts it adds all."""
+    cache = tmp_path / "annotations.marshal"
+    run(study, cache)
+    language = study.study.definition.study.language
+    key = reader_store.key_for(annotate.reader_salt(study.study.definition))
+    build = lambda lang: annotate.study_reader(study.study.definition, lang)  # noqa: E731
+    whole = lexicons.blank_pipeline(language).tokenizer
+    rules = whole.rules
+
+    def loaded():
+        readers = reader_store.Readers(reader_store.store_path(cache), key, build)
+        found = readers(language)
+        assert readers.loaded == [language]
+        return found.nlp.tokenizer
+
+    def tokens(doc):
+        return [(t.text, t.whitespace_, t.norm_, t.lower_) for t in doc]
+
+    texts = [
+        "I can't say she doesn't walk, e.g. at 5 p.m. on Mon. :) ",
+        "Well -- y'all know it's N.Y. & that's o.k.!",
+        "nothing special here",
+    ]
+    sizes = []
+    for text in texts:
+        tokenizer = loaded()
+        assert isinstance(tokenizer, reader_store.RulesOnDemand)
+        assert tokenizer.tokenizer.rules == {}  # kept without them
+        assert tokens(tokenizer(text)) == tokens(whole(text))
+        added = set(tokenizer.tokenizer.rules)
+        assert added == {s for s in rules if s in text}
+        sizes.append(len(added))
+    assert max(sizes) < 50 and len(rules) > 1000
+    tokenizer = loaded()
+    monkeypatch.setattr(reader_store, "ALL_RULES_AFTER", 2)
+    for text in texts:
+        assert tokens(tokenizer(text)) == tokens(whole(text))
+    assert tokenizer.pending == {} and tokenizer.tokenizer.rules == rules
+    # anything but tokenising, or pickling, sees the whole tokenizer
+    tokenizer = loaded()
+    assert tokenizer.rules == rules and tokenizer.pending == {}
+    assert pickle.loads(pickle.dumps(loaded())).rules == rules
+
+
+def test_a_reader_loaded_for_each_text_reads_as_a_built_one(study, tmp_path, made, monkeypatch):
+    """Every excerpt changed, read by a loaded reader that never adds the special
+    cases its texts do not hold: the frame of a built reader."""
+    monkeypatch.setattr(reader_store, "ALL_RULES_AFTER", 10**9)
+    cache = tmp_path / "annotations.marshal"
+    run(study, cache)
+    changed = _changed(study.data.excerpts)
+    warm, warm_stats = run(study, cache, changed)
+    assert made[-1].loaded == [study.study.definition.study.language]
+    tokenizer = made[-1].made[study.study.definition.study.language].nlp.tokenizer
+    assert tokenizer.pending  # some special case no excerpt held was never added
+    fresh, fresh_stats = run(study, excerpts=changed)
+    pd.testing.assert_frame_equal(warm, fresh)
+    assert warm_stats == fresh_stats

@@ -22,6 +22,15 @@ replaced. The file is written through a temporary file and a rename, 0600.
 Pickle runs code when it loads: only a file the owner-only store holds, with
 the owner's own permissions, is ever loaded (anyone who can write it can
 already change the code the run imports).
+
+A reader is kept with a tokenizer without its special cases, and the special
+cases beside it (decision 0319): rebuilding spaCy's 1,347 English ones was
+about 60% of a stored reader's load, and a warm re-run reads one or a few
+texts. A loaded reader's tokenizer (`RulesOnDemand`) adds, before it tokenises
+a text, the special cases whose string occurs in that text (a special case
+matches only a substring of the text it tokenises, so the tokens are those
+of the whole tokenizer), and all that are left once it has seen
+`ALL_RULES_AFTER` texts.
 """
 
 from __future__ import annotations
@@ -40,7 +49,7 @@ from flows.nlp.reader import StanceReader
 from flows.runs import write_private
 
 #: the file's layout (part of the key)
-STORE_FORMAT = "readers-1"
+STORE_FORMAT = "readers-2"
 
 
 def store_path(cache_path: Path) -> Path:
@@ -53,9 +62,9 @@ def key_for(reader_salt: str) -> str:
     return f"{STORE_FORMAT}|{sys.version}|{pickle.HIGHEST_PROTOCOL}|{reader_salt}"
 
 
-def _load(path: Path, key: str) -> dict[str, bytes]:
-    """The pickled readers by language, when the file is this user's, owner-only
-    and made for `key`; else none."""
+def _load(path: Path, key: str) -> dict[str, tuple[bytes, bytes]]:
+    """The pickled readers and their tokenizers' special cases by language, when
+    the file is this user's, owner-only and made for `key`; else none."""
     try:
         with path.open("rb") as handle:
             info = os.fstat(handle.fileno())
@@ -73,10 +82,17 @@ def _load(path: Path, key: str) -> dict[str, bytes]:
     readers = stored.get("readers")
     if not isinstance(readers, dict):
         return {}
-    return {k: v for k, v in readers.items() if isinstance(k, str) and isinstance(v, bytes)}
+    return {
+        k: v
+        for k, v in readers.items()
+        if isinstance(k, str)
+        and isinstance(v, tuple)
+        and len(v) == 2
+        and all(isinstance(b, bytes) for b in v)
+    }
 
 
-def _save(path: Path, key: str, readers: dict[str, bytes]) -> None:
+def _save(path: Path, key: str, readers: dict[str, tuple[bytes, bytes]]) -> None:
     stored = {"key": key, "readers": dict(sorted(readers.items()))}
     write_private(path, pickle.dumps(stored, protocol=pickle.HIGHEST_PROTOCOL))
 
@@ -88,6 +104,99 @@ def fresh_reader(build: Callable[[str], StanceReader], language: str) -> StanceR
     lexicons.shared_pipeline.cache_clear()
     reader._matcher.cache_clear()
     return build(language)
+
+
+#: a loaded reader's tokenizer adds every special case left after this many texts
+#: (a run that reads many texts pays the whole set once, as a built reader does)
+ALL_RULES_AFTER = 64
+
+
+class RulesOnDemand:
+    """A loaded reader's tokenizer: spaCy's tokenizer, kept without special cases,
+    given before each text the special cases whose string the text holds (and
+    every one left after `ALL_RULES_AFTER` texts). A special case matches a
+    substring of the text only, so each text gets the whole tokenizer's tokens."""
+
+    def __init__(self, tokenizer, rules: dict[str, list[dict]]):
+        self.tokenizer = tokenizer
+        self.pending = dict(rules)
+        self.seen = 0
+
+    def _ready_for(self, text: str) -> None:
+        if not self.pending:
+            return
+        self.seen += 1
+        pending = self.pending
+        found = (
+            list(pending)
+            if self.seen > ALL_RULES_AFTER
+            else [string for string in pending if string in text]
+        )
+        for string in found:
+            self.tokenizer.add_special_case(string, pending.pop(string))
+
+    def __call__(self, text: str):
+        self._ready_for(text)
+        return self.tokenizer(text)
+
+    def pipe(self, texts, batch_size: int = 1000):
+        for text in texts:
+            yield self(text)
+
+    def whole(self):
+        """spaCy's tokenizer with every special case."""
+        for string, rule in self.pending.items():
+            self.tokenizer.add_special_case(string, rule)
+        self.pending = {}
+        return self.tokenizer
+
+    def __getattr__(self, name: str):  # anything but tokenising: the whole tokenizer's
+        if name in ("tokenizer", "pending", "seen"):
+            raise AttributeError(name)
+        return getattr(self.whole(), name)
+
+    def __reduce__(self):  # pickled as the whole tokenizer it stands for
+        return (_same, (self.whole(),))
+
+
+def _same(value):
+    return value
+
+
+def _stripped(found: StanceReader) -> tuple[bytes, bytes]:
+    """The reader pickled with a tokenizer without special cases, and the special
+    cases pickled apart (`RulesOnDemand`)."""
+    from spacy.tokenizer import Tokenizer
+
+    whole = found.nlp.tokenizer
+    rules = dict(whole.rules)
+    bare = Tokenizer(
+        whole.vocab,
+        {},
+        whole.prefix_search,
+        whole.suffix_search,
+        whole.infix_finditer,
+        whole.token_match,
+        whole.url_match,
+    )
+    bare.faster_heuristics = whole.faster_heuristics
+    found.nlp.tokenizer = bare
+    try:
+        blob = pickle.dumps(found, protocol=pickle.HIGHEST_PROTOCOL)
+    finally:
+        found.nlp.tokenizer = whole
+    return blob, pickle.dumps(rules, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _loaded(stored: tuple[bytes, bytes]) -> StanceReader | None:
+    found = pickle.loads(stored[0])
+    if not isinstance(found, StanceReader):
+        return None
+    rules = pickle.loads(stored[1])
+    if not isinstance(rules, dict):
+        return None
+    found.nlp.tokenizer = RulesOnDemand(found.nlp.tokenizer, rules)
+    return found
 
 
 #: the pipeline of the last reader loaded or built in this process, by language
@@ -121,15 +230,13 @@ class Readers:
         if language in self.stored:
             # any failure: build it anew; the collector as it was (spaCy turns it on)
             with contextlib.suppress(Exception), collector_kept():
-                found = pickle.loads(self.stored[language])
-            if not isinstance(found, StanceReader):
-                found = None
+                found = _loaded(self.stored[language])
         if found is not None:
             self.loaded.append(language)
         else:
             with collector_kept():
                 found = fresh_reader(self.build, language)
-            self.stored[language] = pickle.dumps(found, protocol=pickle.HIGHEST_PROTOCOL)
+            self.stored[language] = _stripped(found)
             _save(self.path, self.key, self.stored)
         self.made[language] = found
         _PIPELINES[language] = found.nlp

@@ -256,10 +256,19 @@ def digraph_spellings(name: str) -> list[str]:
     changed word that is an ordinary English or Danish word, is left out ("Joe"
     is not also "Jo", "de Haan" not also "de Han"): it would replace ordinary
     words. One spelling per canonical form."""
+    return list(_digraph_spellings(name))
+
+
+#: the pseudonymiser asks `person_forms` with each person's alias parts added
+#: (another key of `_person_forms`' memo than the audit's names): its names and
+#: words are mostly the ones the audit's forms spelt already, so each name's
+#: spellings are made once per process (the memo lives in memory only)
+@functools.lru_cache(maxsize=65536)
+def _digraph_spellings(name: str) -> tuple[str, ...]:
     name = unicodedata.normalize("NFC", name)
     sites = list(_SITE.finditer(name))
     if not sites:
-        return []
+        return ()
     ways = [(m.group(), _other_way(m.group())) for m in sites]
     if len(sites) > MAX_SITES:  # its letters all written as two; its pairs all read as one
         picks = [tuple(w[len(w[0]) == 1] for w in ways), tuple(w[len(w[0]) == 2] for w in ways)]
@@ -281,7 +290,7 @@ def digraph_spellings(name: str) -> list[str]:
             continue
         seen.add(canonical(variant))
         found.append(variant)
-    return found
+    return tuple(found)
 
 
 def _other_way(spelt: str) -> str:

@@ -40,7 +40,12 @@ def pytest_collection_modifyitems(session, config, items) -> None:
 #: records every test that reaches the function, and each test runs the mutant
 FRESH = {
     "flows.privacy.canonical": ["fold_char", "is_joiner", "_irregular_pattern", "_SPECIAL"],
-    "flows.privacy.matching": ["common_words", "matcher_for", "_person_forms"],
+    "flows.privacy.matching": [
+        "common_words",
+        "matcher_for",
+        "_person_forms",
+        "_digraph_spellings",
+    ],
     "flows.privacy.unknown_names": ["_name_parts"],
 }
 

@@ -213,7 +213,7 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
 #: (the same function, now mutated); fast_first.py clears these caches before each test
 MEMOISED = {
     "flows/privacy/canonical.py": ["fold_char", "is_joiner", "_irregular_pattern"],
-    "flows/privacy/matching.py": ["common_words", "matcher_for"],
+    "flows/privacy/matching.py": ["common_words", "matcher_for", "_digraph_spellings"],
     "flows/privacy/unknown_names.py": ["_name_parts"],
 }
 #: names for several modules at once (`--only screens`)
