@@ -222,6 +222,7 @@ def child_orchestrated(study: Path, out: Path, result: Path) -> None:
     data: dict = {"server_start_wall": server_start}
     try:
         with temporary_settings({PREFECT_API_URL: server.api_url}):
+            from flows.orchestration import settings
             from flows.orchestration.pipeline import triangulate_study
 
             out = out.resolve()
@@ -229,7 +230,8 @@ def child_orchestrated(study: Path, out: Path, result: Path) -> None:
                 if run == "rerun":
                     data["changed_case"] = change_one_excerpt(study)
                 start = _clock()
-                summary = triangulate_study(study_dir=study, out_dir=out)
+                with settings.run_settings(temporary=True):  # as `run_study` on this server
+                    summary = triangulate_study(study_dir=study, out_dir=out)
                 end = _clock()
                 data[run] = {
                     "wall": round(end[0] - start[0], 3),

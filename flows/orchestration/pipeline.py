@@ -521,7 +521,7 @@ def run_study(
     flow_with_runner = triangulate_study.with_options(
         task_runner=task_runner(runner, dask_address), flow_run_name=f"triangulate {study_id}"
     )
-    with tags("triangulate", f"study:{study_id}"), names_known(names):
+    with tags("triangulate", f"study:{study_id}"), names_known(names), settings.run_settings():
         return flow_with_runner(
             study_dir=study_dir,
             out_dir=out_dir,
