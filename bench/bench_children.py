@@ -222,18 +222,24 @@ def child_orchestrated(study: Path, out: Path, result: Path) -> None:
     data: dict = {"server_start_wall": server_start}
     try:
         with temporary_settings({PREFECT_API_URL: server.api_url}):
+            from flows.orchestration import settings
             from flows.orchestration.pipeline import triangulate_study
 
             out = out.resolve()
             for run in ("cold", "rerun"):
                 if run == "rerun":
                     data["changed_case"] = change_one_excerpt(study)
+                served = _process_cpu(server.server_process.pid)
                 start = _clock()
-                summary = triangulate_study(study_dir=study, out_dir=out)
+                with settings.run_settings(temporary=True):  # as `run_study` on this server
+                    summary = triangulate_study(study_dir=study, out_dir=out)
                 end = _clock()
+                after = _process_cpu(server.server_process.pid)
                 data[run] = {
                     "wall": round(end[0] - start[0], 3),
                     "cpu": round(end[1] - start[1], 3),
+                    # the temporary server's own CPU meanwhile (its process, the other core)
+                    "server_cpu": round(after - served, 3) if None not in (served, after) else None,
                     "flow_timings": summary.get("timings_seconds", {}),
                     "rendered": len(summary["rendered"]) if "rendered" in summary else None,
                     "reused": len(summary["reused"]) if "reused" in summary else None,
@@ -251,6 +257,15 @@ def child_orchestrated(study: Path, out: Path, result: Path) -> None:
     finally:
         server.stop()
     _write(result, data)
+
+
+def _process_cpu(pid: int) -> float | None:
+    """User + system CPU seconds of a running process (Linux `/proc`), else None."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _write(path: Path, data: dict) -> None:

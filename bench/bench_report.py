@@ -175,10 +175,11 @@ def markdown(results: dict) -> str:
         flow_cells = (
             [
                 _fmt(f["server_start_wall"]),
-                _fmt(f["cold"]["wall"], 2),
+                _fmt(f["cold"]["wall"], 2) + _server_cpu(f["cold"]),
                 _fmt(f.get("ratio_to_direct"), 2),
                 f"{f['peak_rss_mb']:,.0f} MB",
-                f"{f['rerun']['wall']:,.2f} ({f['rerun_share_of_cold']:.0%})",
+                f"{f['rerun']['wall']:,.2f} ({f['rerun_share_of_cold']:.0%})"
+                + _server_cpu(f["rerun"]),
             ]
             if f.get("ok")
             else [f.get("error", "not run")] + ["–"] * 4
@@ -213,3 +214,9 @@ def markdown(results: dict) -> str:
         )
     lines.append("")
     return "\n".join(lines)
+
+
+def _server_cpu(run: dict) -> str:
+    """ " (server 1.2 s CPU)": the temporary server's CPU during a flow run, when measured."""
+    cpu = run.get("server_cpu")
+    return f" (server {cpu:,.1f} s CPU)" if cpu is not None else ""

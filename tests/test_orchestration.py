@@ -245,3 +245,24 @@ def test_render_progress_calls_the_server_sparingly(monkeypatch):
     nothing = artifacts.RenderProgress(5, 5, False, create, update)
     nothing.finish()
     assert calls == [("create", 100.0, "render-progress")]
+
+
+def test_render_tasks_group_the_workers_chunks():
+    """Decision 0323: the worker-sized chunks (at most 50 cases, about four per
+    worker) are grouped four to a task, so a cold 1,000-case run makes 5 render
+    task runs instead of 20; every case once, in order, labelled by its ends."""
+    from flows.orchestration.pipeline import CHUNKS_PER_TASK, render_tasks
+    from flows.render import dossiers
+
+    def jobs(n):
+        return [dossiers.CaseJob(f"P{i:04d}", "k", f"/tmp/P{i:04d}.html") for i in range(1, n + 1)]
+
+    cold = render_tasks(jobs(1000), workers=2)
+    assert len(cold) == 5 and CHUNKS_PER_TASK == 4
+    assert all(len(part) == dossiers.MAX_CHUNK for task in cold for part in task.parts)
+    assert [j.case_id for task in cold for j in task.jobs] == [j.case_id for j in jobs(1000)]
+    assert cold[0].label == "P0001 to P0200" and cold[-1].label == "P0801 to P1000"
+    small = render_tasks(jobs(9), workers=2)  # chunks of 2 cases: 5 chunks, 2 tasks
+    assert [len(t.parts) for t in small] == [4, 1] and small[1].label == "P0009"
+    assert [t.label for t in render_tasks(jobs(1), workers=2)] == ["P0001"]
+    assert render_tasks([], workers=2) == []

@@ -1,5 +1,6 @@
 """`settings.start_temporary_server`: the CLI starts Prefect's temporary server in
-the background while it imports the pipeline, only when runs would go to one."""
+the background while it imports the pipeline, only when runs would go to one;
+`settings.run_settings`: runs to a temporary server send no heartbeats."""
 
 from __future__ import annotations
 
@@ -127,3 +128,33 @@ def test_the_background_start_settles_a_timed_out_start(monkeypatch):
     with temporary_settings({PREFECT_SERVER_EPHEMERAL_ENABLED: True, PREFECT_API_URL: ""}):
         settings.start_temporary_server()()
     assert server.server_process is None  # stopped: the flow starts its own
+
+
+def _heartbeat_seconds():
+    """What Prefect's flow engine reads when a flow run starts (`_send_heartbeats`)."""
+    from prefect import flow
+    from prefect.flow_engine import FlowRunEngine
+
+    return FlowRunEngine(flow=flow(lambda: None)).heartbeat_seconds
+
+
+def test_runs_to_a_temporary_server_send_no_heartbeats():
+    """Decision 0322: the temporary server stops with the process, so nothing can
+    notice a missed heartbeat, and Prefect's join of the heartbeat thread at a
+    flow run's end waits up to 1 s."""
+    with temporary_settings({PREFECT_API_URL: ""}):
+        assert _heartbeat_seconds() == 180  # Prefect's default, outside the block
+        with settings.run_settings():
+            assert _heartbeat_seconds() is None
+        assert _heartbeat_seconds() == 180
+    with settings.run_settings(temporary=True):  # the benchmark's own server
+        assert _heartbeat_seconds() is None
+
+
+def test_runs_to_a_lasting_server_keep_their_heartbeats():
+    """`make ui`'s server or a user's PREFECT_API_URL can mark a crashed run."""
+    lasting = temporary_settings({PREFECT_API_URL: "http://127.0.0.1:9/api"})
+    with lasting, settings.run_settings():
+        assert _heartbeat_seconds() == 180
+    with settings.run_settings(temporary=False):
+        assert _heartbeat_seconds() == 180

@@ -11,12 +11,13 @@ Values already in the environment win, so `make ui` and a user's own server
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import threading
 import time
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -133,3 +134,26 @@ def _settle_failed_start(server, patience: float | None = None) -> None:
             process.kill()
             process.wait()
     server.server_process = None
+
+
+@contextlib.contextmanager
+def run_settings(temporary: bool | None = None) -> Iterator[None]:
+    """Prefect's settings for the flow runs started meanwhile (decision 0322).
+
+    Runs that go to a temporary server send no heartbeats: the server lives only
+    as long as this process, so nothing could notice a run that stopped beating,
+    and at the end of every flow run Prefect joins its heartbeat thread, which
+    sleeps in 1 s steps (0.5 s of a run's wall on average, up to 1 s). Runs that
+    go to a lasting server (`make ui`'s, a user's PREFECT_API_URL) keep them, so
+    that server can mark a crashed run. `temporary`: whether the runs go to a
+    temporary server; None decides by Prefect's API URL (unset: Prefect starts,
+    or has started, its temporary server in this process)."""
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    if temporary is None:
+        temporary = not PREFECT_API_URL.value()
+    if not temporary:
+        yield
+        return
+    with temporary_settings({"flows.heartbeat_frequency": None}):
+        yield
