@@ -156,9 +156,11 @@ def own_words(language: str, examples: dict[str, list[str]] | None, label: str |
 #: a word taken from a cue of several words or from a label has at least this many
 #: letters ("breath", "work", not "of", "a")
 PIECE_LENGTH = 4
-#: times name no theme's object ("Missed work days", "dry night")
+#: times name no theme's object ("Missed work days", "dry night"), nor do the words
+#: that count them ("every time", "hver gang": decision 0314)
 TIME_WORDS = frozenset(UNITS) | frozenset(
     {"night", "nights", "morning", "evening", "weekend", "aften", "nat", "morgen"}
+    | {"time", "times", "gang", "gange"}
 )
 
 
