@@ -155,3 +155,27 @@ def test_counted_then_and_not_one_time_now():
     reading = _reader("en", _model("worsened", 0.999)).read(text, "missed")
     assert (reading.label, reading.rule_label) == ("improved", "improved")
     assert "not one time" in reading.cues
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "answer"),
+    [
+        ("da", "En nat i marts blev jeg indlagt. Det har jeg aldrig prøvet før.", "worsened"),
+        (
+            "en",
+            "She was admitted one night in March, where she hadn't had an admission in "
+            "the years before.",
+            "worsened",
+        ),
+    ],
+)
+def test_a_first_time_stands_whatever_the_model_says(language, text, answer):
+    reading = _reader(language, _model("not_stated", 0.999)).read(text, "admissions")
+    assert (reading.label, reading.rule_label) == (answer, answer)
+
+
+def test_never_before_of_something_else_is_left_to_the_model():
+    # no object named as it happened: the rules' then-and-now verdict does not stand
+    text = "Nu beder han om sovsen ved siden af. Det havde han aldrig gjort før."
+    reading = _reader("da", _model("improved", 0.999)).read(text, "admissions")
+    assert reading.label == "improved"

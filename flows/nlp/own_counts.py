@@ -13,6 +13,11 @@ other fields are (admissions, missed sessions, falls).
   sentence that names nothing and negates a count ("In the spring I missed four
   times ..., and since the summer not one time", "... og siden ikke en eneste gang"):
   none now, +1 (the mirror of decision 0226's none then and a count now).
+- `first_time`: the object named as it happened ("de sendte mig op på
+  akutmodtagelsen", "Hun var forbi den psykiatriske akutmodtagelse en nat i marts"),
+  then a clause at the baseline that negates it or a pronoun for it with "before"
+  ("Det har jeg aldrig prøvet før", "hvor hun ikke havde haft akutte kontakter i
+  årene før"): the rules' then-and-now verdict (worsened) stands (decision 0315).
 - `settle`: the rules' verdict where it rests on what is read here or in
   `own_times`: the reason `OWN_TIMES`, so that the reader answers with it (decision
   0225); and a count of the object with no baseline and nothing else said of it ("Jeg
@@ -157,11 +162,41 @@ def settle(verdict, parsed: Parsed, profile: Profile, states: list[State], objec
     (reason `OWN_TIMES`). Any other verdict as it is."""
     if stands(verdict, states) or _compared_last(verdict, states):
         return verdict._replace(reason=OWN_TIMES)
-    if applies(profile) and verdict.reason == "none" and _count_alone(parsed, states, objects):
+    if not applies(profile):
+        return verdict
+    first = verdict.label == "worsened" and verdict.reason == "then_now"
+    if first and _first_time(parsed, objects):
+        return verdict._replace(reason=OWN_TIMES)
+    if verdict.reason == "none" and _count_alone(parsed, states, objects):
         return verdict._replace(
             label="not_stated", confidence=0.6, cues=("counted, no baseline",), reason=OWN_TIMES
         )
     return verdict
+
+
+#: "before" in a clause at the baseline: "aldrig prøvet før", "never been before"
+BEFORE = frozenset({"before", "før", "forinden"})
+
+
+def _first_time(parsed: Parsed, objects: list[tuple[int, int]]) -> bool:
+    """A clause naming the object, not negated and not at the baseline or early, and
+    after it a clause at the baseline with a negation and "before" / "før"."""
+    numbers = parsed.clause_numbers()
+    named = sorted({numbers[o[0]] for o in objects if numbers[o[0]] >= 0})
+    happened = [
+        n
+        for n in named
+        if parsed.clauses[n].anchor not in ("baseline", "early")
+        and not any(parsed.clauses[n].start <= i < parsed.clauses[n].end for i in parsed.negations)
+    ]
+    for m, clause in enumerate(parsed.clauses):
+        if clause.anchor != "baseline" or not any(n < m for n in happened):
+            continue
+        words = parsed.lower[clause.start : clause.end]
+        negated = any(clause.start <= i < clause.end for i in parsed.negations)
+        if negated and any(w in BEFORE for w in words):
+            return True
+    return False
 
 
 def _compared_last(verdict, states: list[State]) -> bool:
