@@ -47,7 +47,7 @@ from flows.nlp.lexicons import (
 from flows.nlp.model import FamilyModel, StanceModel, family_of, load_model
 from flows.nlp.negation import negation_positions
 from flows.nlp.numbers import number_change
-from flows.nlp.own_counts import compared, none_now, settle, unanchored
+from flows.nlp.own_counts import compared, none_now, own_context, settle, unanchored
 from flows.nlp.own_times import appeared, degrees, seasons, since_start
 from flows.nlp.people import someone_elses
 from flows.nlp.profiles import (  # noqa: F401
@@ -384,6 +384,7 @@ class StanceReader:
                 bool(found.get("uncertain")),
                 events_only(parsed, found_cues),
             )
+            verdict = own_context(verdict, parsed, profile, found_cues)  # then and now
             named = [c for c in found_cues if _names_theme(c.cue, parsed, profile)]
             if verdict.reason == "one_side" and len(named) == len(found_cues):
                 # "Energy is one of the things we look at", "on the pension since":
