@@ -255,3 +255,33 @@ def pytest_xdist_make_scheduler(config, log):
             return work_unit(nodeid)
 
     return FileUnits(config, log)
+
+
+#: the outcome labels of the stand-in models of the own-theme tests
+OUTCOME_LABELS = ("improved", "no_change", "worsened", "not_stated")
+
+
+def outcome_model(top: str, probability: float):
+    """A stance model that knows no feature and says `top` at this probability (the
+    rest shared evenly): what the reader does with a model's answer, without one."""
+    import math
+
+    from flows.nlp.model import FamilyModel, StanceModel
+
+    rest = (1 - probability) / (len(OUTCOME_LABELS) - 1)
+    bias = [math.log(probability if label == top else rest) for label in OUTCOME_LABELS]
+    return StanceModel({"outcome": FamilyModel(OUTCOME_LABELS, bias, {}, threshold=0.89)})
+
+
+def own_reader(examples: dict, language: str, model=False, better: str | None = "lower"):
+    """A reader of own outcome themes (`examples`: language -> theme -> example groups),
+    with the scheme's healthcare_use beside them."""
+    from flows.nlp.reader import StanceReader, profile_for
+
+    named = examples[language]
+    profiles = {
+        theme: profile_for(theme, language, "outcome", groups, None, better)
+        for theme, groups in named.items()
+    }
+    profiles["healthcare_use"] = profile_for("healthcare_use", language, "outcome")
+    return StanceReader(language, profiles, named, model=model)

@@ -6,14 +6,9 @@ model says. A scheme theme reads as before."""
 
 from __future__ import annotations
 
-import math
-
 import pytest
+from conftest import outcome_model, own_reader
 
-from flows.nlp.model import FamilyModel, StanceModel
-from flows.nlp.reader import StanceReader, profile_for
-
-LABELS = ("improved", "no_change", "worsened", "not_stated")
 EXAMPLES = {
     "en": {
         "ae_visits": {"a_and_e": ["a&e", "emergency", "ambulance", "admission", "admitted"]},
@@ -28,21 +23,12 @@ EXAMPLES = {
 }
 
 
-def _model(top: str, probability: float) -> StanceModel:
-    """A model that knows no feature and says `top` at this probability."""
-    rest = (1 - probability) / (len(LABELS) - 1)
-    bias = [math.log(probability if label == top else rest) for label in LABELS]
-    return StanceModel({"outcome": FamilyModel(LABELS, bias, {}, threshold=0.89)})
+def _model(top: str, probability: float):
+    return outcome_model(top, probability)
 
 
-def _reader(language: str, model=False, better: str | None = "lower") -> StanceReader:
-    examples = EXAMPLES[language]
-    profiles = {
-        theme: profile_for(theme, language, "outcome", named, None, better)
-        for theme, named in examples.items()
-    }
-    profiles["healthcare_use"] = profile_for("healthcare_use", language, "outcome")
-    return StanceReader(language, profiles, examples, model=model)
+def _reader(language: str, model=False, better: str | None = "lower"):
+    return own_reader(EXAMPLES, language, model, better)
 
 
 @pytest.mark.parametrize(

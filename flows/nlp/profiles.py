@@ -156,9 +156,11 @@ def own_words(language: str, examples: dict[str, list[str]] | None, label: str |
 #: a word taken from a cue of several words or from a label has at least this many
 #: letters ("breath", "work", not "of", "a")
 PIECE_LENGTH = 4
-#: times name no theme's object ("Missed work days", "dry night")
+#: times name no theme's object ("Missed work days", "dry night"), nor do the words
+#: that count them ("every time", "hver gang": decision 0314)
 TIME_WORDS = frozenset(UNITS) | frozenset(
     {"night", "nights", "morning", "evening", "weekend", "aften", "nat", "morgen"}
+    | {"time", "times", "gang", "gange"}
 )
 
 
@@ -467,9 +469,13 @@ def agreement_threshold(profile: Profile, component: str, verdict) -> float | No
     compared across time ("three admissions before, one since") are the reading that
     owes least to the words of a field: there the rules' verdict is the answer (on
     the development studies right 18 times of 19, the model 14)."""
-    if not profile.own or component != "outcome":
+    if not profile.own:
         return None
-    if verdict.reason in ("numbers", OWN_TIMES):
+    if verdict.reason == OWN_TIMES:  # own_times, own_counts: outcomes and context
+        return RULES_STAND
+    if component != "outcome":
+        return None
+    if verdict.reason == "numbers":
         return RULES_STAND
     if verdict.label in COMPARED:
         return OWN_AGREEMENT

@@ -47,14 +47,8 @@ from flows.nlp.lexicons import (
 from flows.nlp.model import FamilyModel, StanceModel, family_of, load_model
 from flows.nlp.negation import negation_positions
 from flows.nlp.numbers import number_change
-from flows.nlp.own_times import (
-    OWN_TIMES,
-    appeared,
-    degrees,
-    seasons,
-    since_start,
-    stands,
-)
+from flows.nlp.own_counts import compared, none_now, own_context, settle, unanchored
+from flows.nlp.own_times import appeared, degrees, seasons, since_start
 from flows.nlp.people import someone_elses
 from flows.nlp.profiles import (  # noqa: F401
     RULES_STAND,
@@ -346,6 +340,7 @@ class StanceReader:
             if elsewhere:  # someone else's habit is no state of the peer's
                 topical = [t and n not in elsewhere for n, t in enumerate(topical)]
             objects = lower_objects(parsed, profile, others) + own_objects(parsed, profile)
+            parsed = unanchored(parsed, profile, objects)  # "koblet af før tid": no time
             states = own_states(
                 parsed, profile, outcome_states(parsed, profile, topical, objects), topical, objects
             )
@@ -353,6 +348,7 @@ class StanceReader:
             counted = number_change(parsed, profile, self.language, objects)
             states = since_start(parsed, profile, states, objects, counted)
             states = appeared(parsed, profile, degrees(parsed, profile, states, objects), objects)
+            states = none_now(parsed, profile, compared(parsed, profile, states, objects), objects)
             verdict = rules.decide_outcome(
                 states,
                 plans,
@@ -374,8 +370,7 @@ class StanceReader:
                 extra.append(f"numbers={counted:+d}")
             if extra:
                 feats = [*{*feats, *extra}]
-            if stands(verdict, states):  # an own theme's both times or since the start
-                verdict = verdict._replace(reason=OWN_TIMES)
+            verdict = settle(verdict, parsed, profile, states, objects)  # own themes
             return verdict, feats
         if component == "context":
             found_cues = cues(parsed, ("barrier", "facilitator", "gone"))
@@ -389,6 +384,7 @@ class StanceReader:
                 bool(found.get("uncertain")),
                 events_only(parsed, found_cues),
             )
+            verdict = own_context(verdict, parsed, profile, found_cues)  # then and now
             named = [c for c in found_cues if _names_theme(c.cue, parsed, profile)]
             if verdict.reason == "one_side" and len(named) == len(found_cues):
                 # "Energy is one of the things we look at", "on the pension since":

@@ -1,0 +1,284 @@
+"""What an own theme's excerpt counts of its object, and what it compares it with
+(issue #12; decision 0314): read only for a theme that is no scheme theme and where
+lower is better (`own_times.applies`), as the health-service-use and event themes of
+other fields are (admissions, missed sessions, falls).
+
+- `unanchored`: a time word inside the object's own words ("koblet af før tid",
+  "came off early") says what the object is, not when: it anchors no clause.
+- `compared`: a quantity comparative of the object set against a baseline by
+  "than" / "end" ("beder jeg oftere om at blive koblet af før tid, end jeg gjorde
+  sidste år", "I've been in more often than the year before") is the change itself,
+  read in the comparative's clause: the comparison is of now against the baseline.
+- `none_now`: the object counted at a time before, then a clause of the same
+  sentence that names nothing and negates a count ("In the spring I missed four
+  times ..., and since the summer not one time", "... og siden ikke en eneste gang"):
+  none now, +1 (the mirror of decision 0226's none then and a count now).
+- `first_time`: the object named as it happened ("de sendte mig op på
+  akutmodtagelsen", "Hun var forbi den psykiatriske akutmodtagelse en nat i marts"),
+  then a clause at the baseline that negates it or a pronoun for it with "before"
+  ("Det har jeg aldrig prøvet før", "hvor hun ikke havde haft akutte kontakter i
+  årene før"): the rules' then-and-now verdict (worsened) stands (decision 0315).
+- `settle`: the rules' verdict where it rests on what is read here or in
+  `own_times`: the reason `OWN_TIMES`, so that the reader answers with it (decision
+  0225); and a count of the object with no baseline and nothing else said of it ("Jeg
+  har været indlagt et par gange i år", "he was admitted twice this year") is
+  `not_stated`: a count is no change (the scheme: compare the latest state with
+  the baseline).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from flows.nlp.numbers import NUMBER_WORDS
+from flows.nlp.own_times import OWN_TIMES, TIMES, applies, stands
+from flows.nlp.states import Parsed, Profile, State
+
+#: the words that set a comparative against what it is compared with
+THAN = frozenset({"than", "end"})
+#: the classes of a quantity comparative ("more often", "oftere", "fewer", "færre")
+QUANTITY = ("up", "down")
+#: the labels of the states read by `compared` and `none_now`
+COMPARED = "compared"
+NONE_NOW = "none_now"
+#: words that with a negation say not a single time ("not once", "ikke en eneste gang")
+ONCE = frozenset({"once", "eneste"})
+#: words before "times" / "gange" that count more than once ("a couple of times",
+#: "et par gange", "nogle gange", "several times")
+SOME = frozenset({"par", "couple", "few", "several", "nogle", "flere", "adskillige"})
+#: words that say the object happened before (a relapse, a readmission): no plain count
+AGAIN = frozenset({"again", "igen", "back", "tilbage", "re-admitted", "readmitted"})
+
+
+def unanchored(parsed: Parsed, profile: Profile, objects: list[tuple[int, int]]) -> Parsed:
+    """The parse with no clause anchored only by a time word inside an object's words
+    ("før tid" in "koblet af før tid"): such a clause gets no anchor."""
+    if not applies(profile) or not objects:
+        return parsed
+    clauses = list(parsed.clauses)
+    changed = False
+    for n, clause in enumerate(clauses):
+        if clause.anchor not in ("baseline", "early"):
+            continue
+        spans = [*parsed.in_clause("baseline", clause), *parsed.in_clause("early", clause)]
+        if spans and all(any(o[0] <= s[0] and s[1] <= o[1] for o in objects) for s in spans):
+            clauses[n] = replace(clause, anchor=None)
+            changed = True
+    return replace(parsed, clauses=clauses) if changed else parsed
+
+
+def compared(
+    parsed: Parsed, profile: Profile, states: list[State], objects: list[tuple[int, int]]
+) -> list[State]:
+    """A quantity comparative ("oftere", "more often", "færre") in a clause naming the
+    object, followed in its sentence by "than" / "end" and a time before ("end jeg
+    gjorde sidste år", "than before"): the comparative's clause is read now, its
+    states are the change (`COMPARED`: more of the object -1, less +1)."""
+    if not applies(profile) or not objects:
+        return states
+    numbers = parsed.clause_numbers()
+    named = {numbers[o[0]] for o in objects if numbers[o[0]] >= 0}
+    lower = parsed.lower
+    found = []
+    for label in QUANTITY:
+        for span in parsed.found.get(label, ()):
+            n = numbers[span[0]]
+            if n < 0 or n not in named:
+                continue
+            clause = parsed.clauses[n]
+            if parsed.is_negated(span, clause):
+                continue
+            than = _than_before(parsed, span[1], clause.sentence)
+            if than is None:
+                continue
+            value = -1 if label == "up" else 1  # more of the object is worse
+            cue = f"{parsed.words(span)} … {lower[than]}"
+            found.append(State(n, None, value, COMPARED, cue, False, True, True, False))
+    if not found or len({s.value for s in found}) > 1:
+        return states
+    return sorted([*states, found[0]], key=lambda s: s.clause)
+
+
+def none_now(
+    parsed: Parsed, profile: Profile, states: list[State], objects: list[tuple[int, int]]
+) -> list[State]:
+    """A clause at the baseline or early that names the object and counts it, then a
+    clause of its sentence, after it, naming no object, not at the baseline, that
+    negates a count ("not one time", "not once", "ikke en eneste gang"): +1
+    (`NONE_NOW`) in that clause."""
+    if not applies(profile) or not objects:
+        return states
+    numbers = parsed.clause_numbers()
+    named = {numbers[o[0]] for o in objects if numbers[o[0]] >= 0}
+    then = [
+        n
+        for n in named
+        if parsed.clauses[n].anchor in ("baseline", "early") and _counted(parsed, n)
+    ]
+    for n, clause in enumerate(parsed.clauses):
+        if n in named or clause.anchor not in (None, "latest"):
+            continue
+        if not any(m < n and parsed.clauses[m].sentence == clause.sentence for m in then):
+            continue
+        negated = [i for i in parsed.negations if clause.start <= i < clause.end]
+        words = parsed.lower[clause.start : clause.end]
+        if not negated or not any(w in TIMES or w in ONCE for w in words):
+            continue
+        cue = " ".join(parsed.lower[negated[0] : clause.end])
+        state = State(n, "latest", 1, NONE_NOW, cue, True, True, True, clause.contrast)
+        return sorted([*states, state], key=lambda s: s.clause)
+    return states
+
+
+def _counted(parsed: Parsed, n: int) -> bool:
+    """Clause `n` counts something ("four times", "to gange", "twice")."""
+    clause = parsed.clauses[n]
+    words = parsed.lower[clause.start : clause.end]
+    return bool(parsed.in_clause("frequency", clause)) or _counts(words)
+
+
+def _than_before(parsed: Parsed, start: int, sentence: int) -> int | None:
+    """The position of "than" / "end" after `start` in the sentence, when a baseline
+    word follows it there ("end jeg gjorde sidste år", "than before")."""
+    numbers = parsed.clause_numbers()
+    baseline = [s[0] for s in parsed.found.get("baseline", ())]
+    for i in range(start, len(parsed.lower)):
+        n = numbers[i]
+        if n >= 0 and parsed.clauses[n].sentence != sentence:
+            return None
+        if parsed.lower[i] in THAN:
+            end = next(
+                (c.end for c in parsed.clauses if c.sentence == sentence and c.end > i),
+                i,
+            )
+            return i if any(i < b < end for b in baseline) else None
+    return None
+
+
+def settle(verdict, parsed: Parsed, profile: Profile, states: list[State], objects):
+    """The rules' verdict for an own theme where lower is better: with the reason
+    `OWN_TIMES` where it rests on `own_times`' constructions or on `compared`; a count
+    of the object alone, with no baseline, no state and no negation, is `not_stated`
+    (reason `OWN_TIMES`). Any other verdict as it is."""
+    if stands(verdict, states) or _compared_last(verdict, states):
+        return verdict._replace(reason=OWN_TIMES)
+    if not applies(profile):
+        return verdict
+    first = verdict.label == "worsened" and verdict.reason == "then_now"
+    if first and _first_time(parsed, objects):
+        return verdict._replace(reason=OWN_TIMES)
+    if verdict.reason == "none" and _count_alone(parsed, states, objects):
+        return verdict._replace(
+            label="not_stated", confidence=0.6, cues=("counted, no baseline",), reason=OWN_TIMES
+        )
+    return verdict
+
+
+#: "before" in a clause at the baseline: "aldrig prøvet før", "never been before"
+BEFORE = frozenset({"before", "før", "forinden"})
+
+
+def _first_time(parsed: Parsed, objects: list[tuple[int, int]]) -> bool:
+    """A clause naming the object, not negated and not at the baseline or early, and
+    after it a clause at the baseline with a negation and "before" / "før"."""
+    numbers = parsed.clause_numbers()
+    named = sorted({numbers[o[0]] for o in objects if numbers[o[0]] >= 0})
+    happened = [
+        n
+        for n in named
+        if parsed.clauses[n].anchor not in ("baseline", "early")
+        and not any(parsed.clauses[n].start <= i < parsed.clauses[n].end for i in parsed.negations)
+    ]
+    for m, clause in enumerate(parsed.clauses):
+        if clause.anchor != "baseline" or not any(n < m for n in happened):
+            continue
+        words = parsed.lower[clause.start : clause.end]
+        negated = any(clause.start <= i < clause.end for i in parsed.negations)
+        if negated and any(w in BEFORE for w in words):
+            return True
+    return False
+
+
+def _compared_last(verdict, states: list[State]) -> bool:
+    """The verdict is the change a `compared` or `none_now` state reads in the last
+    clause of now."""
+    if verdict.reason != "latest":
+        return False
+    now = [s for s in states if s.topical and not s.planned and s.value is not None]
+    now = [s for s in now if s.anchor not in ("baseline", "early")]
+    label = {1: "improved", -1: "worsened"}
+    return bool(now) and any(
+        s.label in (COMPARED, NONE_NOW)
+        and s.clause == now[-1].clause
+        and label[s.value] == verdict.label
+        for s in now
+    )
+
+
+def _count_alone(parsed: Parsed, states: list[State], objects: list[tuple[int, int]]) -> bool:
+    """The object counted in a clause that names it ("twice", "et par gange"), with no
+    state read, no quantity word, no clause at the baseline or early, no negation and
+    nothing said to happen again."""
+    if not objects or parsed.negations or any(s.topical and s.value is not None for s in states):
+        return False
+    if any(c.anchor in ("baseline", "early") for c in parsed.clauses):
+        return False
+    if any(w in AGAIN for w in parsed.lower) or parsed.found.get("relapse"):
+        return False
+    numbers = parsed.clause_numbers()
+    if any(parsed.found.get(label) for label in QUANTITY):
+        return False  # "down two kilos since ...": a change, not a count
+    named = {numbers[o[0]] for o in objects if numbers[o[0]] >= 0}
+    # events counted ("twice", "et par gange"), not a rate ("every morning")
+    return any(
+        _counts(parsed.lower[parsed.clauses[n].start : parsed.clauses[n].end]) for n in named
+    )
+
+
+def _counts(words: list[str]) -> bool:
+    """ "twice", "three times", "et par gange", "a couple of times", "4 times"."""
+    for i, w in enumerate(words):
+        if w == "twice":
+            return True
+        if w in TIMES and i > 0:
+            before = words[max(0, i - 3) : i]
+            if any(b in SOME or b.isdigit() and int(b) > 1 for b in before):
+                return True
+            if any(table.get(b, 0) > 1 for b in before for table in NUMBER_WORDS.values()):
+                return True
+    return False
+
+
+#: the context labels a cue may give
+SIDES = ("barrier", "facilitator")
+
+
+def own_context(verdict, parsed: Parsed, profile: Profile, found: list) -> object:
+    """An own context theme's rules' verdict where the excerpt tells a then and a now
+    (decision 0316): the cues of one side (`found`: `cues.Cue`) all in clauses anchored
+    now, after a clause at the baseline or after every cue of the other side, with a
+    clause anchored now ("The afternoon shift used to wreck my teaching, and now ...
+    it fits round the job nicely", "Børnene var det store problem ... Det er løst nu,
+    de går i klub"): that side, reason `OWN_TIMES` (the rules stand). Any other
+    verdict, and every scheme theme, as it is."""
+    if not profile.own or verdict.label not in (*SIDES, "unclear") or not found:
+        return verdict
+    if verdict.reason not in ("one_side", "contrast", "conflict"):
+        return verdict
+    clauses = parsed.clauses
+    now = {n for n, c in enumerate(clauses) if c.anchor == "latest"}
+    sides = {side: [c for c in found if c.label == side and not c.planned] for side in SIDES}
+    for side, other in (SIDES, SIDES[::-1]):
+        mine, theirs = sides[side], sides[other]
+        if not mine or any(c.negated for c in mine) or not all(c.clause in now for c in mine):
+            continue
+        first = min(c.clause for c in mine)
+        before = any(clauses[n].anchor == "baseline" for n in range(first))
+        if theirs and all(c.clause < first and c.clause not in now for c in theirs):
+            before = True
+        elif theirs:
+            continue
+        if before:
+            cues = tuple(dict.fromkeys(c.cue for c in mine))
+            return verdict._replace(label=side, confidence=0.6, cues=cues, reason=OWN_TIMES)
+    return verdict
