@@ -9,7 +9,8 @@ the first 2,000 excerpts of a `triangulate synth` study (its own reader, example
 matched), read once to warm every cache, then once more under callgrind with
 instrumentation on only around the run (`--instr-atstart=no`): the reader (`StanceReader.annotate`, as `--speed`
 times it) and spaCy's blank tokenizer on the same texts, each in its own valgrind
-process. Prints one JSON line per language: instructions (millions) and the
+process. With `--parse`, also the first half of a reading alone: the distinct texts
+tokenised and parsed (`StanceReader.parse`, text to `Parsed`). Prints one JSON line per language: instructions (millions) and the
 reader's share of the blank tokenizer's speed (blank / reader instructions).
 
 PYTHONHASHSEED is fixed so that two runs count the same.
@@ -71,6 +72,15 @@ def child(spec: str, what: str, rows: int) -> None:
 
         def run():
             return list(reader.annotate(items, min(256, len(items))))
+    elif what == "parse":  # the first half of a reading: text to `Parsed`
+        from flows.collector import collector_paused
+
+        reader = _reader(spec, items)
+        texts = list(dict.fromkeys(t for t, _, _ in items))
+
+        def run():
+            with collector_paused():
+                return [reader.parse(doc) for doc in reader.nlp.pipe(texts, batch_size=256)]
     else:
         blank = spacy.blank(language)
         texts = [t for t, _, _ in items]
@@ -146,6 +156,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--synth", help="a `triangulate synth` folder: also its excerpts")
     parser.add_argument("--languages", default="en,da")
     parser.add_argument("--no-blank", action="store_true", help="count the reader only")
+    parser.add_argument(
+        "--parse", action="store_true", help="also the parse alone (text to `Parsed`)"
+    )
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -157,6 +170,9 @@ def main(argv: list[str] | None = None) -> int:
     for spec in specs:
         reader = count(spec, "reader", args.rows)
         figures = {"texts": spec, "reader_M": round(reader / 1e6, 1)}
+        if args.parse:
+            parse = count(spec, "parse", args.rows)
+            figures |= {"parse_M": round(parse / 1e6, 1), "parse_share": round(parse / reader, 3)}
         if not args.no_blank:
             blank = count(spec, "blank", args.rows)
             figures |= {

@@ -198,11 +198,14 @@ def test_every_module_the_reader_imports_salts_the_cache():
     import sys
 
     import flows.nlp.reader  # noqa: F401
+    from flows.nlp.compiled import TYPED
 
-    loaded = {  # by source name: a module may load compiled (decision 0221)
-        f"{name.rsplit('.', 1)[-1]}.py"
+    loaded = {  # by source name: a module may load compiled (decision 0221), a typed
+        # one has a .pyx source only (decision 0306)
+        f"{stem}.pyx" if stem in TYPED else f"{stem}.py"
         for name, module in sys.modules.items()
         if name.startswith("flows.nlp.") and getattr(module, "__file__", None)
+        for stem in [name.rsplit(".", 1)[-1]]
     }
     hashed = {path.name for path in annotate.reading_modules()}
     assert loaded - annotate.NOT_READING <= hashed

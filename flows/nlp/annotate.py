@@ -352,7 +352,8 @@ def reading_modules() -> list[Path]:
     """Every module of the stance reader, so that a change to any of them (a new
     module included) makes the cached annotations stale."""
     folder = Path(__file__).parent
-    return sorted(p for p in folder.glob("*.py") if p.name not in NOT_READING)
+    sources = [*folder.glob("*.py"), *folder.glob("*.pyx")]  # .pyx: typed, decision 0306
+    return sorted(p for p in sources if p.name not in NOT_READING)
 
 
 def _shared_salt() -> dict:

@@ -37,10 +37,14 @@ MODULES = (
     "model",
     "negation",
     "numbers",
+    "parsing",
     "profiles",
     "reader",
     "states",
 )
+#: typed Cython modules (`.pyx`, decision 0306): no .py of their own; where one is not
+#: built or stale its import fails and its caller uses its pure-Python twin
+TYPED = ("_forms",)
 FOLDER = Path(__file__).resolve().parent
 BUILT = FOLDER.parents[1] / ".cache" / "compiled"
 MANIFEST = "manifest.json"
@@ -62,17 +66,21 @@ def _manifest(built: Path) -> dict:
     return manifest
 
 
+def _source(folder: Path, name: str) -> Path:
+    return folder / f"{name}.pyx" if name in TYPED else folder / f"{name}.py"
+
+
 def current(built: Path = BUILT, folder: Path = FOLDER) -> dict[str, Path]:
     """Module name -> compiled file, for each module built from its source as it is now."""
     modules = _manifest(built).get("modules", {})
     out = {}
-    for name in MODULES:
+    for name in (*MODULES, *TYPED):
         entry = modules.get(name)
         if not isinstance(entry, dict):
             continue
         compiled = built / str(entry.get("file", ""))
         try:
-            if compiled.is_file() and entry.get("sha256") == _sha256(folder / f"{name}.py"):
+            if compiled.is_file() and entry.get("sha256") == _sha256(_source(folder, name)):
                 out[f"flows.nlp.{name}"] = compiled
         except OSError:
             continue
@@ -109,7 +117,8 @@ def install() -> dict[str, Path]:
 
 def build(built: Path = BUILT, folder: Path = FOLDER) -> list[str]:
     """Compile the modules whose build is missing or stale; returns their names."""
-    stale = [n for n in MODULES if f"flows.nlp.{n}" not in current(built, folder)]
+    done = current(built, folder)
+    stale = [n for n in (*MODULES, *TYPED) if f"flows.nlp.{n}" not in done]
     if not stale:
         return []
     from Cython.Build import cythonize
@@ -123,14 +132,16 @@ def build(built: Path = BUILT, folder: Path = FOLDER) -> list[str]:
             init.write_text("")  # the package, for the modules' full names
         sources = {}
         for name in stale:
-            shutil.copyfile(folder / f"{name}.py", package / f"{name}.py")
-            sources[name] = _sha256(package / f"{name}.py")
+            source = _source(folder, name)
+            shutil.copyfile(source, package / source.name)
+            sources[name] = _sha256(package / source.name)
         here, flags = Path.cwd(), os.environ.get("CFLAGS")
         os.chdir(tmp)  # cythonize and setup read and write relative to it
         os.environ["CFLAGS"] = f"{flags or ''} -w".strip()  # the C compiler's notes unsaid
         try:
             extensions = cythonize(
-                [f"flows/nlp/{name}.py" for name in stale],
+                [f"flows/nlp/{name}.py" for name in stale if name not in TYPED]
+                + [_typed(name) for name in stale if name in TYPED],
                 compiler_directives={"language_level": 3},
                 quiet=True,
             )
@@ -158,6 +169,20 @@ def build(built: Path = BUILT, folder: Path = FOLDER) -> list[str]:
             }
     (built / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True), encoding="utf-8")
     return stale
+
+
+def _typed(name: str):
+    """A typed module's extension: it reads spaCy's token structs (C++, numpy's headers
+    for spaCy's declarations)."""
+    import numpy
+    from setuptools import Extension
+
+    return Extension(
+        f"flows.nlp.{name}",
+        [f"flows/nlp/{name}.pyx"],
+        include_dirs=[numpy.get_include()],
+        language="c++",
+    )
 
 
 def main() -> int:

@@ -1,3 +1,4 @@
+# cython: infer_types=True
 """Negation scope: which words of a clause a negation turns around.
 
 English puts the negation before the verb ("he doesn't walk", "never skips"): a
@@ -20,7 +21,6 @@ of the negations that reach a word decides.
 from __future__ import annotations
 
 from functools import lru_cache
-from itertools import compress
 
 TAG_FOLLOWERS = frozenset({"?", "!"})
 NOT_ONLY = frozenset({"only", "just", "kun", "bare"})
@@ -33,7 +33,15 @@ def negation_positions(
     inert_classes: tuple[str, ...] = ("uncertain", "hedge", "neutral"),
 ) -> list[int]:
     """Positions of the negations that negate something."""
-    candidates = list(compress(range(len(lower)), map(_candidates(negations).__getitem__, lower)))
+    may: dict = _candidates(negations)
+    candidates = []
+    for i in range(len(lower)):  # a loop in C in the compiled module (decision 0306)
+        word = lower[i]
+        value = may.get(word)
+        if value is None:
+            value = may[word] = word in negations or word.endswith("n't")
+        if value:
+            candidates.append(i)
     if not candidates:
         return candidates
     inert: set[int] = set()
@@ -79,19 +87,9 @@ def negated(
     return before % 2 == 1
 
 
-class _Candidate(dict):
-    """word -> whether it may be a negation (a negation word, or ending in "n't"),
-    found once per word and kept: the words of a language recur."""
-
-    def __init__(self, negations: frozenset[str]):
-        super().__init__()
-        self.negations = negations
-
-    def __missing__(self, word: str) -> bool:
-        value = self[word] = word in self.negations or word.endswith("n't")
-        return value
-
-
 @lru_cache(maxsize=8)
-def _candidates(negations: frozenset[str]) -> _Candidate:
-    return _Candidate(negations)
+def _candidates(negations: frozenset[str]) -> dict[str, bool]:
+    """word -> whether it may be a negation (a negation word, or ending in "n't"),
+    found once per word and kept (`negation_positions`): the words of a language
+    recur."""
+    return {}

@@ -32,7 +32,7 @@ from spacy.tokens import Doc
 
 from flows.collector import collector_paused
 from flows.nlp import decide as rules
-from flows.nlp.anchors import clauses
+from flows.nlp.anchors import break_words, clauses
 from flows.nlp.cue_words import text_words
 from flows.nlp.cues import claim_contradicted, cues, events_only, marks
 from flows.nlp.features import feature_bag
@@ -49,6 +49,7 @@ from flows.nlp.negation import negation_positions
 from flows.nlp.numbers import number_change
 from flows.nlp.own_counts import compared, none_now, own_context, settle, unanchored
 from flows.nlp.own_times import appeared, degrees, seasons, since_start
+from flows.nlp.parsing import WordTrie, form_reader
 from flows.nlp.people import someone_elses
 from flows.nlp.profiles import (  # noqa: F401
     RULES_STAND,
@@ -123,6 +124,13 @@ def _matcher(language: str) -> WordMatcher:
     return WordMatcher(shared_pipeline(language), load_words(language))
 
 
+@lru_cache(maxsize=4)
+def _trie(language: str) -> WordTrie:
+    """The word classes' trie (`parsing.WordTrie`): what `_matcher` finds, quicker."""
+    matcher = _matcher(language)
+    return WordTrie(matcher.nlp, load_words(language), matcher.lower, matcher.lemma)
+
+
 @lru_cache(maxsize=1)
 def _shipped_model() -> StanceModel | None:
     return load_model()
@@ -191,11 +199,14 @@ class StanceReader:
         self.words = load_words(language)
         self.order = load_word_order(language)
         self.matcher = _matcher(language)
+        self.trie = _trie(language)
+        self.forms = form_reader(self.nlp)
         self.profiles = profiles
         self.model = _shipped_model() if model is True else (model or None)
         self.negations = frozenset(self.words["negation"])
         self._others_cache: dict[str, frozenset[str]] = {}
         self.contrast = frozenset(w for w in self.words["contrast"] if " " not in w)
+        self.breaks = break_words(self.order.clause_words, self.order.coordinators)
         named_terms = {
             f"{theme_id}|{example}": tuple(
                 sorted({v.lower() for t in terms for v in (t, t + "s", t + "es")})
@@ -208,8 +219,8 @@ class StanceReader:
 
     # -- parsing --------------------------------------------------------------
     def parse(self, doc: Doc) -> Parsed:
-        lower, lemma = self.matcher.forms(doc)
-        found = masked(self.matcher(doc))
+        lower, lemma = self.forms(doc)
+        found = masked(self.trie(lower, lemma))
         return Parsed(
             lower,
             lemma,
@@ -222,6 +233,7 @@ class StanceReader:
                 self.order.coordinators,
                 self.contrast,
                 word_hyphens(doc) if "-" in lower else frozenset(),
+                self.breaks,
             ),
             self.order.negation_after,
             self.order.gap_words,
@@ -235,7 +247,7 @@ class StanceReader:
         if not self.has_examples:
             return []
         prefix = f"{theme_id}|"
-        found = self.example_labels(*self.matcher.forms(doc)) if named is None else named
+        found = self.example_labels(*self.forms(doc)) if named is None else named
         return sorted(label[len(prefix) :] for label in found if label.startswith(prefix))
 
     # -- reading --------------------------------------------------------------

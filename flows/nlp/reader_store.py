@@ -103,6 +103,7 @@ def fresh_reader(build: Callable[[str], StanceReader], language: str) -> StanceR
     read before), then made again by `build`."""
     lexicons.shared_pipeline.cache_clear()
     reader._matcher.cache_clear()
+    reader._trie.cache_clear()
     return build(language)
 
 
