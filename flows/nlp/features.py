@@ -229,6 +229,16 @@ def features(*parts, **named) -> list[str]:
     return sorted(feature_bag(*parts, **named))
 
 
+def crossed(bag: list[str], component: str) -> list[str]:
+    """A bag made with `crossed=False` (`feature_bag`) as `feature_bag` makes it: for
+    the presence family, every feature but the second view's (`t=`) once more with
+    its component."""
+    if family_of(component) != "presence":
+        return bag
+    prefix = f"{component}:"
+    return [*bag, *[prefix + f for f in bag if not f.startswith("t=")]]
+
+
 def feature_bag(
     parsed: Parsed,
     component: str,
@@ -237,10 +247,15 @@ def feature_bag(
     states: list[State] | None = None,
     found: list[Cue] | None = None,
     naming: list[bool] | None = None,
+    cross: bool = True,
 ) -> list[str]:
     """`features` in no particular order: what the model sums needs no sorted names
     (`FamilyModel.score_batch` sorts the row's feature ids), so a reading sorts the
-    strings only when they are asked for (decision 0263)."""
+    strings only when they are asked for (decision 0263). Without `cross` the
+    presence family's features are not crossed with the component: the model finds
+    the crossed ones' ids from the plain strings (`FamilyModel.score_batch`'s
+    `components`), and `crossed` makes their names when they are asked for
+    (decision 0310)."""
     out = [f"rule={rule_label}", f"component={component}"]
     if reason:
         out.append(f"rule={rule_label}|{reason}")
@@ -256,7 +271,7 @@ def feature_bag(
     out += word_features(parsed)
     out = set(out)
     topic = set(topic_features(parsed, naming))
-    if family_of(component) == "presence":
+    if cross and family_of(component) == "presence":
         # mechanism, intervention and output share one model: each feature also
         # crossed with its component ("knows" is a present output, "helped" a present
         # intervention), decision 0147 (the second view is not crossed: decision 0168)
