@@ -18,7 +18,6 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import partial
-from heapq import nsmallest
 from importlib import resources
 from itertools import chain
 from operator import is_not
@@ -146,8 +145,8 @@ class FamilyModel:
         names, weights, ranks, orders = self._ranked()
         k = self.labels.index(label)
         weight, order = weights[k], orders[k]
-        # the n best ranks, as plain integers (no key function), then their features
-        top = nsmallest(n, map(ranks[k].__getitem__, known))
+        # the n best ranks, sorted as plain integers (no key function), then their features
+        top = sorted(map(ranks[k].__getitem__, known))[:n]
         return [names[i] for i in map(order.__getitem__, top) if weight[i] > 0]
 
     def _ranked(self) -> tuple[list[str], list[list[float]], list[list[int]], list[list[int]]]:
