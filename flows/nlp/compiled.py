@@ -26,18 +26,23 @@ import tempfile
 from importlib.machinery import ExtensionFileLoader, ModuleSpec
 from pathlib import Path
 
-#: the modules a reading runs through (the rules, features, model and parse); not
+#: the modules a reading runs through (the rules, features, model and parse; the
+#: model's cues as words, an own theme's times and other people's habits since
+#: decision 0310); not
 #: lexicons.py: a reader's pipeline holds its lemma function, which a stored
 #: reader pickles by value (`reader_store`), and a compiled function cannot be
 MODULES = (
     "anchors",
+    "cue_words",
     "cues",
     "decide",
     "features",
     "model",
     "negation",
     "numbers",
+    "own_times",
     "parsing",
+    "people",
     "profiles",
     "reader",
     "states",

@@ -37,8 +37,13 @@ def text_words(features: Iterable[str], lower: Sequence[str], lemma: Sequence[st
 def _find(lemmas: list[str], lower: Sequence[str], lemma: Sequence[str]) -> str:
     """The forms of the first run of tokens whose lemmas are `lemmas`, or ""."""
     k = len(lemmas)
-    for i in range(len(lemma) - k + 1):
-        if list(lemma[i : i + k]) == lemmas:
+    first, stop, i = lemmas[0], len(lemma) - k + 1, -1
+    while True:  # the candidates by their first lemma, found in C (`list.index`)
+        try:
+            i = lemma.index(first, i + 1, max(stop, 0))
+        except ValueError:
+            break
+        if k == 1 or list(lemma[i : i + k]) == lemmas:
             return " ".join(lower[i : i + k])
     # a pair whose words are read apart ("of_it" across a skipped token): the
     # first lemma alone

@@ -120,10 +120,10 @@ def word_features(parsed: Parsed) -> list[str]:
 
 
 class _WordNames(dict):
-    """lemma -> ("w=lemma", "w=~lemma"), or ("", "") for a lemma with no letter;
-    made once per lemma."""
+    """lemma -> ("w=lemma", "w=~lemma", "t=lemma"), or ("", "", "") for a lemma with
+    no letter; made once per lemma."""
 
-    def __missing__(self, lemma: str) -> tuple[str, str]:
+    def __missing__(self, lemma: str) -> tuple[str, str, str]:
         value = self[lemma] = _word_names(lemma)
         return value
 
@@ -133,12 +133,12 @@ _WORD = _WordNames()
 _PLAIN = itemgetter(0)
 
 
-def _word_names(lemma: str) -> tuple[str, str]:
+def _word_names(lemma: str) -> tuple[str, str, str]:
     if not any(ch.isalpha() for ch in lemma):
-        return "", ""
+        return "", "", ""
     # interned, as the model's feature names are: its lookup then finds the very
     # string (`FamilyModel._compiled`)
-    return intern(f"w={lemma}"), intern(f"w=~{lemma}")
+    return intern(f"w={lemma}"), intern(f"w=~{lemma}"), intern(f"t={lemma}")
 
 
 #: word classes whose place (anchor, negation, last clause) the model sees
@@ -168,6 +168,24 @@ PLACED = (
 )
 
 
+class _ClassNames(dict):
+    """(class, clause anchor, negated) -> its three features (`c=same|baseline|neg`,
+    `c=same|neg|last`, `c=same|neg|but`), made once: a few hundred at most."""
+
+    def __missing__(self, key: tuple[str, str | None, bool]) -> tuple[str, str, str]:
+        label, anchor, negated = key
+        neg = "neg" if negated else "pos"
+        value = self[key] = (
+            intern(f"c={label}|{anchor or 'none'}|{neg}"),
+            intern(f"c={label}|{neg}|last"),
+            intern(f"c={label}|{neg}|but"),
+        )
+        return value
+
+
+_CLASS = _ClassNames()
+
+
 def class_features(parsed: Parsed) -> list[str]:
     """Each word class with the time of its clause, its negation and whether it
     stands in the last clause (`c=same|baseline|pos`, `c=reported|last`): what the
@@ -186,13 +204,14 @@ def class_features(parsed: Parsed) -> list[str]:
             if n < 0:
                 continue
             clause = clauses[n]
-            neg = "neg" if parsed.is_negated(span, clause) else "pos"
-            anchor = clause.anchor or "none"
-            out.append(f"c={label}|{anchor}|{neg}")
+            placed, in_last, after_but = _CLASS[
+                label, clause.anchor, parsed.is_negated(span, clause)
+            ]
+            out.append(placed)
             if n == last:
-                out.append(f"c={label}|{neg}|last")
+                out.append(in_last)
             if clause.contrast:
-                out.append(f"c={label}|{neg}|but")
+                out.append(after_but)
     for n in parsed.negations:
         k = numbers[n] if n < len(numbers) else -1
         if k >= 0:
@@ -219,7 +238,7 @@ def topic_features(parsed: Parsed, naming: list[bool] | None) -> list[str]:
     for clause, on in zip(clauses, picked, strict=True):
         if on:
             words = [w for w in lemmas[clause.start : clause.end] if names[w][0]]  # a letter
-            out += ["t=" + w for w in words]
+            out += [names[w][2] for w in words]
             out += [f"t={a}_{b}" for a, b in zip(words, words[1:], strict=False)]
     return out
 
@@ -227,6 +246,16 @@ def topic_features(parsed: Parsed, naming: list[bool] | None) -> list[str]:
 def features(*parts, **named) -> list[str]:
     """The sorted, distinct features of one reading (`feature_bag`'s arguments)."""
     return sorted(feature_bag(*parts, **named))
+
+
+def crossed(bag: list[str], component: str) -> list[str]:
+    """A bag made with `crossed=False` (`feature_bag`) as `feature_bag` makes it: for
+    the presence family, every feature but the second view's (`t=`) once more with
+    its component."""
+    if family_of(component) != "presence":
+        return bag
+    prefix = f"{component}:"
+    return [*bag, *[prefix + f for f in bag if not f.startswith("t=")]]
 
 
 def feature_bag(
@@ -237,10 +266,15 @@ def feature_bag(
     states: list[State] | None = None,
     found: list[Cue] | None = None,
     naming: list[bool] | None = None,
+    cross: bool = True,
 ) -> list[str]:
     """`features` in no particular order: what the model sums needs no sorted names
     (`FamilyModel.score_batch` sorts the row's feature ids), so a reading sorts the
-    strings only when they are asked for (decision 0263)."""
+    strings only when they are asked for (decision 0263). Without `cross` the
+    presence family's features are not crossed with the component: the model finds
+    the crossed ones' ids from the plain strings (`FamilyModel.score_batch`'s
+    `components`), and `crossed` makes their names when they are asked for
+    (decision 0310)."""
     out = [f"rule={rule_label}", f"component={component}"]
     if reason:
         out.append(f"rule={rule_label}|{reason}")
@@ -256,7 +290,7 @@ def feature_bag(
     out += word_features(parsed)
     out = set(out)
     topic = set(topic_features(parsed, naming))
-    if family_of(component) == "presence":
+    if cross and family_of(component) == "presence":
         # mechanism, intervention and output share one model: each feature also
         # crossed with its component ("knows" is a present output, "helped" a present
         # intervention), decision 0147 (the second view is not crossed: decision 0168)

@@ -81,14 +81,46 @@ class FamilyModel:
         """Probabilities of many rows at once: one row of label probabilities each."""
         return self.score_batch(rows)[0]
 
-    def score_batch(self, rows: Sequence[Sequence[str]]) -> tuple[np.ndarray, list[list[int]]]:
+    def _crossing(self, component: str) -> dict[str, int]:
+        """Feature -> the index of the feature crossed with the component
+        (`output:w=go` for `w=go`), for the features of the model that are so crossed;
+        never a second view's (`t=`: not crossed, `features.feature_bag`). Built once
+        per component."""
+        crossing = self.__dict__.setdefault("_crossing_by_component", {})
+        found = crossing.get(component)
+        if found is None:
+            prefix = f"{component}:"
+            found = crossing[component] = {
+                intern(name[len(prefix) :]): i
+                for name, i in self._compiled()[0].items()
+                if name.startswith(prefix) and not name.startswith("t=", len(prefix))
+            }
+        return found
+
+    def score_batch(
+        self, rows: Sequence[Sequence[str]], components: Sequence[str | None] | None = None
+    ) -> tuple[np.ndarray, list[list[int]]]:
         """`probabilities_batch`, and each row's known features as indices for
         `contributions_of`. A row's features may come in any order: the weights are
         summed in the order of their names (as indices sorted, `_compiled`), so the
-        same features give the same floats however they were listed (decision 0263)."""
+        same features give the same floats however they were listed (decision 0263).
+        `components`: per row, the component its features are also crossed with
+        (`features.feature_bag` without `cross`), or None (decision 0310)."""
         index, matrix, bias = self._compiled()
         get = index.get
-        known = [sorted(filter(_KNOWN, map(get, feats))) for feats in rows]
+        if components is None:
+            known = [sorted(filter(_KNOWN, map(get, feats))) for feats in rows]
+        else:
+            known = [
+                sorted(filter(_KNOWN, map(get, feats)))
+                if component is None
+                else sorted(
+                    filter(
+                        _KNOWN, chain(map(get, feats), map(self._crossing(component).get, feats))
+                    )
+                )
+                for feats, component in zip(rows, components, strict=True)
+            ]
         sizes = np.array([len(k) for k in known], dtype=np.int64)
         flat = np.array(list(chain.from_iterable(known)), dtype=np.int64)
         # rows with no known feature read the zero row
@@ -110,28 +142,30 @@ class FamilyModel:
     def contributions_of(self, known: Sequence[int], label: str, n: int = 4) -> list[str]:
         """`contributions` of a row's known features given as indices (`score_batch`):
         ranked by weight for the label, then name, the positive ones first."""
-        names, weights, ranks = self._ranked()
+        names, weights, ranks, orders = self._ranked()
         k = self.labels.index(label)
-        weight = weights[k]
-        top = sorted(known, key=ranks[k].__getitem__)[:n]
-        return [names[i] for i in top if weight[i] > 0]
+        weight, order = weights[k], orders[k]
+        # the n best ranks, sorted as plain integers (no key function), then their features
+        top = sorted(map(ranks[k].__getitem__, known))[:n]
+        return [names[i] for i in map(order.__getitem__, top) if weight[i] > 0]
 
-    def _ranked(self) -> tuple[list[str], list[list[float]], list[list[int]]]:
-        """The feature names by index and, per label, every feature's weight and its
-        rank by (-weight, name), built once."""
+    def _ranked(self) -> tuple[list[str], list[list[float]], list[list[int]], list[list[int]]]:
+        """The feature names by index and, per label, every feature's weight, its
+        rank by (-weight, name) and the features in that order, built once."""
         ranked = self.__dict__.get("_ranked_by_label")
         if ranked is None:
             names = sorted(self.weights)  # by index (`_compiled`)
             rows = [self.weights[name] for name in names]
             weights = [[w[k] for w in rows] for k in range(len(self.labels))]
-            ranks = []
+            ranks, orders = [], []
             for column in weights:
                 rank = [0] * len(names)
                 order = sorted(range(len(names)), key=lambda i, c=column: (-c[i], names[i]))
                 for position, i in enumerate(order):
                     rank[i] = position
                 ranks.append(rank)
-            ranked = self.__dict__["_ranked_by_label"] = (names, weights, ranks)
+                orders.append(order)
+            ranked = self.__dict__["_ranked_by_label"] = (names, weights, ranks, orders)
         return ranked
 
 

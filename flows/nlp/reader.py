@@ -35,7 +35,7 @@ from flows.nlp import decide as rules
 from flows.nlp.anchors import break_words, clauses
 from flows.nlp.cue_words import text_words
 from flows.nlp.cues import claim_contradicted, cues, events_only, marks
-from flows.nlp.features import feature_bag
+from flows.nlp.features import crossed, feature_bag
 from flows.nlp.lexicons import (
     TermLabels,
     WordMatcher,
@@ -150,8 +150,11 @@ def _names_theme(cue: str, parsed: Parsed, profile: Profile) -> bool:
 
 def _features(parsed: Parsed, component: str, verdict, naming: list[bool], **parts) -> list[str]:
     """The model's features of a reading for the rules' verdict, in no particular order
-    (`features.feature_bag`; sorted, they are `features.features`)."""
-    return feature_bag(parsed, component, verdict.label, verdict.reason, naming=naming, **parts)
+    and not crossed with the component (`features.feature_bag`; crossed and sorted,
+    they are `features.features`)."""
+    return feature_bag(
+        parsed, component, verdict.label, verdict.reason, naming=naming, cross=False, **parts
+    )
 
 
 def word_hyphens(doc: Doc) -> frozenset[int]:
@@ -292,7 +295,10 @@ class StanceReader:
                     by_family.setdefault(family_of(component), []).append(n)
             for name, index in by_family.items():
                 family = self.model.families[name]
-                probs, known = family.score_batch([ruled[n][2] for n in index])
+                probs, known = family.score_batch(
+                    [ruled[n][2] for n in index],
+                    [ruled[n][0] if name == "presence" else None for n in index],
+                )
                 for n, row, found in zip(index, probs.tolist(), known, strict=True):
                     if agreeing[n] == RULES_STAND:
                         continue  # the rules' verdict is the answer
@@ -311,9 +317,9 @@ class StanceReader:
                 round(float(confidence), 3),
                 tuple(dict.fromkeys(cue_words)),
                 verdict.label,
-                tuple(sorted(feats)) if with_features else (),
+                tuple(sorted(crossed(feats, component))) if with_features else (),
             )
-            for (label, confidence, cue_words), (_, verdict, feats) in zip(
+            for (label, confidence, cue_words), (component, verdict, feats) in zip(
                 answers, ruled, strict=True
             )
         ]
