@@ -206,8 +206,9 @@ def test_variable_locator_must_name_a_variable_of_the_project(tmp_path):
 def test_each_source_resolved_or_given_its_problem(tmp_path):
     """One source per outcome, by source name: a person of the roster (role
     by its label, any case; language and mode variables), nobody, two
-    people, a role the study lacks, two roles, a language not en/da, and a
-    source whose text could not be read."""
+    people, a role the study lacks, two roles, a value naming no language (a
+    language's name is read as its code: decision 0330), and a source whose text
+    could not be read."""
     qda = (
         'person = { from = "source_name", pattern = "^(\\\\S+)" }\n'
         'role = { from = "variable", name = "Role" }\n'
@@ -219,9 +220,9 @@ def test_each_source_resolved_or_given_its_problem(tmp_path):
         source("2", "Q interview.docx", "4", variables={"Role": "peer"}),
         source("3", "B.docx", "5", variables={"Role": "peer", "Mode": "phone"}),
         source("4", "N.docx", "6", variables={"Role": "Caretaker"}),
-        source("5", "A-a.docx", "7", variables={"Role": "peer", "Lang": "de"}),
+        source("5", "A-a.docx", "7", variables={"Role": "peer", "Lang": "Klingon"}),
         source("6", "N2.docx", "8", problem="source text is not UTF-8 (byte 3)"),
-        source("7", "B-2.docx", "9", variables={"Role": "", "Lang": "en", "Mode": " video"}),
+        source("7", "B-2.docx", "9", variables={"Role": "", "Lang": "English", "Mode": " video"}),
     ]
     definition_people = PEOPLE | {"B-2"}
     infos = resolve_sources(project(sources), definition, definition_people)
@@ -231,7 +232,14 @@ def test_each_source_resolved_or_given_its_problem(tmp_path):
         "2": (None, None, None, "", "source not linked to a roster person (see [qda] person)"),
         "3": ("B", "peer", None, "phone", None),
         "4": ("N", None, None, "", "role found in the project is not a role of study.toml"),
-        "5": ("A-a", "peer", None, "", "language variable is not en or da"),
+        "5": (
+            "A-a",
+            "peer",
+            None,
+            "",
+            "language variable 'Lang' holds no language: give a two-letter code (en, da, "
+            "nb...) or a name (English, Dansk, Norsk...)",
+        ),
         "6": (None, None, None, "", "source text is not UTF-8 (byte 3)"),
         "7": ("B-2", None, "en", " video", None),
     }
