@@ -169,6 +169,10 @@ def test_a_run_named_after_a_participant_refuses_and_is_renamed(served):
     screen = served["screen"]
     held = [(c, t) for c, t in texts if screen.holds_name(t) or "Madsen" in t]
     logs = [json.loads(t)["message"] for c, t in held if c == "logs"]
-    assert sorted({c for c, _ in held}) == ["events", "logs"], held
-    # Prefect's engine logs the run's name as it starts, before the flow's code runs
-    assert logs == [f"Beginning flow run '{body['name']}' for flow 'triangulate (from the UI)'"]
+    assert "events" in {c for c, _ in held} and {c for c, _ in held} <= {"events", "logs"}, held
+    # Prefect's engine logs the run's name as it starts, before the flow's code runs;
+    # its log worker sends the line in a batch that may land after the run ended
+    assert logs in (
+        [],
+        [f"Beginning flow run '{body['name']}' for flow 'triangulate (from the UI)'"],
+    )
