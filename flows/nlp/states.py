@@ -325,7 +325,8 @@ def outcome_states(
                 continue  # "up the hill without stopping": an ability, not a stop
             neg = parsed.is_negated(span, clause)
             if neg and label == "up" and _no_longer_word(parsed, span):
-                label, base = "stop", -1  # "glemmer ikke mine piller mere": no longer
+                # "glemmer ikke mine piller mere": no longer; the negation is the stop's
+                label, base, neg = "stop", -1, False
             turned = label in TURNED and (
                 (bare and parsed.lemma[span[0]] not in JOINING)
                 or any(not _overlaps(o, [span]) for o in turning)
