@@ -84,6 +84,10 @@ def one_edit(a: str, b: str) -> bool:
     )
 
 
+#: at most this many distinct texts are remembered per screen (`NearNames.find`)
+FOUND_MAX = 100_000
+
+
 @dataclass(frozen=True)
 class Found:
     """A name found in one of the four shapes: character span and shape."""
@@ -114,6 +118,8 @@ class NearNames:
             for key in {stem, *_deletions(stem)}:
                 self._by_deletion.setdefault(key, set()).add(stem)
         self._verdicts: dict[str, str | None] = {}
+        #: texts screened before, and what was found in them (`find`)
+        self._found: dict[str, tuple[Found, ...]] = {}
         self._prefix = (
             re.compile("|".join(sorted(map(re.escape, self.stems), key=lambda s: (-len(s), s))))
             if self.stems
@@ -162,9 +168,18 @@ class NearNames:
         return folded not in self.known and not _ordinary(word)
 
     def find(self, text: str) -> list[Found]:
-        """Every name in one of the four shapes, in text order."""
+        """Every name in one of the four shapes, in text order (remembered: a run
+        screens the same excerpt in many places, its pages, exports and tables)."""
         if not self.parts:
             return []
+        known = self._found.get(text)
+        if known is None:
+            if len(self._found) > FOUND_MAX:
+                self._found.clear()
+            known = self._found[text] = tuple(self._find(text))
+        return list(known)
+
+    def _find(self, text: str) -> list[Found]:
         found: list[Found] = []
         for m in _HYPHENATED.finditer(text):
             if self.spells(m.group(1) + m.group(2)):
