@@ -255,7 +255,7 @@ def test_render_tasks_group_the_workers_chunks():
     from flows.render import dossiers
 
     def jobs(n):
-        return [dossiers.CaseJob(f"P{i:04d}", "k", f"/tmp/P{i:04d}.html") for i in range(1, n + 1)]
+        return [dossiers.CaseJob(f"P{i:04d}", "k", f"cases/P{i:04d}.html") for i in range(1, n + 1)]
 
     cold = render_tasks(jobs(1000), workers=2)
     assert len(cold) == 5 and CHUNKS_PER_TASK == 4
