@@ -24,15 +24,24 @@ Each shape was measured for false hits on the demo, the development studies
 and the development corpora (decision 0326): it must not replace ordinary
 text. Names of fewer than `MIN_LENGTH` letters are left out of 1 and 4: one
 edit from "Ole" or "Bo" is half the language.
+
+A run screens about 230,000 texts at 1,000 cases, most of them clean, many of
+them whole pages or a table's column joined. `find` looks only where a shape can
+be (decision 0340): at each hyphen, at a blank between single letters, and at the
+distinct tokens of the text that this screen has not found clean before (split
+in bytes, not by a Python loop over every word); the answers are exactly those
+of the three scans it replaces (`tests/test_near_names_fast.py`). Whether a word
+is ordinary is asked last, of the few words near a name, from a sorted file read
+in place (`flows.privacy.word_list`, decision 0342).
 """
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from flows.privacy import word_list
 from flows.privacy.canonical import canonical
 
 #: a roster name part shorter than this is not looked for misspelt or joined
@@ -49,6 +58,19 @@ _HYPHENATED = re.compile(rf"(?<!{_LETTERS})({_LETTERS}+)[ \t]*[-‐‑]\s{{0,8}}
 _SPACED = re.compile(rf"(?<!{_LETTERS})(?:{_LETTERS}[ \t]){{2,}}{_LETTERS}(?!{_LETTERS})")
 #: a capital after a small letter inside a word starts a piece ("Interview|Karen")
 _INNER_CAPITAL = re.compile(r"(?<=[^\W\d_A-ZÆØÅ])(?=[^\W\d_a-zæøå])")
+#: where a word broken by a hyphen can be (`NearNames._hyphenated`)
+_HYPHEN = re.compile("[-‐‑]")
+#: what every match of `_SPACED` holds from its second character on: a blank, a
+#: letter, a blank, a letter that no letter follows (a scan that skips to blanks)
+_SPACED_HINT = re.compile(rf"[ \t]{_LETTERS}[ \t]{_LETTERS}(?!{_LETTERS})")
+#: ASCII bytes other than letters become blanks; other bytes stay (UTF-8 sequences)
+_ASCII_LETTERS = bytes(b if chr(b).isalpha() or b >= 128 else 32 for b in range(256))
+
+
+def is_letter(char: str) -> bool:
+    """Whether `char` is a letter as `_LETTERS` reads it (a word character, no digit
+    nor underscore: `re`'s \\w is `str.isalnum`, its \\d `str.isdecimal`)."""
+    return char.isalnum() and not char.isdecimal()
 
 
 _GENITIVE = re.compile(r"(?:['’]s?|(?<=[^\W\d_s])s)$", re.IGNORECASE)
@@ -86,6 +108,8 @@ def one_edit(a: str, b: str) -> bool:
 
 #: at most this many distinct texts are remembered per screen (`NearNames.find`)
 FOUND_MAX = 100_000
+#: at most this many words (and tokens, and broken words) are remembered per screen
+VERDICTS_MAX = 200_000
 
 
 @dataclass(frozen=True)
@@ -118,6 +142,10 @@ class NearNames:
             for key in {stem, *_deletions(stem)}:
                 self._by_deletion.setdefault(key, set()).add(stem)
         self._verdicts: dict[str, str | None] = {}
+        #: byte tokens (`_may_hold_word`) none of whose words is misspelt or joined
+        self._clean: set[bytes] = set()
+        #: the letters of words broken by a hyphen, and whether they spell a name
+        self._broken: dict[str, bool] = {}
         #: texts screened before, and what was found in them (`find`)
         self._found: dict[str, tuple[Found, ...]] = {}
         self._prefix = (
@@ -135,14 +163,24 @@ class NearNames:
         folded = canonical(word)
         if len(folded) < MIN_LENGTH - 1 or folded in self.stems or not folded.isalpha():
             return False
-        if folded in self.known or _ordinary(word):
+        if folded in self.known:
             return False
+        if not self._one_edit_from_stem(folded):
+            # the genitive of a misspelt name: "Henrks"
+            genitive = folded.endswith("s") and len(folded) > MIN_LENGTH
+            if not genitive or not self.misspelt(word[:-1]):
+                return False
+        return not _ordinary(word)  # asked last: the few words near a name
+
+    def _one_edit_from_stem(self, folded: str) -> bool:
+        """Whether canonical `folded` is one edit from a stem (the symmetric-deletion
+        index: a word and a stem one edit apart share a deletion, or one is the
+        other's)."""
         for candidate in {folded, *_deletions(folded)}:
             for stem in self._by_deletion.get(candidate, ()):
                 if one_edit(folded, stem):
                     return True
-        # the genitive of a misspelt name: "Henrks"
-        return folded.endswith("s") and len(folded) > MIN_LENGTH and self.misspelt(word[:-1])
+        return False
 
     def spells(self, letters: str, near: bool = True) -> bool:
         """Whether joined `letters` are a roster name part (or, with `near`, one edit
@@ -180,18 +218,85 @@ class NearNames:
         return list(known)
 
     def _find(self, text: str) -> list[Found]:
+        """What scanning the whole text three times and looking at every word finds
+        (`_HYPHENATED`, `_SPACED`, then `_WORD`, each match kept when its letters
+        spell a name: decision 0326), found by looking only where one can be
+        (decision 0340): at hyphens, at a blank between single letters, and at the
+        words of the text not found clean before in this process."""
+        found = self._hyphenated(text) + self._spaced(text)
+        if self._may_hold_word(text):
+            for m in _WORD.finditer(text):
+                shape = self._shape(m.group())
+                if shape is not None:
+                    found.append(Found(m.start(), m.end(), shape))
+        return sorted(found, key=lambda f: (f.start, -f.end))
+
+    def _hyphenated(self, text: str) -> list[Found]:
+        """`_HYPHENATED.finditer(text)`'s matches that spell a name, tried only where
+        one can start: the letters before each hyphen (and blanks), which are all of
+        the first piece (it is a whole run of letters), left to right, each after
+        the end of the match before it, as `finditer` takes them."""
         found: list[Found] = []
-        for m in _HYPHENATED.finditer(text):
-            if self.spells(m.group(1) + m.group(2)):
+        end = 0
+        for hyphen in _HYPHEN.finditer(text):
+            start = hyphen.start()
+            while start and text[start - 1] in " \t":
+                start -= 1
+            letters_end = start
+            while start and is_letter(text[start - 1]):
+                start -= 1
+            if start == letters_end or start < end:
+                continue
+            m = _HYPHENATED.match(text, start)
+            if m is None:
+                continue
+            end = m.end()
+            if self._spells_broken(m.group(1) + m.group(2)):
                 found.append(Found(m.start(), m.end(), "hyphenated"))
-        for m in _SPACED.finditer(text):
+        return found
+
+    def _spells_broken(self, letters: str) -> bool:
+        """`spells(letters)` (remembered: "well-being" recurs)."""
+        verdict = self._broken.get(letters)
+        if verdict is None:
+            if len(self._broken) > VERDICTS_MAX:
+                self._broken.clear()
+            verdict = self._broken[letters] = self.spells(letters)
+        return verdict
+
+    def _spaced(self, text: str) -> list[Found]:
+        """`_SPACED.finditer(text)`'s matches that spell a name part, tried only one
+        character before each `_SPACED_HINT` (which every match holds there)."""
+        found: list[Found] = []
+        position = 0
+        while (hint := _SPACED_HINT.search(text, position)) is not None:
+            m = _SPACED.match(text, hint.start() - 1) if hint.start() else None
+            if m is None:
+                position = hint.start() + 1
+                continue
+            position = m.end() + 1  # a match ends with a letter: none starts at its end
             if self.spells(re.sub(r"\s", "", m.group()), near=False):
                 found.append(Found(m.start(), m.end(), "spaced"))
-        for m in _WORD.finditer(text):
-            shape = self._shape(m.group())
-            if shape is not None:
-                found.append(Found(m.start(), m.end(), shape))
-        return sorted(found, key=lambda f: (f.start, -f.end))
+        return found
+
+    def _may_hold_word(self, text: str) -> bool:
+        """False only when no word of `text` is misspelt or joined (`_shape`). The
+        text's distinct tokens are found fast (`_ASCII_LETTERS`: each holds whole
+        words of letters, and nothing but letters when it is ASCII); those found
+        clean before are not looked at again."""
+        data = text.encode("utf-8", "surrogatepass").translate(_ASCII_LETTERS)
+        tokens = set(data.split()) - self._clean
+        for token in tokens:
+            if token.isascii():
+                words = [token.decode("ascii")]
+            else:
+                words = _WORD.findall(token.decode("utf-8", "surrogatepass"))
+            if any(self._shape(word) is not None for word in words):
+                return True
+        if len(self._clean) + len(tokens) > VERDICTS_MAX:
+            self._clean.clear()
+        self._clean |= tokens
+        return False
 
     def _shape(self, word: str) -> str | None:
         """ "misspelt", "joined" or None for one word (remembered: words repeat)."""
@@ -204,7 +309,7 @@ class NearNames:
             shape = "misspelt"
         elif len(word) >= MIN_LENGTH + MIN_REST - 1 and self.joined(word):
             shape = "joined"
-        if len(self._verdicts) > 200_000:
+        if len(self._verdicts) > VERDICTS_MAX:
             self._verdicts.clear()
         self._verdicts[word] = shape
         return shape
@@ -213,25 +318,8 @@ class NearNames:
         return bool(self.find(text))
 
 
-@functools.cache
-def word_forms(language: str) -> frozenset[str]:
-    """Every form and lemma of spaCy's lookup lemma table for `language`, lower
-    case ("kagen", the cake, is one edit from "Karen"); empty without
-    spacy-lookups-data."""
-    from spacy.util import load_language_data
-
-    from flows.nlp.lexicons import _lemma_table_path
-
-    path = _lemma_table_path(language)
-    if path is None:
-        return frozenset()
-    table = load_language_data(path)
-    return frozenset([*table, *(v if isinstance(v, str) else v[0] for v in table.values())])
-
-
 def _ordinary(word: str) -> bool:
     """An ordinary English or Danish word, in any of its forms."""
     from flows.privacy.matching import _ordinary as ordinary
 
-    lower = word.lower()
-    return ordinary(word) or lower in word_forms("da") or lower in word_forms("en")
+    return ordinary(word) or word.lower() in word_list.ordinary_forms()

@@ -52,7 +52,7 @@ from nameparser import HumanName
 from nameparser.config import CONSTANTS
 
 from flows.errors import InputFileError, TriangulateError
-from flows.privacy import near_names, prefixed
+from flows.privacy import near_names, prefixed, word_list
 from flows.privacy.near_names import ungenitive
 
 PERSON = "[person]"
@@ -293,6 +293,7 @@ class NameGuard:
             *sorted(f"{w}={d}" for w, d in self.decisions.items()),
             Path(__file__).read_text(encoding="utf-8"),
             Path(near_names.__file__).read_text(encoding="utf-8"),
+            Path(word_list.__file__).read_text(encoding="utf-8"),
             *sorted(self.gazetteer.names),
             *sorted(self.gazetteer.name_words),
         ]
