@@ -2,11 +2,14 @@
 (decision 0344): the same file gives the same connection, a replaced or changed
 file a new one, and outside a worker every chunk opens its own. Pages rendered
 through a real pool of two workers (several chunks each) are the bytes of the
-in-process render and of the demo's published dossiers."""
+in-process render and of the demo's published dossiers. The workers' fork server
+has loaded the name screen's word lists before forking them (decision 0345)."""
 
 from __future__ import annotations
 
+import logging
 import os
+import sys
 from pathlib import Path
 
 import duckdb
@@ -92,3 +95,30 @@ def test_pages_from_a_pool_of_workers_equal_the_in_process_pages(
     assert pooled == in_process
     published = {p.stem: p.read_bytes() for p in (demo_out / "cases").glob("*.html")}
     assert published == in_process
+
+
+def _loaded_in_worker(module: str) -> bool:
+    return module in sys.modules
+
+
+def test_render_workers_are_forked_with_the_screens_word_lists_loaded():
+    with dossiers.process_pool(2, dossiers.POOL_MIN_CASES) as pool:
+        assert pool is not None
+        loaded = list(pool.map(_loaded_in_worker, ["flows.render.preload"] * 2))
+    assert loaded == [True, True]
+    from flows.nlp import parallel
+
+    assert "flows.render.preload" in parallel.PRELOAD  # one fork server serves both
+
+
+def test_a_preload_that_fails_is_logged_not_raised(monkeypatch, caplog):
+    from flows.privacy import audit
+    from flows.render import preload
+
+    def broken(names):
+        raise OSError("no word list")
+
+    monkeypatch.setattr(audit, "screen_for", broken)
+    with caplog.at_level(logging.WARNING, logger=preload.__name__):
+        preload.warm()
+    assert "not preloaded (OSError)" in caplog.text

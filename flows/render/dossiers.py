@@ -35,6 +35,9 @@ CASE_QUERIES = ("verdicts", "sources", "informants", "pairs", "excerpts", "surve
 MAX_CHUNK = 50
 #: fewer dossiers than this are rendered in the calling process (a pool costs ~1 s)
 POOL_MIN_CASES = 100
+#: what the fork server imports before forking a worker: this module, and the
+#: word lists every worker's name screen reads (`flows.render.preload`, decision 0345)
+PRELOAD = ["flows.render.dossiers", "flows.render.preload"]
 
 
 @dataclass(frozen=True)
@@ -170,13 +173,14 @@ def process_pool(workers: int, n_jobs: int) -> Iterator[Executor | None]:
     """A pool of `workers` processes when there is enough to render, else None.
 
     Workers are forked from a fresh single-threaded fork server that has
-    imported this module once (never from the caller, whose threads may hold
-    locks), so each starts in milliseconds."""
+    imported this module and loaded the name screen's word lists once (never
+    from the caller, whose threads may hold locks), so each starts in
+    milliseconds."""
     if workers < 2 or n_jobs < POOL_MIN_CASES:
         yield None
         return
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["flows.render.dossiers"])
+    context.set_forkserver_preload(PRELOAD)  # ignored if the fork server runs already
     with ProcessPoolExecutor(
         max_workers=workers, mp_context=context, initializer=_in_worker
     ) as pool:
