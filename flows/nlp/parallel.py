@@ -44,7 +44,7 @@ CHUNK_ROWS = 1_000
 #: the columns a chunk's rows need (`Annotator.__call__`, `annotate._mentions`)
 COLUMNS = ("text", "theme_id", "language", "case_id", "person_id")
 #: modules the fork server imports once, when this module starts it
-PRELOAD = ["flows.render.dossiers", "flows.nlp.parallel"]
+PRELOAD = ["flows.render.dossiers", "flows.render.preload", "flows.nlp.parallel"]
 
 #: an excerpts file this large announces enough rows for workers (about 140
 #: bytes an excerpt in the synthetic studies: some 7,000 rows)
