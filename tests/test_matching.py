@@ -203,3 +203,21 @@ def test_a_name_with_two_such_places_is_matched_in_each_mix():
         "Aab" + "aab" * MAX_SITES + "rup",
         "Åb" + "ab" * MAX_SITES + "rup",
     ]
+
+
+def test_a_particle_between_the_parts_of_a_full_name_is_no_form_of_its_own():
+    """ "Al" of "Mohammed Al-Khatib" made every page holding "et al." fail the
+    audit, and "van" of "Anne van der Berg" replaced "the van" (decision 0365).
+    First and last parts stay forms whatever they are ("Le", "Do": surnames)."""
+    from flows.privacy.audit import distinct_names, screen_for
+
+    assert person_forms(["Mohammed Al-Khatib"]) == ["Mohammed Al-Khatib", "mohammed", "khatib"]
+    assert person_forms(["Anne van der Berg"]) == ["Anne van der Berg", "anne", "berg"]
+    assert person_forms(["Nguyen Van Le"]) == ["Nguyen Van Le", "nguyen", "le"]
+    assert person_forms(["Do Thi Lan"])[:4] == ["Do Thi Lan", "do", "thi", "lan"]
+    assert "green" in person_forms(["Al Green", "Al"])
+    screen = screen_for(
+        NameSet(distinct_names([("B-d", "peer", ["Mohammed Al-Khatib", "Mohammad"])]))
+    )
+    assert not screen.holds_name("Farmer et al.'s convergence code; El Al flies there")
+    assert screen.holds_name("Al-Khatib said") and screen.holds_name("AL KHATIB said")

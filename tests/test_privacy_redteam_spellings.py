@@ -12,8 +12,8 @@ docs/data-protection.md ("What is not guaranteed") must say so.
 from __future__ import annotations
 
 import pytest
-from conftest import EXCERPT_HEADER, INTERVIEWS, ROSTER, SURVEY_HEADER, write_csv
-from privacy.test_corpus import AROUND, LABEL, excerpt, letters, published_excerpts, run
+from conftest import ROSTER
+from privacy.test_corpus import AROUND, leaks, run_probes
 
 from flows import stages
 from flows.privacy.audit import NameScreen, audit
@@ -94,27 +94,11 @@ def roster() -> list[list[str]]:
 
 @pytest.fixture(scope="module")
 def published(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("redteam-spellings")
-
-    def make_study(excerpts, survey, roster_rows, study_toml):
-        """conftest's make_study, for a module-scoped run."""
-        folder = tmp / "study"
-        folder.mkdir(exist_ok=True)
-        (folder / "study.toml").write_text(study_toml, encoding="utf-8")
-        write_csv(folder / "roster.csv", roster_rows)
-        write_csv(folder / "interviews.csv", INTERVIEWS)
-        write_csv(folder / "excerpts.csv", [EXCERPT_HEADER, *excerpts])
-        write_csv(folder / "survey.csv", [SURVEY_HEADER, *(survey or [])])
-        return folder
-
-    rows = [excerpt(f"S{i:02d}", AROUND[0] + t + AROUND[1]) for i, (_, t) in enumerate(PROBES)]
-    rows += [excerpt(f"N{i:02d}", AROUND[0] + t + AROUND[1]) for i, (_, t) in enumerate(NOT_CAUGHT)]
-    folder, out, _ = run(make_study, tmp, rows, roster())
-    return folder, out, published_excerpts(out)
+    return run_probes(tmp_path_factory.mktemp("redteam-spellings"), PROBES, NOT_CAUGHT, roster())
 
 
 def _leaks(text: str) -> bool:
-    return letters(LABEL.sub(" ", text)) != letters("".join(AROUND))
+    return leaks(text)
 
 
 @pytest.mark.parametrize(("sid", "spelling"), PROBES, ids=[s for s, _ in PROBES])

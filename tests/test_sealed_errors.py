@@ -10,7 +10,15 @@ import pytest
 from flows.errors import InputFileError, StudyFileError, UnexpectedError, WithheldError
 from flows.privacy.audit import distinct_names
 from flows.privacy.matching import NameSet
-from flows.privacy.sealed_errors import names_known, original, seal, sealed, where_raised
+from flows.privacy.sealed_errors import (
+    PLACE_UNCHECKED,
+    PLACE_WITHHELD,
+    names_known,
+    original,
+    seal,
+    sealed,
+    where_raised,
+)
 
 NAMES = NameSet(distinct_names([("B", "peer", ["Karen Lund"]), ("A", "peer", ["Henrik Sørensen"])]))
 
@@ -67,7 +75,9 @@ def test_without_the_rosters_names_every_problem_text_is_withheld():
     error = InputFileError("survey.csv", "duplicate column 'q3'", where="header")
     sealed_error = seal(error)
     assert isinstance(sealed_error, WithheldError)
-    assert str(sealed_error).startswith("survey.csv: header: the problem's text is withheld")
+    assert str(sealed_error).startswith(
+        f"{PLACE_UNCHECKED}: {PLACE_UNCHECKED}: the problem's text is withheld"
+    )  # a file or element may name someone too (decision 0364)
     assert "names could not be checked" in str(sealed_error)
 
 
@@ -125,7 +135,7 @@ def test_withheld_messages_word_for_word():
     )
     unknown = seal(StudyFileError("study.toml", "roles", "'Karen'"))
     assert str(unknown) == (
-        "study.toml: the problem's text is withheld from Prefect and the logs "
+        f"{PLACE_UNCHECKED}: the problem's text is withheld from Prefect and the logs "
         "(names could not be checked here); `triangulate validate` prints it in your terminal"
     )
 
@@ -174,3 +184,59 @@ def test_where_raised_skips_the_projects_hidden_folders(tmp_path):
     assert where.startswith("tests/test_sealed_errors.py:") and where.endswith(
         "in test_where_raised_skips_the_projects_hidden_folders"
     )
+
+
+@pytest.mark.parametrize(
+    ("error", "path", "where"),
+    [
+        (  # a file named after a participant, with a broken header (decision 0364)
+            InputFileError("/study/survey Karen Lund.csv", "duplicate column 'sex'", "header"),
+            PLACE_WITHHELD,
+            "header",
+        ),
+        (  # a damaged entry of a QDA project named after its interviewee
+            InputFileError("/s/p.qdpx", "cannot be read (Bad CRC)", "entry 'sources/SØRENSEN.txt'"),
+            "/s/p.qdpx",
+            PLACE_WITHHELD,
+        ),
+        (  # a file named after someone nobody listed
+            InputFileError("/s/Łukasz Wiśniewski.csv", "duplicate column 'sex'", "header"),
+            PLACE_WITHHELD,
+            "header",
+        ),
+    ],
+)
+def test_a_withheld_errors_file_and_element_naming_someone_are_withheld_too(error, path, where):
+    """Before decision 0364 the file and element were kept as they were, so the
+    name reached Prefect's log lines and state messages all the same."""
+    sealed_error = seal(error, NAMES)
+    assert isinstance(sealed_error, WithheldError)
+    assert (sealed_error.path, sealed_error.where) == (path, where)
+    text = str(sealed_error).lower()
+    assert not any(n in text for n in ("karen", "lund", "sørensen", "łukasz", "wiśniewski"))
+
+
+@pytest.mark.parametrize(
+    "problem",
+    [
+        "no sheet named 'survey' (sheets: Sofie, Zbigniew)",  # gazetteer names
+        "no sheet named 'survey' (sheets: Data, helsesøster Bakken)",  # a title (0366)
+        "no sheet named 'survey' (sheets: Data, Dr Madsen)",
+        "entry 'sources/Interview Ayşe Yılmaz.txt' cannot be read",
+    ],
+)
+def test_a_problem_naming_someone_nobody_listed_is_withheld(problem):
+    """The roster's names alone let a name nobody listed through (decision 0364)."""
+    error = InputFileError("survey.xlsx", problem)
+    sealed_error = seal(error, NAMES)
+    assert isinstance(sealed_error, WithheldError)
+    assert str(sealed_error).startswith("survey.xlsx: the problem's text is withheld")
+
+
+def test_a_problem_in_the_projects_own_words_still_passes():
+    for error in [
+        InputFileError("survey.csv", "duplicate column 'q3'", where="header"),
+        InputFileError("survey.xlsx", "no sheet named 'survey' (sheets: Data, Notes, Sheet1)"),
+        StudyFileError("study.toml", "inputs.survey", "file not found: survey.csv"),
+    ]:
+        assert seal(error, NAMES) is error

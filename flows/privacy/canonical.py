@@ -46,6 +46,9 @@ from importlib import resources
 _IGNORABLE = {"\u00ad", "\u034f", "\u115f", "\u1160", "\u17b4", "\u17b5", "\u3164", "\uffa0"}
 _IGNORABLE.update(chr(c) for c in range(0xFE00, 0xFE10))  # variation selectors
 _IGNORABLE.update(chr(c) for c in range(0xE0100, 0xE01F0))
+#: Arabic tatweel (kashida): stretches a word for justification, spells no letter
+#: ("فاطـمة" is "فاطمة"; decision 0366)
+_IGNORABLE.add("\u0640")
 
 _APOSTROPHES = set("'`´‘’‚‛′‵ʹʻʼʽʾʿˈˊˋ＇")
 _DASHES = set("-‐‑‒–—―⁃−﹘﹣－⸺⸻")

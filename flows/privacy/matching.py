@@ -225,10 +225,26 @@ def person_forms(names: Iterable[str]) -> list[str]:
 def _person_forms(names: tuple[str, ...]) -> tuple[str, ...]:
     names = [n for n in names if n.strip()]
     parts = [t for t in tokens(names[0]) if len(t) > 1 and not t.isdigit()] if names else []
+    parts = [  # "al" of "Mohammed Al-Khatib", never a name alone (decision 0365)
+        t for i, t in enumerate(parts) if not (0 < i < len(parts) - 1 and t in name_particles())
+    ]
     forms = [*names, *(p for p in parts if p not in names)]
     words = _WORD.findall(unicodedata.normalize("NFC", names[0])) if names else []
     variants = [v for n in [*names, *words] for v in digraph_spellings(n)]
     return (*forms, *dict.fromkeys(v for v in variants if v not in forms))
+
+
+@functools.cache
+def name_particles() -> frozenset[str]:
+    """Surname particles in canonical form ("al", "el", "bin", "ibn", "van", "der",
+    "de", "von": nameparser's prefixes). Between the first and the last part of a
+    full name such a part names no one on its own; as a form of its own it
+    replaced "van" and "der" in every text and failed the audit of every page
+    holding "et al." (decision 0365). First and last parts stay forms whatever
+    they are ("Le", "Do", "Dal" are surnames), and so does an alias as listed."""
+    from nameparser.config import CONSTANTS
+
+    return frozenset(t for p in CONSTANTS.prefixes for t in tokens(p))
 
 
 #: letters written with two ASCII letters where a keyboard lacks them ("Sørensen"

@@ -11,9 +11,13 @@ that is safe to store:
   `UnexpectedError` that names its type and where it was raised in the
   project's code, never its message (`from None`: no chained traceback either);
 - a `TriangulateError` (the researcher's own errors: file, element, problem)
-  passes as it is when its message holds no roster name; otherwise, or when the
-  roster's names are not known in this thread, it becomes a `WithheldError`
-  that keeps the file and element and withholds the problem's text.
+  passes as it is when its message holds no name: no roster name in any
+  spelling the audit knows, and no name nobody listed (a title and a
+  capitalised word, a capitalised gazetteer name: "sheets: Sofie, Zbigniew";
+  decision 0364). Otherwise, or when the roster's names are not known in this
+  thread, it becomes a `WithheldError` that keeps the file and element where
+  they hold no name (a file named after a participant, a zip entry
+  "sources/Karen Lund.txt": `PLACE_WITHHELD`) and withholds the problem's text.
 
 The original stays on the sealed exception (`.original`) for the terminal,
 where `triangulate run` prints it as before (screened by `preflight.error_detail`).
@@ -31,7 +35,7 @@ from typing import TypeVar
 
 from flows.errors import TriangulateError, UnexpectedError, WithheldError
 from flows.privacy.matching import NameSet
-from flows.privacy.preflight import holds_name
+from flows.privacy.preflight import run_label_holds_name
 
 F = TypeVar("F", bound=Callable)
 
@@ -39,6 +43,10 @@ F = TypeVar("F", bound=Callable)
 _names: ContextVar[NameSet | None] = ContextVar("sealed_error_names", default=None)
 
 _ROOT = Path(__file__).resolve().parents[2]  # the project: flows/, tests/, bench/
+
+#: a withheld error's file or element that holds a name, or where names are not known
+PLACE_WITHHELD = "<withheld: holds a name>"
+PLACE_UNCHECKED = "<withheld: names could not be checked>"
 
 
 @contextlib.contextmanager
@@ -74,17 +82,32 @@ def seal(exc: Exception, names: NameSet | None = None) -> Exception:
         return exc
     if isinstance(exc, TriangulateError):
         names = _names.get() if names is None else names
-        if names is not None and not holds_name(names, str(exc)):
+        if names is not None and not names_a_person(names, str(exc)):
             return exc
-        sealed = WithheldError(
-            getattr(exc, "path", None),
-            getattr(exc, "where", None),
-            "names could not be checked here" if names is None else "it may name a person",
-        )
+        places = [getattr(exc, "path", None), getattr(exc, "where", None)]
+        path, where = (_place(place, names) for place in places)
+        why = "names could not be checked here" if names is None else "it may name a person"
+        sealed = WithheldError(path, where, why)
     else:
         sealed = UnexpectedError(type(exc).__name__, where_raised(exc))
     sealed.original = exc
     return sealed
+
+
+def names_a_person(names: NameSet, text: str) -> bool:
+    """Whether `text` (an error's message, its file or element) holds one of `names`
+    in any spelling the audit knows, or a name nobody listed: the screen of a run's
+    own name and tags (`preflight.run_label_holds_name`, decision 0364)."""
+    return run_label_holds_name(names, text, [])
+
+
+def _place(place: object, names: NameSet | None) -> object:
+    """A withheld error's file or element, unless it may name someone."""
+    if place is None:
+        return None
+    if names is None:
+        return PLACE_UNCHECKED
+    return PLACE_WITHHELD if names_a_person(names, str(place)) else place
 
 
 @contextlib.contextmanager

@@ -61,7 +61,22 @@ PERSON = "[person]"
 #: except those in `CAPITALISED_TITLES` (which are also ordinary words).
 TITLES = {
     "en": ("Mr", "Mrs", "Ms", "Miss", "Mx", "Dr", "Doctor", "Nurse", "Professor", "Prof"),
-    "da": ("Hr", "Fru", "Frk", "Dr", "Doktor", "Sygeplejerske", "Læge", "Professor"),
+    "da": (
+        *("Hr", "Fru", "Frk", "Dr", "Doktor", "Sygeplejerske", "Læge", "Professor"),
+        # decision 0366: definite forms ("sygeplejersken Holt") and health visitors
+        *("Sygeplejersken", "Lægen", "Sundhedsplejerske", "Sundhedsplejersken"),
+    ),
+    # decision 0366: what a Norwegian or Swedish transcript puts before a name
+    "nb": (
+        *("Hr", "Fru", "Frk", "Frøken", "Dr", "Doktor", "Doktoren", "Lege", "Legen"),
+        *("Sykepleier", "Sykepleieren", "Helsesøster", "Helsesøsteren"),
+        *("Helsesykepleier", "Helsesykepleieren", "Professor"),
+    ),
+    "sv": (
+        *("Herr", "Fru", "Fröken", "Dr", "Doktor", "Doktorn", "Läkare", "Läkaren"),
+        *("Sjuksköterska", "Sjuksköterskan", "Distriktssköterska", "Distriktssköterskan"),
+        *("Professor",),
+    ),
 }
 CAPITALISED_TITLES = frozenset({"Miss", "Nurse"})
 #: abbreviations: a dot after them is not the end of a sentence ("Dr. Hansen")

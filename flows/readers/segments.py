@@ -156,10 +156,12 @@ def read_segments(
     )
     columns = _columns(fmt, table.header, study, label)
     code_columns: list[tuple[str, str]] = []
+    places: dict[str, str] = {}  # a code column's place in a reject (`_code_column`)
     if fmt == "dedoose" and not study.segments.code:
         code_columns = [
             (h, m.group(1)) for h in table.header if (m := DEDOOSE_CODE.match(h.strip()))
         ]
+        places = {h: _code_column(h, n) for n, h in enumerate(table.header, 1)}
         if not code_columns:
             raise InputFileError(
                 label, "no 'Code: <name> Applied' columns (Dedoose excerpt export)", where="header"
@@ -238,13 +240,13 @@ def read_segments(
         for header, code in codes:
             project.read_codings += 1
             if not code:
-                rejects.add(file, row_number, header, "empty code")
+                rejects.add(file, row_number, places.get(header, header), "empty code")
                 continue
             path_parts = [p.strip() for p in code.split(code_sep)] if code_sep else [code]
             project.codings.append(
                 QdaCoding(
                     ref=row_number,
-                    element=header,
+                    element=places.get(header, header),
                     source_key=document,
                     code=study_sep.join(p for p in path_parts if p),
                     coder=_cell(row, columns["coder"]),
@@ -271,3 +273,14 @@ def read_segments(
             coding.selection_codes = codes
     project.codebook = list(dict.fromkeys(c.code for c in project.codings if c.code))
     return project
+
+
+def _code_column(header: str, number: int) -> str:
+    """Where a Dedoose coding is, for its reject: the code column's header, or its
+    number when the header holds a first name or surname ("Code: Family/Sofie
+    Applied"; `codes.shown_code`, decisions 0247 and 0367)."""
+    from flows.codes import shown_code
+
+    if shown_code(header) == header:
+        return header
+    return f"code column {number} (its header is withheld: a word of it is a name)"

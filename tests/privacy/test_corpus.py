@@ -51,6 +51,34 @@ def run(make_study, tmp_path, excerpts, roster=None, study_toml=TINY_STUDY, out=
     return folder, out, stages.run_direct(folder, out)
 
 
+def run_probes(tmp: Path, probes, not_caught, roster_rows) -> tuple[Path, Path, dict[str, str]]:
+    """One run of the tiny study with `roster_rows`, each probe (id, text) one
+    excerpt "S00".., each knowingly not caught one "N00"..., between `AROUND`'s
+    words; the published excerpts' texts by id (the red-team spelling files)."""
+    from conftest import EXCERPT_HEADER, INTERVIEWS, SURVEY_HEADER, write_csv
+
+    def make_study(excerpts, survey, roster, study_toml):
+        folder = tmp / "study"
+        folder.mkdir(exist_ok=True)
+        (folder / "study.toml").write_text(study_toml, encoding="utf-8")
+        write_csv(folder / "roster.csv", roster)
+        write_csv(folder / "interviews.csv", INTERVIEWS)
+        write_csv(folder / "excerpts.csv", [EXCERPT_HEADER, *excerpts])
+        write_csv(folder / "survey.csv", [SURVEY_HEADER, *(survey or [])])
+        return folder
+
+    rows = [excerpt(f"S{i:02d}", AROUND[0] + t + AROUND[1]) for i, (_, t) in enumerate(probes)]
+    rows += [excerpt(f"N{i:02d}", AROUND[0] + t + AROUND[1]) for i, (_, t) in enumerate(not_caught)]
+    folder, out, _ = run(make_study, tmp, rows, roster_rows)
+    return folder, out, published_excerpts(out)
+
+
+def leaks(text: str, residue: str = "") -> bool:
+    """Whether a probe's published text holds a letter outside its pseudonym labels
+    that is not one of the words around it (or of `residue`, letters it may keep)."""
+    return letters(LABEL.sub(" ", text)) != letters(AROUND[0] + residue + AROUND[1])
+
+
 def published_excerpts(out: Path) -> dict[str, str]:
     import duckdb
 
