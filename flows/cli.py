@@ -134,9 +134,15 @@ def run(
         f"({len(summary['rendered'])} rendered, {len(summary['reused'])} reused)"
     )
     console.print(f"Open {out_dir / 'index.html'}")
+    print_review_line(summary, out_dir)
+
+
+def print_review_line(summary: dict, out_dir: Path) -> None:
+    """The review line as written: its `[inputs]` is no console markup (walk 12:
+    rich took it for a style and printed "as  stance_reviews")."""
     line = review_line(summary, out_dir)
     if line:
-        console.print(line)
+        console.print(line, markup=False)
 
 
 def review_line(summary: dict, out_dir: Path) -> str | None:

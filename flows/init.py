@@ -20,7 +20,7 @@ import sys
 from pathlib import Path
 
 from flows.errors import InputFileError
-from flows.init_direction import better_of
+from flows.init_direction import item_better
 from flows.init_qda import DraftTheme, QdaDraft, draft_qda
 from flows.init_survey import SurveyDraft, draft_survey, slug
 from flows.study import QDA_FORMATS
@@ -44,8 +44,24 @@ STOPWORDS = {
 }  # fmt: skip
 
 
+#: Abbreviations too short to be words of their own, and scales' initials, spelt
+#: out (decision 0369): "A&E attendances" and the theme "A&E visits" share
+#: "emergency"; "WEMWBS total score" and the theme "Wellbeing" share "wellbeing".
+ABBREVIATIONS = (
+    (re.compile(r"(?<![^\W_])a\s*&\s*e(?![^\W_])", re.IGNORECASE), " emergency "),
+    (re.compile(r"(?<![^\W_])(?:ED|ER)(?![^\W_])"), " emergency "),
+    # scales named by their initials: the theme they usually measure
+    (re.compile(r"\bs?wemwbs\b|warwick.edinburgh", re.IGNORECASE), " wellbeing "),
+    (re.compile(r"\bucla\b", re.IGNORECASE), " loneliness "),
+    (re.compile(r"\b(?:phq|epds)\b", re.IGNORECASE), " depression "),
+    (re.compile(r"\bgad\b", re.IGNORECASE), " anxiety "),
+)
+
+
 def _words(text: str) -> set[str]:
     """A label's words, spelt as ids are (`Søvn` and `sovn` match)."""
+    for pattern, spelt in ABBREVIATIONS:
+        text = pattern.sub(spelt, text)
     return {w for w in re.findall(r"[a-z]{3,}", slug(text)) if w not in STOPWORDS}
 
 
@@ -385,13 +401,14 @@ def _render_items(qda: QdaDraft, survey: SurveyDraft | None, taken: set[str]) ->
         for item in survey.items if outcomes else []:
             domain, matched = _domain(f"{item.label} {item.column}", outcomes)
             how = "its label shares words with the theme" if matched else "a guess"
+            better, better_note = item_better(item.label, item.value_labels)
             lines += [
                 "",
                 "[[survey_items]]",
                 f"id = {q(item.id)}",
                 f"label = {q(item.label)}",
                 f"domain = {q(domain)}  # check: the outcome theme it measures ({how})",
-                f"better = {q(better_of(item.label))}  # check: {_better_note(better_of(item.label))}",
+                f"better = {q(better)}  # check: {better_note}",
                 f"mcid = {item.mcid:g}  # check: the smallest change that counts ({item.mcid_note}); "
                 "prefer a published value",
                 "# check: example = one of the theme's examples this item measures (its change "

@@ -42,7 +42,7 @@ DIRECTION_WORDS: dict[str, str] = {
 LOWER_IS_BETTER = re.compile(
     r"\b(pain\w*|aches?|fear\w*|afraid|anxi\w*|worr\w*|depress\w*|falls?|falling|lonel\w*|"
     r"isolation|stiff\w*|fatigue|tired\w*|breathless\w*|smok\w*|cigarettes?|alcohol|"
-    r"admissions?|readmissions?|hospitali[sz]\w*|emergency|a&e|casualty|kinesiophobia|symptoms?|distress|"
+    r"admissions?|readmissions?|appointments?|attendances?|consultations?|hospitali[sz]\w*|emergency|a&e|casualty|kinesiophobia|symptoms?|distress|"
     r"disability|hba1c|smerte\w*|angst|frygt|fald|ensomhed|træthed|indlæggelse\w*|skadestue\w*|akutmodtagelse\w*|"
     # Norwegian and Swedish; screening scores of depression and anxiety
     r"depresjon\w*|depression\w*|nedstemt\w*|nedstämd\w*|ensomhet|ensamhet|tretthet|trötthet|"
@@ -60,6 +60,47 @@ def direction_of(name: str) -> str | None:
 def better_of(label: str) -> str:
     """'lower' when the label names something of which less is better, else 'higher'."""
     return "lower" if LOWER_IS_BETTER.search(label) else "higher"
+
+
+#: Value labels that answer a question yes or no (English, Danish, Norwegian, Swedish).
+YES_WORDS = frozenset({"yes", "y", "ja", "j"})
+NO_WORDS = frozenset({"no", "n", "nej", "nei"})
+
+
+def yes_coded_lower(value_labels: dict[str, str]) -> tuple[str, str] | None:
+    """(yes code, no code) when a yes/no item codes its yes as the lower number
+    (1 = Yes, 2 = No, as SPSS and Stata files usually do), else None."""
+    yes = [v for v, label in value_labels.items() if label.strip().casefold() in YES_WORDS]
+    no = [v for v, label in value_labels.items() if label.strip().casefold() in NO_WORDS]
+    if len(yes) != 1 or len(no) != 1:
+        return None
+    try:
+        lower = float(yes[0]) < float(no[0])
+    except ValueError:
+        return None
+    return (yes[0], no[0]) if lower else None
+
+
+def item_better(label: str, value_labels: dict[str, str]) -> tuple[str, str]:
+    """A survey item's `better` and the note saying why (decision 0369): from the
+    label's words, turned round for a yes/no item whose yes is the lower code
+    ("Attends a community group" 1 = Yes, 2 = No: the lower value is better)."""
+    better = better_of(label)
+    coded = yes_coded_lower(value_labels)
+    if coded is None:
+        if better == "lower":
+            return better, "less is better (a guess: the label names something to reduce)"
+        return better, "higher or lower is better (a guess)"
+    yes, no = coded
+    if better == "lower":  # "yes" is the thing to reduce ("Been to A&E"): no is better
+        return "higher", (
+            f"coded {yes} = yes, {no} = no, and the label names something to reduce: "
+            "a no (the higher value) is better (a guess)"
+        )
+    return "lower", (
+        f"coded {yes} = yes, {no} = no: a yes (the lower value) is better (a guess; "
+        "the other way round if a yes is the worse answer)"
+    )
 
 
 def direction_stance(name: str, better: str) -> str | None:

@@ -34,6 +34,7 @@ from pathlib import Path
 
 from flows.init_direction import better_of, direction_stance
 from flows.init_roles import (
+    GROUP_NAMES,
     ROLE_NAMES,
     RoleGuess,
     role_from_names,
@@ -251,9 +252,13 @@ def _people(draft: QdaDraft, project: QdaProject) -> dict[str, str]:
         for name, values in variables.items()
         if name not in per_case
         and name not in project.group_variables
-        # a variable named like a role ("Informant", "Rolle") holding the same value for
-        # two sources is their role, not who speaks (a small project: 3 roles, 4 sources)
-        and not (ROLE_NAMES.search(name) and len(set(values.values())) < len(values))
+        # a variable named like a role or a group ("Informant", "Rolle", MAXQDA's
+        # "Document group") holding the same value for two sources is their role, not
+        # who speaks (a small project: 3 roles, 4 sources)
+        and not (
+            (ROLE_NAMES.search(name) or GROUP_NAMES.search(name))
+            and len(set(values.values())) < len(values)
+        )
         and all(len(v) <= 24 for v in values.values())
     ]
     best = max(candidates, default=None)
@@ -311,6 +316,7 @@ def draft_qda(path: Path, fmt: str) -> QdaDraft:
     for name in sorted({n for v in project.case_variables.values() for n in v}):
         if any(v.get(name, "").strip() for v in project.case_variables.values()):
             draft.case_variables[slug(name)] = name
+    uncoded: list[str] = []  # people with a case folder but no case codes of their own
     for key, source in project.sources.items():
         person = person_of.get(key)
         if not person:
@@ -320,7 +326,7 @@ def draft_qda(path: Path, fmt: str) -> QdaDraft:
         if key in coded_cases:  # the case codes on its passages
             entry["cases"].update(coded_cases[key])
         elif draft.case_folder:  # its one case: the case its id is or begins with (H1-c: H1)
-            entry["cases"].add(_own_case(person, [*draft.cases, *person_of.values()]))
+            uncoded.append(person)
         elif not qda_cases:  # a guess the study file asks to check: each person their own case
             entry["cases"].add(person)
         whole = [draft.case_values.get(c, c) for c in source.cases]
@@ -328,6 +334,7 @@ def draft_qda(path: Path, fmt: str) -> QdaDraft:
         entry["whole"] = entry["whole"] and (len(whole) == 1 or not qda_cases)
         entry["whole"] = entry["whole"] and len(coded_cases.get(key, ())) <= 1
     if draft.case_folder:  # cases no staff member coded (H4) are the cases of their own
+        _own_cases(draft, uncoded, [*draft.cases, *person_of.values()], coded_cases)
         draft.cases = sorted({c for e in draft.people.values() for c in e["cases"]})
     for entry in draft.people.values():
         if entry["role"]:
@@ -383,6 +390,25 @@ def _language(draft: QdaDraft, project: QdaProject, variables: dict) -> None:
         )
     )
     draft.language_note = f"sources by {how}: {counts}{unread}{mixed}"
+
+
+def _own_cases(
+    draft: QdaDraft, people: list[str], known: list[str], coded_cases: dict[str, set]
+) -> None:
+    """Each person without case codes speaks about the case their id is or
+    begins with (H1-c: H1; H4, whom no staff member coded, about H4) when that
+    case is coded or someone of their role has a coded case as theirs; otherwise
+    (a practice manager "PM1" among patients "SP01"...) about no case of their
+    own: their passages are the programme's or need a case code (decision 0368)."""
+    coded = {c for cases in coded_cases.values() for c in cases}
+    owning = {e["role"] for p, e in draft.people.items() if _own_case(p, known) in coded}
+    for person in dict.fromkeys(people):
+        entry = draft.people[person]
+        own = _own_case(person, known)
+        if not owning or own in coded or own != person or entry["role"] in owning:
+            entry["cases"].add(own)
+        else:
+            entry["whole"] = False
 
 
 def _own_case(person: str, cases: list[str]) -> str:

@@ -72,7 +72,9 @@ def role_id(value: str) -> str:
         last = last[:-3] + "y"
     elif last.endswith(("ches", "shes", "sses", "xes")):
         last = last[:-2]
-    elif last.endswith("s") and not last.endswith(("ss", "us", "is")) and len(last) > 3:
+    elif (last.endswith("s") and not last.endswith(("ss", "us", "is")) and len(last) > 3) or (
+        re.fullmatch(r"[A-Z]{2,}s", (value.split() or [""])[-1])  # "GPs", "HCAs": gp, hca
+    ):
         last = last[:-1]
     return f"{head}_{last}" if head else last
 

@@ -104,6 +104,8 @@ class DraftItem:
     label: str
     mcid: float
     mcid_note: str
+    #: the column's value labels (SPSS, Stata: "1" -> "Yes"), for its `better`
+    value_labels: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -351,7 +353,8 @@ def draft_survey(
             and not _constant(table.rows, case_column, wave_column, first, column)
         ):
             mcid, note = _mcid([n for n in numbers if n is not None])
-            draft.items.append(DraftItem(ident, column, label or column, mcid, note))
+            labels = dict(table.labels.get(column, {}))
+            draft.items.append(DraftItem(ident, column, label or column, mcid, note, labels))
         elif any(at_start):
             draft.variables.append(DraftVariable(ident, column, label or column))
         else:
@@ -458,7 +461,8 @@ def _draft_waves_in_columns(
         numbers = [_number(v) for v in values if v]
         if stem is not None and numbers and all(n is not None for n in numbers) and any(later):
             mcid, note = _mcid([n for n in numbers if n is not None])
-            draft.items.append(DraftItem(ident, stem, stem, mcid, note))
+            labels = dict(table.labels.get(column(stem, first), {}))
+            draft.items.append(DraftItem(ident, stem, stem, mcid, note, labels))
         elif any(values):
             draft.variables.append(DraftVariable(ident, name, name))
             if stem is not None:  # not a number: context, its later column unused

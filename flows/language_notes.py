@@ -44,6 +44,10 @@ FUNCTION_WORDS: dict[str, frozenset[str]] = {
         "fick kunde också bara har"
     ),
     "de": _set("ich nicht das und ist war sie er mich mir nun sehr nach was hatte"),
+    "pl": _set(
+        # not "to", "do", "na", "tak": English or Danish words too
+        "się nie jest że mnie jak ale już teraz bardzo niż mam przed był była było są jestem czuję"
+    ),
 }
 WORD = re.compile(r"[^\W\d_]+")
 
@@ -82,6 +86,7 @@ def language_notes(excerpts: Iterable[tuple[str, str, object]]) -> list[str]:
     uncoded: Counter = Counter()
     other: dict[str, Counter] = {}
     declared: Counter = Counter()
+    machine_read: dict[str, Counter] = {}  # of `other`: those without a coded stance
     for language, text, coded in excerpts:
         language = str(language)
         if not has_reader(language):
@@ -92,6 +97,8 @@ def language_notes(excerpts: Iterable[tuple[str, str, object]]) -> list[str]:
         guessed = guess_language(text) if isinstance(text, str) else None
         if guessed is not None and language not in guessed.split("/"):
             other.setdefault(language, Counter())[guessed] += 1
+            if not isinstance(coded, str) or not coded:
+                machine_read.setdefault(language, Counter())[guessed] += 1
     notes = []
     for language in sorted(without_reader):
         notes.append(
@@ -103,7 +110,12 @@ def language_notes(excerpts: Iterable[tuple[str, str, object]]) -> list[str]:
         )
     for language in sorted(other):
         for guessed, count in sorted(other[language].items()):
-            if count * 4 < declared[language]:
+            if count * 4 < declared[language]:  # a few quotes in another language
+                uncoded_here = machine_read.get(language, Counter())[guessed]
+                if uncoded_here:
+                    notes.append(
+                        _few_note(uncoded_here, count, declared[language], language, guessed)
+                    )
                 continue
             notes.append(
                 f"{count} of {declared[language]} excerpts of interviews in "
@@ -114,3 +126,17 @@ def language_notes(excerpts: Iterable[tuple[str, str, object]]) -> list[str]:
                 "column for each"
             )
     return notes
+
+
+def _few_note(uncoded: int, count: int, declared: int, language: str, guessed: str) -> str:
+    """A few excerpts of interviews in a read language that read as another (a
+    participant's own words quoted in an interpreted interview): the ones without
+    a coded stance would be machine-read by the wrong rules (decision 0370)."""
+    name = language_name(language)
+    return (
+        f"{count} of {declared} excerpts of interviews in {name} read as {_names(guessed)}, "
+        f"{uncoded} of them without a coded stance: the {name} rules would read "
+        f"{'it' if uncoded == 1 else 'them'}. Give {'it' if uncoded == 1 else 'them'} a "
+        "stance sub-code in your QDA project, or check the machine's reading in the run's "
+        "review sheet"
+    )

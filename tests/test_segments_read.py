@@ -93,7 +93,8 @@ def test_maxqda_rows_read_field_by_field(tmp_path):
     """Row 2 and 3 code the same stretch (one selection with two codes); row 4
     has no code, row 5 no document (both listed, and the rows after them
     read); `Age` is empty in row 2 and filled in row 3 (the filled value is the
-    variable); "p. 12" is position 12; no case column: no case."""
+    variable); "p. 12" is position 12; no case column: no case; MAXQDA's
+    per-segment `Color` and `End` are no variables of the document (decision 0368)."""
     rows = [
         MAXQDA_HEADER,
         ["#f00", "Peers", "Interview A", "Intervention > Walking > Present"]
@@ -107,16 +108,12 @@ def test_maxqda_rows_read_field_by_field(tmp_path):
     ]
     project, rejects = read(tmp_path, "maxqda", rows, delimiter=";")
     variables_a = {
-        "Color": "#f00",
         "Document_group": "Peers",
-        "End": "4",
         "Category of site": "urban",
         "Age": "61",
     }
     variables_b = {
-        "Color": "#f00",
         "Document_group": "Staff",
-        "End": "12",
         "Category of site": "rural",
     }
     assert sources(project) == {
@@ -173,10 +170,10 @@ def test_qualcoder_categories_cases_and_variables(tmp_path):
             "Interview A.docx",
             "2",
             "document",
-            {"Id": "11", "Participant": "A"},
+            {"Participant": "A"},  # QualCoder's coding `Id` differs row by row: no variable
             ["A"],
         ),
-        "Nurse.docx": ("Nurse.docx", "4", "document", {"Id": "13", "Participant": "N"}, []),
+        "Nurse.docx": ("Nurse.docx", "4", "document", {"Participant": "N"}, []),
     }
     assert project.case_variables == {
         "A": {"Walking group": "Lakeside"},

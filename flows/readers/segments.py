@@ -82,6 +82,14 @@ LAYOUTS: dict[str, dict[str, tuple[str, ...]]] = {
     },
 }
 REQUIRED = ("document", "code", "text")
+#: Columns a tool writes about each segment, never variables of its document
+#: (MAXQDA's colour, end, weight, dates and size; decision 0368).
+SEGMENT_COLUMNS: dict[str, frozenset[str]] = {
+    "maxqda": frozenset({
+        "color", "colour", "end", "weight score", "weight", "modified by", "modified",
+        "created", "area", "coverage %", "coverage",
+    }),
+}  # fmt: skip
 SEPARATORS = {"maxqda": " > "}
 DEDOOSE_CODE = re.compile(r"^code:\s*(.*?)\s*applied$", re.IGNORECASE)
 TRUE = {"true", "1", "yes", "x", "applied"}
@@ -186,6 +194,8 @@ def read_segments(
         table, columns["code"], categories, SEPARATORS.get(fmt, study_sep), file_note
     )
     used = {c for c in columns.values() if c} | {h for h, _ in code_columns} | set(categories)
+    used |= {h for h in table.header if _key(h) in SEGMENT_COLUMNS.get(fmt, ())}
+    varying: dict[str, set[str]] = {}  # document -> columns whose value differs between rows
     project = QdaProject(file=path, notes=file_note, code_separator=code_sep)
     file = path.name
     ordinal: dict[str, int] = {}
@@ -219,7 +229,8 @@ def read_segments(
                 project.case_variables.setdefault(case, {}).setdefault(header[8:], value)
                 continue
             name = header[8:] if header.lower().startswith("filevar_") else header
-            source.variables.setdefault(name, value)
+            if source.variables.setdefault(name, value) != value:
+                varying.setdefault(document, set()).add(name)
         row_cases.setdefault(document, set()).add(case)
         if code_columns:
             codes = applied
@@ -257,6 +268,11 @@ def read_segments(
                     notes=[memo] if memo else [],
                 )
             )
+    # a column whose value differs between one document's rows describes segments
+    # (a size, a time), not the document: no variable of it
+    for document, names in varying.items():
+        for name in names:
+            del project.sources[document].variables[name]
     # a document is held whole by a case only when its rows name that one case; in a
     # document about several cases, a row naming none (the programme as a whole) is
     # about none of them, not about all
