@@ -214,7 +214,8 @@ LESS = frozenset({"under", "below", "less", "fewer", "mindre", "færre", "sjæld
 
 def settle(verdict, parsed: Parsed, profile: Profile, states: list[State], objects):
     """The rules' verdict for an own theme where lower is better: with the reason
-    `OWN_TIMES` where it rests on `own_times`' constructions or on `compared`; a count
+    `OWN_TIMES` where it rests on `own_times`' constructions or on `compared`, or is a
+    plan with no clause of now ("I'm going to start a fluid diary after Christmas"); a count
     of the object alone, with no baseline, no state and no negation, is `not_stated`
     (reason `OWN_TIMES`). Any other verdict as it is."""
     if stands(verdict, states) or _compared_last(verdict, states):
@@ -225,6 +226,9 @@ def settle(verdict, parsed: Parsed, profile: Profile, states: list[State], objec
     # ("flere gange om måneden nu. Det gjorde han ikke før", decision 0357)
     first = verdict.label == "worsened" and verdict.reason in ("then_now", "latest")
     if first and _first_time(parsed, objects):
+        return verdict._replace(reason=OWN_TIMES)
+    if verdict.reason == "plan" and not any(c.anchor == "latest" for c in parsed.clauses):
+        # a plan alone, nothing said of now: not_stated (decision 0358)
         return verdict._replace(reason=OWN_TIMES)
     if verdict.reason == "none" and _count_alone(parsed, states, objects):
         return verdict._replace(
