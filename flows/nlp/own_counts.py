@@ -227,7 +227,10 @@ def settle(verdict, parsed: Parsed, profile: Profile, states: list[State], objec
     first = verdict.label == "worsened" and verdict.reason in ("then_now", "latest")
     if first and _first_time(parsed, objects):
         return verdict._replace(reason=OWN_TIMES)
-    if verdict.reason == "plan" and not any(c.anchor == "latest" for c in parsed.clauses):
+    # no state beside the plan, and nothing the same (a state of now even where the
+    # lexicon reads a plan: "I'm on about the same as before ... I know, I know")
+    alone = not any(s.topical and (not s.planned or s.value == 0) for s in states)
+    if verdict.reason == "plan" and alone and not any(c.anchor == "latest" for c in parsed.clauses):
         # a plan alone, nothing said of now: not_stated (decision 0358)
         return verdict._replace(reason=OWN_TIMES)
     if verdict.reason == "none" and _count_alone(parsed, states, objects):
