@@ -179,3 +179,25 @@ def test_never_before_of_something_else_is_left_to_the_model():
     text = "Nu beder han om sovsen ved siden af. Det havde han aldrig gjort før."
     reading = _reader("da", _model("improved", 0.999)).read(text, "admissions")
     assert reading.label == "improved"
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "I'm going to stop skipping sessions after Christmas, Dave's on at me about it."),
+        ("da", "Jeg vil gerne komme hver gang igen, det ved jeg godt, at jeg skal."),
+    ],
+)
+def test_a_plan_alone_is_not_stated_whatever_the_model_says(language, text):
+    # decision 0358: the rules' plan reading stands where no clause speaks of now
+    reading = _reader(language, _model("improved", 0.999)).read(text, "missed")
+    assert (reading.label, reading.rule_label) == ("not_stated", "not_stated")
+
+
+def test_a_plan_beside_a_clause_of_now_is_left_to_the_model():
+    text = (
+        "I went back in March at two sessions, and now I'm at three. Full sessions after "
+        "the summer, that's the plan."
+    )
+    reading = _reader("en", _model("improved", 0.999)).read(text, "missed")
+    assert reading.label == "improved"

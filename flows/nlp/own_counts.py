@@ -155,17 +155,83 @@ def _than_before(parsed: Parsed, start: int, sentence: int) -> int | None:
     return None
 
 
+#: "That's new", "Det er nyt": said after the object, it started now (decision 0357)
+NEW = frozenset({"new", "nyt", "ny"})
+#: the other words such a clause may hold ("that's quite new", "det er helt nyt")
+NEW_FRAME = frozenset(
+    {"that", "it", "this", "'s", "is", "was", "det", "dette", "er", "var", "quite", "all"}
+    | {"completely", "something", "helt", "noget", "også", "too", "also", "and", "og", "så"}
+)
+NEW_NOW = "new_now"
+
+
+def new_now(
+    parsed: Parsed, profile: Profile, states: list[State], objects: list[tuple[int, int]]
+) -> list[State]:
+    """A clause that says only that something is new ("That's new", "Det er nyt"), after
+    a clause naming the object, not negated and not at the baseline: the object
+    started, -1 (`NEW_NOW`), in place of what the lexicon reads there (a new habit is
+    a gain for a scheme theme; of an own object where lower is better it is a loss)."""
+    if not applies(profile) or not objects:
+        return states
+    happened = _happened(parsed, objects)
+    for n, clause in enumerate(parsed.clauses):
+        words = parsed.lower[clause.start : clause.end]
+        if not any(w in NEW for w in words) or not all(w in NEW or w in NEW_FRAME for w in words):
+            continue
+        if not any(m < n for m in happened) or any(
+            clause.start <= i < clause.end for i in parsed.negations
+        ):
+            continue
+        cue = " ".join(words)
+        kept = [s for s in states if s.clause != n]
+        state = State(n, "latest", -1, NEW_NOW, cue, False, True, True, clause.contrast)
+        return sorted([*kept, state], key=lambda s: s.clause)
+    return states
+
+
+def _happened(parsed: Parsed, objects: list[tuple[int, int]]) -> list[int]:
+    """The clauses naming the object as it happened: not negated, not at the baseline
+    or early, and saying no less of it ("under tre kilo": a level, not an event)."""
+    numbers = parsed.clause_numbers()
+    named = sorted({numbers[o[0]] for o in objects if numbers[o[0]] >= 0})
+    out = []
+    for n in named:
+        clause = parsed.clauses[n]
+        if clause.anchor in ("baseline", "early"):
+            continue
+        if any(clause.start <= i < clause.end for i in parsed.negations):
+            continue
+        if any(w in LESS for w in parsed.lower[clause.start : clause.end]):
+            continue
+        out.append(n)
+    return out
+
+
+#: words that say a level below something, not an event ("under tre kilo", "less")
+LESS = frozenset({"under", "below", "less", "fewer", "mindre", "færre", "sjældnere", "rarely"})
+
+
 def settle(verdict, parsed: Parsed, profile: Profile, states: list[State], objects):
     """The rules' verdict for an own theme where lower is better: with the reason
-    `OWN_TIMES` where it rests on `own_times`' constructions or on `compared`; a count
+    `OWN_TIMES` where it rests on `own_times`' constructions or on `compared`, or is a
+    plan with no clause of now ("I'm going to start a fluid diary after Christmas"); a count
     of the object alone, with no baseline, no state and no negation, is `not_stated`
     (reason `OWN_TIMES`). Any other verdict as it is."""
     if stands(verdict, states) or _compared_last(verdict, states):
         return verdict._replace(reason=OWN_TIMES)
     if not applies(profile):
         return verdict
-    first = verdict.label == "worsened" and verdict.reason == "then_now"
+    # the object now, then "never before" (decision 0315); a count now with it too
+    # ("flere gange om måneden nu. Det gjorde han ikke før", decision 0357)
+    first = verdict.label == "worsened" and verdict.reason in ("then_now", "latest")
     if first and _first_time(parsed, objects):
+        return verdict._replace(reason=OWN_TIMES)
+    # no state beside the plan, and nothing the same (a state of now even where the
+    # lexicon reads a plan: "I'm on about the same as before ... I know, I know")
+    alone = not any(s.topical and (not s.planned or s.value == 0) for s in states)
+    if verdict.reason == "plan" and alone and not any(c.anchor == "latest" for c in parsed.clauses):
+        # a plan alone, nothing said of now: not_stated (decision 0358)
         return verdict._replace(reason=OWN_TIMES)
     if verdict.reason == "none" and _count_alone(parsed, states, objects):
         return verdict._replace(
@@ -181,14 +247,7 @@ BEFORE = frozenset({"before", "før", "forinden"})
 def _first_time(parsed: Parsed, objects: list[tuple[int, int]]) -> bool:
     """A clause naming the object, not negated and not at the baseline or early, and
     after it a clause at the baseline with a negation and "before" / "før"."""
-    numbers = parsed.clause_numbers()
-    named = sorted({numbers[o[0]] for o in objects if numbers[o[0]] >= 0})
-    happened = [
-        n
-        for n in named
-        if parsed.clauses[n].anchor not in ("baseline", "early")
-        and not any(parsed.clauses[n].start <= i < parsed.clauses[n].end for i in parsed.negations)
-    ]
+    happened = _happened(parsed, objects)
     for m, clause in enumerate(parsed.clauses):
         if clause.anchor != "baseline" or not any(n < m for n in happened):
             continue
@@ -208,7 +267,7 @@ def _compared_last(verdict, states: list[State]) -> bool:
     now = [s for s in now if s.anchor not in ("baseline", "early")]
     label = {1: "improved", -1: "worsened"}
     return bool(now) and any(
-        s.label in (COMPARED, NONE_NOW)
+        s.label in (COMPARED, NONE_NOW, NEW_NOW)
         and s.clause == now[-1].clause
         and label[s.value] == verdict.label
         for s in now

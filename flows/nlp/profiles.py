@@ -53,8 +53,12 @@ def profile_for(
     if better == "lower":
         helping = helping_groups(language, examples, label)
         rest = {k: v for k, v in (examples or {}).items() if k not in helping}
-        named = own_words(language, None, label) - lacking(language, examples, label)
-        opposite = own_words(language, helping, None) - own_words(language, rest, None) - named
+        lacks = lacking(language, examples, label)
+        named = own_words(language, None, label) - lacks
+        # what helps: the groups of what helps, and what the label says the object
+        # lacks ("Days not leaving the home": leaving), unless a cue of the object names it
+        helps = own_words(language, helping, None) | (own_words(language, None, label) & lacks)
+        opposite = helps - own_words(language, rest, None) - named
         lower |= own - opposite
     return Profile(
         theme_id,
@@ -85,20 +89,26 @@ def helping_groups(
     words = load_words(language)
     helps, hinders = set(words["facilitator"]), set(words["barrier"])
     lacks = lacking(language, examples, label)
+    negated = {c.strip().lower() for cues in (examples or {}).values() for c in cues}
+    negated = {c for c in negated if len(c.split()) > 2 and set(c.split()) & NOT}
+    unnegated = {" ".join(w for w in c.split() if w not in NOT) for c in negated}
     vocab = shared_pipeline(language).vocab
     out = {}
     for name, cues in (examples or {}).items():
         forms = {c.strip().lower() for c in cues}
         forms |= {vocab[f].norm_.lower() for f in forms if " " not in f}
-        if forms & hinders or any(_stem_lacking(f) for f in forms):
+        if forms & hinders or any(_stem_lacking(f) for f in forms) or forms & negated:
             continue
-        if forms & helps or forms & lacks:
+        if forms & helps or forms & lacks or forms & unnegated:
             out[name] = cues
     return out
 
 
 #: words before what an object lacks: "Nights without sleep", "uden søvn", "lack of"
 LACKING_BEFORE = frozenset({"without", "uden", "lack", "mangel"})
+#: a negation in a label before what the object lacks ("Days not leaving the home"),
+#: or in a cue of several words ("går ikke ud": "går ud" is the object's opposite)
+NOT = frozenset({"not", "ikke", "never", "aldrig"})
 #: privative endings: "sleepless" (sleep), "søvnløs", "søvnløse" (søvn)
 PRIVATIVE = ("lessness", "less", "løshed", "løse", "løst", "løs")
 
@@ -129,6 +139,8 @@ def lacking(language: str, examples: dict[str, list[str]] | None, label: str | N
                 after = words[i + 2] if words[i + 1] in ("of", "på") else words[i + 1]
                 if i + 2 < len(words) or words[i + 1] not in ("of", "på"):
                     out.add(after)
+    said = [w.strip(".,;:()") for w in (label or "").lower().replace("/", " ").split()]
+    out |= {b for a, b in zip(said, said[1:], strict=False) if a in NOT and len(b) >= PIECE_LENGTH}
     return out | {vocab[w].norm_.lower() for w in out}
 
 
@@ -157,10 +169,15 @@ def own_words(language: str, examples: dict[str, list[str]] | None, label: str |
 #: letters ("breath", "work", not "of", "a")
 PIECE_LENGTH = 4
 #: times name no theme's object ("Missed work days", "dry night"), nor do the words
-#: that count them ("every time", "hver gang": decision 0314)
-TIME_WORDS = frozenset(UNITS) | frozenset(
-    {"night", "nights", "morning", "evening", "weekend", "aften", "nat", "morgen"}
-    | {"time", "times", "gang", "gange"}
+#: that count them ("every time", "hver gang": decision 0314), nor a number in a cue
+#: ("four walls": "four" counts days, decision 0356)
+TIME_WORDS = (
+    frozenset(UNITS)
+    | frozenset(
+        {"night", "nights", "morning", "evening", "weekend", "aften", "nat", "morgen"}
+        | {"time", "times", "gang", "gange"}
+    )
+    | frozenset(w for table in NUMBER_WORDS.values() for w in table)
 )
 
 

@@ -47,7 +47,14 @@ from flows.nlp.lexicons import (
 from flows.nlp.model import FamilyModel, StanceModel, family_of, load_model
 from flows.nlp.negation import negation_positions
 from flows.nlp.numbers import number_change
-from flows.nlp.own_counts import compared, none_now, own_context, settle, unanchored
+from flows.nlp.own_counts import (
+    compared,
+    new_now,
+    none_now,
+    own_context,
+    settle,
+    unanchored,
+)
 from flows.nlp.own_times import appeared, degrees, seasons, since_start
 from flows.nlp.parsing import WordTrie, form_reader
 from flows.nlp.people import someone_elses
@@ -367,6 +374,7 @@ class StanceReader:
             states = since_start(parsed, profile, states, objects, counted)
             states = appeared(parsed, profile, degrees(parsed, profile, states, objects), objects)
             states = none_now(parsed, profile, compared(parsed, profile, states, objects), objects)
+            states = new_now(parsed, profile, states, objects)  # "That's new"
             verdict = rules.decide_outcome(
                 states,
                 plans,
