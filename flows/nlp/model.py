@@ -26,6 +26,11 @@ from sys import intern
 
 import numpy as np
 
+try:  # the typed twin of the sums and contributions, where built and current (compiled.py)
+    from flows.nlp import _scoring
+except ImportError:
+    _scoring = None
+
 #: the labels each component family chooses between
 FAMILY_LABELS = {
     "outcome": ("improved", "no_change", "worsened", "not_stated"),
@@ -107,6 +112,29 @@ class FamilyModel:
         `components`: per row, the component its features are also crossed with
         (`features.feature_bag` without `cross`), or None (decision 0310)."""
         index, matrix, bias = self._compiled()
+        if _scoring is not None:  # the same sums in C (decision 0352)
+            crossings = (
+                [None] * len(rows)
+                if components is None
+                else [None if c is None else self._crossing(c) for c in components]
+            )
+            sums, known = _scoring.known_sums(rows, crossings, index, matrix)
+            sizes = np.array([len(k) for k in known], dtype=np.int64)
+            padded = np.where(sizes == 0, 1, sizes)
+        else:
+            sums, known, padded = self._sums(rows, components)
+        scores = bias + sums * (SCALE / np.sqrt(padded))[:, None]
+        scores -= scores.max(axis=1, keepdims=True)
+        exps = np.exp(scores)
+        return exps / exps.sum(axis=1, keepdims=True), known
+
+    def _sums(
+        self, rows: Sequence[Sequence[str]], components: Sequence[str | None] | None
+    ) -> tuple[np.ndarray, list[list[int]], np.ndarray]:
+        """`score_batch`'s known features (indices, sorted), the sums of their weight
+        rows and the rows' sizes (1 for none), in numpy: the pure-Python twin of
+        `_scoring.known_sums`."""
+        index, matrix, _ = self._compiled()
         get = index.get
         if components is None:
             known = [sorted(filter(_KNOWN, map(get, feats))) for feats in rows]
@@ -128,11 +156,7 @@ class FamilyModel:
         if (sizes == 0).any():
             flat = _insert_zero_rows(flat, sizes, len(matrix) - 1)
         starts = np.concatenate(([0], np.cumsum(padded)[:-1]))
-        sums = np.add.reduceat(matrix[flat], starts, axis=0)
-        scores = bias + sums * (SCALE / np.sqrt(padded))[:, None]
-        scores -= scores.max(axis=1, keepdims=True)
-        exps = np.exp(scores)
-        return exps / exps.sum(axis=1, keepdims=True), known
+        return np.add.reduceat(matrix[flat], starts, axis=0), known, padded
 
     def contributions(self, feats: Sequence[str], label: str, n: int = 4) -> list[str]:
         """The features that speak most for `label`."""
@@ -146,8 +170,19 @@ class FamilyModel:
         k = self.labels.index(label)
         weight, order = weights[k], orders[k]
         # the n best ranks, sorted as plain integers (no key function), then their features
-        top = sorted(map(ranks[k].__getitem__, known))[:n]
+        if _scoring is not None:  # the same ranks picked in C (decision 0352)
+            top = _scoring.top_ranks(self._rank_arrays()[k], known, n)
+        else:
+            top = sorted(map(ranks[k].__getitem__, known))[:n]
         return [names[i] for i in map(order.__getitem__, top) if weight[i] > 0]
+
+    def _rank_arrays(self) -> list[np.ndarray]:
+        """`_ranked`'s ranks per label as int64 arrays (`_scoring.top_ranks`), built once."""
+        arrays = self.__dict__.get("_rank_arrays_by_label")
+        if arrays is None:
+            arrays = [np.array(rank, dtype=np.int64) for rank in self._ranked()[2]]
+            self.__dict__["_rank_arrays_by_label"] = arrays
+        return arrays
 
     def _ranked(self) -> tuple[list[str], list[list[float]], list[list[int]], list[list[int]]]:
         """The feature names by index and, per label, every feature's weight, its

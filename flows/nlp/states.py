@@ -181,6 +181,8 @@ class Parsed:
         lower, lemma = self.lower, self.lemma
         firsts = _two_word_firsts(words)
         pool = _words_and_firsts(words)
+        if pool.isdisjoint(lower) and words.isdisjoint(lemma):
+            return named  # no token names one (checked in C, no call per token)
         positions = range(len(lower))
         hits = [*compress(positions, map(pool.__contains__, lower))]
         hits += compress(positions, map(words.__contains__, lemma))
