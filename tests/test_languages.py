@@ -10,7 +10,7 @@ import math
 
 import pytest
 
-from flows.language_notes import guess_language, language_notes
+from flows.language_notes import FUNCTION_WORDS, _set, guess_language, language_notes
 from flows.study.languages import has_reader, language_code, language_name, tool_language
 
 
@@ -73,6 +73,11 @@ def test_a_language_is_named_with_its_code():
         ("The And", "en"),  # two function words are enough, in any case
         ("the door", None),  # one is not
         ("Jeg ikke", "da/nb"),  # shared words only: both
+        # Danish and Norwegian tied: a word of Norwegian's own ("mye") decides, not
+        # one Danish shares with Swedish ("blev", "mig")
+        ("jeg ikke blev mye", "nb"),
+        ("jeg ikke mig mye", "nb"),
+        ("jeg ikke meget mye", "da/nb"),  # each one of its own: still both
         ("Ich war nicht da, und sie war sehr müde.", "de"),
         ("", None),
         ("1234 5678", None),
@@ -80,6 +85,12 @@ def test_a_language_is_named_with_its_code():
 )
 def test_a_texts_language_is_guessed_from_its_function_words(text, guess):
     assert guess_language(text) == guess
+
+
+def test_function_words_are_sets_of_their_words():
+    """`_set` runs at import, before a mutation run picks a mutant: called here."""
+    assert _set("jeg  ikke\tdet") == frozenset({"jeg", "ikke", "det"})
+    assert "mye" in FUNCTION_WORDS["nb"] and "mye" not in FUNCTION_WORDS["da"]
 
 
 NOT_READ = (

@@ -241,6 +241,13 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
     "reader-store": (["flows/nlp/reader_store.py"], ["tests/test_reader_store.py"]),
     # the name guard built once a run (decision 0318): `--mutants '*name_guard*'`
     "name-guard": (["flows/stage_nlp.py"], ["tests/test_warm_start.py"]),
+    # RUN ONLY (mutants12): narrow selections for the tenth pass's functions in big modules
+    "audit-markup": (["flows/privacy/audit.py"], ["tests/test_audit_broken_markup.py"]),
+    "genitive": (
+        ["flows/privacy/unknown_names.py"],
+        ["tests/test_unknown_names.py", "tests/test_near_names.py"],
+    ),
+    "run-label": (["flows/privacy/preflight.py"], ["tests/test_preflight.py"]),
 }
 #: memoised functions (file -> names): mutmut leaves decorated functions alone, so in
 #: the scratch copy `@functools.cache def f` is written `def f ...; f = functools.cache(f)`
