@@ -257,31 +257,62 @@ def pytest_xdist_make_scheduler(config, log):
     return FileUnits(config, log)
 
 
-#: the outcome labels of the stand-in models of the own-theme tests
+#: the labels of the stand-in models of the reader tests, per family
 OUTCOME_LABELS = ("improved", "no_change", "worsened", "not_stated")
+CONTEXT_LABELS = ("barrier", "facilitator", "not_stated")
+_FAMILY_LABELS = {"outcome": OUTCOME_LABELS, "context": CONTEXT_LABELS}
 
 
-def outcome_model(top: str, probability: float):
-    """A stance model that knows no feature and says `top` at this probability (the
-    rest shared evenly): what the reader does with a model's answer, without one."""
+def outcome_model(top: str, probability: float, family: str = "outcome", threshold=0.89):
+    """A stance model of one family that knows no feature and says `top` at this
+    probability (the rest shared evenly): what the reader does with a model's
+    answer, without one."""
     import math
 
     from flows.nlp.model import FamilyModel, StanceModel
 
-    rest = (1 - probability) / (len(OUTCOME_LABELS) - 1)
-    bias = [math.log(probability if label == top else rest) for label in OUTCOME_LABELS]
-    return StanceModel({"outcome": FamilyModel(OUTCOME_LABELS, bias, {}, threshold=0.89)})
+    labels = _FAMILY_LABELS[family]
+    rest = (1 - probability) / (len(labels) - 1)
+    bias = [math.log(probability if label == top else rest) for label in labels]
+    return StanceModel({family: FamilyModel(labels, bias, {}, threshold=threshold)})
 
 
-def own_reader(examples: dict, language: str, model=False, better: str | None = "lower"):
-    """A reader of own outcome themes (`examples`: language -> theme -> example groups),
-    with the scheme's healthcare_use beside them."""
+def own_reader(
+    examples: dict,
+    language: str,
+    model=False,
+    better: str | None = "lower",
+    component: str = "outcome",
+    beside: str = "healthcare_use",
+):
+    """A reader of own themes of one component (`examples`: language -> theme ->
+    example groups), with the scheme theme `beside` next to them."""
     from flows.nlp.reader import StanceReader, profile_for
 
     named = examples[language]
     profiles = {
-        theme: profile_for(theme, language, "outcome", groups, None, better)
+        theme: profile_for(theme, language, component, groups, None, better)
         for theme, groups in named.items()
     }
-    profiles["healthcare_use"] = profile_for("healthcare_use", language, "outcome")
+    profiles[beside] = profile_for(beside, language, component)
     return StanceReader(language, profiles, named, model=model)
+
+
+def rules_reader(language: str, theme: str, component: str | None = None):
+    """The rules alone (no model) reading one scheme theme."""
+    from flows.nlp.reader import StanceReader, profile_for
+
+    return StanceReader(language, {theme: profile_for(theme, language, component)}, model=False)
+
+
+def rule_label(language: str, theme: str, text: str) -> str:
+    """What the rules alone read in `text` for one scheme theme."""
+    return rules_reader(language, theme).read(text, theme).rule_label
+
+
+def assert_rule_label(reading, expected: str) -> None:
+    """The rules' label is `expected`, or, written "not LABEL", anything but LABEL."""
+    if expected.startswith("not "):
+        assert reading.rule_label != expected[4:]
+    else:
+        assert reading.rule_label == expected

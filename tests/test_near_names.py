@@ -84,3 +84,57 @@ def test_the_guard_replaces_them_and_the_audit_finds_them():
     screen = OutputScreen(ROSTER)
     assert screen.search("page: Hnerik") and screen.search("Søren-\nsen")
     assert not screen.search("Kagen og det meste")
+
+
+@pytest.mark.parametrize(
+    ("word", "stem"),
+    [
+        ("Graham's", "Graham"),
+        ("Graham’s", "Graham"),
+        ("Grahams", "Graham"),
+        ("Sofies", "Sofie"),
+        ("Bo's", "Bo"),  # four characters: the ending goes
+        ("Bos", "Bos"),  # three: a word, not a genitive
+        ("Jess", "Jess"),  # an -s after an s is no genitive
+    ],
+)
+def test_a_genitive_without_its_ending(word, stem):
+    from flows.privacy.near_names import ungenitive
+
+    assert ungenitive(word) == stem
+
+
+def test_a_name_part_of_three_letters_is_found_spaced_and_hyphenated():
+    near = NearNames(["Zia Holm"])
+    found = near.find("Z i a came, and Zi-\na too.")
+    assert [(f.shape, f.start, f.end) for f in found] == [("spaced", 0, 5), ("hyphenated", 16, 21)]
+
+
+@pytest.mark.parametrize(
+    ("text", "shape", "found"),
+    [
+        ("DrKaren came", "joined", "DrKaren"),  # seven letters, a piece of two
+        ("Karenbil", "joined", "Karenbil"),  # the shortest rest: three letters
+        ("Karn came", "misspelt", "Karn"),  # four letters, one left out of Karen
+        ("the Kar-\nens", "hyphenated", "Kar-\nens"),  # the genitive, broken
+    ],
+)
+def test_the_shortest_of_each_shape_is_found(near, text, shape, found):
+    assert [(f.shape, text[f.start : f.end]) for f in near.find(text)] == [(shape, found)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Karenbi",  # a rest of two letters
+        "Sørensen",  # the name itself: the roster pass's
+        "H e n r k",  # spaced, but misspelt: only an exact part counts spaced
+    ],
+)
+def test_too_short_or_the_name_itself_is_no_near_name(near, text):
+    assert near.find(text) == []
+
+
+def test_a_joined_word_of_the_studys_own_is_kept():
+    assert NearNames(ROSTER).find("Karenfamilien")
+    assert NearNames(ROSTER, known=["karenfamilien"]).find("Karenfamilien") == []

@@ -5,29 +5,18 @@ whatever the model says; a scheme theme reads as before."""
 
 from __future__ import annotations
 
-import math
-
 import pytest
+from conftest import outcome_model, own_reader
 
-from flows.nlp.model import FamilyModel, StanceModel
-from flows.nlp.reader import StanceReader, profile_for
-
-CONTEXT_LABELS = ("barrier", "facilitator", "not_stated")
 EXAMPLES = {
     "en": {"schedule": {"shift": ["shift", "slot", "evening slot"], "work": ["job", "school"]}},
     "da": {"schedule": {"work": ["arbejde", "børnene", "klub"], "transport": ["taxa"]}},
 }
 
 
-def _reader(language: str, top: str | None = None) -> StanceReader:
-    model = False
-    if top is not None:
-        bias = [math.log(0.98 if label == top else 0.01) for label in CONTEXT_LABELS]
-        model = StanceModel({"context": FamilyModel(CONTEXT_LABELS, bias, {}, threshold=0.5)})
-    named = EXAMPLES[language]
-    profiles = {"schedule": profile_for("schedule", language, "context", named["schedule"])}
-    profiles["life_events"] = profile_for("life_events", language, "context")
-    return StanceReader(language, profiles, named, model=model)
+def _reader(language: str, top: str | None = None):
+    model = False if top is None else outcome_model(top, 0.98, "context", threshold=0.5)
+    return own_reader(EXAMPLES, language, model, None, "context", "life_events")
 
 
 @pytest.mark.parametrize(

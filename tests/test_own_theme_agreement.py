@@ -5,33 +5,19 @@ that disagrees with the rules keep the family's threshold."""
 
 from __future__ import annotations
 
-import math
-
 import pytest
+from conftest import outcome_model, own_reader
 
 from flows.nlp.decide import Verdict
-from flows.nlp.model import FamilyModel, StanceModel
 from flows.nlp.profiles import OWN_AGREEMENT, RULES_STAND, agreement_threshold
 from flows.nlp.reader import StanceReader, profile_for
 
-LABELS = ("improved", "no_change", "worsened", "not_stated")
+_model = outcome_model
+EXAMPLES = {"en": {"puffed": {"breath": ["puffed", "breathless"]}}}
 
 
-def _model(top: str, probability: float) -> StanceModel:
-    """A model that knows no feature: its bias gives `top` this probability, the
-    rest shared evenly."""
-    rest = (1 - probability) / (len(LABELS) - 1)
-    bias = [math.log(probability if label == top else rest) for label in LABELS]
-    return StanceModel({"outcome": FamilyModel(LABELS, bias, {}, threshold=0.89)})
-
-
-def _reader(model: StanceModel) -> StanceReader:
-    examples = {"puffed": {"breath": ["puffed", "breathless"]}}
-    profiles = {
-        "puffed": profile_for("puffed", "en", "outcome", examples["puffed"], None, "lower"),
-        "physical_activity": profile_for("physical_activity", "en", "outcome"),
-    }
-    return StanceReader("en", profiles, examples, model=model)
+def _reader(model) -> StanceReader:
+    return own_reader(EXAMPLES, "en", model, "lower", beside="physical_activity")
 
 
 @pytest.mark.parametrize(

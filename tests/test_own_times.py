@@ -6,6 +6,8 @@ model says. A scheme theme reads as before."""
 
 from __future__ import annotations
 
+import functools
+
 import pytest
 from conftest import outcome_model, own_reader
 
@@ -23,12 +25,8 @@ EXAMPLES = {
 }
 
 
-def _model(top: str, probability: float):
-    return outcome_model(top, probability)
-
-
-def _reader(language: str, model=False, better: str | None = "lower"):
-    return own_reader(EXAMPLES, language, model, better)
+_model = outcome_model
+_reader = functools.partial(own_reader, EXAMPLES)
 
 
 @pytest.mark.parametrize(

@@ -264,3 +264,27 @@ def test_a_native_studys_roster_row_without_case_ids_stops_the_check(make_study,
     for check in (names_of, roster_cases):
         with pytest.raises(RosterError, match=r"row 7: case_ids: no case ids"):
             check(loaded)
+
+
+ROSTER_NAMES = NameSet(distinct_names([(r[0], r[1], [r[3], *r[4].split(";")]) for r in ROSTER[1:]]))
+
+
+@pytest.mark.parametrize(
+    ("run_name", "tags", "holds"),
+    [
+        ("wise-robin", ["triangulate"], False),  # Prefect's own name
+        ("", [], False),
+        ("rerun after the withdrawal", ["triangulate", "study:tiny"], False),
+        ("Karen Lund follow-up", [], True),  # a roster name in the name
+        ("", ["triangulate", "Karen Lund follow-up"], True),  # in a tag, no name
+        ("wise-robin", ["triangulate", "SOERENSEN"], True),  # a spelling the audit knows
+        ("rerun", ["Henrk"], True),  # misspelt (decision 0326)
+        ("interview with Dr Madsen", [], True),  # a name nobody listed, after a title
+        ("wise-robin", ["Sofie's case"], True),  # a gazetteer name in the genitive
+        ("Sofie", [], True),  # a gazetteer name
+    ],
+)
+def test_a_run_label_holding_a_name_is_found(run_name, tags, holds):
+    """Decision 0327: the check a UI run makes of its own name and tags, in the run
+    name or in any tag (the guard of names nobody listed and the audit's screen)."""
+    assert preflight.run_label_holds_name(ROSTER_NAMES, run_name, tags) is holds

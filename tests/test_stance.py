@@ -7,15 +7,14 @@ import csv
 import json
 
 import pytest
+from conftest import rule_label, rules_reader
 
 from flows.errors import TriangulateError
 from flows.nlp.lexicons import REQUIRED_CLASSES, load_words, pipeline_description
 from flows.nlp.model import load_model, train
 from flows.nlp.reader import UNCLEAR, StanceReader, profile_for
 
-
-def rules(language: str, theme: str) -> StanceReader:
-    return StanceReader(language, {theme: profile_for(theme, language)}, model=False)
+rules = rules_reader
 
 
 @pytest.mark.parametrize(
@@ -92,7 +91,7 @@ def rules(language: str, theme: str) -> StanceReader:
     ],
 )
 def test_rules_read_states(language, theme, text, label):
-    assert rules(language, theme).read(text, theme).rule_label == label
+    assert rule_label(language, theme, text) == label
 
 
 def test_a_neutral_phrase_hides_the_words_inside_it():

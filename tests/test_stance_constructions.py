@@ -7,12 +7,9 @@ peer's response beside someone else's. Each is read by the rules alone."""
 from __future__ import annotations
 
 import pytest
+from conftest import rule_label, rules_reader
 
-from flows.nlp.reader import StanceReader, profile_for
-
-
-def rules(language: str, theme: str, component: str | None = None) -> StanceReader:
-    return StanceReader(language, {theme: profile_for(theme, language, component)}, model=False)
+rules = rules_reader
 
 
 @pytest.mark.parametrize(
@@ -91,7 +88,7 @@ def rules(language: str, theme: str, component: str | None = None) -> StanceRead
     ],
 )
 def test_rules_read_the_construction(language, theme, text, label):
-    assert rules(language, theme).read(text, theme).rule_label == label
+    assert rule_label(language, theme, text) == label
 
 
 def test_the_wifes_pleasure_is_no_response_of_the_peer():

@@ -6,12 +6,7 @@ the eighth pass."""
 from __future__ import annotations
 
 import pytest
-
-from flows.nlp.reader import StanceReader, profile_for
-
-
-def rules(language: str, theme: str, component: str | None = None) -> StanceReader:
-    return StanceReader(language, {theme: profile_for(theme, language, component)}, model=False)
+from conftest import rule_label
 
 
 @pytest.mark.parametrize(
@@ -31,7 +26,7 @@ def rules(language: str, theme: str, component: str | None = None) -> StanceRead
     ],
 )
 def test_rules_read_the_construction(language, theme, text, label):
-    assert rules(language, theme).read(text, theme).rule_label == label
+    assert rule_label(language, theme, text) == label
 
 
 @pytest.mark.parametrize(
@@ -49,4 +44,4 @@ def test_rules_read_the_construction(language, theme, text, label):
     ],
 )
 def test_an_event_with_its_effect_is_no_mere_mention(language, theme, text, label):
-    assert rules(language, theme).read(text, theme).rule_label == label
+    assert rule_label(language, theme, text) == label

@@ -13,12 +13,7 @@ but the first English one fails on the ninth pass:
 from __future__ import annotations
 
 import pytest
-
-from flows.nlp.reader import StanceReader, profile_for
-
-
-def rules(language: str, theme: str) -> StanceReader:
-    return StanceReader(language, {theme: profile_for(theme, language)}, model=False)
+from conftest import rule_label
 
 
 @pytest.mark.parametrize(
@@ -55,4 +50,4 @@ def rules(language: str, theme: str) -> StanceReader:
     ],
 )
 def test_rules_read_the_construction(language, theme, text, label):
-    assert rules(language, theme).read(text, theme).rule_label == label
+    assert rule_label(language, theme, text) == label
