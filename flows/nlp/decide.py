@@ -87,7 +87,11 @@ def decide_outcome(
     planned = [s for s in states if s.topical and s.planned]
     own = [s for s in states if s.topical and not s.planned]
     cues = tuple(dict.fromkeys(s.cue for s in own))
-    if nonaction and not any(s.value == 1 and s.anchor == "latest" for s in own):
+    if (
+        nonaction
+        and not any(s.value == 1 and s.anchor == "latest" for s in own)
+        and not any(s.value == 1 and s.anchor == "baseline" for s in own)
+    ):  # a habit done at the baseline was no plan: "i skuffen" now is a stop
         return Verdict("no_change", 0.6, cues or ("plan not carried out",), "nonaction")
     now = [s for s in own if s.anchor not in ("baseline", "early") and s.value is not None]
     gains = [s for s in own if s.value == 1]
@@ -100,6 +104,12 @@ def decide_outcome(
         # "still" keeps the change the numbers give
         label = {1: "improved", 0: "no_change", -1: "worsened"}[numbers]
         return Verdict(label, 0.6, (*cues, "numbers"), "numbers")
+    lifelong = [s.clause for s in now if s.label == "lifelong" and s.anchor != "latest"]
+    if lifelong and not any(s.clause > lifelong[-1] and s.value != 0 for s in now):
+        # "she has always walked the dog, and she still does", "det har han altid
+        # gjort": a habit held always, with no change told after it, is no change,
+        # whatever its words of frequency say
+        return Verdict("no_change", 0.6, cues, "lifelong")
     if now:
         last_clause = now[-1].clause
         if now[-1].value == 0 and now[-1].cue in CONTINUING:

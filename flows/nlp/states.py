@@ -47,6 +47,7 @@ DIRECTION_CLASSES = {
     "stop": -1,
     "worse": -1,
     "same": 0,
+    "lifelong": 0,  # "has always", "har altid": a habit held since ever (decision 0349)
 }
 #: classes a thing of which less is better turns around
 TURNED = frozenset({"up", "down", "start", "stop"})
@@ -483,6 +484,8 @@ def then_and_now(
     model), None where one of the two times is missing."""
     numbers = parsed.clause_numbers()
     negated_clauses = {numbers[n] for n in parsed.negations if numbers[n] >= 0}
+    # "the meter is in the drawer", "still in the box": a thing left unused is not doing
+    negated_clauses |= {numbers[s] for s, _ in parsed.found.get("nonaction", ()) if numbers[s] >= 0}
     if lower_spans is None:
         lower_spans = lower_objects(parsed, profile)
     objects = {numbers[s[0]] for s in lower_spans if numbers[s[0]] >= 0}
