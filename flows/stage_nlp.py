@@ -49,6 +49,7 @@ def annotate(
         cache_path=cache_path,
         guard=name_guard(ingested),
         workers=workers,
+        withdrawn=frozenset(ingested.data.withdrawn),
     )
 
 

@@ -216,6 +216,30 @@ def test_a_withdrawn_participant_vanishes_from_every_file_after_a_warm_rerun(mak
     assert not (private_dir(out) / "previous").exists()
 
 
+def test_a_withdrawn_participant_mentioned_by_others_leaves_no_id_after_a_warm_rerun(
+    make_study, tmp_path
+):
+    """Henrik (A) names Birgitte (A-a), who withdraws after a first run. Before
+    decision 0367 his excerpt kept her label, "[peer supporter A-a]", in the page,
+    the database's text and the caches. The database's source rows keep her id
+    (status withdrawn; documented), nothing else does."""
+    import re
+
+    mention = excerpt("W9", "Birgitte and I walk together.", "I1", "A")
+    folder = make_study([*BASE, excerpt("W1", f"I walk {LAKE}."), mention], SURVEY)
+    out = tmp_path / "out" / "tiny"
+    stages.run_direct(folder, out)
+    _withdraw(folder, 2)
+    stages.run_direct(folder, out)
+    her_id = re.compile(r"(?<![\w-])A-a(?![\w-])")
+    files = [p for p in [*out.rglob("*"), *private_dir(out).rglob("*")] if p.is_file()]
+    holding = [p.name for p in files if p.suffix != ".duckdb" and her_id.search(deep_text(p))]
+    assert holding == []
+    with duckdb.connect(str(out / "triangulate.duckdb"), read_only=True) as con:
+        texts = dict(con.execute("select excerpt_id, text from raw_excerpts").fetchall())
+    assert texts["W9"] == "[person] and I walk together."
+
+
 def test_a_passage_deleted_between_runs_leaves_no_byte_in_any_file(make_study, tmp_path):
     """privacy10 (decision 0285): a participant asks for one passage to be taken
     out, or the researcher edits a name out of an excerpt, and re-runs. The warm

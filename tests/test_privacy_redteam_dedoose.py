@@ -3,7 +3,7 @@ codes ("Code: Family/Sofie Applied"), and a researcher who codes by person makes
 a column of a name. A coding under an unmapped code is a reject; decision 0247
 withheld the code in its reason, but the reject's element was the column's
 header, so "Sofie", a name nobody listed, was published in rejects.csv, the
-database and the index (decision 0367)."""
+database and the index (decision 0364)."""
 
 from __future__ import annotations
 

@@ -64,9 +64,12 @@ def roster_carriers(
     study: Study,
     roster_names: list[tuple[str, str, list[str]]],
     person_cases: dict[str, list[str]] | None = None,
+    withdrawn: frozenset[str] = frozenset(),
 ) -> list[tuple[Carrier, list[str]]]:
     """Every roster person (withdrawn ones too) as a name carrier: label, person id,
-    cases (from `person_cases`, when given) and whether the role is cross-case."""
+    cases (from `person_cases`, when given) and whether the role is cross-case.
+    A `withdrawn` person's name, where others mention them, becomes `[person]`:
+    their label would keep their id in every output (decision 0367)."""
     roles = {r.id: r for r in study.roles}
     cases = person_cases or {}
     people = []
@@ -75,7 +78,7 @@ def roster_carriers(
         if spec is None:  # a roster row that was not loaded: its names go all the same
             people.append((Carrier("[person]", pid), names))
             continue
-        label = pseudonym_label(pid, spec.label, spec.per_case)
+        label = "[person]" if pid in withdrawn else pseudonym_label(pid, spec.label, spec.per_case)
         carrier = Carrier(label, pid, frozenset(cases.get(pid, ())), staff=not spec.per_case)
         people.append((carrier, [*names, *alias_parts(names)]))
     return people
@@ -112,6 +115,7 @@ def annotate_excerpts(
     cache_path: Path | None = None,
     guard: NameGuard | None = None,
     workers: int = 1,
+    withdrawn: frozenset[str] = frozenset(),
 ) -> tuple[pd.DataFrame, dict[str, int]]:
     """Excerpts with de-identified text, suggested stances, cues and examples.
 
@@ -122,11 +126,13 @@ def annotate_excerpts(
     docstring). `guard` replaces names nobody put on the roster (titles, gazetteer).
     `workers` > 1 lets many misses be annotated in chunks over worker processes
     as well as here (`flows.nlp.parallel`); the rows are the same either way.
+    `withdrawn`: the roster's withdrawn people, labelled `[person]` where others
+    mention them (`roster_carriers`).
     Returns the frame and counts (names and identifiers replaced,
     words).
     """
     out = excerpts.copy()
-    people = roster_carriers(study, roster_names, person_cases)
+    people = roster_carriers(study, roster_names, person_cases, withdrawn)
     extra = list(extra_names or [])
     kinds = {t.id: t.kind for t in study.themes}
     rows: list[int | None] = [None] * len(out)  # each excerpt's row in the cache

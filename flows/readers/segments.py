@@ -294,7 +294,7 @@ def read_segments(
 def _code_column(header: str, number: int) -> str:
     """Where a Dedoose coding is, for its reject: the code column's header, or its
     number when the header holds a first name or surname ("Code: Family/Sofie
-    Applied"; `codes.shown_code`, decisions 0247 and 0367)."""
+    Applied"; `codes.shown_code`, decisions 0247 and 0364)."""
     from flows.codes import shown_code
 
     if shown_code(header) == header:
