@@ -193,3 +193,17 @@ def test_a_plan_beside_a_clause_of_now_is_left_to_the_model():
     )
     reading = _reader("en", _model("improved", 0.999)).read(text, "missed")
     assert reading.label == "improved"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # set against something: no plan alone (the lexicon reads "I'd like" as a plan)
+        "I'd like to say he's stopped skipping sessions, but there's always a Friday he misses.",
+        # the same as before under a plan word ("I'm on about")
+        "I'm on about the same as before with the missed sessions. I know, I know.",
+    ],
+)
+def test_a_plan_beside_a_contrast_or_the_same_is_left_to_the_model(text):
+    reading = _reader("en", _model("no_change", 0.999)).read(text, "missed")
+    assert reading.label == "no_change"

@@ -230,6 +230,8 @@ def settle(verdict, parsed: Parsed, profile: Profile, states: list[State], objec
     # no state beside the plan, and nothing the same (a state of now even where the
     # lexicon reads a plan: "I'm on about the same as before ... I know, I know")
     alone = not any(s.topical and (not s.planned or s.value == 0) for s in states)
+    # nor set against anything ("I'd like to say she's cut down ..., but ...")
+    alone = alone and not any(c.contrast for c in parsed.clauses)
     if verdict.reason == "plan" and alone and not any(c.anchor == "latest" for c in parsed.clauses):
         # a plan alone, nothing said of now: not_stated (decision 0358)
         return verdict._replace(reason=OWN_TIMES)
