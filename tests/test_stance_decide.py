@@ -30,8 +30,14 @@ def outcome(states=(), **flags) -> Verdict:
 
 def test_a_plan_never_carried_out_is_no_change_unless_a_gain_holds_now():
     assert outcome(nonaction=True) == ("no_change", 0.6, ("plan not carried out",), "nonaction")
+    early = [s(0, "early", 1, "walked")]
+    assert outcome(early, nonaction=True) == ("no_change", 0.6, ("walked",), "nonaction")
+    # a habit the baseline states was no plan (decision 0349): "Da jeg startede, målte
+    # jeg hver dag ... nu ligger apparatet i skuffen" is read by the other rules
     then = [s(0, "baseline", 1, "walked")]
-    assert outcome(then, nonaction=True) == ("no_change", 0.6, ("walked",), "nonaction")
+    assert outcome(then, nonaction=True).reason != "nonaction"
+    stopped = [*then, s(1, "latest", -1, "stopped", label="stop")]
+    assert outcome(stopped, nonaction=True) == ("worsened", 0.9, ("walked", "stopped"), "latest")
     now = [s(0, "latest", 0, "same"), s(1, "latest", 1, "walks")]
     assert outcome(now, nonaction=True) == ("improved", 0.7, ("same", "walks"), "latest")
 
