@@ -147,3 +147,13 @@ def test_a_guess_that_includes_the_declared_language_is_no_note():
 
 def test_texts_that_are_no_text_are_not_guessed():
     assert language_notes([("en", math.nan, None), ("en", None, "present")]) == []
+
+
+def test_each_language_read_is_weighed_on_its_own():
+    """One Danish-reading excerpt of twelve is no note; three Norwegian ones are, though
+    Danish comes first in the order the notes are made."""
+    da = "Jeg orkede ikke at åbne døren, det blev for meget."
+    excerpts = [("en", da, None), *[("en", NB, None)] * 3, *[("en", EN, None)] * 8]
+    assert language_notes(excerpts) == [
+        OTHER.format(count=3, declared=12, name="English (en)", guessed="Norwegian bokmål (nb)")
+    ]

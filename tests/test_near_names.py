@@ -138,3 +138,21 @@ def test_too_short_or_the_name_itself_is_no_near_name(near, text):
 def test_a_joined_word_of_the_studys_own_is_kept():
     assert NearNames(ROSTER).find("Karenfamilien")
     assert NearNames(ROSTER, known=["karenfamilien"]).find("Karenfamilien") == []
+
+
+def test_two_roster_names_one_edit_apart_are_each_the_roster_passs():
+    near = NearNames(["Karen Lund", "Karin Berg"])
+    assert near.find("Karen and Karin") == []
+    assert [(f.shape, f.start) for f in near.find("Kaern")] == [("misspelt", 0)]
+
+
+def test_the_genitive_of_a_spaced_name_and_ordinary_hyphenated_words():
+    near = NearNames(ROSTER)
+    assert [(f.shape, f.start, f.end) for f in near.find("K a r e n s bike")] == [("spaced", 0, 11)]
+    assert near.find("The x-rays and check-ups were fine, the re-admissions too.") == []
+
+
+def test_a_roster_of_short_names_joins_only_its_parts():
+    near = NearNames(["Zia Holm"])
+    assert [(f.shape, f.start) for f in near.find("the mødeZia file")] == [("joined", 4)]
+    assert near.find("Yesterday the Interview was long") == []

@@ -20,25 +20,31 @@ def _reader(language: str, top: str | None = None):
 
 
 @pytest.mark.parametrize(
-    ("language", "text", "answer"),
+    ("language", "text", "answer", "cues"),
     [
         (
             "en",
             "The afternoon shift used to wreck my teaching, and now I'm on the evening slot "
             "and it fits round the job nicely.",
             "facilitator",
+            ("fits", "job"),
         ),
         (
             "da",
             "Børnene var det store problem, hun kunne ikke være væk fire timer. Det er løst "
             "nu, de går i klub, til hun kommer hjem.",
             "facilitator",
+            ("klub",),
         ),
     ],
 )
-def test_a_problem_then_and_a_help_now_stands(language, text, answer):
-    reading = _reader(language, top="barrier").read(text, "schedule")
-    assert (reading.label, reading.rule_label) == (answer, answer)
+def test_a_problem_then_and_a_help_now_stands(language, text, answer, cues):
+    """The side of now, at the rules' confidence of a reading at two times (0.6), with
+    the cues of that side only: what the dossier and the review sheet show."""
+    for top in ("barrier", None):
+        reading = _reader(language, top=top).read(text, "schedule")
+        assert (reading.label, reading.rule_label) == (answer, answer)
+        assert (reading.confidence, reading.cues) == (0.6, cues)
 
 
 def test_without_a_then_the_model_answers():

@@ -329,3 +329,11 @@ def test_a_gazetteer_name_in_the_genitive_is_replaced(text, expected):
 def test_a_decision_on_a_name_holds_for_its_genitive():
     guard = NameGuard(decisions={"graham": "not a name"})
     assert guard.replace("Graham's wife")[0] == "Graham's wife"
+
+
+def test_a_decision_on_a_word_ending_in_s_is_its_own():
+    """A decision on "Jens" holds for "Jens", not only for what would be its stem "Jen"
+    (the genitive's rule looks at the stem only when the word has no decision)."""
+    guard = NameGuard(decisions={"jens": "not a name"})
+    assert guard.replace("Jens came")[0] == "Jens came"
+    assert NameGuard().replace("Jens came")[0] == "[person] came"

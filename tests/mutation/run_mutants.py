@@ -20,7 +20,7 @@ Usage: python tests/mutation/run_mutants.py [--only NAME ...] [--jobs N]
                                             [--mutants GLOB ...] [--survivors-only]
 
 `--only screens` names the four modules of the privacy screens, `--only guards`
-the five added in the mutants10 pass (GROUPS). mutmut
+the five added in the mutants10 pass, `--only tenth` the tenth pass's five (GROUPS). mutmut
 does not mutate decorated functions: the memoised ones listed in MEMOISED are
 written undecorated in the scratch copy, with the same cache assigned after them
 (decision 0182).
@@ -241,13 +241,6 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
     "reader-store": (["flows/nlp/reader_store.py"], ["tests/test_reader_store.py"]),
     # the name guard built once a run (decision 0318): `--mutants '*name_guard*'`
     "name-guard": (["flows/stage_nlp.py"], ["tests/test_warm_start.py"]),
-    # RUN ONLY (mutants12): narrow selections for the tenth pass's functions in big modules
-    "audit-markup": (["flows/privacy/audit.py"], ["tests/test_audit_broken_markup.py"]),
-    "genitive": (
-        ["flows/privacy/unknown_names.py"],
-        ["tests/test_unknown_names.py", "tests/test_near_names.py"],
-    ),
-    "run-label": (["flows/privacy/preflight.py"], ["tests/test_preflight.py"]),
 }
 #: memoised functions (file -> names): mutmut leaves decorated functions alone, so in
 #: the scratch copy `@functools.cache def f` is written `def f ...; f = functools.cache(f)`
