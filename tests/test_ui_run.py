@@ -273,7 +273,10 @@ def test_ui_run_that_cannot_start_says_what_to_do(served):
     assert run["state"]["type"] == "FAILED"
     message = run["state"]["message"]
     assert message.startswith("Nothing was published: ") and str(served["broken"]) in message
-    assert "study.toml" in message and "start the run again" in message
+    # its study file cannot be read, so neither can its roster: the error's file
+    # and element are withheld with its text (decision 0364); validate prints them
+    assert "names could not be checked" in message and "triangulate validate" in message
+    assert "start the run again" in message
     assert not (served["out"] / "broken").exists()
 
 
