@@ -316,7 +316,7 @@ def own_objects(parsed: Parsed, profile: Profile) -> list[tuple[int, int]]:
     `states.lower_objects`, a cue of several only here."""
     if not profile.own or profile.better != "lower":
         return []
-    phrases = [p.split(" ") for p in profile.lower if " " in p]
+    phrases = [p.split(" ") for p in sorted(profile.lower) if " " in p]
     lower = parsed.lower
     return [
         (i, i + len(words))
