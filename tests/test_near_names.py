@@ -156,3 +156,12 @@ def test_a_roster_of_short_names_joins_only_its_parts():
     near = NearNames(["Zia Holm"])
     assert [(f.shape, f.start) for f in near.find("the mødeZia file")] == [("joined", 4)]
     assert near.find("Yesterday the Interview was long") == []
+
+
+def test_a_short_name_joined_after_a_capital_is_found_in_a_short_word():
+    """ "DrZia": a name part of three letters after an inner capital, five letters in
+    all (the seven-letter gate is for a name followed by a rest, not this shape)."""
+    near = NearNames(["Zia Holm", "Jep Lund"])
+    assert [(f.shape, f.start) for f in near.find("DrZia said so")] == [("joined", 0)]
+    assert [(f.shape, f.start) for f in near.find("ask DrJep")] == [("joined", 4)]
+    assert near.find("TikTok and HbA1c and a café") == []

@@ -307,7 +307,9 @@ class NearNames:
         shape = None
         if word[0].isupper() and self.misspelt(word):
             shape = "misspelt"
-        elif len(word) >= MIN_LENGTH + MIN_REST - 1 and self.joined(word):
+        elif (
+            len(word) >= MIN_LENGTH + MIN_REST - 1 or _INNER_CAPITAL.search(word)
+        ) and self.joined(word):
             shape = "joined"
         if len(self._verdicts) > VERDICTS_MAX:
             self._verdicts.clear()
