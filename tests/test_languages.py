@@ -10,7 +10,13 @@ import math
 
 import pytest
 
-from flows.language_notes import FUNCTION_WORDS, _set, guess_language, language_notes
+from flows.language_notes import (
+    FUNCTION_WORDS,
+    _few_note,
+    _set,
+    guess_language,
+    language_notes,
+)
 from flows.study.languages import has_reader, language_code, language_name, tool_language
 
 
@@ -131,7 +137,12 @@ def test_a_quarter_of_declared_excerpts_in_another_language_is_noted():
     assert language_notes(quarter) == [
         OTHER.format(count=1, declared=4, name="English (en)", guessed="Norwegian bokmål (nb)")
     ]
-    assert language_notes([("en", NB, None), *[("en", EN, None)] * 4]) == []  # under a quarter
+    # under a quarter: no note when the quote has a coded stance; with none, the
+    # few-quotes note (decision 0370: the wrong rules would read it)
+    assert language_notes([("en", NB, "present"), *[("en", EN, None)] * 4]) == []
+    assert language_notes([("en", NB, None), *[("en", EN, None)] * 4]) == [
+        _few_note(1, 1, 5, "en", "nb")
+    ]
 
 
 def test_a_guess_that_includes_the_declared_language_is_no_note():
@@ -153,7 +164,11 @@ def test_each_language_read_is_weighed_on_its_own():
     """One Danish-reading excerpt of twelve is no note; three Norwegian ones are, though
     Danish comes first in the order the notes are made."""
     da = "Jeg orkede ikke at åbne døren, det blev for meget."
-    excerpts = [("en", da, None), *[("en", NB, None)] * 3, *[("en", EN, None)] * 8]
-    assert language_notes(excerpts) == [
-        OTHER.format(count=3, declared=12, name="English (en)", guessed="Norwegian bokmål (nb)")
-    ]
+    norwegian = OTHER.format(
+        count=3, declared=12, name="English (en)", guessed="Norwegian bokmål (nb)"
+    )
+    excerpts = [("en", da, "present"), *[("en", NB, None)] * 3, *[("en", EN, None)] * 8]
+    assert language_notes(excerpts) == [norwegian]
+    # the Danish one without a coded stance is the few-quotes note (decision 0370)
+    excerpts[0] = ("en", da, None)
+    assert language_notes(excerpts) == [_few_note(1, 1, 12, "en", "da"), norwegian]

@@ -32,7 +32,10 @@ def _reader(model) -> StanceReader:
         # a scheme theme reads as before
         ("physical_activity", "I walk more than I did.", "improved", 0.7, "unclear"),
         # the rules found nothing to compare (not_stated): the family's threshold
-        ("puffed", "We talked about the puffed feeling.", "not_stated", 0.7, "unclear"),
+        # ("We talked about ..." was the example until decision 0358: "talked about"
+        # is a plan in the intention lexicon, and a plan alone now stands)
+        ("puffed", "She mentioned the puffed feeling.", "not_stated", 0.7, "unclear"),
+        ("puffed", "We talked about the puffed feeling.", "not_stated", 0.7, "not_stated"),
     ],
 )
 def test_an_own_outcome_is_answered_where_model_and_rules_agree(
