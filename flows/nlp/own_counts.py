@@ -30,6 +30,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from flows.nlp.anchors import Clause
 from flows.nlp.numbers import NUMBER_WORDS
 from flows.nlp.own_times import OWN_TIMES, TIMES, applies, stands
 from flows.nlp.states import Parsed, Profile, State
@@ -179,9 +180,7 @@ def new_now(
         words = parsed.lower[clause.start : clause.end]
         if not any(w in NEW for w in words) or not all(w in NEW or w in NEW_FRAME for w in words):
             continue
-        if not any(m < n for m in happened) or any(
-            clause.start <= i < clause.end for i in parsed.negations
-        ):
+        if not any(m < n for m in happened) or _negated(parsed, clause):
             continue
         cue = " ".join(words)
         kept = [s for s in states if s.clause != n]
@@ -200,12 +199,17 @@ def _happened(parsed: Parsed, objects: list[tuple[int, int]]) -> list[int]:
         clause = parsed.clauses[n]
         if clause.anchor in ("baseline", "early"):
             continue
-        if any(clause.start <= i < clause.end for i in parsed.negations):
+        if _negated(parsed, clause):
             continue
         if any(w in LESS for w in parsed.lower[clause.start : clause.end]):
             continue
         out.append(n)
     return out
+
+
+def _negated(parsed: Parsed, clause: Clause) -> bool:
+    """Whether `clause` holds a negation."""
+    return any(clause.start <= i < clause.end for i in parsed.negations)
 
 
 #: words that say a level below something, not an event ("under tre kilo", "less")
@@ -254,8 +258,7 @@ def _first_time(parsed: Parsed, objects: list[tuple[int, int]]) -> bool:
         if clause.anchor != "baseline" or not any(n < m for n in happened):
             continue
         words = parsed.lower[clause.start : clause.end]
-        negated = any(clause.start <= i < clause.end for i in parsed.negations)
-        if negated and any(w in BEFORE for w in words):
+        if _negated(parsed, clause) and any(w in BEFORE for w in words):
             return True
     return False
 
