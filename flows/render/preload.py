@@ -3,11 +3,13 @@
 a run's own process.
 
 Every worker screens text for roster names, and the screen reads word lists that
-hold no name: spaCy's lemma tables for English and Danish, the common-word and
+hold no name: the ordinary word forms (the sorted file of decision 0342, mapped
+in; spaCy's lemma tables where that file cannot be written), the common-word and
 gazetteer lists. Loaded in each worker, they cost about 1.8-2.2 s of CPU before
-its first page (two render workers: about 4 s on the two cores a cold run
-renders on). Loaded here once, in the fork server, every worker forked from it
-inherits them. They are loaded by building the screen of a made-up name, so
+its first page when measured with the lemma tables read whole (two render
+workers: about 4 s on the two cores a cold run renders on); the sorted file has
+made the tables' part small since. Loaded here once, in the fork server, every
+worker forked from it inherits them. They are loaded by building the screen of a made-up name, so
 whatever the screen reads is loaded, and nothing of a study is."""
 
 from __future__ import annotations
