@@ -170,26 +170,32 @@ def loses_text(con: duckdb.DuckDBPyConnection, frames: dict[str, pd.DataFrame], 
     an interview's mode edited. Then the freed blocks would keep what the live
     rows no longer tell, and `compact` must follow. A text only added to (a
     sentence appended) or kept loses nothing; derived tables hold what their
-    inputs' texts hold."""
+    inputs' texts hold.
+
+    One query for the text columns of every table and one per table for their
+    distinct values (decision 0382: a query per column was about a hundred)."""
+    texts: dict[str, list[str]] = {}
+    for table, column in con.execute(
+        "select table_name, column_name from duckdb_columns() where schema_name = 'main' "
+        "and data_type = 'VARCHAR' order by table_name, column_index"
+    ).fetchall():
+        texts.setdefault(table, []).append(column)
     for name, frame in frames.items():
         keyed = "case_id" in frame.columns
-        if keyed and not changed:
+        columns = texts.get(name, [])
+        if (keyed and not changed) or not columns:
             continue
+        if any(column not in frame.columns for column in columns):
+            return True  # a column gone: its values too
         rows = frame[frame["case_id"].isin(changed)] if keyed else frame
-        texts = con.execute(
-            "select column_name from duckdb_columns() where schema_name = 'main' "
-            "and table_name = ? and data_type = 'VARCHAR'",
-            [name],
+        where = "where list_contains(?::varchar[], case_id)" if keyed else ""
+        lists = ", ".join(f'list_distinct(list("{column}"))' for column in columns)
+        (found,) = con.execute(
+            f'select {lists} from main."{name}" {where}', [changed] if keyed else []
         ).fetchall()
-        for (column,) in texts:
-            if column not in frame.columns:
-                return True  # a column gone: its values too
-            where = "where list_contains(?::varchar[], case_id)" if keyed else ""
-            old = con.execute(
-                f'select distinct "{column}" from main."{name}" {where}', [changed] if keyed else []
-            ).fetchall()
+        for column, old in zip(columns, found, strict=True):
             new = set(rows[column].dropna().astype(str))
-            gone = [v for (v,) in old if v and v not in new]
+            gone = [v for v in old or () if v and v not in new]
             if any(not any(v in n for n in new) for v in gone):
                 return True
     return False

@@ -54,7 +54,17 @@ def screened_context(ingested: Ingested) -> pd.DataFrame:
     if context.empty:
         return context
     guard = name_guard(ingested)
-    values = [v if not isinstance(v, str) else guard.replace(v)[0] for v in context["value"]]
+    # once per distinct text (decision 0381): "urban", "yes", an age band repeat
+    # across the cases, and `replace` is a pure function of the text
+    replaced: dict[str, str] = {}
+    values = []
+    for value in context["value"].tolist():
+        if isinstance(value, str):
+            found = replaced.get(value)
+            if found is None:
+                found = replaced[value] = guard.replace(value)[0]
+            value = found
+        values.append(value)
     return context.assign(value=pd.Series(values, index=context.index, dtype=object))
 
 

@@ -33,6 +33,32 @@ def test_context_values_lose_names_nobody_listed(make_study):
     ]
 
 
+def test_repeated_context_values_are_screened_once_each_with_the_same_result(
+    make_study, monkeypatch
+):
+    """Decision 0381: `replace` runs once per distinct text; every row gets what a
+    call per row gives (missing values kept as they are)."""
+    from flows import stage_nlp
+
+    ingested = stages.ingest(make_study(BASE, SURVEY))
+    values = ["alone", "lives with daughter Sofie", None, "alone", "lives with daughter Sofie"]
+    values += ["", "m", "m", float("nan")]
+    ingested.data.context = pd.DataFrame(
+        {"case_id": ["A"] * len(values), "variable_id": ["v"] * len(values), "value": values}
+    )
+    guard = stage_nlp.name_guard(ingested)
+    stored = list(ingested.data.context["value"])  # as pandas holds them (None may be NaN)
+    expected = [v if not isinstance(v, str) else guard.replace(v)[0] for v in stored]
+    calls: list[str] = []
+    real = type(guard).replace
+    monkeypatch.setattr(type(guard), "replace", lambda self, t: calls.append(t) or real(self, t))
+    got = screened_context(ingested)["value"].tolist()
+    same = [g == e or (g != g and e != e) or (g is e) for g, e in zip(got, expected, strict=True)]
+    assert all(same), (got, expected)  # a missing value stays missing
+    assert got[1] == "lives with daughter [person]"
+    assert sorted(calls) == sorted(["alone", "lives with daughter Sofie", "", "m"])
+
+
 def test_a_name_in_a_context_value_reaches_no_output(make_study, tmp_path):
     survey = [list(r) for r in SURVEY]
     survey[0][4] = "m, lives with daughter Sofie"

@@ -21,6 +21,7 @@ import spacy
 from spacy.attrs import LOWER, NORM
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
+from spacy.strings import get_string_id
 from spacy.tokens import Doc
 
 from flows.errors import TriangulateError
@@ -119,19 +120,32 @@ def lemma_table(language: str) -> Any | None:
 
 
 def _install_lemmas(nlp: Language, table: Any, keep: frozenset[str]) -> None:
-    """Every vocabulary entry's NORM becomes its lookup lemma, once per entry."""
+    """Every vocabulary entry's NORM becomes its lookup lemma, once per entry.
+
+    The getter holds the table's entries as a plain dict keyed by the strings'
+    hashes, as spaCy's `Table` keeps them (`Table.get` is `get_string_id` and a
+    dict lookup): a stored reader pickles the getter with its vocabulary, and
+    a `Table` unpickles entry by entry through its Python `__setitem__` and
+    Bloom filter (41,582 English entries, about 40% of the load), a dict in C
+    (decision 0380)."""
+    lookup = lemma_lookup(table)
 
     def lemma(string: str) -> str:
         lower = string.lower()
         if lower in keep:
             return lower
-        value = table.get(lower) or table.get(string) or lower
+        value = lookup.get(get_string_id(lower)) or lookup.get(get_string_id(string)) or lower
         return (value if isinstance(value, str) else value[0]).lower()
 
     vocab = nlp.vocab
     vocab.lex_attr_getters = {**vocab.lex_attr_getters, NORM: lemma}
     for lexeme in list(vocab):
         lexeme.norm_ = lemma(lexeme.orth_)
+
+
+def lemma_lookup(table: Any) -> dict[int, Any]:
+    """A spaCy lookup `Table`'s entries as a plain dict: string hash -> value."""
+    return dict(table.items())
 
 
 def blank_pipeline(language: str, lemmas: bool = True) -> Language:
