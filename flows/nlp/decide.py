@@ -95,7 +95,17 @@ def decide_outcome(
         return Verdict("no_change", 0.6, cues or ("plan not carried out",), "nonaction")
     now = [s for s in own if s.anchor not in ("baseline", "early") and s.value is not None]
     gains = [s for s in own if s.value == 1]
-    if relapse and gains and not any(s.value == 1 and s.clause > max(relapse) for s in own):
+    # "Nu er han begyndt igen", "he's started again": a start in the last relapse
+    # clause is the behaviour taken up again; what was resumed decides (the latest state)
+    resumed = relapse and any(
+        s.label == "start" and s.value == 1 and s.clause == max(relapse) for s in own
+    )
+    if (
+        relapse
+        and gains
+        and not resumed
+        and not any(s.value == 1 and s.clause > max(relapse) for s in own)
+    ):
         return Verdict("no_change", 0.6, cues, "relapse")
     if contradicted and (not now or any(s.value == 1 for s in now)):
         return Verdict("no_change", 0.55, (*cues, "claim contradicted"), "contradicted")
@@ -110,6 +120,15 @@ def decide_outcome(
         # gjort": a habit held always, with no change told after it, is no change,
         # whatever its words of frequency say
         return Verdict("no_change", 0.6, cues, "lifelong")
+    if (
+        negated_then_and_now
+        and now
+        and not any(s.anchor in ("baseline", "latest") for s in own)
+        and all(s.label == "object" or s.negated for s in now)
+    ):
+        # "Ole never missed his tablets, not before and not now": the negated habit
+        # told once, its times only in clauses of their own
+        return Verdict("no_change", 0.55, (*cues, "not before, not now"), "negated_both")
     if now:
         last_clause = now[-1].clause
         if now[-1].value == 0 and now[-1].cue in CONTINUING:

@@ -51,6 +51,9 @@ DIRECTION_CLASSES = {
 }
 #: classes a thing of which less is better turns around
 TURNED = frozenset({"up", "down", "start", "stop"})
+#: `better` words that say only how often: a thing of which less is better turns them
+#: like a quantity ("ready meals, nearly every day now", "færdigretter hver dag")
+FREQUENT = frozenset({"every day", "daily", "regularly", "hver dag", "dagligt", "regelmæssigt"})
 #: words that open a time clause: a start or stop word right after them names a time
 #: ("when we started", "since we started", "da vi startede", "før Bjarne begyndte"),
 #: not a change of the behaviour
@@ -334,6 +337,14 @@ def outcome_states(
                 (bare and parsed.lemma[span[0]] not in JOINING)
                 or any(not _overlaps(o, [span]) for o in turning)
             )
+            if label == "better" and parsed.words(span) in FREQUENT:
+                # only by a thing in its clause, or in its sentence where the clause
+                # names none of the theme's words ("nu går jeg en tur hver dag" is walking)
+                turned = (
+                    bare
+                    or bool(objects)
+                    or (not own_words[n] and bool(by_sentence.get(clause.sentence)))
+                )
             value: int | None = base
             if neg:
                 value = 0 if base != 0 else None
