@@ -11,7 +11,7 @@ import pandas as pd
 
 from flows import review
 from flows.ingest import StudyData, ingest_study
-from flows.privacy import preflight, unknown_names
+from flows.privacy import preflight, unknown_names, withdrawn
 from flows.privacy.audit import distinct_names
 from flows.privacy.matching import NameSet
 from flows.study import LoadedStudy, load_study
@@ -114,10 +114,20 @@ def ingest(
     data = ingest_study(loaded)
     identifiers, data.rejects = read_identifiers(loaded, data.rejects)
     data.excerpts, stale, data.rejects = read_stance_reviews(loaded, data.excerpts, data.rejects)
+    withdrawn.seal(data, *_people_files(loaded))  # no trace of them published (0384)
     reviewed = loaded.root / loaded.definition.privacy.names_reviewed
     found = Ingested(loaded, data, identifiers, stale, unknown_names.read_decisions(reviewed))
     preflight.check_ingested(found, store)  # ids name Prefect's task runs before the audit runs
     return found
+
+
+def _people_files(loaded: LoadedStudy) -> tuple[str, str]:
+    """The keys of the roster's and the interviews' counts (`StudyData.read_counts`):
+    a QDA project's sources are its interviews."""
+    roster = loaded.input_path("roster").name
+    if loaded.input_spec("excerpts").format != "native":
+        return roster, f"{loaded.input_path('excerpts').name} (sources)"
+    return roster, loaded.input_path("interviews").name
 
 
 def read_stance_reviews(

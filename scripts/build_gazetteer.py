@@ -23,7 +23,14 @@ import os
 import re
 from pathlib import Path
 
-COUNTRIES = ["DK", "NO", "SE", "GB", "IE", "US"]  # the study languages' (da, en) neighbours
+HOME = ["DK", "NO", "SE", "GB", "IE", "US"]  # the study languages' (da, en) neighbours
+#: the countries of origin of the Nordic countries' immigrants that names-dataset
+#: covers (decision 0385), and, for those it lacks, the nearest it has: Djibouti
+#: (Somali names; no Somalia), Ethiopia (Eritrea), Croatia (Bosnia). It has no
+#: Pakistan, Vietnam or Sri Lanka; Pakistani names are mostly among the Arabic ones.
+ORIGINS = ["TR", "PL", "IQ", "SY", "IR", "AF", "MA", "LB", "JO", "EG", "RS", "DZ", "TN", "PS", "SA"]
+NEAREST = ["DJ", "ET", "HR"]
+COUNTRIES = HOME + ORIGINS + NEAREST
 TOP = 3000
 OUT = Path(__file__).resolve().parent.parent / "flows" / "privacy" / "gazetteer"
 NAME = re.compile(r"^[^\W\d_][^\W\d_'’-]*(?:['’-][^\W\d_]+)*$")
@@ -62,7 +69,7 @@ def ordinary_words() -> set[str]:
     return words
 
 
-def build(top_path: Path) -> None:
+def build(top_path: Path, out: Path = OUT) -> None:
     top = json.loads(top_path.read_text(encoding="utf-8"))
     names: set[str] = set()
     for lists in top.values():
@@ -74,9 +81,9 @@ def build(top_path: Path) -> None:
     words = ordinary_words()
     plain = sorted(n for n in names if n not in words)
     common = sorted(n for n in names if n in words)
-    OUT.mkdir(parents=True, exist_ok=True)
-    (OUT / "names.txt").write_text("\n".join(plain) + "\n", encoding="utf-8")
-    (OUT / "name-words.txt").write_text("\n".join(common) + "\n", encoding="utf-8")
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "names.txt").write_text("\n".join(plain) + "\n", encoding="utf-8")
+    (out / "name-words.txt").write_text("\n".join(common) + "\n", encoding="utf-8")
     print(f"{len(plain)} names, {len(common)} names that are also words")
 
 
@@ -84,8 +91,9 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dump", type=Path, help="write the top names of names-dataset here")
     parser.add_argument("--top", type=Path, help="build the gazetteer from a dump")
+    parser.add_argument("--out", type=Path, default=OUT, help="where to write the two lists")
     args = parser.parse_args()
     if args.dump:
         dump(args.dump)
     if args.top:
-        build(args.top)
+        build(args.top, args.out)
