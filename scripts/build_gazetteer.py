@@ -104,7 +104,8 @@ def build(top_path: Path, out: Path = OUT) -> None:
     for cc in ORIGINS + NEAREST:
         origin |= _names(top[cc], ORIGIN_TOP) if cc in top else set()
     # two letters are initials more often than names there ("HN", "LH": ids, coders)
-    added = sorted(n for n in origin if len(n) > 2 and n not in words | plain | common)
+    known = words | plain | common
+    added = sorted(n for n in origin if len(n) > 2 and n not in known)
     plain |= set(added)
     out.mkdir(parents=True, exist_ok=True)
     (out / "names.txt").write_text("\n".join(sorted(plain)) + "\n", encoding="utf-8")
