@@ -184,7 +184,7 @@ def validate(
     from flows.stages import ingest
 
     try:
-        ingested = ingest(study_dir)
+        ingested = ingest(study_dir, for_run=False)  # every row, a withdrawn one's too
     except TriangulateError as exc:
         _fail(exc)
     data = ingested.data

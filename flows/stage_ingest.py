@@ -11,7 +11,7 @@ import pandas as pd
 
 from flows import review
 from flows.ingest import StudyData, ingest_study
-from flows.privacy import preflight, unknown_names
+from flows.privacy import preflight, unknown_names, withdrawn
 from flows.privacy.audit import distinct_names
 from flows.privacy.matching import NameSet
 from flows.study import LoadedStudy, load_study
@@ -105,19 +105,36 @@ def read_identifiers(loaded: LoadedStudy, rejects: pd.DataFrame) -> tuple[list, 
 
 
 def ingest(
-    study_dir: Path, loaded: LoadedStudy | None = None, store: Path | None = None
+    study_dir: Path,
+    loaded: LoadedStudy | None = None,
+    store: Path | None = None,
+    *,
+    for_run: bool = True,
 ) -> Ingested:
     """Load and validate the study file (unless the caller has: `loaded`), then
     every input it names. `store`: the output's private store, where the ids'
-    name screen leaves the digest of a pass (`preflight.check_ingested`)."""
+    name screen leaves the digest of a pass (`preflight.check_ingested`).
+    `for_run`: the rejects and counts as a run publishes them, without a
+    withdrawn participant's rows (decision 0384); `validate` lists them all."""
     loaded = loaded if loaded is not None else load_study(study_dir)
     data = ingest_study(loaded)
     identifiers, data.rejects = read_identifiers(loaded, data.rejects)
     data.excerpts, stale, data.rejects = read_stance_reviews(loaded, data.excerpts, data.rejects)
+    if for_run:
+        withdrawn.seal(data, *_people_files(loaded))  # no trace of them published (0384)
     reviewed = loaded.root / loaded.definition.privacy.names_reviewed
     found = Ingested(loaded, data, identifiers, stale, unknown_names.read_decisions(reviewed))
     preflight.check_ingested(found, store)  # ids name Prefect's task runs before the audit runs
     return found
+
+
+def _people_files(loaded: LoadedStudy) -> tuple[str, str]:
+    """The keys of the roster's and the interviews' counts (`StudyData.read_counts`):
+    a QDA project's sources are its interviews."""
+    roster = loaded.input_path("roster").name
+    if loaded.input_spec("excerpts").format != "native":
+        return roster, f"{loaded.input_path('excerpts').name} (sources)"
+    return roster, loaded.input_path("interviews").name
 
 
 def read_stance_reviews(

@@ -14,6 +14,7 @@ import pandas as pd
 
 from flows import warehouse
 from flows.fingerprints import code_fingerprint
+from flows.privacy import withdrawn
 from flows.privacy.audit import names_fingerprint
 from flows.stage_ingest import Ingested
 from flows.stage_publish import store_dir
@@ -28,9 +29,8 @@ def warehouse_frames(ingested: Ingested, excerpts: pd.DataFrame) -> dict[str, pd
         )
     return {
         "raw_cases": data.cases,
-        "raw_persons": data.persons,
-        "raw_person_cases": data.person_cases,
-        "raw_interviews": data.interviews,
+        # a withdrawn participant has no row (decision 0384)
+        **withdrawn.published_people(data),
         "raw_excerpts": excerpts[excerpts["case_id"].notna()].reset_index(drop=True),
         # pseudonymised like every excerpt; about no case: shown in the index only
         "raw_programme_excerpts": excerpts[excerpts["case_id"].isna()].reset_index(drop=True),

@@ -23,8 +23,21 @@ import os
 import re
 from pathlib import Path
 
-COUNTRIES = ["DK", "NO", "SE", "GB", "IE", "US"]  # the study languages' (da, en) neighbours
+HOME = ["DK", "NO", "SE", "GB", "IE", "US"]  # the study languages' (da, en) neighbours
+#: the countries of origin of the Nordic countries' immigrants that names-dataset
+#: covers (decision 0385), and, for those it lacks, the nearest it has: Djibouti
+#: (Somali names; no Somalia), Ethiopia (Eritrea), Croatia (Bosnia). It has no
+#: Pakistan, Vietnam or Sri Lanka; Pakistani names are mostly among the Arabic ones.
+ORIGINS = ["TR", "PL", "IQ", "SY", "IR", "AF", "MA", "LB", "JO", "EG", "RS", "DZ", "TN", "PS", "SA"]
+NEAREST = ["DJ", "ET", "HR"]
+COUNTRIES = HOME + ORIGINS + NEAREST
 TOP = 3000
+#: the countries of origin add their 1,000 most frequent first names and surnames,
+#: and only those that are no ordinary word: their lists' tails hold acronyms and
+#: words ("HbA" of HbA1c, "KOL", "MRI", "Germany"), and their names that are
+#: words would join "Med", "Hos", "Om" to a name beside them; none of two letters
+#: (measured, decision 0385)
+ORIGIN_TOP = 1000
 OUT = Path(__file__).resolve().parent.parent / "flows" / "privacy" / "gazetteer"
 NAME = re.compile(r"^[^\W\d_][^\W\d_'’-]*(?:['’-][^\W\d_]+)*$")
 
@@ -62,30 +75,51 @@ def ordinary_words() -> set[str]:
     return words
 
 
-def build(top_path: Path) -> None:
+def _names(lists: dict, top: int) -> set[str]:
+    """The first names and surnames of one country's lists, the `top` of each."""
+    first = lists["first"]
+    found: set[str] = set()
+    for group in first.values() if isinstance(first, dict) else [first]:
+        found.update(group[:top])
+    found.update(lists["last"][:top])
+    return {n.strip().casefold() for n in found if NAME.match(n.strip()) and len(n.strip()) > 1}
+
+
+def build(top_path: Path, out: Path = OUT) -> None:
+    """The six home countries' lists, split into names and names that are words;
+    then the countries of origin's plain names added (`ORIGIN_TOP`, no words).
+    Names already in the written lists stay where they are."""
     top = json.loads(top_path.read_text(encoding="utf-8"))
     names: set[str] = set()
-    for lists in top.values():
-        first = lists["first"]
-        for group in first.values() if isinstance(first, dict) else [first]:
-            names.update(group)
-        names.update(lists["last"])
-    names = {n.strip().casefold() for n in names if NAME.match(n.strip()) and len(n.strip()) > 1}
+    for cc in HOME:
+        names |= _names(top[cc], TOP)
     words = ordinary_words()
-    plain = sorted(n for n in names if n not in words)
-    common = sorted(n for n in names if n in words)
-    OUT.mkdir(parents=True, exist_ok=True)
-    (OUT / "names.txt").write_text("\n".join(plain) + "\n", encoding="utf-8")
-    (OUT / "name-words.txt").write_text("\n".join(common) + "\n", encoding="utf-8")
-    print(f"{len(plain)} names, {len(common)} names that are also words")
+    plain = {n for n in names if n not in words}
+    common = {n for n in names if n in words}
+    for kind, found in (("names.txt", plain), ("name-words.txt", common)):
+        if (out / kind).exists():  # an earlier build's lists are kept whole
+            found |= set((out / kind).read_text(encoding="utf-8").split())
+    common -= plain
+    origin: set[str] = set()
+    for cc in ORIGINS + NEAREST:
+        origin |= _names(top[cc], ORIGIN_TOP) if cc in top else set()
+    # two letters are initials more often than names there ("HN", "LH": ids, coders)
+    known = words | plain | common
+    added = sorted(n for n in origin if len(n) > 2 and n not in known)
+    plain |= set(added)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "names.txt").write_text("\n".join(sorted(plain)) + "\n", encoding="utf-8")
+    (out / "name-words.txt").write_text("\n".join(sorted(common)) + "\n", encoding="utf-8")
+    print(f"{len(plain)} names ({len(added)} from the countries of origin), {len(common)} words")
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dump", type=Path, help="write the top names of names-dataset here")
     parser.add_argument("--top", type=Path, help="build the gazetteer from a dump")
+    parser.add_argument("--out", type=Path, default=OUT, help="where to write the two lists")
     args = parser.parse_args()
     if args.dump:
         dump(args.dump)
     if args.top:
-        build(args.top)
+        build(args.top, args.out)

@@ -178,7 +178,7 @@ def test_expected_rejects_are_no_warning():
     summary = {"study_id": "s", "cases": 1, "rendered": [], "reused": ["F1"], "loaded": {}}
     summary |= {"read": {}, "words": 1, "names_replaced": 0, "out_dir": "/nowhere"}
     expected = artifacts.summary_markdown(summary | {"rejected": 2, "expected_rejected": 2})
-    assert "**Rejected rows or cells**: 2, 2 expected (withdrawn in the roster" in expected
+    assert "**Rejected rows or cells**: 2, 2 expected (declared in study.toml)" in expected
     assert "Warning" not in expected
     assert "Warning" in artifacts.summary_markdown(
         summary | {"rejected": 3, "expected_rejected": 2}

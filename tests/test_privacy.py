@@ -252,7 +252,8 @@ def test_withdrawn_informant_vanishes(make_study, tmp_path, tiny_roster):
     for fragment in (secret, "harbour", "Write to", "Søndergade"):  # E6 and E9 are B-b's
         assert fragment not in text
     html = (out / "cases" / "B.html").read_text(encoding="utf-8")
-    assert "withdrew consent" in html and "Mette" not in html
+    # nothing says that anyone withdrew (decision 0384), nor names her
+    assert "withdr" not in html.lower() and "Mette" not in html and "B-b" not in text
 
 
 def test_trained_model_adds_redactions_but_never_removes_roster_ones(tmp_path):

@@ -179,7 +179,10 @@ def test_classification(con):
     assert reason == "survey improved, corroborated by 2 informant role(s)"
 
 
-def test_withdrawn_supporter_is_absent_not_silent(make_study, tmp_path, tiny_roster):
+def test_withdrawn_supporter_is_as_if_never_interviewed(make_study, tmp_path, tiny_roster):
+    """Decision 0384: a withdrawn informant has no row in the database; a role
+    whose only informant withdrew is "not interviewed", never silent, and no
+    table keeps their id or says that anyone withdrew."""
     roster = tiny_roster
     for row in roster:
         if row[0] == "A-a":
@@ -189,14 +192,20 @@ def test_withdrawn_supporter_is_absent_not_silent(make_study, tmp_path, tiny_ros
         con,
         "select stance from int_source_stances where case_id='A' and theme_id='energy' and source='supporter'",
     )
-    assert stance == ("withdrawn",)
+    assert stance == ("not_interviewed",)
     # energy in A is now only the peer, with the nurse silent -> silence, not dissonance
     assert code(con, "A", "energy") == "silence"
     texts = [t for (t,) in con.execute("select text from stg_excerpts").fetchall()]
     assert "He is tired all the time." not in texts
-    assert one(
-        con, "select withdrawn_sources from convergence where case_id='A' and theme_id='energy'"
-    )[0] == ["supporter"]
+    assert (
+        one(
+            con, "select withdrawn_sources from convergence where case_id='A' and theme_id='energy'"
+        )[0]
+        == []
+    )
+    for table in ("raw_persons", "raw_person_cases", "raw_interviews", "stg_informant_cases"):
+        assert one(con, f"select count(*) from {table} where person_id = 'A-a'") == (0,), table
+    assert one(con, "select count(*) from int_informant_stances where stance = 'withdrawn'") == (0,)
 
 
 def test_outcome_without_survey_needs_two_roles(make_study, tmp_path):

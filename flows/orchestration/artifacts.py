@@ -65,7 +65,7 @@ def _expected(summary: dict) -> str:
     expected = summary.get("expected_rejected", 0)
     if not expected:
         return ""
-    return f", {expected} expected (withdrawn in the roster, or declared in study.toml)"
+    return f", {expected} expected (declared in study.toml)"
 
 
 def summary_markdown(summary: dict) -> str:

@@ -353,7 +353,8 @@ def _triangulate(
     with untagged_tasks():  # the study file as loaded by the flow: read once a run
         ingested = ingest_task(study_dir, quote(loaded), stages.store_dir(out_dir))
     if stages.retract_withdrawn(out_dir, ingested.data.persons):
-        get_run_logger().info("published outputs withdrawn: they held a withdrawn participant")
+        # says nothing of why: who left, or that anyone did, is no output (0384)
+        get_run_logger().info("the published outputs were taken down before this run")
     study_id = ingested.study.definition.study.id
     lap("ingest")
     with untagged_tasks():

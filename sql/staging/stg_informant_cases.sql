@@ -1,7 +1,8 @@
 -- Which informant was asked about which case: a person covers a case when the
 -- roster lists the case for them and they have at least one interview.
--- Withdrawn informants are kept here (by id only) so that their source can be
--- shown as withdrawn (absent), never as silent.
+-- A withdrawn informant has no row in raw_persons (decision 0384): their role is
+-- then "not interviewed" where they were its only informant. A `withdrawn`
+-- status, should a frame ever hold one, still shows as absent, never silent.
 with persons as (
     select * from raw_persons
 ),
