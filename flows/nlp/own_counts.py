@@ -32,6 +32,8 @@ from dataclasses import replace
 
 from flows.nlp.anchors import Clause
 from flows.nlp.numbers import NUMBER_WORDS
+from flows.nlp.own_groups import named_quantities, returned
+from flows.nlp.own_held import held_then
 from flows.nlp.own_times import OWN_TIMES, TIMES, applies, stands
 from flows.nlp.states import Parsed, Profile, State
 
@@ -53,8 +55,15 @@ AGAIN = frozenset({"again", "igen", "back", "tilbage", "re-admitted", "readmitte
 
 def unanchored(parsed: Parsed, profile: Profile, objects: list[tuple[int, int]]) -> Parsed:
     """The parse with no clause anchored only by a time word inside an object's words
-    ("før tid" in "koblet af før tid"): such a clause gets no anchor."""
-    if not applies(profile) or not objects:
+    ("før tid" in "koblet af før tid"): such a clause gets no anchor; and with no
+    quantity word inside a cue of several words ("reduced hours": `own_groups`)."""
+    if not applies(profile):
+        return parsed
+    found = named_quantities(parsed, profile)  # "reduced hours": a name (decision 0389)
+    if found is not parsed.found:
+        parsed = replace(parsed, found=found)
+    parsed = held_then(parsed)  # "When I started I was still teaching" (decision 0390)
+    if not objects:
         return parsed
     clauses = list(parsed.clauses)
     changed = False
@@ -172,7 +181,79 @@ def new_now(
     """A clause that says only that something is new ("That's new", "Det er nyt"), after
     a clause naming the object, not negated and not at the baseline: the object
     started, -1 (`NEW_NOW`), in place of what the lexicon reads there (a new habit is
-    a gain for a scheme theme; of an own object where lower is better it is a loss)."""
+    a gain for a scheme theme; of an own object where lower is better it is a loss).
+    Then, where nothing is read of the object now, a return to what it takes away
+    ("she's back at work": `own_groups.returned`, decision 0388)."""
+    states = _new_now(parsed, profile, double_negation(parsed, profile, states), objects)
+    return returned(parsed, profile, states)
+
+
+#: the words that open a relative clause ("a day when I don't", "en dag, hvor jeg ikke")
+RELATIVE = frozenset({"when", "where", "that", "which", "hvor", "der", "som", "hvori"})
+
+
+def double_negation(parsed: Parsed, profile: Profile, states: list[State]) -> list[State]:
+    """A relative clause that negates ("hvor jeg ikke har ondt", "when I don't have
+    pain") after a negated count of one in its clause or the clause before in its
+    sentence ("næsten ikke en dag", "hardly a day", "not a week"): the two negations
+    cancel (pain almost every day),
+    and neither clause says a change; their states are dropped (decision 0391). Own
+    themes where lower is better only."""
+    if not applies(profile):
+        return states
+    dropped = _cancelled(parsed)
+    return [s for s in states if s.clause not in dropped] if dropped else states
+
+
+def _cancelled(parsed: Parsed) -> set[int]:
+    """The clauses of a double negation (`double_negation`)."""
+    lower, negations = parsed.lower, set(parsed.negations)
+
+    def negates(start: int, end: int) -> bool:
+        return any(i in negations or lower[i] in HARDLY for i in range(start, end))
+
+    def none_of_one(start: int, end: int) -> bool:  # "hardly a day", "ikke en dag"
+        at = [i for i in range(start, end) if i in negations or lower[i] in HARDLY]
+        return bool(at) and any(w in ONE for w in lower[at[0] + 1 : end])
+
+    dropped: set[int] = set()
+    for n, clause in enumerate(parsed.clauses):
+        # within the clause: "hardly a day when I don't have pain"
+        for r in range(clause.start + 1, clause.end - 1):
+            if lower[r] in RELATIVE and none_of_one(clause.start, r) and negates(r + 1, clause.end):
+                dropped.add(n)
+        before = parsed.clauses[n - 1] if n else None
+        if before is None or clause.sentence != before.sentence:
+            continue
+        # across two clauses: "næsten ikke en dag, | hvor jeg ikke har ondt"
+        relative = lower[clause.start] in RELATIVE and negates(clause.start + 1, clause.end)
+        if relative and none_of_one(before.start, before.end):
+            dropped |= {n, n - 1}
+    return dropped
+
+
+#: pronouns for an object of several ("them", "dem")
+THEM = frozenset({"them", "dem"})
+
+
+def _still_taken(parsed: Parsed) -> bool:
+    """A clause anchored now, not negated, holding a pronoun for a plural object."""
+    return any(
+        c.anchor == "latest"
+        and not _negated(parsed, c)
+        and any(w in THEM for w in parsed.lower[c.start : c.end])
+        for c in parsed.clauses
+    )
+
+
+#: one of a count after the negation ("not a day", "ikke en eneste dag"); "ikke længere
+#: har dage, hvor ..." (no longer) is a change, no double negation
+ONE = frozenset({"a", "an", "one", "single", "en", "et", "én", "eneste"})
+#: words that negate a count as "not" does ("hardly a day", "barely a week")
+HARDLY = frozenset({"hardly", "barely", "scarcely", "knap", "knapt"})
+
+
+def _new_now(parsed, profile, states, objects):
     if not applies(profile) or not objects:
         return states
     happened = _happened(parsed, objects)
@@ -238,6 +319,13 @@ def settle(verdict, parsed: Parsed, profile: Profile, states: list[State], objec
     alone = alone and not any(c.contrast for c in parsed.clauses)
     if verdict.reason == "plan" and alone and not any(c.anchor == "latest" for c in parsed.clauses):
         # a plan alone, nothing said of now: not_stated (decision 0358)
+        return verdict._replace(reason=OWN_TIMES)
+    if verdict.reason == "old_habit" and _still_taken(parsed):
+        # the object before, and a pronoun for it now ("Før tog jeg to piller ..., og nu
+        # tager jeg dem både morgen, middag og aften"): no old habit (decision 0391)
+        return verdict._replace(label="unclear", confidence=0.2, reason=OWN_TIMES)
+    if verdict.label == "unclear" and _cancelled(parsed):
+        # a double negation and nothing else ("hardly a day when I don't have pain")
         return verdict._replace(reason=OWN_TIMES)
     if verdict.reason == "none" and _count_alone(parsed, states, objects):
         return verdict._replace(

@@ -30,6 +30,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from flows.nlp.numbers import NUMBER_WORDS
+from flows.nlp.own_held import held_clauses
 from flows.nlp.states import Parsed, Profile, State
 
 #: "either before or since", "neither before nor now", "hverken før eller nu": the
@@ -347,7 +348,7 @@ def degrees(
     named = {parsed.clauses[numbers[o[0]]].sentence for o in objects if numbers[o[0]] >= 0}
     lower = parsed.lower
     found = _degrees(lower, 0, len(lower))
-    if len(found) < 2:
+    if len(found) < 2 and not (found and held_clauses(parsed)):
         return states
     change = None
     for (i, first), (j, second) in zip(found, found[1:], strict=False):
@@ -358,7 +359,8 @@ def degrees(
         if any(w in FROM for w in lower[max(0, i - 3) : i]) and any(w in TO for w in between):
             change = (m, second - first, f"{lower[i]} … {lower[j]}")
     if change is None:
-        change = _then_and_now(parsed, found, named)
+        named_clauses = {numbers[o[0]] for o in objects if numbers[o[0]] >= 0}
+        change = _then_and_now(parsed, found, named, named_clauses)
     if change is None or change[1] == 0:
         return states
     m, more, cue = change
@@ -367,9 +369,10 @@ def degrees(
     return sorted([*states, state], key=lambda s: s.clause)
 
 
-def _then_and_now(parsed: Parsed, found, named: set[int]):
+def _then_and_now(parsed: Parsed, found, named: set[int], named_clauses: set[int]):
     """A degree in a clause of now naming the object's sentence against one in a
-    baseline clause: (clause of now, change, cue)."""
+    baseline clause, or the full degree now against something else held still at the
+    baseline (`own_held`): (clause of now, change, cue)."""
     numbers = parsed.clause_numbers()
     then = [(i, d) for i, d in found if parsed.clauses[numbers[i]].anchor == "baseline"]
     now = [
@@ -378,6 +381,14 @@ def _then_and_now(parsed: Parsed, found, named: set[int]):
         if parsed.clauses[numbers[i]].anchor in ("latest", None)
         and parsed.clauses[numbers[i]].sentence in named
     ]
+    if not then and len(now) == 1 and now[0][1] == max(DEGREES.values()):
+        # nothing of the object's degree then, something else held still then
+        # ("I was still teaching ..., and since February I've been signed off
+        # completely"): the object's full degree now is more of it (decision 0390)
+        held = [n for n in held_clauses(parsed) if parsed.clauses[n].anchor == "baseline"]
+        j = now[0][0]
+        if held and numbers[j] in named_clauses and not set(held) & named_clauses:
+            return numbers[j], 1, f"{parsed.lower[j]} … still"
     if len(then) != 1 or len(now) != 1:
         return None
     (i, first), (j, second) = then[0], now[0]

@@ -21,6 +21,7 @@ from functools import lru_cache
 from flows.nlp.anchors import Clause
 from flows.nlp.lexicons import load_behaviours, load_words, shared_pipeline
 from flows.nlp.numbers import NUMBER_WORDS, UNITS
+from flows.nlp.own_groups import cue_spans, inside_cue, return_group
 from flows.nlp.own_times import NONE_THEN, OWN_TIMES, both_times
 from flows.nlp.states import Parsed, Profile, State, _planned
 
@@ -85,7 +86,9 @@ def helping_groups(
     `isolation = ["lonely", "alone"]`: of company, more is better. So is a group that
     names what the object lacks (`lacking`: `sleep = ["sleep", "søvn"]` beside
     `sleepless = ["sleepless", "søvnløs"]`, or a label "Nights without sleep") and
-    none of the lacking words themselves (decision 0279)."""
+    none of the lacking words themselves (decision 0279); and a group of a return to
+    what the object takes away ("back at work", "raskmeldt": `own_groups`, decision
+    0388)."""
     words = load_words(language)
     helps, hinders = set(words["facilitator"]), set(words["barrier"])
     lacks = lacking(language, examples, label)
@@ -99,7 +102,7 @@ def helping_groups(
         forms |= {vocab[f].norm_.lower() for f in forms if " " not in f}
         if forms & hinders or any(_stem_lacking(f) for f in forms) or forms & negated:
             continue
-        if forms & helps or forms & lacks or forms & unnegated:
+        if forms & helps or forms & lacks or forms & unnegated or return_group(cues):
             out[name] = cues
     return out
 
@@ -303,8 +306,10 @@ def own_states(
     if not profile.own:
         return states
     out = [_stable(parsed, s) for s in both_times(parsed, profile, states)]
+    spans = cue_spans(parsed, profile)  # "noget stærkere" names the thing (decision 0389)
     for n, clause in enumerate(parsed.clauses):
-        out += [_planned(parsed, s) for s in _comparatives(parsed, profile, clause, n, topical[n])]
+        found = _comparatives(parsed, profile, clause, n, topical[n])
+        out += [_planned(parsed, s) for s in found if not inside_cue(parsed, s, spans)]
     out += [_planned(parsed, s) for s in _none_then(parsed, states, out, topical, objects or [])]
     out.sort(key=lambda s: s.clause)
     return out
