@@ -37,6 +37,11 @@ from flows.nlp.cues import Cue, claim_contradicted
 from flows.nlp.model import family_of
 from flows.nlp.states import Parsed, State
 
+try:  # the typed twin of the word loops, where built and current (decision 0376)
+    from flows.nlp import _words
+except ImportError:
+    _words = None
+
 MARKERS = (
     "reported",
     "observed",
@@ -104,10 +109,11 @@ def cue_features(found: list[Cue]) -> list[str]:
 
 def word_features(parsed: Parsed) -> list[str]:
     """Lemmas, negated ones marked `~`."""
-    pairs = list(map(_WORD.__getitem__, parsed.lemma))
     if not parsed.negations:
-        return list(filter(None, map(_PLAIN, pairs)))
-    negated = [0] * len(pairs)  # 1 where a negation reaches the word
+        if _words is not None:  # the same names in one C loop (decision 0376)
+            return _words.word_names(_WORD, parsed.lemma, None)
+        return list(filter(None, map(_PLAIN, map(_WORD.__getitem__, parsed.lemma))))
+    negated = [0] * len(parsed.lemma)  # 1 where a negation reaches the word
     numbers = parsed.clause_numbers()
     for n in parsed.negations:
         if numbers[n] >= 0:
@@ -116,7 +122,9 @@ def word_features(parsed: Parsed) -> list[str]:
             if parsed.negation_after:
                 lo = max(clause.start, n - parsed.negation_after)
                 negated[lo:n] = [1] * (n - lo)
-    return list(filter(None, map(getitem, pairs, negated)))
+    if _words is not None:
+        return _words.word_names(_WORD, parsed.lemma, negated)
+    return list(filter(None, map(getitem, map(_WORD.__getitem__, parsed.lemma), negated)))
 
 
 class _WordNames(dict):
@@ -233,6 +241,8 @@ def topic_features(parsed: Parsed, naming: list[bool] | None) -> list[str]:
     if not clauses or naming is None:
         return []
     picked = naming if any(naming) else [True] * len(clauses)
+    if _words is not None:  # the same names in one C loop (decision 0376)
+        return _words.topic_names(_WORD, parsed.lemma, clauses, picked)
     lemmas, names = parsed.lemma, _WORD
     out = []
     for clause, on in zip(clauses, picked, strict=True):
