@@ -66,8 +66,13 @@ MARKERS = (
 _HAS = {m: f"has={m}" for m in MARKERS}
 
 
+#: a state's value as its features write it, made once (decision 0376)
+_SIGNS = {None: "?", -1: "-1", 0: "+0", 1: "+1"}
+
+
 def _sign(value: int | None) -> str:
-    return "?" if value is None else f"{value:+d}"
+    sign = _SIGNS.get(value)
+    return f"{value:+d}" if sign is None else sign
 
 
 def outcome_features(states: list[State]) -> list[str]:
@@ -206,15 +211,17 @@ def class_features(parsed: Parsed) -> list[str]:
     last = len(clauses) - 1
     anchors_with_neg = set()
     found = parsed.found
-    for label in filter(found.__contains__, PLACED):
+    for label in PLACED:
+        if label not in found:  # a containment test in C, no call per class
+            continue
         for span in found[label]:
             n = numbers[span[0]]
             if n < 0:
                 continue
             clause = clauses[n]
-            placed, in_last, after_but = _CLASS[
-                label, clause.anchor, parsed.is_negated(span, clause)
-            ]
+            key = (label, clause.anchor, parsed.is_negated(span, clause))
+            names = _CLASS.get(key)  # a plain lookup; a miss makes them (__missing__)
+            placed, in_last, after_but = _CLASS[key] if names is None else names
             out.append(placed)
             if n == last:
                 out.append(in_last)
