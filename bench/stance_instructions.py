@@ -3,6 +3,7 @@ depend on the machine's load (decision 0135).
 
     .venv/bin/python bench/stance_instructions.py            # dev rows, en and da
     .venv/bin/python bench/stance_instructions.py --rows 300 --synth /tmp/n1000
+    .venv/bin/python bench/stance_instructions.py --keep /tmp/cg   # callgrind files kept
 
 For each language: the first `--rows` dev rows of that language, and with `--synth`
 the first 2,000 excerpts of a `triangulate synth` study (its own reader, examples
@@ -21,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -105,7 +107,9 @@ def _toggle(pid: int, state: str) -> None:
     subprocess.run(["callgrind_control", "-i", state, str(pid)], check=True, capture_output=True)
 
 
-def count(spec: str, what: str, rows: int) -> int:
+def count(spec: str, what: str, rows: int, keep: str | None = None) -> int:
+    """Instructions of one run; with `keep` (a folder) its callgrind file stays there,
+    for `callgrind_annotate --inclusive=yes` (the parts of a reading)."""
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "callgrind.out"
         command = [
@@ -145,6 +149,10 @@ def count(spec: str, what: str, rows: int) -> int:
             for line in out.read_text().splitlines()
             if line.startswith("totals:")
         ]
+        if keep:
+            Path(keep).mkdir(parents=True, exist_ok=True)
+            name = f"callgrind.{spec.replace(':', '-').replace('/', '_')}.{what}"
+            shutil.copyfile(out, Path(keep) / name)
     if not totals or not totals[0]:
         raise SystemExit(f"callgrind counted nothing for {spec} ({what})")
     return totals[0]
@@ -159,6 +167,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--parse", action="store_true", help="also the parse alone (text to `Parsed`)"
     )
+    parser.add_argument("--keep", help="a folder to keep the callgrind files in")
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -168,13 +177,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.synth:
         specs.append(f"synth:{args.synth}")
     for spec in specs:
-        reader = count(spec, "reader", args.rows)
+        reader = count(spec, "reader", args.rows, args.keep)
         figures = {"texts": spec, "reader_M": round(reader / 1e6, 1)}
         if args.parse:
-            parse = count(spec, "parse", args.rows)
+            parse = count(spec, "parse", args.rows, args.keep)
             figures |= {"parse_M": round(parse / 1e6, 1), "parse_share": round(parse / reader, 3)}
         if not args.no_blank:
-            blank = count(spec, "blank", args.rows)
+            blank = count(spec, "blank", args.rows, args.keep)
             figures |= {
                 "blank_M": round(blank / 1e6, 1),
                 "share_of_blank": round(blank / reader, 3),

@@ -47,9 +47,9 @@ MODULES = (
     "reader",
     "states",
 )
-#: typed Cython modules (`.pyx`, decisions 0306 and 0352): no .py of their own; where one is not
+#: typed Cython modules (`.pyx`, decisions 0306, 0352 and 0376): no .py of their own; where one is not
 #: built or stale its import fails and its caller uses its pure-Python twin
-TYPED = ("_forms", "_scoring")
+TYPED = ("_forms", "_scoring", "_words")
 FOLDER = Path(__file__).resolve().parent
 BUILT = FOLDER.parents[1] / ".cache" / "compiled"
 MANIFEST = "manifest.json"

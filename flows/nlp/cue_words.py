@@ -24,14 +24,29 @@ def text_words(features: Iterable[str], lower: Sequence[str], lemma: Sequence[st
     features' order; features that name no word of the text are dropped."""
     out = []
     for name in features:
-        _, _, bare = name.rpartition(":")  # "output:w=go": crossed with its component
-        if not bare.startswith(WORD_PREFIXES):
+        lemmas = _LEMMAS.get(name, False)
+        if lemmas is False:
+            lemmas = _LEMMAS[name] = _named(name)
+        if lemmas is None:
             continue
-        wanted = bare[2:].lstrip("~")
-        words = _find(wanted.split("_") if bare.startswith("t=") else [wanted], lower, lemma)
+        words = _find(lemmas, lower, lemma)
         if words:
             out.append(words)
     return out
+
+
+#: feature name -> the lemmas it names (`_named`), found once per name: the model's
+#: strongest features are a few thousand names at most (decision 0376)
+_LEMMAS: dict[str, list[str] | None] = {}
+
+
+def _named(name: str) -> list[str] | None:
+    """The lemmas a word feature names, None for a feature that names no word."""
+    _, _, bare = name.rpartition(":")  # "output:w=go": crossed with its component
+    if not bare.startswith(WORD_PREFIXES):
+        return None
+    wanted = bare[2:].lstrip("~")
+    return wanted.split("_") if bare.startswith("t=") else [wanted]
 
 
 def _find(lemmas: list[str], lower: Sequence[str], lemma: Sequence[str]) -> str:

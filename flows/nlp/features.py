@@ -37,6 +37,11 @@ from flows.nlp.cues import Cue, claim_contradicted
 from flows.nlp.model import family_of
 from flows.nlp.states import Parsed, State
 
+try:  # the typed twin of the word loops, where built and current (decision 0376)
+    from flows.nlp import _words
+except ImportError:
+    _words = None
+
 MARKERS = (
     "reported",
     "observed",
@@ -61,8 +66,13 @@ MARKERS = (
 _HAS = {m: f"has={m}" for m in MARKERS}
 
 
+#: a state's value as its features write it, made once (decision 0376)
+_SIGNS = {None: "?", -1: "-1", 0: "+0", 1: "+1"}
+
+
 def _sign(value: int | None) -> str:
-    return "?" if value is None else f"{value:+d}"
+    sign = _SIGNS.get(value)
+    return f"{value:+d}" if sign is None else sign
 
 
 def outcome_features(states: list[State]) -> list[str]:
@@ -104,10 +114,11 @@ def cue_features(found: list[Cue]) -> list[str]:
 
 def word_features(parsed: Parsed) -> list[str]:
     """Lemmas, negated ones marked `~`."""
-    pairs = list(map(_WORD.__getitem__, parsed.lemma))
     if not parsed.negations:
-        return list(filter(None, map(_PLAIN, pairs)))
-    negated = [0] * len(pairs)  # 1 where a negation reaches the word
+        if _words is not None:  # the same names in one C loop (decision 0376)
+            return _words.word_names(_WORD, parsed.lemma, None)
+        return list(filter(None, map(_PLAIN, map(_WORD.__getitem__, parsed.lemma))))
+    negated = [0] * len(parsed.lemma)  # 1 where a negation reaches the word
     numbers = parsed.clause_numbers()
     for n in parsed.negations:
         if numbers[n] >= 0:
@@ -116,7 +127,9 @@ def word_features(parsed: Parsed) -> list[str]:
             if parsed.negation_after:
                 lo = max(clause.start, n - parsed.negation_after)
                 negated[lo:n] = [1] * (n - lo)
-    return list(filter(None, map(getitem, pairs, negated)))
+    if _words is not None:
+        return _words.word_names(_WORD, parsed.lemma, negated)
+    return list(filter(None, map(getitem, map(_WORD.__getitem__, parsed.lemma), negated)))
 
 
 class _WordNames(dict):
@@ -198,15 +211,17 @@ def class_features(parsed: Parsed) -> list[str]:
     last = len(clauses) - 1
     anchors_with_neg = set()
     found = parsed.found
-    for label in filter(found.__contains__, PLACED):
+    for label in PLACED:
+        if label not in found:  # a containment test in C, no call per class
+            continue
         for span in found[label]:
             n = numbers[span[0]]
             if n < 0:
                 continue
             clause = clauses[n]
-            placed, in_last, after_but = _CLASS[
-                label, clause.anchor, parsed.is_negated(span, clause)
-            ]
+            key = (label, clause.anchor, parsed.is_negated(span, clause))
+            names = _CLASS.get(key)  # a plain lookup; a miss makes them (__missing__)
+            placed, in_last, after_but = _CLASS[key] if names is None else names
             out.append(placed)
             if n == last:
                 out.append(in_last)
@@ -233,6 +248,8 @@ def topic_features(parsed: Parsed, naming: list[bool] | None) -> list[str]:
     if not clauses or naming is None:
         return []
     picked = naming if any(naming) else [True] * len(clauses)
+    if _words is not None:  # the same names in one C loop (decision 0376)
+        return _words.topic_names(_WORD, parsed.lemma, clauses, picked)
     lemmas, names = parsed.lemma, _WORD
     out = []
     for clause, on in zip(clauses, picked, strict=True):

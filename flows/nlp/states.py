@@ -39,6 +39,11 @@ from itertools import compress
 from flows.nlp.anchors import COMPARISON, Clause, bare_time
 from flows.nlp.negation import negated
 
+try:  # the typed twin of the naming walk, where built and current (decision 0376)
+    from flows.nlp._words import naming as _typed_naming
+except ImportError:
+    _typed_naming = None
+
 DIRECTION_CLASSES = {
     "up": 1,
     "start": 1,
@@ -187,6 +192,8 @@ class Parsed:
         pool = _words_and_firsts(words)
         if pool.isdisjoint(lower) and words.isdisjoint(lemma):
             return named  # no token names one (checked in C, no call per token)
+        if _typed_naming is not None:  # the same walk in one C loop (decision 0376)
+            return _typed_naming(lower, lemma, numbers, len(named), words, firsts)
         positions = range(len(lower))
         hits = [*compress(positions, map(pool.__contains__, lower))]
         hits += compress(positions, map(words.__contains__, lemma))
