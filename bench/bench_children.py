@@ -54,6 +54,7 @@ def change_one_excerpt(study_dir: Path) -> str:
 STAGE_OF = {
     "ingest": "ingest",
     "annotate": "nlp",
+    "start_review_list": "nlp",
     "write_review_list": "nlp",
     "warehouse_frames": "sql",
     "build_warehouse": "sql",

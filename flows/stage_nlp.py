@@ -7,7 +7,9 @@ review folder.
 from __future__ import annotations
 
 import contextlib
+import logging
 import re
+from concurrent.futures import Future
 from pathlib import Path
 
 import pandas as pd
@@ -20,6 +22,8 @@ from flows.stage_ingest import Ingested
 from flows.stage_publish import annotation_cache, store_dir
 from flows.stage_warehouse import case_overview, shared_key
 from flows.study import LoadedStudy
+
+log = logging.getLogger(__name__)
 
 
 def annotate(
@@ -155,36 +159,82 @@ def review_counts(db_path: Path, ingested: Ingested) -> dict[str, int]:
     }
 
 
-def write_review_list(ingested: Ingested, excerpts: pd.DataFrame, out_dir: Path) -> Path:
+def start_review_list(
+    ingested: Ingested, excerpts: pd.DataFrame, out_dir: Path, workers: int
+) -> Future | None:
+    """Without a trained model, on a cold run of a large study: find the review
+    list's words in a worker process (`flows.nlp.parallel.in_worker`, decision
+    0392) while this one goes on to the warehouse, whose build leaves the second
+    core idle; `write_review_list` takes the answer. None (the words are found
+    there, in this process) with one core, few excerpts, or the words of an
+    earlier run kept (a re-run finds only the new texts' words)."""
+    from flows.nlp import parallel
+
+    items, known, language, cache = _review_inputs(ingested, excerpts, out_dir)
+    if cache or not parallel.worth_it(len(items), workers):
+        return None
+    return parallel.in_worker(_review_rows, items, known, language, cache)
+
+
+def write_review_list(
+    ingested: Ingested, excerpts: pd.DataFrame, out_dir: Path, pending: Future | None = None
+) -> Path:
     """Without a trained model: capitalised words a person should check for names
-    the roster missed. Written outside the published folder, owner-only."""
+    the roster missed. Written outside the published folder, owner-only.
+    `pending`: the words as `start_review_list` is finding them in a worker
+    process (found here instead if it failed: the same rows)."""
     import marshal
 
-    from flows.nlp import reader_store
-    from flows.privacy.pseudonymise import review_candidates
-
-    # the words found per text, kept in the private store for the next run
-    cache_path = store_dir(out_dir) / "review-words.marshal"
-    salt = shared_key(ingested)
-    cache: dict[str, list[str]] = {}
-    with contextlib.suppress(OSError, EOFError, ValueError, TypeError):
-        saved = marshal.loads(cache_path.read_bytes())
-        if isinstance(saved, dict) and saved.get("salt") == salt:
-            cache = saved["words"]
-    rows = review_candidates(
-        # lists, not the columns: iterating a pandas string column costs a call per cell
-        zip(excerpts["excerpt_id"].tolist(), excerpts["text"].tolist(), strict=True),
-        study_vocabulary(ingested),
-        ingested.study.definition.study.tool_language,
-        cache,
-        # the tokenizer of the stance reader this run loaded, if any (no blank one made)
-        reader_store.pipeline_in_process(ingested.study.definition.study.tool_language),
-    )
+    found = None
+    if pending is not None:
+        try:
+            found = pending.result()
+        except Exception as error:  # the worker died: found here, the same rows
+            log.warning("review list's worker failed (%s); found in-process", type(error))
+    if found is None:
+        found = _review_rows(*_review_inputs(ingested, excerpts, out_dir))
+    rows, cache = found
+    cache_path = store_dir(out_dir) / REVIEW_WORDS
     cache_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    cache_path.write_bytes(marshal.dumps({"salt": salt, "words": cache}))
+    cache_path.write_bytes(marshal.dumps({"salt": shared_key(ingested), "words": cache}))
     folder = review_dir(out_dir)
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     path = folder / "capitalised_words_to_check.csv"
     write_csv(pd.DataFrame(rows, columns=["word", "occurrences", "excerpts"]), path)
     path.chmod(0o600)
     return path
+
+
+#: the words found per text, kept in the private store for the next run
+REVIEW_WORDS = "review-words.marshal"
+
+
+def _review_inputs(
+    ingested: Ingested, excerpts: pd.DataFrame, out_dir: Path
+) -> tuple[list[tuple[str, str]], set[str], str, dict[str, list[str]]]:
+    """What the review list is found from: (excerpt id, text) items, the study's
+    own words, the tool language and the previous run's words per text."""
+    import marshal
+
+    cache: dict[str, list[str]] = {}
+    with contextlib.suppress(OSError, EOFError, ValueError, TypeError):
+        saved = marshal.loads((store_dir(out_dir) / REVIEW_WORDS).read_bytes())
+        if isinstance(saved, dict) and saved.get("salt") == shared_key(ingested):
+            cache = saved["words"]
+    # lists, not the columns: iterating a pandas string column costs a call per cell
+    items = list(zip(excerpts["excerpt_id"].tolist(), excerpts["text"].tolist(), strict=True))
+    language = ingested.study.definition.study.tool_language
+    return items, study_vocabulary(ingested), language, cache
+
+
+def _review_rows(
+    items: list[tuple[str, str]], known: set[str], language: str, cache: dict[str, list[str]]
+) -> tuple[list[dict], dict[str, list[str]]]:
+    """The review list's rows, and `cache` updated to this run's texts (pure:
+    the same in a worker process as here)."""
+    from flows.nlp import reader_store
+    from flows.privacy.pseudonymise import review_candidates
+
+    # the tokenizer of the stance reader this process loaded, if any (no blank one made)
+    nlp = reader_store.pipeline_in_process(language)
+    return review_candidates(items, known, language, cache, nlp), cache

@@ -55,6 +55,7 @@ from flows.stage_nlp import (  # noqa: F401 (stage API)
     review_counts,
     review_dir,
     review_sheet_path,
+    start_review_list,
     start_workers_early,
     study_vocabulary,
     write_review_list,
@@ -142,10 +143,13 @@ def run_direct(
         excerpts, stats = annotate(
             ingested, nlp_model, annotation_cache(out_dir), default_workers()
         )
+        review = None  # the review list's words, found beside the warehouse (0392)
         if nlp_model is None:
-            write_review_list(ingested, excerpts, out_dir)
+            review = start_review_list(ingested, excerpts, out_dir, default_workers())
         keys = case_fingerprints(ingested, nlp_model)
         update = update_warehouse(db_path, ingested, excerpts, out_dir, nlp_model, keys)
+        if nlp_model is None:
+            write_review_list(ingested, excerpts, out_dir, review)
         write_review_sheet(db_path, ingested, out_dir, keys)
         prov = provenance(ingested, nlp_model)
         cases = case_ids(db_path)

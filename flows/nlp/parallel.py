@@ -28,8 +28,9 @@ import logging
 import multiprocessing
 import threading
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
+from typing import TypeVar
 
 import pandas as pd
 
@@ -51,6 +52,8 @@ PRELOAD = ["flows.render.dossiers", "flows.render.preload", "flows.nlp.parallel"
 EARLY_START_BYTES = 1_000_000
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 _worker_annotator: Annotator | None = None
 
@@ -84,6 +87,24 @@ def _ensure_fork_server() -> None:
         forkserver.ensure_running()
     except Exception as error:  # the pool's own start tries again, and reports
         log.warning("fork server not started early (%s)", type(error))
+
+
+def in_worker(function: Callable[..., T], *args: object) -> Future[T] | None:
+    """`function(*args)` in a process of its own, forked from the fork server,
+    while the caller goes on (decision 0392): work that needs no later stage's
+    result, started where the second core would idle (a cold run's warehouse
+    build runs on one). The process ends when the call returns. None when no
+    process could be started (the caller then does the work itself)."""
+    try:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(PRELOAD)  # ignored if the fork server runs already
+        pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
+        future = pool.submit(function, *args)
+        pool.shutdown(wait=False)  # the call still runs; then the process ends
+    except Exception as error:  # no process: the caller does the work
+        log.warning("no worker process (%s); the work is done in-process", type(error))
+        return None
+    return future
 
 
 def _start_worker(setup: AnnotatorSetup) -> None:

@@ -173,11 +173,13 @@ def review_task(
     out_dir: Path,
     nlp_model: str | None,
     keys: dict[str, str],
+    review_words=None,
 ) -> None:
     """What a person reviews, in the private review folder: nothing later reads
-    it, so it is written while the dossiers render."""
+    it, so it is written while the dossiers render. `review_words`: the review
+    list's words as a worker process finds them (`stages.start_review_list`)."""
     if nlp_model is None:
-        stages.write_review_list(ingested, excerpts, out_dir)
+        stages.write_review_list(ingested, excerpts, out_dir, review_words)
     stages.write_review_sheet(db_path, ingested, out_dir, keys)
 
 
@@ -360,6 +362,9 @@ def _triangulate(
     with untagged_tasks():
         excerpts, stats = annotate_task(quote(ingested), nlp_model, out_dir)
         lap("nlp")
+        words = None  # found in a worker while the warehouse builds (decision 0392)
+        if nlp_model is None:
+            words = stages.start_review_list(ingested, excerpts, out_dir, _local_workers())
         keys = stages.case_fingerprints(ingested, nlp_model)
         update = warehouse_task(
             quote(ingested), quote(excerpts), db_path, out_dir, nlp_model, quote(keys)
@@ -380,7 +385,15 @@ def _triangulate(
             clean = index_task(
                 db_path, quote(ingested), staging, prov, exported, stages.store_dir(out_dir)
             )
-            review_task(db_path, quote(ingested), quote(excerpts), out_dir, nlp_model, quote(keys))
+            review_task(
+                db_path,
+                quote(ingested),
+                quote(excerpts),
+                out_dir,
+                nlp_model,
+                quote(keys),
+                quote(words),
+            )
             return exported, clean
 
         records, (exports, index_clean) = _render_all(
