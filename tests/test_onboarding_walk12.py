@@ -9,7 +9,6 @@ question coded 1 = Yes, 2 = No). What the walk found in the segment reader,
 
 from __future__ import annotations
 
-import csv
 import tomllib
 from pathlib import Path
 
@@ -17,7 +16,7 @@ import openpyxl
 import pandas as pd
 import pyreadstat
 import pytest
-from tests_support import format_builders
+from tests_support import drafted_roster, format_builders
 
 from flows.init import _domain, init_study
 from flows.init_direction import better_of, item_better, yes_coded_lower
@@ -163,9 +162,7 @@ def test_init_drafts_a_maxqda_study_as_the_walk_needed(tmp_path):
         "patient": ("Patient", True),
         "practice_staff": ("Practice staff", False),  # was per_case, with a case "PM1"
     }
-    with (path.parent / "roster.csv").open(encoding="utf-8") as handle:
-        roster = {r["person_id"]: (r["role"], r["case_ids"]) for r in csv.DictReader(handle)}
-    assert roster == {
+    assert drafted_roster(path.parent) == {
         "GP1": ("gp", "SP01;SP02"),
         "GP2": ("gp", "SP02"),
         "PM1": ("practice_staff", ""),
@@ -194,10 +191,9 @@ def test_own_case_only_for_roles_that_own_cases(tmp_path):
         segments=Path("data/example-maxqda/coded-segments.xlsx"),
         fmt="maxqda",
     )
-    with (path.parent / "roster.csv").open(encoding="utf-8") as handle:
-        roster = {r["person_id"]: r["case_ids"] for r in csv.DictReader(handle)}
-    assert roster["H4"] == "H4"
-    assert roster["H1"] == "H1"
+    roster = drafted_roster(path.parent)
+    assert roster["H4"][1] == "H4"
+    assert roster["H1"][1] == "H1"
 
 
 # ---------------------------------------------------------------- directions and domains

@@ -8,6 +8,7 @@ import csv
 import tomllib
 from pathlib import Path
 
+from tests_support import drafted_roster
 from typer.testing import CliRunner
 
 from flows.cli import app
@@ -137,9 +138,7 @@ def test_case_codes_and_ids_in_document_names_drafted(tmp_path):
     assert "Case/K1" not in text  # not listed as a code mapped to no theme
     drafted = tomllib.loads(text)
     assert drafted["qda"]["person"]["values"]["L1 peer leader interview"] == "L1"
-    with (path.parent / "roster.csv").open(encoding="utf-8") as handle:
-        roster = {r["person_id"]: (r["role"], r["case_ids"]) for r in csv.DictReader(handle)}
-    assert roster == {
+    assert drafted_roster(path.parent) == {
         "K3": ("participant", "K3"),
         "K4": ("participant", "K4"),
         "L1": ("peer_leader", "K1;K2"),

@@ -12,11 +12,7 @@ pseudonym label is a letter of the sentence around the probe.
 from __future__ import annotations
 
 import pytest
-from conftest import ROSTER
-from privacy.test_corpus import leaks, run_probes
-
-from flows import stages
-from flows.privacy.audit import audit
+from privacy.test_corpus import leaks, probe_audit, probe_run, probe_text
 
 EXTRA_PEOPLE = [
     ["A-b", "supporter", "A", "Łukasz Wiśniewski", "", "active"],
@@ -74,32 +70,19 @@ NOT_CAUGHT = [
 ]
 
 
-def roster() -> list[list[str]]:
-    return [*(list(r) for r in ROSTER), *EXTRA_PEOPLE]
-
-
 @pytest.fixture(scope="module")
 def published(tmp_path_factory):
-    return run_probes(tmp_path_factory.mktemp("redteam-languages"), PROBES, NOT_CAUGHT, roster())
-
-
-def _published_text(published, sid: str) -> str:
-    texts = published[2]
-    for prefix, probes in (("S", PROBES), ("N", NOT_CAUGHT)):
-        ids = [s for s, _ in probes]
-        if sid in ids:
-            return texts[f"{prefix}{ids.index(sid):02d}"]
-    raise KeyError(sid)
+    return probe_run(tmp_path_factory.mktemp("redteam-languages"), PROBES, NOT_CAUGHT, EXTRA_PEOPLE)
 
 
 @pytest.mark.parametrize("sid", [s for s, _ in PROBES])
 def test_a_name_is_replaced_end_to_end(published, sid):
-    text = _published_text(published, sid)
+    text = probe_text(published, PROBES, NOT_CAUGHT, sid)
     assert not leaks(text, RESIDUE.get(sid, "")), text
 
 
 def test_the_run_with_every_probe_audits_clean(published):
-    assert audit(published[1], stages.ingest(published[0]).name_set()) == []
+    assert probe_audit(published) == []
 
 
 @pytest.mark.parametrize("sid", [s for s, _ in NOT_CAUGHT])
@@ -108,6 +91,8 @@ def test_names_knowingly_not_caught_are_documented(published, sid):
     data-protection page must say so."""
     from conftest import ROOT
 
-    assert leaks(_published_text(published, sid)), f"{sid} is caught now: move it to PROBES"
+    assert leaks(probe_text(published, PROBES, NOT_CAUGHT, sid)), (
+        f"{sid} is caught now: move it to PROBES"
+    )
     page = (ROOT / "docs" / "data-protection.md").read_text(encoding="utf-8")
     assert "Tharshan" in page.split("## What is not guaranteed", 1)[1]

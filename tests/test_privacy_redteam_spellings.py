@@ -12,11 +12,10 @@ docs/data-protection.md ("What is not guaranteed") must say so.
 from __future__ import annotations
 
 import pytest
-from conftest import ROSTER
-from privacy.test_corpus import AROUND, leaks, run_probes
+from privacy.test_corpus import AROUND, leaks, probe_audit, probe_run, probe_text, with_people
 
 from flows import stages
-from flows.privacy.audit import NameScreen, audit
+from flows.privacy.audit import NameScreen
 
 EXTRA_PEOPLE = [
     ["A-b", "supporter", "A", "Anne-Marie Holm-Jensen", "Annie", "active"],
@@ -88,29 +87,19 @@ NOT_CAUGHT = [
 ]
 
 
-def roster() -> list[list[str]]:
-    return [*(list(r) for r in ROSTER), *EXTRA_PEOPLE]
-
-
 @pytest.fixture(scope="module")
 def published(tmp_path_factory):
-    return run_probes(tmp_path_factory.mktemp("redteam-spellings"), PROBES, NOT_CAUGHT, roster())
-
-
-def _leaks(text: str) -> bool:
-    return leaks(text)
+    return probe_run(tmp_path_factory.mktemp("redteam-spellings"), PROBES, NOT_CAUGHT, EXTRA_PEOPLE)
 
 
 @pytest.mark.parametrize(("sid", "spelling"), PROBES, ids=[s for s, _ in PROBES])
 def test_spelling_is_replaced_end_to_end(published, sid, spelling):
-    _, _, texts = published
-    i = [s for s, _ in PROBES].index(sid)
-    assert not _leaks(texts[f"S{i:02d}"]), texts[f"S{i:02d}"]
+    text = probe_text(published, PROBES, NOT_CAUGHT, sid)
+    assert not leaks(text), text
 
 
 def test_the_run_with_every_probe_audits_clean(published):
-    folder, out, _ = published
-    assert audit(out, stages.ingest(folder).name_set()) == []
+    assert probe_audit(published) == []
 
 
 @pytest.mark.parametrize(("sid", "spelling"), NOT_CAUGHT, ids=[s for s, _ in NOT_CAUGHT])
@@ -119,9 +108,8 @@ def test_spellings_knowingly_not_caught_are_documented(published, sid, spelling)
     the data-protection page must say so."""
     from conftest import ROOT
 
-    _, _, texts = published
-    i = [s for s, _ in NOT_CAUGHT].index(sid)
-    assert _leaks(texts[f"N{i:02d}"]), f"{sid} is caught now: move it to PROBES"
+    text = probe_text(published, PROBES, NOT_CAUGHT, sid)
+    assert leaks(text), f"{sid} is caught now: move it to PROBES"
     page = (ROOT / "docs" / "data-protection.md").read_text(encoding="utf-8")
     guaranteed = page.split("## What is not guaranteed", 1)[1]
     assert DOCUMENTED[sid] in guaranteed
@@ -141,7 +129,9 @@ def test_audit_finds_each_probe_left_in_a_page(sid, spelling):
     from flows.privacy.audit import distinct_names
 
     screen = NameScreen(
-        distinct_names([(p[0], p[1], [p[3], *p[4].split(";")]) for p in roster()[1:]])
+        distinct_names(
+            [(p[0], p[1], [p[3], *p[4].split(";")]) for p in with_people(EXTRA_PEOPLE)[1:]]
+        )
     )
     page = f"<p>{AROUND[0]}{spelling}{AROUND[1]}</p>".replace("\n", "<br>\n")
     assert screen.html_hits(page), sid

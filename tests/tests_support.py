@@ -1,5 +1,6 @@
 """Small helpers shared by tests."""
 
+import csv
 import importlib.util
 import sys
 import tempfile
@@ -33,6 +34,13 @@ def format_builders() -> ModuleType:
         sys.modules["format_builders"] = module
         spec.loader.exec_module(module)
     return sys.modules["format_builders"]
+
+
+def drafted_roster(folder: Path) -> dict[str, tuple[str, str]]:
+    """The roster.csv `triangulate init` drafted in `folder`: person id -> (role,
+    case ids as written, ";"-joined)."""
+    with (folder / "roster.csv").open(encoding="utf-8") as handle:
+        return {r["person_id"]: (r["role"], r["case_ids"]) for r in csv.DictReader(handle)}
 
 
 def fresh_dir(parent: Path) -> Path:

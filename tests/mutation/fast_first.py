@@ -44,6 +44,7 @@ FRESH = {
         "common_words",
         "matcher_for",
         "_person_forms",
+        "name_particles",
         "_digraph_spellings",
     ],
     "flows.privacy.unknown_names": ["_name_parts"],

@@ -20,7 +20,8 @@ Usage: python tests/mutation/run_mutants.py [--only NAME ...] [--jobs N]
                                             [--mutants GLOB ...] [--survivors-only]
 
 `--only screens` names the four modules of the privacy screens, `--only guards`
-the five added in the mutants10 pass, `--only tenth` the tenth pass's five (GROUPS). mutmut
+the five added in the mutants10 pass, `--only tenth` the tenth pass's five,
+`--only eleventh` the eleventh's (GROUPS). mutmut
 does not mutate decorated functions: the memoised ones listed in MEMOISED are
 written undecorated in the scratch copy, with the same cache assigned after them
 (decision 0182).
@@ -176,6 +177,10 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
             "tests/test_readers_segments.py",
             "tests/test_study_labels.py",
             "tests/test_init_onboarding.py",
+            # MAXQDA's segment columns (decision 0368), a Dedoose code column naming
+            # someone (0364)
+            "tests/test_onboarding_walk12.py",
+            "tests/test_privacy_redteam_dedoose.py",
         ],
     ),
     "stages": (
@@ -217,6 +222,8 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
         ["flows/privacy/near_names.py"],
         [
             "tests/test_near_names.py",
+            # where a name can be (decision 0340), against the full scan it replaced
+            "tests/test_near_names_fast.py",
             "tests/test_unknown_names.py",
             "tests/test_preflight.py",
         ],
@@ -235,19 +242,54 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
             "tests/test_own_times.py",
             "tests/test_own_context.py",
             "tests/test_stance_tenth.py",
+            # "That's new" and a plan alone (decisions 0357, 0358)
+            "tests/test_own_new_now.py",
+            "tests/test_own_opposites.py",
+            "tests/test_own_theme_agreement.py",
         ],
     ),
     # a stored reader's tokenizer with its special cases on demand (decision 0319)
     "reader-store": (["flows/nlp/reader_store.py"], ["tests/test_reader_store.py"]),
     # the name guard built once a run (decision 0318): `--mutants '*name_guard*'`
     "name-guard": (["flows/stage_nlp.py"], ["tests/test_warm_start.py"]),
+    # the eleventh pass (mutants13). Name particles are no name forms (decision 0365):
+    # `--mutants '*person_forms*' '*name_particles*'` (the rest is `matching`'s)
+    "particles": (
+        ["flows/privacy/matching.py"],
+        ["tests/test_matching.py", "tests/test_pseudonymise.py"],
+    ),
+    # a withdrawn person mentioned by others is `[person]` (decision 0367):
+    # `--mutants '*roster_carriers*'` (the rest of annotate.py is reached end to end)
+    "withdrawn": (["flows/nlp/annotate.py"], ["tests/test_withdrawn_carriers.py"]),
+    # the ordinary word forms read in place (decision 0342); the near-name screen's
+    # places to look (0340) are `near-names`'
+    "word-list": (
+        ["flows/privacy/word_list.py"],
+        ["tests/test_near_names_fast.py", "tests/test_near_names.py"],
+    ),
+    # an own theme's opposite from a negated cue or label, a number in a cue (0356)
+    "own-profiles": (
+        ["flows/nlp/profiles.py"],
+        ["tests/test_own_opposites.py", "tests/test_own_objects_order.py"],
+    ),
+    # a survey item's direction, yes coded lower (decision 0369)
+    "item-direction": (
+        ["flows/init_direction.py"],
+        ["tests/test_onboarding_walk12.py"],
+    ),
 }
 #: memoised functions (file -> names): mutmut leaves decorated functions alone, so in
 #: the scratch copy `@functools.cache def f` is written `def f ...; f = functools.cache(f)`
 #: (the same function, now mutated); fast_first.py clears these caches before each test
 MEMOISED = {
     "flows/privacy/canonical.py": ["fold_char", "is_joiner", "_irregular_pattern"],
-    "flows/privacy/matching.py": ["common_words", "matcher_for", "_digraph_spellings"],
+    "flows/privacy/matching.py": [
+        "common_words",
+        "matcher_for",
+        "_person_forms",
+        "name_particles",
+        "_digraph_spellings",
+    ],
     "flows/privacy/unknown_names.py": ["_name_parts"],
 }
 #: names for several modules at once (`--only screens`)
@@ -255,6 +297,7 @@ GROUPS = {
     "screens": ["prefixed", "canonical", "matching", "unknown-names"],
     "guards": ["sealed-errors", "preflight", "offered", "codes", "stance-decide"],
     "tenth": ["near-names", "languages", "own-counts", "reader-store", "name-guard"],
+    "eleventh": ["particles", "withdrawn", "word-list", "own-profiles", "item-direction"],
 }
 SQL_TESTS = [  # the quickest to fail first: one build for the whole module
     "tests/test_sql_branches.py",

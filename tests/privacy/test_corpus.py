@@ -73,6 +73,32 @@ def run_probes(tmp: Path, probes, not_caught, roster_rows) -> tuple[Path, Path, 
     return folder, out, published_excerpts(out)
 
 
+def probe_run(tmp: Path, probes, not_caught, extra_people) -> tuple[Path, Path, dict[str, str]]:
+    """`run_probes` with the tiny study's ROSTER and `extra_people` on the roster."""
+    return run_probes(tmp, probes, not_caught, with_people(extra_people))
+
+
+def with_people(extra_people) -> list[list[str]]:
+    """The tiny study's roster rows (header first) and `extra_people` after them."""
+    return [*(list(r) for r in ROSTER), *extra_people]
+
+
+def probe_text(published, probes, not_caught, sid: str) -> str:
+    """The published text of probe `sid` of a `probe_run`: one of `probes` ("S00"..)
+    or of `not_caught` ("N00"..)."""
+    for prefix, listed in (("S", probes), ("N", not_caught)):
+        ids = [s for s, _ in listed]
+        if sid in ids:
+            return published[2][f"{prefix}{ids.index(sid):02d}"]
+    raise KeyError(sid)
+
+
+def probe_audit(published) -> list:
+    """What the audit finds in the outputs of a `probe_run` (none, or the run leaks)."""
+    folder, out, _ = published
+    return audit(out, stages.ingest(folder).name_set())
+
+
 def leaks(text: str, residue: str = "") -> bool:
     """Whether a probe's published text holds a letter outside its pseudonym labels
     that is not one of the words around it (or of `residue`, letters it may keep)."""
