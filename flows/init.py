@@ -461,7 +461,9 @@ def init_study(
         )
     if segments is not None and fmt not in set(QDA_FORMATS) - {"refi-qda", "segments"}:
         raise InputFileError(
-            str(segments), "--format must be qualcoder, maxqda, dedoose or taguette"
+            str(segments),
+            "--format must be qualcoder, maxqda, dedoose, taguette or atlasti (ATLAS.ti's "
+            "quotation export)",
         )
     if dictionary is not None and survey is None:
         raise InputFileError(str(dictionary), "--dictionary goes with --survey FILE")
