@@ -60,9 +60,10 @@ def direction_of(name: str) -> str | None:
 
 #: Initials of the emergency department (case-sensitive: "er" is a Danish word).
 EMERGENCY_INITIALS = re.compile(r"(?<![^\W_])(?:ED|ER)(?![^\W_])")
-#: A label naming the control of something: more control is better ("Blood
-#: pressure control", "Pain control"), whatever is controlled.
-CONTROL = re.compile(r"\b(?:control\w*|kontrol\w*)\b", re.IGNORECASE)
+#: A label naming the control of something or medicines taken: more is better
+#: ("Blood pressure control", "Pain control", "Days with all blood pressure
+#: medicines taken"), whatever is controlled or treated.
+CONTROL = re.compile(r"\b(?:control\w*|kontrol\w*|adheren\w*|taken|taking)\b", re.IGNORECASE)
 
 
 def better_of(label: str) -> str:

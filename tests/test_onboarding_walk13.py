@@ -134,6 +134,7 @@ def test_init_drafts_an_atlas_quotation_export(tmp_path):
         ("Blood pressure control", "higher"),  # more control is better
         ("Pain control", "higher"),
         ("Medication adherence", "higher"),
+        ("Days in the past 7 with all blood pressure medicines taken", "higher"),
         ("Home visits", "higher"),
         ("Det er bedre", "higher"),  # a Danish "er" is no emergency room
     ],
@@ -234,3 +235,18 @@ def test_spanish_and_polish_quotes_in_english_interviews_are_unclear(synth_study
     plain, _ = annotate_excerpts(excerpts.assign(text=english_texts), *args)
     keep = [i for i in range(len(excerpts)) if i not in (1, 3)]
     assert list(out["suggested_stance"].iloc[keep]) == list(plain["suggested_stance"].iloc[keep])
+
+
+def test_a_program_managers_remark_on_the_programme_is_about_no_case(tmp_path):
+    """The program manager coded one passage `Case::HT02` and spoke once about the
+    programme as a whole: her one roster case took that remark too (a transport
+    facilitator in HT02's dossier); `validate` now lists it with the hint."""
+    export = atlas_quotations(tmp_path / "quotations.xlsx")
+    path = init_study(tmp_path / "htn", segments=export, fmt="atlasti")
+    data = stages.ingest(path.parent).data
+    manager = data.excerpts[data.excerpts.person_id == "PM1"]
+    assert list(manager.case_id) == ["HT02"]  # the home visits passage only
+    reasons = list(data.rejects.reason)
+    assert any('no_case = "programme"' in r for r in reasons), reasons
+    # a patient's passages still go to her own case without case codes
+    assert set(data.excerpts[data.excerpts.person_id == "HT01"].case_id) == {"HT01"}
