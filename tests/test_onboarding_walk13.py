@@ -120,6 +120,11 @@ def test_init_drafts_an_atlas_quotation_export(tmp_path):
         "program_manager": False,
         "promotora": False,
     }
+    # the note said "speaks about several cases" of one who speaks about one or none
+    assert (
+        "per_case = false  # check: interviewed for each case (speaks about others' cases, "
+        "or the programme, not a case of their own)"
+    ) in path.read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize(
