@@ -254,7 +254,8 @@ def init(
     fmt: Annotated[
         str | None,
         typer.Option(
-            "--format", help="The segment export's tool: qualcoder, maxqda, dedoose, taguette."
+            "--format",
+            help="The segment export's tool: qualcoder, maxqda, dedoose, taguette, atlasti.",
         ),
     ] = None,
     survey: Annotated[

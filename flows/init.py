@@ -297,7 +297,11 @@ def _render_roles(qda: QdaDraft) -> list[str]:
     lines = []
     for ident, label in qda.roles.items():
         per_case = qda.per_case.get(ident, True)
-        why = "sources held whole by one QDA case" if per_case else "speaks about several cases"
+        why = (
+            "sources held whole by one QDA case"
+            if per_case
+            else "speaks about others' cases, or the programme, not a case of their own"
+        )
         if not qda.cases:
             why = "no QDA cases" if per_case else "one person alone holds it"
         lines += [
@@ -461,7 +465,9 @@ def init_study(
         )
     if segments is not None and fmt not in set(QDA_FORMATS) - {"refi-qda", "segments"}:
         raise InputFileError(
-            str(segments), "--format must be qualcoder, maxqda, dedoose or taguette"
+            str(segments),
+            "--format must be qualcoder, maxqda, dedoose, taguette or atlasti (ATLAS.ti's "
+            "quotation export)",
         )
     if dictionary is not None and survey is None:
         raise InputFileError(str(dictionary), "--dictionary goes with --survey FILE")

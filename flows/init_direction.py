@@ -43,7 +43,8 @@ LOWER_IS_BETTER = re.compile(
     r"\b(pain\w*|aches?|fear\w*|afraid|anxi\w*|worr\w*|depress\w*|falls?|falling|lonel\w*|"
     r"isolation|stiff\w*|fatigue|tired\w*|breathless\w*|smok\w*|cigarettes?|alcohol|"
     r"admissions?|readmissions?|appointments?|attendances?|consultations?|hospitali[sz]\w*|emergency|a&e|casualty|kinesiophobia|symptoms?|distress|"
-    r"disability|hba1c|smerte\w*|angst|frygt|fald|ensomhed|træthed|indlæggelse\w*|skadestue\w*|akutmodtagelse\w*|"
+    r"disability|hba1c|blood\s+pressure|systolic|diastolic|mmhg|hypertension|cholesterol|ldl|"
+    r"blodtryk\w*|smerte\w*|angst|frygt|fald|ensomhed|træthed|indlæggelse\w*|skadestue\w*|akutmodtagelse\w*|"
     # Norwegian and Swedish; screening scores of depression and anxiety
     r"depresjon\w*|depression\w*|nedstemt\w*|nedstämd\w*|ensomhet|ensamhet|tretthet|trötthet|"
     r"utmattelse|smärta|oro|ångest|bekymring\w*|frykt|innleggelse\w*|legevakt\w*|akuttmottak\w*|"
@@ -57,9 +58,20 @@ def direction_of(name: str) -> str | None:
     return DIRECTION_WORDS.get(" ".join(name.split()).casefold())
 
 
+#: Initials of the emergency department (case-sensitive: "er" is a Danish word).
+EMERGENCY_INITIALS = re.compile(r"(?<![^\W_])(?:ED|ER)(?![^\W_])")
+#: A label naming the control of something or medicines taken: more is better
+#: ("Blood pressure control", "Pain control", "Days with all blood pressure
+#: medicines taken"), whatever is controlled or treated.
+CONTROL = re.compile(r"\b(?:control\w*|kontrol\w*|adheren\w*|taken|taking)\b", re.IGNORECASE)
+
+
 def better_of(label: str) -> str:
     """'lower' when the label names something of which less is better, else 'higher'."""
-    return "lower" if LOWER_IS_BETTER.search(label) else "higher"
+    if CONTROL.search(label):
+        return "higher"
+    found = LOWER_IS_BETTER.search(label) or EMERGENCY_INITIALS.search(label)
+    return "lower" if found else "higher"
 
 
 #: Value labels that answer a question yes or no (English, Danish, Norwegian, Swedish).

@@ -332,7 +332,9 @@ def draft_qda(path: Path, fmt: str) -> QdaDraft:
         whole = [draft.case_values.get(c, c) for c in source.cases]
         entry["cases"].update(whole)
         entry["whole"] = entry["whole"] and (len(whole) == 1 or not qda_cases)
-        entry["whole"] = entry["whole"] and len(coded_cases.get(key, ())) <= 1
+        # case codes naming another's case (one will do: the program manager's
+        # "Case::HT05"): the person speaks about cases, holds none (walk 13)
+        entry["whole"] = entry["whole"] and set(coded_cases.get(key, ())) <= {person}
     if draft.case_folder:  # cases no staff member coded (H4) are the cases of their own
         _own_cases(draft, uncoded, [*draft.cases, *person_of.values()], coded_cases)
         draft.cases = sorted({c for e in draft.people.values() for c in e["cases"]})

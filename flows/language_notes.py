@@ -11,8 +11,12 @@ Two notes, counts only (never an excerpt's words):
 
 A text's language is guessed from its function words ("jeg", "ikke", "det" read
 Scandinavian; "ble", "nå", "noen", "mye" Norwegian, "blev", "nu", "nogen",
-"meget" Danish, "och", "inte", "jag" Swedish): a guess for a note, never used
-to read a stance.
+"meget" Danish, "och", "inte", "jag" Swedish, "que", "pero", "estoy" Spanish).
+
+The same guess keeps the stance reader off an excerpt of an English or Danish
+interview that reads as a language it does not read (a patient's own Spanish or
+Polish sentence in an English interview): `unread_as` says so, and the excerpt is
+`unclear` with that reason, never read by the interview's rules (decision 0396).
 """
 
 from __future__ import annotations
@@ -48,6 +52,19 @@ FUNCTION_WORDS: dict[str, frozenset[str]] = {
         # not "to", "do", "na", "tak": English or Danish words too
         "się nie jest że mnie jak ale już teraz bardzo niż mam przed był była było są jestem czuję"
     ),
+    "es": _set(
+        # not "no", "me", "a", "de", "en", "la", "se", "i": English, Danish or Swedish words too
+        "que el los las y mi mis yo es está estoy con por para pero muy lo su sus ya más porque "
+        "cuando también tengo siento mucho una un del al nos le les era fue"
+    ),
+}
+#: languages read alike by function words: a guess of one in an interview of the
+#: other is no evidence of another language ("nå" in Danish reads as Norwegian)
+RELATED: dict[str, frozenset[str]] = {
+    "da": frozenset({"nb", "nn", "sv"}),
+    "nb": frozenset({"da", "nn", "sv"}),
+    "nn": frozenset({"da", "nb", "sv"}),
+    "sv": frozenset({"da", "nb", "nn"}),
 }
 WORD = re.compile(r"[^\W\d_]+")
 
@@ -66,6 +83,28 @@ def guess_language(text: str) -> str | None:
         top = max(own.values())
         leaders = sorted(c for c in leaders if own[c] == top) if top else leaders
     return "/".join(leaders)
+
+
+def unread_as(language: str, text: str) -> str | None:
+    """The language(s) an excerpt of an interview in `language` (one with a stance
+    reader) reads as when that is another language without a reader, not a
+    relative of `language` ("es", "pl", "nb/sv"); else None. Such an excerpt is
+    not machine-read (decision 0396)."""
+    guessed = guess_language(text) if isinstance(text, str) else None
+    return guessed if guessed is not None and _unread(language, guessed) else None
+
+
+def _unread(language: str, guessed: str) -> bool:
+    codes = guessed.split("/")
+    return not (
+        language in codes or any(has_reader(c) or c in RELATED.get(language, ()) for c in codes)
+    )
+
+
+def unread_cue(guessed: str) -> str:
+    """The cue of an excerpt `unread_as` keeps from the reader (the dossier shows
+    what follows "not read: ")."""
+    return f"not read: it reads as {_names(guessed)}, which the stance reader does not read"
 
 
 def _own(word: str, code: str) -> bool:
@@ -117,13 +156,17 @@ def language_notes(excerpts: Iterable[tuple[str, str, object]]) -> list[str]:
                         _few_note(uncoded_here, count, declared[language], language, guessed)
                     )
                 continue
+            effect = (
+                "they are not machine-read (unclear until you code or review them)"
+                if _unread(language, guessed)
+                else f"the {language_name(language)} rules would misread them"
+            )
             notes.append(
                 f"{count} of {declared[language]} excerpts of interviews in "
-                f"{language_name(language)} read as {_names(guessed)}: the "
-                f"{language_name(language)} rules would misread them. Say each interview's "
-                "language: `[study] language` for all, `[qda] language_variable` (a source "
-                "variable holding en, Norsk, English...) or the interviews file's `language` "
-                "column for each"
+                f"{language_name(language)} read as {_names(guessed)}: {effect}. Say each "
+                "interview's language: `[study] language` for all, `[qda] language_variable` "
+                "(a source variable holding en, Norsk, English...) or the interviews file's "
+                "`language` column for each"
             )
     return notes
 
@@ -133,10 +176,18 @@ def _few_note(uncoded: int, count: int, declared: int, language: str, guessed: s
     participant's own words quoted in an interpreted interview): the ones without
     a coded stance would be machine-read by the wrong rules (decision 0370)."""
     name = language_name(language)
-    return (
+    it = "it" if uncoded == 1 else "them"
+    start = (
         f"{count} of {declared} excerpts of interviews in {name} read as {_names(guessed)}, "
-        f"{uncoded} of them without a coded stance: the {name} rules would read "
-        f"{'it' if uncoded == 1 else 'them'}. Give {'it' if uncoded == 1 else 'them'} a "
-        "stance sub-code in your QDA project, or check the machine's reading in the run's "
-        "review sheet"
+        f"{uncoded} of them without a coded stance: "
+    )
+    if _unread(language, guessed):  # decision 0396
+        return start + (
+            f"the stance reader does not read {it}, so {it} stay{'s' if uncoded == 1 else ''} "
+            f"`unclear` until you give {it} a stance sub-code in your QDA project or review "
+            f"{it} in the run's review sheet"
+        )
+    return start + (
+        f"the {name} rules would read {it}. Give {it} a stance sub-code in your QDA project, "
+        "or check the machine's reading in the run's review sheet"
     )

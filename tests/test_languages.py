@@ -111,6 +111,11 @@ OTHER = (
     "all, `[qda] language_variable` (a source variable holding en, Norsk, English...) or "
     "the interviews file's `language` column for each"
 )
+#: a guess without a stance reader: those excerpts are not read (decision 0396)
+OTHER_UNREAD = OTHER.replace(
+    "the {name} rules would misread them",
+    "they are not machine-read (unclear until you code or review them)",
+)
 NB = "Hun var snill, men jeg orket ikke å åpne døra, det ble for mye."
 EN = "She was kind, but I could not open the door."
 
@@ -135,10 +140,12 @@ def test_excerpts_in_a_language_without_a_reader_are_counted_with_the_uncoded():
 def test_a_quarter_of_declared_excerpts_in_another_language_is_noted():
     quarter = [("en", NB, None), *[("en", EN, None)] * 3]
     assert language_notes(quarter) == [
-        OTHER.format(count=1, declared=4, name="English (en)", guessed="Norwegian bokmål (nb)")
+        OTHER_UNREAD.format(
+            count=1, declared=4, name="English (en)", guessed="Norwegian bokmål (nb)"
+        )
     ]
     # under a quarter: no note when the quote has a coded stance; with none, the
-    # few-quotes note (decision 0370: the wrong rules would read it)
+    # few-quotes note (decision 0370; not read, decision 0396)
     assert language_notes([("en", NB, "present"), *[("en", EN, None)] * 4]) == []
     assert language_notes([("en", NB, None), *[("en", EN, None)] * 4]) == [
         _few_note(1, 1, 5, "en", "nb")
@@ -164,7 +171,7 @@ def test_each_language_read_is_weighed_on_its_own():
     """One Danish-reading excerpt of twelve is no note; three Norwegian ones are, though
     Danish comes first in the order the notes are made."""
     da = "Jeg orkede ikke at åbne døren, det blev for meget."
-    norwegian = OTHER.format(
+    norwegian = OTHER_UNREAD.format(
         count=3, declared=12, name="English (en)", guessed="Norwegian bokmål (nb)"
     )
     excerpts = [("en", da, "present"), *[("en", NB, None)] * 3, *[("en", EN, None)] * 8]

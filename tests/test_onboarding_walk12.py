@@ -270,7 +270,7 @@ def test_a_few_quotes_in_another_language_are_noted_when_uncoded():
     (note,) = language_notes(english + polish)
     assert note.startswith(
         "2 of 42 excerpts of interviews in English (en) read as Polish (pl), 1 of them without "
-        "a coded stance: the English (en) rules would read it."
+        "a coded stance: the stance reader does not read it"  # decision 0396
     )
     assert "review sheet" in note
     assert language_notes(english + polish[1:]) == []  # coded: nothing machine-read

@@ -111,6 +111,9 @@ def _ingest_qda(loaded: LoadedStudy, entries: list[RosterEntry], rejects: Reject
         parse_code,
         rejects,
         withdrawn=roster.withdrawn,
+        staff={
+            e.person_id for e in entries if e.role not in {r.id for r in study.roles if r.per_case}
+        },
     )
     # informants speaking about several cases may leave case_ids to the project
     for entry in entries:

@@ -40,6 +40,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from flows.language_notes import unread_as, unread_cue
 from flows.nlp import reader_store
 from flows.nlp.annotation_cache import (  # noqa: F401 (CACHE_COLUMNS and the list codec: API)
     CACHE_COLUMNS,
@@ -242,8 +243,16 @@ class Annotator:
         suggestions: dict[int, tuple] = {}
         themes = frame["theme_id"].tolist()
         by_language: dict[str, list[int]] = {}
+        originals = frame["text"].tolist()
         for position, language in enumerate(frame["language"].tolist()):
-            by_language.setdefault(str(language), []).append(position)
+            language = str(language)
+            # a Spanish or Polish sentence in an English interview: not read (decision 0396)
+            other = unread_as(language, originals[position]) if has_reader(language) else None
+            if other is not None:
+                why = (unread_cue(other),)
+                suggestions[position] = (Suggestion(UNCLEAR, 0.0, why), [])
+                continue
+            by_language.setdefault(language, []).append(position)
         for language in sorted(by_language):
             group = by_language[language]
             if not has_reader(language):  # not read: unclear until reviewed (decision 0330)
@@ -366,6 +375,7 @@ def _shared_salt() -> dict:
     """What both the annotations and a stance reader are made with: the lexicon
     files, the source of the reading and name-matching modules, the stance model
     and the spaCy (and lookups) versions."""
+    from flows import language_notes
     from flows.nlp import model as stance_model
     from flows.privacy import canonical, matching, pseudonymise
 
@@ -378,7 +388,7 @@ def _shared_salt() -> dict:
     }
     code = {
         module.__name__: _sha256(Path(module.__file__).read_bytes())
-        for module in (pseudonymise, canonical, matching)
+        for module in (pseudonymise, canonical, matching, language_notes)
     }
     code |= {f"flows.nlp.{path.stem}": _sha256(path.read_bytes()) for path in reading_modules()}
     # beside this module: model.py may load compiled from elsewhere (decision 0221)

@@ -350,6 +350,7 @@ def map_codings(
     parse_code,
     rejects: Rejects,
     withdrawn: set[str] | frozenset[str] = frozenset(),
+    staff: set[str] | frozenset[str] = frozenset(),
 ) -> tuple[list[MappedCoding], dict[str, set[str]], int]:
     """Codings mapped to themes and cases; rejects for the rest. A programme-level
     selection (`[qda] no_case = "programme"`) is listed among the rejects as
@@ -360,7 +361,10 @@ def map_codings(
     the project (for informants whose roster leaves case_ids empty), and the
     number of codings used as structure (case or role codes) rather than themes.
     A coding by a `withdrawn` informant is listed under that one reason, before
-    anything else is checked."""
+    anything else is checked. A selection with no case goes to the informant's
+    one roster case, unless the informant is `staff` (a role not `per_case`) whose
+    source names the cases of other passages: then it is about none (a program
+    manager's remark on the programme beside her one case-coded passage; walk 13)."""
     from flows.codes import WITHDRAWN_EXCERPT, unmapped_reason
 
     sep = study.study.code_separator
@@ -375,6 +379,12 @@ def map_codings(
     codings = sorted(
         project.codings, key=lambda c: (ids.get(c.source_key, ""), c.source_key, c.order, c.ref)
     )
+    marking = {  # sources naming a case on some passage
+        c.source_key
+        for c in codings
+        if c.source_key in project.sources
+        and coding_cases(qda.case, c, project.sources[c.source_key], sep)
+    }
     for coding in codings:
         source = project.sources.get(coding.source_key)
         info = infos.get(coding.source_key)
@@ -422,7 +432,7 @@ def map_codings(
                 file, coding.ref, coding.element, f"longer than {MAX_FIELD_CHARS} characters"
             )
             continue
-        if not found:
+        if not found and not (info.person_id in staff and coding.source_key in marking):
             own = roster_cases.get(info.person_id, set())
             if len(own) == 1:
                 found = sorted(own)

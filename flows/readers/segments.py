@@ -9,6 +9,7 @@ per code). The layouts, matched on header names (case and spacing aside):
 | `maxqda`    | Document name     | Code (path joined by " > ")   | Segment         | Beginning       | Created by        |        |
 | `dedoose`   | Media Title       | every "Code: X Applied" true  | Excerpt Copy    | Excerpt Range   | Excerpt Creator   |        |
 | `taguette`  | document          | tag                           | content         |                 |                   |        |
+| `atlasti`   | Document          | Codes (one a line)            | Quotation Content | Reference     | Created by        |        |
 | `segments`  | the study file's [segments] table names every column                                                |
 
 Every other column is a variable of the document (QualCoder's `FileVar_X`
@@ -16,8 +17,11 @@ is variable `X`; `CaseVar_X` a variable of the row's case), so `[qda] person`,
 `role` and `case` can read them (MAXQDA's `Document group` too). Positions
 are the tool's (MAXQDA: paragraph; Dedoose: the range's start); without a
 position column, a segment's number within its document (Taguette: rows with
-the same highlight `id` are one highlight with several tags). The result is a
-`QdaProject`, mapped onto the study like a REFI-QDA project.
+the same highlight `id` are one highlight with several tags). ATLAS.ti's
+quotation export holds a quotation's codes one a line in one cell and its
+document's groups likewise ("Patients", "Site::Eastside": read as its `.qdpx`'s
+`Sets` are, decision 0397). The result is a `QdaProject`, mapped onto the study
+like a REFI-QDA project.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from flows.codes import SEPARATOR_CANDIDATES
 from flows.errors import InputFileError
 from flows.readers.common import Rejects, normalise_newlines
 from flows.readers.qda import QdaCoding, QdaProject, QdaSource
+from flows.readers.refi.cases import group_variable
 from flows.readers.tables import EXTRA_CELLS, read_table
 from flows.study import InputSpec, Study
 
@@ -71,6 +76,17 @@ LAYOUTS: dict[str, dict[str, tuple[str, ...]]] = {
         "memo": (),
         "segment": ("id",),
     },
+    "atlasti": {  # Quotation Manager -> Export -> Excel (decision 0397)
+        "document": ("Document", "Document name"),
+        "code": ("Codes",),
+        "text": ("Quotation Content", "Content"),
+        "position": ("Reference",),  # "12 - 14": paragraphs
+        "coder": ("Created by", "Author"),
+        "case": (),
+        "memo": ("Comment",),
+        "segment": ("ID",),
+        "groups": ("Document Groups",),
+    },
     "segments": {
         "document": (),
         "code": (),
@@ -89,8 +105,15 @@ SEGMENT_COLUMNS: dict[str, frozenset[str]] = {
         "color", "colour", "end", "weight score", "weight", "modified by", "modified",
         "created", "area", "coverage %", "coverage",
     }),
+    "atlasti": frozenset({
+        "quotation name", "name", "density", "modified by", "modified", "created", "start",
+        "end", "extent", "codes count",
+    }),
 }  # fmt: skip
-SEPARATORS = {"maxqda": " > "}
+#: the code path separator a layout writes (ATLAS.ti: "Category::Code", its convention)
+SEPARATORS = {"maxqda": " > ", "atlasti": "::"}
+#: layouts whose code cell holds several codes, one a line
+CODES_BY_LINE = frozenset({"atlasti"})
 DEDOOSE_CODE = re.compile(r"^code:\s*(.*?)\s*applied$", re.IGNORECASE)
 TRUE = {"true", "1", "yes", "x", "applied"}
 
@@ -231,6 +254,7 @@ def read_segments(
             name = header[8:] if header.lower().startswith("filevar_") else header
             if source.variables.setdefault(name, value) != value:
                 varying.setdefault(document, set()).add(name)
+        _read_groups(project, source, _cell(row, columns.get("groups")))
         row_cases.setdefault(document, set()).add(case)
         if code_columns:
             codes = applied
@@ -238,6 +262,9 @@ def read_segments(
                 project.read_codings += 1
                 rejects.add(file, row_number, "codes", "no code applied to this excerpt")
                 continue
+        elif fmt in CODES_BY_LINE:  # ATLAS.ti: a quotation's codes, one a line
+            lines = [c.strip() for c in _cell(row, columns["code"]).splitlines()]
+            codes = [(columns["code"], c) for c in lines if c] or [(columns["code"], "")]
         else:
             parts = [_cell(row, c) for c in [*categories, columns["code"]]]
             codes = [(columns["code"], code_sep.join(p for p in parts if p))]
@@ -289,6 +316,21 @@ def read_segments(
             coding.selection_codes = codes
     project.codebook = list(dict.fromkeys(c.code for c in project.codings if c.code))
     return project
+
+
+def _read_groups(project: QdaProject, source: QdaSource, cell: str) -> None:
+    """A document's groups, one a line in ATLAS.ti's `Document Groups` cell, as
+    source variables the way its `.qdpx`'s `Sets` are read (decision 0288): a
+    group "Site::Eastside" gives `Site` = `Eastside`, any other name is a value of
+    `Document group`; several of one variable joined by "; "."""
+    found: dict[str, list[str]] = {}
+    for line in cell.splitlines():
+        variable, value = group_variable(line)
+        if variable and value and value not in found.setdefault(variable, []):
+            found[variable].append(value)
+    for variable, values in found.items():
+        source.variables.setdefault(variable, "; ".join(values))
+        project.group_variables.add(variable)
 
 
 def _code_column(header: str, number: int) -> str:

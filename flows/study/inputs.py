@@ -15,8 +15,26 @@ from flows.study.strict import _Strict
 #: The formats each input may have (the first is the default for a .csv/.xlsx file).
 INPUT_FORMATS: dict[str, tuple[str, ...]] = {
     "roster": ("native",),
-    "interviews": ("native", "refi-qda", "qualcoder", "maxqda", "dedoose", "taguette", "segments"),
-    "excerpts": ("native", "refi-qda", "qualcoder", "maxqda", "dedoose", "taguette", "segments"),
+    "interviews": (
+        "native",
+        "refi-qda",
+        "qualcoder",
+        "maxqda",
+        "dedoose",
+        "taguette",
+        "atlasti",
+        "segments",
+    ),
+    "excerpts": (
+        "native",
+        "refi-qda",
+        "qualcoder",
+        "maxqda",
+        "dedoose",
+        "taguette",
+        "atlasti",
+        "segments",
+    ),
     "survey": ("native", "spss", "stata", "redcap"),
 }
 #: The file name endings each format reads.
@@ -27,6 +45,7 @@ FORMAT_SUFFIXES: dict[str, tuple[str, ...]] = {
     "maxqda": (".csv", ".tsv", ".txt", ".xlsx"),
     "dedoose": (".csv", ".tsv", ".txt", ".xlsx"),
     "taguette": (".csv", ".tsv", ".txt", ".xlsx"),
+    "atlasti": (".csv", ".tsv", ".txt", ".xlsx"),
     "segments": (".csv", ".tsv", ".txt", ".xlsx"),
     "spss": (".sav", ".zsav"),
     "stata": (".dta",),
@@ -41,7 +60,7 @@ _SUFFIX_DEFAULTS = {
 }
 #: The two waves a survey compares (keys of per-wave tables).
 WAVES = ("baseline", "followup")
-QDA_FORMATS = ("refi-qda", "qualcoder", "maxqda", "dedoose", "taguette", "segments")
+QDA_FORMATS = ("refi-qda", "qualcoder", "maxqda", "dedoose", "taguette", "atlasti", "segments")
 
 
 def infer_format(path: str) -> str:

@@ -92,7 +92,8 @@ class QdaMapping(_Strict):
 
 class SegmentColumns(_Strict):
     """Columns of a coded-segment spreadsheet (format `segments`), or overrides
-    of a tool layout's column names (formats qualcoder, maxqda, dedoose, taguette)."""
+    of a tool layout's column names (formats qualcoder, maxqda, dedoose, taguette,
+    atlasti)."""
 
     document: str | None = None
     code: str | None = None

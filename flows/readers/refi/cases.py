@@ -15,6 +15,15 @@ from xml.etree.ElementTree import Element
 DOCUMENT_GROUP = "Document group"
 
 
+def group_variable(name: str) -> tuple[str, str]:
+    """The source variable and value an ATLAS.ti document group's name gives:
+    "Site::London" -> (`Site`, `London`), "Peer navigators" -> (`Document group`,
+    "Peer navigators") (decision 0288; its `.qdpx` and its quotation export alike)."""
+    name = name.strip()
+    variable, sep, value = name.partition("::")
+    return (variable.strip(), value.strip()) if sep else (DOCUMENT_GROUP, name)
+
+
 class CaseAssignment:
     """The project's cases and what they refer to (a part of `RefiReader`)."""
 
@@ -71,9 +80,7 @@ class CaseAssignment:
         are not read."""
         found: dict[str, dict[str, list[str]]] = {}  # source key -> variable -> values
         for group in self.children(parent, "Set"):
-            name = (group.get("name") or "").strip()
-            variable, sep, value = name.partition("::")
-            variable, value = (variable.strip(), value.strip()) if sep else (DOCUMENT_GROUP, name)
+            variable, value = group_variable(group.get("name") or "")
             if not variable or not value:
                 continue
             for member in self.children(group, "MemberSource"):
