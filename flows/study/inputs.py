@@ -12,29 +12,23 @@ from pydantic import Field, field_validator, model_validator
 
 from flows.study.strict import _Strict
 
+#: The formats of interviews and excerpts: native files, a QDA project or a segment export.
+_PASSAGE_FORMATS: tuple[str, ...] = (
+    "native",
+    "refi-qda",
+    "qualcoder",
+    "maxqda",
+    "dedoose",
+    "taguette",
+    "atlasti",
+    "segments",
+)
+
 #: The formats each input may have (the first is the default for a .csv/.xlsx file).
 INPUT_FORMATS: dict[str, tuple[str, ...]] = {
     "roster": ("native",),
-    "interviews": (
-        "native",
-        "refi-qda",
-        "qualcoder",
-        "maxqda",
-        "dedoose",
-        "taguette",
-        "atlasti",
-        "segments",
-    ),
-    "excerpts": (
-        "native",
-        "refi-qda",
-        "qualcoder",
-        "maxqda",
-        "dedoose",
-        "taguette",
-        "atlasti",
-        "segments",
-    ),
+    "interviews": _PASSAGE_FORMATS,
+    "excerpts": _PASSAGE_FORMATS,
     "survey": ("native", "spss", "stata", "redcap"),
 }
 #: The file name endings each format reads.
