@@ -255,3 +255,13 @@ def test_a_program_managers_remark_on_the_programme_is_about_no_case(tmp_path):
     assert any('no_case = "programme"' in r for r in reasons), reasons
     # a patient's passages still go to her own case without case codes
     assert set(data.excerpts[data.excerpts.person_id == "HT01"].case_id) == {"HT01"}
+
+
+def test_the_matrix_label_of_unclear_covers_excerpts_not_read():
+    """Walk 13: the cross-case matrix called every `unclear` cell "unclear (the
+    reader abstained)", also where the excerpt was not read for its language."""
+    from flows.render.pages import STANCE_LABELS
+
+    label = STANCE_LABELS["unclear"][1]
+    assert label.startswith("unclear")
+    assert "did not read" in label

@@ -35,7 +35,7 @@ STANCE_LABELS = {
     "no_change": ("■", "no change"),
     "worsened": ("▼", "worsened"),
     "not_stated": ("?", "not stated"),
-    "unclear": ("?", "unclear (the reader abstained)"),
+    "unclear": ("?", "unclear (the reader abstained or did not read it)"),
     "present": ("●", "present"),
     "absent": ("○", "absent"),
     "facilitator": ("+", "facilitator"),
