@@ -69,11 +69,28 @@ RELATED: dict[str, frozenset[str]] = {
 WORD = re.compile(r"[^\W\d_]+")
 
 
+def _codes_of() -> dict[str, tuple[str, ...]]:
+    """Each function word's languages (`CODES_OF`)."""
+    found: dict[str, tuple[str, ...]] = {}
+    for code, words in FUNCTION_WORDS.items():
+        for word in words:
+            found[word] = (*found.get(word, ()), code)
+    return found
+
+
+#: a text's words are looked up once, not once a language: every excerpt is
+#: guessed before it is read (decision 0396)
+CODES_OF = _codes_of()
+
+
 def guess_language(text: str) -> str | None:
     """The language whose function words a text holds most (two at least), or
     languages tied for it joined by "/" ("da/nb": no word of either's own), or None."""
     words = [w.casefold() for w in WORD.findall(text)]
-    scores = {code: sum(w in found for w in words) for code, found in FUNCTION_WORDS.items()}
+    scores = dict.fromkeys(FUNCTION_WORDS, 0)
+    for word in words:
+        for code in CODES_OF.get(word, ()):
+            scores[code] += 1
     best = max(scores.values())
     if best < 2:
         return None

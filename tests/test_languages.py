@@ -179,3 +179,28 @@ def test_each_language_read_is_weighed_on_its_own():
     # the Danish one without a coded stance is the few-quotes note (decision 0370)
     excerpts[0] = ("en", da, None)
     assert language_notes(excerpts) == [_few_note(1, 1, 12, "en", "da"), norwegian]
+
+
+def test_the_guess_counts_each_languages_function_words_as_the_sets_say():
+    """`guess_language` looks each word up once (`CODES_OF`); the scores must be
+    those of counting every language's set on its own, ties and shared words too."""
+    import random
+
+    from flows.language_notes import CODES_OF, WORD
+
+    assert {w for words in FUNCTION_WORDS.values() for w in words} == set(CODES_OF)
+    for word, codes in CODES_OF.items():
+        assert set(codes) == {c for c, words in FUNCTION_WORDS.items() if word in words}
+    vocabulary = sorted(CODES_OF) + ["kaffe", "walked", "Zbigniew"]
+    rng = random.Random(396)
+    for _ in range(300):
+        text = " ".join(rng.choice(vocabulary) for _ in range(rng.randrange(1, 12)))
+        words = [w.casefold() for w in WORD.findall(text)]
+        scores = {c: sum(w in found for w in words) for c, found in FUNCTION_WORDS.items()}
+        guessed = guess_language(text)
+        if max(scores.values()) < 2:
+            assert guessed is None
+        else:
+            assert set(guessed.split("/")) <= {
+                c for c, s in scores.items() if s == max(scores.values())
+            }
