@@ -170,8 +170,10 @@ def start_review_list(
     earlier run kept (a re-run finds only the new texts' words)."""
     from flows.nlp import parallel
 
+    if not parallel.worth_it(len(excerpts), workers):
+        return None  # asked first: the inputs are read again where the words are found
     items, known, language, cache = _review_inputs(ingested, excerpts, out_dir)
-    if cache or not parallel.worth_it(len(items), workers):
+    if cache:
         return None
     return parallel.in_worker(_review_rows, items, known, language, cache)
 
