@@ -16,17 +16,14 @@ import openpyxl
 import pandas as pd
 import pyreadstat
 import pytest
-from tests_support import drafted_roster, format_builders
+from tests_support import drafted_roster, format_builders, read_segment_export
 
 from flows.init import _domain, init_study
 from flows.init_direction import better_of, item_better, yes_coded_lower
 from flows.init_qda import DraftTheme
 from flows.init_roles import role_id, role_label
 from flows.language_notes import guess_language, language_notes
-from flows.readers.common import Rejects
-from flows.readers.segments import read_segments
 from flows.render.pages import environment
-from flows.study import load_study
 
 fb = format_builders()
 
@@ -108,13 +105,7 @@ def stata_survey(path: Path) -> Path:
 
 def read(folder: Path, export: Path):
     """`export` read as a MAXQDA coded-segments export by a study in `folder`."""
-    fb.write_csv(folder / "roster.csv", fb.QDA_ROSTER)
-    fb.write_csv(folder / "survey.csv", [["case_id", "wave", "walk_min", "sex"]])
-    qda = 'person = { from = "variable", name = "Participant" }'
-    spec = f'{{ path = "{export.name}", format = "maxqda" }}'
-    (folder / "study.toml").write_text(fb.QDA_STUDY.format(excerpts=spec, qda=qda), "utf-8")
-    study = load_study(folder)
-    return read_segments(export, study.input_spec("excerpts"), study.definition, Rejects())
+    return read_segment_export(folder, export, "maxqda")
 
 
 def test_maxqda_segment_columns_are_not_document_variables(tmp_path):

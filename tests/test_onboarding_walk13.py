@@ -13,16 +13,13 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from tests_support import format_builders
+from tests_support import format_builders, read_segment_export
 
 from flows import stages, synth
 from flows.init import init_study
 from flows.init_direction import better_of
 from flows.language_notes import guess_language, language_notes, unread_as, unread_cue
 from flows.nlp.annotate import annotate_excerpts
-from flows.readers.common import Rejects
-from flows.readers.segments import read_segments
-from flows.study import load_study
 
 fb = format_builders()
 
@@ -70,13 +67,7 @@ def atlas_quotations(path: Path) -> Path:
 
 def read(folder: Path, export: Path):
     """`export` read as ATLAS.ti's quotation export by a study in `folder`."""
-    fb.write_csv(folder / "roster.csv", fb.QDA_ROSTER)
-    fb.write_csv(folder / "survey.csv", [["case_id", "wave", "walk_min", "sex"]])
-    qda = 'person = { from = "variable", name = "Participant" }'
-    spec = f'{{ path = "{export.name}", format = "atlasti" }}'
-    (folder / "study.toml").write_text(fb.QDA_STUDY.format(excerpts=spec, qda=qda), "utf-8")
-    study = load_study(folder)
-    return read_segments(export, study.input_spec("excerpts"), study.definition, Rejects())
+    return read_segment_export(folder, export, "atlasti")
 
 
 # ---------------------------------------------------------------- the reader

@@ -43,6 +43,24 @@ def drafted_roster(folder: Path) -> dict[str, tuple[str, str]]:
         return {r["person_id"]: (r["role"], r["case_ids"]) for r in csv.DictReader(handle)}
 
 
+def read_segment_export(folder: Path, export: Path, fmt: str):
+    """`export` read as a coded-segment export of format `fmt` ("maxqda",
+    "atlasti", ...) by a QDA study in `folder` (format_builders' QDA_STUDY, its
+    roster, a survey header, the person from the `Participant` variable)."""
+    from flows.readers.common import Rejects
+    from flows.readers.segments import read_segments
+    from flows.study import load_study
+
+    fb = format_builders()
+    fb.write_csv(folder / "roster.csv", fb.QDA_ROSTER)
+    fb.write_csv(folder / "survey.csv", [["case_id", "wave", "walk_min", "sex"]])
+    qda = 'person = { from = "variable", name = "Participant" }'
+    spec = f'{{ path = "{export.name}", format = "{fmt}" }}'
+    (folder / "study.toml").write_text(fb.QDA_STUDY.format(excerpts=spec, qda=qda), "utf-8")
+    study = load_study(folder)
+    return read_segments(export, study.input_spec("excerpts"), study.definition, Rejects())
+
+
 def fresh_dir(parent: Path) -> Path:
     """A new empty folder under `parent`: each hypothesis example gets its own,
     since a test's tmp_path is one folder shared by all of its examples."""
