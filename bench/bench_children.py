@@ -4,6 +4,9 @@ the pipeline once in a fresh process and writes its timings as JSON.
 - direct: `stages.run_direct` with each stage function wrapped and timed
   (`STAGE_OF`), then a blank spaCy tokenizer over the same texts;
 - rerun-direct: `stages.run_direct` again after one excerpt changed;
+- rerun-resident: in one process, `stages.run_direct` once more unchanged (a
+  process kept from an earlier run of this study), then again, timed, after
+  one more excerpt changed: what a resident process could give (decision 0416);
 - orchestrated: the Prefect flow, cold and after one excerpt changed.
 """
 
@@ -191,21 +194,32 @@ def child_direct(study: Path, out: Path, result: Path) -> None:
     )
 
 
-def child_rerun_direct(study: Path, out: Path, result: Path) -> None:
-    """`stages.run_direct` on an output folder a cold run already filled."""
+def _timed_run_direct(study: Path, out: Path) -> dict:
+    """`stages.run_direct` once: its wall and CPU seconds."""
     from flows import stages
 
     start = _clock()
     stages.run_direct(study, out)
     end = _clock()
-    _write(
-        result,
-        {
-            "wall": round(end[0] - start[0], 3),
-            "cpu": round(end[1] - start[1], 3),
-            "peak_rss_mb_self": _peak_rss_mb(),
-        },
-    )
+    return {"wall": round(end[0] - start[0], 3), "cpu": round(end[1] - start[1], 3)}
+
+
+def child_rerun_direct(study: Path, out: Path, result: Path) -> None:
+    """`stages.run_direct` on an output folder a cold run already filled."""
+    _write(result, {**_timed_run_direct(study, out), "peak_rss_mb_self": _peak_rss_mb()})
+
+
+def child_rerun_resident(study: Path, out: Path, result: Path) -> None:
+    """A warm re-run in a process that ran this study before (decision 0416): an
+    untimed `stages.run_direct` on the warm folder, one more excerpt changed, then
+    the timed `run_direct`. Everything the first run left in the process (imports,
+    memos, the stored reader loaded) is reused: the most a resident process that
+    keeps today's in-process state could save over a fresh process's re-run."""
+    first = _timed_run_direct(study, out)
+    changed = change_one_excerpt(study)
+    timed = _timed_run_direct(study, out)
+    data = {**timed, "first_wall": first["wall"], "changed_case": changed}
+    _write(result, {**data, "peak_rss_mb_self": _peak_rss_mb()})
 
 
 def child_orchestrated(study: Path, out: Path, result: Path) -> None:
@@ -276,5 +290,6 @@ def _write(path: Path, data: dict) -> None:
 CHILDREN = {
     "direct": child_direct,
     "rerun-direct": child_rerun_direct,
+    "rerun-resident": child_rerun_resident,
     "orchestrated": child_orchestrated,
 }

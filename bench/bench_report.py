@@ -12,6 +12,7 @@ TARGETS = {
     "peak_rss_10000_mb": 2560.0,
     "per_case_10000_vs_1000": 1.2,
     "rerun_share_1000": 0.10,
+    "rerun_share_10000": 0.05,
     "orchestrated_vs_direct_1000": 1.3,
     "nlp_vs_blank_tokenizer": 0.5,
 }
@@ -86,6 +87,17 @@ def checks(sizes: dict[str, dict]) -> list[dict]:
         get(1000, "rerun_direct", "share_of_cold") if ok(1000, "rerun_direct") else None,
         TARGETS["rerun_share_1000"],
     )
+    add(
+        "re-run after a one-case change / cold, direct in a process kept from a run, 1,000",
+        get(1000, "rerun_resident", "share_of_cold") if ok(1000, "rerun_resident") else None,
+        TARGETS["rerun_share_1000"],
+    )
+    for size, limit in ((10000, TARGETS["rerun_share_10000"]),):
+        add(
+            f"re-run after a one-case change / cold, direct, {size:,}",
+            get(size, "rerun_direct", "share_of_cold") if ok(size, "rerun_direct") else None,
+            limit,
+        )
     add(
         "orchestrated / direct at 1,000",
         get(1000, "orchestrated", "ratio_to_direct") if ok(1000, "orchestrated") else None,
@@ -199,6 +211,7 @@ def markdown(results: dict) -> str:
             + (f" (+{dis['planted_held_back']} held back)" if dis.get("planted_held_back") else "")
             + " |"
         )
+    lines += rerun_table(sizes)
     lines += [
         "",
         "Targets (issue 8):",
@@ -214,6 +227,47 @@ def markdown(results: dict) -> str:
         )
     lines.append("")
     return "\n".join(lines)
+
+
+def _share(run: dict) -> str:
+    """ "4.12 s (15%)": a re-run's wall time and its share of the cold run's."""
+    if not run.get("ok"):
+        return run.get("error", "not run") if run else "not run"
+    return f"{run['wall']:,.2f} ({run['share_of_cold']:.0%}; CPU {run['cpu']:,.2f})"
+
+
+def rerun_table(sizes: list[tuple[str, dict]]) -> list[str]:
+    """Re-runs after a one-case change at every size measured (issue 16), wall
+    seconds, share of the cold run of the same mode in the same bench run."""
+    lines = [
+        "",
+        "Re-runs after one excerpt of one case changed (issue 16; wall seconds, share of "
+        "the same mode's cold run in this bench run, CPU of the process). Fresh process: "
+        "`run_direct` in a new process, as `triangulate run --direct` is. Process kept: "
+        "the same in a process that ran this study once before (decision 0416; no such "
+        "process is shipped: what one could give).",
+        "",
+        "| cases | cold direct | re-run direct, fresh process | re-run direct, process kept "
+        "| cold flow | re-run flow |",
+        "|---:|---:|---:|---:|---:|---:|",
+    ]
+    for size, entry in sizes:
+        d, f = entry.get("direct", {}), entry.get("orchestrated", {})
+        rerun_flow = (
+            f"{f['rerun']['wall']:,.2f} ({f['rerun_share_of_cold']:.0%})"
+            if f.get("ok")
+            else "not run"
+        )
+        lines.append(
+            f"| {int(size):,} | "
+            + (f"{d['total_wall']:,.2f}" if d.get("ok") else "not run")
+            + f" | {_share(entry.get('rerun_direct', {}))}"
+            + f" | {_share(entry.get('rerun_resident', {}))}"
+            + " | "
+            + (f"{f['cold']['wall']:,.2f}" if f.get("ok") else "not run")
+            + f" | {rerun_flow} |"
+        )
+    return lines
 
 
 def _server_cpu(run: dict) -> str:

@@ -16,7 +16,10 @@ process, so that peak memory (RSS, from `os.wait4`) is per size and per mode:
    over the same excerpt texts, so the NLP stage's words per second can be
    compared with it;
 2. re-run direct: one excerpt of one case changed, then `stages.run_direct`
-   on the same output folder (whatever caching run_direct has, if any);
+   on the same output folder (whatever caching run_direct has, if any), in a
+   fresh process; then the resident re-run: in one more process, `run_direct`
+   once unchanged (untimed), one more excerpt changed and `run_direct` timed,
+   what a process kept between runs could give (decision 0416);
 3. orchestrated: a temporary Prefect server is started first (its start-up is
    timed apart), then `flows.orchestration.pipeline.triangulate_study` runs cold, one
    excerpt of one case is changed, and the flow runs again on the same output
@@ -179,6 +182,12 @@ def bench_size(n: int, args, env: dict) -> dict:
                 rerun["share_of_cold"] = round(rerun["wall"] / direct["total_wall"], 3)
             entry["rerun_direct"] = rerun
             _report("re-run direct", rerun)
+            if rerun["ok"] and not args.skip_resident:
+                resident = spawn("rerun-resident", copy, out, run_dir / "direct", env, args.timeout)
+                if resident["ok"]:
+                    resident["share_of_cold"] = round(resident["wall"] / direct["total_wall"], 3)
+                entry["rerun_resident"] = resident
+                _report("re-run resident", resident)
 
     if not args.skip_orchestrated:
         copy, out = fresh_copy(study, run_dir / "flow")
@@ -264,6 +273,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-orchestrated", action="store_true", help="no Prefect runs")
     parser.add_argument("--skip-rerun", action="store_true", help="no direct re-run")
     parser.add_argument(
+        "--skip-resident", action="store_true", help="no re-run in a process kept from a run"
+    )
+    parser.add_argument(
         "--profile", action="store_true", help="profile the direct runs (needs pyinstrument)"
     )
     parser.add_argument("--timeout", type=float, default=4 * 3600, help="per child, seconds")
@@ -309,7 +321,7 @@ def main(argv: list[str] | None = None) -> int:
     failed = [
         f"{n}:{mode}"
         for n in sizes
-        for mode in ("direct", "rerun_direct", "orchestrated")
+        for mode in ("direct", "rerun_direct", "rerun_resident", "orchestrated")
         if mode in results["sizes"][str(n)] and not results["sizes"][str(n)][mode]["ok"]
     ]
     if failed:

@@ -167,14 +167,17 @@ def start_review_list(
     0392) while this one goes on to the warehouse, whose build leaves the second
     core idle; `write_review_list` takes the answer. None (the words are found
     there, in this process) with one core, few excerpts, or the words of an
-    earlier run kept (a re-run finds only the new texts' words)."""
+    earlier run kept: a re-run finds only the new texts' words, here and now,
+    and hands them on done (its inputs, the kept words among them, read once)."""
     from flows.nlp import parallel
 
     if not parallel.worth_it(len(excerpts), workers):
         return None  # asked first: the inputs are read again where the words are found
     items, known, language, cache = _review_inputs(ingested, excerpts, out_dir)
     if cache:
-        return None
+        found: Future = Future()
+        found.set_result(_review_rows(items, known, language, cache))
+        return found
     return parallel.in_worker(_review_rows, items, known, language, cache)
 
 

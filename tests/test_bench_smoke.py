@@ -47,8 +47,12 @@ def test_bench_runs_nine_cases_and_writes_results(tmp_path):
     } <= set(direct["nlp"])
     assert direct["peak_rss_mb"] > 0
     assert entry["rerun_direct"]["ok"]
+    resident = entry["rerun_resident"]  # the re-run in a process kept from a run (0416)
+    assert resident["ok"] and resident["wall"] > 0 and resident["changed_case"]
+    assert "share_of_cold" in resident
     assert entry["truth"]["classification"]["cases"] == 9
     assert "orchestrated" not in entry
-    assert (
-        (tmp_path / "results.md").read_text(encoding="utf-8").startswith("# triangulate benchmark")
-    )
+    report = (tmp_path / "results.md").read_text(encoding="utf-8")
+    assert report.startswith("# triangulate benchmark")
+    assert "re-run direct, process kept" in report
+    assert any(c["target"].endswith("process kept from a run, 1,000") for c in data["checks"])

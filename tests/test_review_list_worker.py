@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import marshal
 from concurrent.futures import Future
 
 import pytest
@@ -58,8 +59,21 @@ def test_no_worker_with_one_core_or_few_new_texts(annotated, tmp_path, monkeypat
     monkeypatch.setattr(parallel, "MIN_PARALLEL_ROWS", len(excerpts))
     assert stages.start_review_list(ingested, excerpts, tmp_path, 1) is None
     assert stages.start_review_list(ingested, excerpts, tmp_path, 2) is not None
-    _written(ingested, excerpts, tmp_path)  # the next run finds every text's words kept
-    assert stages.start_review_list(ingested, excerpts, tmp_path, 2) is None
+    before = _written(ingested, excerpts, tmp_path)  # the next run finds every text's words kept
+
+    def no_worker(*args, **kwargs):
+        raise AssertionError("a re-run finds its new texts' words in its own process")
+
+    monkeypatch.setattr(parallel, "in_worker", no_worker)
+    reads = []
+    read = stage_nlp._review_inputs
+    monkeypatch.setattr(stage_nlp, "_review_inputs", lambda *a: reads.append(1) or read(*a))
+    pending = stages.start_review_list(ingested, excerpts, tmp_path, 2)
+    assert pending is not None and pending.done()  # found here, at once
+    after = _written(ingested, excerpts, tmp_path, pending)
+    # the same list and words kept (marshal's bytes may differ by its shared references)
+    assert after[0] == before[0] and marshal.loads(after[1]) == marshal.loads(before[1])
+    assert len(reads) == 1  # the kept words and the vocabulary read once a run
 
 
 def test_no_process_no_worker(annotated, tmp_path, monkeypatch, caplog):

@@ -10,32 +10,25 @@ one case renders that case only, and submits no task at all for a case whose
 stored page is there. Chunks render in worker processes
 (`dossiers.process_pool`) while the exports, the index page and the review
 files are written.
+
+The stages' tasks are in `stage_tasks`, the render phase (the chunks, their
+tasks and the worker processes) in `render_phase`; this module is the flow.
 """
 
 import contextlib
 import logging
 import time
 from collections.abc import Callable
-from concurrent.futures import Executor
-from contextvars import ContextVar
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TypeVar
 
 from flows.orchestration import settings
 
-settings.configure()
+settings.configure()  # before Prefect is imported (the tasks' module does it too)
 
-from prefect import flow, get_run_logger, tags, task  # noqa: E402
-from prefect.artifacts import (  # noqa: E402
-    create_markdown_artifact,
-    create_progress_artifact,
-    create_table_artifact,
-    update_progress_artifact,
-)
-from prefect.cache_policies import NO_CACHE  # noqa: E402
-from prefect.context import FlowRunContext, TagsContext  # noqa: E402
+from prefect import flow, get_run_logger, tags  # noqa: E402
+from prefect.artifacts import create_markdown_artifact, create_table_artifact  # noqa: E402
+from prefect.context import TagsContext  # noqa: E402
 from prefect.task_runners import ThreadPoolTaskRunner  # noqa: E402
 from prefect.utilities.annotations import quote  # noqa: E402
 
@@ -43,228 +36,61 @@ from flows import stages  # noqa: E402
 from flows.codes import expected_rejects  # noqa: E402
 from flows.errors import TriangulateError  # noqa: E402
 from flows.orchestration import artifacts  # noqa: E402
-from flows.privacy.matching import NameSet  # noqa: E402
-from flows.privacy.sealed_errors import known_names, names_known, sealed, sealing  # noqa: E402
+from flows.orchestration.render_phase import (  # noqa: E402
+    CHUNKS_PER_TASK,
+    RenderChunk,
+    _render_all,
+    render_chunk_task,
+    render_tasks,
+)
+from flows.orchestration.stage_tasks import (  # noqa: E402
+    FILE_TASK,
+    PURE_TASK,
+    _local_workers,
+    annotate_task,
+    audit_task,
+    default_workers,
+    export_task,
+    index_task,
+    ingest_task,
+    input_role,
+    pdf_task,
+    retry_unless_invalid,
+    review_task,
+    stage_task,
+    warehouse_task,
+)
+from flows.privacy.sealed_errors import known_names, names_known, sealing  # noqa: E402
 from flows.render import dossiers  # noqa: E402
 from flows.runs import RunLock  # noqa: E402
 
-T = TypeVar("T")
+__all__ = [  # what other modules and the tests import from here
+    "CHUNKS_PER_TASK",
+    "FILE_TASK",
+    "PURE_TASK",
+    "RenderChunk",
+    "annotate_task",
+    "audit_task",
+    "default_workers",
+    "export_task",
+    "index_task",
+    "ingest_task",
+    "input_role",
+    "pdf_task",
+    "render_chunk_task",
+    "render_tasks",
+    "retry_unless_invalid",
+    "review_task",
+    "run_study",
+    "stage_task",
+    "task_runner",
+    "triangulate_study",
+    "untagged_tasks",
+    "warehouse_task",
+]
 
 #: Called with (cases done, cases in all) while dossiers render; the CLI sets it.
 progress_hook: Callable[[int, int], None] | None = None
-
-
-def retry_unless_invalid(task, task_run, state) -> bool:
-    """Retry a failed file-touching task, but never a validation error."""
-    try:
-        state.result()
-    except TriangulateError:
-        return False
-    except Exception:
-        return True
-    return False
-
-
-FILE_TASK = {
-    "cache_policy": NO_CACHE,
-    "persist_result": False,
-    "retries": 2,
-    "retry_delay_seconds": [1, 4],
-    "retry_condition_fn": retry_unless_invalid,
-}
-PURE_TASK = {"cache_policy": NO_CACHE, "persist_result": False}
-
-
-def stage_task(**options) -> Callable[[Callable[..., T]], Callable[..., T]]:
-    """A Prefect task whose exceptions reach Prefect's logs only sealed: never
-    a message that may quote an input (`flows.privacy.sealed_errors`)."""
-    return lambda function: task(**options)(sealed(function))
-
-
-#: chunks of dossiers one render task hands the worker processes (decision 0323)
-CHUNKS_PER_TASK = 4
-
-
-@dataclass(frozen=True)
-class RenderChunk:
-    """The dossiers of one render task, in `parts` of at most `dossiers.MAX_CHUNK`
-    cases (one worker's job each); `label` names it in the UI ("P01 to P40")."""
-
-    label: str
-    parts: tuple[tuple[dossiers.CaseJob, ...], ...]
-
-    @property
-    def jobs(self) -> tuple[dossiers.CaseJob, ...]:
-        return tuple(job for part in self.parts for job in part)
-
-
-#: the worker processes of the current run's render tasks (None: render in the task)
-_render_pool: ContextVar[Executor | None] = ContextVar("render_pool", default=None)
-
-
-def input_role(ingested: stages.Ingested, file_name: str) -> str:
-    """Which input of the study file a loaded-counts entry is (roster, excerpts...)."""
-    files = ingested.study.definition.inputs.files()
-    roles = [key for key, path in files.items() if file_name.startswith(Path(path).name)]
-    part = " (sources)" if file_name.endswith("(sources)") else ""
-    part = " (codings)" if file_name.endswith("(codings)") else part
-    return (roles[-1] if roles else "input") + part
-
-
-@stage_task(name="ingest coded excerpts and surveys", **FILE_TASK)
-def ingest_task(study_dir: Path, loaded=None, store: Path | None = None) -> stages.Ingested:
-    ingested = stages.ingest(study_dir, loaded, store)
-    settings.protect_database()
-    logger = get_run_logger()
-    # inputs by their role in the study file, never by file name (names can hold a person's)
-    for number, (name, loaded) in enumerate(ingested.data.loaded_counts.items(), 1):
-        logger.info(
-            "input %d (%s): %d rows read, %d loaded",
-            number,
-            input_role(ingested, name),
-            ingested.data.read_counts[name],
-            loaded,
-        )
-    logger.info("%d rows or cells rejected (see rejects.csv)", len(ingested.data.rejects))
-    return ingested
-
-
-@stage_task(name="pseudonymise and suggest stances", **PURE_TASK)
-def annotate_task(ingested: stages.Ingested, nlp_model: str | None, out_dir: Path):
-    stages.check_unknown_names(ingested, out_dir)
-    excerpts, stats = stages.annotate(
-        ingested, nlp_model, stages.annotation_cache(out_dir), _local_workers()
-    )
-    get_run_logger().info(
-        "%d excerpts annotated, %d words, %d name mentions replaced",
-        len(excerpts),
-        stats["words"],
-        stats["names_replaced"],
-    )
-    return excerpts, stats
-
-
-@stage_task(name="survey deltas, stances and convergence (DuckDB SQL)", **FILE_TASK)
-def warehouse_task(
-    ingested: stages.Ingested,
-    excerpts,
-    db_path: Path,
-    out_dir: Path,
-    nlp_model: str | None,
-    keys: dict[str, str],
-):
-    update = stages.update_warehouse(db_path, ingested, excerpts, out_dir, nlp_model, keys)
-    qca = update.qca
-    get_run_logger().info(
-        "%s %d SQL models; QCA over %d conditions: %d solution(s)",
-        "built" if update.full else f"updated for {len(update.changed)} changed case(s)",
-        len(update.models),
-        qca["conditions"],
-        qca["solutions"],
-    )
-    return update
-
-
-@stage_task(name="stance review sheet and words to check", **FILE_TASK)
-def review_task(
-    db_path: Path,
-    ingested: stages.Ingested,
-    excerpts,
-    out_dir: Path,
-    nlp_model: str | None,
-    keys: dict[str, str],
-    review_words=None,
-) -> None:
-    """What a person reviews, in the private review folder: nothing later reads
-    it, so it is written while the dossiers render. `review_words`: the review
-    list's words as a worker process finds them (`stages.start_review_list`)."""
-    if nlp_model is None:
-        stages.write_review_list(ingested, excerpts, out_dir, review_words)
-    stages.write_review_sheet(db_path, ingested, out_dir, keys)
-
-
-def _local_workers() -> int:
-    """Worker processes this run may start: the machine's cores under the thread
-    runner; none under a Dask cluster (which has its own processes)."""
-    runner = getattr(FlowRunContext.get(), "task_runner", None)
-    return default_workers() if isinstance(runner, ThreadPoolTaskRunner) else 1
-
-
-def _current_pool() -> Executor | None:
-    """The run's worker processes (a function, so that Dask can pickle the task
-    that calls it by reference)."""
-    return _render_pool.get()
-
-
-@stage_task(name="render dossiers", task_run_name="render dossiers {chunk.label}", **FILE_TASK)
-def render_chunk_task(
-    chunk: RenderChunk,
-    db_path: str,
-    study,
-    prov: dict,
-    names: NameSet,
-    compiled: str | None = None,
-) -> list[dict]:
-    """Triangulate, render and audit a task's cases into the content store, its
-    parts handed to the worker processes at once (or rendered here one after the
-    other); `compiled`: where compiled templates are kept (`dossiers.render_chunk`)."""
-    pool = _current_pool()
-    if pool is None:
-        return [
-            record
-            for part in chunk.parts
-            for record in dossiers.render_chunk(db_path, study, part, prov, names, compiled)
-        ]
-    futures = [
-        pool.submit(dossiers.render_chunk, db_path, study, part, prov, names, compiled)
-        for part in chunk.parts
-    ]
-    return [record for future in futures for record in future.result()]
-
-
-@stage_task(name="export tables", **FILE_TASK)
-def export_task(
-    db_path: Path, ingested: stages.Ingested, out_dir: Path, cache_dir: Path, keys: dict
-) -> list[str]:
-    return stages.export_tables(db_path, ingested, out_dir, cache_dir, keys)
-
-
-@stage_task(name="render cross-case index", **FILE_TASK)
-def index_task(
-    db_path: Path,
-    ingested: stages.Ingested,
-    out_dir: Path,
-    prov: dict,
-    exports: list[str],
-    cache_dir: Path | None = None,
-):
-    return stages.render_index_page(db_path, ingested, out_dir, prov, exports, cache_dir)
-
-
-@stage_task(name="print PDFs (headless Chromium)", **FILE_TASK)
-def pdf_task(staging: Path) -> int:
-    written = stages.make_pdfs(staging)
-    get_run_logger().info("%d PDFs printed", len(written))
-    return len(written)
-
-
-@stage_task(name="audit outputs for personal data", **PURE_TASK)
-def audit_task(
-    staging: Path,
-    ingested: stages.Ingested,
-    extra_texts: dict[str, str],
-    known_clean: set[str],
-    update=None,
-    known_files: dict[str, str] | None = None,
-) -> None:
-    skip = update.audited_tables if update else ()
-    hits = stages.audit(staging, ingested.name_set(), extra_texts, known_clean, skip, known_files)
-    hits += update.hits if update else []
-    get_run_logger().info("leak audit: %d hit(s)", len(hits))
-    stages.check_audit(hits)
-
-
-default_workers = stages.default_workers
 
 
 @flow(name="triangulate study", task_runner=ThreadPoolTaskRunner(max_workers=default_workers()))
@@ -405,6 +231,7 @@ def _triangulate(
             rebuilt,
             meanwhile=meanwhile,
             compiled=str(stages.compiled_templates(stages.store_dir(out_dir))),
+            hook=progress_hook,
         )
         stages.place_pages(jobs, staging / "cases", store)
         if pdf:
@@ -456,74 +283,6 @@ def _triangulate(
         len(summary["reused"]),
     )
     return summary
-
-
-def render_tasks(todo: list[dossiers.CaseJob], workers: int) -> list[RenderChunk]:
-    """The render tasks for `todo`: its worker-sized chunks (`dossiers.chunk_size`,
-    about four per worker) grouped `CHUNKS_PER_TASK` to a task. Each task run
-    costs the server about 40-60 ms of CPU (its state events), on the cores the
-    render needs (decision 0323); the worker processes still take the chunks one
-    by one, so they stay evenly loaded."""
-    parts = dossiers.chunked(todo, dossiers.chunk_size(len(todo), workers))
-    return [
-        RenderChunk(
-            label=group[0][0].case_id
-            + (f" to {group[-1][-1].case_id}" if len(group) > 1 or len(group[0]) > 1 else ""),
-            parts=tuple(tuple(part) for part in group),
-        )
-        for group in (parts[i : i + CHUNKS_PER_TASK] for i in range(0, len(parts), CHUNKS_PER_TASK))
-    ]
-
-
-def _render_all(
-    jobs: list[dossiers.CaseJob],
-    db_path: Path,
-    ingested: stages.Ingested,
-    prov: dict,
-    names: NameSet,
-    rebuilt: set[str],
-    meanwhile: Callable[[], T],
-    compiled: str | None = None,
-) -> tuple[list[dict], T]:
-    """Render the dossiers missing from the store (and those in `rebuilt`), one
-    task per chunk, over worker processes, and run `meanwhile` in this thread
-    while they render (`compiled`: where compiled templates are kept). Returns
-    the records of the pages rendered, and what `meanwhile` returned."""
-    if jobs:
-        stages.drop_altered(Path(jobs[0].path).parent, jobs)
-    todo = [j for j in jobs if j.case_id in rebuilt or not Path(j.path).exists()]
-    total, ready = len(jobs), len(jobs) - len(todo)
-    if todo:
-        Path(todo[0].path).parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    chunks = render_tasks(todo, default_workers())
-    progress = artifacts.RenderProgress(
-        ready,
-        total,
-        shown_early=len(chunks) > 1,
-        create=create_progress_artifact,
-        update=update_progress_artifact,
-        hook=progress_hook,
-    )
-    study = ingested.study.definition
-    records: list[dict] = []
-    with dossiers.process_pool(_local_workers(), len(todo)) as pool:
-        token = _render_pool.set(pool)
-        try:
-            futures = [
-                render_chunk_task.submit(chunk, str(db_path), study, prov, names, compiled)
-                for chunk in chunks
-            ]
-            result = meanwhile()
-            for future in futures:
-                chunk_records = future.result()
-                for record in chunk_records:  # the cache stays owner-only
-                    Path(record["path"]).chmod(0o600)
-                records += chunk_records
-                progress.advance(len(chunk_records))
-        finally:
-            _render_pool.reset(token)
-    progress.finish()
-    return records, result
 
 
 def task_runner(kind: str = "threads", dask_address: str | None = None, workers: int | None = None):
