@@ -12,7 +12,8 @@ on the twelfth pass but the guards (marked), which hold on both:
   hadn't been for ...", "ellers var jeg aldrig ...", "uden gåholdet var jeg aldrig
   kommet i gang";
 - "hasn't been sleeping" is no plan never carried out; "men efter jeg flyttede"
-  speaks of now;
+  speaks of now; "That's new" said of a time told at the start gives no state
+  (unclear), said after a clause of now a gain (guard);
 - words: readiness after "klar over, at det ikke kunne blive ved" ("blive ved" is
   no "ved"), "det gav mig noget" after "uden at jeg skulle forklare", a negated
   expectation ("Jeg havde ikke troet, at ..."), a job that gives a rhythm, "mere
@@ -133,6 +134,29 @@ CASES = [
         "outcome",
         "worsened",
         "Før målte han hver morgen, men efter han blev skilt, har han ikke målt en eneste gang.",
+    ),
+    # "That's new" said of a time told as past: no state, nothing anchors a reading
+    (
+        "en",
+        "healthcare_use",
+        "outcome",
+        "unclear",
+        "At the start he rang the doctor at night. That's new.",
+    ),
+    (
+        "da",
+        "healthcare_use",
+        "outcome",
+        "unclear",
+        "I starten ringede han til lægen om natten. Det er nyt.",
+    ),
+    # guard: said after a clause of now it stays a gain
+    (
+        "en",
+        "healthcare_use",
+        "outcome",
+        "improved",
+        "He rings the nurse when his sugar is low now. That's new.",
     ),
     # words
     (

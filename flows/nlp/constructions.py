@@ -30,6 +30,12 @@ the parse and before the states:
   "switched to" turned by the cola it replaced); after an intention or advice in its
   clause or the clause before ("we talked about him taking the stairs instead of
   the lift") it is a plan.
+- **"That's new" said of a time told as past** ("At the start he rang the doctor at
+  night. That's new."): the behaviour is told at the baseline or in an early phase,
+  not negated, and then called new; the two disagree, and "new" gives no state
+  (`new_of_then`), so nothing anchors a reading (`unclear`). Said after a clause of
+  now, or after a negated past ("Before, he never rang. That's new"), it stays a
+  gain.
 """
 
 from __future__ import annotations
@@ -120,6 +126,45 @@ def _counterfactuals(parsed: Parsed):
             found.pop(label, None)
     found["present"] = sorted({*found.get("present", ()), *markers})
     return negations, found
+
+
+#: `better` phrases that say only that the behaviour is new
+NEW = frozenset({"that 's new", "det er nyt", "det er noget nyt"})
+
+
+def construction_states(
+    parsed: Parsed,
+    profile: Profile,
+    states: list[State],
+    topical: list[bool],
+    objects: list[tuple[int, int]],
+) -> list[State]:
+    """The outcome states with the swaps read and "That's new" of a past time dropped."""
+    return new_of_then(parsed, swap_states(parsed, profile, states, topical, objects))
+
+
+def new_of_then(parsed: Parsed, states: list[State]) -> list[State]:
+    """The states without a "That's new" whose clause has no time of its own and
+    follows, in the excerpt, a clause at the baseline or in an early phase with no
+    negation (module docstring)."""
+    if not any(s.label == "better" and s.cue in NEW for s in states):
+        return states
+    numbers = parsed.clause_numbers()
+    negated = {numbers[i] for i in parsed.negations if numbers[i] >= 0}
+    out = []
+    for s in states:
+        before = parsed.clauses[s.clause - 1] if s.clause else None
+        if (
+            s.label == "better"
+            and s.cue in NEW
+            and s.anchor is None
+            and before is not None
+            and before.anchor in ("baseline", "early")
+            and s.clause - 1 not in negated
+        ):
+            continue
+        out.append(s)
+    return out
 
 
 def swap_states(

@@ -33,7 +33,7 @@ from spacy.tokens import Doc
 from flows.collector import collector_paused
 from flows.nlp import decide as rules
 from flows.nlp.anchors import break_words, clauses
-from flows.nlp.constructions import reread, swap_states
+from flows.nlp.constructions import construction_states, reread
 from flows.nlp.cue_words import text_words
 from flows.nlp.cues import claim_contradicted, cues, events_only, marks
 from flows.nlp.features import crossed, feature_bag
@@ -368,7 +368,7 @@ class StanceReader:
                 topical = [t and n not in elsewhere for n, t in enumerate(topical)]
             objects = lower_objects(parsed, profile, others) + own_objects(parsed, profile)
             parsed = unanchored(parsed, profile, objects)  # "koblet af før tid": no time
-            states = swap_states(  # "i stedet for", "instead of" (decision 0405)
+            states = construction_states(  # "i stedet for", "That's new" (decision 0405)
                 parsed, profile, outcome_states(parsed, profile, topical, objects), topical, objects
             )
             states = own_states(parsed, profile, states, topical, objects)
