@@ -33,6 +33,7 @@ from spacy.tokens import Doc
 from flows.collector import collector_paused
 from flows.nlp import decide as rules
 from flows.nlp.anchors import break_words, clauses
+from flows.nlp.constructions import construction_states, reread
 from flows.nlp.cue_words import text_words
 from flows.nlp.cues import claim_contradicted, cues, events_only, marks
 from flows.nlp.features import crossed, feature_bag
@@ -231,7 +232,7 @@ class StanceReader:
     def parse(self, doc: Doc) -> Parsed:
         lower, lemma = self.forms(doc)
         found = masked(self.trie(lower, lemma))
-        return Parsed(
+        parsed = Parsed(
             lower,
             lemma,
             found,
@@ -248,6 +249,7 @@ class StanceReader:
             self.order.negation_after,
             self.order.gap_words,
         )
+        return reread(parsed)  # counterfactuals, "hasn't been sleeping" (decision 0405)
 
     def find_examples(
         self, doc: Doc, theme_id: str, named: Iterable[str] | None = None
@@ -366,9 +368,10 @@ class StanceReader:
                 topical = [t and n not in elsewhere for n, t in enumerate(topical)]
             objects = lower_objects(parsed, profile, others) + own_objects(parsed, profile)
             parsed = unanchored(parsed, profile, objects)  # "koblet af før tid": no time
-            states = own_states(
+            states = construction_states(  # "i stedet for", "That's new" (decision 0405)
                 parsed, profile, outcome_states(parsed, profile, topical, objects), topical, objects
             )
+            states = own_states(parsed, profile, states, topical, objects)
             then_now = then_and_now(parsed, profile, topical, objects)
             counted = number_change(parsed, profile, self.language, objects)
             states = since_start(parsed, profile, states, objects, counted)
