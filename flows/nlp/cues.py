@@ -98,9 +98,9 @@ def events_only(parsed: Parsed, found: list[Cue]) -> bool:
 
 def claim_contradicted(parsed: Parsed) -> bool:
     """`_claim_contradicted`, computed once per excerpt."""
-    value = parsed.__dict__.get("_contradicted")
+    value = parsed._contradicted
     if value is None:
-        value = parsed.__dict__["_contradicted"] = _claim_contradicted(parsed)
+        value = parsed._contradicted = _claim_contradicted(parsed)
     return value
 
 

@@ -30,6 +30,7 @@ model's sum does not depend on their order.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from operator import getitem, itemgetter
 from sys import intern
 
@@ -211,6 +212,7 @@ def class_features(parsed: Parsed) -> list[str]:
     last = len(clauses) - 1
     anchors_with_neg = set()
     found = parsed.found
+    is_negated = parsed.is_negated  # the bound method fetched once (decision 0410)
     for label in PLACED:
         if label not in found:  # a containment test in C, no call per class
             continue
@@ -219,7 +221,7 @@ def class_features(parsed: Parsed) -> list[str]:
             if n < 0:
                 continue
             clause = clauses[n]
-            key = (label, clause.anchor, parsed.is_negated(span, clause))
+            key = (label, clause.anchor, is_negated(span, clause))
             names = _CLASS.get(key)  # a plain lookup; a miss makes them (__missing__)
             placed, in_last, after_but = _CLASS[key] if names is None else names
             out.append(placed)
@@ -265,7 +267,7 @@ def features(*parts, **named) -> list[str]:
     return sorted(feature_bag(*parts, **named))
 
 
-def crossed(bag: list[str], component: str) -> list[str]:
+def crossed(bag: Collection[str], component: str) -> Collection[str]:
     """A bag made with `crossed=False` (`feature_bag`) as `feature_bag` makes it: for
     the presence family, every feature but the second view's (`t=`) once more with
     its component."""
@@ -284,7 +286,7 @@ def feature_bag(
     found: list[Cue] | None = None,
     naming: list[bool] | None = None,
     cross: bool = True,
-) -> list[str]:
+) -> list[str] | set[str]:
     """`features` in no particular order: what the model sums needs no sorted names
     (`FamilyModel.score_batch` sorts the row's feature ids), so a reading sorts the
     strings only when they are asked for (decision 0263). Without `cross` the
@@ -306,11 +308,14 @@ def feature_bag(
     out += class_features(parsed)
     out += word_features(parsed)
     out = set(out)
-    topic = set(topic_features(parsed, naming))
     if cross and family_of(component) == "presence":
         # mechanism, intervention and output share one model: each feature also
         # crossed with its component ("knows" is a present output, "helped" a present
         # intervention), decision 0147 (the second view is not crossed: decision 0168)
         prefix = f"{component}:"
-        return [*out, *topic, *map(prefix.__add__, out)]
-    return [*out, *topic]
+        return [*out, *set(topic_features(parsed, naming)), *map(prefix.__add__, out)]
+    # the second view's names (`t=`) are none of the others': one set holds both, and
+    # is the bag itself (its order is no matter: `FamilyModel.score_batch` sorts the
+    # ids; decision 0410)
+    out.update(topic_features(parsed, naming))
+    return out

@@ -156,7 +156,9 @@ def _names_theme(cue: str, parsed: Parsed, profile: Profile) -> bool:
     return bool(lemmas & profile.words)
 
 
-def _features(parsed: Parsed, component: str, verdict, naming: list[bool], **parts) -> list[str]:
+def _features(
+    parsed: Parsed, component: str, verdict, naming: list[bool], **parts
+) -> list[str] | set[str]:
     """The model's features of a reading for the rules' verdict, in no particular order
     and not crossed with the component (`features.feature_bag`; crossed and sorted,
     they are `features.features`)."""

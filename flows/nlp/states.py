@@ -35,6 +35,7 @@ import contextlib
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import compress
+from operator import attrgetter
 
 from flows.nlp.anchors import COMPARISON, Clause, bare_time
 from flows.nlp.negation import negated
@@ -108,8 +109,19 @@ class State:
     ):
         # the dataclass's own __init__ (frozen: object.__setattr__ per field), written
         # out so that the compiled module runs it in C (decision 0263)
-        values = (clause, anchor, value, label, cue, negated, turned, topical, contrast, planned)
-        self.__dict__.update(zip(State.__dataclass_fields__, values, strict=True))
+        # (by keywords, in field order: no zip over the fields, decision 0410)
+        self.__dict__.update(
+            clause=clause,
+            anchor=anchor,
+            value=value,
+            label=label,
+            cue=cue,
+            negated=negated,
+            turned=turned,
+            topical=topical,
+            contrast=contrast,
+            planned=planned,
+        )
 
 
 @dataclass
@@ -124,15 +136,23 @@ class Parsed:
     negation_after: int
     gap_words: frozenset[str]
 
+    def __post_init__(self) -> None:
+        # the per-excerpt caches as plain attributes, made when the parse is (every
+        # reading asks for the clause numbers): an attribute read, not a `__dict__`
+        # fetch and a `get` or `setdefault` call per question (decision 0410)
+        numbers = [-1] * len(self.lower)
+        for n, clause in enumerate(self.clauses):
+            start, end = clause.start, clause.end
+            numbers[start:end] = [n] * (end - start)
+        self._clause_numbers = numbers
+        self._negated: dict = {}
+        self._naming: dict = {}
+        self._contradicted: bool | None = None  # `cues.claim_contradicted`
+
     def clause_numbers(self) -> list[int]:
-        """Per token, the number of its clause (-1: between clauses), computed once."""
-        numbers = self.__dict__.get("_clause_numbers")
-        if numbers is None:
-            numbers = [-1] * len(self.lower)
-            for n, clause in enumerate(self.clauses):
-                numbers[clause.start : clause.end] = [n] * (clause.end - clause.start)
-            self.__dict__["_clause_numbers"] = numbers
-        return numbers
+        """Per token, the number of its clause (-1: between clauses), computed once
+        (when the parse is made)."""
+        return self._clause_numbers
 
     def by_clause(self, labels) -> list[list[tuple[str, tuple[int, int]]]]:
         """Per clause, the (label, span) of these classes starting in it, by label then
@@ -157,7 +177,7 @@ class Parsed:
         per span."""
         if not self.negations:
             return False
-        cache = self.__dict__.setdefault("_negated", {})
+        cache = self._negated
         key = (span, clause.start, clause.end)
         value = cache.get(key)
         if value is None:
@@ -178,14 +198,14 @@ class Parsed:
         """Per clause: whether it names one of the words (a token's form or lemma, or
         two neighbouring forms); computed once per set of words (the theme's own
         words are asked for by several parts of a reading). Callers only read it."""
-        cache = self.__dict__.setdefault("_naming", {})
+        cache = self._naming
         named = cache.get(words)
         if named is None:
             named = cache[words] = self._clause_numbers_naming(words)
         return named
 
     def _clause_numbers_naming(self, words: frozenset[str]) -> list[bool]:
-        numbers = self.clause_numbers()
+        numbers = self._clause_numbers
         named = [False] * len(self.clauses)
         lower, lemma = self.lower, self.lemma
         firsts = _two_word_firsts(words)
@@ -316,8 +336,11 @@ def outcome_states(
     states: list[State] = []
     directions = parsed.by_clause(DIRECTION_CLASSES)
     relapses = parsed.found.get("relapse", [])
+    latest = "latest" in parsed.found  # `_no_longer` reads only these words
     for n, clause in enumerate(parsed.clauses):
-        objects = [s for s in lower_spans if clause.start <= s[0] < clause.end]
+        objects = (
+            [s for s in lower_spans if clause.start <= s[0] < clause.end] if lower_spans else []
+        )
         turning = objects or ([] if good[n] else by_sentence.get(clause.sentence, []))
         if not turning and not good[n] and not own_words[n]:
             # "The cola, I've stopped. Haven't touched a drop since": a clause that
@@ -372,7 +395,7 @@ def outcome_states(
                     clause.contrast,
                 )
             )
-        if not found:
+        if not found and latest:
             states += _no_longer(parsed, clause, n, topical[n], objects, bare)
         for span in objects:
             if _overlaps(span, direction_spans):
@@ -397,8 +420,14 @@ def outcome_states(
                     clause.contrast,
                 )
             )
-    states.sort(key=lambda s: (s.clause,))
+    states.sort(key=_CLAUSE)
+    if not _plans_named(parsed):
+        return states  # `_planned` would hand each back as it is
     return [_planned(parsed, s) for s in states]
+
+
+#: a state's clause: the order of `outcome_states` (as the key `(s.clause,)` orders)
+_CLAUSE = attrgetter("clause")
 
 
 def in_plan(parsed: Parsed, position: int, clause: Clause) -> bool:
