@@ -9,7 +9,9 @@ values, so this was about a third of the template's CPU (cProfile, 200 pages).
 
 `escape` below builds the same `Markup` for the types a page's values have (str,
 int, float: escaped with markupsafe's own `_escape_inner`) without that
-detour, and hands every other value to `markupsafe.escape`. `Template` puts it
+detour, returns a `Markup` (a badge, a macro's output) as it is, where
+markupsafe makes an equal copy, and hands every other value to
+`markupsafe.escape`. `Template` puts it
 into each compiled template's namespace (compiled from source or loaded from the
 bytecode cache alike); what the template yields is unchanged, byte for byte
 (`tests/test_render_escaping.py`).
@@ -29,12 +31,14 @@ _new = str.__new__
 
 def escape(value: object, /) -> Markup:
     """`markupsafe.escape(value)`: the same `Markup`, made without its
-    `__html__` probe for plain strings, ints and floats."""
+    `__html__` probe for plain strings, ints and floats (a Markup: itself)."""
     kind = type(value)
     if kind is str:
         return _new(Markup, _escape_inner(value))
     if kind is int or kind is float:
         return _new(Markup, _escape_inner(str(value)))
+    if kind is Markup:  # markupsafe: an equal Markup (`Markup(value.__html__())`)
+        return value
     return markupsafe.escape(value)
 
 
