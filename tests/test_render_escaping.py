@@ -55,7 +55,9 @@ VALUES = [
 ]
 
 
-@pytest.mark.parametrize("value", VALUES, ids=repr)
+@pytest.mark.parametrize(
+    "value", VALUES, ids=[f"{i}-{type(v).__name__}" for i, v in enumerate(VALUES)]
+)
 def test_escape_equals_markupsafe(value):
     got, want = escaping.escape(value), markupsafe.escape(value)
     assert type(got) is Markup and type(want) is Markup
