@@ -17,6 +17,7 @@ import pandas as pd
 
 from flows.render import diagram
 from flows.render.badges import Badges
+from flows.render.escaping import Template
 from flows.study import Study
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
@@ -90,7 +91,10 @@ _DICT_ATTRIBUTES = frozenset(dir(dict))
 class _Environment(jinja2.Environment):
     """Jinja's environment, with `row.name` on a plain dict (every query row) looked
     up as Jinja does, minus the AttributeError raised and caught per lookup (a
-    dossier makes about 5,000): the same value or the same undefined."""
+    dossier makes about 5,000): the same value or the same undefined. Its
+    templates escape values with `flows.render.escaping.escape` (decision 0413)."""
+
+    template_class = Template
 
     def getattr(self, obj, attribute):
         if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
