@@ -305,3 +305,28 @@ def test_the_dialect_comment_of_a_segment_export_says_it_is_not_used(tmp_path):
     assert _dialect_note(QdaDraft(tmp_path / "p.qdpx", "refi-qda")).endswith(
         "no selections to detect them from"
     )
+
+
+# ---------------------------------------------------------------- make serve after make ui-stop
+
+
+def test_serve_says_in_a_sentence_that_the_server_went_away(monkeypatch, demo_dir):
+    """`make ui-stop` before Ctrl-C on `make serve`: Prefect could not pause the
+    deployment and `serve` ended in a page of traceback (walk 14)."""
+    import httpx
+    from typer.testing import CliRunner
+
+    from flows.cli import app
+    from flows.orchestration import deployment, settings
+
+    def gone(choices):
+        raise httpx.ConnectError("All connection attempts failed")
+
+    monkeypatch.setattr(settings, "server_is_up", lambda url, timeout: True)
+    monkeypatch.setattr(deployment, "serve_deployment", gone)
+    monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:4399/api")
+    result = CliRunner().invoke(app, ["serve", str(demo_dir)], env={"COLUMNS": "200"})
+    assert result.exit_code == 1
+    assert "stop it before `make ui-stop`" in result.output
+    assert "the Prefect server no longer answers" in result.output
+    assert "Traceback" not in result.output and result.exception.__class__.__name__ == "SystemExit"
