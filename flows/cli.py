@@ -372,9 +372,19 @@ def serve(
 
     console.print(
         f"Serving the deployment `triangulate` to {url.removesuffix('/api')}: "
-        f"{len(choices.studies)} study(ies), {len(choices.cases)} case(s) in the form"
+        f"{len(choices.studies)} study(ies), {len(choices.cases)} case(s) in the form "
+        "(Ctrl-C stops it; stop it before `make ui-stop`)"
     )
-    serve_deployment(choices)
+    import httpx
+
+    try:
+        serve_deployment(choices)
+    except httpx.TransportError:  # walk 14: a page of traceback after `make ui-stop`
+        console.print(
+            "stopped: the Prefect server no longer answers (`make ui-stop`?), so the "
+            "deployment could not be paused; `make ui` and `make serve` start both again"
+        )
+        raise typer.Exit(1) from None
 
 
 @app.command()

@@ -22,7 +22,7 @@ from pathlib import Path
 from flows.errors import InputFileError
 from flows.init_direction import item_better
 from flows.init_qda import DraftTheme, QdaDraft, draft_qda
-from flows.init_survey import SurveyDraft, draft_survey, slug
+from flows.init_survey import SurveyDraft, draft_survey, missing_codes_lines, slug
 from flows.study import QDA_FORMATS
 
 
@@ -44,6 +44,13 @@ STOPWORDS = {
 }  # fmt: skip
 
 
+MEDICINES = r"(?:medicines?|medications?|meds|pills|tablets|inhalers?|medicin(?:er)?)"
+MEDICINES_TAKEN = (
+    rf"\b{MEDICINES}\s+(?:\w+\s+)?(?:taken|missed|as\s+prescribed)\b"
+    rf"|\b(?:took|taken|take|taking|missed|forgot)\s+(?:\w+\s+){{0,3}}{MEDICINES}\b"
+    r"|\b(?:adherence|compliance)\b"
+)
+
 #: Abbreviations too short to be words of their own, and scales' initials, spelt
 #: out (decision 0369): "A&E attendances" and the theme "A&E visits" share
 #: "emergency"; "WEMWBS total score" and the theme "Wellbeing" share "wellbeing".
@@ -55,6 +62,10 @@ ABBREVIATIONS = (
     (re.compile(r"\bucla\b", re.IGNORECASE), " loneliness "),
     (re.compile(r"\b(?:phq|epds)\b", re.IGNORECASE), " depression "),
     (re.compile(r"\bgad\b", re.IGNORECASE), " anxiety "),
+    # medicines taken or missed: adherence (walk 14: "Days with all blood pressure
+    # medicines taken" measures medication adherence, not blood pressure control)
+    (re.compile(MEDICINES_TAKEN, re.IGNORECASE), " medication adherence "),
+    (re.compile(rf"\b{MEDICINES}\b", re.IGNORECASE), " medication "),
 )
 
 
@@ -66,13 +77,19 @@ def _words(text: str) -> set[str]:
 
 
 def _domain(label: str, outcomes: list[DraftTheme]) -> tuple[str, bool]:
-    """The outcome theme an item most likely measures, and whether words matched."""
-    scored = [
-        (len(_words(label) & _words(t.label + " " + t.id)), -i, t.id)
-        for i, t in enumerate(outcomes)
-    ]
+    """The outcome theme an item most likely measures, and whether words matched.
+    Of themes sharing as many words with the label, the one whose own words the
+    label names most fully ("Medication adherence", 2 of 2, over "Blood pressure
+    control", 2 of 3), then the first."""
+
+    def score(i: int, theme: DraftTheme) -> tuple[int, float, int, str]:
+        own = _words(theme.label + " " + theme.id)
+        shared = len(_words(label) & own)
+        return shared, shared / len(own) if own else 0.0, -i, theme.id
+
+    scored = [score(i, t) for i, t in enumerate(outcomes)]
     best = max(scored)
-    return best[2], best[0] > 0
+    return best[3], best[0] > 0
 
 
 def command_name(argv0: str | None = None) -> str:
@@ -106,6 +123,16 @@ def _survey_case_ids(survey: SurveyDraft, cases: list[str]) -> tuple[dict[str, s
         f"check: {len(records)} survey records, {len(cases)} cases: map each record to its "
         'case, e.g. case_ids = { "1001" = "' + (cases[0] if cases else "C01") + '" }'
     )
+
+
+def _dialect_note(qda: QdaDraft) -> str:
+    """What the `dialect` line's comment says: how positions were found to be
+    counted, or, for a segment export (each row holds its passage's text), that
+    there are none to count (walk 13: it said "detected: (no positions)"; walk 14:
+    "detected: detected utf-16")."""
+    if qda.format != "refi-qda":
+        return "not used: the export gives each passage's text, not character positions"
+    return f"positions: {qda.scheme_evidence or 'no selections to detect them from'}"
 
 
 def _privacy_lines(inputs: list[Path], out: Path) -> list[str]:
@@ -159,7 +186,7 @@ def render_study(qda: QdaDraft, survey: SurveyDraft | None, out: Path, study_id:
         )
     survey_files = [survey.path, survey.dictionary] if survey else []
     lines += _privacy_lines([qda.path, *(f for f in survey_files if f is not None)], out)
-    lines += ["", "[qda]", f'dialect = "auto"  # detected: {qda.scheme_evidence}']
+    lines += ["", "[qda]", f'dialect = "auto"  # {_dialect_note(qda)}']
     if qda.person_variable:
         lines.append(
             f'person = {{ from = "variable", name = {q(qda.person_variable)} }}  '
@@ -243,6 +270,7 @@ def render_study(qda: QdaDraft, survey: SurveyDraft | None, out: Path, study_id:
         elif survey.baseline is not None:
             lines.append(f"baseline = {q(survey.baseline)}  # check")
             lines.append(f"followup = {q(survey.followup or '')}  # check")
+        lines += missing_codes_lines(survey)
         survey_ids, note = _survey_case_ids(survey, qda.cases)
         if survey_ids:
             lines.append(f"case_ids = {inline(survey_ids)}  # {note}")

@@ -283,7 +283,7 @@ def _people(draft: QdaDraft, project: QdaProject) -> dict[str, str]:
 def draft_qda(path: Path, fmt: str) -> QdaDraft:
     """Read a QDA project or export and guess the study's QDA side."""
     project, codes = read_project(path, fmt)
-    draft = QdaDraft(path, fmt, scheme_evidence=project.scheme_evidence or "(no positions)")
+    draft = QdaDraft(path, fmt, scheme_evidence=project.scheme_evidence)
     sep = draft.separator
     codes = list(  # every folder above a code used, too (exports list used codes only)
         dict.fromkeys(

@@ -13,6 +13,7 @@ or a checkbox, as a context variable. Every guess is marked for checking by
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import statistics
@@ -20,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from flows.readers.common import Rejects
+from flows.readers.missing_labels import labelled_missing_codes
 from flows.readers.survey_exports import personal_columns
 from flows.readers.surveys import (
     DICT_COLUMNS,
@@ -144,6 +146,9 @@ class SurveyDraft:
     wave_found: bool = True
     #: the wave column's value labels (SPSS, Stata: 1 -> "Baseline (6 uker)")
     wave_labels: dict[str, str] = field(default_factory=dict)
+    #: codes labelled as no answer (-99 "Missing") but not declared missing in the
+    #: file, found in its cells: drafted as `missing_codes` (decision 0425)
+    missing_codes: dict[str, str] = field(default_factory=dict)
 
 
 def _number(text: str) -> float | None:
@@ -323,6 +328,7 @@ def draft_survey(
     )
     draft.personal, draft.wave_found = personal, wave_found
     draft.wave_labels = dict(table.labels.get(wave_column, {}))
+    draft.missing_codes = undeclared_codes(table)
     used: set[str] = set()
     for column in header:
         if column in (case_column, wave_column) or column in table.system_columns:
@@ -339,7 +345,7 @@ def draft_survey(
             for (_, r), f in zip(table.rows, in_first, strict=True)
             if not f
         ]
-        numbers = [_number(v) for v in at_start if v]
+        numbers = [_number(v) for v in at_start if v and v not in draft.missing_codes]
         numeric = bool(numbers) and all(n is not None for n in numbers)
         ident = slug(column)
         while ident in used:
@@ -360,6 +366,31 @@ def draft_survey(
         else:
             draft.skipped.append(f"{column} (no answer at {first or 'the first wave'})")
     return draft
+
+
+def undeclared_codes(table) -> dict[str, str]:
+    """Codes some column labels as no answer and some cell of it holds (were they
+    declared missing, the cell would be empty): code -> its label."""
+    labelled = labelled_missing_codes(table.labels)
+    held = {
+        row.get(column, "").strip()
+        for _, row in table.rows
+        for column, mapping in table.labels.items()
+        if row.get(column, "").strip() in mapping
+    }
+    return {code: label for code, label in sorted(labelled.items()) if code in held}
+
+
+def missing_codes_lines(survey: SurveyDraft) -> list[str]:
+    """`[survey] missing_codes` for the codes `undeclared_codes` found."""
+    if not survey.missing_codes:
+        return []
+    codes = ", ".join(json.dumps(c) for c in survey.missing_codes)
+    labels = ", ".join(json.dumps(label) for label in dict.fromkeys(survey.missing_codes.values()))
+    return [
+        f"missing_codes = [{codes}]  # check: labelled {labels} in the file but not declared "
+        "missing there: read as no answer, never as numbers"
+    ]
 
 
 def _constant(rows, case_column: str, wave_column: str, first: str, column: str) -> bool:

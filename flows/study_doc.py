@@ -79,7 +79,10 @@ WHAT: dict[str, str] = {
     "SurveyLayout.wave_prefixes": "waves_in_columns: what starts an item's column at each wave "
     '(`{ baseline = "pre_", followup = "post_" }`)',
     "SurveyLayout.case_ids": "survey id -> case id, when the survey uses its own ids",
-    "SurveyLayout.missing_codes": "values loaded as missing (never as numbers)",
+    "SurveyLayout.missing_codes": "values loaded as missing (never as numbers); a value the "
+    'file labels as no answer ("Missing", "Don\'t know") but does not declare missing is '
+    "loaded as missing and listed in the rejects until it is named here (`init` drafts "
+    "them; decision 0425)",
     "SurveyLayout.ignore_columns": "columns the study does not use: not listed as rejects",
     "SurveyLayout.context_wave": "long and stacked: the wave whose rows hold the context variables, when not the baseline (e.g. a REDCap enrolment event); its rows give context only",
     "QdaMapping.dialect": "how positions were counted; auto detects (see validate)",

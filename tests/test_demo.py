@@ -114,3 +114,13 @@ def test_silence_is_kept_apart_from_not_asked(con):
         "select distinct stance from int_source_stances where source='survey' and theme_id='needs_readiness'"
     ).fetchall()
     assert survey_on_mechanisms == [("not_asked",)]
+
+
+def test_pairwise_judgements_name_the_sources_as_the_matrix_does(demo_out):
+    """The pairwise table said `peer – supporter` (role ids) under a matrix headed
+    "Peer", "Peer supporter" (walks 9, 10 and 14)."""
+    page = (demo_out / "cases" / "P9.html").read_text(encoding="utf-8")
+    table = page[page.index("How each code was reached") :]
+    assert "<td>Peer – Peer supporter</td>" in table
+    assert "<td>Peer – Survey</td>" in table
+    assert "<td>peer – supporter</td>" not in table

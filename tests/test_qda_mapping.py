@@ -32,6 +32,7 @@ from flows.readers.qda import (
     strip_extension,
     structural_folders,
     unmapped_code,
+    where_in_project,
 )
 from flows.study import Locator, load_study
 
@@ -467,9 +468,10 @@ def test_each_coding_mapped_or_listed_with_its_reason(tmp_path):
             "n3",
             "Selection n3",
             "the project assigns it to 1 QDA case(s) whose names are not case ids of the "
-            "roster: map them to case ids in [qda] case values",
+            "roster: map them to case ids in [qda] case values"
+            + where_in_project("N", 1, "Context/Energy"),
         ),
-        ("n4", "Selection n4", no_case),
+        ("n4", "Selection n4", no_case + where_in_project("N", 1, "Context/Energy")),
     ]
     assert structural == 1
     # the cases each person's sources speak about in the project (A's own
@@ -504,7 +506,7 @@ def test_structure_from_a_code_folder_is_counted_not_mapped(tmp_path):
     )
     assert rejects == [
         ("3", "Selection 3", "code outside the [qda] code_prefix folder"),
-        ("5", "Selection 5", no_case),
+        ("5", "Selection 5", no_case + where_in_project("N", 1, "Context/Energy")),
     ]
     assert cases == {"N": {"A", "B"}}
 
@@ -542,7 +544,8 @@ def test_programme_level_selection_is_listed_and_kept_without_case(tmp_path, wit
             "2",
             "Selection 2",
             "the project assigns it to 1 QDA case(s) whose names are not case ids of the "
-            "roster: map them to case ids in [qda] case values",
+            "roster: map them to case ids in [qda] case values"
+            + where_in_project("N", 1, "Context/Energy"),
         ),
     ]
 

@@ -255,6 +255,10 @@ def test_ui_run_of_the_demo_completes_and_publishes(served):
     )
     assert [r["name"] for r in study_runs] == ["triangulate together-on-diabetes-demo"]
     assert {"triangulate", "study:together-on-diabetes-demo"} <= set(study_runs[0]["tags"])
+    # the parent run is found by study too, not by a random name (walk 14)
+    parent = _api(f"{served['api']}/flow_runs/{run['id']}")
+    assert parent["name"] == "triangulate together-on-diabetes-demo (from the UI)"
+    assert {"triangulate", "study:together-on-diabetes-demo"} <= set(parent["tags"])
 
 
 def test_ui_run_of_a_custom_study_folder_with_force(served):

@@ -105,8 +105,13 @@ def triangulate_request(request: RunRequest) -> dict | State:
         out_dir = offered.out_root() / study_id
         names = check_before_flow(study_dir, out_dir, request.cases or None)
         if run_label_holds_name(names, flow_run.name or "", flow_run.tags):
-            _rename_this_run(study_id)  # Prefect has stored it: keep it in no record we can
+            # Prefect has stored it: keep it in no record we can
+            _rename_this_run(f"triangulate {study_id} (refused)", ["triangulate"])
             return Failed(message=RUN_NAMED)
+        # found under Runs by study and time like the run inside it, not by a random
+        # name Prefect gave it (walk 14)
+        own_tags = sorted({*flow_run.tags, "triangulate", f"study:{study_id}"})
+        _rename_this_run(ui_run_name(study_id), own_tags)
         named = triangulate_study.with_options(flow_run_name=f"triangulate {study_id}")
         # as `triangulate run` names and tags it; a failure's message is screened for names
         with tags("triangulate", f"study:{study_id}"), names_known(names):
@@ -124,14 +129,18 @@ def triangulate_request(request: RunRequest) -> dict | State:
         return Failed(message=failure_message(sealed, request.study_dir))
 
 
-def _rename_this_run(study_id: str) -> None:
-    """Give the current flow run a neutral name and only the deployment's tags."""
+def ui_run_name(study_id: str) -> str:
+    """The name a run started from the UI's form is given once its study is checked:
+    the study id, as the run inside it is named (`triangulate <study id>`)."""
+    return f"triangulate {study_id} (from the UI)"
+
+
+def _rename_this_run(name: str, run_tags: list[str]) -> None:
+    """Give the current flow run `name` and exactly `run_tags`."""
     from prefect.client.orchestration import get_client
 
     with get_client(sync_client=True) as client:
-        client.update_flow_run(
-            flow_run.id, name=f"triangulate {study_id} (refused)", tags=["triangulate"]
-        )
+        client.update_flow_run(flow_run.id, name=name, tags=run_tags)
 
 
 def serve_deployment(choices: offered.Offer) -> None:

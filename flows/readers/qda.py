@@ -317,6 +317,12 @@ def coding_cases(locator: Locator, coding: QdaCoding, source: QdaSource, sep: st
     return sorted({locator.values.get(v, v) for v in found})
 
 
+def where_in_project(interview: str, paragraph: int, code: str) -> str:
+    """Where to find a passage in the QDA tool, for a reject the researcher acts on:
+    NVivo shows no selection GUID, only documents, paragraphs and codes (walk 14)."""
+    return f"; in {interview}'s interview, paragraph {paragraph}, coded {code}"
+
+
 def structural_folders(study: Study) -> list[str]:
     """Code folders the [qda] table reads structure from (not themes)."""
     folders = []
@@ -451,18 +457,17 @@ def map_codings(
             continue
         if not found:
             named = coding_cases(qda.case, coding, source, sep)
-            rejects.add(
-                file,
-                coding.ref,
-                coding.element,
+            reason = (
                 (
                     f"the project assigns it to {len(named)} QDA case(s) whose names are not "
                     "case ids of the roster: map them to case ids in [qda] case values"
                 )
                 if named
                 else "no case assigned to this selection (see [qda] case), and the informant "
-                'has not exactly one case in the roster (if by design: [qda] no_case = "programme")',
+                'has not exactly one case in the roster (if by design: [qda] no_case = "programme")'
             )
+            where = where_in_project(interview, coding.position, code)
+            rejects.add(file, coding.ref, coding.element, reason + where)
             continue
         theme_id, coded = parsed
         mapped.append(

@@ -31,6 +31,7 @@ from pathlib import Path
 from flows.codes import WITHDRAWN_SURVEY_ROW
 from flows.errors import InputFileError
 from flows.readers.common import Rejects
+from flows.readers.missing_labels import is_missing_label, undeclared_missing
 from flows.readers.stat_files import read_stat_file
 from flows.readers.survey_exports import qualtrics_header_rows, qualtrics_own_columns
 from flows.readers.tables import Table, read_table
@@ -321,6 +322,8 @@ def read_number(raw: str, labels: dict[str, str], missing: set[str]) -> tuple[fl
     raw = raw.strip()
     if not raw or raw in missing:
         return math.nan, None
+    if is_missing_label(labels.get(raw, "")):  # -99 "Missing", not declared missing
+        return math.nan, undeclared_missing(raw, labels[raw])
     candidates = [raw] + [code for code, text in labels.items() if text == raw]
     if _THOUSANDS_OR_DECIMAL.fullmatch(raw):
         return math.nan, AMBIGUOUS_COMMA

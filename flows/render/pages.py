@@ -219,7 +219,10 @@ def case_context(
     for row in _records(informants):
         informants_by_theme.setdefault((row["theme_id"], row["role"]), []).append(row)
     pairs_by_theme: dict[str, list[dict]] = {}
+    label = {c["id"]: c["label"] for c in source_columns}  # as the matrix names them
     for row in _records(pairs):
+        row = {**row, "source_a": label.get(row["source_a"], row["source_a"])}
+        row["source_b"] = label.get(row["source_b"], row["source_b"])
         pairs_by_theme.setdefault(row["theme_id"], []).append(row)
 
     matrix = []
