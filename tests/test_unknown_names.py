@@ -337,3 +337,17 @@ def test_a_decision_on_a_word_ending_in_s_is_its_own():
     guard = NameGuard(decisions={"jens": "not a name"})
     assert guard.replace("Jens came")[0] == "Jens came"
     assert NameGuard().replace("Jens came")[0] == "[person] came"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("I met M. Nielsen there", "I met [person] there"),
+        ("I met J.H. Nielsen there", "I met [person] there"),
+        ("and Dr. P. Nielsen came", "and [person] came"),
+        ("Then I Nielsen", "Then I [person]"),
+    ],
+)
+def test_initials_before_a_name_nobody_listed_go_with_it(text, expected):
+    """privacy14 (decision 0422): "M. Nielsen" was "M. [person]"."""
+    assert NameGuard().replace(text)[0] == expected

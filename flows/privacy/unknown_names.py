@@ -53,6 +53,7 @@ from nameparser.config import CONSTANTS
 
 from flows.errors import InputFileError, TriangulateError
 from flows.privacy import near_names, prefixed, word_list
+from flows.privacy.matching import initials_before
 from flows.privacy.near_names import ungenitive
 
 PERSON = "[person]"
@@ -359,7 +360,8 @@ class NameGuard:
             ):
                 spans.append(word.span())  # "Anne Brown": a name-word beside a name
         spans += [(found.start, found.end) for found in self.near.find(text)]
-        return _merge(spans)
+        # initials before a name go with it: "M. [person]" (decision 0422)
+        return _merge([(initials_before(text, start), end) for start, end in spans])
 
     def replace(self, text: str) -> tuple[str, int]:
         """The text with every name found replaced by `[person]`, and how many."""
