@@ -351,3 +351,15 @@ def test_a_decision_on_a_word_ending_in_s_is_its_own():
 def test_initials_before_a_name_nobody_listed_go_with_it(text, expected):
     """privacy14 (decision 0422): "M. Nielsen" was "M. [person]"."""
     assert NameGuard().replace(text)[0] == expected
+
+
+def test_a_bracket_of_no_label_around_a_label_is_read_between_the_labels():
+    """privacy14 (decision 0424): an interviewer's question in brackets naming a
+    roster person ("[Q: Did [supporter P2-a] help?]", as in development corpus
+    writer-aa) made `replace` call itself until Python's recursion limit: the
+    run crashed on it."""
+    text = "[Q: Did [supporter P2-a] help Sofie?] Yes, and Sofie [laughs"
+    assert NameGuard().replace(text) == (
+        "[Q: Did [supporter P2-a] help [person]?] Yes, and [person] [laughs",
+        2,
+    )

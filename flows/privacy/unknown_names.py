@@ -366,7 +366,13 @@ class NameGuard:
     def replace(self, text: str) -> tuple[str, int]:
         """The text with every name found replaced by `[person]`, and how many."""
         if "[" in text:  # never touch the inside of a pseudonym label
-            return _outside_labels(text, self.replace)
+            return _outside_labels(text, self._replace)
+        return self._replace(text)
+
+    def _replace(self, text: str) -> tuple[str, int]:
+        """`replace` in a text between labels: it may hold a bracket of no label
+        ("[Q: Did [peer P2] help?]"), which made `replace` call itself without end
+        (decision 0424)."""
         spans = self.spans(text)
         if not spans:
             return text, 0
