@@ -471,7 +471,7 @@ def _outside_labels(text: str, replace) -> tuple[str, int]:
 
 #: part of the audit's fingerprint: a page audited clean before this screen
 #: changed is audited again
-SCREEN_VERSION = "unknown-names-3"
+SCREEN_VERSION = "unknown-names-4"
 
 
 class OutputScreen:
