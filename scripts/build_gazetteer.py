@@ -9,7 +9,7 @@ are kept, no counts. Names that are also ordinary English or Danish words
 words) go to `name-words.txt`:
 they count as names only next to another name or after a title.
 
-    python -m venv /tmp/nd && /tmp/nd/bin/pip install names-dataset==3.3.1
+    python -m venv /tmp/nd && /tmp/nd/bin/pip install names-dataset==3.3.1 Faker==40.63.0 pycountry
     /tmp/nd/bin/python scripts/build_gazetteer.py --dump top.json   # the slow part
     .venv/bin/python scripts/build_gazetteer.py --top top.json      # filter and write
 """
@@ -30,7 +30,13 @@ HOME = ["DK", "NO", "SE", "GB", "IE", "US"]  # the study languages' (da, en) nei
 #: Pakistan, Vietnam or Sri Lanka; Pakistani names are mostly among the Arabic ones.
 ORIGINS = ["TR", "PL", "IQ", "SY", "IR", "AF", "MA", "LB", "JO", "EG", "RS", "DZ", "TN", "PS", "SA"]
 NEAREST = ["DJ", "ET", "HR"]
-COUNTRIES = HOME + ORIGINS + NEAREST
+#: decision 0423: the Philippines (names-dataset has it), and for Pakistan and
+#: Vietnam, which it lacks, the name lists of the `Faker` package (MIT; not ranked
+#: by frequency, so taken whole: 688 + 267 and 56 names). Sri Lanka's Tamil names
+#: are in Tamil script there (Faker ta_IN), of no use for a Latin transcript.
+MORE_ORIGINS = ["PH"]
+FAKER = {"PK": "en_PK", "VN": "vi_VN"}
+COUNTRIES = HOME + ORIGINS + NEAREST + MORE_ORIGINS
 TOP = 3000
 #: the countries of origin add their 1,000 most frequent first names and surnames,
 #: and only those that are no ordinary word: their lists' tails hold acronyms and
@@ -51,7 +57,38 @@ def dump(path: Path) -> None:
         first = nd.get_top_names(n=TOP, country_alpha2=cc)[cc]
         last = nd.get_top_names(n=TOP, country_alpha2=cc, use_first_names=False)[cc]
         top[cc] = {"first": first, "last": last}
+    top |= faker_lists()
+    top["places"] = sorted(place_names())
     path.write_text(json.dumps(top, ensure_ascii=False), encoding="utf-8")
+
+
+def faker_lists() -> dict:
+    """Faker's first names and surnames for `FAKER`'s countries, as listed (their
+    lists are not ranked: `whole` says to take them whole)."""
+    import importlib
+
+    lists = {}
+    for cc, locale in FAKER.items():
+        provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
+        first: list[str] = []
+        for kind in ("first_names", "first_names_male", "first_names_female", "first_names_unisex"):
+            listed = getattr(provider, kind, ())
+            first += [n for n in listed if n not in first]
+        last = list(dict.fromkeys(getattr(provider, "last_names", ())))
+        lists[cc] = {"first": first, "last": last, "whole": True}
+    return lists
+
+
+def place_names() -> set[str]:
+    """Country, region and language names (`pycountry`, written to the dump): the
+    Philippine lists hold "Austria", "Florida", "Quebec", "Tagalog" as surnames,
+    and a place is no name to replace (decision 0423)."""
+    import pycountry
+
+    found = {c.name for c in pycountry.countries}
+    found |= {getattr(c, "common_name", "") for c in pycountry.countries}
+    found |= {s.name for s in pycountry.subdivisions} | {lang.name for lang in pycountry.languages}
+    return {n.casefold() for n in found if n}
 
 
 def ordinary_words() -> set[str]:
@@ -78,11 +115,21 @@ def ordinary_words() -> set[str]:
 def _names(lists: dict, top: int) -> set[str]:
     """The first names and surnames of one country's lists, the `top` of each."""
     first = lists["first"]
+    top = None if lists.get("whole") else top
     found: set[str] = set()
     for group in first.values() if isinstance(first, dict) else [first]:
         found.update(group[:top])
     found.update(lists["last"][:top])
     return {n.strip().casefold() for n in found if NAME.match(n.strip()) and len(n.strip()) > 1}
+
+
+def folded(name: str) -> str:
+    """A name as a transcriber without the letters writes it: its accents dropped,
+    `ł` and `đ` as `l` and `d` ("Dũng" -> "dung", "Dąbrowski" -> "dabrowski")."""
+    import unicodedata
+
+    name = name.replace("ł", "l").replace("đ", "d")
+    return "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
 
 
 def build(top_path: Path, out: Path = OUT) -> None:
@@ -101,10 +148,11 @@ def build(top_path: Path, out: Path = OUT) -> None:
             found |= set((out / kind).read_text(encoding="utf-8").split())
     common -= plain
     origin: set[str] = set()
-    for cc in ORIGINS + NEAREST:
+    for cc in ORIGINS + NEAREST + MORE_ORIGINS + list(FAKER):
         origin |= _names(top[cc], ORIGIN_TOP) if cc in top else set()
+    origin |= {folded(n) for n in origin}  # decision 0423: "Dabrowski", "Dung"
     # two letters are initials more often than names there ("HN", "LH": ids, coders)
-    known = words | plain | common
+    known = words | plain | common | set(top.get("places", []))
     added = sorted(n for n in origin if len(n) > 2 and n not in known)
     plain |= set(added)
     out.mkdir(parents=True, exist_ok=True)

@@ -11,6 +11,7 @@ from flows.privacy.matching import (
     NameSet,
     common_words,
     genitive,
+    initials_before,
     matcher_for,
     person_forms,
 )
@@ -124,8 +125,36 @@ def test_person_forms_add_each_part_of_the_full_name():
 def test_genitive():
     assert genitive(("henrik",)) == ("henriks",)
     assert genitive(("anne", "marie")) == ("anne", "maries")
-    assert genitive(("jens",)) is None
+    assert genitive(("jens",)) == ("jenses",)  # the colloquial Danish -es (decision 0422)
     assert genitive(()) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("Yesterday M. Rahimi", "Yesterday "),
+        ("Yesterday M Rahimi", "Yesterday "),
+        ("Yesterday J.H. Hansen", "Yesterday "),
+        ("Yesterday J. H. Hansen", "Yesterday "),
+        ("with A.-M. Hansen", "with "),
+        ("(M.Rahimi", "("),
+        ("then JH Hansen", "then "),
+        # no initials: a pronoun, an article, a title, a number, a sentence end
+        ("Then I Hansen", "Then I "),
+        ("Hi A Hansen", "Hi A "),
+        ("Dr. Hansen", "Dr. "),
+        ("at 5. Hansen", "at 5. "),
+        ("we left. Hansen", "we left. "),
+        ("e.g. Hansen", "e.g. "),
+    ],
+)
+def test_initials_before_a_name_go_with_it(text, kept):
+    """Decision 0422: "M. Rahimi" becomes one label, not "M. [peer P3]"."""
+    assert text[: initials_before(text, len(text) - 6)] == kept
+
+
+def test_initials_never_reach_before_the_floor():
+    assert initials_before("J. Hansen", 3, floor=1) == 3
 
 
 def test_name_sets_and_their_matchers():

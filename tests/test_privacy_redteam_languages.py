@@ -55,6 +55,15 @@ PROBES = [
     ("immigrant-first-name-ahmed", "Ahmed"),
     ("immigrant-first-name-fatima", "Fatima"),
     ("immigrant-first-name-ali", "Ali"),
+    # decision 0423 (privacy14): Vietnamese, Filipino and Pakistani names, and the
+    # countries of origin's names with their accents dropped (not caught before)
+    ("vietnamese-first-name", "Dũng"),
+    ("vietnamese-first-name-2", "Phúc"),
+    ("filipino-surname", "Macaraeg"),
+    ("filipino-surname-2", "Panganiban"),
+    ("pakistani-first-name", "Arham"),
+    ("polish-surname-folded", "Kolodziej"),
+    ("turkish-surname-folded", "Demircioglu"),
 ]
 
 

@@ -74,8 +74,8 @@ def test_selection_cutting_words_only_in_the_detected_counting_is_refused(tmp_pa
         "dialect; not imported rather than shifted"
     )
     assert rejects == [
-        ("PlainTextSelection s-odd", reason),
-        ("PlainTextSelection s-named", reason),
+        ("PlainTextSelection <withheld: not a GUID>", reason),
+        ("PlainTextSelection <withheld: not a GUID>", reason),
     ]
 
 
@@ -146,7 +146,7 @@ def test_set_dialect_against_the_origin_and_the_positions_is_refused(tmp_path):
     # overridden: "e walk" cuts words and is refused; " am tired " does not, and
     # is imported as the set dialect reads it (the risk dialect_override takes)
     assert [c.text for c in found.codings] == ["am tired"]
-    assert [r["element"] for r in rejects] == ["PlainTextSelection a"]
+    assert [r["element"] for r in rejects] == ["PlainTextSelection <withheld: not a GUID>"]
 
 
 def test_set_dialect_without_an_origin_refused_when_the_positions_fit_another(tmp_path):

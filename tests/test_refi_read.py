@@ -213,13 +213,13 @@ def test_every_element_read_or_listed(tmp_path):
     rich_problem = "text source has only a rich-text file, no plain text; skipped"
     assert sources(project) == {
         "s-henrik": ("Interview Henrik.docx", at('TextSource guid="s-henrik" name="Int'))
-        + ("TextSource s-henrik", henrik_vars, ["A"], ["Intervention/Walking"], None),
-        "s-nurse": ("Nurse.docx", at('guid="s-nurse" name'), "TextSource s-nurse")
+        + ("TextSource <withheld: not a GUID>", henrik_vars, ["A"], ["Intervention/Walking"], None),
+        "s-nurse": ("Nurse.docx", at('guid="s-nurse" name'), "TextSource <withheld: not a GUID>")
         + ({"Participant": "N", "Interviewed": "2024-03-01"}, [], [], None),
         "s-rich": (
             "s-rich",
             at('guid="s-rich"'),
-            "TextSource s-rich",
+            "TextSource <withheld: not a GUID>",
             {},
             [],
             ["Intervention/Walking"],
@@ -232,65 +232,123 @@ def test_every_element_read_or_listed(tmp_path):
     n1, n2 = NURSE.index("Henrik walks"), NURSE.index("Karen is tired")
     h1_notes = ["Second note.", "Linked note."]  # a coding's NoteRef, then a Link
     assert codings(project) == [
-        (at('"cod-h1" creatingUser'), "PlainTextSelection sel-h1", "s-henrik", present, "cb")
+        (
+            at('"cod-h1" creatingUser'),
+            "PlainTextSelection <withheld: not a GUID>",
+            "s-henrik",
+            present,
+            "cb",
+        )
         + (1, "We walk", (h1, h1 + 7, present, "cod-h1"), [], [present, energy], h1_notes, False),
-        (at('"cod-h1b"'), "PlainTextSelection sel-h1", "s-henrik", energy, "Coder A", 1)
+        (
+            at('"cod-h1b"'),
+            "PlainTextSelection <withheld: not a GUID>",
+            "s-henrik",
+            energy,
+            "Coder A",
+            1,
+        )
         + ("We walk", (h1, h1 + 7, energy, "cod-h1b"), [], [present, energy], h1_notes, False),
-        (at('"cod-whole"'), "TextSource s-henrik/Coding", "s-henrik", walk, "Coder A", 1)
+        (
+            at('"cod-whole"'),
+            "TextSource <withheld: not a GUID>/Coding",
+            "s-henrik",
+            walk,
+            "Coder A",
+            1,
+        )
         + (HENRIK.strip(), (0, len(HENRIK), walk, "cod-whole"), [], [walk], [], False),
-        (at('"cod-n1"'), "PlainTextSelection sel-n1", "s-nurse", energy, "Coder A", 2)
+        (
+            at('"cod-n1"'),
+            "PlainTextSelection <withheld: not a GUID>",
+            "s-nurse",
+            energy,
+            "Coder A",
+            2,
+        )
         + ("Henrik walks", (n1, n1 + 12, energy, "cod-n1"), ["A"], [energy])
         + (["Ask about winter."], False),
-        (at('"cod-n1c"'), "PlainTextSelection sel-n1", "s-nurse", None, "Coder A", 2)
+        (
+            at('"cod-n1c"'),
+            "PlainTextSelection <withheld: not a GUID>",
+            "s-nurse",
+            None,
+            "Coder A",
+            2,
+        )
         + ("Henrik walks", (n1, n1 + 12, "", "cod-n1c"), ["A"], [energy])
         + (["Ask about winter."], True),
-        (at('"cod-n2"'), "PlainTextSelection sel-n2", "s-nurse", walk, "", 3)
+        (at('"cod-n2"'), "PlainTextSelection <withheld: not a GUID>", "s-nurse", walk, "", 3)
         + ("Karen is tired", (n2, n2 + 14, walk, "cod-n2"), ["B"], [walk], ["Linked note."])
         + (False,),
     ]
-    values = "TextSource s-henrik/VariableValue"
+    values = "TextSource <withheld: not a GUID>/VariableValue"
     out_of_range = (
         "selection positions are out of range or inside a character when counted as "
         "code-points; not imported"
     )
     assert rejects == [
         (at('name="Nameless guid"'), "Code", "code without guid or name; ignored"),
-        (at('"Energy again"'), "Code c-energy", "duplicate code guid; the later code is ignored"),
-        (at('"Colour"'), "Variable v-bad", "unknown typeOfVariable; ignored"),
-        (at('"Age again"'), "Variable v-age", "duplicate variable guid; ignored"),
+        (
+            at('"Energy again"'),
+            "Code <withheld: not a GUID>",
+            "duplicate code guid; the later code is ignored",
+        ),
+        (at('"Colour"'), "Variable <withheld: not a GUID>", "unknown typeOfVariable; ignored"),
+        (at('"Age again"'), "Variable <withheld: not a GUID>", "duplicate variable guid; ignored"),
         (at('"No guid"'), "Variable", "variable without guid or name; ignored"),
         # a note whose text file is not UTF-8 is listed, not dropped silently
-        (at('"note-4"'), "Note note-4")
-        + ("its text file internal://latin1.txt is not UTF-8 text; ignored",),
+        (at('"note-4"'), "Note <withheld: not a GUID>")
+        + ("its text file is not UTF-8 text; ignored",),
         (
             at('"note-5"'),
-            "Note note-5",
-            "its text file internal://gone.txt is not in the project; ignored",
+            "Note <withheld: not a GUID>",
+            "its text file is not in the project; ignored",
         ),
-        (at('"A twice"'), "Case k-a", "case without guid or with a duplicate guid; ignored"),
-        (at('"k-unnamed2"'), "Case k-unnamed2", "unnamed case; ignored"),
+        (
+            at('"A twice"'),
+            "Case <withheld: not a GUID>",
+            "case without guid or with a duplicate guid; ignored",
+        ),
+        (at('"k-unnamed2"'), "Case <withheld: not a GUID>", "unnamed case; ignored"),
         (at(">sixty<"), values, "not a valid Integer value; ignored"),
         (at('"v-gone"'), values, "unknown variable reference"),
         (at("<IntegerValue>1<"), values, "not a valid Boolean value; ignored"),
-        (at('"sel-h1" startPosition="0"'), "PlainTextSelection sel-h1")
+        (at('"sel-h1" startPosition="0"'), "PlainTextSelection <withheld: not a GUID>")
         + ("selection without guid or with a duplicate guid; ignored (1 codings)",),
-        (at('"sel-h3"'), "PlainTextSelection sel-h3")
+        (at('"sel-h3"'), "PlainTextSelection <withheld: not a GUID>")
         + ("startPosition or endPosition missing or not a whole number (1 codings)",),
-        (at('name="Copy"'), "TextSource s-henrik")
+        (at('name="Copy"'), "TextSource <withheld: not a GUID>")
         + ("source without guid or with a duplicate guid; skipped (0 codings)",),
-        (at('"p1"'), "PictureSource p1", "non-text source skipped (2 codings not imported)"),
+        (
+            at('"p1"'),
+            "PictureSource <withheld: not a GUID>",
+            "non-text source skipped (2 codings not imported)",
+        ),
         (at('"w1"'), "Whatever", "unknown kind of source; skipped"),
-        (at('"s-missing"'), "Case k-b/SourceRef", "unknown source reference; ignored"),
-        (at('"sel-missing"'), "Case k-b/SelectionRef", "unknown selection reference; ignored"),
-        (at('"sel-h2"'), "PlainTextSelection sel-h2")
+        (
+            at('"s-missing"'),
+            "Case <withheld: not a GUID>/SourceRef",
+            "unknown source reference; ignored",
+        ),
+        (
+            at('"sel-missing"'),
+            "Case <withheld: not a GUID>/SelectionRef",
+            "unknown selection reference; ignored",
+        ),
+        (at('"sel-h2"'), "PlainTextSelection <withheld: not a GUID>")
         + ("selection carries no coding; nothing to import",),
-        (at('"cod-h4"'), "PlainTextSelection sel-h4")
+        (at('"cod-h4"'), "PlainTextSelection <withheld: not a GUID>")
         + ("selection positions are negative or reversed",),
-        (at('"cod-h5"'), "PlainTextSelection sel-h5", out_of_range),
-        (at('"cod-h6"'), "PlainTextSelection sel-h6", out_of_range),
-        (at('"cod-h1"', 2), "PlainTextSelection sel-n2", "duplicate coding guid; ignored"),
-        (at('"cod-r1"'), "PlainTextSelection sel-r1", rich_problem),
-        (at('"cod-r2"'), "TextSource s-rich/Coding", rich_problem),
+        (at('"cod-h5"'), "PlainTextSelection <withheld: not a GUID>", out_of_range),
+        (at('"cod-h6"'), "PlainTextSelection <withheld: not a GUID>", out_of_range),
+        (
+            at('"cod-h1"', 2),
+            "PlainTextSelection <withheld: not a GUID>",
+            "duplicate coding guid; ignored",
+        ),
+        (at('"cod-r1"'), "PlainTextSelection <withheld: not a GUID>", rich_problem),
+        (at('"cod-r2"'), "TextSource <withheld: not a GUID>/Coding", rich_problem),
     ]
     # 2 + 1 + 1 + 1 + 1 + 1 + 1 (Henrik), 4 (nurse), 2 (picture), 2 (rich)
     assert (project.read_codings, project.read_sources, project.skipped_sources) == (16, 6, 1)
@@ -432,7 +490,13 @@ def test_source_text_not_found(tmp_path, path_attr, where):
         "[privacy] allow_files_from); its codings are not imported"
     )
     assert project.sources["s1"].problem == problem
-    assert rejects == [(line(small_project(path_attr), '"k1"'), "PlainTextSelection x1", problem)]
+    assert rejects == [
+        (
+            line(small_project(path_attr), '"k1"'),
+            "PlainTextSelection <withheld: not a GUID>",
+            problem,
+        )
+    ]
 
 
 @pytest.mark.parametrize(

@@ -337,3 +337,29 @@ def test_a_decision_on_a_word_ending_in_s_is_its_own():
     guard = NameGuard(decisions={"jens": "not a name"})
     assert guard.replace("Jens came")[0] == "Jens came"
     assert NameGuard().replace("Jens came")[0] == "[person] came"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("I met M. Nielsen there", "I met [person] there"),
+        ("I met J.H. Nielsen there", "I met [person] there"),
+        ("and Dr. P. Nielsen came", "and [person] came"),
+        ("Then I Nielsen", "Then I [person]"),
+    ],
+)
+def test_initials_before_a_name_nobody_listed_go_with_it(text, expected):
+    """privacy14 (decision 0422): "M. Nielsen" was "M. [person]"."""
+    assert NameGuard().replace(text)[0] == expected
+
+
+def test_a_bracket_of_no_label_around_a_label_is_read_between_the_labels():
+    """privacy14 (decision 0424): an interviewer's question in brackets naming a
+    roster person ("[Q: Did [supporter P2-a] help?]", as in development corpus
+    writer-aa) made `replace` call itself until Python's recursion limit: the
+    run crashed on it."""
+    text = "[Q: Did [supporter P2-a] help Sofie?] Yes, and Sofie [laughs"
+    assert NameGuard().replace(text) == (
+        "[Q: Did [supporter P2-a] help [person]?] Yes, and [person] [laughs",
+        2,
+    )

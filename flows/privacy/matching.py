@@ -339,10 +339,32 @@ def english_words() -> frozenset[str]:
 
 
 def genitive(form: tuple[str, ...]) -> tuple[str, ...] | None:
-    """The genitive in -s of a canonical name form ("henrik" -> "henriks")."""
-    if not form or form[-1].endswith("s"):
+    """The genitive in -s of a canonical name form ("henrik" -> "henriks"); of a
+    name ending in -s, the colloquial Danish -es ("lars" -> "larses", decision 0422)."""
+    if not form:
         return None
-    return (*form[:-1], form[-1] + "s")
+    return (*form[:-1], form[-1] + ("es" if form[-1].endswith("s") else "s"))
+
+
+#: initials right before a name ("M. ", "J.H. ", "A.-M. ", "M.", "JH "): preceded by
+#: nothing or a blank, quote or bracket; one or two capitals without dots only with
+#: a blank after them, and never a lone "I", "A", "O", "Å" or "Ø" (words)
+_INITIALS = re.compile(
+    r"(?<![^\s(\"'“‘\[/])(?:(?:[^\W\d_]\.[ \t]?(?:-[ \t]?)?){1,4}|[^\W\d_]{1,2}[ \t])$"
+)
+_NOT_INITIALS = frozenset("IAOÅØ")
+
+
+def initials_before(text: str, start: int, floor: int = 0) -> int:
+    """Where the initials right before a name at `start` begin ("M. Hansen",
+    "J.H. Hansen", "A.-M. Holm-Jensen"), or `start` when there are none; never
+    before `floor`. They go with the name into its label (decision 0422)."""
+    found = _INITIALS.search(text, max(floor, start - 24), start)
+    if not found or not found.group().replace(".", "").replace("-", "").strip().isupper():
+        return start
+    if "." not in found.group() and found.group().strip() in _NOT_INITIALS:
+        return start
+    return found.start()
 
 
 @dataclass

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import re
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -83,6 +84,7 @@ def check_ingested(ingested, store: Path | None = None) -> None:
     for number, case in enumerate(data.cases["case_id"].tolist(), 1):
         if case not in on_roster and holds(case):
             problems.append(f"case {number} of the excerpts: its id holds a roster name")
+    problems += unlisted_in_ids(data, [*people, *data.cases["case_id"].tolist()], loaded)
     if problems:
         raise LeakError(
             "; ".join(problems[:20])
@@ -92,6 +94,53 @@ def check_ingested(ingested, store: Path | None = None) -> None:
         from flows.runs import write_private
 
         write_private(store / SCREENED, digest.encode())
+
+
+#: an id holds a name only with three letters in a row ("E0012", "I3", "P3-a" cannot)
+_THREE_LETTERS = re.compile(r"[^\W\d_]{3}")
+_ID_SEPARATORS = re.compile(r"[-_.:/]+")
+
+
+def unlisted_in_ids(
+    data, pseudonyms: Iterable[str], loaded: LoadedStudy | None = None
+) -> list[str]:
+    """The excerpt and interview ids that hold a name nobody put on the roster (a
+    title and a capitalised word, a capitalised gazetteer name: the screen of a
+    run's name, decision 0327), as problems naming the table and the row, never
+    the id (decision 0424). The audit searches outputs for roster names only, so
+    such an id would be published. The words of person and case ids are the
+    researcher's pseudonyms (published in the labels already): not names here."""
+    from flows.privacy.unknown_names import WORD, NameGuard
+
+    guard = NameGuard(vocabulary=[w for p in pseudonyms for w in WORD.findall(str(p))])
+
+    def holds(value) -> bool:
+        text = str(value)
+        if not _THREE_LETTERS.search(text):
+            return False
+        return bool(guard.spans(text) or guard.spans(_ID_SEPARATORS.sub(" ", text)))
+
+    problems = []
+    for table, column in (("excerpts", "excerpt_id"), ("interviews", "interview_id")):
+        frame = getattr(data, table, None)
+        if frame is None or column not in frame:
+            continue
+        where = _file_name(loaded, table)
+        for number, value in enumerate(frame[column].tolist(), 1):
+            if holds(value):
+                problems.append(
+                    f"{where}: {table[:-1]} {number} (in the order read): {column} holds "
+                    "a name nobody listed on the roster"
+                )
+    return problems
+
+
+def _file_name(loaded: LoadedStudy | None, role: str) -> str:
+    """The name of an input's file, or the role when the study has none (a QDA project)."""
+    try:
+        return loaded.input_path(role).name if loaded is not None else role
+    except Exception:  # noqa: BLE001 - only for the message
+        return role
 
 
 #: the private store's file holding the digest of the last ids screened clean
@@ -106,6 +155,9 @@ def screened_digest(names: NameSet, study_id: str, people: list[str], data) -> s
     digest = hashlib.sha256(f"{SCREENED}\n{_screen_code()}\n{names.fingerprint}\n".encode())
     pairs = zip(*_columns(data.person_cases), strict=True)
     parts = ([study_id], people, [f"{p}\t{c}" for p, c in pairs], data.cases["case_id"].tolist())
+    for table, column in (("excerpts", "excerpt_id"), ("interviews", "interview_id")):
+        frame = getattr(data, table, None)
+        parts += (frame[column].tolist() if frame is not None and column in frame else [],)
     for part in parts:
         digest.update(repr(part).encode("utf-8", "surrogatepass"))
     return digest.hexdigest()

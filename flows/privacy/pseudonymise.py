@@ -52,7 +52,7 @@ from spacy.tokens import Doc
 
 from flows.errors import TriangulateError
 from flows.privacy.canonical import tokens
-from flows.privacy.matching import Match, NameMatcher, person_forms
+from flows.privacy.matching import Match, NameMatcher, initials_before, person_forms
 
 #: Patterns for identifiers that are not names, most specific first (dates before
 #: phone numbers: "2020-03-04" is a date, not four pairs of digits). Each needs a
@@ -327,8 +327,9 @@ class Pseudonymiser:
         if not matches:
             return text, 0
         out, cursor = [], 0
-        for match in matches:
-            out += [text[cursor : match.start], self.choices[match.key].label(mention)]
+        for match in matches:  # initials before a name go with it (decision 0422)
+            start = initials_before(text, match.start, cursor)
+            out += [text[cursor:start], self.choices[match.key].label(mention)]
             cursor = match.end
         out.append(text[cursor:])
         return "".join(out), len(matches)

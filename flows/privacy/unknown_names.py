@@ -53,6 +53,7 @@ from nameparser.config import CONSTANTS
 
 from flows.errors import InputFileError, TriangulateError
 from flows.privacy import near_names, prefixed, word_list
+from flows.privacy.matching import initials_before
 from flows.privacy.near_names import ungenitive
 
 PERSON = "[person]"
@@ -359,12 +360,19 @@ class NameGuard:
             ):
                 spans.append(word.span())  # "Anne Brown": a name-word beside a name
         spans += [(found.start, found.end) for found in self.near.find(text)]
-        return _merge(spans)
+        # initials before a name go with it: "M. [person]" (decision 0422)
+        return _merge([(initials_before(text, start), end) for start, end in spans])
 
     def replace(self, text: str) -> tuple[str, int]:
         """The text with every name found replaced by `[person]`, and how many."""
         if "[" in text:  # never touch the inside of a pseudonym label
-            return _outside_labels(text, self.replace)
+            return _outside_labels(text, self._replace)
+        return self._replace(text)
+
+    def _replace(self, text: str) -> tuple[str, int]:
+        """`replace` in a text between labels: it may hold a bracket of no label
+        ("[Q: Did [peer P2] help?]"), which made `replace` call itself without end
+        (decision 0424)."""
         spans = self.spans(text)
         if not spans:
             return text, 0
@@ -463,7 +471,7 @@ def _outside_labels(text: str, replace) -> tuple[str, int]:
 
 #: part of the audit's fingerprint: a page audited clean before this screen
 #: changed is audited again
-SCREEN_VERSION = "unknown-names-3"
+SCREEN_VERSION = "unknown-names-4"
 
 
 class OutputScreen:

@@ -99,6 +99,17 @@ def probe_audit(published) -> list:
     return audit(out, stages.ingest(folder).name_set())
 
 
+def page_hits(extra_people, spelling: str) -> list:
+    """What the audit finds in a page holding `spelling` between `AROUND`'s words
+    (line breaks as `<br>`), with the tiny study's roster and `extra_people`."""
+    from flows.privacy.audit import NameScreen, distinct_names
+
+    people = with_people(extra_people)[1:]
+    screen = NameScreen(distinct_names([(p[0], p[1], [p[3], *p[4].split(";")]) for p in people]))
+    page = f"<p>{AROUND[0]}{spelling}{AROUND[1]}</p>".replace("\n", "<br>\n")
+    return screen.html_hits(page)
+
+
 def leaks(text: str, residue: str = "") -> bool:
     """Whether a probe's published text holds a letter outside its pseudonym labels
     that is not one of the words around it (or of `residue`, letters it may keep)."""

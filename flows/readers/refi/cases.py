@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from xml.etree.ElementTree import Element
 
+from flows.readers.refi.project_xml import shown_guid
+
 #: The source variable a plain document group's name is the value of.
 DOCUMENT_GROUP = "Document group"
 
@@ -39,11 +41,13 @@ class CaseAssignment:
             name = (case.get("name") or "").strip()
             if not guid or guid in seen:
                 self.reject(
-                    case, f"Case {guid}", "case without guid or with a duplicate guid; ignored"
+                    case,
+                    f"Case {shown_guid(guid)}",
+                    "case without guid or with a duplicate guid; ignored",
                 )
                 continue
             seen.add(guid)
-            values = self.read_values(case, f"Case {guid}")
+            values = self.read_values(case, f"Case {shown_guid(guid)}")
             sources = [r.get("targetGUID", "") for r in self.children(case, "SourceRef")]
             selections = [r.get("targetGUID", "") for r in self.children(case, "SelectionRef")]
             for ref in self.children(case, "SourceRef"):
@@ -55,7 +59,7 @@ class CaseAssignment:
                     # MAXQDA / Quirkos: a source's variables written as an unnamed case
                     self.source_variables.setdefault(sources[0], {}).update(values)
                 else:
-                    self.reject(case, f"Case {guid}", "unnamed case; ignored")
+                    self.reject(case, f"Case {shown_guid(guid)}", "unnamed case; ignored")
                 continue
             self.case_names[guid] = name
             self.project.case_variables[name] = values
@@ -100,4 +104,8 @@ class CaseAssignment:
             known = self.project.sources if kind == "SourceRef" else self.selection_guids
             if target not in known:
                 what = "source" if kind == "SourceRef" else "selection"
-                self.reject(ref, f"Case {case_guid}/{kind}", f"unknown {what} reference; ignored")
+                self.reject(
+                    ref,
+                    f"Case {shown_guid(case_guid)}/{kind}",
+                    f"unknown {what} reference; ignored",
+                )

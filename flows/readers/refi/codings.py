@@ -20,6 +20,7 @@ from flows.readers.offsets import (
     scheme_from_origin,
 )
 from flows.readers.qda import QdaCoding
+from flows.readers.refi.project_xml import shown_guid
 from flows.readers.refi.sources import _Selection, _TextSource
 
 
@@ -130,18 +131,24 @@ class SelectionCodings:
                 if not codings:
                     self.reject(
                         sel.element,
-                        f"PlainTextSelection {sel.guid}",
+                        f"PlainTextSelection {shown_guid(sel.guid)}",
                         "selection carries no coding; nothing to import",
                     )
                     continue
                 if entry.text is None:
                     for coding in codings:
-                        self.reject(coding, f"PlainTextSelection {sel.guid}", entry.problem or "")
+                        self.reject(
+                            coding,
+                            f"PlainTextSelection {shown_guid(sel.guid)}",
+                            entry.problem or "",
+                        )
                     continue
                 span, problem = self.locate(entry, sel, scheme, names_are_text, confirmed)
                 if span is None:
                     for coding in codings:
-                        self.reject(coding, f"PlainTextSelection {sel.guid}", problem or "")
+                        self.reject(
+                            coding, f"PlainTextSelection {shown_guid(sel.guid)}", problem or ""
+                        )
                     continue
                 text = normalise_newlines(entry.text.base(scheme)[span[0] : span[1]]).strip()
                 position = entry.text.paragraph(scheme, span[0])
@@ -162,7 +169,7 @@ class SelectionCodings:
                     if guid and guid in seen_codings:
                         self.reject(
                             coding,
-                            f"PlainTextSelection {sel.guid}",
+                            f"PlainTextSelection {shown_guid(sel.guid)}",
                             "duplicate coding guid; ignored",
                         )
                         continue
@@ -183,7 +190,7 @@ class SelectionCodings:
                     self.project.codings.append(
                         QdaCoding(
                             ref=self.doc.line(coding),
-                            element=f"PlainTextSelection {sel.guid}",
+                            element=f"PlainTextSelection {shown_guid(sel.guid)}",
                             source_key=source.key,
                             code=path,
                             coder=self.users.get(user, ""),
@@ -200,13 +207,15 @@ class SelectionCodings:
                 self.project.read_codings += 1
                 target = self.ref(coding, "CodeRef")
                 if entry.text is None:
-                    self.reject(coding, f"TextSource {source.key}/Coding", entry.problem or "")
+                    self.reject(
+                        coding, f"TextSource {shown_guid(source.key)}/Coding", entry.problem or ""
+                    )
                     continue
                 whole = entry.text.text
                 self.project.codings.append(
                     QdaCoding(
                         ref=self.doc.line(coding),
-                        element=f"TextSource {source.key}/Coding",
+                        element=f"TextSource {shown_guid(source.key)}/Coding",
                         source_key=source.key,
                         code=self.codes.get(target),
                         coder=self.users.get(coding.get("creatingUser", ""), ""),

@@ -7,12 +7,25 @@ with the element helpers every part uses (`reject`, `children`, `child`, `ref`).
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from xml.etree.ElementTree import Element
 
 from flows.readers.common import decode_text, normalise_newlines
 from flows.readers.refi.container import _Container
+
+#: a GUID as REFI-QDA writes it: 32 hex digits, grouped 8-4-4-4-12 (braces optional)
+_GUID = re.compile(r"\{?[0-9A-Fa-f]{8}(?:-?[0-9A-Fa-f]{4}){3}-?[0-9A-Fa-f]{12}\}?")
+GUID_WITHHELD = "<withheld: not a GUID>"
+
+
+def shown_guid(guid: str) -> str:
+    """A guid attribute as a reject shows it: itself when it is a GUID, else
+    withheld. A tool, or a script building a project, can write any text there
+    ("Hodan Mehmet"); the reject's row says where it is (decision 0424)."""
+    return guid if _GUID.fullmatch(guid) else GUID_WITHHELD
+
 
 VALUE_ELEMENTS = {
     "TextValue": "Text",
@@ -78,7 +91,11 @@ class ProjectXml:
             if not guid or not name:
                 self.reject(code, "Code", "code without guid or name; ignored")
             elif guid in self.codes:
-                self.reject(code, f"Code {guid}", "duplicate code guid; the later code is ignored")
+                self.reject(
+                    code,
+                    f"Code {shown_guid(guid)}",
+                    "duplicate code guid; the later code is ignored",
+                )
             else:
                 self.codes[guid] = path
             self.read_codes(code, path)
@@ -91,9 +108,13 @@ class ProjectXml:
             if not guid or not name:
                 self.reject(variable, "Variable", "variable without guid or name; ignored")
             elif guid in variables:
-                self.reject(variable, f"Variable {guid}", "duplicate variable guid; ignored")
+                self.reject(
+                    variable, f"Variable {shown_guid(guid)}", "duplicate variable guid; ignored"
+                )
             elif kind not in VALUE_ELEMENTS.values():
-                self.reject(variable, f"Variable {guid}", "unknown typeOfVariable; ignored")
+                self.reject(
+                    variable, f"Variable {shown_guid(guid)}", "unknown typeOfVariable; ignored"
+                )
             else:
                 variables[guid] = (name, kind)
         return variables
@@ -131,14 +152,16 @@ class ProjectXml:
                 data = container.internal(path[len("internal://") :])
                 if data is None:
                     self.reject(
-                        note, f"Note {guid}", f"its text file {path} is not in the project; ignored"
+                        note,
+                        f"Note {shown_guid(guid)}",
+                        "its text file is not in the project; ignored",
                     )
                     continue
                 try:
                     text = decode_text(data)
                 except UnicodeDecodeError:
                     self.reject(
-                        note, f"Note {guid}", f"its text file {path} is not UTF-8 text; ignored"
+                        note, f"Note {shown_guid(guid)}", "its text file is not UTF-8 text; ignored"
                     )
                     continue
             if guid and text:

@@ -15,6 +15,7 @@ from flows.readers.common import decode_text
 from flows.readers.offsets import SourceText
 from flows.readers.qda import QdaSource
 from flows.readers.refi.container import _Container, _external
+from flows.readers.refi.project_xml import shown_guid
 
 NON_TEXT_SOURCES = ("PictureSource", "PDFSource", "AudioSource", "VideoSource")
 
@@ -98,7 +99,7 @@ class SourceTexts:
                 self.project.skipped_sources += 1
                 self.reject(
                     element,
-                    f"{element.tag} {guid}",
+                    f"{element.tag} {shown_guid(guid)}",
                     f"non-text source skipped ({codings} codings not imported)",
                 )
                 continue
@@ -110,19 +111,19 @@ class SourceTexts:
                 self.project.read_codings += codings
                 self.reject(
                     element,
-                    f"TextSource {guid}",
+                    f"TextSource {shown_guid(guid)}",
                     f"source without guid or with a duplicate guid; skipped ({codings} codings)",
                 )
                 continue
             seen.add(guid)
             name = (element.get("name") or guid).strip()
             variables = dict(self.source_variables.get(guid, {}))
-            variables.update(self.read_values(element, f"TextSource {guid}"))
+            variables.update(self.read_values(element, f"TextSource {shown_guid(guid)}"))
             source = QdaSource(
                 key=guid,
                 name=name,
                 row=self.doc.line(element),
-                element=f"TextSource {guid}",
+                element=f"TextSource {shown_guid(guid)}",
                 variables=variables,
                 cases=sorted(set(self.case_sources.get(guid, []))),
             )
@@ -140,7 +141,7 @@ class SourceTexts:
                     self.project.read_codings += codings
                     self.reject(
                         selection,
-                        f"PlainTextSelection {sel_guid}",
+                        f"PlainTextSelection {shown_guid(sel_guid)}",
                         f"selection without guid or with a duplicate guid; ignored ({codings} codings)",
                     )
                     continue
@@ -150,7 +151,7 @@ class SourceTexts:
                     self.project.read_codings += codings
                     self.reject(
                         selection,
-                        f"PlainTextSelection {sel_guid}",
+                        f"PlainTextSelection {shown_guid(sel_guid)}",
                         f"startPosition or endPosition missing or not a whole number ({codings} codings)",
                     )
                     continue
