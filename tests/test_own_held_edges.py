@@ -9,7 +9,9 @@ word inside an own cue (0389), read by the rules as a researcher would see them
   the baseline ("This year she was off sick three times" is a count now, not a
   gain), nor does a past verb two words before "still" with no pronoun between;
 - a comparative of an own word outside every cue is read ("lonelier"); one at
-  the start of a cue of several words ("stærkere piller") names the thing."""
+  the start of a cue of several words ("stærkere piller") names the thing, and a
+  direction word inside a cue of several words says no change ("reduced hours",
+  "cut short": decision 0389's `named_quantities`)."""
 
 from __future__ import annotations
 
@@ -26,6 +28,7 @@ PILLS = {
     "strong": ["tramadol", "codeine", "something stronger", "noget stærkere"]
     + ["stronger pills", "stærkere piller"],
 }
+SHORT = {"sessions": ["missed sessions", "cut short", "left early", "afbrudt"]}
 LONELY = {"lonely": ["lonely", "alone", "isolated", "on my own", "ensom", "alene"]}
 
 
@@ -53,6 +56,9 @@ LONELY = {"lonely": ["lonely", "alone", "isolated", "on my own", "ensom", "alene
         ("en", LONELY, "Loneliness", "It's lonelier than it was.", "worsened"),
         ("da", LONELY, "Loneliness", "Det er ensommere end det var.", "worsened"),
         ("da", PILLS, "Painkiller use", "Lægen gav mig stærkere piller.", "not_stated"),
+        # "reduced", "short" inside a cue name the thing, they say no less of it
+        ("en", SICK, "Sick days", "I'm on reduced hours.", "not_stated"),
+        ("en", SHORT, "Missed sessions", "Sessions were cut short twice this month.", "not_stated"),
     ],
 )
 def test_own_theme_reading(language, examples, label, text, reading):
