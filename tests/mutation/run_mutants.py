@@ -330,7 +330,10 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
         ],
     ),
     # the reader's lookup lemmas as a dict (0380): `--mutants '*lemma*'`
-    "lemmas": (["flows/nlp/lexicons.py"], ["tests/test_lemma_lookup.py"]),
+    "lemmas": (
+        ["flows/nlp/lexicons.py"],
+        ["tests/test_lemma_lookup.py", "tests/test_lemma_norms.py"],
+    ),
     # the review list's words in a worker beside the warehouse, and its fallback (0392):
     # `--mutants '*in_worker*' '*review_list*'`
     "review-worker": (
