@@ -56,6 +56,14 @@ LONELY = {"lonely": ["lonely", "alone", "isolated", "on my own", "ensom", "alene
         ("en", LONELY, "Loneliness", "It's lonelier than it was.", "worsened"),
         ("da", LONELY, "Loneliness", "Det er ensommere end det var.", "worsened"),
         ("da", PILLS, "Painkiller use", "Lægen gav mig stærkere piller.", "not_stated"),
+        # a return said at the baseline is no return now (decision 0388's `returned`)
+        (
+            "en",
+            SICK,
+            "Sick days",
+            "When she started she was back at work, now she's off sick.",
+            "worsened",
+        ),
         # "reduced", "short" inside a cue name the thing, they say no less of it
         ("en", SICK, "Sick days", "I'm on reduced hours.", "not_stated"),
         ("en", SHORT, "Missed sessions", "Sessions were cut short twice this month.", "not_stated"),

@@ -21,7 +21,7 @@ Usage: python tests/mutation/run_mutants.py [--only NAME ...] [--jobs N]
 
 `--only screens` names the four modules of the privacy screens, `--only guards`
 the five added in the mutants10 pass, `--only tenth` the tenth pass's five,
-`--only eleventh` the eleventh's (GROUPS). mutmut
+`--only eleventh` the eleventh's, `--only twelfth` the twelfth's (GROUPS). mutmut
 does not mutate decorated functions: the memoised ones listed in MEMOISED are
 written undecorated in the scratch copy, with the same cache assigned after them
 (decision 0182).
