@@ -17,15 +17,15 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pandas as pd
 import pytest
+from tests_support import annotated, synth_study  # noqa: F401 - the module's study
 
-from flows import stages, synth
+from flows import stages
 from flows.init import init_study
 from flows.init_direction import better_of, direction_stance
 from flows.init_qda import _component, guess_stance
 from flows.init_roles import role_label
 from flows.init_survey import draft_survey, slug
 from flows.language_notes import guess_language, language_notes
-from flows.nlp.annotate import annotate_excerpts
 from flows.study import load_study
 from flows.study.languages import has_reader, language_code, tool_language
 
@@ -371,19 +371,11 @@ def test_notes_on_excerpts_in_another_language_than_declared():
 # ---------------------------------------------------------------- stance reading
 
 
-@pytest.fixture(scope="module")
-def synth_study(tmp_path_factory) -> stages.Ingested:
-    folder = tmp_path_factory.mktemp("synth") / "s4"
-    synth.generate_study(4, folder, seed=5)
-    return stages.ingest(folder)
-
-
-def test_excerpts_in_a_language_without_a_reader_are_unclear(synth_study):
+def test_excerpts_in_a_language_without_a_reader_are_unclear(synth_study):  # noqa: F811
     excerpts = synth_study.data.excerpts.head(12).copy()
     excerpts["language"] = ["nb" if i % 2 else "en" for i in range(len(excerpts))]
-    args = (synth_study.study.definition, synth_study.data.roster_names)
-    out, _ = annotate_excerpts(excerpts, *args)
-    english, _ = annotate_excerpts(excerpts.assign(language="en"), *args)
+    out = annotated(synth_study, excerpts)
+    english = annotated(synth_study, excerpts.assign(language="en"))
     norwegian = out["language"] == "nb"
     assert (out.loc[norwegian, "suggested_stance"] == "unclear").all()
     assert (out.loc[norwegian, "suggestion_confidence"] == 0.0).all()

@@ -13,13 +13,17 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from tests_support import format_builders, read_segment_export
+from tests_support import (  # noqa: F401 - synth_study: the module's study
+    annotated,
+    format_builders,
+    read_segment_export,
+    synth_study,
+)
 
-from flows import stages, synth
+from flows import stages
 from flows.init import init_study
 from flows.init_direction import better_of
 from flows.language_notes import guess_language, language_notes, unread_as, unread_cue
-from flows.nlp.annotate import annotate_excerpts
 
 fb = format_builders()
 
@@ -204,14 +208,7 @@ def test_language_notes_say_such_excerpts_are_not_read():
     )
 
 
-@pytest.fixture(scope="module")
-def synth_study(tmp_path_factory) -> stages.Ingested:
-    folder = tmp_path_factory.mktemp("synth") / "s4"
-    synth.generate_study(4, folder, seed=5)
-    return stages.ingest(folder)
-
-
-def test_spanish_and_polish_quotes_in_english_interviews_are_unclear(synth_study):
+def test_spanish_and_polish_quotes_in_english_interviews_are_unclear(synth_study):  # noqa: F811
     """The walk's uncoded Spanish sentence of an English interview was machine-read
     by the English rules (walk 12: the Polish one, `not stated` at 1.00)."""
     excerpts = synth_study.data.excerpts.head(12).copy()
@@ -219,8 +216,7 @@ def test_spanish_and_polish_quotes_in_english_interviews_are_unclear(synth_study
     english_texts = excerpts["text"].tolist()
     excerpts.loc[excerpts.index[1], "text"] = SPANISH
     excerpts.loc[excerpts.index[3], "text"] = POLISH
-    args = (synth_study.study.definition, synth_study.data.roster_names)
-    out, _ = annotate_excerpts(excerpts, *args)
+    out = annotated(synth_study, excerpts)
     assert list(out["suggested_stance"].iloc[[1, 3]]) == ["unclear", "unclear"]
     assert list(out["suggestion_confidence"].iloc[[1, 3]]) == [0.0, 0.0]
     assert [list(c) for c in out["suggestion_cues"].iloc[[1, 3]]] == [
@@ -228,7 +224,7 @@ def test_spanish_and_polish_quotes_in_english_interviews_are_unclear(synth_study
         [unread_cue("pl")],
     ]
     # the other rows read as before
-    plain, _ = annotate_excerpts(excerpts.assign(text=english_texts), *args)
+    plain = annotated(synth_study, excerpts.assign(text=english_texts))
     keep = [i for i in range(len(excerpts)) if i not in (1, 3)]
     assert list(out["suggested_stance"].iloc[keep]) == list(plain["suggested_stance"].iloc[keep])
 

@@ -5,9 +5,9 @@ what helps against the object: more of it is better (decision 0279)."""
 from __future__ import annotations
 
 import pytest
+from tests_support import own_reader
 
 from flows.nlp.profiles import helping_groups, lacking, profile_for
-from flows.nlp.reader import StanceReader
 
 EXAMPLES = {
     "sleepless": ["sleepless", "lie awake", "søvnløs", "vågen"],
@@ -41,10 +41,7 @@ def test_a_label_without_names_what_is_lacking():
     ],
 )
 def test_more_of_what_is_lacking_is_better(language, text, rules):
-    profile = profile_for(
-        "nights", language, "outcome", EXAMPLES, None, "lower", "Sleepless nights"
-    )
-    reader = StanceReader(language, {"nights": profile}, {"nights": EXAMPLES}, model=False)
+    reader = own_reader(language, EXAMPLES, "Sleepless nights", theme="nights")
     assert reader.read(text, "nights").rule_label == rules
 
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import pytest
 from conftest import outcome_model
+from tests_support import own_reader
 
 from flows.nlp.profiles import helping_groups, lacking, own_words, profile_for
-from flows.nlp.reader import StanceReader
 
 EXAMPLES = {
     "housebound": ["stay in", "indoors", "four walls", "sidder inde", "går ikke ud", "herinde"],
@@ -22,8 +22,7 @@ CALLS = {"doctor_line": ["ring the doctor", "doctor", "lægevagt", "lægevagten"
 
 
 def _reader(language: str, model=False, examples=EXAMPLES, label=LABEL):
-    profile = profile_for("indoors", language, "outcome", examples, None, "lower", label)
-    return StanceReader(language, {"indoors": profile}, {"indoors": examples}, model=model)
+    return own_reader(language, examples, label, theme="indoors", model=model)
 
 
 @pytest.mark.parametrize("language", ["en", "da"])

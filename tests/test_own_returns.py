@@ -8,6 +8,7 @@ change; the object before and a pronoun for it now is no old habit."""
 from __future__ import annotations
 
 import pytest
+from tests_support import own_reader
 
 from flows.nlp.own_groups import return_group, returning
 from flows.nlp.own_held import held_clauses
@@ -27,8 +28,7 @@ PAIN = {"bad_days": ["bad days", "pain", "flare-up", "dårlige dage", "ondt", "s
 
 
 def _rules(language: str, examples: dict, label: str) -> StanceReader:
-    profile = profile_for("theme", language, "outcome", examples, None, "lower", label)
-    return StanceReader(language, {"theme": profile}, {"theme": examples}, model=False)
+    return own_reader(language, examples, label)
 
 
 def _read(language: str, examples: dict, text: str, label: str = "Sick days") -> str:

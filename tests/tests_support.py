@@ -7,6 +7,8 @@ import tempfile
 from pathlib import Path
 from types import ModuleType
 
+import pytest
+
 FORMATS = Path(__file__).resolve().parent / "fixtures" / "formats"
 
 # Two cases, A and B, of tests/conftest.py's tiny study (`make_study`): one coded
@@ -59,6 +61,37 @@ def read_segment_export(folder: Path, export: Path, fmt: str):
     (folder / "study.toml").write_text(fb.QDA_STUDY.format(excerpts=spec, qda=qda), "utf-8")
     study = load_study(folder)
     return read_segments(export, study.input_spec("excerpts"), study.definition, Rejects())
+
+
+@pytest.fixture(scope="module")
+def synth_study(tmp_path_factory):
+    """A synthetic study of four cases (`flows.synth`, seed 5), ingested once per
+    test module that imports this fixture (the onboarding walks' stance reading)."""
+    from flows import stages, synth
+
+    folder = tmp_path_factory.mktemp("synth") / "s4"
+    synth.generate_study(4, folder, seed=5)
+    return stages.ingest(folder)
+
+
+def annotated(ingested, excerpts):
+    """`excerpts` annotated with `ingested`'s study file and roster names (the
+    annotate step's output frame; the cache's frame dropped)."""
+    from flows.nlp.annotate import annotate_excerpts
+
+    out, _ = annotate_excerpts(excerpts, ingested.study.definition, ingested.data.roster_names)
+    return out
+
+
+def own_reader(language: str, examples: dict, label=None, *, theme="theme", model=False):
+    """A stance reader of one own outcome theme where lower is better, read from
+    its study-file examples and label (`profiles.profile_for`): the rules alone
+    unless `model` (the own-theme tests of decisions 0279, 0356, 0388-0391)."""
+    from flows.nlp.profiles import profile_for
+    from flows.nlp.reader import StanceReader
+
+    profile = profile_for(theme, language, "outcome", examples, None, "lower", label)
+    return StanceReader(language, {theme: profile}, {theme: examples}, model=model)
 
 
 def fresh_dir(parent: Path) -> Path:

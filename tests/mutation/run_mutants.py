@@ -21,7 +21,7 @@ Usage: python tests/mutation/run_mutants.py [--only NAME ...] [--jobs N]
 
 `--only screens` names the four modules of the privacy screens, `--only guards`
 the five added in the mutants10 pass, `--only tenth` the tenth pass's five,
-`--only eleventh` the eleventh's (GROUPS). mutmut
+`--only eleventh` the eleventh's, `--only twelfth` the twelfth's (GROUPS). mutmut
 does not mutate decorated functions: the memoised ones listed in MEMOISED are
 written undecorated in the scratch copy, with the same cache assigned after them
 (decision 0182).
@@ -148,6 +148,8 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
             "tests/test_readers_segments.py",
             "tests/test_readers_real.py",
             "tests/test_study_labels.py",
+            # a staff passage without a case beside case-coded ones (decision 0399)
+            "tests/test_onboarding_walk13.py",
             *INDEX_RUN,
         ],
     ),
@@ -181,6 +183,8 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
             # someone (0364)
             "tests/test_onboarding_walk12.py",
             "tests/test_privacy_redteam_dedoose.py",
+            # ATLAS.ti's quotation export (decision 0397)
+            "tests/test_onboarding_walk13.py",
         ],
     ),
     "stages": (
@@ -213,7 +217,18 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
     # abstention, `StanceReader._decide`, is tested in tests/test_stance_decide.py too)
     "stance-decide": (
         ["flows/nlp/decide.py"],
-        ["tests/test_stance_decide.py", "tests/test_stance_constructions.py"],
+        [
+            "tests/test_stance_decide.py",
+            "tests/test_stance_constructions.py",
+            # a resumption, "not before and not now" (decision 0373)
+            "tests/test_stance_twelfth.py",
+        ],
+    ),
+    # the twelfth pass's states (0373): frequency words of a thing of which less is
+    # better, turned: `--mutants '*outcome_states*'`
+    "stance-states": (
+        ["flows/nlp/states.py"],
+        ["tests/test_stance_twelfth.py", "tests/test_stance_constructions.py"],
     ),
     # the tenth pass (mutants12): roster names misspelt, hyphenated, spaced, joined
     # (decision 0326) and the genitive's ending (0328); the ten end-to-end probes of
@@ -232,7 +247,13 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
     # (decisions 0330-0332)
     "languages": (
         ["flows/study/languages.py", "flows/language_notes.py"],
-        ["tests/test_languages.py", "tests/test_onboarding_walk11.py"],
+        [
+            "tests/test_languages.py",
+            "tests/test_language_guess.py",
+            "tests/test_onboarding_walk11.py",
+            # Spanish told apart, an excerpt kept from the reader (decision 0396)
+            "tests/test_onboarding_walk13.py",
+        ],
     ),
     # an own theme's object counted and compared (decisions 0314-0316)
     "own-counts": (
@@ -246,6 +267,8 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
             "tests/test_own_new_now.py",
             "tests/test_own_opposites.py",
             "tests/test_own_theme_agreement.py",
+            # a double negation, "them" now (decision 0391)
+            "tests/test_own_returns.py",
         ],
     ),
     # a stored reader's tokenizer with its special cases on demand (decision 0319)
@@ -275,7 +298,66 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
     # a survey item's direction, yes coded lower (decision 0369)
     "item-direction": (
         ["flows/init_direction.py"],
-        ["tests/test_onboarding_walk12.py"],
+        # blood pressure and ED visits lower, control higher (decision 0398)
+        ["tests/test_onboarding_walk12.py", "tests/test_onboarding_walk13.py"],
+    ),
+    # the twelfth pass (mutants14). A withdrawn participant leaves no row, id or count
+    # (decision 0384); the end-to-end proof (three pipeline runs) beside the pure tests
+    "withdrawn-trace": (
+        ["flows/privacy/withdrawn.py"],
+        [
+            "tests/test_withdrawn_seal.py",
+            "tests/test_ingest.py",
+            "tests/test_privacy_redteam_withdrawn.py::"
+            "test_a_withdrawn_participant_publishes_what_never_having_taken_part_does",
+        ],
+    ),
+    # context values screened once per distinct text (0381): `--mutants '*screened_context*'`
+    "context-once": (
+        ["flows/stage_warehouse.py"],
+        [
+            "tests/test_privacy_redteam_context.py::test_context_values_lose_names_nobody_listed",
+            "tests/test_privacy_redteam_context.py::"
+            "test_repeated_context_values_are_screened_once_each_with_the_same_result",
+        ],
+    ),
+    # whether a warm update frees a text (0285, 0382): `--mutants '*loses_text*'`
+    "loses-text": (
+        ["flows/incremental.py"],
+        [
+            "tests/test_loses_text.py",
+            "tests/test_privacy_redteam.py::test_an_update_compacts_only_when_a_text_is_lost",
+        ],
+    ),
+    # the reader's lookup lemmas as a dict (0380): `--mutants '*lemma*'`
+    "lemmas": (
+        ["flows/nlp/lexicons.py"],
+        ["tests/test_lemma_lookup.py", "tests/test_lemma_norms.py"],
+    ),
+    # the review list's words in a worker beside the warehouse, and its fallback (0392):
+    # `--mutants '*in_worker*' '*review_list*'`
+    "review-worker": (
+        ["flows/nlp/parallel.py", "flows/stage_nlp.py"],
+        ["tests/test_review_list_worker.py"],
+    ),
+    # an excerpt of an English or Danish interview that reads as a language without a
+    # reader is not read (decision 0396): `--mutants '*Annotatorǁ__call__*'`
+    "unread-language": (
+        ["flows/nlp/annotate.py"],
+        [
+            "tests/test_onboarding_walk13.py",
+            "tests/test_onboarding_walk11.py",
+            "tests/test_withdrawn_carriers.py",
+        ],
+    ),
+    # own themes' returns, a direction word inside a cue, "still" in the past (0388-0390)
+    "own-returns": (
+        ["flows/nlp/own_groups.py", "flows/nlp/own_held.py"],
+        [
+            "tests/test_own_returns.py",
+            "tests/test_own_held_edges.py",
+            "tests/test_own_opposites.py",
+        ],
     ),
 }
 #: memoised functions (file -> names): mutmut leaves decorated functions alone, so in
@@ -298,6 +380,16 @@ GROUPS = {
     "guards": ["sealed-errors", "preflight", "offered", "codes", "stance-decide"],
     "tenth": ["near-names", "languages", "own-counts", "reader-store", "name-guard"],
     "eleventh": ["particles", "withdrawn", "word-list", "own-profiles", "item-direction"],
+    "twelfth": [
+        "withdrawn-trace",
+        "context-once",
+        "loses-text",
+        "lemmas",
+        "review-worker",
+        "unread-language",
+        "own-returns",
+        "stance-states",
+    ],
 }
 SQL_TESTS = [  # the quickest to fail first: one build for the whole module
     "tests/test_sql_branches.py",
