@@ -54,7 +54,7 @@ FIRST = frozenset({"første", "first"})
 BOTH_TIMES = "both_times"
 SINCE_START = "since_start"
 APPEARED = "appeared"
-#: none then, a count now (`profiles._none_then`, decision 0226)
+#: none then, a count now (`own_states._none_then`, decision 0226)
 NONE_THEN = "none_then"
 OWN_LABELS = frozenset({BOTH_TIMES, SINCE_START, APPEARED, NONE_THEN})
 
