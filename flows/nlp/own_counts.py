@@ -34,6 +34,7 @@ from flows.nlp.anchors import Clause
 from flows.nlp.numbers import NUMBER_WORDS
 from flows.nlp.own_groups import named_quantities, returned
 from flows.nlp.own_held import held_then
+from flows.nlp.own_more import back_to, settle_more
 from flows.nlp.own_times import OWN_TIMES, TIMES, applies, stands
 from flows.nlp.states import Parsed, Profile, State
 
@@ -183,9 +184,11 @@ def new_now(
     started, -1 (`NEW_NOW`), in place of what the lexicon reads there (a new habit is
     a gain for a scheme theme; of an own object where lower is better it is a loss).
     Then, where nothing is read of the object now, a return to what it takes away
-    ("she's back at work": `own_groups.returned`, decision 0388)."""
+    ("she's back at work": `own_groups.returned`, decision 0388). An own theme where
+    more is better: a return to it now, or a level of it reached (`own_more.back_to`,
+    decision 0419)."""
     states = _new_now(parsed, profile, double_negation(parsed, profile, states), objects)
-    return returned(parsed, profile, states)
+    return back_to(parsed, profile, returned(parsed, profile, states))
 
 
 #: the words that open a relative clause ("a day when I don't", "en dag, hvor jeg ikke")
@@ -302,7 +305,11 @@ def settle(verdict, parsed: Parsed, profile: Profile, states: list[State], objec
     `OWN_TIMES` where it rests on `own_times`' constructions or on `compared`, or is a
     plan with no clause of now ("I'm going to start a fluid diary after Christmas"); a count
     of the object alone, with no baseline, no state and no negation, is `not_stated`
-    (reason `OWN_TIMES`). Any other verdict as it is."""
+    (reason `OWN_TIMES`); where more is better, `own_more.settle_more`. Any other
+    verdict as it is."""
+    more = settle_more(verdict, parsed, profile, states)
+    if more is not verdict:
+        return more
     if stands(verdict, states) or _compared_last(verdict, states):
         return verdict._replace(reason=OWN_TIMES)
     if not applies(profile):
