@@ -32,6 +32,7 @@ from dataclasses import replace
 
 from flows.nlp.anchors import Clause
 from flows.nlp.numbers import NUMBER_WORDS
+from flows.nlp.own_events import attending, unnamed_happening, untouched
 from flows.nlp.own_groups import named_quantities, returned
 from flows.nlp.own_held import held_then
 from flows.nlp.own_more import back_to, settle_more
@@ -61,6 +62,12 @@ def unanchored(parsed: Parsed, profile: Profile, objects: list[tuple[int, int]])
     if not applies(profile):
         return parsed
     found = named_quantities(parsed, profile)  # "reduced hours": a name (decision 0389)
+    if found is not parsed.found:
+        parsed = replace(parsed, found=found)
+    found = attending(parsed, profile, objects)  # "went to A&E twice" (decision 0420)
+    if found is not parsed.found:
+        parsed = replace(parsed, found=found)
+    found = untouched(parsed, objects)  # "har ikke rørt en cigaret": a stop (0420)
     if found is not parsed.found:
         parsed = replace(parsed, found=found)
     parsed = held_then(parsed)  # "When I started I was still teaching" (decision 0390)
@@ -257,14 +264,20 @@ HARDLY = frozenset({"hardly", "barely", "scarcely", "knap", "knapt"})
 
 
 def _new_now(parsed, profile, states, objects):
-    if not applies(profile) or not objects:
+    if not applies(profile):
         return states
     happened = _happened(parsed, objects)
     for n, clause in enumerate(parsed.clauses):
         words = parsed.lower[clause.start : clause.end]
         if not any(w in NEW for w in words) or not all(w in NEW or w in NEW_FRAME for w in words):
             continue
-        if not any(m < n for m in happened) or _negated(parsed, clause):
+        if _negated(parsed, clause):
+            continue
+        # the object named as it happened; or, where no word of it is named, what
+        # happened before "That's new" (decision 0420)
+        if not any(m < n for m in happened) and (
+            objects or not unnamed_happening(parsed, profile, n)
+        ):
             continue
         cue = " ".join(words)
         kept = [s for s in states if s.clause != n]
@@ -334,7 +347,8 @@ def settle(verdict, parsed: Parsed, profile: Profile, states: list[State], objec
     if verdict.label == "unclear" and _cancelled(parsed):
         # a double negation and nothing else ("hardly a day when I don't have pain")
         return verdict._replace(reason=OWN_TIMES)
-    if verdict.reason == "none" and _count_alone(parsed, states, objects):
+    # no state, anchored or not ("He went to the emergency room twice": decision 0420)
+    if verdict.reason in ("none", "nothing") and _count_alone(parsed, states, objects):
         return verdict._replace(
             label="not_stated", confidence=0.6, cues=("counted, no baseline",), reason=OWN_TIMES
         )

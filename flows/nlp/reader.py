@@ -376,7 +376,8 @@ class StanceReader:
             verdict = rules.decide_outcome(
                 states,
                 plans,
-                bool(found.get("nonaction")),
+                # as the own steps left it: "har ikke rørt en cigaret" is a stop (0420)
+                bool(parsed.found.get("nonaction")),
                 marks(parsed, "relapse"),
                 bool(found.get("latest")),
                 claim_contradicted(parsed),
