@@ -85,3 +85,26 @@ def test_not_touching_the_object_is_a_stop(language, text):
 )
 def test_never_before_and_a_count_since_the_start(language, text, label):
     assert _acute(language, text) == label
+
+
+SALTY = {
+    "ready_meals": ["ready meal", "ready meals", "microwave", "færdigret", "færdigretter"],
+    "takeaway": ["takeaway", "pizza", "kebab", "grillbaren"],
+    "home_cooking": ["home cooking", "from scratch", "hjemmelavet", "laver selv mad"],
+}
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "label"),
+    [
+        # two words of the object turned opposite ways at one time: which is the
+        # object's opposite the study file does not say
+        ("en", "Less takeaway, more home cooking.", "unclear"),
+        ("en", "She has fewer ready meals now and more pizza.", "unclear"),
+        # the same way, or then and now: read as before
+        ("en", "Less takeaway, fewer ready meals.", "improved"),
+        ("en", "He used to have more takeaway, now he has fewer ready meals.", "improved"),
+    ],
+)
+def test_two_words_of_the_object_opposite_ways(language, text, label):
+    assert _read(language, SALTY, text, "Salty ready meals and takeaway") == label

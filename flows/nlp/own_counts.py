@@ -32,7 +32,7 @@ from dataclasses import replace
 
 from flows.nlp.anchors import Clause
 from flows.nlp.numbers import NUMBER_WORDS
-from flows.nlp.own_events import attending, unnamed_happening, untouched
+from flows.nlp.own_events import attending, opposed, unnamed_happening, untouched
 from flows.nlp.own_groups import named_quantities, returned
 from flows.nlp.own_held import held_then
 from flows.nlp.own_more import back_to, settle_more
@@ -340,6 +340,9 @@ def settle(verdict, parsed: Parsed, profile: Profile, states: list[State], objec
     if verdict.reason == "plan" and alone and not any(c.anchor == "latest" for c in parsed.clauses):
         # a plan alone, nothing said of now: not_stated (decision 0358)
         return verdict._replace(reason=OWN_TIMES)
+    if verdict.reason == "latest" and opposed(parsed, states, objects):
+        # "Less takeaway, more home cooking": two words of the object, opposite ways
+        return verdict._replace(label="unclear", confidence=0.3, reason=OWN_TIMES)
     if verdict.reason == "old_habit" and _still_taken(parsed):
         # the object before, and a pronoun for it now ("Før tog jeg to piller ..., og nu
         # tager jeg dem både morgen, middag og aften"): no old habit (decision 0391)

@@ -13,6 +13,10 @@ theme's words (issue #12; decision 0420). Own themes where lower is better only
   lexicon's mark of a plan not carried out ("haven't touched the gym card") where the
   same words are a stop of the object: for an object where lower is better, a stop
   (+1), no plan: the mark is dropped from clauses that name the object.
+- `opposed`: "Less takeaway, more home cooking": two clauses of one sentence, at one
+  time, turn opposite ways on two different words of the object; the study's groups
+  hold the object's opposite where nothing says which (no help word in that group:
+  `profiles.helping_groups`): the reading is `unclear`, not the last clause's.
 - `unnamed_happening`: the clauses before "That's new" / "Det er nyt" that may be the
   object happening where the excerpt names none of the theme's object words ("He's been
   ringing the doctor at night. That's new", coded to the theme's emergency contacts):
@@ -94,6 +98,36 @@ def untouched(parsed: Parsed, objects: list[tuple[int, int]]) -> dict:
     if len(kept) == len(marks):
         return parsed.found
     return {**parsed.found, "nonaction": kept}
+
+
+def opposed(parsed: Parsed, states: list, objects: list[tuple[int, int]]) -> bool:
+    """Two turned states of opposite sign, of clauses of one sentence at one time
+    (neither at the baseline or early), whose clauses name different words of the
+    object and none in common."""
+    numbers = parsed.clause_numbers()
+    named: dict[int, set[str]] = {}
+    for o in objects:
+        if numbers[o[0]] >= 0:
+            named.setdefault(numbers[o[0]], set()).add(parsed.words(o))
+    turned = [
+        s
+        for s in states
+        if s.turned
+        and s.topical
+        and not s.planned
+        and s.value in (1, -1)
+        and s.anchor not in ("baseline", "early")
+        and s.clause in named
+    ]
+    for a in turned:
+        for b in turned:
+            if a.value != 1 or b.value != -1 or a.anchor != b.anchor:
+                continue
+            if parsed.clauses[a.clause].sentence != parsed.clauses[b.clause].sentence:
+                continue
+            if a.clause != b.clause and not named[a.clause] & named[b.clause]:
+                return True
+    return False
 
 
 def unnamed_happening(parsed: Parsed, profile: Profile, before: int) -> bool:
