@@ -108,3 +108,12 @@ SALTY = {
 )
 def test_two_words_of_the_object_opposite_ways(language, text, label):
     assert _read(language, SALTY, text, "Salty ready meals and takeaway") == label
+
+
+SMOKER = {"cigarettes": ["cigarette", "cigarettes", "smoke", "smoker", "smoking", "ryger"]}
+
+
+def test_english_to_is_no_danish_two():
+    # "nothing to do there": no count of the object after none of it ever
+    text = "Never a smoker, so nothing to do there."
+    assert _read("en", SMOKER, text, "Smoking") == "no_change"

@@ -54,7 +54,9 @@ def own_states(
     for n, clause in enumerate(parsed.clauses):
         found = _comparatives(parsed, profile, clause, n, topical[n])
         out += [_planned(parsed, s) for s in found if not inside_cue(parsed, s, spans)]
-    out += [_planned(parsed, s) for s in _none_then(parsed, states, out, topical, objects or [])]
+    objects = objects or []
+    then = _none_then(parsed, states, out, topical, objects, profile.language)
+    out += [_planned(parsed, s) for s in then]
     out.sort(key=lambda s: s.clause)
     return out
 
@@ -81,6 +83,7 @@ def _none_then(
     read: list[State],
     topical: list[bool],
     objects: list[tuple[int, int]],
+    language: str | None = None,
 ) -> list[State]:
     """None then, some now: where an excerpt says there was none of an own theme's
     object at the baseline or ever ("I'd never been in hospital in my life", "before
@@ -114,7 +117,7 @@ def _none_then(
     for n, clause in enumerate(parsed.clauses):
         if n in nothing or n in said or not topical[n] or not (n in named or n in after):
             continue
-        if clause.anchor not in (None, "latest") or not counted(parsed, clause):
+        if clause.anchor not in (None, "latest") or not counted(parsed, clause, language):
             continue  # "the ambulance crew were lovely": no count of the object
         spans = named.get(n) or [(clause.start, clause.end)]
         if any(parsed.is_negated(span, clause) for span in spans):
@@ -211,11 +214,13 @@ def _comparatives(
     return out
 
 
-def counted(parsed: Parsed, clause: Clause) -> bool:
+def counted(parsed: Parsed, clause: Clause, language: str | None = None) -> bool:
     """The clause counts something: a frequency word ("twice", "to gange") or a
-    number other than one ("four days", "3"); "one", "a" and "en" are too often no
-    count ("one of the nurses")."""
+    number other than one ("four days", "3") of the excerpt's language (English "to"
+    is no Danish two: "nothing to do there", decision 0421); "one", "a" and "en" are
+    too often no count ("one of the nurses")."""
     if parsed.in_clause("frequency", clause):
         return True
-    words = {w for table in NUMBER_WORDS.values() for w, v in table.items() if v > 1}
+    tables = [NUMBER_WORDS[language]] if language in NUMBER_WORDS else NUMBER_WORDS.values()
+    words = {w for table in tables for w, v in table.items() if v > 1}
     return any(w in words or w.isdigit() for w in parsed.lower[clause.start : clause.end])
