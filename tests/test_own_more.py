@@ -67,3 +67,16 @@ def test_only_own_themes_where_more_is_better():
     scheme = profile_for("physical_activity", "en", "outcome", WORK, None, "higher", LABEL)
     assert applies(own_higher)
     assert not applies(own_lower) and not applies(scheme)
+
+
+def test_back_on_what_the_lexicon_reads_as_a_hindrance_is_no_return():
+    # a study listing "sofa" beside "walk" for a theme where more is better
+    examples = {"walking": ["walk", "walking"], "sitting": ["sofa"]}
+    profile = profile_for("theme", "en", "outcome", examples, None, None, "Physical activity")
+    reader = StanceReader("en", {"theme": profile}, {"theme": examples}, model=False)
+    assert reader.read("By August he was back on the sofa.", "theme", "outcome").rule_label != (
+        "improved"
+    )
+    assert reader.read("She is back walking every day.", "theme", "outcome").rule_label == (
+        "improved"
+    )

@@ -80,12 +80,14 @@ def _theme_words(profile: Profile) -> frozenset[str]:
     return frozenset(w for w in profile.words if " " not in w) - BACK
 
 
-def _names_after(lower: list[str], i: int, end: int, words: frozenset[str]) -> bool:
-    """A word of the theme at most `GAP` small words after position `i`."""
+def _names_after(lower: list[str], i: int, end: int, words, hinders: set[int]) -> bool:
+    """A word of the theme at most `GAP` small words after position `i`, not one the
+    lexicon reads as a thing of which less is better or a hindrance (`hinders`: "back
+    on the sofa" is no return to the theme where a study lists "sofa" beside "walk")."""
     k = i + 1
     while k < end and k - i <= GAP + 1:
         if lower[k] in words:
-            return True
+            return k not in hinders
         if lower[k] not in BETWEEN:
             return False
         k += 1
@@ -100,6 +102,12 @@ def back_to(parsed: Parsed, profile: Profile, states: list[State]) -> list[State
     words = _theme_words(profile)
     lower = parsed.lower
     numbers = parsed.clause_numbers()
+    hinders = {
+        k
+        for label in ("lower_is_better", "barrier")
+        for a, b in parsed.found.get(label, ())
+        for k in range(a, b)
+    }
     found: list[State] = []
     for i, word in enumerate(lower):
         n = numbers[i]
@@ -112,7 +120,7 @@ def back_to(parsed: Parsed, profile: Profile, states: list[State]) -> list[State
             continue
         pair = (word, lower[i + 1]) if i + 1 < clause.end else None
         if word in BACK and not (i + 1 < clause.end and lower[i + 1] in FROM):
-            if not _names_after(lower, i, clause.end, words):
+            if not _names_after(lower, i, clause.end, words, hinders):
                 continue
             label = BACK_TO
         elif (
