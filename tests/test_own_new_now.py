@@ -99,7 +99,9 @@ def test_a_theme_the_rule_does_not_apply_to_is_left_as_it_is(inputs):
     assert objects
     for other in (replace(profile, own=False), replace(profile, better="higher")):
         assert new_now(parsed, other, states, objects) is states
-    assert new_now(parsed, profile, states, []) is states
+    # no word of the object named: what happened before "That's new" (decision 0420)
+    unnamed = new_now(parsed, profile, states, [])
+    assert [s.value for s in unnamed if s.label == "new_now"] == [-1]
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PROBE = """
 import json
 from types import SimpleNamespace
-from flows.nlp.profiles import own_objects
+from flows.nlp.own_states import own_objects
 phrases = frozenset({"in bed", "on the floor", "been in", "ligger ned", "at home alone", "no one"})
 profile = SimpleNamespace(own=True, better="lower", lower=phrases)
 words = "i was in bed and on the floor at home alone and no one came and been in".split()

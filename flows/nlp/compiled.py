@@ -40,6 +40,7 @@ MODULES = (
     "model",
     "negation",
     "numbers",
+    "own_states",
     "own_times",
     "parsing",
     "people",

@@ -32,8 +32,10 @@ from dataclasses import replace
 
 from flows.nlp.anchors import Clause
 from flows.nlp.numbers import NUMBER_WORDS
+from flows.nlp.own_events import attending, opposed, unnamed_happening, untouched
 from flows.nlp.own_groups import named_quantities, returned
 from flows.nlp.own_held import held_then
+from flows.nlp.own_more import back_to, settle_more
 from flows.nlp.own_times import OWN_TIMES, TIMES, applies, stands
 from flows.nlp.states import Parsed, Profile, State
 
@@ -60,6 +62,12 @@ def unanchored(parsed: Parsed, profile: Profile, objects: list[tuple[int, int]])
     if not applies(profile):
         return parsed
     found = named_quantities(parsed, profile)  # "reduced hours": a name (decision 0389)
+    if found is not parsed.found:
+        parsed = replace(parsed, found=found)
+    found = attending(parsed, profile, objects)  # "went to A&E twice" (decision 0420)
+    if found is not parsed.found:
+        parsed = replace(parsed, found=found)
+    found = untouched(parsed, objects)  # "har ikke rørt en cigaret": a stop (0420)
     if found is not parsed.found:
         parsed = replace(parsed, found=found)
     parsed = held_then(parsed)  # "When I started I was still teaching" (decision 0390)
@@ -183,9 +191,11 @@ def new_now(
     started, -1 (`NEW_NOW`), in place of what the lexicon reads there (a new habit is
     a gain for a scheme theme; of an own object where lower is better it is a loss).
     Then, where nothing is read of the object now, a return to what it takes away
-    ("she's back at work": `own_groups.returned`, decision 0388)."""
+    ("she's back at work": `own_groups.returned`, decision 0388). An own theme where
+    more is better: a return to it now, or a level of it reached (`own_more.back_to`,
+    decision 0419)."""
     states = _new_now(parsed, profile, double_negation(parsed, profile, states), objects)
-    return returned(parsed, profile, states)
+    return back_to(parsed, profile, returned(parsed, profile, states))
 
 
 #: the words that open a relative clause ("a day when I don't", "en dag, hvor jeg ikke")
@@ -254,14 +264,20 @@ HARDLY = frozenset({"hardly", "barely", "scarcely", "knap", "knapt"})
 
 
 def _new_now(parsed, profile, states, objects):
-    if not applies(profile) or not objects:
+    if not applies(profile):
         return states
     happened = _happened(parsed, objects)
     for n, clause in enumerate(parsed.clauses):
         words = parsed.lower[clause.start : clause.end]
         if not any(w in NEW for w in words) or not all(w in NEW or w in NEW_FRAME for w in words):
             continue
-        if not any(m < n for m in happened) or _negated(parsed, clause):
+        if _negated(parsed, clause):
+            continue
+        # the object named as it happened; or, where no word of it is named, what
+        # happened before "That's new" (decision 0420)
+        if not any(m < n for m in happened) and (
+            objects or not unnamed_happening(parsed, profile, n)
+        ):
             continue
         cue = " ".join(words)
         kept = [s for s in states if s.clause != n]
@@ -302,7 +318,11 @@ def settle(verdict, parsed: Parsed, profile: Profile, states: list[State], objec
     `OWN_TIMES` where it rests on `own_times`' constructions or on `compared`, or is a
     plan with no clause of now ("I'm going to start a fluid diary after Christmas"); a count
     of the object alone, with no baseline, no state and no negation, is `not_stated`
-    (reason `OWN_TIMES`). Any other verdict as it is."""
+    (reason `OWN_TIMES`); where more is better, `own_more.settle_more`. Any other
+    verdict as it is."""
+    more = settle_more(verdict, parsed, profile, states)
+    if more is not verdict:
+        return more
     if stands(verdict, states) or _compared_last(verdict, states):
         return verdict._replace(reason=OWN_TIMES)
     if not applies(profile):
@@ -320,6 +340,9 @@ def settle(verdict, parsed: Parsed, profile: Profile, states: list[State], objec
     if verdict.reason == "plan" and alone and not any(c.anchor == "latest" for c in parsed.clauses):
         # a plan alone, nothing said of now: not_stated (decision 0358)
         return verdict._replace(reason=OWN_TIMES)
+    if verdict.reason == "latest" and opposed(parsed, states, objects):
+        # "Less takeaway, more home cooking": two words of the object, opposite ways
+        return verdict._replace(label="unclear", confidence=0.3, reason=OWN_TIMES)
     if verdict.reason == "old_habit" and _still_taken(parsed):
         # the object before, and a pronoun for it now ("Før tog jeg to piller ..., og nu
         # tager jeg dem både morgen, middag og aften"): no old habit (decision 0391)
@@ -327,7 +350,8 @@ def settle(verdict, parsed: Parsed, profile: Profile, states: list[State], objec
     if verdict.label == "unclear" and _cancelled(parsed):
         # a double negation and nothing else ("hardly a day when I don't have pain")
         return verdict._replace(reason=OWN_TIMES)
-    if verdict.reason == "none" and _count_alone(parsed, states, objects):
+    # no state, anchored or not ("He went to the emergency room twice": decision 0420)
+    if verdict.reason in ("none", "nothing") and _count_alone(parsed, states, objects):
         return verdict._replace(
             label="not_stated", confidence=0.6, cues=("counted, no baseline",), reason=OWN_TIMES
         )

@@ -54,7 +54,7 @@ FIRST = frozenset({"første", "first"})
 BOTH_TIMES = "both_times"
 SINCE_START = "since_start"
 APPEARED = "appeared"
-#: none then, a count now (`profiles._none_then`, decision 0226)
+#: none then, a count now (`own_states._none_then`, decision 0226)
 NONE_THEN = "none_then"
 OWN_LABELS = frozenset({BOTH_TIMES, SINCE_START, APPEARED, NONE_THEN})
 
@@ -120,10 +120,13 @@ def since_start(
     a clause that counts it since a time ("twice since she started", "to gange, siden
     vi startede", "anden gang, siden") or calls it a first time ("Det var første
     gang") is -1 (`SINCE_START`), when the excerpt names the object there or before
-    and no negation stands in that clause."""
+    and no negation stands in that clause; none of it ever before ("never ... in my
+    life") is nothing else read."""
     if not applies(profile) or counts is not None or not objects:
         return states
-    if any(s.topical and not s.planned for s in states):
+    # none of it ever before ("I'd never set foot in A&E in my life, and now I've been
+    # twice since ...") is no state against the count (decision 0420)
+    if any(s.topical and not s.planned and not _never_before(s) for s in states):
         return states
     numbers = parsed.clause_numbers()
     first_object = min(numbers[o[0]] for o in objects if numbers[o[0]] >= 0)
@@ -144,6 +147,12 @@ def since_start(
         out.append(State(n, None, -1, SINCE_START, cue, False, True, True, clause.contrast))
         break
     return sorted([*states, *out], key=lambda s: s.clause)
+
+
+def _never_before(state: State) -> bool:
+    """Stable absence of the object read under "never" (`own_states._stable`): none
+    then, nothing said of now."""
+    return state.label == "same" and state.negated and state.value == 0 and state.turned
 
 
 def _next_in_sentence(parsed: Parsed, n: int) -> list[str] | None:

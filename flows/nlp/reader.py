@@ -56,15 +56,13 @@ from flows.nlp.own_counts import (
     settle,
     unanchored,
 )
+from flows.nlp.own_states import as_scheme, own_objects, own_states
 from flows.nlp.own_times import appeared, degrees, seasons, since_start
 from flows.nlp.parsing import WordTrie, form_reader
 from flows.nlp.people import someone_elses
 from flows.nlp.profiles import (  # noqa: F401
     RULES_STAND,
     agreement_threshold,
-    as_scheme,
-    own_objects,
-    own_states,
     own_words,
     profile_for,
 )
@@ -383,7 +381,8 @@ class StanceReader:
             verdict = rules.decide_outcome(
                 states,
                 plans,
-                bool(found.get("nonaction")),
+                # as the own steps left it: "har ikke rørt en cigaret" is a stop (0420)
+                bool(parsed.found.get("nonaction")),
                 marks(parsed, "relapse"),
                 bool(found.get("latest")),
                 claim_contradicted(parsed),

@@ -292,7 +292,7 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
     ),
     # an own theme's opposite from a negated cue or label, a number in a cue (0356)
     "own-profiles": (
-        ["flows/nlp/profiles.py"],
+        ["flows/nlp/profiles.py", "flows/nlp/own_states.py"],
         ["tests/test_own_opposites.py", "tests/test_own_objects_order.py"],
     ),
     # a survey item's direction, yes coded lower (decision 0369)
