@@ -95,7 +95,7 @@ def compared(
     if not applies(profile) or not objects:
         return states
     numbers = parsed.clause_numbers()
-    named = {numbers[o[0]] for o in objects if numbers[o[0]] >= 0}
+    named = parsed.clauses_of(objects)
     lower = parsed.lower
     found = []
     for label in QUANTITY:
@@ -126,8 +126,7 @@ def none_now(
     (`NONE_NOW`) in that clause."""
     if not applies(profile) or not objects:
         return states
-    numbers = parsed.clause_numbers()
-    named = {numbers[o[0]] for o in objects if numbers[o[0]] >= 0}
+    named = parsed.clauses_of(objects)
     then = [
         n
         for n in named
@@ -289,8 +288,7 @@ def _new_now(parsed, profile, states, objects):
 def _happened(parsed: Parsed, objects: list[tuple[int, int]]) -> list[int]:
     """The clauses naming the object as it happened: not negated, not at the baseline
     or early, and saying no less of it ("under tre kilo": a level, not an event)."""
-    numbers = parsed.clause_numbers()
-    named = sorted({numbers[o[0]] for o in objects if numbers[o[0]] >= 0})
+    named = sorted(parsed.clauses_of(objects))
     out = []
     for n in named:
         clause = parsed.clauses[n]
@@ -401,10 +399,9 @@ def _count_alone(parsed: Parsed, states: list[State], objects: list[tuple[int, i
         return False
     if any(w in AGAIN for w in parsed.lower) or parsed.found.get("relapse"):
         return False
-    numbers = parsed.clause_numbers()
     if any(parsed.found.get(label) for label in QUANTITY):
         return False  # "down two kilos since ...": a change, not a count
-    named = {numbers[o[0]] for o in objects if numbers[o[0]] >= 0}
+    named = parsed.clauses_of(objects)
     # events counted ("twice", "et par gange"), not a rate ("every morning")
     return any(
         _counts(parsed.lower[parsed.clauses[n].start : parsed.clauses[n].end]) for n in named

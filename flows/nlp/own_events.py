@@ -58,7 +58,7 @@ def attending(parsed: Parsed, profile: Profile, objects: list[tuple[int, int]]) 
     if not spans or not objects:
         return parsed.found
     numbers = parsed.clause_numbers()
-    named = {numbers[o[0]] for o in objects if numbers[o[0]] >= 0}
+    named = parsed.clauses_of(objects)
     kept = [
         s
         for s in spans
@@ -89,7 +89,7 @@ def untouched(parsed: Parsed, objects: list[tuple[int, int]]) -> dict:
     if not marks or not stops or not objects:
         return parsed.found
     numbers = parsed.clause_numbers()
-    named = {numbers[o[0]] for o in objects if numbers[o[0]] >= 0}
+    named = parsed.clauses_of(objects)
     kept = [
         m
         for m in marks

@@ -368,7 +368,7 @@ def degrees(
         if any(w in FROM for w in lower[max(0, i - 3) : i]) and any(w in TO for w in between):
             change = (m, second - first, f"{lower[i]} … {lower[j]}")
     if change is None:
-        named_clauses = {numbers[o[0]] for o in objects if numbers[o[0]] >= 0}
+        named_clauses = parsed.clauses_of(objects)
         change = _then_and_now(parsed, found, named, named_clauses)
     if change is None or change[1] == 0:
         return states
@@ -424,7 +424,7 @@ def appeared(
         return states
     numbers = parsed.clause_numbers()
     lower = parsed.lower
-    named = {numbers[o[0]] for o in objects if numbers[o[0]] >= 0}
+    named = parsed.clauses_of(objects)
     for i, word in enumerate(lower):
         if word not in COME or numbers[i] not in named:
             continue

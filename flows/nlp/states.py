@@ -154,6 +154,12 @@ class Parsed:
         (when the parse is made)."""
         return self._clause_numbers
 
+    def clauses_of(self, spans: list[tuple[int, int]]) -> set[int]:
+        """The numbers of the clauses in which these spans start (the clauses that
+        name an object, given its spans); a span between clauses gives none."""
+        numbers = self._clause_numbers
+        return {numbers[s[0]] for s in spans if numbers[s[0]] >= 0}
+
     def by_clause(self, labels) -> list[list[tuple[str, tuple[int, int]]]]:
         """Per clause, the (label, span) of these classes starting in it, by label then
         position."""
