@@ -20,6 +20,7 @@
 
 from __future__ import annotations
 
+from flows.nlp.own_times import is_number
 from flows.nlp.states import Parsed, Profile, State, _planned
 
 #: the words that say a return: "back", "tilbage"
@@ -146,18 +147,12 @@ def _level(parsed: Parsed, start: int, end: int, profile: Profile) -> bool:
     """A number first (or after one word) and then a cue of the theme, after "up to" /
     "oppe på": "tre dage om ugen", "three days a week"."""
     rest = parsed.lower[start:end]
-    counted = [k for k, w in enumerate(rest) if w.isdigit() or _number(w)]
+    counted = [k for k, w in enumerate(rest) if is_number(w)]
     if not counted or counted[0] > 1:
         return False
     after = " ".join(rest[counted[0] + 1 :])
     cues = [c for c in profile.words if c not in BACK]
     return any(after == c or after.startswith(c + " ") or f" {c} " in f" {after} " for c in cues)
-
-
-def _number(word: str) -> bool:
-    from flows.nlp.numbers import NUMBER_WORDS
-
-    return any(word in table for table in NUMBER_WORDS.values())
 
 
 def _same_thing(parsed: Parsed, state: State, first: int, sentence: int, words) -> bool:

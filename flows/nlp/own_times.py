@@ -186,7 +186,12 @@ def _counted_since(words: list[str], since: bool) -> str | None:
 
 def _any_count(words: list[str]) -> bool:
     """A number in the words ("I've only gone in once since"): two counts compared."""
-    return any(w.isdigit() or any(w in t for t in NUMBER_WORDS.values()) for w in words)
+    return any(is_number(w) for w in words)
+
+
+def is_number(word: str) -> bool:
+    """Digits or a number word of any language ("3", "tre", "three")."""
+    return word.isdigit() or any(word in table for table in NUMBER_WORDS.values())
 
 
 def _more_than_one(word: str) -> bool:
