@@ -12,6 +12,7 @@ over its API (tests/prefect_readback.py)."""
 from __future__ import annotations
 
 import json
+import time
 import urllib.error
 
 import pytest
@@ -164,9 +165,9 @@ def test_a_run_named_after_a_participant_refuses_and_is_renamed(served):
     assert run["state"]["message"].startswith("Nothing was run: the run's name or a tag")
     assert run["name"] == "triangulate tiny (refused)" and run["tags"] == ["triangulate"]
     assert (published.read_bytes() if published.exists() else None) == before
-    texts = stored_texts(served["api"], since)
-    assert not [c for c, t in texts if c == "task_runs"]  # no task ran
     screen = served["screen"]
+    texts = _once_events_landed(served["api"], since, screen)
+    assert not [c for c, t in texts if c == "task_runs"]  # no task ran
     held = [(c, t) for c, t in texts if screen.holds_name(t) or "Madsen" in t]
     logs = [json.loads(t)["message"] for c, t in held if c == "logs"]
     assert "events" in {c for c, _ in held} and {c for c, _ in held} <= {"events", "logs"}, held
@@ -176,3 +177,16 @@ def test_a_run_named_after_a_participant_refuses_and_is_renamed(served):
         [],
         [f"Beginning flow run '{body['name']}' for flow 'triangulate (from the UI)'"],
     )
+
+
+def _once_events_landed(api: str, since, screen, wait: float = 30.0) -> list[tuple[str, str]]:
+    """The server's records, read again (up to `wait` seconds) until an event holding
+    the run's name is among them: Prefect stores events in the background, so on a
+    loaded machine they can land a moment after the run has ended."""
+    deadline = time.monotonic() + wait
+    while True:
+        texts = stored_texts(api, since)
+        landed = any(c == "events" and (screen.holds_name(t) or "Madsen" in t) for c, t in texts)
+        if landed or time.monotonic() > deadline:
+            return texts
+        time.sleep(1)
