@@ -59,6 +59,28 @@ def test_a_build_for_another_python_or_none_is_not_used(tmp_path):
     assert compiled.current(tmp_path / "nothing", folder) == {}
 
 
+def test_every_module_a_reading_imports_is_compiled():
+    """A module the reader imports that is not in `compiled.MODULES` runs in the
+    interpreter in every reading: the constructions and the own-theme steps did
+    (decision 0442). Only the modules named in `compiled.NOT_COMPILED` may stay Python."""
+    script = (
+        "import sys, flows.nlp.reader\n"
+        "print(' '.join(m for m in sys.modules if m.startswith('flows.nlp.')))"
+    )
+    env = {**os.environ, compiled.PURE: "1"}  # the .py modules: the typed ones not loaded
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    imported = {m.removeprefix("flows.nlp.") for m in done.stdout.split()}
+    assert "own_counts" in imported and "lexicons" in imported
+    assert imported - set(compiled.NOT_COMPILED) == set(compiled.MODULES)
+
+
 def _read_sample(pure: bool) -> list[list]:
     """Readings of dev rows and of the demo study's themes, in a fresh process."""
     script = """

@@ -28,11 +28,13 @@ from pathlib import Path
 
 #: the modules a reading runs through (the rules, features, model and parse; the
 #: model's cues as words, an own theme's times and other people's habits since
-#: decision 0310); not
+#: decision 0310; the constructions and the own-theme steps added since, which had
+#: run as Python in every outcome reading: decision 0442); not
 #: lexicons.py: a reader's pipeline holds its lemma function, which a stored
 #: reader pickles by value (`reader_store`), and a compiled function cannot be
 MODULES = (
     "anchors",
+    "constructions",
     "cue_words",
     "cues",
     "decide",
@@ -40,6 +42,11 @@ MODULES = (
     "model",
     "negation",
     "numbers",
+    "own_counts",
+    "own_events",
+    "own_groups",
+    "own_held",
+    "own_more",
     "own_states",
     "own_times",
     "parsing",
@@ -48,6 +55,12 @@ MODULES = (
     "reader",
     "states",
 )
+#: the modules a reader imports that stay Python, and why
+#: (`tests/test_stance_compiled.py` checks that every other one is in `MODULES`)
+NOT_COMPILED = {
+    "compiled": "this module: the finder that loads the others",
+    "lexicons": "a stored reader pickles its lemma function by value",
+}
 #: typed Cython modules (`.pyx`, decisions 0306, 0352 and 0376): no .py of their own; where one is not
 #: built or stale its import fails and its caller uses its pure-Python twin
 TYPED = ("_forms", "_scoring", "_words")
