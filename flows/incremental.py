@@ -139,7 +139,11 @@ def update_warehouse(
             changed = None
     _state_path(db_path).unlink(missing_ok=True)  # an interrupted update leaves no state
     audited = state is not None and state.get("names") == names_fingerprint(names)
-    if changed is None:
+    whole = whole_digests(frames)
+    kept = dict(state.get("whole") or {}) if changed is not None else {}
+    if changed == [] and audited and kept == whole:
+        update = _unchanged(db_path, frames, sql_dir, analyse)  # decision 0436
+    elif changed is None:
         Path(f"{db_path}.wal").unlink(missing_ok=True)  # nothing of an interrupted run replays
         models = warehouse.build_warehouse(db_path, frames, sql_dir)
         update = Update(models, None)
@@ -149,17 +153,58 @@ def update_warehouse(
             update.qca = analyse(con) if analyse else {}
             con.execute("checkpoint")
     else:
-        update = _update_cases(db_path, frames, changed, names, sql_dir, audited, analyse)
+        same = {name for name, digest in whole.items() if kept.get(name) == digest}
+        update = _update_cases(db_path, frames, changed, names, sql_dir, audited, analyse, same)
     _write_state(
         db_path,
         {
             "shared": shared_key,
             "schema": schema,
             "cases": dict(sorted(case_keys.items())),
+            # the tables without a case as they were loaded (`whole_digests`)
+            "whole": whole,
             # every row of the per-case tables audited clean against these names
             "names": names_fingerprint(names) if not update.hits else None,
         },
     )
+    return update
+
+
+def whole_digests(frames: dict[str, pd.DataFrame]) -> dict[str, str]:
+    """A SHA-256 per input table without a `case_id` column (persons, interviews,
+    rejects, the study's configuration), of its columns and every row's values
+    (`fingerprints`' row texts: a missing value as None). The case-keyed tables
+    are covered by the cases' keys; these are replaced whole by an update, and
+    kept as they are when their digest is the one the state recorded for the
+    tables in the database (decision 0436)."""
+    from flows.fingerprints import _row_texts
+
+    digests = {}
+    for name, frame in sorted(frames.items()):
+        if "case_id" in frame.columns:
+            continue
+        digest = hashlib.sha256(repr(list(map(str, frame.dtypes))).encode())
+        for row in _row_texts(frame):
+            digest.update(row)
+        digests[name] = digest.hexdigest()
+    return digests
+
+
+def _unchanged(
+    db_path: Path,
+    frames: dict[str, pd.DataFrame],
+    sql_dir: Path,
+    analyse: Callable[[duckdb.DuckDBPyConnection], dict] | None,
+) -> Update:
+    """No case changed, no table without a case changed, and every row was audited
+    clean against these names: the update would write the rows the database holds
+    (the models are pure functions of their input tables), so nothing is written
+    (decision 0436). The QCA is asked as an update would ask it (its kept tables
+    are found by their inputs' digest), and the case tables count as audited."""
+    update = Update([], [], _case_tables(frames, sql_dir))
+    with duckdb.connect(str(db_path)) as con:
+        update.qca = analyse(con) if analyse else {}
+        con.execute("checkpoint")
     return update
 
 
@@ -258,20 +303,23 @@ def _update_cases(
     sql_dir: Path,
     audited: bool,
     analyse: Callable[[duckdb.DuckDBPyConnection], dict] | None = None,
+    same: set[str] = frozenset(),
 ) -> Update:
     """Recompute the per-case models for `changed` and rebuild the cross-case ones.
     The rows added are audited for `names` (every row, unless the others were
     `audited` against the same names before). When the update drops a text no
-    new row holds, the file is rewritten afterwards (`loses_text`, `compact`)."""
+    new row holds, the file is rewritten afterwards (`loses_text`, `compact`).
+    `same`: the tables without a case whose rows the database holds already
+    (`whole_digests`): not loaded again."""
     keyed = {name: frame for name, frame in frames.items() if "case_id" in frame.columns}
-    whole = {name: frame for name, frame in frames.items() if name not in keyed}
+    whole = {n: f for n, f in frames.items() if n not in keyed and n not in same}
     files = warehouse.model_files(sql_dir)
     cross = cross_case_models(sql_dir)
     per_case = [p for p in files if p.stem not in cross]
     with duckdb.connect(str(db_path)) as con:
         (catalog,) = con.execute("select current_database()").fetchone()
         main = f'"{catalog}".main'
-        loses = loses_text(con, frames, changed)
+        loses = loses_text(con, {n: f for n, f in frames.items() if n not in same}, changed)
         con.execute("begin transaction")
         con.register("_changed_frame", pd.DataFrame({"case_id": changed}, dtype=object))
         con.execute(

@@ -124,6 +124,32 @@ def test_warm_reruns_through_the_ingest_caches_equal_cold_runs(study, tmp_path):
     assert_same_outputs(warm, cold_again)
 
 
+def test_a_touched_file_and_a_file_changed_with_its_mtime_set_back_equal_cold_runs(study, tmp_path):
+    """What a re-run reuses is decided by the files' contents, never by their
+    modification times (decision 0436): a file touched but unchanged recomputes
+    nothing; a file changed and given back its old mtime (a copy with `cp -p`,
+    an editor that keeps it, within the same tick) is read as changed."""
+    import os
+
+    warm = tmp_path / "warm"
+    stages.run_direct(study, warm)
+    path = study / "excerpts.csv"
+    before = path.stat()
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns + 5_000_000_000))
+    assert stages.run_direct(study, warm)["recomputed"] == []
+    cold = tmp_path / "cold"
+    stages.run_direct(study, cold)
+    assert_same_outputs(warm, cold)
+    stamp = path.stat()
+    change_one_excerpt(study, "P7")
+    os.utime(path, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+    assert path.stat().st_mtime_ns == stamp.st_mtime_ns
+    assert stages.run_direct(study, warm)["recomputed"] == ["P7"]
+    cold_again = tmp_path / "cold-again"
+    stages.run_direct(study, cold_again)
+    assert_same_outputs(warm, cold_again)
+
+
 def test_the_database_persists_in_the_private_cache(demo_out):
     """The session's run of the demo (read only) kept its warehouse privately."""
     cache = incremental.cache_database(stages.store_dir(demo_out))
@@ -190,6 +216,65 @@ def test_update_recomputes_changed_cases_and_cross_case_models(tmp_path):
         assert con.sql("select total from total").fetchall() == [(70,)]
     third = incremental.update_warehouse(db, _frames({"A": 1}), {"A": "a"}, "k2", sql_dir=sql_dir)
     assert third.full  # another shared key: from scratch
+
+
+def test_an_update_with_nothing_changed_writes_nothing_and_a_changed_table_is_loaded(tmp_path):
+    """Decision 0436: no case key, no table without a case and no name changed: the
+    update leaves the database as it is (a row taken out by hand stays out, which a
+    rebuild would have put back); a table without a case that changed (same case
+    keys) is loaded again and the cross-case models read it."""
+    sql_dir = _models(
+        tmp_path,
+        {
+            "scaled": "select case_id, value * 10 as scaled from raw_cases",
+            "total": "-- grain: cross-case\nselect sum(scaled) + (select sum(factor) "
+            "from cfg_rules) as total from scaled",
+        },
+    )
+    db = tmp_path / "w.duckdb"
+    keys = {"A": "a", "B": "b"}
+    incremental.update_warehouse(db, _frames({"A": 1, "B": 2}), keys, "k", sql_dir=sql_dir)
+    with duckdb.connect(str(db)) as con:
+        con.execute("delete from total")  # by hand: only a rebuild would put it back
+    same = incremental.update_warehouse(db, _frames({"A": 1, "B": 2}), keys, "k", sql_dir=sql_dir)
+    assert same.changed == [] and same.models == []
+    assert "scaled" in same.audited_tables and "raw_cases" in same.audited_tables
+    with duckdb.connect(str(db)) as con:
+        assert con.sql("select * from total").fetchall() == []
+    frames = _frames({"A": 1, "B": 2})
+    frames["cfg_rules"] = pd.DataFrame([{"factor": 12}])
+    changed = incremental.update_warehouse(db, frames, keys, "k", sql_dir=sql_dir)
+    assert changed.changed == [] and "total" in changed.models
+    with duckdb.connect(str(db)) as con:
+        assert con.sql("select * from total").fetchall() == [(42,)]
+        assert con.sql("select factor from cfg_rules").fetchall() == [(12,)]
+    state = incremental.read_state(db)
+    assert state["whole"] == incremental.whole_digests(frames)
+    # the state of an earlier version (no digests): the update runs as before
+    path = db.with_suffix(".json")
+    path.write_text(path.read_text("utf-8").replace('"whole"', '"other"'), "utf-8")
+    with duckdb.connect(str(db)) as con:
+        con.execute("delete from total")
+    again = incremental.update_warehouse(db, frames, keys, "k", sql_dir=sql_dir)
+    assert "total" in again.models
+    with duckdb.connect(str(db)) as con:
+        assert con.sql("select * from total").fetchall() == [(42,)]
+
+
+def test_whole_digests_change_with_a_value_a_missing_value_or_a_column():
+    base = {
+        "cfg": pd.DataFrame({"a": ["x", None], "b": [1.0, 2.0]}),
+        "raw_cases": _frames({"A": 1})["raw_cases"],
+    }
+    first = incremental.whole_digests(base)
+    assert set(first) == {"cfg"}  # the case-keyed tables are covered by the case keys
+    for other in (
+        pd.DataFrame({"a": ["x", "y"], "b": [1.0, 2.0]}),
+        pd.DataFrame({"a": ["x", None], "b": [1.0, float("nan")]}),
+        pd.DataFrame({"a": ["x", None], "c": [1.0, 2.0]}),
+        pd.DataFrame({"a": ["x", None], "b": [1, 2]}),
+    ):
+        assert incremental.whole_digests({**base, "cfg": other}) != first
 
 
 def test_a_per_case_model_without_case_id_is_refused_naming_the_file(tmp_path):
