@@ -56,6 +56,9 @@ SOURCE_CLAIMS = """
 select case_id, theme_id, source, examples from int_source_stances
 where case_id in (select unnest($case_ids))
 """
+EXCERPT_CODES = """
+select excerpt_id, code, role from stg_excerpts where case_id in (select unnest($case_ids))
+"""
 
 
 def _rows(con, sql: str, case_ids: list[str]) -> list[dict]:
@@ -83,7 +86,8 @@ def test_the_informants_query_keeps_the_rows_a_dossier_shows(demo_out):
 
 def test_every_dossier_is_the_same_from_every_row(demo_out, demo_dir):
     """Decision 0439: the pages made from the case queries equal those made from
-    every informant row and the sources' claims (what the queries left out)."""
+    every informant row, the sources' claims and the excerpts' codes and role ids
+    (what the queries left out)."""
     from flows import stages
     from flows.render import pages
 
@@ -101,6 +105,7 @@ def test_every_dossier_is_the_same_from_every_row(demo_out, demo_dir):
             (r["case_id"], r["theme_id"], r["source"]): r["examples"]
             for r in _rows(con, SOURCE_CLAIMS, case_ids)
         }
+        codes = {r["excerpt_id"]: r for r in _rows(con, EXCERPT_CODES, case_ids)}
     listed = 0
     for case_id in case_ids:
         fewer = pages.case_context(study, case_id, overview, provenance=prov, **rows[case_id])
@@ -111,6 +116,7 @@ def test_every_dossier_is_the_same_from_every_row(demo_out, demo_dir):
                 {**r, "examples": claims[case_id, r["theme_id"], r["source"]]}
                 for r in rows[case_id]["sources"]
             ],
+            "excerpts": [{**r, **codes[r["excerpt_id"]]} for r in rows[case_id]["excerpts"]],
         }
         reference = pages.case_context(study, case_id, overview, provenance=prov, **full)
         assert pages.render_dossier(env, fewer) == pages.render_dossier(env, reference), case_id
