@@ -1,13 +1,11 @@
 -- Per case of $case_ids: its excerpts, grouped by theme, then informant role, then informant.
--- Only the columns a dossier reads.
+-- Only the columns a dossier reads (not the excerpt's code or role id: decision 0439).
 select
     excerpts.excerpt_id,
     excerpts.interview_id,
     excerpts.person_id,
-    excerpts.role,
     excerpts.case_id,
     excerpts.theme_id,
-    excerpts.code,
     excerpts.stance,
     excerpts.basis,
     excerpts.stance_source,
