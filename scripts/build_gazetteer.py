@@ -9,9 +9,14 @@ are kept, no counts. Names that are also ordinary English or Danish words
 words) go to `name-words.txt`:
 they count as names only next to another name or after a title.
 
-    python -m venv /tmp/nd && /tmp/nd/bin/pip install names-dataset==3.3.1 Faker==40.63.0 pycountry
+    python -m venv /tmp/nd && /tmp/nd/bin/pip install names-dataset==3.3.1 Faker==40.63.0 \
+        pycountry tamil-names==0.1.1 habesha-names==0.2.0
     /tmp/nd/bin/python scripts/build_gazetteer.py --dump top.json   # the slow part
     .venv/bin/python scripts/build_gazetteer.py --top top.json      # filter and write
+
+An earlier build's lists are kept whole, so `--dump-packages` (the package lists
+of decision 0447 and the place names, without names-dataset: seconds) followed
+by `--top` adds only those.
 """
 
 from __future__ import annotations
@@ -36,6 +41,12 @@ NEAREST = ["DJ", "ET", "HR"]
 #: are in Tamil script there (Faker ta_IN), of no use for a Latin transcript.
 MORE_ORIGINS = ["PH"]
 FAKER = {"PK": "en_PK", "VN": "vi_VN"}
+#: decision 0447: names-dataset has no Sri Lanka or Eritrea. Tamil given names in
+#: Latin script (`tamil-names` 0.1.1, MIT: 566 names, hand-curated, not ranked, no
+#: surnames: Tamil names are patronymic) and Ethiopian and Eritrean given names
+#: with their Latin spellings (`habesha-names` 0.2.0, MIT: 380 names, 1,647
+#: spellings; patronymic, so they are the surnames too), each taken whole
+PACKAGES = ["LK", "ER"]
 COUNTRIES = HOME + ORIGINS + NEAREST + MORE_ORIGINS
 TOP = 3000
 #: the countries of origin add their 1,000 most frequent first names and surnames,
@@ -57,9 +68,32 @@ def dump(path: Path) -> None:
         first = nd.get_top_names(n=TOP, country_alpha2=cc)[cc]
         last = nd.get_top_names(n=TOP, country_alpha2=cc, use_first_names=False)[cc]
         top[cc] = {"first": first, "last": last}
-    top |= faker_lists()
+    top |= faker_lists() | package_lists()
     top["places"] = sorted(place_names())
     path.write_text(json.dumps(top, ensure_ascii=False), encoding="utf-8")
+
+
+def dump_packages(path: Path) -> None:
+    """`dump` of `package_lists` and the place names alone (no names-dataset)."""
+    top = package_lists() | {"places": sorted(place_names())}
+    path.write_text(json.dumps(top, ensure_ascii=False), encoding="utf-8")
+
+
+def package_lists() -> dict:
+    """The `PACKAGES` lists, whole (decision 0447)."""
+    import csv
+    from importlib import resources
+
+    with (resources.files("tamilnames") / "data" / "names.csv").open(encoding="utf-8") as handle:
+        tamil = [row["name_en"].strip() for row in csv.DictReader(handle)]
+    given = json.loads(
+        (resources.files("habesha_names") / "data" / "given_names.json").read_text("utf-8")
+    )["entries"]
+    habesha = [n for entry in given for n in [entry["canonical"], *entry["variants"]]]
+    return {
+        "LK": {"first": tamil, "last": [], "whole": True},
+        "ER": {"first": habesha, "last": habesha, "whole": True},
+    }
 
 
 def faker_lists() -> dict:
@@ -139,7 +173,7 @@ def build(top_path: Path, out: Path = OUT) -> None:
     top = json.loads(top_path.read_text(encoding="utf-8"))
     names: set[str] = set()
     for cc in HOME:
-        names |= _names(top[cc], TOP)
+        names |= _names(top[cc], TOP) if cc in top else set()
     words = ordinary_words()
     plain = {n for n in names if n not in words}
     common = {n for n in names if n in words}
@@ -148,7 +182,7 @@ def build(top_path: Path, out: Path = OUT) -> None:
             found |= set((out / kind).read_text(encoding="utf-8").split())
     common -= plain
     origin: set[str] = set()
-    for cc in ORIGINS + NEAREST + MORE_ORIGINS + list(FAKER):
+    for cc in ORIGINS + NEAREST + MORE_ORIGINS + list(FAKER) + PACKAGES:
         origin |= _names(top[cc], ORIGIN_TOP) if cc in top else set()
     origin |= {folded(n) for n in origin}  # decision 0423: "Dabrowski", "Dung"
     # two letters are initials more often than names there ("HN", "LH": ids, coders)
@@ -164,10 +198,13 @@ def build(top_path: Path, out: Path = OUT) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dump", type=Path, help="write the top names of names-dataset here")
+    parser.add_argument("--dump-packages", type=Path, help="write decision 0447's lists here")
     parser.add_argument("--top", type=Path, help="build the gazetteer from a dump")
     parser.add_argument("--out", type=Path, default=OUT, help="where to write the two lists")
     args = parser.parse_args()
     if args.dump:
         dump(args.dump)
+    if args.dump_packages:
+        dump_packages(args.dump_packages)
     if args.top:
         build(args.top, args.out)

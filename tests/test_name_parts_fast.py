@@ -1,4 +1,4 @@
-"""Plain roster names skip nameparser (flows/privacy/unknown_names.py): the
+"""Plain roster names skip nameparser (flows/privacy/name_parts.py): the
 fast path gives what nameparser gives, and anything else goes to nameparser."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import csv
 import pytest
 from nameparser import HumanName
 
-from flows.privacy import unknown_names
+from flows.privacy import name_parts
 
 TRICKY = [
     "Anna", "Anna Berg", "Anna Maria Berg", "anna berg", "Åse Ødegård", "Ib Li", "Do Van",
@@ -25,7 +25,7 @@ def nameparser_pieces(name: str) -> list[str]:
 
 @pytest.mark.parametrize("name", TRICKY)
 def test_plain_names_parse_as_nameparser_parses_them(name):
-    plain = unknown_names._plain_name(name)
+    plain = name_parts._plain_name(name)
     assert plain is None or plain == nameparser_pieces(name)
 
 
@@ -33,14 +33,14 @@ def test_the_demo_roster_parses_the_same_on_either_path(demo_dir):
     with (demo_dir / "roster.csv").open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     names = {n.strip() for r in rows for n in [r["name"], *r["aliases"].split(";")] if n.strip()}
-    plain = {n: unknown_names._plain_name(n) for n in names}
+    plain = {n: name_parts._plain_name(n) for n in names}
     assert sum(p is not None for p in plain.values()) > len(names) / 2  # the fast path is used
     for name, pieces in plain.items():
         assert pieces is None or pieces == nameparser_pieces(name), name
 
 
 def test_roster_name_parts_drop_particles_and_split_hyphens():
-    assert unknown_names.roster_name_parts("Anna van der Berg") == ["Anna", "van der Berg", "Berg"]
-    assert unknown_names.roster_name_parts("Anne-Marie Berg") == [
+    assert name_parts.roster_name_parts("Anna van der Berg") == ["Anna", "van der Berg", "Berg"]
+    assert name_parts.roster_name_parts("Anne-Marie Berg") == [
         "Anne-Marie", "Anne", "Marie", "Berg",
     ]  # fmt: skip

@@ -64,6 +64,14 @@ PROBES = [
     ("pakistani-first-name", "Arham"),
     ("polish-surname-folded", "Kolodziej"),
     ("turkish-surname-folded", "Demircioglu"),
+    # decision 0447 (privacy15): Tamil and Ethiopian/Eritrean given names (and so
+    # patronymic surnames) from two MIT-licensed package lists (not caught before)
+    ("tamil-first-name-2", "Senthilkumar"),
+    ("tamil-first-name-3", "Kayalvizhi"),
+    ("tamil-surname-patronymic", "Anbazhagan"),
+    ("eritrean-first-name", "Berhanu"),
+    ("eritrean-surname-patronymic", "Getachew"),
+    ("eritrean-first-name-2", "Zewdu"),
 ]
 
 
@@ -74,7 +82,9 @@ RESIDUE = {"turkish-apostrophe-suffix": "nin", "turkish-apostrophe-suffix-folded
 #: first names of countries the gazetteer's source has no list for (Sri Lanka,
 #: Nigeria): decision 0385
 NOT_CAUGHT = [
+    # a Sri Lankan spelling the Tamil list (Tamil Nadu's names) lacks: decision 0447
     ("tamil-first-name", "Tharshan"),
+    ("eritrean-compound-surname", "Tesfamariam"),
     ("yoruba-first-name", "Oluwaseun"),
 ]
 

@@ -200,7 +200,7 @@ def test_output_screen_without_name_parts_still_finds_titles():
 
 
 def test_plain_names_take_the_fast_path():
-    from flows.privacy.unknown_names import _plain_name
+    from flows.privacy.name_parts import _plain_name
 
     assert _plain_name("Anne") == ["Anne", "", ""]
     assert _plain_name("Anne Berg") == ["Anne", "Berg", ""]
@@ -219,7 +219,7 @@ def test_ordinary_words_and_the_gazetteer():
 
 
 def test_the_gazetteer_lists_are_read_from_the_package():
-    from flows.privacy.unknown_names import _read_list
+    from flows.privacy.name_lists import _read_list
 
     names = _read_list("names.txt")
     assert {"sofie", "jensen"} <= names and "" not in names

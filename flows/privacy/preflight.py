@@ -60,6 +60,9 @@ def check_ingested(ingested, store: Path | None = None) -> None:
     `store` (the private store's folder): where a passed screen leaves its
     digest (`SCREENED`); when the digest there is this run's, the same names,
     ids and screening code passed before, and nothing is screened again."""
+    named = unlisted_in_file_names(ingested.study)
+    if named:
+        raise LeakError("; ".join(named) + f" ({HINT}). Nothing was written.")
     names = ingested.name_set()
     if not names:
         return
@@ -133,6 +136,59 @@ def unlisted_in_ids(
                     "a name nobody listed on the roster"
                 )
     return problems
+
+
+def _names_someone(texts: Iterable[str]) -> Callable[[str], bool]:
+    """The screen of a run's name (decision 0327: a title and a capitalised word, a
+    capitalised gazetteer name) for a file or folder name, as written and with
+    `-_.:/` read as blanks, its extension left out; the words of `texts` (ids, the
+    study's own) are no names."""
+    from flows.privacy.unknown_names import WORD, NameGuard
+
+    guard = NameGuard(vocabulary=[w for t in texts for w in WORD.findall(str(t))])
+
+    def holds(name: str) -> bool:
+        stem = Path(name).stem if Path(name).suffix[1:].isalnum() else name
+        if not _THREE_LETTERS.search(stem):
+            return False
+        return bool(guard.spans(stem) or guard.spans(_ID_SEPARATORS.sub(" ", stem)))
+
+    return holds
+
+
+def unlisted_in_file_names(loaded: LoadedStudy) -> list[str]:
+    """The study file's inputs whose file name, or a folder of it inside the study
+    folder, names a person nobody listed (decision 0446): an input's file name is
+    published in every page's provenance and the manifest, and the audit looks
+    for roster names only. Says which input (its study-file key), never the name."""
+    holds = _names_someone([loaded.definition.study.id])
+    found = [] if not holds(loaded.path.name) else [f"the study file's name ({HINT_FILE})"]
+    for key, relative in loaded.definition.inputs.files().items():
+        if relative and any(
+            holds(part) for part in Path(relative).parts if part not in ("..", ".")
+        ):
+            found.append(f"{loaded.path.name}: [inputs] {key}: its file name ({HINT_FILE})")
+    return found
+
+
+HINT_FILE = "it names a person nobody listed on the roster; rename the file"
+
+
+def unlisted_in_folders(study_id: str, study_dir, out_dir) -> list[str]:
+    """The study id and the study and output folders' own names (not their parents:
+    a home folder is the researcher's) when they name a person nobody listed
+    (decision 0446): Prefect stores the study id as the run's name and tag, and
+    the folders as run parameters. Which one, never the name."""
+    holds = _names_someone([])
+    found = []
+    for what, text in (
+        ("study id", study_id),
+        ("study folder", Path(study_dir).resolve().name),
+        ("output folder", Path(out_dir).name),
+    ):
+        if text and holds(text):
+            found.append(what)
+    return found
 
 
 def _file_name(loaded: LoadedStudy | None, role: str) -> str:
@@ -311,6 +367,12 @@ def check_before_flow(
         },
     )
     check_cases_to_rebuild(loaded, rebuild_cases)
+    named = unlisted_in_folders(loaded.definition.study.id, study_dir, out_dir)
+    if named:
+        raise LeakError(
+            f"the run's {', '.join(named)} name(s) a person nobody listed on the roster "
+            f"({HINT}, as the run's name or a parameter); rename it. Nothing was run."
+        )
     return names
 
 

@@ -31,6 +31,10 @@ folder and refuse to publish until each is marked in the study folder's
 `not a name`). In either mode a word marked `not a name` is kept, and a word
 marked `name` is replaced and searched for by the audit.
 
+The module's parts: `name_lists` (the gazetteer, words never a name),
+`name_parts` (the parts of roster names), `names_review` (the researcher's
+decisions and the review list); this module the guard and the audit's screen.
+
 What is not matched: a name in no list and after no title ("my neighbour
 Zbigniew"), lower-case names other than roster parts, names that are ordinary
 words when they stand alone ("Brown said"), nicknames. See
@@ -39,21 +43,27 @@ docs/data-protection.md.
 
 from __future__ import annotations
 
-import csv
-import functools
 import hashlib
 import re
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 
-from nameparser import HumanName
-from nameparser.config import CONSTANTS
-
-from flows.errors import InputFileError, TriangulateError
-from flows.privacy import near_names, prefixed, word_list
+from flows.privacy import name_lists, name_parts, near_names, prefixed, word_list
 from flows.privacy.matching import initials_before
+from flows.privacy.name_lists import NOT_NAMES as NOT_NAMES
+from flows.privacy.name_lists import Gazetteer as Gazetteer
+from flows.privacy.name_lists import gazetteer as gazetteer
+from flows.privacy.name_lists import is_ordinary_word as is_ordinary_word
+from flows.privacy.name_parts import alias_parts as alias_parts
+from flows.privacy.name_parts import roster_name_parts as roster_name_parts
+from flows.privacy.name_parts import word_parts as word_parts
+from flows.privacy.names_review import REVIEWED_FILE as REVIEWED_FILE
+from flows.privacy.names_review import UNKNOWN_NAMES_FILE as UNKNOWN_NAMES_FILE
+from flows.privacy.names_review import NamesToReview as NamesToReview
+from flows.privacy.names_review import check_reviewed as check_reviewed
+from flows.privacy.names_review import read_decisions as read_decisions
 from flows.privacy.near_names import ungenitive
 
 PERSON = "[person]"
@@ -83,17 +93,6 @@ CAPITALISED_TITLES = frozenset({"Miss", "Nurse"})
 #: abbreviations: a dot after them is not the end of a sentence ("Dr. Hansen")
 ABBREVIATED = frozenset({"Mr", "Mrs", "Ms", "Mx", "Dr", "Prof", "Hr", "Fru", "Frk"})
 
-#: Capitalised words that are never a name after a title or in the gazetteer check.
-NOT_NAMES = frozenset(
-    """i i'm i've i'd i'll a an the he she it we they you my his her our their this that
-    and or but so if when then there here yes no ok okay mr mrs ms dr
-    monday tuesday wednesday thursday friday saturday sunday january february march april
-    may june july august september october november december christmas easter
-    mandag tirsdag onsdag torsdag fredag lørdag søndag januar februar marts maj juni juli
-    oktober jul påske jeg du han hun vi de den det og men så når der her ja nej
-    gp covid corona denmark danmark danish dansk english type diabetes""".split()  # noqa: SIM905
-)
-
 WORD = re.compile(r"[^\W\d_][^\W\d_'’-]*(?:['’-][^\W\d_]+)*")
 SENTENCE_ENDS = frozenset(".!?…:;\n")
 OPENERS = frozenset(" \t\"'“”‘’«»([{-–—*")
@@ -122,117 +121,6 @@ _TITLE_SCAN = prefixed.anchored(
 )
 
 
-def _read_list(name: str) -> frozenset[str]:
-    text = (resources.files("flows.privacy") / "gazetteer" / name).read_text(encoding="utf-8")
-    return frozenset(line for line in text.splitlines() if line)
-
-
-@dataclass(frozen=True)
-class Gazetteer:
-    """Frequent first names and surnames (casefolded): plain names, and names that
-    are also ordinary words."""
-
-    names: frozenset[str]
-    name_words: frozenset[str]
-
-    def kind(self, word: str) -> str | None:
-        """ "name", "word" (a name that is also an ordinary word) or None."""
-        folded = word.casefold()
-        if folded in self.names:
-            return "name"
-        return "word" if folded in self.name_words else None
-
-
-@functools.cache
-def gazetteer() -> Gazetteer:
-    """The shipped gazetteer (read once per process: about 0.05 s)."""
-    return Gazetteer(_read_list("names.txt"), _read_list("name-words.txt"))
-
-
-def is_ordinary_word(word: str) -> bool:
-    """A word that is also an ordinary English or Danish word (or a month, pronoun...)."""
-    folded = word.casefold()
-    return folded in NOT_NAMES or folded in gazetteer().name_words
-
-
-def roster_name_parts(name: str) -> list[str]:
-    """The parts of a roster name that name the person on their own: first,
-    middle and last names, a surname without its particles ("van der Berg" ->
-    "Berg") and each part of a hyphenated name. Initials are left out."""
-    return list(_name_parts(name))
-
-
-@functools.lru_cache(maxsize=65536)
-def _name_parts(name: str) -> tuple[str, ...]:
-    """`roster_name_parts`, parsed once per name and process (nameparser takes
-    about 0.5 ms a name, and a run asks for every roster name four times)."""
-    pieces = _plain_name(name)
-    if pieces is None:
-        parsed = HumanName(name)
-        pieces = [parsed.first, *parsed.middle_list, parsed.last, parsed.nickname]
-    last = pieces[-2].split()
-    if len(last) > 1:
-        pieces += [w for w in last if w.lower().strip(".") not in CONSTANTS.prefixes]
-    parts: list[str] = []
-    for piece in pieces:
-        for candidate in [piece, *re.split(r"[-‐]", piece)] if "-" in piece else [piece]:
-            candidate = candidate.strip()
-            if len(candidate.strip(".")) > 1 and candidate not in parts and candidate != name:
-                parts.append(candidate)
-    return tuple(parts)
-
-
-_PLAIN_WORD = re.compile(r"[^\W\d_]{2,}")
-_NAMEPARSER_WORDS = (
-    CONSTANTS.titles,
-    CONSTANTS.prefixes,
-    CONSTANTS.suffix_acronyms,
-    CONSTANTS.suffix_not_acronyms,
-    CONSTANTS.conjunctions,
-)
-
-
-def _plain_name(name: str) -> list[str] | None:
-    """What nameparser makes of a plain name (one to three words of two or more
-    letters, single-spaced, none a title, particle, suffix or conjunction of
-    nameparser's): first, middle and last name as written (tests check it
-    against nameparser on the synthetic rosters); None for anything else."""
-    words = name.split(" ")
-    if not 1 <= len(words) <= 3 or not all(_PLAIN_WORD.fullmatch(w) for w in words):
-        return None
-    if any(w.lower() in known for w in words for known in _NAMEPARSER_WORDS):
-        return None
-    if len(words) == 1:
-        return [words[0], "", ""]
-    return [words[0], *words[1:-1], words[-1], ""]
-
-
-def alias_parts(names: Iterable[str]) -> list[str]:
-    """The parts of a person's names (`roster_name_parts`) to match like aliases,
-    in any case: those that are not ordinary words and not already listed."""
-    names = [n for n in names if n.strip()]
-    listed = {n.casefold() for n in names}
-    extra: list[str] = []
-    for name in names:
-        for part in roster_name_parts(name):
-            if part.casefold() not in listed and not is_ordinary_word(part):
-                listed.add(part.casefold())
-                extra.append(part)
-    return extra
-
-
-def word_parts(names: Iterable[str]) -> set[str]:
-    """The parts of roster names that are ordinary words (casefolded): names only
-    where they read as one."""
-    return {
-        part.casefold()
-        for name in names
-        if name.strip()
-        for part in roster_name_parts(name)
-        if is_ordinary_word(part) and part.casefold() not in NOT_NAMES
-    }
-
-
 def sentence_initial(text: str, start: int) -> bool:
     """Nothing but openers (space, quotes, brackets) between a sentence end (or the
     start of the text) and `start`."""
@@ -244,35 +132,6 @@ def sentence_initial(text: str, start: int) -> bool:
 
 def _capitalised(word: str) -> bool:
     return word[:1].isupper() and word.casefold() not in NOT_NAMES
-
-
-# ---------------------------------------------------------------- decisions
-
-DECISIONS = ("name", "not a name")
-REVIEWED_FILE = "names-reviewed.csv"
-
-
-def read_decisions(path: Path) -> dict[str, str]:
-    """The researcher's decisions (casefolded word -> "name" / "not a name"); an
-    absent file is no decision. A bad row stops the run (it protects people)."""
-    if not path.is_file():
-        return {}
-    decisions: dict[str, str] = {}
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle)
-        if not {"word", "decision"} <= set(reader.fieldnames or []):
-            raise InputFileError(str(path), "header: expected columns word, decision")
-        for row in reader:
-            word = (row.get("word") or "").strip()
-            decision = (row.get("decision") or "").strip().lower()
-            if not word or decision not in DECISIONS:
-                raise InputFileError(
-                    str(path),
-                    f"row {reader.line_num}: expected a word and decision 'name' or "
-                    f"'not a name', found decision {decision!r}",
-                )
-            decisions[word.casefold()] = decision
-    return decisions
 
 
 # ---------------------------------------------------------------- excerpts
@@ -307,9 +166,10 @@ class NameGuard:
             *sorted(self.known),
             "",
             *sorted(f"{w}={d}" for w, d in self.decisions.items()),
-            Path(__file__).read_text(encoding="utf-8"),
-            Path(near_names.__file__).read_text(encoding="utf-8"),
-            Path(word_list.__file__).read_text(encoding="utf-8"),
+            *(
+                Path(module.__file__).read_text(encoding="utf-8")
+                for module in (sys.modules[__name__], name_lists, name_parts, near_names, word_list)
+            ),
             *sorted(self.gazetteer.names),
             *sorted(self.gazetteer.name_words),
         ]
@@ -502,33 +362,3 @@ class OutputScreen:
         if not self.search(text):
             return []
         return [n for n, line in enumerate(text.splitlines(), 1) if self.search(line)]
-
-
-class NamesToReview(TriangulateError):
-    """`unknown_names = "review"`: possible names wait for the researcher's decision."""
-
-
-UNKNOWN_NAMES_FILE = "unknown_names.csv"
-
-
-def check_reviewed(guard: NameGuard, items: Iterable[tuple[str, str]], folder: Path) -> None:
-    """In review mode: list the undecided gazetteer words of the (excerpt id, original
-    text) items in `folder` (private, owner-only) and stop the run while any is left."""
-    path = folder / UNKNOWN_NAMES_FILE
-    if guard.mode != "review":
-        return
-    rows = guard.review_rows(items)
-    if not rows:
-        path.unlink(missing_ok=True)
-        return
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, ["word", "occurrences", "excerpts", "decision"])
-        writer.writeheader()
-        writer.writerows(rows)
-    path.chmod(0o600)
-    raise NamesToReview(
-        f"{len(rows)} possible name(s) nobody put on the roster are listed in {path}; "
-        f"mark each 'name' or 'not a name' in the study folder's {REVIEWED_FILE} "
-        "(columns word, decision) and run again; nothing was published"
-    )

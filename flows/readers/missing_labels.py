@@ -32,9 +32,13 @@ def is_missing_label(label: str) -> bool:
 
 
 def undeclared_missing(raw: str, label: str) -> str:
-    """The reject reason for such a value, naming what to set."""
+    """The reject reason for such a value, naming what to set. It quotes only the
+    words that make the label a missing answer ("Missing"), never what follows
+    them ("Missing - his daughter Sofie answered", decision 0445)."""
+    found = MISSING_LABEL.match(label)
+    said = found.group(0).strip() if found else "a missing answer"
     return (
-        f"value {raw} is labelled {label!r}, a missing-value code the file does not "
+        f"value {raw} is labelled {said!r}, a missing-value code the file does not "
         "declare missing: treated as missing (to say so, list it in [survey] missing_codes)"
     )
 

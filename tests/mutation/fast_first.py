@@ -47,7 +47,7 @@ FRESH = {
         "name_particles",
         "_digraph_spellings",
     ],
-    "flows.privacy.unknown_names": ["_name_parts"],
+    "flows.privacy.name_parts": ["_name_parts"],
 }
 
 

@@ -125,7 +125,12 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
         ],
     ),
     "unknown-names": (
-        ["flows/privacy/unknown_names.py"],
+        [
+            "flows/privacy/unknown_names.py",
+            "flows/privacy/name_lists.py",
+            "flows/privacy/name_parts.py",
+            "flows/privacy/names_review.py",
+        ],
         [
             "tests/test_unknown_names.py",
             "tests/test_name_parts_fast.py",
@@ -372,7 +377,7 @@ MEMOISED = {
         "name_particles",
         "_digraph_spellings",
     ],
-    "flows/privacy/unknown_names.py": ["_name_parts"],
+    "flows/privacy/name_parts.py": ["_name_parts"],
 }
 #: names for several modules at once (`--only screens`)
 GROUPS = {
