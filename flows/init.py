@@ -49,6 +49,15 @@ def _survey_case_ids(survey: SurveyDraft, cases: list[str]) -> tuple[dict[str, s
     records = survey.case_values
     if not records or set(records) <= set(cases):
         return {}, "the survey's case column holds the case ids"
+    # ids typed by the participants in a form ("c02", "C 03"): the case they spell
+    spelt = {"".join(c.split()).casefold(): c for c in cases}
+    typed = {r: spelt.get("".join(r.split()).casefold()) for r in records}
+    if all(typed.values()):
+        differ = {r: c for r, c in typed.items() if r != c}
+        return differ, (
+            f"check: {', '.join(q(r) for r in differ)} typed otherwise than the case "
+            f"{'id' if len(differ) == 1 else 'ids'} (case and spaces)"
+        )
     if len(records) == len(cases):
         pairs = dict(zip(records, sorted(cases), strict=True))
         return pairs, (

@@ -56,7 +56,7 @@ def _domain(label: str, outcomes: list[DraftTheme]) -> tuple[str, bool]:
     control", 2 of 3), then the first."""
 
     def score(i: int, theme: DraftTheme) -> tuple[int, float, int, str]:
-        own = _words(theme.label + " " + theme.id)
+        own = _words(theme.label + " " + theme.id.replace("_", " "))
         shared = len(_words(label) & own)
         return shared, shared / len(own) if own else 0.0, -i, theme.id
 

@@ -34,7 +34,11 @@ from flows.readers.common import Rejects
 from flows.readers.missing_labels import is_missing_label, undeclared_missing
 from flows.readers.redcap import _read_redcap
 from flows.readers.stat_files import read_stat_file
-from flows.readers.survey_exports import qualtrics_header_rows, qualtrics_own_columns
+from flows.readers.survey_exports import (
+    form_tool_columns,
+    qualtrics_header_rows,
+    qualtrics_own_columns,
+)
 from flows.readers.survey_table import SurveyTable
 from flows.readers.tables import read_table
 from flows.study import InputSpec, Study, SurveyLayout
@@ -76,7 +80,9 @@ def read_survey_table(
             free_text=free,
             system_columns=qualtrics_own_columns(table.header, ids),
         )
-    return SurveyTable(path, table.header, table.rows)
+    return SurveyTable(
+        path, table.header, table.rows, system_columns=form_tool_columns(table.header)
+    )
 
 
 def _read_stat(path: Path, fmt: str, label: str) -> SurveyTable:
