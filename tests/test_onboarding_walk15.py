@@ -277,3 +277,23 @@ def test_a_passage_qualcoder_wrote_as_a_selection_per_coding_has_all_its_codes(t
     # a client's passage has no case code: its source's (none here: its one roster case)
     client = next(c for c in project.codings if c.code == "Outcomes/Salt/Less salt")
     assert coding_cases(locator, client, project.sources[client.source_key], "/") == []
+
+
+def test_the_provenance_names_every_lexicon_that_read_the_interviews():
+    # walk 14 left: a study in English with Danish interviews named the English
+    # lexicon only in the dossiers' provenance line
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from flows.stage_render import read_languages
+
+    def ingested(languages: list[str]) -> SimpleNamespace:
+        study = SimpleNamespace(study=SimpleNamespace(tool_language="en"))
+        return SimpleNamespace(
+            study=SimpleNamespace(definition=study),
+            data=SimpleNamespace(interviews=pd.DataFrame({"language": languages})),
+        )
+
+    assert read_languages(ingested(["en", "da", "en", "es"])) == ["en", "da"]
+    assert read_languages(ingested(["en"])) == ["en"]  # one language: as before
