@@ -11,85 +11,20 @@ researcher, since they drive pseudonymisation). The draft loads as it is;
 from __future__ import annotations
 
 import csv
-import json
 import os
-import re
 import shlex
 import shutil
 import sys
 from pathlib import Path
 
 from flows.errors import InputFileError
-from flows.init_direction import item_better
-from flows.init_qda import DraftTheme, QdaDraft, draft_qda
+from flows.init_domains import _domain  # noqa: F401 (tests read it here)
+from flows.init_qda import QdaDraft, draft_qda
+from flows.init_sections import _render_items, _render_roles, _render_themes, inline, q
 from flows.init_survey import SurveyDraft, draft_survey, missing_codes_lines, slug
 from flows.study import QDA_FORMATS
 
-
-def q(value: str) -> str:
-    """A TOML basic string."""
-    return json.dumps(value, ensure_ascii=False)
-
-
-def inline(mapping: dict[str, str]) -> str:
-    return "{ " + ", ".join(f"{q(k)} = {q(v)}" for k, v in mapping.items()) + " }"
-
-
 # ---------------------------------------------------------------- writing the draft
-
-STOPWORDS = {
-    "the", "and", "per", "last", "week", "day", "days", "of", "in", "with", "from",
-    # Norwegian and Danish
-    "med", "og", "siste", "sidste", "uker", "uger", "dag", "dager", "dage", "fra", "for",
-}  # fmt: skip
-
-
-MEDICINES = r"(?:medicines?|medications?|meds|pills|tablets|inhalers?|medicin(?:er)?)"
-MEDICINES_TAKEN = (
-    rf"\b{MEDICINES}\s+(?:\w+\s+)?(?:taken|missed|as\s+prescribed)\b"
-    rf"|\b(?:took|taken|take|taking|missed|forgot)\s+(?:\w+\s+){{0,3}}{MEDICINES}\b"
-    r"|\b(?:adherence|compliance)\b"
-)
-
-#: Abbreviations too short to be words of their own, and scales' initials, spelt
-#: out (decision 0369): "A&E attendances" and the theme "A&E visits" share
-#: "emergency"; "WEMWBS total score" and the theme "Wellbeing" share "wellbeing".
-ABBREVIATIONS = (
-    (re.compile(r"(?<![^\W_])a\s*&\s*e(?![^\W_])", re.IGNORECASE), " emergency "),
-    (re.compile(r"(?<![^\W_])(?:ED|ER)(?![^\W_])"), " emergency "),
-    # scales named by their initials: the theme they usually measure
-    (re.compile(r"\bs?wemwbs\b|warwick.edinburgh", re.IGNORECASE), " wellbeing "),
-    (re.compile(r"\bucla\b", re.IGNORECASE), " loneliness "),
-    (re.compile(r"\b(?:phq|epds)\b", re.IGNORECASE), " depression "),
-    (re.compile(r"\bgad\b", re.IGNORECASE), " anxiety "),
-    # medicines taken or missed: adherence (walk 14: "Days with all blood pressure
-    # medicines taken" measures medication adherence, not blood pressure control)
-    (re.compile(MEDICINES_TAKEN, re.IGNORECASE), " medication adherence "),
-    (re.compile(rf"\b{MEDICINES}\b", re.IGNORECASE), " medication "),
-)
-
-
-def _words(text: str) -> set[str]:
-    """A label's words, spelt as ids are (`Søvn` and `sovn` match)."""
-    for pattern, spelt in ABBREVIATIONS:
-        text = pattern.sub(spelt, text)
-    return {w for w in re.findall(r"[a-z]{3,}", slug(text)) if w not in STOPWORDS}
-
-
-def _domain(label: str, outcomes: list[DraftTheme]) -> tuple[str, bool]:
-    """The outcome theme an item most likely measures, and whether words matched.
-    Of themes sharing as many words with the label, the one whose own words the
-    label names most fully ("Medication adherence", 2 of 2, over "Blood pressure
-    control", 2 of 3), then the first."""
-
-    def score(i: int, theme: DraftTheme) -> tuple[int, float, int, str]:
-        own = _words(theme.label + " " + theme.id)
-        shared = len(_words(label) & own)
-        return shared, shared / len(own) if own else 0.0, -i, theme.id
-
-    scored = [score(i, t) for i, t in enumerate(outcomes)]
-    best = max(scored)
-    return best[3], best[0] > 0
 
 
 def command_name(argv0: str | None = None) -> str:
@@ -114,6 +49,15 @@ def _survey_case_ids(survey: SurveyDraft, cases: list[str]) -> tuple[dict[str, s
     records = survey.case_values
     if not records or set(records) <= set(cases):
         return {}, "the survey's case column holds the case ids"
+    # ids typed by the participants in a form ("c02", "C 03"): the case they spell
+    spelt = {"".join(c.split()).casefold(): c for c in cases}
+    typed = {r: spelt.get("".join(r.split()).casefold()) for r in records}
+    if all(typed.values()):
+        differ = {r: c for r, c in typed.items() if r != c}
+        return differ, (
+            f"check: {', '.join(q(r) for r in differ)} typed otherwise than the case "
+            f"{'id' if len(differ) == 1 else 'ids'} (case and spaces)"
+        )
     if len(records) == len(cases):
         pairs = dict(zip(records, sorted(cases), strict=True))
         return pairs, (
@@ -319,151 +263,6 @@ def _personal_line(survey: SurveyDraft) -> str:
         "(identifier fields, names, e-mail, phone, address, birth date, IP address, "
         "location) or free text: never read, never drafted as context"
     )
-
-
-def _render_roles(qda: QdaDraft) -> list[str]:
-    lines = []
-    for ident, label in qda.roles.items():
-        per_case = qda.per_case.get(ident, True)
-        why = (
-            "sources held whole by one QDA case"
-            if per_case
-            else "speaks about others' cases, or the programme, not a case of their own"
-        )
-        if not qda.cases:
-            why = "no QDA cases" if per_case else "one person alone holds it"
-        lines += [
-            "",
-            "[[roles]]",
-            f"id = {q(ident)}  # check: a short id for the role",
-            f"label = {q(label)}",
-            f"per_case = {str(per_case).lower()}  # check: interviewed for each case ({why})",
-        ]
-    return lines
-
-
-def _render_themes(qda: QdaDraft, survey: SurveyDraft | None) -> list[str]:
-    outcomes = [t for t in qda.themes if t.component == "outcome"]
-    domains = set()
-    if survey is not None and outcomes:
-        domains = {_domain(f"{i.label} {i.column}", outcomes)[0] for i in survey.items}
-    shared = shared_stance_labels(qda)
-    lines = []
-    if any(shared.values()):
-        lines += [
-            "",
-            "# check: sub-code names read as stances (your words -> the scheme's), per component",
-            "[stance_labels]",
-        ]
-        for component, labels in shared.items():
-            if labels:
-                pairs = ", ".join(f"{q(k)} = {q(v)}" for k, v in labels.items())
-                lines.append(f"{component} = {{ {pairs} }}")
-    for theme in qda.themes:
-        where = "a guess: no ICAMO folder" if theme.guessed_component else "from the folder name"
-        lines += [
-            "",
-            "[[themes]]",
-            f"id = {q(theme.id)}",
-            f"label = {q(theme.label)}  # {theme.codings} codings",
-            f'components = ["{theme.component}"]  # check: ICAMO component(s), {where}',
-            f"codes = [{', '.join(q(c) for c in theme.codes)}]",
-        ]
-        own = {k: v for k, v in theme.labels.items() if shared.get(theme.component, {}).get(k) != v}
-        own |= dict(sorted(theme.direction_labels.items()))
-        if own:
-            why = "sub-code names read as stances"
-            if theme.direction_labels:
-                why += (
-                    f"; {', '.join(theme.direction_labels)} read with better = "
-                    f"{q(theme.better)}: swap them if the other direction is better"
-                )
-            lines.append(
-                f"stance_labels = {{ {', '.join(f'{q(k)} = {q(v)}' for k, v in own.items())} }}"
-                f"  # check: {why}"
-            )
-        if theme.component == "outcome":  # an own outcome theme without it gets a hint
-            lines.append(f"better = {q(theme.better)}  # check: {_better_note(theme.better)}")
-        if theme.unread:
-            lines.append(
-                f"# check: sub-codes read as no stance: {', '.join(theme.unread)}; give them a "
-                "stance in stance_labels and take them out of codes (else the stance is suggested)"
-            )
-        if theme.component == "intervention":
-            lines.append("activity = true  # check: an activity delivered to the case")
-        if theme.id in domains:
-            lines.append(f"survey_domain = {q(theme.id)}  # check: survey items measuring it")
-        lines.append(
-            "examples = {}  # check: { name = [cue words] }: sources naming the same example "
-            "agree, otherwise at most partial agreement"
-        )
-    if qda.unmapped:
-        lines += ["", "# check: codes mapped to no theme (codings): add them to a theme's codes"]
-        lines += [f"#   {code} ({n})" for code, n in sorted(qda.unmapped.items())]
-    return lines
-
-
-def _better_note(better: str) -> str:
-    if better == "lower":
-        return "less is better (a guess: the label names something to reduce)"
-    return "higher or lower is better (a guess)"
-
-
-def shared_stance_labels(qda: QdaDraft) -> dict[str, dict[str, str]]:
-    """Per component, the sub-code labels every theme of it reads alike (a
-    name read differently by two themes stays with each theme)."""
-    shared: dict[str, dict[str, str]] = {}
-    clash: set[tuple[str, str]] = set()
-    for theme in qda.themes:
-        table = shared.setdefault(theme.component, {})
-        for name, stance in theme.labels.items():
-            if table.get(name, stance) != stance:
-                clash.add((theme.component, name))
-            table.setdefault(name, stance)
-    return {
-        component: {k: v for k, v in sorted(labels.items()) if (component, k) not in clash}
-        for component, labels in shared.items()
-    }
-
-
-def _render_items(qda: QdaDraft, survey: SurveyDraft | None, taken: set[str]) -> list[str]:
-    lines = []
-    outcomes = [t for t in qda.themes if t.component == "outcome"]
-    if survey is not None:
-        for item in survey.items if outcomes else []:
-            domain, matched = _domain(f"{item.label} {item.column}", outcomes)
-            how = "its label shares words with the theme" if matched else "a guess"
-            better, better_note = item_better(item.label, item.value_labels)
-            lines += [
-                "",
-                "[[survey_items]]",
-                f"id = {q(item.id)}",
-                f"label = {q(item.label)}",
-                f"domain = {q(domain)}  # check: the outcome theme it measures ({how})",
-                f"better = {q(better)}  # check: {better_note}",
-                f"mcid = {item.mcid:g}  # check: the smallest change that counts ({item.mcid_note}); "
-                "prefer a published value",
-                "# check: example = one of the theme's examples this item measures (its change "
-                "is compared with the interviews' claims)",
-            ]
-        if survey.items and not outcomes:
-            lines.append(
-                "# check: no outcome theme, so no survey items: "
-                + ", ".join(i.column for i in survey.items)
-            )
-        for variable in survey.variables:
-            taken.add(variable.id)
-            lines += [
-                "",
-                "[[context_variables]]",
-                f"id = {q(variable.id)}",
-                f"label = {q(variable.label)}",
-            ]
-    for ident, name in qda.case_variables.items():
-        if ident in {v.id for v in (survey.variables if survey else [])}:
-            continue
-        lines += ["", "[[context_variables]]", f"id = {q(ident)}", f"label = {q(name)}"]
-    return lines
 
 
 def roster_rows(qda: QdaDraft) -> list[list[str]]:

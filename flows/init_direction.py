@@ -43,7 +43,7 @@ LOWER_IS_BETTER = re.compile(
     r"\b(pain\w*|aches?|fear\w*|afraid|anxi\w*|worr\w*|depress\w*|falls?|falling|lonel\w*|"
     r"isolation|stiff\w*|fatigue|tired\w*|breathless\w*|smok\w*|cigarettes?|alcohol|"
     r"admissions?|readmissions?|appointments?|attendances?|consultations?|hospitali[sz]\w*|emergency|a&e|casualty|kinesiophobia|symptoms?|distress|"
-    r"disability|hba1c|blood\s+pressure|systolic|diastolic|mmhg|hypertension|cholesterol|ldl|"
+    r"disability|hba1c|blood\s+pressure|salt|sodium|systolic|diastolic|mmhg|hypertension|cholesterol|ldl|"
     r"blodtryk\w*|smerte\w*|angst|frygt|fald|ensomhed|træthed|indlæggelse\w*|skadestue\w*|akutmodtagelse\w*|"
     # Norwegian and Swedish; screening scores of depression and anxiety
     r"depresjon\w*|depression\w*|nedstemt\w*|nedstämd\w*|ensomhet|ensamhet|tretthet|trötthet|"
@@ -54,8 +54,27 @@ LOWER_IS_BETTER = re.compile(
 
 
 def direction_of(name: str) -> str | None:
-    """'higher' or 'lower' for a sub-code that names a direction, else None."""
-    return DIRECTION_WORDS.get(" ".join(name.split()).casefold())
+    """'higher' or 'lower' for a sub-code that names a direction ("Less", or a
+    direction and the word it qualifies: "More regular"), else None."""
+    words = name.casefold().split()
+    if len(words) == 2 and words[0] in DIRECTION_WORDS:
+        return DIRECTION_WORDS[words[0]]
+    return DIRECTION_WORDS.get(" ".join(words))
+
+
+def stance_part(name: str, theme: str) -> str:
+    """A sub-code's name without its theme's words or their initials: what says
+    its stance. QualCoder names every code once in a project, so a stance
+    sub-code carries its theme's name ("Less salt", "BP lower" under "Home
+    blood pressure", "Home visits delivered" under "CHW home visits"; walk 15,
+    decision 0448). The name itself when nothing or everything is left."""
+    own = [w.casefold() for w in re.findall(r"[^\W_]+", theme)]
+    initials = {
+        "".join(w[0] for w in own[i:j]) for i in range(len(own)) for j in range(i + 2, len(own) + 1)
+    }
+    words = re.findall(r"[^\W_]+", name)
+    rest = [w for w in words if w.casefold() not in own and w.casefold() not in initials]
+    return " ".join(rest) if rest and len(rest) < len(words) else name
 
 
 #: Initials of the emergency department (case-sensitive: "er" is a Danish word).

@@ -32,7 +32,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from flows.init_direction import better_of, direction_stance
+from flows.init_direction import better_of, direction_stance, stance_part
 from flows.init_roles import (
     GROUP_NAMES,
     ROLE_NAMES,
@@ -177,12 +177,13 @@ def _themes(draft: QdaDraft, codes: list[str], counts: Counter) -> None:
                 covered.add(child)
                 continue
             own = child.rpartition(sep)[0] == code and not children.get(child)
-            moved = direction_stance(leaf, better) if component == "outcome" else None
+            word = stance_part(leaf, label)  # "Less salt" under "Salt": "Less"
+            moved = direction_stance(word, better) if component == "outcome" else None
             if own and moved is not None:
                 directions[leaf] = moved
                 covered.add(child)
                 continue
-            read_as = guess_stance(leaf, component) if child.rpartition(sep)[0] == code else None
+            read_as = guess_stance(word, component) if child.rpartition(sep)[0] == code else None
             if read_as is not None and not children.get(child):
                 labels[leaf] = read_as
                 covered.add(child)
@@ -312,7 +313,9 @@ def draft_qda(path: Path, fmt: str) -> QdaDraft:
     plain = all(PLAIN_ID.match(c) or re.fullmatch("[A-Z]", c) for c in qda_cases)
     draft.case_values = {c: (c if plain else f"C{i:02d}") for i, c in enumerate(qda_cases, 1)}
     draft.cases = [draft.case_values[c] for c in qda_cases]
-    coded_cases = {} if qda_cases else _case_folder(draft, codes, project)
+    # a case code folder beside QDA cases holding only some sources whole (QualCoder
+    # exports only whole-file cases: staff passages say their case by a code; walk 15)
+    coded_cases = _case_folder(draft, codes, project, set(draft.cases) if qda_cases else None)
     for name in sorted({n for v in project.case_variables.values() for n in v}):
         if any(v.get(name, "").strip() for v in project.case_variables.values()):
             draft.case_variables[slug(name)] = name
@@ -419,20 +422,24 @@ def _own_case(person: str, cases: list[str]) -> str:
     return next(found, person)
 
 
-def _case_folder(draft: QdaDraft, codes: list[str], project: QdaProject) -> dict[str, set]:
-    """Without QDA cases: a top-level folder of case codes (`Case/K1`...) whose
-    sub-codes all read as ids says which case each passage is about. Sets the
-    draft's cases and takes the folder out of the unmapped codes; returns each
-    source's case codes."""
+def _case_folder(
+    draft: QdaDraft, codes: list[str], project: QdaProject, qda_cases: set[str] | None = None
+) -> dict[str, set]:
+    """A top-level folder of case codes (`Case/K1`...) whose sub-codes all read
+    as ids (and, beside QDA cases, all name one) says which case each passage is
+    about. Sets the draft's cases and takes the folder out of the unmapped codes;
+    returns each source's case codes."""
     sep = draft.separator
     for top in (c for c in codes if sep not in c):
         kids = [c.rpartition(sep)[2] for c in codes if c.rpartition(sep)[0] == top]
         if top.strip().casefold() not in CASE_FOLDER_WORDS or not kids:
             continue
-        if not all(PLAIN_ID.match(k) for k in kids):
+        if not all(PLAIN_ID.match(k) for k in kids) or not set(kids) <= (qda_cases or set(kids)):
             continue
-        draft.case_folder, draft.cases = top, sorted(kids)
-        draft.case_values = {k: k for k in draft.cases}
+        draft.case_folder = top
+        if qda_cases is None:
+            draft.cases = sorted(kids)
+            draft.case_values = {k: k for k in draft.cases}
         for code in list(draft.unmapped):
             if code == top or code.startswith(top + sep):
                 del draft.unmapped[code]

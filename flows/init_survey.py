@@ -22,14 +22,9 @@ from pathlib import Path
 
 from flows.readers.common import Rejects
 from flows.readers.missing_labels import labelled_missing_codes
+from flows.readers.redcap import DICT_COLUMNS, REDCAP_SYSTEM, _dict_column
 from flows.readers.survey_exports import personal_columns
-from flows.readers.surveys import (
-    DICT_COLUMNS,
-    REDCAP_SYSTEM,
-    _dict_column,
-    _norm_wave,
-    read_survey_table,
-)
+from flows.readers.surveys import _norm_wave, read_survey_table
 from flows.readers.tables import read_table
 from flows.study import InputSpec, infer_format
 

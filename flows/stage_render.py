@@ -51,22 +51,18 @@ def provenance(ingested: Ingested, model: str | None = None) -> dict:
     packages = ["triangulate", "prefect", "duckdb", "pandas", "spacy", "jinja2"]
     versions = {name: metadata.version(name) for name in packages}
     versions["python"] = platform.python_version()
-    lexicon = hashlib.sha256(
-        (
-            Path(__file__).parent
-            / "nlp"
-            / "lexicons"
-            / f"{loaded.definition.study.tool_language}.toml"
-        ).read_bytes()
-    ).hexdigest()[:12]
     return {
         "study_file": loaded.path.name,
         "study_sha256": loaded.sha256,
         "inputs": inputs,
         "versions": versions,
         "sql_sha256": warehouse.sql_fingerprint(),
-        "nlp": f"{pipeline_description(loaded.definition.study.tool_language)} ({lexicon}, "
-        f"model {model_digest()})" + _unread_language(loaded.definition.study.language),
+        "nlp": "; ".join(
+            f"{pipeline_description(language)} ({_lexicon_digest(language)}, "
+            f"model {model_digest()})"
+            for language in read_languages(ingested)
+        )
+        + _unread_language(loaded.definition.study.language),
         "deidentification": (
             f"roster names, identifier patterns and the trained spaCy pipeline {model!r} "
             f"(entities PERSON, GPE, LOC, ORG, FAC)"
@@ -299,6 +295,21 @@ def make_pdfs(out_dir: Path) -> list[Path]:
 
     pages = [out_dir / "index.html", *sorted((out_dir / "cases").glob("*.html"))]
     return print_pdfs(pages, out_dir / "pdf")
+
+
+def read_languages(ingested: Ingested) -> list[str]:
+    """The languages whose lexicons read this study: the study's, then any other
+    its interviews are in that the stance reader reads (walk 14 left: a study with
+    Danish interviews named the English lexicon only)."""
+    first = ingested.study.definition.study.tool_language
+    interviews = ingested.data.interviews
+    found = interviews["language"].dropna() if "language" in interviews else []
+    return [first, *sorted({v for v in found if has_reader(v) and v != first})]
+
+
+def _lexicon_digest(language: str) -> str:
+    path = Path(__file__).parent / "nlp" / "lexicons" / f"{language}.toml"
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
 
 
 def _unread_language(language: str) -> str:

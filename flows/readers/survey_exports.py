@@ -8,6 +8,10 @@
   `qualtrics_own_columns` names the columns Qualtrics adds to every export
   (start and end dates, status, progress, duration, response id, language...),
   which are neither answers nor context (decision 0289).
+- Online form tools (Google Forms, Microsoft Forms) put the time of each
+  response in a column of their own ("Timestamp", "Start time", "Completion
+  time"): `form_tool_columns` names them, neither answers nor context
+  (decision 0450).
 - Columns holding personal data (REDCap fields the data dictionary flags as
   identifiers; names, e-mail, phone, address, birth date, IP address and
   location by their column names, Qualtrics's recipient and location columns)
@@ -137,6 +141,17 @@ def qualtrics_own_columns(header: list[str], import_ids: dict[str, str]) -> set[
         if _squash(found.group(1) if found else column) in QUALTRICS_OWN:
             own.add(column)
     return own
+
+
+#: the columns an online form tool adds to its response sheet (squashed names):
+#: Google Forms's "Timestamp", Microsoft Forms's start, completion and last
+#: modified times (decision 0450)
+FORM_TOOL_OWN = {"timestamp", "starttime", "completiontime", "lastmodifiedtime"}
+
+
+def form_tool_columns(header: list[str]) -> set[str]:
+    """The response-time columns of an online form tool's sheet."""
+    return {column for column in header if _squash(column) in FORM_TOOL_OWN}
 
 
 def _squash(name: str) -> str:

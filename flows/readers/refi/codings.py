@@ -226,3 +226,21 @@ class SelectionCodings:
                         structural=target in self.case_names,
                     )
                 )
+        self.join_same_passages()
+
+    def join_same_passages(self) -> None:
+        """Selections of one source with the same start and end are one passage:
+        QualCoder writes a selection per coding, so a passage coded with a theme
+        and with `Case/C01` is two selections (walk 15, decision 0448). Each
+        coding sees the codes of the whole passage (`[qda] case = { from =
+        "code_folder" }` reads them)."""
+        passages: dict[tuple, list[QdaCoding]] = {}
+        for coding in self.project.codings:
+            if coding.element.startswith("PlainTextSelection"):
+                key = (coding.source_key, coding.order[0], coding.order[1])
+                passages.setdefault(key, []).append(coding)
+        for members in passages.values():
+            if len(members) > 1:
+                codes = list(dict.fromkeys(c for m in members for c in m.selection_codes))
+                for coding in members:
+                    coding.selection_codes = codes
