@@ -420,38 +420,3 @@ def _counts(words: list[str]) -> bool:
             if any(table.get(b, 0) > 1 for b in before for table in NUMBER_WORDS.values()):
                 return True
     return False
-
-
-#: the context labels a cue may give
-SIDES = ("barrier", "facilitator")
-
-
-def own_context(verdict, parsed: Parsed, profile: Profile, found: list) -> object:
-    """An own context theme's rules' verdict where the excerpt tells a then and a now
-    (decision 0316): the cues of one side (`found`: `cues.Cue`) all in clauses anchored
-    now, after a clause at the baseline or after every cue of the other side, with a
-    clause anchored now ("The afternoon shift used to wreck my teaching, and now ...
-    it fits round the job nicely", "Børnene var det store problem ... Det er løst nu,
-    de går i klub"): that side, reason `OWN_TIMES` (the rules stand). Any other
-    verdict, and every scheme theme, as it is."""
-    if not profile.own or verdict.label not in (*SIDES, "unclear") or not found:
-        return verdict
-    if verdict.reason not in ("one_side", "contrast", "conflict"):
-        return verdict
-    clauses = parsed.clauses
-    now = {n for n, c in enumerate(clauses) if c.anchor == "latest"}
-    sides = {side: [c for c in found if c.label == side and not c.planned] for side in SIDES}
-    for side, other in (SIDES, SIDES[::-1]):
-        mine, theirs = sides[side], sides[other]
-        if not mine or any(c.negated for c in mine) or not all(c.clause in now for c in mine):
-            continue
-        first = min(c.clause for c in mine)
-        before = any(clauses[n].anchor == "baseline" for n in range(first))
-        if theirs and all(c.clause < first and c.clause not in now for c in theirs):
-            before = True
-        elif theirs:
-            continue
-        if before:
-            cues = tuple(dict.fromkeys(c.cue for c in mine))
-            return verdict._replace(label=side, confidence=0.6, cues=cues, reason=OWN_TIMES)
-    return verdict

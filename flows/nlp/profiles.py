@@ -150,7 +150,8 @@ def own_words(language: str, examples: dict[str, list[str]] | None, label: str |
     words left out, and times ("days", "night") unless a cue is the time itself."""
     cues = [t.strip().lower() for ts in (examples or {}).values() for t in ts]
     pieces = [w for t in cues if " " in t for w in t.split()]
-    pieces += (label or "").lower().replace("/", " ").split()
+    said = (label or "").lower().replace("/", " ").split()
+    pieces += said + [w for w in map(_quality, said) if w]
     classed = _classed_words(language)
     vocab = shared_pipeline(language).vocab
     out: set[str] = set()
@@ -162,6 +163,23 @@ def own_words(language: str, examples: dict[str, list[str]] | None, label: str |
         if " " not in word:
             out.add(vocab[word].norm_.lower())
     return out
+
+
+#: the endings of a noun of a quality and what its adjective ends in: "loneliness"
+#: (lonely), "breathlessness" (breathless), "tiredness", "ensomhed" (ensom),
+#: "træthed" (træt); decision 0452
+QUALITY_ENDINGS = (("iness", "y"), ("ness", ""), ("heden", ""), ("hed", ""))
+
+
+def _quality(word: str) -> str | None:
+    """The adjective a label's noun of a quality names ("Loneliness": "lonely"): the
+    word an informant says ("I'm not lonely like I was"), where the label is all a
+    study gives."""
+    word = word.strip(".,;:()")
+    for ending, then in QUALITY_ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= PIECE_LENGTH:
+            return word[: -len(ending)] + then
+    return None
 
 
 #: a word taken from a cue of several words or from a label has at least this many
