@@ -69,8 +69,8 @@ def hindered(verdict, parsed: Parsed, profile: Profile, found: list) -> object:
     """For an own context theme whose object is a hindrance (`hindrance`; decision
     0451):
 
-    - the rules' barrier from hindrance words alone (none negated, nothing said to
-      have gone) stands: such a theme's hindrance said is a barrier, whatever words
+    - the rules' barrier from one side's words (hindrances, or helps negated; nothing
+      said to have gone) stands: such a theme's hindrance said is a barrier, whatever words
       the model learnt elsewhere ("My breathing is bad in the cold and that keeps me
       in": "keeps me" is a help to the model, from "keeps me going");
     - where the rules found no side (or only "no difference" from a negated change:
@@ -81,12 +81,11 @@ def hindered(verdict, parsed: Parsed, profile: Profile, found: list) -> object:
     rules' and the model's to read."""
     if not hindrance(profile):
         return verdict
-    if any(c.label == "gone" or (c.label in SIDES and c.negated) for c in found):
+    if any(c.label == "gone" for c in found):
         return verdict
     if verdict.label == "barrier" and verdict.reason == "one_side":
-        if all(c.label == "barrier" for c in found):
-            return verdict._replace(reason=OWN_TIMES)
-        return verdict
+        # every side's cue reads barrier: a hindrance, or a help negated ("ikke lyst")
+        return verdict._replace(reason=OWN_TIMES)
     if (verdict.label, verdict.reason) not in (("unclear", "none"), ("not_stated", "no_effect")):
         return verdict
     cue = holds_back(parsed, profile, wishes=verdict.reason == "none")

@@ -37,6 +37,7 @@ from flows.nlp.own_groups import named_quantities, returned
 from flows.nlp.own_held import held_then
 from flows.nlp.own_more import back_to, settle_more
 from flows.nlp.own_times import OWN_TIMES, TIMES, applies, stands
+from flows.nlp.own_years import unquantified
 from flows.nlp.states import Parsed, Profile, State
 
 #: the words that set a comparative against what it is compared with
@@ -71,6 +72,7 @@ def unanchored(parsed: Parsed, profile: Profile, objects: list[tuple[int, int]])
     if found is not parsed.found:
         parsed = replace(parsed, found=found)
     parsed = held_then(parsed)  # "When I started I was still teaching" (decision 0390)
+    parsed = unquantified(parsed, objects)  # "more like", "i mange år" (decision 0453)
     if not objects:
         return parsed
     clauses = list(parsed.clauses)
