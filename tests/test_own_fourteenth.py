@@ -166,3 +166,19 @@ def test_a_span_of_years_without_the_object_and_nothing_now_is_no_change_of_sign
     text = "Hun har ikke været indlagt i flere år."
     reading = _reader("da", {"acute": ("outcome", ADMISSIONS, "lower", None)}).read(text, "acute")
     assert reading.rule_label != "worsened"
+
+
+def test_this_year_is_no_span_of_years():
+    """Danish "i år" is this year: "har ikke været indlagt i år" is none now."""
+    reader = _reader("da", {"acute": ("outcome", ADMISSIONS, "lower", None)})
+    text = "Hun har ikke været indlagt i år, og det var en af grundene til, at hun kom med."
+    assert reader.read(text, "acute").rule_label == "improved"
+
+
+def test_more_like_with_nothing_else_stays_unclear_whatever_the_model_says():
+    """The frequencies then and now are not compared: "more like" says about, and the
+    rules' unclear stands (the model's improved at 0.98 is not taken)."""
+    model = outcome_model("improved", 0.98)
+    reader = _reader("en", {"acute": ("outcome", ADMISSIONS, "lower", None)}, model)
+    text = "I rang the crisis line one or two days a week in the spring and now it's more like every other day."
+    assert reader.read(text, "acute").label == "unclear"

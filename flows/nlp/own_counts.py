@@ -37,7 +37,7 @@ from flows.nlp.own_groups import named_quantities, returned
 from flows.nlp.own_held import held_then
 from flows.nlp.own_more import back_to, settle_more
 from flows.nlp.own_times import OWN_TIMES, TIMES, applies, stands
-from flows.nlp.own_years import unquantified
+from flows.nlp.own_years import about, unquantified
 from flows.nlp.states import Parsed, Profile, State
 
 #: the words that set a comparative against what it is compared with
@@ -347,6 +347,9 @@ def settle(verdict, parsed: Parsed, profile: Profile, states: list[State], objec
         # the object before, and a pronoun for it now ("Før tog jeg to piller ..., og nu
         # tager jeg dem både morgen, middag og aften"): no old habit (decision 0391)
         return verdict._replace(label="unclear", confidence=0.2, reason=OWN_TIMES)
+    if verdict.label == "unclear" and about(parsed):
+        # "now it's more like every other day": no quantity, no frequency compared
+        return verdict._replace(reason=OWN_TIMES)
     if verdict.label == "unclear" and _cancelled(parsed):
         # a double negation and nothing else ("hardly a day when I don't have pain")
         return verdict._replace(reason=OWN_TIMES)

@@ -3,7 +3,10 @@ decision 0453), read for an own theme where lower is better (`own_counts.unancho
 calls `unquantified`):
 
 - `approximate`: "more like once a month", "more or less every week", "mere eller
-  mindre": "more" / "less" that says about, not more of the object;
+  mindre": "more" / "less" that says about, not more of the object; where nothing
+  else decides, the rules' `unclear` stands (`about`, from `own_counts.settle`): the
+  frequencies then and now are not compared ("one or two days a week ... now it's
+  more like every other day");
 - `years_without`: the object negated for a span of years ("hun havde ikke været
   indlagt i mange år", "she hadn't been admitted in years", "for years"): the span
   is the time before, not more of anything ("flere", "mange") nor the same ("i mange
@@ -19,9 +22,12 @@ from dataclasses import replace
 ABOUT = {("more", "like"), ("more", "or"), ("mere", "eller"), ("less", "like")}
 #: the classes such a word is taken out of
 QUANTITY_CLASSES = ("up", "down")
-#: "years" and the words that make a span of them ("many years", "flere år")
+#: "years" and the words that make a span of them ("many years", "flere år"); Danish
+#: "i år" is this year, so "år" needs a word of many before it, English "years" only
+#: "in" or "for" ("in years", "for years")
 YEARS = frozenset({"years", "år", "årevis"})
-SPAN = frozenset({"many", "several", "mange", "flere", "adskillige", "in", "for", "i"})
+MANY = frozenset({"many", "several", "mange", "flere", "adskillige"})
+SPAN = MANY | frozenset({"in", "for", "i"})
 #: the classes a span of years is taken out of
 YEARS_CLASSES = ("up", "same", "frequency", "latest")
 
@@ -56,7 +62,7 @@ def years_without(parsed, objects: list[tuple[int, int]]):
         if not any(clause.start <= i < clause.end for i in parsed.negations):
             continue
         years = [i for i in range(clause.start, clause.end) if lower[i] in YEARS]
-        years = [i for i in years if i > clause.start and lower[i - 1] in SPAN]
+        years = [i for i in years if i > clause.start and _spans(lower, i)]
         if not years:
             continue
         first = years[0] - 1
@@ -68,6 +74,21 @@ def years_without(parsed, objects: list[tuple[int, int]]):
         return parsed
     found = _without(parsed.found, YEARS_CLASSES, spans)
     return replace(parsed, found=found, clauses=clauses)
+
+
+def _spans(lower: list[str], i: int) -> bool:
+    """The "years" / "år" at `i` ends a span of them: "i mange år", "in years", "for
+    many years", "i årevis"; not "i år" (this year)."""
+    before = lower[i - 1]
+    if lower[i] == "årevis" or before in MANY:
+        return True
+    return lower[i] == "years" and before in SPAN
+
+
+def about(parsed) -> bool:
+    """The excerpt says "more like", "more or less": about (`approximate`)."""
+    lower = parsed.lower
+    return any((lower[i], lower[i + 1]) in ABOUT for i in range(len(lower) - 1))
 
 
 def _without(found: dict, labels: tuple[str, ...], positions: set[int]) -> dict:
