@@ -147,7 +147,11 @@ WHAT: dict[str, str] = {
     "give each language's forms (`fall`, `fell`, `faldt`, `faldet`), compounds and the "
     "everyday words informants use, and phrases of several words (`in bed`, `been in`); "
     "`triangulate validate` hints at an own theme whose excerpts in a language often name "
-    "none of these words (docs/nlp-evaluation.md, Own themes, eighth and ninth pass)",
+    "none of these words (docs/nlp-evaluation.md, Own themes, eighth and ninth pass); a "
+    "label's noun of a quality names its adjective too ('Loneliness': 'lonely'), and an own "
+    "context theme whose label or words name a hindrance ('Side effects ...', 'symptoms', "
+    "'træt') reads that hindrance as a barrier, and what it keeps someone from ('it holds "
+    "him back', 'so I don't feel like going out') too (fourteenth pass)",
     "SurveyItem.id": "the item's id (and its column unless [survey.columns] says)",
     "SurveyItem.label": "shown on pages",
     "SurveyItem.domain": "the theme's survey_domain it measures",

@@ -1,4 +1,4 @@
-"""An own context theme read at both times (decision 0316, `own_counts.own_context`):
+"""An own context theme read at both times (decision 0316, `own_context.own_context`):
 the cues of one side all in clauses of now, after a clause at the baseline or after
 every cue of the other side, give that side, and the rules' reading is the answer
 whatever the model says; a scheme theme reads as before."""

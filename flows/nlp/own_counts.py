@@ -37,6 +37,7 @@ from flows.nlp.own_groups import named_quantities, returned
 from flows.nlp.own_held import held_then
 from flows.nlp.own_more import back_to, settle_more
 from flows.nlp.own_times import OWN_TIMES, TIMES, applies, stands
+from flows.nlp.own_years import about, unquantified
 from flows.nlp.states import Parsed, Profile, State
 
 #: the words that set a comparative against what it is compared with
@@ -71,6 +72,7 @@ def unanchored(parsed: Parsed, profile: Profile, objects: list[tuple[int, int]])
     if found is not parsed.found:
         parsed = replace(parsed, found=found)
     parsed = held_then(parsed)  # "When I started I was still teaching" (decision 0390)
+    parsed = unquantified(parsed, objects)  # "more like", "i mange år" (decision 0453)
     if not objects:
         return parsed
     clauses = list(parsed.clauses)
@@ -345,6 +347,9 @@ def settle(verdict, parsed: Parsed, profile: Profile, states: list[State], objec
         # the object before, and a pronoun for it now ("Før tog jeg to piller ..., og nu
         # tager jeg dem både morgen, middag og aften"): no old habit (decision 0391)
         return verdict._replace(label="unclear", confidence=0.2, reason=OWN_TIMES)
+    if verdict.label == "unclear" and about(parsed):
+        # "now it's more like every other day": no quantity, no frequency compared
+        return verdict._replace(reason=OWN_TIMES)
     if verdict.label == "unclear" and _cancelled(parsed):
         # a double negation and nothing else ("hardly a day when I don't have pain")
         return verdict._replace(reason=OWN_TIMES)
@@ -420,38 +425,3 @@ def _counts(words: list[str]) -> bool:
             if any(table.get(b, 0) > 1 for b in before for table in NUMBER_WORDS.values()):
                 return True
     return False
-
-
-#: the context labels a cue may give
-SIDES = ("barrier", "facilitator")
-
-
-def own_context(verdict, parsed: Parsed, profile: Profile, found: list) -> object:
-    """An own context theme's rules' verdict where the excerpt tells a then and a now
-    (decision 0316): the cues of one side (`found`: `cues.Cue`) all in clauses anchored
-    now, after a clause at the baseline or after every cue of the other side, with a
-    clause anchored now ("The afternoon shift used to wreck my teaching, and now ...
-    it fits round the job nicely", "Børnene var det store problem ... Det er løst nu,
-    de går i klub"): that side, reason `OWN_TIMES` (the rules stand). Any other
-    verdict, and every scheme theme, as it is."""
-    if not profile.own or verdict.label not in (*SIDES, "unclear") or not found:
-        return verdict
-    if verdict.reason not in ("one_side", "contrast", "conflict"):
-        return verdict
-    clauses = parsed.clauses
-    now = {n for n, c in enumerate(clauses) if c.anchor == "latest"}
-    sides = {side: [c for c in found if c.label == side and not c.planned] for side in SIDES}
-    for side, other in (SIDES, SIDES[::-1]):
-        mine, theirs = sides[side], sides[other]
-        if not mine or any(c.negated for c in mine) or not all(c.clause in now for c in mine):
-            continue
-        first = min(c.clause for c in mine)
-        before = any(clauses[n].anchor == "baseline" for n in range(first))
-        if theirs and all(c.clause < first and c.clause not in now for c in theirs):
-            before = True
-        elif theirs:
-            continue
-        if before:
-            cues = tuple(dict.fromkeys(c.cue for c in mine))
-            return verdict._replace(label=side, confidence=0.6, cues=cues, reason=OWN_TIMES)
-    return verdict

@@ -40,7 +40,7 @@ def profile_for(
     better, so that quantity words next to them turn ("less puffed") and evaluative
     words do not ("my breathing is better")."""
     builtin = load_behaviours().get(behaviour or theme_id)
-    own = own_words(language, examples, label)
+    own = own_words(language, examples, label, qualities=builtin is None)
     words = set(own)
     lower: set[str] = set()
     opposite: set[str] = set()
@@ -143,14 +143,22 @@ def lacking(language: str, examples: dict[str, list[str]] | None, label: str | N
     return out | {vocab[w].norm_.lower() for w in out}
 
 
-def own_words(language: str, examples: dict[str, list[str]] | None, label: str | None) -> set[str]:
+def own_words(
+    language: str,
+    examples: dict[str, list[str]] | None,
+    label: str | None,
+    qualities: bool = False,
+) -> set[str]:
     """The words a study gives a theme: its example cue words, the longer words of a
     cue of several ("out of breath" -> "breath") and of its label, with their lookup
     lemmas; words of the lexicon's state classes ("better", "reduction") and short
-    words left out, and times ("days", "night") unless a cue is the time itself."""
+    words left out, and times ("days", "night") unless a cue is the time itself. With
+    `qualities` (an own theme), the adjective a label's noun of a quality names
+    ("Loneliness": "lonely", decision 0452)."""
     cues = [t.strip().lower() for ts in (examples or {}).values() for t in ts]
     pieces = [w for t in cues if " " in t for w in t.split()]
-    pieces += (label or "").lower().replace("/", " ").split()
+    said = (label or "").lower().replace("/", " ").split()
+    pieces += said + ([w for w in map(_quality, said) if w] if qualities else [])
     classed = _classed_words(language)
     vocab = shared_pipeline(language).vocab
     out: set[str] = set()
@@ -162,6 +170,23 @@ def own_words(language: str, examples: dict[str, list[str]] | None, label: str |
         if " " not in word:
             out.add(vocab[word].norm_.lower())
     return out
+
+
+#: the endings of a noun of a quality and what its adjective ends in: "loneliness"
+#: (lonely), "breathlessness" (breathless), "tiredness", "ensomhed" (ensom),
+#: "træthed" (træt); decision 0452
+QUALITY_ENDINGS = (("iness", "y"), ("ness", ""), ("heden", ""), ("hed", ""))
+
+
+def _quality(word: str) -> str | None:
+    """The adjective a label's noun of a quality names ("Loneliness": "lonely"): the
+    word an informant says ("I'm not lonely like I was"), where the label is all a
+    study gives."""
+    word = word.strip(".,;:()")
+    for ending, then in QUALITY_ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= PIECE_LENGTH:
+            return word[: -len(ending)] + then
+    return None
 
 
 #: a word taken from a cue of several words or from a label has at least this many

@@ -48,14 +48,8 @@ from flows.nlp.lexicons import (
 from flows.nlp.model import FamilyModel, StanceModel, family_of, load_model
 from flows.nlp.negation import negation_positions
 from flows.nlp.numbers import number_change
-from flows.nlp.own_counts import (
-    compared,
-    new_now,
-    none_now,
-    own_context,
-    settle,
-    unanchored,
-)
+from flows.nlp.own_context import own_context
+from flows.nlp.own_counts import compared, new_now, none_now, settle, unanchored
 from flows.nlp.own_states import as_scheme, own_objects, own_states
 from flows.nlp.own_times import appeared, degrees, seasons, since_start
 from flows.nlp.parsing import WordTrie, form_reader
