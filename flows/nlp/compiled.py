@@ -36,6 +36,7 @@ MODULES = (
     "cue_words",
     "cues",
     "decide",
+    "excerpt",
     "features",
     "model",
     "negation",
@@ -47,6 +48,7 @@ MODULES = (
     "profiles",
     "reader",
     "states",
+    "then_now",
 )
 #: typed Cython modules (`.pyx`, decisions 0306, 0352 and 0376): no .py of their own; where one is not
 #: built or stale its import fails and its caller uses its pure-Python twin
