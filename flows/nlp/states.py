@@ -158,6 +158,8 @@ def outcome_states(
     directions = parsed.by_clause(DIRECTION_CLASSES)
     relapses = parsed.found.get("relapse", [])
     latest = "latest" in parsed.found  # `_no_longer` reads only these words
+    # clauses that say outright it got worse ("Det er blevet værre med kagerne")
+    worse_named = {numbers[s[0]] for s in parsed.found.get("worse", ())}
     for n, clause in enumerate(parsed.clauses):
         objects = (
             [s for s in lower_spans if clause.start <= s[0] < clause.end] if lower_spans else []
@@ -191,10 +193,18 @@ def outcome_states(
             if label == "better" and parsed.words(span) in FREQUENT:
                 # only by a thing in its clause, or in its sentence where the clause
                 # names none of the theme's words ("nu går jeg en tur hver dag" is walking)
+                # (fourteenth pass, decision 0434) or named before it with a word of
+                # worse ("værre med kagerne. ... nu er det nærmest hver dag")
                 turned = (
                     bare
                     or bool(objects)
-                    or (not own_words[n] and bool(by_sentence.get(clause.sentence)))
+                    or (
+                        not own_words[n]
+                        and (
+                            bool(by_sentence.get(clause.sentence))
+                            or any(numbers[o[0]] in worse_named for o in turning)
+                        )
+                    )
                 )
             value: int | None = base
             if neg:
