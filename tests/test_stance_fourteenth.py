@@ -13,6 +13,8 @@ on the thirteenth pass but the guards (marked), which hold on both:
 - a return after staying away ("begyndt at komme ... igen, efter jeg havde holdt
   mig væk i mange år"): the clause after "efter jeg havde" / "after I had" tells
   the time before;
+- a frequency falling told by the time between: "længere og længere imellem",
+  "further and further apart" (the first "længere" is no gain);
 - a clash with the meetings ("kolliderede med"), debt collectors ("inkassofirma"):
   barriers.
 """
@@ -78,6 +80,21 @@ CASES = [
         "outcome",
         "improved",
         "Hun er begyndt at gå til fodterapeuten igen, efter hun havde holdt sig væk i mange år.",
+    ),
+    # a frequency falling told by the time between
+    (
+        "da",
+        "blood_sugar_monitoring",
+        "outcome",
+        "worsened",
+        "Der går længere og længere imellem, at hun tager sit blodsukker.",
+    ),
+    (
+        "en",
+        "blood_sugar_monitoring",
+        "outcome",
+        "worsened",
+        "His readings are getting further and further apart since the winter.",
     ),
     # barriers
     (
