@@ -18,8 +18,8 @@ import random
 import pytest
 
 from flows.nlp import cue_words
+from flows.nlp import excerpt as excerpt_module
 from flows.nlp import features as features_module
-from flows.nlp import states as states_module
 from flows.nlp.anchors import Clause
 from flows.nlp.corpus import load_set
 from flows.nlp.reader import StanceReader, profile_for
@@ -50,7 +50,7 @@ def _random_parsed(rnd: random.Random) -> Parsed:
 def _without_words(monkeypatch, run):
     with monkeypatch.context() as patch:
         patch.setattr(features_module, "_words", None)
-        patch.setattr(states_module, "_typed_naming", None)
+        patch.setattr(excerpt_module, "_typed_naming", None)
         return run()
 
 

@@ -38,6 +38,7 @@ MODULES = (
     "cue_words",
     "cues",
     "decide",
+    "excerpt",
     "features",
     "model",
     "negation",
@@ -54,6 +55,7 @@ MODULES = (
     "profiles",
     "reader",
     "states",
+    "then_now",
 )
 #: the modules a reader imports that stay Python, and why
 #: (`tests/test_stance_compiled.py` checks that every other one is in `MODULES`)

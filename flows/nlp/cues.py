@@ -93,7 +93,24 @@ def events_only(parsed: Parsed, found: list[Cue]) -> bool:
         return False
     words = {parsed.words(span) for span in events}
     sides = [c for c in found if c.label in ("barrier", "facilitator")]
-    return bool(sides) and all(c.cue in words for c in sides)
+    routine = _went_fine(parsed)
+    return bool(sides) and all(c.cue in words or c.clause in routine for c in sides)
+
+
+#: "went fine", "gik fint": said of an event (an operation), how it went, not what it
+#: did for the programme (fourteenth pass, decision 0434)
+WENT = frozenset({"went", "gone", "gik", "gået"})
+FINE = frozenset({"fine", "well", "smoothly", "ok", "okay", "fint", "godt", "glat"})
+
+
+def _went_fine(parsed: Parsed) -> set[int]:
+    """The clauses where "went fine" / "gik fint" (or "well", "godt") stands."""
+    lower, numbers = parsed.lower, parsed.clause_numbers()
+    return {
+        numbers[i]
+        for i in range(len(lower) - 1)
+        if lower[i] in WENT and lower[i + 1] in FINE and numbers[i] >= 0
+    }
 
 
 def claim_contradicted(parsed: Parsed) -> bool:

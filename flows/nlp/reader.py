@@ -64,11 +64,10 @@ from flows.nlp.states import (
     Parsed,
     Profile,
     lower_objects,
-    negated_then_and_now,
     outcome_states,
-    then_and_now,
     topical_clauses,
 )
+from flows.nlp.then_now import negated_then_and_now, then_and_now
 from flows.study import STANCES_BY_KIND
 
 UNCLEAR = rules.UNCLEAR

@@ -27,23 +27,20 @@ How a direction word becomes a direction:
 
 A clause that names another theme's words and none of this theme's is about
 something else (a distractor): its states are marked `topical=False`.
+
+The records (`Profile`, `State`, `Parsed`) are in `excerpt.py`, the baseline set
+against now with no direction word in `then_now.py` (decision 0433); this module
+exports the records as before.
 """
 
 from __future__ import annotations
 
 import contextlib
-from dataclasses import dataclass, replace
-from functools import lru_cache
-from itertools import compress
+from dataclasses import replace
 from operator import attrgetter
 
-from flows.nlp.anchors import COMPARISON, Clause, bare_time
-from flows.nlp.negation import negated
-
-try:  # the typed twin of the naming walk, where built and current (decision 0376)
-    from flows.nlp._words import naming as _typed_naming
-except ImportError:
-    _typed_naming = None
+from flows.nlp.anchors import COMPARISON, Clause
+from flows.nlp.excerpt import Parsed, Profile, State  # noqa: F401 (exported: the records)
 
 DIRECTION_CLASSES = {
     "up": 1,
@@ -68,188 +65,6 @@ TIME_OPENERS = frozenset(
 )
 #: the words between a time opener and its verb: a subject, at most two tokens
 TIME_GAP = 2
-
-
-@dataclass(frozen=True)
-class Profile:
-    """What the reader knows of a theme: its component, topic words, the things of
-    which less is better, and which direction of the behaviour itself is better."""
-
-    theme_id: str
-    behaviour: str
-    component: str
-    words: frozenset[str]
-    lower: frozenset[str]
-    better: str = "higher"
-    #: where lower is better: things of which more is better, beside which a
-    #: quantity word is not about the theme's object ("I can walk further")
-    good: frozenset[str] = frozenset()
-    #: read from what the study says of it (no scheme theme's profile)
-    own: bool = False
-    language: str = ""
-
-
-@dataclass(frozen=True, init=False)
-class State:
-    """One clause's statement about the behaviour."""
-
-    clause: int
-    anchor: str | None
-    value: int | None  # +1, 0, -1; None: a change of unknown sign
-    label: str  # the word class that says it
-    cue: str  # the words as written
-    negated: bool
-    turned: bool  # a thing of which less is better turned it around
-    topical: bool
-    contrast: bool
-    planned: bool = False  # in the scope of an intention or advice ("wants to start")
-
-    def __init__(
-        self, clause, anchor, value, label, cue, negated, turned, topical, contrast, planned=False
-    ):
-        # the dataclass's own __init__ (frozen: object.__setattr__ per field), written
-        # out so that the compiled module runs it in C (decision 0263)
-        # (by keywords, in field order: no zip over the fields, decision 0410)
-        self.__dict__.update(
-            clause=clause,
-            anchor=anchor,
-            value=value,
-            label=label,
-            cue=cue,
-            negated=negated,
-            turned=turned,
-            topical=topical,
-            contrast=contrast,
-            planned=planned,
-        )
-
-
-@dataclass
-class Parsed:
-    """An excerpt read once: forms, matched word classes, negations and clauses."""
-
-    lower: list[str]
-    lemma: list[str]
-    found: dict[str, list[tuple[int, int]]]
-    negations: list[int]
-    clauses: list[Clause]
-    negation_after: int
-    gap_words: frozenset[str]
-
-    def __post_init__(self) -> None:
-        # the per-excerpt caches as plain attributes, made when the parse is (every
-        # reading asks for the clause numbers): an attribute read, not a `__dict__`
-        # fetch and a `get` or `setdefault` call per question (decision 0410)
-        numbers = [-1] * len(self.lower)
-        for n, clause in enumerate(self.clauses):
-            start, end = clause.start, clause.end
-            numbers[start:end] = [n] * (end - start)
-        self._clause_numbers = numbers
-        self._negated: dict = {}
-        self._naming: dict = {}
-        self._contradicted: bool | None = None  # `cues.claim_contradicted`
-
-    def clause_numbers(self) -> list[int]:
-        """Per token, the number of its clause (-1: between clauses), computed once
-        (when the parse is made)."""
-        return self._clause_numbers
-
-    def clauses_of(self, spans: list[tuple[int, int]]) -> set[int]:
-        """The numbers of the clauses in which these spans start (the clauses that
-        name an object, given its spans); a span between clauses gives none."""
-        numbers = self._clause_numbers
-        return {numbers[s[0]] for s in spans if numbers[s[0]] >= 0}
-
-    def by_clause(self, labels) -> list[list[tuple[str, tuple[int, int]]]]:
-        """Per clause, the (label, span) of these classes starting in it, by label then
-        position."""
-        numbers = self.clause_numbers()
-        out: list[list[tuple[str, tuple[int, int]]]] = [[] for _ in self.clauses]
-        for label in labels:
-            for span in self.found.get(label, ()):
-                n = numbers[span[0]]
-                if n >= 0:
-                    out[n].append((label, span))
-        return out
-
-    def words(self, span: tuple[int, int]) -> str:
-        return " ".join(self.lower[span[0] : span[1]])
-
-    def in_clause(self, label: str, clause: Clause) -> list[tuple[int, int]]:
-        return [s for s in self.found.get(label, ()) if clause.start <= s[0] < clause.end]
-
-    def is_negated(self, span: tuple[int, int], clause: Clause) -> bool:
-        """Whether a span is negated in its clause (`negation.negated`), computed once
-        per span."""
-        if not self.negations:
-            return False
-        cache = self._negated
-        key = (span, clause.start, clause.end)
-        value = cache.get(key)
-        if value is None:
-            value = cache[key] = negated(
-                span,
-                (clause.start, clause.end),
-                self.negations,
-                self.lower,
-                self.negation_after,
-                self.gap_words,
-            )
-        return value
-
-    def mentions(self, words: frozenset[str], clause: Clause) -> bool:
-        return self.clause_numbers_naming(words)[self.clauses.index(clause)]
-
-    def clause_numbers_naming(self, words: frozenset[str]) -> list[bool]:
-        """Per clause: whether it names one of the words (a token's form or lemma, or
-        two neighbouring forms); computed once per set of words (the theme's own
-        words are asked for by several parts of a reading). Callers only read it."""
-        cache = self._naming
-        named = cache.get(words)
-        if named is None:
-            named = cache[words] = self._clause_numbers_naming(words)
-        return named
-
-    def _clause_numbers_naming(self, words: frozenset[str]) -> list[bool]:
-        numbers = self._clause_numbers
-        named = [False] * len(self.clauses)
-        lower, lemma = self.lower, self.lemma
-        firsts = _two_word_firsts(words)
-        pool = _words_and_firsts(words)
-        if pool.isdisjoint(lower) and words.isdisjoint(lemma):
-            return named  # no token names one (checked in C, no call per token)
-        if _typed_naming is not None:  # the same walk in one C loop (decision 0376)
-            return _typed_naming(lower, lemma, numbers, len(named), words, firsts)
-        positions = range(len(lower))
-        hits = [*compress(positions, map(pool.__contains__, lower))]
-        hits += compress(positions, map(words.__contains__, lemma))
-        for i in hits:
-            n = numbers[i]
-            if n < 0 or named[n]:
-                continue
-            if (
-                lower[i] in words
-                or lemma[i] in words
-                or (
-                    lower[i] in firsts
-                    and numbers[i + 1 : i + 2] == [n]
-                    and f"{lower[i]} {lower[i + 1]}" in words
-                )
-            ):
-                named[n] = True
-        return named
-
-
-@lru_cache(maxsize=64)
-def _two_word_firsts(words: frozenset[str]) -> frozenset[str]:
-    """The first words of the two-word terms among `words`."""
-    return frozenset(w.split(" ")[0] for w in words if w.count(" ") == 1)
-
-
-@lru_cache(maxsize=64)
-def _words_and_firsts(words: frozenset[str]) -> frozenset[str]:
-    """The words and the first words of their two-word terms."""
-    return words | _two_word_firsts(words)
 
 
 def topical_clauses(parsed: Parsed, profile: Profile, others: frozenset[str]) -> list[bool]:
@@ -343,6 +158,8 @@ def outcome_states(
     directions = parsed.by_clause(DIRECTION_CLASSES)
     relapses = parsed.found.get("relapse", [])
     latest = "latest" in parsed.found  # `_no_longer` reads only these words
+    # clauses that say outright it got worse ("Det er blevet værre med kagerne")
+    worse_named = {numbers[s[0]] for s in parsed.found.get("worse", ())}
     for n, clause in enumerate(parsed.clauses):
         objects = (
             [s for s in lower_spans if clause.start <= s[0] < clause.end] if lower_spans else []
@@ -376,10 +193,18 @@ def outcome_states(
             if label == "better" and parsed.words(span) in FREQUENT:
                 # only by a thing in its clause, or in its sentence where the clause
                 # names none of the theme's words ("nu går jeg en tur hver dag" is walking)
+                # (fourteenth pass, decision 0434) or named before it with a word of
+                # worse ("værre med kagerne. ... nu er det nærmest hver dag")
                 turned = (
                     bare
                     or bool(objects)
-                    or (not own_words[n] and bool(by_sentence.get(clause.sentence)))
+                    or (
+                        not own_words[n]
+                        and (
+                            bool(by_sentence.get(clause.sentence))
+                            or any(numbers[o[0]] in worse_named for o in turning)
+                        )
+                    )
                 )
             value: int | None = base
             if neg:
@@ -509,61 +334,3 @@ def _no_longer(
                 )
             ]
     return []
-
-
-def negated_then_and_now(parsed: Parsed) -> bool:
-    """A negation in a clause at the baseline and one in a clause of now ("he
-    wasn't active before, and he isn't now", "hverken før eller nu")."""
-    numbers = parsed.clause_numbers()
-    anchors = {parsed.clauses[numbers[n]].anchor for n in parsed.negations if numbers[n] >= 0}
-    return "baseline" in anchors and "latest" in anchors
-
-
-def then_and_now(
-    parsed: Parsed,
-    profile: Profile,
-    topical: list[bool],
-    lower_spans: list[tuple[int, int]] | None = None,
-) -> int | None:
-    """What the behaviour was at the baseline against what it is now when no
-    direction word says so, by polarity: "Before, I didn't measure at all. Now I do it
-    every morning" (+1); "I used to go every three months. I don't bother anymore"
-    (-1). A clause is about doing the behaviour unless negated ("none", "aldrig",
-    "didn't"); a thing of which less is better turns it ("Before it was cola every
-    day. Now I don't touch it" is +1). The last topical clause at the baseline and
-    the last one now decide (with no clause anchored now, the last unanchored one:
-    "Han måler hver morgen. Det gjorde han slet ikke, da vi startede"); the same
-    polarity is 0 (done then and now: no verdict of its own, a feature for the
-    model), None where one of the two times is missing."""
-    numbers = parsed.clause_numbers()
-    negated_clauses = {numbers[n] for n in parsed.negations if numbers[n] >= 0}
-    # "the meter is in the drawer", "still in the box": a thing left unused is not doing
-    negated_clauses |= {numbers[s] for s, _ in parsed.found.get("nonaction", ()) if numbers[s] >= 0}
-    if lower_spans is None:
-        lower_spans = lower_objects(parsed, profile)
-    objects = {numbers[s[0]] for s in lower_spans if numbers[s[0]] >= 0}
-    if profile.better == "lower":
-        # where lower is better, a clause that names no thing of which more is
-        # better is about the theme's own object ("I never had the pains before")
-        good = parsed.clause_numbers_naming(profile.good)
-        objects |= {n for n in range(len(parsed.clauses)) if not good[n]}
-    then = now = present = None
-    for n, clause in enumerate(parsed.clauses):
-        if not topical[n] or clause.anchor not in ("baseline", "latest", None):
-            continue
-        if bare_time(parsed.found, clause.start, clause.end):
-            continue  # "da vi startede": a time, not the behaviour
-        doing = 0 if n in negated_clauses else 1
-        if n in objects:
-            doing = 1 - doing
-        if clause.anchor == "baseline":
-            then = doing
-        elif clause.anchor == "latest":
-            now = doing
-        else:
-            present = doing
-    if now is None:
-        now = present  # no clause says "now": the present tense speaks of now
-    if then is None or now is None:
-        return None
-    return now - then
