@@ -120,7 +120,10 @@ def test_check_before_flow_screens_every_parameter_then_the_case_ids(make_study,
 
 
 def _ingested(folder: Path, persons, person_cases, cases, study_id="tiny", names=NAMES):
-    definition = SimpleNamespace(study=SimpleNamespace(id=study_id))
+    definition = SimpleNamespace(
+        study=SimpleNamespace(id=study_id),
+        inputs=SimpleNamespace(files=lambda: {"roster": "roster.csv"}),
+    )
     loaded = SimpleNamespace(
         definition=definition,
         path=folder / "study.toml",
