@@ -51,6 +51,8 @@ CROSS_CASE = re.compile(r"^--\s*grain:\s*cross-case\b", re.MULTILINE)
 STATE_VERSION = 1
 #: more changed cases than this share of all: rebuild from scratch (cheaper)
 FULL_REBUILD_SHARE = 0.5
+# `whole_digests` key suffix of a case-keyed table's rows that have no case
+NO_CASE = "#no-case"
 
 
 def cache_database(store: Path) -> Path:
@@ -141,6 +143,8 @@ def update_warehouse(
     audited = state is not None and state.get("names") == names_fingerprint(names)
     whole = whole_digests(frames)
     kept = dict(state.get("whole") or {}) if changed is not None else {}
+    if changed is not None and no_case_rows_changed(kept, whole):
+        changed = None  # decision 0456
     if changed == [] and audited and kept == whole:
         update = _unchanged(db_path, frames, sql_dir, analyse)  # decision 0436
     elif changed is None:
@@ -182,12 +186,26 @@ def whole_digests(frames: dict[str, pd.DataFrame]) -> dict[str, str]:
     digests = {}
     for name, frame in sorted(frames.items()):
         if "case_id" in frame.columns:
-            continue
+            # rows of no case in a case-keyed table (a QDA project's programme-
+            # level passages): no case key covers them (decision 0456)
+            loose = frame[frame["case_id"].isna()]
+            if loose.empty:
+                continue
+            name, frame = f"{name}{NO_CASE}", loose
         digest = hashlib.sha256(repr(list(map(str, frame.dtypes))).encode())
         for row in _row_texts(frame):
             digest.update(row)
         digests[name] = digest.hexdigest()
     return digests
+
+
+def no_case_rows_changed(kept: dict[str, str], whole: dict[str, str]) -> bool:
+    """Whether the rows of no case in a case-keyed table differ from the ones the
+    database holds (`whole_digests`' entries ending in `NO_CASE`). An update
+    replaces a changed case's rows only, so these would stay as they were: the
+    warehouse is built again instead (decision 0456)."""
+    loose = {k for k in kept.keys() | whole.keys() if k.endswith(NO_CASE)}
+    return any(kept.get(k) != whole.get(k) for k in loose)
 
 
 def _unchanged(

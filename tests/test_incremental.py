@@ -268,6 +268,11 @@ def test_whole_digests_change_with_a_value_a_missing_value_or_a_column():
     }
     first = incremental.whole_digests(base)
     assert set(first) == {"cfg"}  # the case-keyed tables are covered by the case keys
+    loose = _frames({"A": 1})["raw_cases"].assign(case_id=None)
+    assert set(incremental.whole_digests({**base, "raw_loose": loose})) == {
+        "cfg",
+        "raw_loose#no-case",  # rows of no case are not (decision 0456)
+    }
     for other in (
         pd.DataFrame({"a": ["x", "y"], "b": [1.0, 2.0]}),
         pd.DataFrame({"a": ["x", None], "b": [1.0, float("nan")]}),
@@ -275,6 +280,41 @@ def test_whole_digests_change_with_a_value_a_missing_value_or_a_column():
         pd.DataFrame({"a": ["x", None], "b": [1, 2]}),
     ):
         assert incremental.whole_digests({**base, "cfg": other}) != first
+
+
+@pytest.mark.parametrize("edit", ["NEW programme text", None])
+def test_a_programme_passage_edited_or_removed_leaves_no_old_text(tmp_path, edit):
+    """Decision 0456: a case-keyed table's rows of no case (a QDA project's
+    programme-level passages) are covered by no case key; one edited or taken out
+    with every case key the same once stayed in the database and in the
+    cross-case model reading it (found by rerun16). Now the warehouse is built
+    again: the old text is in no table and in no freed block of the file."""
+    sql_dir = _models(
+        tmp_path,
+        {
+            "evidence": "select case_id, text from raw_ex where case_id is not null",
+            "programme": "-- grain: cross-case\nselect text from raw_ex where case_id is null",
+        },
+    )
+
+    def frames(text):
+        rows = {"case_id": ["A"], "text": ["a"]}
+        if text is not None:
+            rows = {"case_id": ["A", None], "text": ["a", text]}
+        return {"raw_ex": pd.DataFrame(rows, dtype=object)}
+
+    db = tmp_path / "w.duckdb"
+    keys = {"A": "a"}
+    incremental.update_warehouse(db, frames("old programme text"), keys, "k", sql_dir=sql_dir)
+    update = incremental.update_warehouse(db, frames(edit), keys, "k", sql_dir=sql_dir)
+    assert update.changed is None  # built again
+    with duckdb.connect(str(db)) as con:
+        held = con.sql("select text from raw_ex union all select text from programme").fetchall()
+    assert ("old programme text",) not in held
+    assert (edit,) in held if edit else held == [("a",)]
+    assert b"old programme text" not in db.read_bytes()
+    same = incremental.update_warehouse(db, frames(edit), keys, "k", sql_dir=sql_dir)
+    assert same.changed == []  # unchanged again: nothing rebuilt
 
 
 def test_a_per_case_model_without_case_id_is_refused_naming_the_file(tmp_path):
