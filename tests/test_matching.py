@@ -125,6 +125,9 @@ def test_person_forms_add_each_part_of_the_full_name():
 def test_genitive():
     assert genitive(("henrik",)) == ("henriks",)
     assert genitive(("anne", "marie")) == ("anne", "maries")
+    # only the last word takes the ending, however many come before it (mutants15)
+    assert genitive(("anne", "marie", "berg")) == ("anne", "marie", "bergs")
+    assert genitive(("hans", "jens")) == ("hans", "jenses")
     assert genitive(("jens",)) == ("jenses",)  # the colloquial Danish -es (decision 0422)
     assert genitive(()) is None
 
