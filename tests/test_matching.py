@@ -160,6 +160,13 @@ def test_initials_never_reach_before_the_floor():
     assert initials_before("J. Hansen", 3, floor=1) == 3
 
 
+def test_initials_at_the_start_of_a_text_go_with_the_name():
+    """A transcript line that opens with them ("M. Rahimi rang"): the initial
+    is no letter left beside the label (mutants15)."""
+    assert initials_before("M. Rahimi rang", 3) == 0
+    assert initials_before("J.H. Hansen", 5) == 0
+
+
 def test_name_sets_and_their_matchers():
     names = NameSet(("Anne Berg", "anne"), "en", ("Rose",))
     assert names and not NameSet(())
