@@ -125,6 +125,9 @@ def test_person_forms_add_each_part_of_the_full_name():
 def test_genitive():
     assert genitive(("henrik",)) == ("henriks",)
     assert genitive(("anne", "marie")) == ("anne", "maries")
+    # only the last word takes the ending, however many come before it (mutants15)
+    assert genitive(("anne", "marie", "berg")) == ("anne", "marie", "bergs")
+    assert genitive(("hans", "jens")) == ("hans", "jenses")
     assert genitive(("jens",)) == ("jenses",)  # the colloquial Danish -es (decision 0422)
     assert genitive(()) is None
 
@@ -155,6 +158,13 @@ def test_initials_before_a_name_go_with_it(text, kept):
 
 def test_initials_never_reach_before_the_floor():
     assert initials_before("J. Hansen", 3, floor=1) == 3
+
+
+def test_initials_at_the_start_of_a_text_go_with_the_name():
+    """A transcript line that opens with them ("M. Rahimi rang"): the initial
+    is no letter left beside the label (mutants15)."""
+    assert initials_before("M. Rahimi rang", 3) == 0
+    assert initials_before("J.H. Hansen", 5) == 0
 
 
 def test_name_sets_and_their_matchers():

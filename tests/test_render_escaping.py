@@ -98,3 +98,26 @@ def test_a_template_renders_the_same_bytes_as_with_markupsafe():
     template = env.from_string(source)
     assert template.root_render_func.__globals__["escape"] is escaping.escape
     assert template.render(values=values) == plain
+
+
+def test_plain_strings_ints_and_floats_take_the_path_without_the_probe(monkeypatch):
+    """The decision's point (0413: about 0.6-0.9 ms a page): a str, int or float
+    never reaches `markupsafe.escape` (mutants15: skipping the path gave the same
+    bytes, slower, and no test saw it)."""
+
+    def probed(value):
+        raise AssertionError(f"markupsafe.escape called for {value!r}")
+
+    monkeypatch.setattr(markupsafe, "escape", probed)
+    assert escaping.escape("a<b") == Markup("a&lt;b")
+    assert escaping.escape(-12) == Markup("-12")
+    assert escaping.escape(1.5) == Markup("1.5")
+
+
+def test_a_template_reads_the_environments_globals():
+    """The dossier reads `badges` and the label tables from the environment's
+    globals: the template class hands them on (mutants15)."""
+    env = jinja2.Environment(autoescape=True)
+    env.template_class = escaping.Template
+    env.globals["labels"] = {"better": "<improved>"}
+    assert env.from_string("{{ labels['better'] }}").render() == "&lt;improved&gt;"

@@ -80,3 +80,18 @@ def test_columns_past_the_precomputed_letters():
 )
 def test_any_row_makes_the_same_cells(values):
     assert exports.xlsx_row(12, values) == reference_row(12, values)
+
+
+def test_plain_cells_take_their_own_path_and_the_precomputed_letters(monkeypatch):
+    """The decision's point (0414): a str, an int and a finite float never reach
+    `_typed_cell`, and the first 256 columns' letters are read, not computed
+    (mutants15: skipping either gave the same bytes, slower, and no test saw it)."""
+
+    def never(*args):
+        raise AssertionError(f"called for {args!r}")
+
+    row = ["a<b", 7, 2.5, None, "x"]
+    expected = reference_row(4, row)
+    monkeypatch.setattr(exports, "_typed_cell", never)
+    monkeypatch.setattr(exports, "get_column_letter", never)
+    assert exports.xlsx_row(4, row) == expected
