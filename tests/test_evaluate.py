@@ -47,7 +47,7 @@ def test_dev_corpora_follow_the_scheme():
 
 def test_shipped_model_on_the_heldout_set_scores_exactly():
     """The shipped model (flows/nlp/stance-model.json) on the fixed heldout set
-    (240 rows): 231 answered, 217 right. Exact counts, not a floor: any change
+    (240 rows): 230 answered, 215 right. Exact counts, not a floor: any change
     to the model or the reader that moves a single reading shows here (retraining
     updates these figures on purpose)."""
     from flows.nlp.evaluate import predict_reader
@@ -55,9 +55,9 @@ def test_shipped_model_on_the_heldout_set_scores_exactly():
     rows = load_set("heldout")
     result = scores(rows, [p[0] for p in predict_reader(rows)])
     assert len(rows) == 240
-    assert result["accuracy"] == 217 / 240
-    assert result["coverage"] == 231 / 240
-    assert result["answered_accuracy"] == 217 / 231
+    assert result["accuracy"] == 215 / 240
+    assert result["coverage"] == 230 / 240
+    assert result["answered_accuracy"] == 215 / 230
 
 
 def test_a_bad_row_names_file_line_and_what_was_expected(tmp_path):
