@@ -8,6 +8,7 @@ so a name in any field of any record is found."""
 from __future__ import annotations
 
 import json
+import time
 import urllib.request
 from datetime import datetime
 
@@ -72,3 +73,24 @@ def stored_texts(api: str, since: datetime | None = None) -> list[tuple[str, str
         ("events", json.dumps(e, ensure_ascii=False)) for e in _events(api) if _made_since(e, since)
     ]
     return texts
+
+
+def stored_texts_once(
+    api: str, since: datetime | None, landed, wait: float = 30.0
+) -> list[tuple[str, str]]:
+    """`stored_texts`, read again (up to `wait` seconds) until `landed(texts)` holds:
+    Prefect stores events in the background, so on a loaded machine they can land a
+    moment after the run has ended (a read-back that looked too early failed three
+    times under a full suite)."""
+    deadline = time.monotonic() + wait
+    while True:
+        texts = stored_texts(api, since)
+        if landed(texts) or time.monotonic() > deadline:
+            return texts
+        time.sleep(1)
+
+
+def landed(*collections: str):
+    """A `stored_texts_once` condition: records of each of `collections` are there
+    (events and log lines are both sent in the background)."""
+    return lambda texts: set(collections) <= {collection for collection, _ in texts}

@@ -15,7 +15,7 @@ import re
 from datetime import UTC, datetime
 
 import pytest
-from prefect_readback import stored_texts
+from prefect_readback import landed, stored_texts_once
 from privacy.test_corpus import BASE, SURVEY, every_output_text
 from test_flow import _cli, prefect_server  # noqa: F401 - the module's Prefect server
 
@@ -31,7 +31,9 @@ SOFIE = ["X1", "I2", "A", "Family/Sofie", "", "1", "AK", "We walk."]
 
 
 def _no_name_stored(api: str, since: datetime | None = None) -> set[str]:
-    texts = stored_texts(api.rstrip("/"), since)
+    texts = stored_texts_once(
+        api.rstrip("/"), since, landed("flow_runs", "task_runs", "logs", "events")
+    )
     for collection, text in texts:
         found = [n for n in NAMES if re.search(rf"\b{n}", text.lower())]
         assert not found, (collection, found, text[:400])

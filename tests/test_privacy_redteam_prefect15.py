@@ -10,12 +10,11 @@ published; in every case Prefect holds no name."""
 from __future__ import annotations
 
 import re
-import time
 from datetime import UTC, datetime
 
 import pytest
 from conftest import INTERVIEWS, ROSTER, TINY_STUDY, write_csv
-from prefect_readback import stored_texts
+from prefect_readback import landed, stored_texts_once
 from privacy.test_corpus import BASE, SURVEY, excerpt
 from test_flow import prefect_server  # noqa: F401 - the module's Prefect server
 from test_privacy_redteam import deep_text
@@ -37,7 +36,7 @@ NAMES = (
 
 
 def _no_name_stored(api: str, since: datetime) -> set[str]:
-    texts = stored_texts(api.rstrip("/"), since)
+    texts = stored_texts_once(api.rstrip("/"), since, landed("flow_runs", "logs", "events"))
     for collection, text in texts:
         found = [n for n in NAMES if re.search(rf"\b{n}", text.lower())]
         assert not found, (collection, found, text[:400])
@@ -104,11 +103,7 @@ def test_privacy14_attacks_leave_no_name_in_prefect(
         published = [p for p in out.rglob("*") if p.is_file()]
         text = "\n".join(deep_text(p) for p in published).lower()
         assert not [n for n in NAMES if re.search(rf"\b{n}", text)]
-    for _ in range(30):  # Prefect stores events in the background (main e1fee4b)
-        read = _no_name_stored(prefect_server["api"], since)
-        if "events" in read:
-            break
-        time.sleep(1)
+    read = _no_name_stored(prefect_server["api"], since)
     assert {"flow_runs", "logs", "events"} <= read
 
 

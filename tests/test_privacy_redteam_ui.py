@@ -12,11 +12,10 @@ over its API (tests/prefect_readback.py)."""
 from __future__ import annotations
 
 import json
-import time
 import urllib.error
 
 import pytest
-from prefect_readback import call, stored_texts
+from prefect_readback import call, stored_texts, stored_texts_once
 from test_ui_run import _wait_for_run, served_deployment
 from tests_support import tiny_study
 
@@ -179,14 +178,12 @@ def test_a_run_named_after_a_participant_refuses_and_is_renamed(served):
     )
 
 
-def _once_events_landed(api: str, since, screen, wait: float = 30.0) -> list[tuple[str, str]]:
-    """The server's records, read again (up to `wait` seconds) until an event holding
-    the run's name is among them: Prefect stores events in the background, so on a
-    loaded machine they can land a moment after the run has ended."""
-    deadline = time.monotonic() + wait
-    while True:
-        texts = stored_texts(api, since)
-        landed = any(c == "events" and (screen.holds_name(t) or "Madsen" in t) for c, t in texts)
-        if landed or time.monotonic() > deadline:
-            return texts
-        time.sleep(1)
+def _once_events_landed(api: str, since, screen) -> list[tuple[str, str]]:
+    """The server's records once an event holding the run's name is among them."""
+    return stored_texts_once(
+        api,
+        since,
+        lambda texts: any(
+            c == "events" and (screen.holds_name(t) or "Madsen" in t) for c, t in texts
+        ),
+    )
