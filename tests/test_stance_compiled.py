@@ -68,15 +68,7 @@ def test_every_module_a_reading_imports_is_compiled():
         "print(' '.join(m for m in sys.modules if m.startswith('flows.nlp.')))"
     )
     env = {**os.environ, compiled.PURE: "1"}  # the .py modules: the typed ones not loaded
-    done = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    imported = {m.removeprefix("flows.nlp.") for m in done.stdout.split()}
+    imported = {m.removeprefix("flows.nlp.") for m in _python(script, env).split()}
     assert "own_counts" in imported and "lexicons" in imported
     assert imported - set(compiled.NOT_COMPILED) == set(compiled.MODULES)
 
@@ -103,6 +95,11 @@ print(json.dumps(out))
     env.pop(compiled.PURE, None)
     if pure:
         env[compiled.PURE] = "1"
+    return json.loads(_python(script, env))
+
+
+def _python(script: str, env: dict[str, str]) -> str:
+    """What `script` prints, run in a fresh interpreter in the repository."""
     done = subprocess.run(
         [sys.executable, "-c", script],
         cwd=ROOT,
@@ -111,7 +108,7 @@ print(json.dumps(out))
         text=True,
         check=True,
     )
-    return json.loads(done.stdout)
+    return done.stdout
 
 
 @pytest.mark.skipif(not compiled.current(), reason="no current compiled build (make compiled)")
