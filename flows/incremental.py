@@ -180,14 +180,14 @@ def whole_digests(frames: dict[str, pd.DataFrame]) -> dict[str, str]:
     (`fingerprints`' row texts: a missing value as None). The case-keyed tables
     are covered by the cases' keys; these are replaced whole by an update, and
     kept as they are when their digest is the one the state recorded for the
-    tables in the database (decision 0436)."""
+    tables in the database (decision 0436). A case-keyed table's rows of no case,
+    which no case key covers, get an entry of their own, `<table>#no-case`
+    (`no_case_rows_changed`, decision 0456)."""
     from flows.fingerprints import _row_texts
 
     digests = {}
     for name, frame in sorted(frames.items()):
-        if "case_id" in frame.columns:
-            # rows of no case in a case-keyed table (a QDA project's programme-
-            # level passages): no case key covers them (decision 0456)
+        if "case_id" in frame.columns:  # e.g. a QDA project's programme-level passages
             loose = frame[frame["case_id"].isna()]
             if loose.empty:
                 continue
